@@ -1,0 +1,183 @@
+# Makefile - build, test and install quell.
+#
+#   make            the library (static and shared) and build/bin/quell
+#   make check      install missing build packages, build, run every test
+#   make demo       install missing build packages, run quell on sample data
+#   make sanitize   the tests under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make valgrind   the tests under valgrind memcheck
+#   make fuzz       build the libFuzzer targets (clang) and run each FUZZ_TIME s
+#   make install    PREFIX (/usr/local) and DESTDIR are honoured
+#
+# Build output goes to $(B) (build/ by default); sanitize builds go to
+# build/asan.  Packages come from scripts/install-deps, which only calls
+# apt-get when a pkg-config module or a header is missing.
+
+VERSION   := 0.1.0
+SOMAJOR   := 0
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+B         ?= build
+CC        ?= cc
+FUZZ_TIME ?= 20
+
+PKGS      := lmdb yaml-0.1 libpcre2-8 libidn2 libpsl jansson
+WARN      := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes \
+             -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
+OPT       ?= -O2 -g
+SAN       ?=
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lunistring -lpthread
+CPPFLAGS  += -D_GNU_SOURCE -Ilib/include -Ilib -I$(B)/gen
+ALL_CFLAGS = -std=c11 $(WARN) $(OPT) $(SAN) -fPIC -fvisibility=hidden $(PKG_CFLAGS) $(CFLAGS)
+LDLIBS_ALL = $(PKG_LIBS) $(LDLIBS)
+
+LIB_SRC   := $(sort $(wildcard lib/*.c))
+CMD_SRC   := $(sort $(wildcard cmd/*.c))
+TEST_SRC  := $(sort $(wildcard tests/test_*.c))
+FUZZ_SRC  := $(sort $(wildcard fuzz/fuzz_*.c))
+LIB_OBJ   := $(LIB_SRC:%.c=$(B)/obj/%.o) $(B)/obj/gen/default_rules.o
+CMD_OBJ   := $(CMD_SRC:%.c=$(B)/obj/%.o)
+TEST_OBJ  := $(TEST_SRC:%.c=$(B)/obj/%.o) $(B)/obj/tests/runner.o
+MAN       := $(wildcard docs/*.1 docs/*.3 docs/*.5)
+
+STATIC    := $(B)/lib/libquell.a
+SHARED    := $(B)/lib/libquell.so.$(VERSION)
+QUELL     := $(B)/bin/quell
+RUNNER    := $(B)/tests/runner
+
+.PHONY: all deps check check-build unit cli eval sanitize valgrind fuzz demo \
+        install uninstall clean header-test
+
+all: $(STATIC) $(SHARED) $(QUELL)
+
+deps:
+	@scripts/install-deps
+
+# --- the library ------------------------------------------------------------
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/gen/default_rules.c: config/rules.yaml scripts/embed
+	@mkdir -p $(dir $@)
+	scripts/embed quell__default_rules config/rules.yaml > $@
+
+$(B)/obj/gen/default_rules.o: $(B)/gen/default_rules.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(STATIC): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(SHARED): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,libquell.so.$(SOMAJOR) -o $@ $^ $(LDLIBS_ALL)
+	ln -sf libquell.so.$(VERSION) $(B)/lib/libquell.so.$(SOMAJOR)
+	ln -sf libquell.so.$(SOMAJOR) $(B)/lib/libquell.so
+
+$(QUELL): $(CMD_OBJ) $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $(CMD_OBJ) $(STATIC) $(LDLIBS_ALL)
+
+# --- tests ------------------------------------------------------------------
+
+# Every tests/test_NAME.c defines `CU_SuiteInfo quell_suites_NAME[]`; the list
+# of them is generated so that adding a test file needs no other edit.
+$(B)/gen/suites.h: $(TEST_SRC)
+	@mkdir -p $(dir $@)
+	@{ for f in $(TEST_SRC); do n=$$(basename $$f .c); n=$${n#test_}; \
+	   echo "extern CU_SuiteInfo quell_suites_$$n[];"; done; \
+	   echo "#define QUELL_ALL_SUITES \\"; \
+	   for f in $(TEST_SRC); do n=$$(basename $$f .c); n=$${n#test_}; \
+	   echo "	quell_suites_$$n, \\"; done; echo; } > $@.tmp && mv $@.tmp $@
+
+$(B)/obj/tests/runner.o: $(B)/gen/suites.h
+
+$(RUNNER): $(TEST_OBJ) $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $(TEST_OBJ) $(STATIC) $(LDLIBS_ALL) -lcunit
+
+check: deps
+	@$(MAKE) --no-print-directory check-build
+	@$(MAKE) --no-print-directory unit cli header-test
+
+check-build: all $(RUNNER)
+
+unit: $(RUNNER)
+	QUELL_EVAL_DIR=$(abspath ../shared/eval) $(TEST_WRAP) $(RUNNER) $(SUITE)
+
+cli: $(QUELL)
+	QUELL_BIN=$(abspath $(QUELL)) QUELL_WRAP="$(TEST_WRAP)" tests/cli/run
+
+header-test:
+	@mkdir -p $(B)/tmp
+	printf '#include "quell.h"\nint main(void){return quell_version()[0] ? 0 : 1;}\n' > $(B)/tmp/h.c
+	$(CC) -std=c11 -Wall -Wextra -Wpedantic -Werror -Ilib/include -fsyntax-only $(B)/tmp/h.c
+	printf '#include "quell.h"\nint main(){struct quell_options o = QUELL_OPTIONS_INIT; return (int)o.flags;}\n' > $(B)/tmp/h.cpp
+	c++ -std=c++11 -Wall -Wextra -Wpedantic -Werror -Ilib/include -fsyntax-only $(B)/tmp/h.cpp
+	@echo "header-test: quell.h compiles alone as C11 and as C++"
+
+sanitize: deps
+	@$(MAKE) --no-print-directory B=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
+	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" check-build
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	  $(MAKE) --no-print-directory B=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
+	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" unit cli
+
+valgrind: deps
+	@$(MAKE) --no-print-directory check-build
+	$(MAKE) --no-print-directory unit cli \
+	  TEST_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
+
+# --- fuzzing (clang + libFuzzer) --------------------------------------------
+
+FUZZ_B := build/fuzz
+fuzz: deps
+	@$(MAKE) --no-print-directory B=$(FUZZ_B) CC=clang OPT="-O1 -g" \
+	  SAN="-fsanitize=fuzzer-no-link,address,undefined" $(FUZZ_B)/lib/libquell.a
+	@set -e; for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
+	  echo "fuzz: $$n"; \
+	  clang $(CPPFLAGS) -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
+	    -I$(FUZZ_B)/gen -o $(FUZZ_B)/$$n $$f $(FUZZ_B)/lib/libquell.a $(PKG_LIBS); \
+	  mkdir -p fuzz/corpus/$$n $(FUZZ_B)/corpus/$$n; \
+	  $(FUZZ_B)/$$n -max_total_time=$(FUZZ_TIME) -max_len=4096 \
+	    $(FUZZ_B)/corpus/$$n fuzz/corpus/$$n; done
+
+# --- demo -------------------------------------------------------------------
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/demo $(QUELL) $(B)/demo-db
+
+# --- install ----------------------------------------------------------------
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+	  $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/man/man3 $(DESTDIR)$(PREFIX)/share/man/man5
+	install -m 755 $(QUELL) $(DESTDIR)$(PREFIX)/bin/quell
+	install -m 644 $(STATIC) $(DESTDIR)$(PREFIX)/lib/libquell.a
+	install -m 755 $(SHARED) $(DESTDIR)$(PREFIX)/lib/libquell.so.$(VERSION)
+	ln -sf libquell.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libquell.so.$(SOMAJOR)
+	ln -sf libquell.so.$(SOMAJOR) $(DESTDIR)$(PREFIX)/lib/libquell.so
+	install -m 644 lib/include/quell.h $(DESTDIR)$(PREFIX)/include/quell.h
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
+	  -e 's|@REQUIRES@|$(PKGS)|g' quell.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/quell.pc
+	for m in $(MAN); do s=$${m##*.}; \
+	  install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; done
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/quell $(DESTDIR)$(PREFIX)/lib/libquell.a \
+	  $(DESTDIR)$(PREFIX)/lib/libquell.so $(DESTDIR)$(PREFIX)/lib/libquell.so.$(SOMAJOR) \
+	  $(DESTDIR)$(PREFIX)/lib/libquell.so.$(VERSION) $(DESTDIR)$(PREFIX)/include/quell.h \
+	  $(DESTDIR)$(PREFIX)/lib/pkgconfig/quell.pc
+	for m in $(MAN); do s=$${m##*.}; \
+	  rm -f $(DESTDIR)$(PREFIX)/share/man/man$$s/$$(basename $$m); done
+
+clean:
+	rm -rf build
+
+-include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

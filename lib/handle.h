@@ -1,0 +1,39 @@
+/*
+ * handle.h - the inside of the opaque `quell` handle, shared by the library's
+ * modules.  Nothing outside lib/ sees this.
+ */
+#ifndef QUELL_HANDLE_H
+#define QUELL_HANDLE_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "quell.h"
+
+struct psl_ctx_st;
+struct quell__store;
+struct quell__rules;
+
+struct quell {
+	pthread_key_t errkey;        /* per-thread char[QUELL__ERRMSG_MAX] */
+	int errkey_ok;
+	unsigned int flags;          /* QUELL_OPEN_* */
+	int lowercase_local;         /* database property */
+	const struct psl_ctx_st *psl; /* public suffix data (libpsl) */
+	struct psl_ctx_st *psl_owned; /* non-NULL when we loaded it */
+	struct quell__store *store;  /* NULL with QUELL_OPEN_NODB */
+	char origin[QUELL_NAME_MAX]; /* host id for change events */
+	pthread_mutex_t rules_lock;  /* guards `rules` swaps */
+	int rules_lock_ok;
+	struct quell__rules *rules;  /* current rules, refcounted; NULL = not loaded */
+};
+
+#define QUELL__ERRMSG_MAX 1024
+
+/* The clock, or `now` when it is not 0. */
+int64_t quell__now(int64_t now);
+
+/* Days since 1970-01-01 of a Gregorian date (timefmt.c). */
+int64_t quell__days_from_civil(int64_t y, unsigned m, unsigned d);
+
+#endif

@@ -1,0 +1,430 @@
+/*
+ * quell.h - the public interface of libquell, an email suppression list.
+ *
+ * This header is the manual.  Every function says who owns the memory it
+ * returns, how long that memory lives, and which errors it returns.  Nothing
+ * here names LMDB, libyaml or PCRE2: they are details of the library.
+ *
+ * Conventions
+ *   - Every call that can fail returns 0 (QUELL_OK) or a negative QUELL_E*
+ *     code.  quell_errmsg(h) then gives a one-line message for the last
+ *     failure on the calling thread; it never returns NULL.
+ *   - Options structs start with a `version` field and come with an _INIT
+ *     macro.  A NULL options pointer means "all defaults".
+ *   - Times are Unix seconds (int64_t).  Wherever a call takes `now`, 0 means
+ *     "read the clock"; any other value is used as the current time (replays,
+ *     tests).
+ *   - Strings are NUL-terminated UTF-8.  Strings inside structs handed to a
+ *     callback live until the callback returns.
+ *
+ * Threads
+ *   One handle per process (or thread group).  A handle may be shared by any
+ *   number of threads: checks run in parallel, writes are serialized by the
+ *   store.  quell_errmsg() reports the last failure of the calling thread.
+ */
+#ifndef QUELL_H
+#define QUELL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define QUELL_API __attribute__((visibility("default")))
+#else
+#define QUELL_API
+#endif
+
+#define QUELL_VERSION_STRING "0.1.0"
+
+/* Return codes.  Every failure comes with a message (quell_errmsg). */
+enum {
+	QUELL_OK = 0,
+	QUELL_ENOMEM = -1,    /* out of memory */
+	QUELL_EINVAL = -2,    /* bad argument from the caller */
+	QUELL_EADDRESS = -3,  /* invalid address or domain entry */
+	QUELL_EDATA = -4,     /* bad input data (reply, import row, rules file) */
+	QUELL_ENOTFOUND = -5, /* no such entry */
+	QUELL_ENODB = -6,     /* the database (or an input file) does not exist */
+	QUELL_EIO = -7,       /* operating system I/O error */
+	QUELL_EDB = -8,       /* database error: corrupt, wrong version, locked */
+	QUELL_EREADONLY = -9, /* write on a handle opened read-only */
+	QUELL_EINTERNAL = -10 /* a bug in quell */
+};
+
+/* Buffer sizes, each including the terminating NUL. */
+#define QUELL_ENTRY_MAX 256  /* a normalized address (254) or domain (255) */
+#define QUELL_NAME_MAX 64    /* rule, category and stream names */
+#define QUELL_REPLY_MAX 512  /* reply text carried by a check result */
+#define QUELL_ERROR_MAX 160  /* per-item error text in batch results */
+#define QUELL_STATUS_MAX 16  /* an enhanced status code, "5.7.606" */
+
+/* What a check answers. */
+enum quell_verdict {
+	QUELL_ALLOW = 0,
+	QUELL_SUPPRESS = 1,
+	QUELL_BACKOFF = 2,
+	QUELL_INVALID = 3 /* the address could not be parsed */
+};
+
+/* Whether an entry names one address or a domain and its subdomains. */
+enum quell_scope {
+	QUELL_SCOPE_NONE = 0,
+	QUELL_SCOPE_ADDRESS = 1,
+	QUELL_SCOPE_DOMAIN = 2
+};
+
+/* The three lists. */
+enum quell_list {
+	QUELL_LIST_NONE = 0,
+	QUELL_LIST_SUPPRESS = 1,
+	QUELL_LIST_ALLOW = 2,
+	QUELL_LIST_BACKOFF = 3
+};
+
+/* Where an entry came from. */
+enum quell_source {
+	QUELL_SOURCE_NONE = 0,
+	QUELL_SOURCE_BOUNCE = 1,
+	QUELL_SOURCE_COMPLAINT = 2,
+	QUELL_SOURCE_UNSUBSCRIBE = 3,
+	QUELL_SOURCE_MANUAL = 4,
+	QUELL_SOURCE_IMPORT = 5
+};
+
+/* What a rule, or a manual command, did to an entry (history events). */
+enum quell_action {
+	QUELL_ACTION_NONE = 0,
+	QUELL_ACTION_SUPPRESS = 1,
+	QUELL_ACTION_BACKOFF = 2,
+	QUELL_ACTION_COUNT = 3,
+	QUELL_ACTION_CLEAR = 4,
+	QUELL_ACTION_IGNORE = 5,
+	QUELL_ACTION_ALLOW = 6,   /* manual: allow */
+	QUELL_ACTION_UNALLOW = 7, /* manual: unallow */
+	QUELL_ACTION_REMOVE = 8,  /* manual: remove */
+	QUELL_ACTION_EXPIRE = 9   /* prune removed an expired entry */
+};
+
+/* Names of the enums above, as used on the command line and in output
+ * ("allow", "address", "suppress", "bounce", ...).  Static strings; an
+ * unknown value gives "".  The _parse functions return the value or -1. */
+QUELL_API const char *quell_verdict_name(int verdict);
+QUELL_API const char *quell_scope_name(int scope);
+QUELL_API const char *quell_list_name(int list);
+QUELL_API const char *quell_source_name(int source);
+QUELL_API const char *quell_action_name(int action);
+QUELL_API int quell_list_parse(const char *name);
+QUELL_API int quell_source_parse(const char *name);
+
+/* A static description of a return code ("out of memory"); never NULL. */
+QUELL_API const char *quell_strerror(int code);
+
+/* The library's version, "0.1.0". */
+QUELL_API const char *quell_version(void);
+
+/* --------------------------------------------------------- time helpers */
+
+/* Parse a duration: `30s`, `15m`, `8h`, `7d`, `2w`, `1y` (365 days), or
+ * `forever`, which gives 0 (no expiry).  A bare number is seconds.  Zero,
+ * negative and overflowing durations are QUELL_EINVAL. */
+QUELL_API int quell_duration_parse(const char *text, int64_t *seconds);
+
+/* Parse a time: RFC 3339 (`2026-11-28T10:00:00Z`, offsets allowed,
+ * fractions ignored) or Unix seconds.  QUELL_EINVAL when it is neither. */
+QUELL_API int quell_time_parse(const char *text, int64_t *t);
+
+/* Format a time as RFC 3339 UTC, `2026-11-28T10:00:00Z`, into buf (at
+ * least QUELL_TIME_MAX bytes).  Returns buf. */
+#define QUELL_TIME_MAX 32
+QUELL_API char *quell_time_format(int64_t t, char *buf, size_t size);
+
+/* ---------------------------------------------------------------- handle */
+
+typedef struct quell quell;
+
+/* Flags for quell_options.flags. */
+#define QUELL_OPEN_READONLY 0x1u /* never write; a missing database is QUELL_ENODB */
+#define QUELL_OPEN_CREATE 0x2u   /* create the directory and database if missing */
+#define QUELL_OPEN_NODB 0x4u     /* no database at all: addresses and rules only */
+
+#define QUELL_OPTIONS_VERSION 1
+struct quell_options {
+	unsigned int version;     /* QUELL_OPTIONS_VERSION */
+	unsigned int flags;       /* QUELL_OPEN_* */
+	int lowercase_local_part; /* for a database being created: 1 (default) or 0;
+	                             an existing database keeps its own setting */
+	size_t map_size;          /* initial LMDB map size in bytes; 0 = 64 MiB.
+	                             The map grows by itself when it is full. */
+	const char *origin;       /* host id stamped on change events; NULL = the
+	                             one stored in the database (made at creation
+	                             from the host name) */
+};
+#define QUELL_OPTIONS_INIT { QUELL_OPTIONS_VERSION, 0u, 1, 0, NULL }
+
+/*
+ * Open the database in directory `dir` (one LMDB environment).  Without
+ * QUELL_OPEN_CREATE a missing database is QUELL_ENODB.  With QUELL_OPEN_NODB
+ * `dir` is ignored and may be NULL: the handle then serves address parsing
+ * and rules only.
+ *
+ * *out is set whenever the handle could be allocated, even when the call
+ * fails, so that quell_errmsg(*out) can say why; close it with quell_close()
+ * in every case.  *out is NULL only after QUELL_ENOMEM.
+ *
+ * Errors: QUELL_ENODB, QUELL_EIO, QUELL_EDB (corrupt or newer schema),
+ * QUELL_ENOMEM, QUELL_EINVAL.
+ */
+QUELL_API int quell_open(quell **out, const char *dir, const struct quell_options *opts);
+
+/* Close the handle and free everything it holds.  NULL is a harmless no-op.
+ * No other thread may use the handle during or after the call. */
+QUELL_API void quell_close(quell *h);
+
+/* The message of the last failure on this thread, e.g.
+ * "local part: unexpected ',' at character 2".  Never NULL; "" when there
+ * was none.  Valid until the next call on this handle from this thread.
+ * A NULL handle gives the message of a failed allocation. */
+QUELL_API const char *quell_errmsg(const quell *h);
+
+/* Whether the database folds local parts to lower case (set at creation). */
+QUELL_API int quell_lowercase_local_part(const quell *h);
+
+/* ------------------------------------------------------------- addresses */
+
+/*
+ * Normalize an RFC 5321 mailbox into `out` (size at least QUELL_ENTRY_MAX):
+ * IDNA2008 A-label lowercase domain without trailing dot, needless quotes
+ * removed, NFC UTF-8 local part, lowercased unless the database says not.
+ * Errors: QUELL_EADDRESS (message names what is wrong and the character),
+ * QUELL_EINVAL (out too small), QUELL_ENOMEM.
+ */
+QUELL_API int quell_address_normalize(quell *h, const char *address, char *out, size_t outsize);
+
+/*
+ * Normalize an entry as written on a command line: an address, or a domain
+ * (`example.com` or `@example.com`).  *scope is set to QUELL_SCOPE_ADDRESS
+ * or QUELL_SCOPE_DOMAIN.  A public suffix alone (`com`, `co.uk`) is refused
+ * with QUELL_EADDRESS.
+ */
+QUELL_API int quell_entry_normalize(quell *h, const char *entry, char *out, size_t outsize,
+                                    int *scope);
+
+/* ----------------------------------------------------------------- check */
+
+/* The answer for one address.  Plain data: no pointers, nothing to free. */
+struct quell_result {
+	int verdict;                        /* enum quell_verdict */
+	int scope;                          /* scope of the deciding entry, or NONE */
+	int source;                         /* source of the deciding entry, or NONE */
+	int64_t since;                      /* when the deciding entry began; 0 if none */
+	int64_t until;                      /* backoff end or suppression expiry; 0 if none */
+	char normalized[QUELL_ENTRY_MAX];   /* the normalized address ("" if invalid) */
+	char key[QUELL_ENTRY_MAX];          /* the entry that decided ("" if none) */
+	char rule[QUELL_NAME_MAX];          /* rule that made the entry ("" if none) */
+	char category[QUELL_NAME_MAX];      /* its category ("" if none) */
+	char reply[QUELL_REPLY_MAX];        /* stored reply, truncated ("" if none) */
+	char error[QUELL_ERROR_MAX];        /* why the address is invalid */
+};
+
+/*
+ * The verdict for `address` at time `now`, seeing stream-less entries and
+ * those of `stream` (NULL or "" for none), following the contract's
+ * precedence: unsubscribe/complaint suppressions, allow list, other
+ * suppressions, backoff, allow.  One read transaction; allocates nothing for
+ * ASCII addresses.
+ *
+ * An unparsable address gives QUELL_EADDRESS with res->verdict ==
+ * QUELL_INVALID and res->error set.  Other errors: QUELL_EDB, QUELL_EINVAL.
+ */
+QUELL_API int quell_check(quell *h, const char *address, const char *stream, int64_t now,
+                          struct quell_result *res);
+
+/*
+ * Check n addresses in one read transaction, filling results[0..n-1].  An
+ * invalid address does not stop the batch: its result has verdict
+ * QUELL_INVALID and error set.  Returns 0 when every address was checked
+ * (invalid ones included), or an error that stopped the whole batch
+ * (QUELL_EDB, QUELL_EINVAL).  *ninvalid, if not NULL, counts invalid ones.
+ */
+QUELL_API int quell_check_many(quell *h, const char *const *addresses, size_t n,
+                               const char *stream, int64_t now, struct quell_result *results,
+                               size_t *ninvalid);
+
+/* ---------------------------------------------------------------- writes */
+
+#define QUELL_ADD_OPTIONS_VERSION 1
+struct quell_add_options {
+	unsigned int version;  /* QUELL_ADD_OPTIONS_VERSION */
+	const char *stream;    /* NULL or "": stream-less */
+	int source;            /* QUELL_SOURCE_MANUAL (default), _UNSUBSCRIBE, _COMPLAINT, ... */
+	const char *reason;    /* free text, stored as given; may be NULL */
+	const char *category;  /* NULL: "manual" (or the source's usual category) */
+	int64_t ttl;           /* seconds until the entry expires; 0 = never */
+	int64_t now;           /* 0 = clock */
+};
+#define QUELL_ADD_OPTIONS_INIT { QUELL_ADD_OPTIONS_VERSION, NULL, QUELL_SOURCE_MANUAL, NULL, NULL, 0, 0 }
+
+/*
+ * Put an entry (address or domain, as for quell_entry_normalize) on the
+ * suppress list, or on the allow list.  An existing entry of the same list
+ * and stream is updated.  Each call is one durable write transaction and one
+ * history event.  Errors: QUELL_EADDRESS, QUELL_EREADONLY, QUELL_EDB,
+ * QUELL_EIO, QUELL_ENOMEM.
+ */
+QUELL_API int quell_add(quell *h, const char *entry, const struct quell_add_options *opts);
+QUELL_API int quell_allow(quell *h, const char *entry, const struct quell_add_options *opts);
+
+/*
+ * Remove an entry's suppression and backoff state (quell_remove), or its
+ * allow entry (quell_unallow), for `stream` only (NULL: stream-less).
+ * Returns QUELL_ENOTFOUND when there was nothing to remove (and writes
+ * nothing).
+ */
+QUELL_API int quell_remove(quell *h, const char *entry, const char *stream, int64_t now);
+QUELL_API int quell_unallow(quell *h, const char *entry, const char *stream, int64_t now);
+
+/* ----------------------------------------------------- entries and history */
+
+/* One list entry of one key.  Strings are never NULL ("" when empty). */
+struct quell_entry {
+	const char *key;      /* normalized address or domain */
+	int scope;            /* enum quell_scope */
+	int list;             /* enum quell_list */
+	const char *stream;
+	int source;           /* enum quell_source */
+	const char *category;
+	const char *rule;
+	int code;             /* basic reply code, 0 if none */
+	const char *status;   /* enhanced status, "" if none */
+	const char *reply;    /* reply text that made the entry */
+	const char *reason;   /* free text given with add/allow/import */
+	int64_t created;      /* first time on this list */
+	int64_t updated;      /* last change */
+	int64_t expires;      /* 0 = never */
+	int64_t until;        /* backoff: wait until; 0 otherwise */
+	int64_t first_failure;/* backoff: first failure of the current run */
+	uint32_t attempts;    /* backoff: failures in the current run */
+	uint32_t count;       /* suppressions of this key so far (ttl escalation),
+	                         or soft-bounce count for count state */
+};
+
+/* One history event.  Strings are never NULL. */
+struct quell_event {
+	int64_t time;
+	uint64_t seq;         /* sequence number on the origin host */
+	const char *origin;   /* host id that made the change */
+	int list;             /* list touched (NONE for ignore/count) */
+	const char *stream;
+	int source;
+	int action;           /* enum quell_action */
+	int verdict;          /* verdict the key had right after the event */
+	const char *rule;
+	const char *category;
+	int code;
+	const char *status;
+	const char *reply;
+	const char *reason;
+	int64_t until;        /* backoff until / expiry set by the event, or 0 */
+};
+
+/* Everything known about one key.  Allocated by quell_show, freed by
+ * quell_info_free; every pointer inside lives as long as the struct. */
+struct quell_info {
+	char key[QUELL_ENTRY_MAX];
+	int scope;
+	size_t nentries;
+	struct quell_entry *entries; /* every list entry, all streams, expired too */
+	size_t nevents;
+	struct quell_event *events;  /* newest first */
+};
+
+/*
+ * Look up one entry (address or domain) with its history (at most
+ * `max_events`, 0 = all).  QUELL_ENOTFOUND when the key has neither entries
+ * nor history; *out is then NULL.
+ */
+QUELL_API int quell_show(quell *h, const char *entry, size_t max_events,
+                         struct quell_info **out);
+QUELL_API void quell_info_free(struct quell_info *info);
+
+/* Filters for quell_list().  Zero fields mean "any". */
+#define QUELL_LIST_OPTIONS_VERSION 1
+struct quell_list_options {
+	unsigned int version;  /* QUELL_LIST_OPTIONS_VERSION */
+	int list;              /* QUELL_LIST_*; NONE = all lists */
+	int scope;             /* QUELL_SCOPE_*; NONE = both */
+	const char *stream;    /* NULL: stream-less entries only; "*": every stream */
+	const char *category;  /* NULL: any */
+	int64_t since;         /* entries updated at or after; 0: any */
+	int include_expired;   /* 0: skip expired entries and past backoffs */
+	int64_t now;           /* 0 = clock */
+};
+#define QUELL_LIST_OPTIONS_INIT { QUELL_LIST_OPTIONS_VERSION, 0, 0, NULL, NULL, 0, 0, 0 }
+
+/* Called once per entry, domains first then addresses, each in key order.
+ * Return 0 to go on, anything else to stop: quell_list then returns it. */
+typedef int (*quell_entry_cb)(const struct quell_entry *entry, void *ctx);
+
+/* Iterate the entries that pass `opts` in one read transaction. */
+QUELL_API int quell_list(quell *h, const struct quell_list_options *opts, quell_entry_cb cb,
+                         void *ctx);
+
+/* ------------------------------------------------------- stats and upkeep */
+
+struct quell_count {
+	char name[QUELL_NAME_MAX];
+	uint64_t count;
+};
+
+/* Counts of live (unexpired) entries.  Allocated by quell_stats_get, freed
+ * by quell_stats_free. */
+struct quell_stats {
+	uint64_t entries[4][3];    /* [list][scope], indexes are the enum values */
+	uint64_t by_source[6];     /* indexed by enum quell_source */
+	size_t ncategories;
+	struct quell_count *categories; /* sorted by name */
+	size_t nstreams;
+	struct quell_count *streams;    /* "" is the stream-less set */
+	uint64_t keys;             /* keys with any state */
+	uint64_t expired;          /* entries past their ttl, awaiting prune */
+	uint64_t events;           /* history events */
+	uint64_t last_seq;         /* newest change sequence number */
+	uint64_t db_bytes;         /* size of the data file */
+	uint64_t used_bytes;       /* pages in use * page size */
+	uint64_t map_bytes;        /* current map size */
+};
+QUELL_API int quell_stats_get(quell *h, int64_t now, struct quell_stats **out);
+QUELL_API void quell_stats_free(struct quell_stats *stats);
+
+#define QUELL_PRUNE_OPTIONS_VERSION 1
+struct quell_prune_options {
+	unsigned int version; /* QUELL_PRUNE_OPTIONS_VERSION */
+	size_t keep;          /* newest events kept per key; 0 = 100 */
+	int64_t max_age;      /* events older than this go; 0 = 2 years; <0 = no limit */
+	int64_t now;          /* 0 = clock */
+};
+#define QUELL_PRUNE_OPTIONS_INIT { QUELL_PRUNE_OPTIONS_VERSION, 0, 0, 0 }
+
+struct quell_prune_result {
+	uint64_t entries_removed; /* expired entries and past backoffs deleted */
+	uint64_t events_removed;  /* history events trimmed */
+};
+
+/* Delete expired entries and trim history, in bounded write transactions. */
+QUELL_API int quell_prune(quell *h, const struct quell_prune_options *opts,
+                          struct quell_prune_result *res);
+
+/* Write a compacted, consistent copy of the database into directory `dir`
+ * (created if missing; must not hold a database already).  Runs beside
+ * readers and writers. */
+QUELL_API int quell_backup(quell *h, const char *dir);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* QUELL_H */

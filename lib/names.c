@@ -1,0 +1,38 @@
+/*
+ * names.c - the names of verdicts, scopes, lists, sources and actions, as
+ * they appear on the command line and in every output format.
+ */
+#include <string.h>
+
+#include "quell.h"
+
+static const char *const verdicts[] = { "allow", "suppress", "backoff", "invalid" };
+static const char *const scopes[] = { "", "address", "domain" };
+static const char *const lists[] = { "", "suppress", "allow", "backoff" };
+static const char *const sources[] = { "", "bounce", "complaint", "unsubscribe", "manual",
+	                                "import" };
+static const char *const actions[] = { "", "suppress", "backoff", "count", "clear", "ignore",
+	                                "allow", "unallow", "remove", "expire" };
+
+#define NAME(tab, v) ((v) >= 0 && (size_t)(v) < sizeof(tab) / sizeof(tab[0]) ? tab[v] : "")
+
+const char *quell_verdict_name(int v) { return NAME(verdicts, v); }
+const char *quell_scope_name(int v) { return NAME(scopes, v); }
+const char *quell_list_name(int v) { return NAME(lists, v); }
+const char *quell_source_name(int v) { return NAME(sources, v); }
+const char *quell_action_name(int v) { return NAME(actions, v); }
+
+static int find(const char *const *tab, size_t n, const char *name)
+{
+	if (name == NULL || *name == '\0')
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(tab[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+int quell_list_parse(const char *name) { return find(lists, 4, name); }
+int quell_source_parse(const char *name) { return find(sources, 6, name); }
+
+const char *quell_version(void) { return QUELL_VERSION_STRING; }
