@@ -1,0 +1,212 @@
+/*
+ * cli.c - the parts every command shares: global options among a command's
+ * arguments, finding and opening the database, and turning QUELL_E* codes
+ * into sysexits(3) exit statuses and "quell: COMMAND: message" lines.
+ *
+ * Knows nothing of any one command, nor of how the library stores data.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+
+#define MSG_MAX 2048
+
+/* "quell: " or "quell: COMMAND: " */
+static void prefix(const struct cli *cli)
+{
+	if (cli->cmd != NULL)
+		fprintf(stderr, "quell: %s: ", cli->cmd->name);
+	else
+		fputs("quell: ", stderr);
+}
+
+static void vwarn(const struct cli *cli, const char *fmt, va_list ap)
+{
+	char msg[MSG_MAX];
+	int n = vsnprintf(msg, sizeof msg, fmt, ap);
+
+	if (n < 0)
+		snprintf(msg, sizeof msg, "%s", fmt);
+	else if ((size_t)n >= sizeof msg)
+		memcpy(msg + sizeof msg - 4, "...", 4);
+	prefix(cli);
+	cli_put_enc(stderr, msg, CLI_ENC_FIELD);
+	fputc('\n', stderr);
+}
+
+void cli_warn(struct cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn(cli, fmt, ap);
+	va_end(ap);
+}
+
+int cli_usage_error(struct cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn(cli, fmt, ap);
+	va_end(ap);
+	cli_usage(stderr, cli->cmd);
+	return CLI_EX_USAGE;
+}
+
+int cli_status(int code)
+{
+	switch (code) {
+	case QUELL_OK: return CLI_EX_OK;
+	case QUELL_EADDRESS:
+	case QUELL_EDATA: return CLI_EX_DATAERR;
+	case QUELL_ENODB:
+	case QUELL_ENOTFOUND: return CLI_EX_NOINPUT;
+	case QUELL_EIO:
+	case QUELL_EDB:
+	case QUELL_EREADONLY: return CLI_EX_IOERR;
+	case QUELL_EINVAL: return CLI_EX_USAGE; /* a bad value from the command line */
+	case QUELL_ENOMEM:
+	case QUELL_EINTERNAL:
+	default: return CLI_EX_SOFTWARE;
+	}
+}
+
+static const char *message(const struct cli *cli, int code)
+{
+	const char *m = cli->h != NULL ? quell_errmsg(cli->h) : NULL;
+
+	return m != NULL && *m != '\0' ? m : quell_strerror(code);
+}
+
+int cli_fail(struct cli *cli, int code)
+{
+	cli_warn(cli, "%s", message(cli, code));
+	return cli_status(code);
+}
+
+int cli_oom(struct cli *cli)
+{
+	cli_warn(cli, "%s", quell_strerror(QUELL_ENOMEM));
+	return CLI_EX_SOFTWARE;
+}
+
+int cli_fail_item(struct cli *cli, const char *item, int code)
+{
+	cli_warn(cli, "%s: %s", item, message(cli, code));
+	return cli_status(code);
+}
+
+/* The message for an option getopt refused; argv[optind - 1] is the word
+ * that held it. */
+static int bad_option(struct cli *cli, int c, int argc, char **argv)
+{
+	const char *word = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
+	char shortopt[3] = { '-', (char)optopt, '\0' };
+
+	if (optopt != 0 && strncmp(word, "--", 2) != 0)
+		word = shortopt;
+	if (c == ':')
+		return cli_usage_error(cli, "option '%s' needs a value", word);
+	return cli_usage_error(cli, "unknown option '%s'", word);
+}
+
+int cli_getopt(struct cli *cli, int argc, char **argv, const struct option *longopts,
+               int *status)
+{
+	const char *shortopts = cli->cmd != NULL ? ":q" : "+:q";
+	int c;
+
+	for (;;) {
+		c = getopt_long(argc, argv, shortopts, longopts, NULL);
+		switch (c) {
+		case 'q': cli->quiet = 1; break;
+		case CLI_OPT_DB: cli->db = optarg; break;
+		case CLI_OPT_RULES: cli->rules = optarg; break;
+		case CLI_OPT_STREAM: cli->stream = optarg; break;
+		case CLI_OPT_JSON: cli->json = 1; break;
+		case CLI_OPT_NOW:
+			if (quell_time_parse(optarg, &cli->now) != 0) {
+				*status = cli_usage_error(cli, "--now: not a time: '%s'", optarg);
+				return CLI_STOP;
+			}
+			break;
+		case CLI_OPT_HELP:
+			cli_help(stdout, cli->cmd);
+			*status = CLI_EX_OK;
+			return CLI_STOP;
+		case CLI_OPT_VERSION:
+			printf("quell %s\n", quell_version());
+			*status = CLI_EX_OK;
+			return CLI_STOP;
+		case '?':
+		case ':':
+			*status = bad_option(cli, c, argc, argv);
+			return CLI_STOP;
+		default:
+			return c;
+		}
+	}
+}
+
+static int join(struct cli *cli, char *buf, size_t size, const char *dir, const char *sub)
+{
+	int n = snprintf(buf, size, "%s%s", dir, sub);
+
+	if (n < 0 || (size_t)n >= size) {
+		cli_warn(cli, "database path too long: %s%s", dir, sub);
+		return CLI_EX_USAGE;
+	}
+	return 0;
+}
+
+int cli_db_path(struct cli *cli, char *buf, size_t size)
+{
+	const char *env;
+	struct stat st;
+
+	if (cli->db != NULL) {
+		if (*cli->db == '\0')
+			return cli_usage_error(cli, "--db: empty directory name");
+		return join(cli, buf, size, cli->db, "");
+	}
+	env = getenv("QUELL_DB");
+	if (env != NULL && *env != '\0')
+		return join(cli, buf, size, env, "");
+	if (stat("/var/lib/quell", &st) == 0 && S_ISDIR(st.st_mode))
+		return join(cli, buf, size, "/var/lib/quell", "");
+	/* XDG Base Directory: a relative XDG_DATA_HOME is ignored */
+	env = getenv("XDG_DATA_HOME");
+	if (env != NULL && *env == '/')
+		return join(cli, buf, size, env, "/quell");
+	env = getenv("HOME");
+	if (env != NULL && *env != '\0')
+		return join(cli, buf, size, env, "/.local/share/quell");
+	cli_warn(cli, "no database directory: use --db DIR or set QUELL_DB");
+	return CLI_EX_USAGE;
+}
+
+int cli_open(struct cli *cli)
+{
+	struct quell_options opts = QUELL_OPTIONS_INIT;
+	unsigned int flags = cli->cmd->flags;
+	char dir[4096];
+	int status, rc;
+
+	if (flags & CLI_NODB)
+		return 0;
+	status = cli_db_path(cli, dir, sizeof dir);
+	if (status != 0)
+		return status;
+	if (!(flags & CLI_WRITES))
+		opts.flags = QUELL_OPEN_READONLY;
+	else if (!(flags & CLI_NOCREATE))
+		opts.flags = QUELL_OPEN_CREATE;
+	rc = quell_open(&cli->h, dir, &opts);
+	if (rc != 0)
+		return cli_fail(cli, rc);
+	return 0;
+}

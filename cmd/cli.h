@@ -1,0 +1,217 @@
+/*
+ * cli.h - what the files of the quell command share: the parsed global
+ * options and the open handle (struct cli), the command table, option codes,
+ * and the helpers for options, errors and output.
+ *
+ * The command line knows the library only through quell.h (and jansson for
+ * JSON).  It knows nothing of LMDB, YAML or how entries are stored.
+ */
+#ifndef QUELL_CLI_H
+#define QUELL_CLI_H
+
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "quell.h"
+
+/* Exit codes (sysexits.h), named here so that every file uses the same. */
+#define CLI_EX_OK 0
+#define CLI_EX_FOUND 1     /* check: some address suppressed or backed off */
+#define CLI_EX_USAGE 64
+#define CLI_EX_DATAERR 65
+#define CLI_EX_NOINPUT 66
+#define CLI_EX_SOFTWARE 70
+#define CLI_EX_IOERR 74
+
+/* Flags of a command table entry. */
+#define CLI_WRITES 0x1u   /* opens the database for writing */
+#define CLI_NOCREATE 0x2u /* ... but only an existing one (prune) */
+#define CLI_NODB 0x4u     /* never opens the database (help) */
+
+struct cli;
+typedef int (*cli_fn)(struct cli *cli, int argc, char **argv);
+
+/* One command.  `synopsis` holds the forms after "quell NAME", one per line;
+ * `options` the help text of the command's own options (or NULL). */
+struct cli_cmd {
+	const char *name;
+	cli_fn fn;
+	const char *synopsis;
+	const char *summary;
+	const char *options;
+	unsigned int flags;
+};
+
+/* The command table (main.c), ended by an entry whose name is NULL. */
+extern const struct cli_cmd cli_commands[];
+const struct cli_cmd *cli_find(const char *name);
+
+/* The parsed global options and the open handle. */
+struct cli {
+	const struct cli_cmd *cmd; /* the command being run; NULL while parsing globals */
+	const char *db;            /* --db, or NULL */
+	const char *rules;         /* --rules, or NULL (for commands that load rules) */
+	const char *stream;        /* --stream, or NULL */
+	int json;                  /* --json */
+	int quiet;                 /* -q */
+	int64_t now;               /* --now; 0 = the clock */
+	quell *h;                  /* open handle, after cli_open() */
+};
+
+/* Option codes: the global ones, then the first one free for commands. */
+enum {
+	CLI_OPT_DB = 0x100,
+	CLI_OPT_RULES,
+	CLI_OPT_STREAM,
+	CLI_OPT_JSON,
+	CLI_OPT_NOW,
+	CLI_OPT_HELP,
+	CLI_OPT_VERSION,
+	CLI_OPT_CMD = 0x200
+};
+
+/* The global options, to end every command's struct option table. */
+#define CLI_GLOBAL_OPTIONS                                                  \
+	{ "db", required_argument, NULL, CLI_OPT_DB },                      \
+	{ "rules", required_argument, NULL, CLI_OPT_RULES },                \
+	{ "stream", required_argument, NULL, CLI_OPT_STREAM },              \
+	{ "json", no_argument, NULL, CLI_OPT_JSON },                        \
+	{ "now", required_argument, NULL, CLI_OPT_NOW },                    \
+	{ "quiet", no_argument, NULL, 'q' },                                \
+	{ "help", no_argument, NULL, CLI_OPT_HELP },                        \
+	{ "version", no_argument, NULL, CLI_OPT_VERSION },                  \
+	{ NULL, 0, NULL, 0 }
+
+/* ----------------------------------------------------------------- cli.c */
+
+/*
+ * The next option of the command (getopt_long over argv, with `longopts`
+ * ending in CLI_GLOBAL_OPTIONS).  Global options are stored in *cli and
+ * skipped.  Returns the code of a command option, -1 after the last option
+ * (operands start at optind), or CLI_STOP with *status set: 0 after --help
+ * or --version (already printed), 64 after a usage error (already printed).
+ * Before a command is known (cli->cmd NULL) it stops at the first operand.
+ */
+#define CLI_STOP (-2)
+int cli_getopt(struct cli *cli, int argc, char **argv, const struct option *longopts,
+               int *status);
+
+/* The database directory: --db, $QUELL_DB, /var/lib/quell if it exists,
+ * else ${XDG_DATA_HOME:-$HOME/.local/share}/quell.  0 or an exit status. */
+int cli_db_path(struct cli *cli, char *buf, size_t size);
+
+/* Open the database as the command's flags say.  0 or an exit status (the
+ * error already printed). */
+int cli_open(struct cli *cli);
+
+/* The exit status for a QUELL_E* code (the one place that maps them). */
+int cli_status(int code);
+
+/* "quell: COMMAND: message" on stderr for code, just returned by a library
+ * call (the message is quell_errmsg's); returns cli_status(code). */
+int cli_fail(struct cli *cli, int code);
+
+/* "quell: COMMAND: out of memory" for a failure on the CLI's side (not the
+ * library's, whose message could be stale); returns 70. */
+int cli_oom(struct cli *cli);
+
+/* "quell: COMMAND: ITEM: message"; returns cli_status(code). */
+int cli_fail_item(struct cli *cli, const char *item, int code);
+
+/* "quell: COMMAND: text" on stderr (control bytes escaped). */
+void cli_warn(struct cli *cli, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* A usage error: cli_warn, then the command's usage; returns 64. */
+int cli_usage_error(struct cli *cli, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* ------------------------------------------------------------ cmd_help.c */
+
+/* "usage: quell NAME FORM" lines of a command (all commands if NULL). */
+void cli_usage(FILE *f, const struct cli_cmd *cmd);
+/* The full help of a command, or the general help if NULL. */
+void cli_help(FILE *f, const struct cli_cmd *cmd);
+
+/* ----------------------------------------------------------------- out.c */
+
+/* How cli_put_enc escapes, as %XX (upper-case hex). */
+enum cli_enc {
+	CLI_ENC_FIELD, /* control bytes, DEL, C1 controls, invalid UTF-8 */
+	CLI_ENC_VALUE  /* those, and space, '%' and '=' (k=v values) */
+};
+void cli_put_enc(FILE *f, const char *s, enum cli_enc mode);
+
+/* Length of the valid UTF-8 sequence at s (1..4 bytes), or 0 (invalid, or
+ * the terminating NUL).  Reads no further than a NUL. */
+size_t cli_utf8_len(const unsigned char *s);
+
+/* DETAIL of space-separated key=value pairs.  Empty values, zero times and
+ * zero numbers are left out.  `n` counts the pairs written so far. */
+struct cli_kv {
+	FILE *f;
+	int n;
+};
+void cli_kv(struct cli_kv *kv, const char *key, const char *value);
+void cli_kv_time(struct cli_kv *kv, const char *key, int64_t t);
+void cli_kv_num(struct cli_kv *kv, const char *key, uint64_t v);
+
+/* ---------------------------------------------------------------- json.c */
+
+/* Values for JSON output; NULL, "" and 0 become null.  Strings that are not
+ * valid UTF-8 have the bad bytes replaced by U+FFFD.  NULL only when out of
+ * memory. */
+json_t *cli_jstr(const char *s);
+json_t *cli_jtime(int64_t t);
+json_t *cli_jnum(uint64_t v);  /* always a number */
+json_t *cli_jnum0(uint64_t v); /* null when 0 */
+
+/* Set o[key] = v, taking v; returns 1 on failure (v NULL or no memory),
+ * else 0, so that failures can be or-ed together. */
+int cli_jset(json_t *o, const char *key, json_t *v);
+
+/* Write v as one compact line on stdout (DEL and C1 controls escaped as
+ * \u00XX too) and release it.  0, or 70 after printing the error. */
+int cli_json_put(struct cli *cli, json_t *v);
+
+/* -------------------------------------------------------------- render.c */
+
+/* One check result: plain `ADDRESS<TAB>VERDICT<TAB>DETAIL` (VERDICT given
+ * as text so that show can print "-"), or the check JSON object. */
+void cli_result_plain(FILE *f, const char *address, const char *verdict,
+                      const struct quell_result *r);
+json_t *cli_result_json(const char *address, const struct quell_result *r);
+
+/* One list entry: the DETAIL pairs (list's set, or show's full set), or the
+ * JSON object with the CSV field names. */
+void cli_entry_detail(struct cli_kv *kv, const struct quell_entry *e, int full);
+json_t *cli_entry_json(const struct quell_entry *e);
+
+/* ---------------------------------------------------------------- each.c */
+
+/* Apply op to every ENTRY operand.  An invalid entry (QUELL_EADDRESS) is
+ * reported and skipped (exit 65 at the end); QUELL_ENOTFOUND prints
+ * "quell: CMD: ENTRY: notfound" unless -q and counts as success; any other
+ * error stops.  Returns the exit status. */
+typedef int (*cli_entry_op)(struct cli *cli, const char *entry, void *ctx);
+int cli_each_entry(struct cli *cli, char **entries, int n, cli_entry_op op, void *ctx,
+                   const char *notfound);
+
+/* ------------------------------------------------------------- commands */
+
+int cmd_add(struct cli *cli, int argc, char **argv);
+int cmd_allow(struct cli *cli, int argc, char **argv);
+int cmd_backup(struct cli *cli, int argc, char **argv);
+int cmd_check(struct cli *cli, int argc, char **argv);
+int cmd_help(struct cli *cli, int argc, char **argv);
+int cmd_list(struct cli *cli, int argc, char **argv);
+int cmd_prune(struct cli *cli, int argc, char **argv);
+int cmd_remove(struct cli *cli, int argc, char **argv);
+int cmd_show(struct cli *cli, int argc, char **argv);
+int cmd_stats(struct cli *cli, int argc, char **argv);
+int cmd_unallow(struct cli *cli, int argc, char **argv);
+
+#endif

@@ -1,0 +1,129 @@
+/*
+ * main.c - quell(1): global options, the command table, and dispatch.
+ *
+ *   quell [--db DIR] [--rules FILE] [--stream NAME] [--json] [--now TIME] [-q]
+ *         COMMAND [ARGS]
+ *
+ * Global options may also appear among a command's arguments; each command
+ * parses them with cli_getopt().  The table below drives `quell help`, and
+ * its flags say how cli_open() opens the database.  Output to stdout is
+ * fully buffered (checks are streamed in bulk); stdout is closed before
+ * exit so that a failed write is an error (74), not a silent loss.
+ *
+ * This file knows nothing of how any command does its work.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define OUTBUF_SIZE (256 * 1024)
+
+const struct cli_cmd cli_commands[] = {
+	{ "check", cmd_check, "ADDR...\n-",
+	  "the verdict for each address (from the arguments, or one per line on stdin)",
+	  NULL, 0 },
+	{ "add", cmd_add,
+	  "ENTRY... [--reason TEXT] [--ttl DURATION] [--source manual|unsubscribe|complaint]",
+	  "suppress addresses or domains by hand",
+	  "  --reason TEXT        why (stored as given, escaped on output)\n"
+	  "  --ttl DURATION       expire after DURATION (30s, 15m, 8h, 7d, forever)\n"
+	  "  --source SOURCE      manual (default), unsubscribe or complaint\n",
+	  CLI_WRITES },
+	{ "remove", cmd_remove, "ENTRY...", "delete entries from the suppress and backoff lists",
+	  NULL, CLI_WRITES },
+	{ "allow", cmd_allow, "ENTRY... [--reason TEXT] [--ttl DURATION]",
+	  "put addresses or domains on the allow list",
+	  "  --reason TEXT        why (stored as given, escaped on output)\n"
+	  "  --ttl DURATION       expire after DURATION (30s, 15m, 8h, 7d, forever)\n",
+	  CLI_WRITES },
+	{ "unallow", cmd_unallow, "ENTRY...", "delete entries from the allow list", NULL,
+	  CLI_WRITES },
+	{ "show", cmd_show, "ENTRY", "everything known about one entry, with its history", NULL,
+	  0 },
+	{ "list", cmd_list,
+	  "[--suppress|--allow|--backoff] [--domains|--addresses] [--category C] [--since TIME]",
+	  "list the live entries",
+	  "  --suppress, --allow, --backoff   only this list (default: all three)\n"
+	  "  --domains, --addresses           only this scope (default: both)\n"
+	  "  --category C                     only entries of category C\n"
+	  "  --since TIME                     only entries updated at or after TIME\n",
+	  0 },
+	{ "stats", cmd_stats, "", "counts per list, scope, source, category, stream; sizes",
+	  NULL, 0 },
+	{ "prune", cmd_prune, "[--keep N] [--max-age DURATION]",
+	  "delete expired entries and trim history",
+	  "  --keep N             keep the newest N events per key (default 100)\n"
+	  "  --max-age DURATION   drop events older than DURATION (default 2y;\n"
+	  "                       forever: no age limit)\n",
+	  CLI_WRITES | CLI_NOCREATE },
+	{ "backup", cmd_backup, "DIR",
+	  "write a compacted, consistent copy of the database into DIR", NULL, 0 },
+	{ "help", cmd_help, "[COMMAND]", "general help, or the help of one command", NULL,
+	  CLI_NODB },
+	{ NULL, NULL, NULL, NULL, NULL, 0 }
+};
+
+const struct cli_cmd *cli_find(const char *name)
+{
+	for (const struct cli_cmd *c = cli_commands; c->name != NULL; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+static const struct option global_options[] = { CLI_GLOBAL_OPTIONS };
+
+static int run(struct cli *cli, int argc, char **argv)
+{
+	int c, status = 0, first;
+
+	while ((c = cli_getopt(cli, argc, argv, global_options, &status)) != -1)
+		if (c == CLI_STOP)
+			return status;
+	if (optind >= argc) {
+		fprintf(stderr, "quell: no command given\n");
+		cli_usage(stderr, NULL);
+		return CLI_EX_USAGE;
+	}
+	first = optind;
+	cli->cmd = cli_find(argv[first]);
+	if (cli->cmd == NULL) {
+		fprintf(stderr, "quell: unknown command '");
+		cli_put_enc(stderr, argv[first], CLI_ENC_FIELD);
+		fprintf(stderr, "'; try 'quell help'\n");
+		return CLI_EX_USAGE;
+	}
+	optind = 0; /* glibc: start afresh, at argv[1] of the command */
+	return cli->cmd->fn(cli, argc - first, argv + first);
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli;
+	char *outbuf = NULL;
+	int status;
+
+	memset(&cli, 0, sizeof cli);
+	/* Fully buffered unless a person is watching; lines are flushed in
+	 * bulk, never one by one (`check -` flushes before it blocks). */
+	if (!isatty(STDOUT_FILENO)) {
+		outbuf = malloc(OUTBUF_SIZE);
+		if (outbuf != NULL && setvbuf(stdout, outbuf, _IOFBF, OUTBUF_SIZE) != 0) {
+			free(outbuf);
+			outbuf = NULL;
+		}
+	}
+	status = run(&cli, argc, argv);
+	quell_close(cli.h);
+	if (fclose(stdout) != 0) {
+		fprintf(stderr, "quell: %s%swrite error: %s\n", cli.cmd ? cli.cmd->name : "",
+		        cli.cmd ? ": " : "", strerror(errno));
+		if (status == 0 || status == CLI_EX_FOUND)
+			status = CLI_EX_IOERR;
+	}
+	free(outbuf);
+	return status;
+}

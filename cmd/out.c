@@ -1,0 +1,121 @@
+/*
+ * out.c - plain output: percent-encoding and key=value DETAIL fields.
+ *
+ * Every byte that could break a tab-separated line or reach a terminal raw
+ * is written as %XX: control bytes (tab, CR, LF included), DEL, the two
+ * bytes of a UTF-8 encoded C1 control (U+0080..U+009F), and any byte that
+ * is not part of valid UTF-8.  Values of key=value pairs also encode space,
+ * '%' and '=' so that DETAIL splits on spaces and decodes unambiguously.
+ *
+ * Writes straight to a FILE in runs: no allocation, no bound on length.
+ * Write errors stay set on the FILE; main() reports them when it closes
+ * stdout, so single writes are not checked here.
+ */
+#include <string.h>
+
+#include "cli.h"
+
+size_t cli_utf8_len(const unsigned char *s)
+{
+	unsigned char c = s[0];
+
+	if (c < 0x80)
+		return c != 0;
+	if (c >= 0xc2 && c <= 0xdf)
+		return (s[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (c >= 0xe0 && c <= 0xef) {
+		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
+			return 0;
+		if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] > 0x9f))
+			return 0; /* overlong, or a surrogate */
+		return 3;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80)
+			return 0;
+		if ((c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] > 0x8f))
+			return 0; /* overlong, or past U+10FFFF */
+		return 4;
+	}
+	return 0;
+}
+
+/* How many bytes at s may be written as they are (>0), or how many must be
+ * encoded (<0). */
+static long classify(const unsigned char *s, enum cli_enc mode)
+{
+	unsigned char c = *s;
+	size_t n;
+
+	if (c < 0x20 || c == 0x7f)
+		return -1;
+	if (c < 0x80) {
+		if (mode == CLI_ENC_VALUE && (c == ' ' || c == '%' || c == '='))
+			return -1;
+		return 1;
+	}
+	n = cli_utf8_len(s);
+	if (n == 0)
+		return -1;
+	if (n == 2 && c == 0xc2 && s[1] < 0xa0)
+		return -2; /* C1 control */
+	return (long)n;
+}
+
+void cli_put_enc(FILE *f, const char *s, enum cli_enc mode)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p = (const unsigned char *)s, *run = p;
+
+	while (*p != '\0') {
+		long k = classify(p, mode);
+
+		if (k > 0) {
+			p += k;
+			continue;
+		}
+		if (p > run)
+			fwrite(run, 1, (size_t)(p - run), f);
+		for (; k < 0; k++, p++) {
+			char e[3] = { '%', hex[*p >> 4], hex[*p & 0xf] };
+			fwrite(e, 1, sizeof e, f);
+		}
+		run = p;
+	}
+	if (p > run)
+		fwrite(run, 1, (size_t)(p - run), f);
+}
+
+static void key(struct cli_kv *kv, const char *k)
+{
+	if (kv->n++ > 0)
+		fputc(' ', kv->f);
+	fputs(k, kv->f);
+	fputc('=', kv->f);
+}
+
+void cli_kv(struct cli_kv *kv, const char *k, const char *value)
+{
+	if (value == NULL || *value == '\0')
+		return;
+	key(kv, k);
+	cli_put_enc(kv->f, value, CLI_ENC_VALUE);
+}
+
+void cli_kv_time(struct cli_kv *kv, const char *k, int64_t t)
+{
+	char buf[QUELL_TIME_MAX];
+
+	if (t == 0)
+		return;
+	key(kv, k);
+	fputs(quell_time_format(t, buf, sizeof buf), kv->f);
+}
+
+void cli_kv_num(struct cli_kv *kv, const char *k, uint64_t v)
+{
+	if (v == 0)
+		return;
+	key(kv, k);
+	fprintf(kv->f, "%llu", (unsigned long long)v);
+}
