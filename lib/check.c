@@ -209,7 +209,11 @@ static int normalize(quell *h, const char *address, struct quell_result *res, si
 	rc = quell__address_parse(address, strlen(address), h->lowercase_local, res->normalized,
 	                          sizeof res->normalized, doff, res->error, sizeof res->error);
 	if (rc != 0) {
+		char err[QUELL_ERROR_MAX];
+
+		memcpy(err, res->error, sizeof err);
 		reset(res);
+		memcpy(res->error, err, sizeof err);
 		if (rc == QUELL_EINVAL)
 			quell__copy(res->error, sizeof res->error, "address too long");
 		else if (rc == QUELL_ENOMEM)
