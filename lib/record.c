@@ -115,7 +115,7 @@ int quell__rec_next(struct quell__rec_iter *it, struct quell__ent *out)
 int quell__rec_decode(struct quell__rec *r, const void *data, size_t len)
 {
 	struct quell__rec_iter it;
-	int rc;
+	int rc = 0;
 
 	r->n = 0;
 	if (quell__rec_begin(&it, data, len) != 0)
