@@ -37,7 +37,7 @@ TEST_SRC  := $(sort $(wildcard tests/test_*.c))
 FUZZ_SRC  := $(sort $(wildcard fuzz/fuzz_*.c))
 LIB_OBJ   := $(LIB_SRC:%.c=$(B)/obj/%.o) $(B)/obj/gen/default_rules.o
 CMD_OBJ   := $(CMD_SRC:%.c=$(B)/obj/%.o)
-TEST_OBJ  := $(TEST_SRC:%.c=$(B)/obj/%.o) $(B)/obj/tests/runner.o
+TEST_OBJ  := $(TEST_SRC:%.c=$(B)/obj/%.o) $(B)/obj/tests/runner.o $(B)/obj/tests/testutil.o
 MAN       := $(wildcard docs/*.1 docs/*.3 docs/*.5)
 
 STATIC    := $(B)/lib/libquell.a

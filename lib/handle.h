@@ -19,8 +19,9 @@ struct quell {
 	int errkey_ok;
 	unsigned int flags;          /* QUELL_OPEN_* */
 	int lowercase_local;         /* database property */
-	const struct psl_ctx_st *psl; /* public suffix data (libpsl) */
-	struct psl_ctx_st *psl_owned; /* non-NULL when we loaded it */
+	pthread_mutex_t psl_lock;    /* guards the lazy load of `psl` */
+	int psl_lock_ok;
+	struct psl_ctx_st *psl;      /* public suffix data, loaded on first use */
 	struct quell__store *store;  /* NULL with QUELL_OPEN_NODB */
 	char origin[QUELL_NAME_MAX]; /* host id for change events */
 	pthread_mutex_t rules_lock;  /* guards `rules` swaps */

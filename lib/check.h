@@ -1,0 +1,29 @@
+/*
+ * check.h - the verdict: the contract's precedence over an address and its
+ * domains, inside a read (or write) transaction.
+ */
+#ifndef QUELL_CHECK_H
+#define QUELL_CHECK_H
+
+#include <lmdb.h>
+
+#include "record.h"
+
+/* Verdict for the normalized address addr (domain starts at domain_off),
+ * filling res (normalized is left as it is).  Allocates nothing. */
+int quell__check_txn(quell *h, MDB_txn *txn, const char *addr, size_t domain_off,
+                     const char *stream, int64_t now, struct quell_result *res);
+
+/* The verdict a key's own entries give (no parents), for history. */
+int quell__rec_verdict(const struct quell__rec *r, const char *stream, int64_t now);
+
+/* Whether entry e is in force at now (not expired; backoff not over). */
+int quell__entry_live(const struct quell_entry *e, int64_t now);
+
+/* Whether e belongs to the stream-less set or to stream. */
+int quell__stream_sees(const struct quell_entry *e, const char *stream);
+
+/* Bounded copy into a fixed char array. */
+void quell__copy(char *dst, size_t size, const char *src);
+
+#endif

@@ -1,0 +1,225 @@
+/*
+ * record.c - encode and decode key records and history events (layout in
+ * record.h).  Bounds are checked on every read; nothing is allocated.
+ */
+#include <string.h>
+
+#include "record.h"
+
+struct rd {
+	const unsigned char *p, *end;
+	int bad;
+};
+
+static uint64_t rd_uint(struct rd *r, int n)
+{
+	uint64_t v = 0;
+
+	if (r->bad || r->end - r->p < n) {
+		r->bad = 1;
+		return 0;
+	}
+	for (int i = n - 1; i >= 0; i--)
+		v = v << 8 | r->p[i];
+	r->p += n;
+	return v;
+}
+
+static const char *rd_str(struct rd *r)
+{
+	size_t n = (size_t)rd_uint(r, 2);
+	const char *s;
+
+	if (r->bad || (size_t)(r->end - r->p) < n + 1 || r->p[n] != '\0') {
+		r->bad = 1;
+		return "";
+	}
+	s = (const char *)r->p;
+	r->p += n + 1;
+	return s;
+}
+
+static void wr_str(struct quell__buf *b, const char *s, size_t max)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	n = quell__utf8_clip(s ? s : "", n, max);
+	quell__buf_u16(b, (unsigned)n);
+	quell__buf_put(b, s, n);
+	quell__buf_u8(b, 0);
+}
+
+size_t quell__utf8_clip(const char *s, size_t len, size_t max)
+{
+	if (len <= max)
+		return len;
+	len = max;
+	/* back off continuation bytes so no sequence is cut */
+	while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
+		len--;
+	return len;
+}
+
+int quell__rec_begin(struct quell__rec_iter *it, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	if (len < 2 || p[0] != QUELL__REC_FORMAT)
+		return -1;
+	it->p = p + 2;
+	it->end = p + len;
+	it->left = p[1];
+	return 0;
+}
+
+int quell__rec_next(struct quell__rec_iter *it, struct quell__ent *out)
+{
+	struct rd r;
+	size_t elen;
+	struct quell_entry *e = &out->e;
+
+	if (it->left == 0)
+		return it->p == it->end ? 0 : -1;
+	r.p = it->p;
+	r.end = it->end;
+	r.bad = 0;
+	elen = (size_t)rd_uint(&r, 4);
+	if (r.bad || (size_t)(r.end - r.p) < elen)
+		return -1;
+	r.end = r.p + elen;
+	e->list = (int)rd_uint(&r, 1);
+	e->source = (int)rd_uint(&r, 1);
+	e->code = (int)rd_uint(&r, 2);
+	e->attempts = (uint32_t)rd_uint(&r, 4);
+	e->count = (uint32_t)rd_uint(&r, 4);
+	e->created = (int64_t)rd_uint(&r, 8);
+	e->updated = (int64_t)rd_uint(&r, 8);
+	e->expires = (int64_t)rd_uint(&r, 8);
+	e->until = (int64_t)rd_uint(&r, 8);
+	e->first_failure = (int64_t)rd_uint(&r, 8);
+	e->stream = rd_str(&r);
+	e->category = rd_str(&r);
+	e->rule = rd_str(&r);
+	e->status = rd_str(&r);
+	e->reply = rd_str(&r);
+	e->reason = rd_str(&r);
+	out->extlen = (size_t)rd_uint(&r, 2);
+	if (r.bad || (size_t)(r.end - r.p) != out->extlen)
+		return -1;
+	out->ext = r.p;
+	it->p = r.end;
+	it->left--;
+	return 1;
+}
+
+int quell__rec_decode(struct quell__rec *r, const void *data, size_t len)
+{
+	struct quell__rec_iter it;
+	int rc = 0;
+
+	r->n = 0;
+	if (quell__rec_begin(&it, data, len) != 0)
+		return -1;
+	while (r->n < QUELL__REC_MAX && (rc = quell__rec_next(&it, &r->ent[r->n])) == 1)
+		r->n++;
+	return r->n == QUELL__REC_MAX && it.left > 0 ? -1 : (rc < 0 ? -1 : 0);
+}
+
+void quell__rec_encode(struct quell__buf *b, const struct quell__rec *r)
+{
+	quell__buf_u8(b, QUELL__REC_FORMAT);
+	quell__buf_u8(b, (unsigned)r->n);
+	for (size_t i = 0; i < r->n; i++) {
+		const struct quell_entry *e = &r->ent[i].e;
+		size_t lenpos = b->len, extlen = r->ent[i].extlen;
+
+		quell__buf_u32(b, 0); /* patched below */
+		quell__buf_u8(b, (unsigned)e->list);
+		quell__buf_u8(b, (unsigned)e->source);
+		quell__buf_u16(b, (unsigned)e->code);
+		quell__buf_u32(b, e->attempts);
+		quell__buf_u32(b, e->count);
+		quell__buf_i64(b, e->created);
+		quell__buf_i64(b, e->updated);
+		quell__buf_i64(b, e->expires);
+		quell__buf_i64(b, e->until);
+		quell__buf_i64(b, e->first_failure);
+		wr_str(b, e->stream, QUELL_NAME_MAX - 1);
+		wr_str(b, e->category, QUELL_NAME_MAX - 1);
+		wr_str(b, e->rule, QUELL_NAME_MAX - 1);
+		wr_str(b, e->status, QUELL_STATUS_MAX - 1);
+		wr_str(b, e->reply, QUELL__TEXT_MAX);
+		wr_str(b, e->reason, QUELL__TEXT_MAX);
+		if (extlen > 0xFFFF)
+			extlen = 0; /* cannot happen: the policy code bounds ext */
+		quell__buf_u16(b, (unsigned)extlen);
+		quell__buf_put(b, r->ent[i].ext, extlen);
+		if (!b->oom) {
+			uint32_t n = (uint32_t)(b->len - lenpos - 4);
+			for (int k = 0; k < 4; k++)
+				b->data[lenpos + (size_t)k] = (unsigned char)(n >> (8 * k));
+		}
+	}
+}
+
+int quell__rec_find(const struct quell__rec *r, int list, const char *stream)
+{
+	if (stream == NULL)
+		stream = "";
+	for (size_t i = 0; i < r->n; i++)
+		if (r->ent[i].e.list == list && strcmp(r->ent[i].e.stream, stream) == 0)
+			return (int)i;
+	return -1;
+}
+
+void quell__rec_remove(struct quell__rec *r, size_t i)
+{
+	if (i >= r->n)
+		return;
+	memmove(&r->ent[i], &r->ent[i + 1], (r->n - i - 1) * sizeof r->ent[0]);
+	r->n--;
+}
+
+void quell__event_encode(struct quell__buf *b, const struct quell_event *ev)
+{
+	quell__buf_u8(b, QUELL__EVENT_FORMAT);
+	quell__buf_i64(b, ev->time);
+	quell__buf_i64(b, (int64_t)ev->seq);
+	quell__buf_u8(b, (unsigned)ev->list);
+	quell__buf_u8(b, (unsigned)ev->source);
+	quell__buf_u8(b, (unsigned)ev->action);
+	quell__buf_u8(b, (unsigned)ev->verdict);
+	quell__buf_u16(b, (unsigned)ev->code);
+	quell__buf_i64(b, ev->until);
+	wr_str(b, ev->origin, QUELL_NAME_MAX - 1);
+	wr_str(b, ev->stream, QUELL_NAME_MAX - 1);
+	wr_str(b, ev->rule, QUELL_NAME_MAX - 1);
+	wr_str(b, ev->category, QUELL_NAME_MAX - 1);
+	wr_str(b, ev->status, QUELL_STATUS_MAX - 1);
+	wr_str(b, ev->reply, QUELL__TEXT_MAX);
+	wr_str(b, ev->reason, QUELL__TEXT_MAX);
+}
+
+int quell__event_decode(struct quell_event *ev, const void *data, size_t len)
+{
+	struct rd r = { data, (const unsigned char *)data + len, 0 };
+
+	if (rd_uint(&r, 1) != QUELL__EVENT_FORMAT)
+		return -1;
+	ev->time = (int64_t)rd_uint(&r, 8);
+	ev->seq = rd_uint(&r, 8);
+	ev->list = (int)rd_uint(&r, 1);
+	ev->source = (int)rd_uint(&r, 1);
+	ev->action = (int)rd_uint(&r, 1);
+	ev->verdict = (int)rd_uint(&r, 1);
+	ev->code = (int)rd_uint(&r, 2);
+	ev->until = (int64_t)rd_uint(&r, 8);
+	ev->origin = rd_str(&r);
+	ev->stream = rd_str(&r);
+	ev->rule = rd_str(&r);
+	ev->category = rd_str(&r);
+	ev->status = rd_str(&r);
+	ev->reply = rd_str(&r);
+	ev->reason = rd_str(&r);
+	return r.bad || r.p != r.end ? -1 : 0;
+}

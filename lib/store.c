@@ -1,0 +1,435 @@
+/*
+ * store.c - the LMDB environment behind a handle: open and create, the
+ * read transaction pool, write transactions that grow the map on
+ * MDB_MAP_FULL, and the primitive reads and writes of records and events.
+ *
+ * LMDB's codes are mapped to QUELL_E* here and nowhere else.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "store.h"
+
+#define DEFAULT_MAP ((size_t)64 << 20)
+
+int quell__mdb_error(const quell *h, int rc, const char *what)
+{
+	int code;
+
+	switch (rc) {
+	case MDB_MAP_FULL:
+		code = QUELL__EMAPFULL;
+		break;
+	case MDB_NOTFOUND:
+		code = QUELL_ENOTFOUND;
+		break;
+	case ENOMEM:
+		code = QUELL_ENOMEM;
+		break;
+	case EACCES:
+	case EROFS:
+	case EIO:
+	case ENOSPC:
+	case EPERM:
+	case ENOENT:
+		code = QUELL_EIO;
+		break;
+	default:
+		code = QUELL_EDB;
+		break;
+	}
+	return quell__error(h, code, "database: %s: %s", what, mdb_strerror(rc));
+}
+
+static int mkdirs(const char *dir)
+{
+	char path[4096];
+	size_t n = strlen(dir);
+
+	if (n == 0 || n >= sizeof path)
+		return ENAMETOOLONG;
+	memcpy(path, dir, n + 1);
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0755) != 0 && errno != EEXIST)
+			return errno;
+		*p = '/';
+	}
+	if (mkdir(path, 0755) != 0 && errno != EEXIST)
+		return errno;
+	return 0;
+}
+
+static int get_meta(MDB_txn *txn, MDB_dbi meta, const char *name, MDB_val *v)
+{
+	MDB_val k = { strlen(name), (void *)name };
+
+	return mdb_get(txn, meta, &k, v);
+}
+
+static int put_meta(MDB_txn *txn, MDB_dbi meta, const char *name, const void *p, size_t n)
+{
+	MDB_val k = { strlen(name), (void *)name }, v = { n, (void *)p };
+
+	return mdb_put(txn, meta, &k, &v, 0);
+}
+
+static const char *const table_names[] = { "addr", "domain", "history", "changes", "meta" };
+
+static int open_tables(quell *h, struct quell__store *s, MDB_txn *txn, unsigned flags)
+{
+	MDB_dbi *dbis[] = { &s->addr, &s->domain, &s->history, &s->changes, &s->meta };
+
+	for (size_t i = 0; i < 5; i++) {
+		int rc = mdb_dbi_open(txn, table_names[i], flags, dbis[i]);
+		if (rc == MDB_NOTFOUND)
+			return quell__error(h, QUELL_EDB, "%s is not a quell database (no table '%s')",
+			                    s->path, table_names[i]);
+		if (rc != 0)
+			return quell__mdb_error(h, rc, "open table");
+	}
+	return 0;
+}
+
+/* Read the meta table, creating it in a new database (txn is a write txn
+ * then).  Sets h->lowercase_local and h->origin. */
+static int setup_meta(quell *h, struct quell__store *s, MDB_txn *txn, int lowercase_default)
+{
+	MDB_val v;
+	int rc = get_meta(txn, s->meta, "schema", &v);
+
+	if (rc == MDB_NOTFOUND && !s->readonly) {
+		unsigned char schema = QUELL__SCHEMA, lc = lowercase_default ? 1 : 0;
+		unsigned char seq[8] = { 0 };
+		char host[QUELL_NAME_MAX];
+
+		if (gethostname(host, sizeof host) != 0 || host[0] == '\0')
+			snprintf(host, sizeof host, "localhost");
+		host[sizeof host - 1] = '\0';
+		if ((rc = put_meta(txn, s->meta, "schema", &schema, 1)) != 0 ||
+		    (rc = put_meta(txn, s->meta, "lowercase_local_part", &lc, 1)) != 0 ||
+		    (rc = put_meta(txn, s->meta, "origin", host, strlen(host))) != 0 ||
+		    (rc = put_meta(txn, s->meta, "seq", seq, 8)) != 0)
+			return quell__mdb_error(h, rc, "create meta table");
+		rc = get_meta(txn, s->meta, "schema", &v);
+	}
+	if (rc == MDB_NOTFOUND)
+		return quell__error(h, QUELL_EDB, "%s is not a quell database (no schema)", s->path);
+	if (rc != 0)
+		return quell__mdb_error(h, rc, "read meta table");
+	if (v.mv_size != 1 || *(unsigned char *)v.mv_data != QUELL__SCHEMA)
+		return quell__error(h, QUELL_EDB, "%s has database schema %u; this quell reads %d",
+		                    s->path, v.mv_size ? *(unsigned char *)v.mv_data : 0,
+		                    QUELL__SCHEMA);
+	if ((rc = get_meta(txn, s->meta, "lowercase_local_part", &v)) != 0 || v.mv_size != 1)
+		return quell__error(h, QUELL_EDB, "%s: meta table lacks lowercase_local_part",
+		                    s->path);
+	h->lowercase_local = *(unsigned char *)v.mv_data != 0;
+	if (h->origin[0] == '\0') {
+		if ((rc = get_meta(txn, s->meta, "origin", &v)) != 0)
+			return quell__error(h, QUELL_EDB, "%s: meta table lacks origin", s->path);
+		snprintf(h->origin, sizeof h->origin, "%.*s",
+		         (int)(v.mv_size < sizeof h->origin ? v.mv_size : sizeof h->origin - 1),
+		         (const char *)v.mv_data);
+	}
+	return 0;
+}
+
+int quell__store_open(quell *h, const char *dir, unsigned flags, size_t map_size,
+                      int lowercase_default)
+{
+	struct quell__store *s;
+	pthread_rwlockattr_t attr;
+	char data[4200];
+	struct stat st;
+	MDB_txn *txn = NULL;
+	int rc;
+
+	if (dir == NULL || *dir == '\0')
+		return quell__error(h, QUELL_EINVAL, "no database directory given");
+	s = calloc(1, sizeof *s);
+	if (s == NULL)
+		return quell__error(h, QUELL_ENOMEM, "out of memory");
+	h->store = s;
+	s->readonly = (flags & QUELL_OPEN_READONLY) != 0;
+	if (snprintf(s->path, sizeof s->path, "%s", dir) >= (int)sizeof s->path ||
+	    snprintf(data, sizeof data, "%s/data.mdb", dir) >= (int)sizeof data)
+		return quell__error(h, QUELL_EINVAL, "database path too long");
+	if (pthread_rwlockattr_init(&attr) != 0)
+		return quell__error(h, QUELL_ENOMEM, "cannot set up a lock");
+	pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	rc = pthread_rwlock_init(&s->resize, &attr);
+	pthread_rwlockattr_destroy(&attr);
+	if (rc != 0)
+		return quell__error(h, QUELL_ENOMEM, "cannot set up a lock");
+	s->locks |= 1;
+	if (pthread_mutex_init(&s->pool_lock, NULL) != 0)
+		return quell__error(h, QUELL_ENOMEM, "cannot set up a lock");
+	s->locks |= 2;
+
+	if (stat(data, &st) != 0) {
+		if (errno != ENOENT)
+			return quell__error(h, QUELL_EIO, "%s: %s", data, strerror(errno));
+		if (!(flags & QUELL_OPEN_CREATE) || s->readonly)
+			return quell__error(h, QUELL_ENODB, "no database in %s", dir);
+		if ((rc = mkdirs(dir)) != 0)
+			return quell__error(h, QUELL_EIO, "cannot create %s: %s", dir, strerror(rc));
+	}
+	if ((rc = mdb_env_create(&s->env)) != 0)
+		return quell__mdb_error(h, rc, "create environment");
+	if ((rc = mdb_env_set_maxdbs(s->env, 8)) != 0 ||
+	    (rc = mdb_env_set_mapsize(s->env, map_size ? map_size : DEFAULT_MAP)) != 0)
+		return quell__mdb_error(h, rc, "configure environment");
+	rc = mdb_env_open(s->env, dir, MDB_NOTLS | (s->readonly ? MDB_RDONLY : 0), 0644);
+	if (rc != 0)
+		return quell__mdb_error(h, rc, s->path);
+	if ((rc = mdb_txn_begin(s->env, NULL, s->readonly ? MDB_RDONLY : 0, &txn)) != 0)
+		return quell__mdb_error(h, rc, "begin transaction");
+	rc = open_tables(h, s, txn, s->readonly ? 0 : MDB_CREATE);
+	if (rc == 0)
+		rc = setup_meta(h, s, txn, lowercase_default);
+	if (rc != 0) {
+		mdb_txn_abort(txn);
+		return rc;
+	}
+	if ((rc = mdb_txn_commit(txn)) != 0)
+		return quell__mdb_error(h, rc, "commit");
+	return 0;
+}
+
+void quell__store_close(struct quell__store *s)
+{
+	if (s == NULL)
+		return;
+	for (size_t i = 0; i < s->npool; i++)
+		mdb_txn_abort(s->pool[i]);
+	if (s->env != NULL)
+		mdb_env_close(s->env);
+	if (s->locks & 2)
+		pthread_mutex_destroy(&s->pool_lock);
+	if (s->locks & 1)
+		pthread_rwlock_destroy(&s->resize);
+	free(s);
+}
+
+/* Take the map size another process set (MDB_MAP_RESIZED). */
+static int adopt_size(const quell *h, struct quell__store *s)
+{
+	int rc;
+
+	pthread_rwlock_wrlock(&s->resize);
+	rc = mdb_env_set_mapsize(s->env, 0);
+	pthread_rwlock_unlock(&s->resize);
+	return rc ? quell__mdb_error(h, rc, "adopt map size") : 0;
+}
+
+static int grow(const quell *h, struct quell__store *s)
+{
+	MDB_envinfo info;
+	size_t size;
+	int rc;
+
+	pthread_rwlock_wrlock(&s->resize);
+	mdb_env_info(s->env, &info);
+	size = info.me_mapsize;
+	size = size > SIZE_MAX / 2 ? SIZE_MAX : size * 2;
+	rc = mdb_env_set_mapsize(s->env, size);
+	pthread_rwlock_unlock(&s->resize);
+	return rc ? quell__mdb_error(h, rc, "grow map") : 0;
+}
+
+int quell__store_read_begin(quell *h, MDB_txn **out)
+{
+	struct quell__store *s = h->store;
+
+	if (s == NULL)
+		return quell__error(h, QUELL_EINVAL, "no database is open");
+	for (int tries = 0;; tries++) {
+		MDB_txn *txn = NULL;
+		int rc;
+
+		pthread_rwlock_rdlock(&s->resize);
+		pthread_mutex_lock(&s->pool_lock);
+		if (s->npool > 0)
+			txn = s->pool[--s->npool];
+		pthread_mutex_unlock(&s->pool_lock);
+		if (txn != NULL) {
+			rc = mdb_txn_renew(txn);
+			if (rc != 0)
+				mdb_txn_abort(txn);
+		} else {
+			rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &txn);
+		}
+		if (rc == 0) {
+			*out = txn;
+			return 0;
+		}
+		pthread_rwlock_unlock(&s->resize);
+		if (rc == MDB_MAP_RESIZED && tries < 3) {
+			if ((rc = adopt_size(h, s)) != 0)
+				return rc;
+			continue;
+		}
+		return quell__mdb_error(h, rc, "begin read transaction");
+	}
+}
+
+void quell__store_read_end(quell *h, MDB_txn *txn)
+{
+	struct quell__store *s = h->store;
+
+	mdb_txn_reset(txn);
+	pthread_mutex_lock(&s->pool_lock);
+	if (s->npool < QUELL__POOL) {
+		s->pool[s->npool++] = txn;
+		txn = NULL;
+	}
+	pthread_mutex_unlock(&s->pool_lock);
+	if (txn != NULL)
+		mdb_txn_abort(txn);
+	pthread_rwlock_unlock(&s->resize);
+}
+
+int quell__store_write(quell *h, quell__write_fn fn, void *ctx)
+{
+	struct quell__store *s = h->store;
+	struct quell__wtxn w;
+	int rc = 0;
+
+	if (s == NULL)
+		return quell__error(h, QUELL_EINVAL, "no database is open");
+	if (s->readonly)
+		return quell__error(h, QUELL_EREADONLY, "the database is open read-only");
+	memset(&w, 0, sizeof w);
+	for (int attempt = 0; attempt < 40; attempt++) {
+		MDB_val v;
+
+		pthread_rwlock_rdlock(&s->resize);
+		rc = mdb_txn_begin(s->env, NULL, 0, &w.txn);
+		if (rc != 0) {
+			pthread_rwlock_unlock(&s->resize);
+			w.txn = NULL;
+			if (rc == MDB_MAP_RESIZED && (rc = adopt_size(h, s)) == 0)
+				continue;
+			rc = rc ? quell__mdb_error(h, rc, "begin write transaction") : rc;
+			break;
+		}
+		w.seq = 0;
+		w.seq_dirty = 0;
+		if ((rc = get_meta(w.txn, s->meta, "seq", &v)) == 0 && v.mv_size == 8)
+			w.seq = quell__be64_get(v.mv_data);
+		rc = fn(h, &w, ctx);
+		if (rc == 0 && w.seq_dirty) {
+			unsigned char seq[8];
+			quell__be64_put(seq, w.seq);
+			if ((rc = put_meta(w.txn, s->meta, "seq", seq, 8)) != 0)
+				rc = quell__mdb_error(h, rc, "write sequence number");
+		}
+		if (rc == 0) {
+			rc = mdb_txn_commit(w.txn);
+			if (rc != 0)
+				rc = quell__mdb_error(h, rc, "commit");
+		} else {
+			mdb_txn_abort(w.txn);
+		}
+		w.txn = NULL;
+		pthread_rwlock_unlock(&s->resize);
+		if (rc == QUELL__EMAPFULL) {
+			if ((rc = grow(h, s)) != 0)
+				break;
+			continue;
+		}
+		break;
+	}
+	quell__buf_free(&w.buf);
+	if (rc == QUELL__EMAPFULL)
+		rc = quell__error(h, QUELL_EDB, "database: the map is full and cannot grow");
+	return rc;
+}
+
+MDB_dbi quell__store_dbi(const quell *h, int scope)
+{
+	return scope == QUELL_SCOPE_DOMAIN ? h->store->domain : h->store->addr;
+}
+
+int quell__store_get(const quell *h, MDB_txn *txn, int scope, const char *key, size_t keylen,
+                     MDB_val *val)
+{
+	MDB_val k = { keylen, (void *)key };
+	int rc = mdb_get(txn, quell__store_dbi(h, scope), &k, val);
+
+	if (rc == MDB_NOTFOUND)
+		return 1;
+	return rc ? quell__mdb_error(h, rc, "read") : 0;
+}
+
+int quell__store_put(quell *h, struct quell__wtxn *w, int scope, const char *key,
+                     const struct quell__rec *r)
+{
+	MDB_val k = { strlen(key), (void *)key }, v;
+	int rc;
+
+	if (r->n == 0) {
+		rc = mdb_del(w->txn, quell__store_dbi(h, scope), &k, NULL);
+		return rc && rc != MDB_NOTFOUND ? quell__mdb_error(h, rc, "delete") : 0;
+	}
+	w->buf.len = 0;
+	quell__rec_encode(&w->buf, r);
+	if (w->buf.oom)
+		return quell__error(h, QUELL_ENOMEM, "out of memory");
+	v.mv_size = w->buf.len;
+	v.mv_data = w->buf.data;
+	rc = mdb_put(w->txn, quell__store_dbi(h, scope), &k, &v, 0);
+	return rc ? quell__mdb_error(h, rc, "write") : 0;
+}
+
+size_t quell__history_prefix(const char *key, unsigned char *out)
+{
+	size_t n = strlen(key);
+
+	memcpy(out, key, n);
+	out[n] = '\0';
+	return n + 1;
+}
+
+int quell__store_event(quell *h, struct quell__wtxn *w, const char *key, struct quell_event *ev)
+{
+	unsigned char hk[QUELL__HKEY_MAX], sk[8];
+	size_t n;
+	MDB_val k, v, ck;
+	int rc;
+
+	if (strlen(key) >= QUELL_ENTRY_MAX)
+		return quell__error(h, QUELL_EINTERNAL, "history key too long");
+	ev->seq = ++w->seq;
+	ev->origin = h->origin;
+	w->seq_dirty = 1;
+	n = quell__history_prefix(key, hk);
+	quell__be64_put(hk + n, ~((uint64_t)ev->time ^ (UINT64_C(1) << 63)));
+	quell__be64_put(hk + n + 8, ~ev->seq);
+	n += 16;
+	w->buf.len = 0;
+	quell__event_encode(&w->buf, ev);
+	if (w->buf.oom)
+		return quell__error(h, QUELL_ENOMEM, "out of memory");
+	k.mv_size = n;
+	k.mv_data = hk;
+	v.mv_size = w->buf.len;
+	v.mv_data = w->buf.data;
+	if ((rc = mdb_put(w->txn, h->store->history, &k, &v, 0)) != 0)
+		return quell__mdb_error(h, rc, "write history");
+	quell__be64_put(sk, ev->seq);
+	ck.mv_size = 8;
+	ck.mv_data = sk;
+	rc = mdb_put(w->txn, h->store->changes, &ck, &k, MDB_APPEND);
+	if (rc == MDB_KEYEXIST) /* a sequence number reused: keep the newest */
+		rc = mdb_put(w->txn, h->store->changes, &ck, &k, 0);
+	return rc ? quell__mdb_error(h, rc, "write change feed") : 0;
+}

@@ -1,0 +1,94 @@
+/*
+ * store.h - the one module that knows LMDB.
+ *
+ * One environment per database directory, with these named tables:
+ *   addr     normalized address -> key record (record.h)
+ *   domain   normalized domain  -> key record
+ *   history  key NUL be64(~time) be64(~seq) -> event: newest first, so one
+ *            cursor seek finds a key's latest events
+ *   changes  be64(seq) -> history key: the change feed, in order
+ *   meta     "schema", "lowercase_local_part", "origin", "seq"
+ *
+ * Reads take a pooled read-only transaction (reset/renew, no allocation
+ * once warm).  Writes run a function inside one write transaction; when
+ * the map is full the transaction is aborted, the map doubled and the
+ * function run again, so a logical change is all or nothing.
+ *
+ * The store knows nothing of YAML, rules or the command line.
+ */
+#ifndef QUELL_STORE_H
+#define QUELL_STORE_H
+
+#include <lmdb.h>
+#include <pthread.h>
+
+#include "buf.h"
+#include "handle.h"
+#include "record.h"
+
+#define QUELL__SCHEMA 1
+#define QUELL__POOL 32
+#define QUELL__HKEY_MAX (QUELL_ENTRY_MAX + 17)
+
+/* Internal code: the map is full (never leaves the store). */
+#define QUELL__EMAPFULL (-100)
+
+struct quell__store {
+	MDB_env *env;
+	MDB_dbi addr, domain, history, changes, meta;
+	int readonly;
+	int locks;                 /* 1: resize ready, 2: pool_lock ready */
+	pthread_rwlock_t resize;   /* txns hold it shared; growing the map, exclusive */
+	pthread_mutex_t pool_lock;
+	MDB_txn *pool[QUELL__POOL];
+	size_t npool;
+	char path[4096];
+};
+
+/* A write in progress. */
+struct quell__wtxn {
+	MDB_txn *txn;
+	uint64_t seq;       /* last sequence number used */
+	int seq_dirty;
+	struct quell__buf buf; /* scratch for encoding, reused */
+};
+
+int quell__store_open(quell *h, const char *dir, unsigned flags, size_t map_size,
+                      int lowercase_default);
+void quell__store_close(struct quell__store *s);
+
+/* Map an LMDB code to a QUELL_E* code with a message "WHAT: reason". */
+int quell__mdb_error(const quell *h, int rc, const char *what);
+
+int quell__store_read_begin(quell *h, MDB_txn **txn);
+void quell__store_read_end(quell *h, MDB_txn *txn);
+
+typedef int (*quell__write_fn)(quell *h, struct quell__wtxn *w, void *ctx);
+
+/* Run fn in one write transaction and commit it (durably).  fn returns 0
+ * to commit, QUELL_ENOTFOUND to abort quietly (the call returns it), or an
+ * error (abort).  LMDB errors inside fn go through quell__mdb_error, which
+ * returns QUELL__EMAPFULL for a full map: the store grows it and runs fn
+ * again from the start, so fn must not keep state across runs. */
+int quell__store_write(quell *h, quell__write_fn fn, void *ctx);
+
+/* The table that holds keys of this scope. */
+MDB_dbi quell__store_dbi(const quell *h, int scope);
+
+/* Read a key's record: 0 with *val set, MDB_NOTFOUND as 1, or an error. */
+int quell__store_get(const quell *h, MDB_txn *txn, int scope, const char *key, size_t keylen,
+                     MDB_val *val);
+
+/* Write (or, when r->n == 0, delete) a key's record.  Values read in this
+ * transaction (and strings decoded from them) are invalid after any write:
+ * copy what a later event needs before calling this. */
+int quell__store_put(quell *h, struct quell__wtxn *w, int scope, const char *key,
+                     const struct quell__rec *r);
+
+/* Append a history event for key: sets ev->seq and ev->origin. */
+int quell__store_event(quell *h, struct quell__wtxn *w, const char *key, struct quell_event *ev);
+
+/* Build the history key prefix (key NUL) into out; returns its length. */
+size_t quell__history_prefix(const char *key, unsigned char *out);
+
+#endif

@@ -1,0 +1,53 @@
+/*
+ * testutil.c - see testutil.h.
+ */
+#define _XOPEN_SOURCE 700
+#include <ftw.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+quell *tu_open(char *dir, size_t dirsize, const struct quell_options *opts)
+{
+	struct quell_options o = QUELL_OPTIONS_INIT;
+	const char *tmp = getenv("TMPDIR");
+	quell *h = NULL;
+	int rc;
+
+	snprintf(dir, dirsize, "%s/quell-test-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (mkdtemp(dir) == NULL) {
+		perror("mkdtemp");
+		return NULL;
+	}
+	if (opts != NULL)
+		o = *opts;
+	o.flags |= QUELL_OPEN_CREATE;
+	rc = quell_open(&h, dir, &o);
+	if (rc != 0) {
+		fprintf(stderr, "tu_open: %s\n", quell_errmsg(h));
+		quell_close(h);
+		tu_rmtree(dir);
+		return NULL;
+	}
+	return h;
+}
+
+static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+void tu_rmtree(const char *dir)
+{
+	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+void tu_close(quell *h, const char *dir)
+{
+	quell_close(h);
+	tu_rmtree(dir);
+}

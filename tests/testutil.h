@@ -1,0 +1,40 @@
+/*
+ * testutil.h - helpers shared by the CUnit suites: a fresh database in a
+ * mkdtemp directory per test, removed afterwards, and got/want asserts.
+ */
+#ifndef QUELL_TESTUTIL_H
+#define QUELL_TESTUTIL_H
+
+#include <stdio.h>
+#include <string.h>
+
+#include <CUnit/CUnit.h>
+
+#include "quell.h"
+
+/* A new database; dir receives its path (size >= 64). */
+quell *tu_open(char *dir, size_t dirsize, const struct quell_options *opts);
+/* Close and remove the directory. */
+void tu_close(quell *h, const char *dir);
+/* Remove a directory tree made by a test. */
+void tu_rmtree(const char *dir);
+
+#define TU_EQ_STR(got, want)                                                                  \
+	do {                                                                                  \
+		const char *g_ = (got), *w_ = (want);                                         \
+		if (strcmp(g_, w_) != 0)                                                      \
+			fprintf(stderr, "\n  %s:%d: %s: got '%s', want '%s'\n", __FILE__,    \
+			        __LINE__, #got, g_, w_);                                      \
+		CU_ASSERT_STRING_EQUAL(g_, w_);                                               \
+	} while (0)
+
+#define TU_EQ_INT(got, want)                                                                  \
+	do {                                                                                  \
+		long long g_ = (long long)(got), w_ = (long long)(want);                      \
+		if (g_ != w_)                                                                 \
+			fprintf(stderr, "\n  %s:%d: %s: got %lld, want %lld\n", __FILE__,    \
+			        __LINE__, #got, g_, w_);                                      \
+		CU_ASSERT_EQUAL(g_, w_);                                                      \
+	} while (0)
+
+#endif
