@@ -1,0 +1,47 @@
+# t_db.sh - which database: --db, $QUELL_DB, /var/lib/quell, the XDG data
+# directory; read-only commands never create one; global options among a
+# command's arguments.
+
+T1=2026-01-01T00:00:00Z
+A=$'\tallow\t'
+S=$'\tsuppress\tscope=address key=a@ex.example category=manual source=manual'
+
+t 'QUELL_DB' 0 '' '' add a@ex.example
+ok 'QUELL_DB was created' test -f "$QUELL_DB/data.mdb"
+t '--db overrides QUELL_DB' 66 '' "quell: check: no database in $T_DIR/other" --db "$T_DIR/other" check a@ex.example
+t '--db among the arguments' 66 '' "quell: check: no database in $T_DIR/other" check a@ex.example --db "$T_DIR/other"
+ok 'read-only commands created nothing' test ! -e "$T_DIR/other"
+mkdir "$T_DIR/empty"
+for c in check show list stats; do
+	args=()
+	case $c in check | show) args=(a@ex.example) ;; esac
+	t "$c in an empty directory" 66 '' "quell: $c: no database in $T_DIR/empty" --db "$T_DIR/empty" $c "${args[@]}"
+done
+ok 'and left it empty' test -z "$(ls -A "$T_DIR/empty")"
+t 'empty --db' 64 '' 'quell: check: --db: empty directory name
+usage: quell check ADDR...
+       quell check -' --db '' check a@ex.example
+QUELL_DB='' t 'an empty QUELL_DB is as if unset' 66 '' \
+	"quell: check: no database in $HOME/.local/share/quell" check a@ex.example
+
+if [ ! -e /var/lib/quell ]; then
+	# no /var/lib/quell here: the XDG data directory
+	QUELL_DB='' XDG_DATA_HOME=$T_DIR/xdg t 'XDG_DATA_HOME' 0 '' '' --now $T1 add a@ex.example
+	ok 'created under XDG_DATA_HOME' test -f "$T_DIR/xdg/quell/data.mdb"
+	QUELL_DB='' XDG_DATA_HOME=$T_DIR/xdg t 'XDG_DATA_HOME: check' 1 "a@ex.example$S" '' \
+		--now $T1 check a@ex.example
+	QUELL_DB='' XDG_DATA_HOME=relative t 'a relative XDG_DATA_HOME is ignored' 0 '' '' \
+		--now $T1 add a@ex.example
+	ok 'created under HOME/.local/share' test -f "$HOME/.local/share/quell/data.mdb"
+	ok 'not under the relative path' test ! -e relative
+	QUELL_DB='' HOME='' t 'no HOME, no XDG_DATA_HOME' 64 '' \
+		'quell: check: no database directory: use --db DIR or set QUELL_DB' check a@ex.example
+fi
+
+# global options among a command's arguments and after its operands
+t 'globals after the operands' 0 '' '' add b@ex.example --stream s1 --now $T1 -q
+t 'seen on stream s1' 1 "b@ex.example	suppress	scope=address key=b@ex.example category=manual source=manual" \
+	'' check b@ex.example --now $T1 --stream s1
+t 'not without it' 0 "b@ex.example$A" '' check b@ex.example
+t '-- ends the options' 65 $'--json\tinvalid\terror=missing%20\'@\'' '' check -- --json
+t '--rules is accepted and kept' 0 "b@ex.example$A" '' --rules /nonexistent/rules.yaml check b@ex.example

@@ -1,0 +1,135 @@
+# t_help.sh - --help, help, --version and usage errors (exit 64, stderr).
+# shellcheck disable=SC2016 # $VARS in the help text are literal
+
+HELP='usage: quell [--db DIR] [--rules FILE] [--stream NAME] [--json] [--now TIME]
+             [-q] COMMAND [ARGS]
+       quell help [COMMAND] | --help | --version
+
+Global options (before the command or among its arguments):
+  --db DIR        the database directory (else $QUELL_DB, else /var/lib/quell
+                  if it exists, else ${XDG_DATA_HOME:-$HOME/.local/share}/quell)
+  --rules FILE    the rules file, for commands that apply rules
+  --stream NAME   the mail stream to check or act on
+  --json          JSON Lines on stdout, one object per result
+  --now TIME      the current time: RFC 3339 or Unix seconds
+  -q, --quiet     no notes on stderr
+  --help          this help, or a command'"'"'s help after the command
+  --version       print the version
+
+Commands:
+  check     the verdict for each address, from the arguments or stdin
+  add       suppress addresses or domains by hand
+  remove    delete entries from the suppress and backoff lists
+  allow     put addresses or domains on the allow list
+  unallow   delete entries from the allow list
+  show      everything known about one entry, with its history
+  list      list the live entries
+  stats     counts per list, scope, source, category, stream; sizes
+  prune     delete expired entries and trim history
+  backup    write a compacted, consistent copy of the database into DIR
+  help      general help, or the help of one command
+
+Run '"'"'quell help COMMAND'"'"' for the usage and options of one command.'
+
+USAGE='usage: quell [--db DIR] [--rules FILE] [--stream NAME] [--json] [--now TIME]
+             [-q] COMMAND [ARGS]
+       quell help [COMMAND] | --help | --version'
+
+ADD_USAGE='usage: quell add ENTRY... [--reason TEXT] [--ttl DURATION] [--source manual|unsubscribe|complaint]'
+ADD_HELP="$ADD_USAGE
+
+Suppress addresses or domains by hand.
+
+Options:
+  --reason TEXT        why (stored as given, escaped on output)
+  --ttl DURATION       expire after DURATION (30s, 15m, 8h, 7d, forever)
+  --source SOURCE      manual (default), unsubscribe or complaint
+
+Global options: see 'quell help'."
+
+CHECK_USAGE='usage: quell check ADDR...
+       quell check -'
+CHECK_HELP="$CHECK_USAGE
+
+The verdict for each address, from the arguments or stdin.
+
+Global options: see 'quell help'."
+
+t 'help'                      0 "$HELP" ''  help
+t '--help'                    0 "$HELP" ''  --help
+t '--help wins over a command' 0 "$HELP" '' --help check a@b.example
+t 'help add'                  0 "$ADD_HELP" '' help add
+t 'add --help'                0 "$ADD_HELP" '' add --help
+t 'add --help among operands' 0 "$ADD_HELP" '' add x@y.example --help
+t 'check --help'              0 "$CHECK_HELP" '' check --help
+t 'help check'                0 "$CHECK_HELP" '' help check
+t 'help stats' 0 "usage: quell stats
+
+Counts per list, scope, source, category, stream; sizes.
+
+Global options: see 'quell help'." '' help stats
+t 'help prune' 0 "usage: quell prune [--keep N] [--max-age DURATION]
+
+Delete expired entries and trim history.
+
+Options:
+  --keep N             keep the newest N events per key (default 100)
+  --max-age DURATION   drop events older than DURATION (default 2y;
+                       forever: no age limit)
+
+Global options: see 'quell help'." '' help prune
+t '--version'                 0 'quell 0.1.0' '' --version
+t 'check --version'           0 'quell 0.1.0' '' check --version
+t 'help --help'               0 "usage: quell help [COMMAND]
+
+General help, or the help of one command.
+
+Global options: see 'quell help'." '' help --help
+
+# misuse: message and usage on stderr, nothing on stdout, 64
+t 'no command'        64 '' "quell: no command given
+$USAGE"
+t 'unknown command'   64 '' "quell: unknown command 'frob'; try 'quell help'" frob
+t 'help unknown'      64 '' "quell: help: unknown command 'frob'
+usage: quell help [COMMAND]" help frob
+t 'help two words'    64 '' "quell: help: unexpected argument 'list'
+usage: quell help [COMMAND]" help check list
+t 'unknown global option' 64 '' "quell: unknown option '--frob'
+$USAGE" --frob check a@b.example
+t 'unknown short option'  64 '' "quell: unknown option '-x'
+$USAGE" -x check a@b.example
+t 'unknown command option' 64 '' "quell: check: unknown option '--frob'
+$CHECK_USAGE" check --frob a@b.example
+t 'ambiguous abbreviation' 64 '' "quell: add: unknown option '--s'
+$ADD_USAGE" add --s manual a@b.example
+t 'option without its value' 64 '' "quell: add: option '--reason' needs a value
+$ADD_USAGE" add a@b.example --reason
+t 'global option without its value' 64 '' "quell: option '--db' needs a value
+$USAGE" --db
+t 'check without address' 64 '' "quell: check: no address given
+$CHECK_USAGE" check
+t 'check - with more'     64 '' "quell: check: '-' reads addresses from stdin and comes alone
+$CHECK_USAGE" check - a@b.example
+t 'add without entry'     64 '' "quell: add: no entry given
+$ADD_USAGE" add --reason x
+t 'bad --ttl'             64 '' "quell: add: --ttl: not a duration: '5x'
+$ADD_USAGE" add --ttl 5x a@b.example
+t 'zero --ttl'            64 '' "quell: add: --ttl: not a duration: '0s'
+$ADD_USAGE" add --ttl 0s a@b.example
+t 'bad --source'          64 '' "quell: add: --source: 'bounce' is not manual, unsubscribe or complaint
+$ADD_USAGE" add --source bounce a@b.example
+t 'bad --now'             64 '' "quell: check: --now: not a time: 'yesterday'
+$CHECK_USAGE" check --now yesterday a@b.example
+t 'bad global --now'      64 '' "quell: --now: not a time: '2026-13-01T00:00:00Z'
+$USAGE" --now 2026-13-01T00:00:00Z check a@b.example
+t 'show two entries'      64 '' "quell: show: one entry at a time
+usage: quell show ENTRY" show a@b.example c@d.example
+t 'list two lists'        64 '' "quell: list: give at most one of --suppress, --allow, --backoff
+usage: quell list [--suppress|--allow|--backoff] [--domains|--addresses] [--category C] [--since TIME]" list --suppress --allow
+t 'list operand'          64 '' "quell: list: unexpected argument 'x'
+usage: quell list [--suppress|--allow|--backoff] [--domains|--addresses] [--category C] [--since TIME]" list x
+t 'prune --keep 0'        64 '' "quell: prune: --keep: not a count of 1 or more: '0'
+usage: quell prune [--keep N] [--max-age DURATION]" prune --keep 0
+t 'backup without dir'    64 '' "quell: backup: no directory given
+usage: quell backup DIR" backup
+ok 'usage errors create no database' test ! -e "$QUELL_DB"
