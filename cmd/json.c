@@ -103,7 +103,7 @@ static void put_escaped(FILE *f, const char *s, size_t len)
 			continue;
 		}
 		fwrite(run, 1, (size_t)(p - run), f);
-		fprintf(f, "\\u%04x", c);
+		fprintf(f, "\\u%04X", c); /* as jansson writes them */
 		p += c == 0x7f ? 1 : 2;
 		run = p;
 	}
