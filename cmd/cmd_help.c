@@ -4,6 +4,7 @@
  *
  * Knows nothing of what the commands do beyond their table entries.
  */
+#include <ctype.h>
 #include <string.h>
 
 #include "cli.h"
@@ -55,7 +56,8 @@ void cli_help(FILE *f, const struct cli_cmd *cmd)
 		fputs("\nRun 'quell help COMMAND' for the usage and options of one command.\n", f);
 		return;
 	}
-	fprintf(f, "\n%s.\n", cmd->summary);
+	/* the summary as a sentence */
+	fprintf(f, "\n%c%s.\n", toupper((unsigned char)cmd->summary[0]), cmd->summary + 1);
 	if (cmd->options != NULL)
 		fprintf(f, "\nOptions:\n%s", cmd->options);
 	fputs("\nGlobal options: see 'quell help'.\n", f);

@@ -23,7 +23,7 @@
 
 const struct cli_cmd cli_commands[] = {
 	{ "check", cmd_check, "ADDR...\n-",
-	  "the verdict for each address (from the arguments, or one per line on stdin)",
+	  "the verdict for each address, from the arguments or stdin",
 	  NULL, 0 },
 	{ "add", cmd_add,
 	  "ENTRY... [--reason TEXT] [--ttl DURATION] [--source manual|unsubscribe|complaint]",
