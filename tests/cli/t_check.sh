@@ -100,3 +100,22 @@ seq 1 2000 | sed 's/.*/u&@example.org/' >"$T_DIR/many.txt"
 echo a@example.com >>"$T_DIR/many.txt"
 want=$(sed 's/$/\tallow\t/' "$T_DIR/many.txt" | sed '$d'; printf 'a@example.com\tsuppress\tscope=address key=a@example.com category=manual source=manual')
 T_INFILE=$T_DIR/many.txt t 'stdin: 2001 lines' 1 "$want" '' "${N[@]}" check -
+
+# a process that writes one address and waits gets its answer: check -
+# flushes before it blocks on input
+answers_each_line() {
+	local line rc=0 w
+	coproc QC { q check -; }
+	w=${QC[1]}
+	echo a@example.com >&"${QC[1]}"
+	IFS= read -t 20 -r line <&"${QC[0]}" || rc=1
+	[ "$line" = $'a@example.com\tsuppress\tscope=address key=a@example.com category=manual source=manual' ] || rc=1
+	echo ok@example.net >&"${QC[1]}"
+	IFS= read -t 20 -r line <&"${QC[0]}" || rc=1
+	[ "$line" = $'ok@example.net\tallow\t' ] || rc=1
+	exec {w}>&-
+	wait "$QC_PID"
+	[ $? = 1 ] || rc=1
+	return $rc
+}
+ok 'stdin: answered line by line through pipes' answers_each_line
