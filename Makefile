@@ -98,7 +98,8 @@ $(B)/obj/tests/runner.o: $(B)/gen/suites.h
 
 $(RUNNER): $(TEST_OBJ) $(STATIC)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $(TEST_OBJ) $(STATIC) $(LDLIBS_ALL) -lcunit
+	$(CC) $(ALL_CFLAGS) -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc \
+	  -o $@ $(TEST_OBJ) $(STATIC) $(LDLIBS_ALL) -lcunit
 
 check: deps
 	@$(MAKE) --no-print-directory check-build

@@ -81,13 +81,14 @@ static int put_meta(MDB_txn *txn, MDB_dbi meta, const char *name, const void *p,
 	return mdb_put(txn, meta, &k, &v, 0);
 }
 
-static const char *const table_names[] = { "addr", "domain", "history", "changes", "meta" };
+static const char *const table_names[] = { "addr", "domain", "history", "changes", "meta",
+	                                       "seen" };
 
 static int open_tables(quell *h, struct quell__store *s, MDB_txn *txn, unsigned flags)
 {
-	MDB_dbi *dbis[] = { &s->addr, &s->domain, &s->history, &s->changes, &s->meta };
+	MDB_dbi *dbis[] = { &s->addr, &s->domain, &s->history, &s->changes, &s->meta, &s->seen };
 
-	for (size_t i = 0; i < 5; i++) {
+	for (size_t i = 0; i < 6; i++) {
 		int rc = mdb_dbi_open(txn, table_names[i], flags, dbis[i]);
 		if (rc == MDB_NOTFOUND)
 			return quell__error(h, QUELL_EDB, "%s is not a quell database (no table '%s')",

@@ -8,6 +8,8 @@
  *            cursor seek finds a key's latest events
  *   changes  be64(seq) -> history key: the change feed, in order
  *   meta     "schema", "lowercase_local_part", "origin", "seq"
+ *   seen     address NUL queue-or-message id -> be64(time): replies already
+ *            counted, so a retried message is one event, not five
  *
  * Reads take a pooled read-only transaction (reset/renew, no allocation
  * once warm).  Writes run a function inside one write transaction; when
@@ -35,7 +37,7 @@
 
 struct quell__store {
 	MDB_env *env;
-	MDB_dbi addr, domain, history, changes, meta;
+	MDB_dbi addr, domain, history, changes, meta, seen;
 	int readonly;
 	int locks;                 /* 1: resize ready, 2: pool_lock ready */
 	pthread_rwlock_t resize;   /* txns hold it shared; growing the map, exclusive */

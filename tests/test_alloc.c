@@ -1,0 +1,131 @@
+/*
+ * test_alloc.c - fail the i-th allocation of the library, for every i, and
+ * check that each call fails cleanly (a negative code, a message) and that
+ * nothing crashes; run under ASan or valgrind, it also shows no leak.
+ *
+ * The runner is linked with -Wl,--wrap for malloc, calloc and realloc, so
+ * every allocation made by libquell's objects (and this file) passes here;
+ * allocations inside shared libraries (LMDB, libidn2) are not counted.
+ */
+#include <stdlib.h>
+
+#include "testutil.h"
+
+void *__real_malloc(size_t n);
+void *__real_calloc(size_t n, size_t m);
+void *__real_realloc(void *p, size_t n);
+void *__wrap_malloc(size_t n);
+void *__wrap_calloc(size_t n, size_t m);
+void *__wrap_realloc(void *p, size_t n);
+
+static long fail_at = 0; /* 0: never fail */
+static long seen = 0;
+
+static int failing(void)
+{
+	return fail_at > 0 && ++seen == fail_at;
+}
+
+void *__wrap_malloc(size_t n)
+{
+	return failing() ? NULL : __real_malloc(n);
+}
+
+void *__wrap_calloc(size_t n, size_t m)
+{
+	return failing() ? NULL : __real_calloc(n, m);
+}
+
+void *__wrap_realloc(void *p, size_t n)
+{
+	return failing() ? NULL : __real_realloc(p, n);
+}
+
+static int ok_or_error(int rc)
+{
+	return rc == 0 || (rc < 0 && rc >= QUELL_EINTERNAL);
+}
+
+/* One pass over the library's entry points; returns how many calls failed. */
+static int scenario(const char *dir)
+{
+	struct quell_options o = QUELL_OPTIONS_INIT;
+	struct quell_add_options a = QUELL_ADD_OPTIONS_INIT;
+	struct quell_prune_options po = QUELL_PRUNE_OPTIONS_INIT;
+	struct quell_prune_result pr;
+	struct quell_result res[2];
+	struct quell_info *info = NULL;
+	struct quell_stats *st = NULL;
+	const char *batch[2] = { "a@example.com", "b@bücher.example" };
+	quell *h = NULL;
+	int failed = 0, rc;
+
+	o.flags = QUELL_OPEN_CREATE;
+	rc = quell_open(&h, dir, &o);
+	CU_ASSERT(ok_or_error(rc));
+	if (rc != 0) {
+		CU_ASSERT_PTR_NOT_NULL(quell_errmsg(h));
+		quell_close(h);
+		return 1;
+	}
+#define STEP(call)                                                                             \
+	do {                                                                                   \
+		rc = (call);                                                                   \
+		CU_ASSERT(ok_or_error(rc) || rc == QUELL_ENOTFOUND);                           \
+		CU_ASSERT_PTR_NOT_NULL(quell_errmsg(h));                                       \
+		failed += rc != 0;                                                             \
+	} while (0)
+	a.now = 1000;
+	a.reason = "r";
+	STEP(quell_add(h, "a@example.com", &a));
+	STEP(quell_add(h, "example.org", &a));
+	STEP(quell_allow(h, "b@xn--bcher-kva.example", &a));
+	STEP(quell_check(h, "A@Example.com", NULL, 1000, &res[0]));
+	STEP(quell_check_many(h, batch, 2, NULL, 1000, res, NULL));
+	STEP(quell_show(h, "a@example.com", 0, &info));
+	quell_info_free(info);
+	STEP(quell_stats_get(h, 1000, &st));
+	quell_stats_free(st);
+	po.now = 5000;
+	STEP(quell_prune(h, &po, &pr));
+	STEP(quell_remove(h, "a@example.com", NULL, 2000));
+	STEP(quell_unallow(h, "b@xn--bcher-kva.example", NULL, 2000));
+#undef STEP
+	quell_close(h);
+	return failed;
+}
+
+static void test_every_allocation_fails_once(void)
+{
+	char dir[128];
+	long i;
+
+	for (i = 1; i < 10000; i++) {
+		quell *h = tu_open(dir, sizeof dir, NULL); /* only for a fresh directory */
+		int failed;
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+		quell_close(h);
+		tu_rmtree(dir);
+		seen = 0;
+		fail_at = i;
+		failed = scenario(dir);
+		fail_at = 0;
+		tu_rmtree(dir);
+		if (seen < i) { /* the i-th allocation never came: all paths done */
+			CU_ASSERT_EQUAL(failed, 0);
+			break;
+		}
+	}
+	CU_ASSERT(i > 5 && i < 10000);
+}
+
+static CU_TestInfo tests[] = {
+	{ "every allocation fails once", test_every_allocation_fails_once },
+	CU_TEST_INFO_NULL,
+};
+
+CU_SuiteInfo quell_suites_alloc[] = {
+	{ "alloc", NULL, NULL, NULL, NULL, tests },
+	CU_SUITE_INFO_NULL,
+};
