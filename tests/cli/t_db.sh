@@ -45,3 +45,19 @@ t 'seen on stream s1' 1 "b@ex.example	suppress	scope=address key=b@ex.example ca
 t 'not without it' 0 "b@ex.example$A" '' check b@ex.example
 t '-- ends the options' 65 $'--json\tinvalid\terror=missing%20\'@\'' '' check -- --json
 t '--rules is accepted and kept' 0 "b@ex.example$A" '' --rules /nonexistent/rules.yaml check b@ex.example
+
+# a failed write to stdout is an error (74), not a silent loss
+if [ -w /dev/full ]; then
+	full_version() {
+		local err
+		err=$(q --version 2>&1 >/dev/full)
+		[ $? = 74 ] && [ "$err" = 'quell: write error: No space left on device' ]
+	}
+	full_check() {
+		local err
+		err=$(seq 1 20000 | sed 's/.*/u&@ex.example/' | q check - 2>&1 >/dev/full)
+		[ $? = 74 ] && [ "$err" = 'quell: check: write error: No space left on device' ]
+	}
+	ok 'stdout full: --version' full_version
+	ok 'stdout full: check -' full_check
+fi
