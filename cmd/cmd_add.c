@@ -5,7 +5,6 @@
  *
  * Prints nothing on success.  Knows nothing of how entries are stored.
  */
-#include <string.h>
 
 #include "cli.h"
 
