@@ -339,9 +339,11 @@ static int prune_history_fn(quell *h, struct quell__wtxn *w, void *vctx)
 			if (rc != 0 && rc != MDB_NOTFOUND)
 				break;
 			p->batch.events_removed++;
-			rc = mdb_cursor_get(cur, &k, &v, MDB_GET_CURRENT);
-			if (rc == 0 && k.mv_size == p->w.fromlen && memcmp(k.mv_data, p->w.from, p->w.fromlen) == 0)
-				rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+			/* seek past the deleted key: after a delete at the end of
+			 * the table the cursor has no current item to step from */
+			k.mv_size = p->w.fromlen;
+			k.mv_data = p->w.from;
+			rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
 			continue;
 		}
 		rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
@@ -413,16 +415,17 @@ int quell_backup(quell *h, const char *dir)
 	int rc;
 
 	if (h == NULL || dir == NULL || *dir == '\0')
-		return quell__error(h, QUELL_EINVAL, "backup: no directory given");
+		return quell__error(h, QUELL_EINVAL, "no backup directory given");
 	if (h->store == NULL)
 		return quell__error(h, QUELL_EINVAL, "no database is open");
 	if (snprintf(path, sizeof path, "%s/data.mdb", dir) >= (int)sizeof path)
-		return quell__error(h, QUELL_EINVAL, "backup: path too long");
+		return quell__error(h, QUELL_EINVAL, "backup path too long");
 	if (stat(path, &sb) == 0)
-		return quell__error(h, QUELL_EINVAL, "backup: %s already holds a database", dir);
+		return quell__error(h, QUELL_EIO, "%s already holds a database; a backup never "
+		                    "overwrites one", dir);
 	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
-		return quell__error(h, QUELL_EIO, "backup: cannot create %s: %s", dir,
+		return quell__error(h, QUELL_EIO, "cannot create %s: %s", dir,
 		                    strerror(errno));
 	rc = mdb_env_copy2(h->store->env, dir, MDB_CP_COMPACT);
-	return rc ? quell__mdb_error(h, rc, "backup") : 0;
+	return rc ? quell__mdb_error(h, rc, "copy") : 0;
 }

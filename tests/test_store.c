@@ -331,6 +331,27 @@ static void test_prune(void)
 	tu_close(h, dir);
 }
 
+/* Regression: deleting the last record of the history table ended the
+ * walk with EINVAL (found by the CLI tests). */
+static void test_prune_last_event(void)
+{
+	struct quell_add_options a = QUELL_ADD_OPTIONS_INIT;
+	struct quell_prune_options po = QUELL_PRUNE_OPTIONS_INIT;
+	struct quell_prune_result pr;
+	char dir[128];
+	quell *h = tu_open(dir, sizeof dir, NULL);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	a.now = T0;
+	CU_ASSERT_EQUAL(quell_add(h, "a@example.com", &a), 0);
+	CU_ASSERT_EQUAL(quell_add(h, "z@example.com", &a), 0);
+	po.now = T0 + 3 * 365 * 86400;
+	if (quell_prune(h, &po, &pr) != 0)
+		fprintf(stderr, "\n  prune: %s\n", quell_errmsg(h));
+	TU_EQ_INT(pr.events_removed, 2);
+	tu_close(h, dir);
+}
+
 static void test_backup(void)
 {
 	struct quell_options o = QUELL_OPTIONS_INIT;
@@ -342,7 +363,7 @@ static void test_backup(void)
 	CU_ASSERT_EQUAL(quell_add(h, "a@example.com", NULL), 0);
 	snprintf(copy, sizeof copy, "%s-backup", dir);
 	CU_ASSERT_EQUAL_FATAL(quell_backup(h, copy), 0);
-	CU_ASSERT_EQUAL(quell_backup(h, copy), QUELL_EINVAL); /* never over a database */
+	CU_ASSERT_EQUAL(quell_backup(h, copy), QUELL_EIO); /* never over a database */
 	o.flags = QUELL_OPEN_READONLY;
 	CU_ASSERT_EQUAL_FATAL(quell_open(&b, copy, &o), 0);
 	CU_ASSERT_EQUAL(quell_check(b, "a@example.com", NULL, 0, &res), 0);
@@ -388,6 +409,7 @@ static CU_TestInfo tests[] = {
 	{ "list filters", test_list },
 	{ "stats", test_stats },
 	{ "prune", test_prune },
+	{ "prune deletes the last event", test_prune_last_event },
 	{ "backup", test_backup },
 	{ "handle without a database", test_nodb_handle },
 	{ "options version", test_options_version },
