@@ -193,6 +193,72 @@ QUELL_API const char *quell_errmsg(const quell *h);
 /* Whether the database folds local parts to lower case (set at creation). */
 QUELL_API int quell_lowercase_local_part(const quell *h);
 
+/* ------------------------------------------------------------------ rules */
+
+/*
+ * Load the rules file at `path` (YAML, quell-rules(5)) into the handle, or
+ * the default rules compiled into the library when path is NULL.  The new
+ * set replaces the old one at once; calls already running finish with the
+ * old set.  A bad file changes nothing.  A handle that never loads rules
+ * uses the defaults.  Works on a QUELL_OPEN_NODB handle (`rules check`).
+ *
+ * Errors: QUELL_EDATA with the message "FILE:LINE:COL: what is wrong",
+ * QUELL_ENODB (no such file), QUELL_EIO, QUELL_ENOMEM.
+ */
+QUELL_API int quell_rules_load(quell *h, const char *path);
+
+/* How many rules the handle's set has (loading the defaults if none). */
+QUELL_API int quell_rules_count(quell *h, size_t *count);
+
+/* What a reply did, or would do, to a recipient. */
+struct quell_outcome {
+	char normalized[QUELL_ENTRY_MAX]; /* the recipient, normalized; "" if none */
+	int code;                         /* basic reply code, 0 if absent */
+	char status[QUELL_STATUS_MAX];    /* enhanced status, "" if absent */
+	char text[QUELL_REPLY_MAX];       /* reply text (truncated) */
+	char rule[QUELL_NAME_MAX];        /* the rule that matched; "" if none */
+	char category[QUELL_NAME_MAX];
+	int action;                       /* enum quell_action applied */
+	int scope;                        /* scope of the entry the action wrote */
+	char key[QUELL_ENTRY_MAX];        /* that entry ("" for clear/ignore) */
+	int verdict;                      /* the recipient's verdict afterwards */
+	int64_t until;                    /* backoff end or suppression expiry; 0 none */
+	int duplicate;                    /* 1: this queue/message id was counted before */
+	char error[QUELL_ERROR_MAX];      /* why the line was refused */
+};
+
+#define QUELL_RECORD_OPTIONS_VERSION 1
+struct quell_record_options {
+	unsigned int version;   /* QUELL_RECORD_OPTIONS_VERSION */
+	int64_t now;            /* when the reply came; 0 = clock */
+	const char *queue_id;   /* the MTA's queue id, or NULL */
+	const char *message_id; /* the Message-ID, or NULL */
+	int source;             /* QUELL_SOURCE_BOUNCE (default), or
+	                           QUELL_SOURCE_COMPLAINT: suppress without rules */
+};
+#define QUELL_RECORD_OPTIONS_INIT { QUELL_RECORD_OPTIONS_VERSION, 0, NULL, NULL, QUELL_SOURCE_BOUNCE }
+
+/*
+ * Apply the rules to `reply`, received for `address`, and store the
+ * outcome (one write transaction, one history event): suppress, back off,
+ * count, clear or ignore.  A reply carrying a queue or message id already
+ * recorded for this address changes nothing (out->duplicate = 1).
+ *
+ * Errors: QUELL_EADDRESS (bad address), QUELL_EDATA (empty or unusable
+ * reply), and the store's errors.  out->error says which, for batch output.
+ */
+QUELL_API int quell_record(quell *h, const char *address, const char *reply,
+                           const struct quell_record_options *opts, struct quell_outcome *out);
+
+/*
+ * What `reply` would do to an entry with no history, without a database:
+ * the rule, action, scope, and the verdict and until that would follow.
+ * `address` (may be NULL) and `domain` (may be NULL; taken from the address
+ * otherwise) feed the rules' `domain` conditions.
+ */
+QUELL_API int quell_explain(quell *h, const char *address, const char *domain,
+                            const char *reply, int64_t now, struct quell_outcome *out);
+
 /* ------------------------------------------------------------- addresses */
 
 /*
