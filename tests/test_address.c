@@ -210,6 +210,8 @@ static const struct tcase invalid[] = {
 	BAD("\"abc@x", "local part: unterminated quoted string at character 1"),
 	BAD("\"a\\\"@x", "local part: unterminated quoted string at character 1"),
 	BAD("\"a\"b@x", "local part: unexpected 'b' at character 4"),
+	BAD("\"a\"é@x", "local part: unexpected 'é' at character 4"),
+	BAD("\"a\"\xe2\x80\xae@x", "local part: unexpected \\xE2\\x80\\xAE at character 4"),
 	BADN("a\0b@x", 5, "local part: control character \\x00 at character 2"),
 	BADN("a@b\0c", 5, "domain: control character \\x00 at character 4"),
 	BAD("a\tb@x", "local part: control character \\x09 at character 2"),
