@@ -462,6 +462,12 @@ static int domain_entry(const char *in, size_t s, size_t e, const struct psl_ctx
 	if (psl != NULL &&
 	    psl_is_public_suffix2(psl, dom, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE))
 		return quell__addr_fail(err, errsize, "domain '%s' is a public suffix", dom);
+	/* a top-level name alone is a suffix too, listed or not (`nope`,
+	 * `localhost`): an entry for it would cover a whole namespace */
+	if (psl != NULL && memchr(dom, '.', dlen) == NULL)
+		return quell__addr_fail(err, errsize,
+		                        "domain '%s' is a top-level name; give a registered domain",
+		                        dom);
 	return copy_out(dom, dlen, out, outsize, err, errsize);
 }
 
