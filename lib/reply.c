@@ -160,7 +160,13 @@ static const char *skip_dsn_type(const char *p, const char *end)
 /* Whether a code or status found later in the text may start after c. */
 static int late_boundary(unsigned char c)
 {
-	return is_space(c) || (c != '\0' && strchr("([<#:;,'\"-={", c) != NULL);
+	switch (c) {
+	case '(': case '[': case '<': case '#': case ':': case ';': case ',': case '\'':
+	case '"': case '-': case '=': case '{':
+		return 1;
+	default:
+		return is_space(c);
+	}
 }
 
 /*
@@ -202,7 +208,7 @@ static void find_late(const char *start, const char *end, struct quell__reply *o
 			int code;
 			size_t n;
 
-			if (p > start && !late_boundary((unsigned char)p[-1]))
+			if (*p < '2' || *p > '5' || (p > start && !late_boundary((unsigned char)p[-1])))
 				continue;
 			if ((code = code_at(p, end)) == 0)
 				continue;
@@ -224,7 +230,8 @@ static void find_late(const char *start, const char *end, struct quell__reply *o
 	}
 	if (out->klass < 0) {
 		for (const char *p = start; p < end; p++) {
-			if (p > start && !late_boundary((unsigned char)p[-1]))
+			if ((*p != '2' && *p != '4' && *p != '5') ||
+			    (p > start && !late_boundary((unsigned char)p[-1])))
 				continue;
 			if (status_at(p, end, &st) > 0 &&
 			    (out->code == 0 || st.klass == out->code / 100)) {

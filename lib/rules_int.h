@@ -22,6 +22,7 @@
 
 struct quell__regex {
 	pcre2_code *code;
+	int jit;       /* JIT-compiled: matched with pcre2_jit_match */
 	char *pattern;
 	size_t len;
 };

@@ -7,8 +7,10 @@
  * Regular expressions are compiled once per distinct pattern (rules with
  * the same `text` share one compiled form and one result per match call)
  * with PCRE2_UTF and PCRE2_MATCH_INVALID_UTF, so replies that are not
- * valid UTF-8 are matched safely, and JIT-compiled where the platform
- * allows (the interpreter runs otherwise).
+ * valid UTF-8 are matched safely, and with PCRE2_NO_AUTO_CAPTURE: only
+ * "does it match" is ever asked, so plain groups need not capture (named
+ * groups still do, for back-references).  Patterns are JIT-compiled where
+ * the platform allows (the interpreter runs otherwise).
  *
  * The only file besides rules_match.c that calls PCRE2; knows nothing of
  * libyaml or of the database.
@@ -24,6 +26,9 @@
 #include "rules_int.h"
 
 typedef struct quell__ynode ynode;
+
+#define REGEX_OPTIONS \
+	(PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_NEVER_BACKSLASH_C | PCRE2_NO_AUTO_CAPTURE)
 
 static int code_pattern(struct quell__rl_ctx *c, const ynode *k, const ynode *v,
                         struct quell__rule *rule)
@@ -124,9 +129,7 @@ static int add_regex(struct quell__rl_ctx *c, const ynode *k, const ynode *v, in
 	set->regex = re;
 	re = &set->regex[set->nregex];
 	memset(re, 0, sizeof *re);
-	re->code = pcre2_compile((PCRE2_SPTR)v->str, v->len,
-	                         PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_NEVER_BACKSLASH_C,
-	                         &errcode, &off, NULL);
+	re->code = pcre2_compile((PCRE2_SPTR)v->str, v->len, REGEX_OPTIONS, &errcode, &off, NULL);
 	if (re->code == NULL) {
 		PCRE2_UCHAR msg[256];
 
@@ -138,7 +141,7 @@ static int add_regex(struct quell__rl_ctx *c, const ynode *k, const ynode *v, in
 		                      (size_t)off, (const char *)msg);
 	}
 	/* JIT is an optimization: where it is unavailable the interpreter runs */
-	(void)pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
+	re->jit = pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE) == 0;
 	re->pattern = malloc(v->len + 1);
 	if (re->pattern == NULL) {
 		pcre2_code_free(re->code);
