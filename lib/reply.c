@@ -123,16 +123,32 @@ static const char *skip_space(const char *p, const char *end)
 	return p;
 }
 
-/* A DSN diagnostic type ("smtp;", "X-Postfix;") at p: returns what follows
- * it, or p. */
+/* Whether [p, end) starts with word, ignoring ASCII case. */
+static int starts_with(const char *p, const char *end, const char *word)
+{
+	size_t n = strlen(word);
+
+	if ((size_t)(end - p) < n)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (lower((unsigned char)p[i]) != word[i])
+			return 0;
+	return 1;
+}
+
+/* A DSN diagnostic type ("smtp;", "X-Postfix;") at p, perhaps after the
+ * field name "Diagnostic-Code:": returns what follows it, or p. */
 static const char *skip_dsn_type(const char *p, const char *end)
 {
-	const char *q = p;
+	const char *q;
+
+	if (starts_with(p, end, "diagnostic-code:"))
+		p = skip_space(p + sizeof "diagnostic-code:" - 1, end);
+	q = p;
 
 	while (q < end && (is_alnum((unsigned char)*q) || *q == '-'))
 		q++;
-	if (!((q - p == 4 && lower((unsigned char)p[0]) == 's' && lower((unsigned char)p[1]) == 'm' &&
-	       lower((unsigned char)p[2]) == 't' && lower((unsigned char)p[3]) == 'p') ||
+	if (!((q - p == 4 && starts_with(p, end, "smtp")) ||
 	      (q - p > 2 && lower((unsigned char)p[0]) == 'x' && p[1] == '-')))
 		return p;
 	q = skip_space(q, end);
@@ -144,28 +160,40 @@ static const char *skip_dsn_type(const char *p, const char *end)
 /* Whether a code or status found later in the text may start after c. */
 static int late_boundary(unsigned char c)
 {
-	return is_space(c) || (c != '\0' && strchr("([<#:;,'\"-={", c) != NULL);
+	switch (c) {
+	case '(': case '[': case '<': case '#': case ':': case ';': case ',': case '\'':
+	case '"': case '-': case '=': case '{':
+		return 1;
+	default:
+		return is_space(c);
+	}
 }
 
-/* Whether p (inside [start, end)) follows "said:" or "to me:", as in
- * Postfix's "host x said: 550 ..." and "refused to talk to me: 421 ...". */
-static int after_said(const char *start, const char *p)
+/*
+ * Whether p (inside [start, end)) follows a colon that introduces a
+ * server's words: "host x said: 550", "refused to talk to me: 421",
+ * "responded with failure: 552", "SMTP error ... after RCPT TO:<a@b>: 550",
+ * "after end of data: 553".  A colon after other words ("size: 552
+ * bytes") does not count.
+ */
+static int after_colon(const char *start, const char *p)
 {
-	static const char *const words[] = { "said:", "to me:" };
+	static const char *const words[] = { "said", "me", "failure", "error", "data",
+		                             "reply", "response", "command", "responded" };
+	const char *w;
 
 	while (p > start && is_space((unsigned char)p[-1]))
 		p--;
-	for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
-		size_t n = strlen(words[w]);
-
-		if ((size_t)(p - start) < n)
-			continue;
-		for (size_t i = 0; i < n; i++)
-			if (lower((unsigned char)p[-(ptrdiff_t)n + (ptrdiff_t)i]) != words[w][i])
-				goto next;
+	if (p == start || p[-1] != ':')
+		return 0;
+	p--;
+	if (p > start && (p[-1] == '>' || p[-1] == ')' || p[-1] == ']'))
 		return 1;
-	next:;
-	}
+	for (w = p; w > start && is_alnum((unsigned char)w[-1]); w--)
+		;
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		if ((size_t)(p - w) == strlen(words[i]) && starts_with(w, p, words[i]))
+			return 1;
 	return 0;
 }
 
@@ -180,7 +208,7 @@ static void find_late(const char *start, const char *end, struct quell__reply *o
 			int code;
 			size_t n;
 
-			if (p > start && !late_boundary((unsigned char)p[-1]))
+			if (*p < '2' || *p > '5' || (p > start && !late_boundary((unsigned char)p[-1])))
 				continue;
 			if ((code = code_at(p, end)) == 0)
 				continue;
@@ -194,7 +222,7 @@ static void find_late(const char *start, const char *end, struct quell__reply *o
 				}
 				break;
 			}
-			if (after_said(start, p)) {
+			if (after_colon(start, p)) {
 				out->code = code;
 				break;
 			}
@@ -202,7 +230,8 @@ static void find_late(const char *start, const char *end, struct quell__reply *o
 	}
 	if (out->klass < 0) {
 		for (const char *p = start; p < end; p++) {
-			if (p > start && !late_boundary((unsigned char)p[-1]))
+			if ((*p != '2' && *p != '4' && *p != '5') ||
+			    (p > start && !late_boundary((unsigned char)p[-1])))
 				continue;
 			if (status_at(p, end, &st) > 0 &&
 			    (out->code == 0 || st.klass == out->code / 100)) {

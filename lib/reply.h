@@ -5,7 +5,8 @@
  * Accepted forms, all of which may come with less than everything:
  *   550 5.1.1 <a@b>: Recipient address rejected: User unknown
  *   550-5.7.26 first line / 550 5.7.26 last line   (physical or flattened)
- *   smtp; 550 5.1.1 ...   X-Postfix; host not found   (DSN Diagnostic-Code)
+ *   smtp; 550 5.1.1 ...   X-Postfix; host not found   (DSN Diagnostic-Code,
+ *   with or without the "Diagnostic-Code:" field name)
  *   550: 5.1.1 ...   550 - text   554 554 5.7.1 ...   (seen in the wild)
  *   5.1.1 user unknown   #5.1.0 Address rejected   (status without code)
  *   text alone ... (#5.1.2)   host x said: 550 5.1.1 ...   (found later)
@@ -48,8 +49,8 @@ struct quell__reply {
  * the reply does not start with a status, the first one found later in the
  * text (`(#5.1.1)`, `... (5.7.1)`, `said: 550 5.1.1`) is taken, provided its
  * class agrees with the basic code if there is one; a basic code later in
- * the text is taken only when a status follows it or when it follows
- * "said:" (Postfix, qmail) or "talk to me:".
+ * the text is taken only when a status of its class follows it or when it
+ * follows a colon ("said: 550", "talk to me: 421", "failure: 552").
  *
  * Returns 0, QUELL_EDATA with err set ("empty reply", "reply longer than
  * 8192 bytes", "reply contains a NUL byte at offset 12"), or QUELL_EINVAL

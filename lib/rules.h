@@ -8,8 +8,10 @@
  * function here is safe to call from any number of threads on the same rule
  * set.
  *
- * Modules: rules_yaml.c (YAML events to a small checked tree), rules_load.c
- * (the schema), rules_match.c (matching, lifetime, accessors).  Nothing here
+ * Modules: rules_yaml.c (YAML events to a small checked tree),
+ * rules_value.c (typed values), rules_when.c (conditions and regular
+ * expressions), rules_load.c (the schema and entry points), rules_match.c
+ * (matching, lifetime, accessors).  Nothing here
  * knows of the database; nothing outside these files knows of libyaml or
  * PCRE2.
  */
@@ -47,6 +49,9 @@ struct quell__domain_pat {
 struct quell__rule {
 	char name[QUELL_NAME_MAX];
 	char category[QUELL_NAME_MAX]; /* default "other" */
+	int category_set;              /* 1 if the file named a category: a
+	                                  give-up suppression then uses it
+	                                  instead of "transient" */
 	int action;                    /* QUELL_ACTION_SUPPRESS/BACKOFF/COUNT/CLEAR/IGNORE */
 	int scope;                     /* QUELL_SCOPE_ADDRESS (default) or QUELL_SCOPE_DOMAIN */
 	size_t nttl;                   /* suppress: 0 = forever */

@@ -9,6 +9,7 @@
 #include <pcre2.h>
 #include <stdatomic.h>
 
+#include "error.h"
 #include "rules.h"
 
 /* Bounds that keep a hostile file from costing much (the loader is fuzzed). */
@@ -21,6 +22,7 @@
 
 struct quell__regex {
 	pcre2_code *code;
+	int jit;       /* JIT-compiled: matched with pcre2_jit_match */
 	char *pattern;
 	size_t len;
 };
@@ -67,5 +69,64 @@ struct quell__ynode {
 int quell__yaml_parse(const char *buf, size_t len, const char *file,
                       struct quell__ynode **root, char *err, size_t errsize);
 void quell__yaml_free(struct quell__ynode *n);
+
+
+/* ---- the schema checks (rules_value.c, rules_when.c, rules_load.c) ---- */
+
+/* What a load is doing: where to report, and the set being built. */
+struct quell__rl_ctx {
+	const char *file;
+	char *err;
+	size_t errsize;
+	struct quell__rules *set;
+};
+
+/* Write "FILE:LINE:COL: message" for node at (NULL: 1:1) into the
+ * context's err; returns QUELL_EDATA. */
+int quell__rl_fail(struct quell__rl_ctx *c, const struct quell__ynode *at, const char *fmt,
+                   ...) QUELL__PRINTF(3, 4);
+/* Write "FILE: out of memory"; returns QUELL_ENOMEM. */
+int quell__rl_nomem(struct quell__rl_ctx *c);
+
+/*
+ * Check that map is a mapping whose keys are all among names[0..n), each
+ * at most once; keys[i] and vals[i] get the key and value of names[i], or
+ * NULL.  what names the mapping in messages ("a rule's then").
+ */
+int quell__rl_keys(struct quell__rl_ctx *c, const struct quell__ynode *map, const char *what,
+                   const char *const *names, size_t n, const struct quell__ynode **keys,
+                   const struct quell__ynode **vals);
+
+/* v (the value of key k) must be one non-empty scalar without NUL bytes. */
+int quell__rl_scalar(struct quell__rl_ctx *c, const struct quell__ynode *k,
+                     const struct quell__ynode *v);
+
+/* *vp is one value or a non-empty list of values; *items and *n describe
+ * them (a single value is a list of one: vp itself, which must outlive
+ * the items). */
+int quell__rl_values(struct quell__rl_ctx *c, const struct quell__ynode *k,
+                     const struct quell__ynode *const *vp,
+                     const struct quell__ynode *const **items, size_t *n);
+
+/* A duration (quell_duration_parse); forever (0) only when allowed. */
+int quell__rl_duration(struct quell__rl_ctx *c, const struct quell__ynode *k,
+                       const struct quell__ynode *v, int allow_forever, int64_t *out);
+/* An unquoted whole number in [min, max]. */
+int quell__rl_uint(struct quell__rl_ctx *c, const struct quell__ynode *k,
+                   const struct quell__ynode *v, uint32_t min, uint32_t max, uint32_t *out);
+/* An unquoted decimal number from 1 to 1000 (a backoff factor). */
+int quell__rl_factor(struct quell__rl_ctx *c, const struct quell__ynode *k,
+                     const struct quell__ynode *v, double *out);
+/* A rule or category name: [a-z0-9._-]+, shorter than QUELL_NAME_MAX. */
+int quell__rl_name(struct quell__rl_ctx *c, const struct quell__ynode *k,
+                   const struct quell__ynode *v, char out[QUELL_NAME_MAX]);
+/* A domain name (A-labels), `*.name` too when wildcard; d->name is
+ * allocated (lower case, no trailing dot) only on success. */
+int quell__rl_domain(struct quell__rl_ctx *c, const struct quell__ynode *k,
+                     const struct quell__ynode *v, int wildcard, struct quell__domain_pat *d);
+
+/* A rule's `when` mapping into rule's match data (regexes into c->set). */
+int quell__rl_when(struct quell__rl_ctx *c, const struct quell__ynode *when,
+                   struct quell__rule *rule);
 
 #endif

@@ -109,6 +109,7 @@ struct matcher {
 
 static int regex_match(struct matcher *m, int index)
 {
+	const struct quell__regex *re;
 	int rc;
 
 	if (index < MEMO_MAX && m->memo[index] != 0)
@@ -120,8 +121,16 @@ static int regex_match(struct matcher *m, int index)
 		if (m->md == NULL)
 			return 0; /* cannot run a regex: it does not match */
 	}
-	rc = pcre2_match(m->set->regex[index].code, (PCRE2_SPTR)m->text, m->len, 0, 0, m->md,
-	                 m->set->mctx);
+	re = &m->set->regex[index];
+	rc = PCRE2_ERROR_JIT_STACKLIMIT;
+	if (re->jit)
+		rc = pcre2_jit_match(re->code, (PCRE2_SPTR)m->text, m->len, 0, 0, m->md,
+		                     m->set->mctx);
+	/* without JIT, or when a pattern needs more than JIT's default stack:
+	 * the interpreter, which keeps its frames on the heap */
+	if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
+		rc = pcre2_match(re->code, (PCRE2_SPTR)m->text, m->len, 0, PCRE2_NO_JIT, m->md,
+		                 m->set->mctx);
 	if (index < MEMO_MAX)
 		m->memo[index] = rc >= 0 ? 1 : -1;
 	return rc >= 0;

@@ -1,0 +1,135 @@
+/*
+ * bench_rules.c - how many replies per second one core parses
+ * (quell__reply_parse) and classifies (quell__rules_match) with the
+ * compiled-in default rules.
+ *
+ *   build/bench/bench_rules [SECONDS] [FILE]
+ *
+ * FILE, if given, holds one reply per line (a tab ends the reply, so the
+ * diagnostic_text column of a TSV can be cut out first); otherwise a
+ * built-in mix of real replies is used: user unknown, full mailboxes,
+ * blocks, throttling, texts without codes.  The mix is replayed round
+ * robin for SECONDS (default 2) and the rate is printed.  Knows nothing of
+ * the database.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "reply.h"
+#include "rules.h"
+
+static const char *const builtin[] = {
+	"550 5.1.1 <a@example.com>: Recipient address rejected: User unknown in local recipient table",
+	"550-5.1.1 The email account that you tried to reach does not exist. Please try\r\n"
+	"550-5.1.1 double-checking the recipient's email address for typos or\r\n"
+	"550-5.1.1 unnecessary spaces. Learn more at\r\n"
+	"550 5.1.1  https://support.google.com/mail/?p=NoSuchUser a1si123456.2 - gsmtp",
+	"550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup",
+	"250 2.0.0 OK  1700000000 a1si123456.2 - gsmtp",
+	"452-4.2.2 The recipient's inbox is out of storage space. Please direct the\r\n"
+	"452 4.2.2 recipient to https://support.google.com/mail/?p=OverQuotaTemp - gsmtp",
+	"421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected "
+	"volume or user complaints - 4.16.55.1; see https://postmaster.yahooinc.com/error-codes",
+	"550 5.7.1 Service unavailable, Client host [192.0.2.1] blocked using Spamhaus. To "
+	"request removal from this list see https://www.spamhaus.org/query/ip/192.0.2.1",
+	"554 delivery error: dd This user doesn't have a yahoo.com account (x@yahoo.com) [0] - "
+	"mta1234.mail.gq1.yahoo.com",
+	"550 No such user here",
+	"smtp; 550 5.7.26 This mail has been blocked because the sender is unauthenticated.",
+	"451 4.7.500 Server busy. Please try again later from [192.0.2.1]. (AS761)",
+	"X-Postfix; Host or domain name not found. Name service error for name=nx.example "
+	"type=A: Host not found",
+	"550 Invalid Recipient - https://community.mimecast.com/docs/DOC-1369#550",
+	"554 Service unavailable; Client host [192.0.2.1] blocked using Barracuda Reputation, "
+	"https://www.barracudanetworks.com/reputation/?pr=1&ip=192.0.2.1",
+	"Sorry, I couldn't find any host named nx.example. (#5.1.2)",
+	"550 Your message was rejected because it looks like something we do not accept",
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static char **read_lines(const char *path, size_t *n)
+{
+	char **v = NULL, *line = NULL;
+	size_t cap = 0, lcap = 0;
+	ssize_t got;
+	FILE *f = fopen(path, "r");
+
+	*n = 0;
+	if (f == NULL)
+		return NULL;
+	while ((got = getline(&line, &lcap, f)) >= 0) {
+		line[strcspn(line, "\t\r\n")] = '\0';
+		if (line[0] == '\0')
+			continue;
+		if (*n == cap) {
+			char **nv = realloc(v, (cap = cap ? cap * 2 : 256) * sizeof *v);
+
+			if (nv == NULL)
+				break;
+			v = nv;
+		}
+		if ((v[*n] = strdup(line)) == NULL)
+			break;
+		(*n)++;
+	}
+	free(line);
+	fclose(f);
+	return v;
+}
+
+int main(int argc, char **argv)
+{
+	double seconds = argc > 1 ? atof(argv[1]) : 2.0, t0, t;
+	const char *const *replies = builtin;
+	char **owned = NULL, err[512], buf[QUELL__REPLY_IN_MAX + 1];
+	size_t n = sizeof builtin / sizeof builtin[0], *lens, done = 0, matched = 0;
+	struct quell__rules *rules = NULL;
+
+	if (quell__rules_load((const char *)quell__default_rules, quell__default_rules_len,
+	                      "config/rules.yaml", &rules, err, sizeof err) != 0) {
+		fprintf(stderr, "bench_rules: %s\n", err);
+		return 1;
+	}
+	if (argc > 2) {
+		if ((owned = read_lines(argv[2], &n)) == NULL || n == 0) {
+			fprintf(stderr, "bench_rules: %s: no replies\n", argv[2]);
+			return 1;
+		}
+		replies = (const char *const *)owned;
+	}
+	if ((lens = calloc(n, sizeof *lens)) == NULL)
+		return 1;
+	for (size_t i = 0; i < n; i++)
+		lens[i] = strlen(replies[i]);
+	t0 = now_s();
+	do {
+		for (size_t k = 0; k < 10000; k++, done++) {
+			struct quell__reply r;
+			size_t i = done % n;
+
+			if (quell__reply_parse(replies[i], lens[i], buf, sizeof buf, &r, NULL, 0) == 0 &&
+			    quell__rules_match(rules, &r, "example.com") != NULL)
+				matched++;
+		}
+		t = now_s() - t0;
+	} while (t < seconds);
+	printf("bench_rules: %zu replies (%zu distinct) in %.2f s: %.0f replies/s parse+match, "
+	       "%.2f us each\n", done, n, t, done / t, t * 1e6 / done);
+	if (matched == 0)
+		printf("bench_rules: nothing matched?\n");
+	for (size_t i = 0; owned != NULL && i < n; i++)
+		free(owned[i]);
+	free(owned);
+	free(lens);
+	quell__rules_unref(rules);
+	return 0;
+}
