@@ -259,7 +259,7 @@ static int apply(struct quell__rec *r, const struct decision *d, unsigned char *
 			snprintf(fx->reason, sizeof fx->reason,
 			         "gave up after %u failures in %lld days", n, (long long)days);
 			return suppress(r, d,
-			                d->rule && strcmp(d->category, "other") != 0 ? d->category : "transient",
+			                d->rule && d->rule->category_set ? d->category : "transient",
 			                GIVE_UP_TTL, fx->reason, fx);
 		}
 		return 0;
