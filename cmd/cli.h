@@ -29,7 +29,10 @@
 /* Flags of a command table entry. */
 #define CLI_WRITES 0x1u   /* opens the database for writing */
 #define CLI_NOCREATE 0x2u /* ... but only an existing one (prune) */
-#define CLI_NODB 0x4u     /* never opens the database (help) */
+#define CLI_NODB 0x4u     /* a handle without a database (QUELL_OPEN_NODB) */
+#define CLI_RULES 0x8u    /* loads the rules: --rules, $QUELL_RULES, ... */
+#define CLI_GROUP 0x10u   /* has subcommands: its options end at the first
+                             operand, the subcommand (rules) */
 
 struct cli;
 typedef int (*cli_fn)(struct cli *cli, int argc, char **argv);
@@ -93,7 +96,8 @@ enum {
  * skipped.  Returns the code of a command option, -1 after the last option
  * (operands start at optind), or CLI_STOP with *status set: 0 after --help
  * or --version (already printed), 64 after a usage error (already printed).
- * Before a command is known (cli->cmd NULL) it stops at the first operand.
+ * Before a command is known (cli->cmd NULL), and for a CLI_GROUP command,
+ * it stops at the first operand (the command, or the subcommand).
  */
 #define CLI_STOP (-2)
 int cli_getopt(struct cli *cli, int argc, char **argv, const struct option *longopts,
@@ -103,8 +107,16 @@ int cli_getopt(struct cli *cli, int argc, char **argv, const struct option *long
  * else ${XDG_DATA_HOME:-$HOME/.local/share}/quell.  0 or an exit status. */
 int cli_db_path(struct cli *cli, char *buf, size_t size);
 
-/* Open the database as the command's flags say.  0 or an exit status (the
- * error already printed). */
+/* The rules file to load into *path: --rules, $QUELL_RULES (if not empty),
+ * /etc/quell/rules.yaml if it exists, else NULL (the rules built into the
+ * library).  0, or 64 for an empty --rules (already printed). */
+int cli_rules_path(struct cli *cli, const char **path);
+
+/* Open the handle as the command's flags say: the database (read-only, or
+ * for writing, created or not), or none (CLI_NODB); then, with CLI_RULES,
+ * load the rules of cli_rules_path().  0 or an exit status (the error
+ * already printed: a bad rules file is "quell: COMMAND: FILE:LINE:COL:
+ * message" and 65, a missing one 66). */
 int cli_open(struct cli *cli);
 
 /* The exit status for a QUELL_E* code (the one place that maps them). */
