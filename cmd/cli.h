@@ -212,6 +212,19 @@ typedef int (*cli_entry_op)(struct cli *cli, const char *entry, void *ctx);
 int cli_each_entry(struct cli *cli, char **entries, int n, cli_entry_op op, void *ctx,
                    const char *notfound);
 
+/* Call fn for every line of stdin, in order, with its LF and one trailing
+ * CR removed; empty lines are skipped.  A line longer than CLI_LINE_MAX
+ * bytes (passed cut to that) or holding a NUL byte (passed up to it) comes
+ * with `refused` saying so.  Lines live in the reader's buffer until fn is
+ * called with line NULL: whenever the next read may block, and at the end
+ * of input, the moment to answer what was gathered; stdout is then
+ * flushed, so that a process talking through pipes gets its answers.
+ * Nothing is allocated per line.  Returns the first non-zero status of fn,
+ * 0 at the end of input, or 74/70 (already printed). */
+#define CLI_LINE_MAX 4096
+typedef int (*cli_line_fn)(struct cli *cli, char *line, const char *refused, void *ctx);
+int cli_each_line(struct cli *cli, cli_line_fn fn, void *ctx);
+
 /* ------------------------------------------------------------- commands */
 
 int cmd_add(struct cli *cli, int argc, char **argv);
