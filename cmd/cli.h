@@ -202,6 +202,24 @@ json_t *cli_result_json(const char *address, const struct quell_result *r);
 void cli_entry_detail(struct cli_kv *kv, const struct quell_entry *e, int full);
 json_t *cli_entry_json(const struct quell_entry *e);
 
+/* One record or explain outcome: plain `[COLUMN<TAB>]ACTION<TAB>DETAIL`
+ * (record puts the address as given in COLUMN; explain passes NULL: no
+ * column), or the JSON object {address, code, status, text, rule,
+ * category, action, scope, verdict, until, error} (address NULL: null).
+ * An outcome with error set is a refused line: ACTION `invalid` and the
+ * error alone. */
+void cli_outcome_plain(FILE *f, const char *column, const struct quell_outcome *o);
+json_t *cli_outcome_json(const char *address, const struct quell_outcome *o);
+
+/* Answer one line of record or explain, rc being what the library call
+ * returned.  QUELL_EADDRESS and QUELL_EDATA (give QUELL_EDATA with
+ * o->error set for a line the CLI refused) are an `invalid` answer, with
+ * quell_errmsg's message when the library left o->error empty, and set
+ * *invalid; other errors are printed ("quell: CMD: ITEM: message", ITEM
+ * the column or address) and their exit status returned.  0 or a status. */
+int cli_outcome_put(struct cli *cli, int rc, const char *column, const char *address,
+                    struct quell_outcome *o, int *invalid);
+
 /* ---------------------------------------------------------------- each.c */
 
 /* Apply op to every ENTRY operand.  An invalid entry (QUELL_EADDRESS) is
