@@ -108,6 +108,14 @@ void quell__showbytes(const char *in, size_t len, char *buf, size_t size)
 	buf[o < size ? o : size - 1] = '\0';
 }
 
+/* Characters that could break a message line or reorder a terminal's
+ * display: line and paragraph separators, bidirectional controls. */
+static int is_unsafe(uint32_t cp)
+{
+	return cp == 0x200E || cp == 0x200F || (cp >= 0x2028 && cp <= 0x202E) ||
+	       (cp >= 0x2066 && cp <= 0x2069);
+}
+
 void quell__showchar(const char *in, size_t len, size_t off, char *buf, size_t size)
 {
 	const unsigned char *u = (const unsigned char *)in + off;
@@ -116,7 +124,7 @@ void quell__showchar(const char *in, size_t len, size_t off, char *buf, size_t s
 
 	if (l == 0)
 		snprintf(buf, size, "\\x%02X", u[0]);
-	else if (quell__is_control(cp))
+	else if (quell__is_control(cp) || is_unsafe(cp))
 		quell__showbytes(in + off, l, buf, size);
 	else
 		snprintf(buf, size, "'%.*s'", (int)l, in + off);
@@ -454,6 +462,12 @@ static int domain_entry(const char *in, size_t s, size_t e, const struct psl_ctx
 	if (psl != NULL &&
 	    psl_is_public_suffix2(psl, dom, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE))
 		return quell__addr_fail(err, errsize, "domain '%s' is a public suffix", dom);
+	/* a top-level name alone is a suffix too, listed or not (`nope`,
+	 * `localhost`): an entry for it would cover a whole namespace */
+	if (psl != NULL && memchr(dom, '.', dlen) == NULL)
+		return quell__addr_fail(err, errsize,
+		                        "domain '%s' is a top-level name; give a registered domain",
+		                        dom);
 	return copy_out(dom, dlen, out, outsize, err, errsize);
 }
 

@@ -34,8 +34,9 @@ size_t quell__charpos(const char *in, size_t off);
 
 /* Render the character at in[off] (in has len bytes) for a message:
  * 'c' for printable ASCII, 'é' for other printable characters, \xHH for
- * each byte of a control character or of invalid UTF-8.  Always
- * NUL-terminates buf (size > 0). */
+ * each byte of a control character, a line separator or a bidirectional
+ * control, and for a byte of invalid UTF-8.  Always NUL-terminates buf
+ * (size > 0). */
 void quell__showchar(const char *in, size_t len, size_t off, char *buf, size_t size);
 
 /* Copy in[0..len) into buf for a message, printable ASCII as is and every

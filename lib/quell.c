@@ -12,6 +12,7 @@
 #include "address.h"
 #include "error.h"
 #include "handle.h"
+#include "rules.h"
 #include "store.h"
 
 int quell_open(quell **out, const char *dir, const struct quell_options *opts)
@@ -58,6 +59,8 @@ void quell_close(quell *h)
 		return;
 	quell__store_close(h->store);
 	h->store = NULL;
+	quell__rules_unref(h->rules);
+	h->rules = NULL;
 	if (h->psl != NULL)
 		psl_free(h->psl);
 	if (h->psl_lock_ok)

@@ -88,6 +88,17 @@ static int scenario(const char *dir)
 	quell_stats_free(st);
 	po.now = 5000;
 	STEP(quell_prune(h, &po, &pr));
+	{
+		struct quell_record_options ro = QUELL_RECORD_OPTIONS_INIT;
+		struct quell_outcome out;
+
+		ro.now = 1500;
+		ro.queue_id = "4F3A2B1C";
+		STEP(quell_record(h, "c@example.com", "550 5.1.1 user unknown", &ro, &out));
+		STEP(quell_record(h, "d@example.com", "451 4.3.0 try again later", &ro, &out));
+		STEP(quell_explain(h, "e@example.com", NULL, "452 4.2.2 mailbox full", 1500, &out));
+		STEP(quell_rules_load(h, NULL));
+	}
 	STEP(quell_remove(h, "a@example.com", NULL, 2000));
 	STEP(quell_unallow(h, "b@xn--bcher-kva.example", NULL, 2000));
 #undef STEP

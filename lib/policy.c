@@ -1,0 +1,648 @@
+/*
+ * policy.c - what a reply does to the lists: the rules engine's verdict on
+ * a reply (rules.h) applied to a key's record.
+ *
+ *   suppress  the address (or its domain) goes on the suppress list; a ttl
+ *             list escalates with each rule-made suppression of the key
+ *             found in its history;
+ *   backoff   each failure pushes `until` to now + initial * factor^(n-1),
+ *             capped at max; a run ends at a clear or when give_up_after
+ *             passes without a failure; after give_up_after since the
+ *             run's first failure and at least 3 failures an address is
+ *             suppressed (category transient unless the rule names one, ttl
+ *             30d) and a domain's backoff just ends;
+ *   count     failure times inside `window` are kept; at `threshold` the
+ *             key is suppressed;
+ *   clear     a delivery forgets the address's backoff and count state and
+ *             its domain's backoff;
+ *   ignore    history only.
+ * A domain-scope suppression of a protected domain is applied as ignore.
+ *
+ * The pure part (apply()) works on an in-memory record, so `rules explain`
+ * runs it on an empty one without a database.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "address.h"
+#include "check.h"
+#include "error.h"
+#include "reply.h"
+#include "rules.h"
+#include "store.h"
+
+#define GIVE_UP_TTL (30 * 86400)
+#define MIN_FAILURES 3
+#define COUNT_KEEP 1024 /* most failure times kept for a count */
+
+/* ------------------------------------------------------------ rule sets */
+
+/* The handle's rules with a reference taken (defaults loaded on first use). */
+static int rules_get(quell *h, struct quell__rules **out)
+{
+	char err[QUELL__ERRMSG_MAX];
+	struct quell__rules *r = NULL;
+	int rc;
+
+	pthread_mutex_lock(&h->rules_lock);
+	if (h->rules == NULL) {
+		rc = quell__rules_load((const char *)quell__default_rules, quell__default_rules_len,
+		                       "<default rules>", &h->rules, err, sizeof err);
+		if (rc != 0) {
+			pthread_mutex_unlock(&h->rules_lock);
+			return quell__error(h, rc == QUELL_ENOMEM ? rc : QUELL_EINTERNAL,
+			                    "default rules: %s", err);
+		}
+	}
+	r = quell__rules_ref(h->rules);
+	pthread_mutex_unlock(&h->rules_lock);
+	*out = r;
+	return 0;
+}
+
+int quell_rules_load(quell *h, const char *path)
+{
+	char err[QUELL__ERRMSG_MAX];
+	struct quell__rules *r = NULL, *old;
+	int rc;
+
+	if (h == NULL)
+		return QUELL_EINVAL;
+	if (path == NULL)
+		rc = quell__rules_load((const char *)quell__default_rules, quell__default_rules_len,
+		                       "<default rules>", &r, err, sizeof err);
+	else
+		rc = quell__rules_load_file(path, &r, err, sizeof err);
+	if (rc != 0)
+		return quell__error(h, rc, "%s", err);
+	pthread_mutex_lock(&h->rules_lock);
+	old = h->rules;
+	h->rules = r;
+	pthread_mutex_unlock(&h->rules_lock);
+	quell__rules_unref(old);
+	return 0;
+}
+
+int quell_rules_count(quell *h, size_t *count)
+{
+	struct quell__rules *r;
+	int rc;
+
+	if (h == NULL || count == NULL)
+		return quell__error(h, QUELL_EINVAL, "rules_count: NULL argument");
+	if ((rc = rules_get(h, &r)) != 0)
+		return rc;
+	*count = quell__rules_count(r);
+	quell__rules_unref(r);
+	return 0;
+}
+
+/* ----------------------------------------------------------- the decision */
+
+/* Everything apply() needs to know about one reply. */
+struct decision {
+	const struct quell__rule *rule;  /* NULL: no rule matched */
+	const struct quell__backoff *bo; /* the rule's, or the file's */
+	int action, scope;
+	const char *category;
+	int source;
+	int64_t now;
+	int code;
+	const char *status, *text;
+	unsigned prior;                  /* rule-made suppressions of the key before */
+};
+
+/* What apply() did, for the event and the outcome. */
+struct effect {
+	int action;      /* as applied (a give-up or a reached count is suppress) */
+	int list;        /* list written */
+	int64_t until;   /* backoff until or expiry */
+	const char *category;
+	char reason[160];
+};
+
+static int64_t backoff_delay(const struct quell__backoff *bo, uint32_t attempts)
+{
+	double d = (double)bo->initial;
+
+	for (uint32_t i = 1; i < attempts && d < (double)bo->max; i++)
+		d *= bo->factor;
+	if (!(d < (double)bo->max)) /* also catches inf and nan */
+		return bo->max;
+	return (int64_t)d;
+}
+
+/* Remove every entry of these lists in the stream-less set. */
+static void drop_lists(struct quell__rec *r, int a, int b)
+{
+	for (size_t i = 0; i < r->n;) {
+		const struct quell_entry *e = &r->ent[i].e;
+		if ((e->list == a || e->list == b) && e->stream[0] == '\0')
+			quell__rec_remove(r, i);
+		else
+			i++;
+	}
+}
+
+/* The stream-less entry of a list, created empty if missing; NULL if full. */
+static struct quell_entry *slot(struct quell__rec *r, int list, int64_t now, int *created)
+{
+	int i = quell__rec_find(r, list, "");
+
+	*created = 0;
+	if (i < 0) {
+		if (r->n == QUELL__REC_MAX)
+			return NULL;
+		i = (int)r->n++;
+		memset(&r->ent[i], 0, sizeof r->ent[i]);
+		r->ent[i].e.list = list;
+		r->ent[i].e.stream = r->ent[i].e.category = r->ent[i].e.rule = "";
+		r->ent[i].e.status = r->ent[i].e.reply = r->ent[i].e.reason = "";
+		r->ent[i].e.created = now;
+		*created = 1;
+	}
+	return &r->ent[i].e;
+}
+
+static void stamp(struct quell_entry *e, const struct decision *d, const char *category)
+{
+	e->source = d->source;
+	e->category = category;
+	e->rule = d->rule ? d->rule->name : "";
+	e->code = d->code;
+	e->status = d->status;
+	e->reply = d->text;
+	e->updated = d->now;
+}
+
+static int suppress(struct quell__rec *r, const struct decision *d, const char *category,
+                    int64_t ttl, const char *reason, struct effect *fx)
+{
+	int created;
+	struct quell_entry *e = slot(r, QUELL_LIST_SUPPRESS, d->now, &created);
+
+	if (e == NULL)
+		return QUELL_EDATA;
+	stamp(e, d, category);
+	e->reason = reason;
+	e->expires = ttl > 0 ? d->now + ttl : 0;
+	e->count = (created ? 0 : e->count) > d->prior ? e->count + 1 : d->prior + 1;
+	drop_lists(r, QUELL_LIST_BACKOFF, QUELL__LIST_COUNT);
+	fx->action = QUELL_ACTION_SUPPRESS;
+	fx->list = QUELL_LIST_SUPPRESS;
+	fx->until = e->expires;
+	fx->category = category;
+	return 0;
+}
+
+static int64_t rule_ttl(const struct decision *d)
+{
+	const struct quell__rule *rule = d->rule;
+	size_t n;
+
+	if (rule == NULL || rule->nttl == 0)
+		return 0;
+	n = d->prior + 1 < rule->nttl ? d->prior + 1 : rule->nttl;
+	return rule->ttl[n - 1];
+}
+
+/*
+ * Apply the decision to the record of the key it targets.  ext (room for
+ * COUNT_KEEP times) receives the new count state, which the record then
+ * points to.  Returns 0 or QUELL_EDATA (record full).
+ */
+static int apply(struct quell__rec *r, const struct decision *d, unsigned char *ext,
+                 struct effect *fx)
+{
+	struct quell_entry *e;
+	int created;
+
+	memset(fx, 0, sizeof *fx);
+	fx->action = d->action;
+	fx->category = d->category;
+	switch (d->action) {
+	case QUELL_ACTION_SUPPRESS:
+		return suppress(r, d, d->category, rule_ttl(d), "", fx);
+
+	case QUELL_ACTION_BACKOFF: {
+		const struct quell__backoff *bo = d->bo;
+
+		if ((e = slot(r, QUELL_LIST_BACKOFF, d->now, &created)) == NULL)
+			return QUELL_EDATA;
+		if (created || (bo->give_up_after > 0 && d->now - e->updated >= bo->give_up_after) ||
+		    e->first_failure == 0) {
+			e->first_failure = d->now; /* a new run */
+			e->attempts = 0;
+			e->created = d->now;
+		}
+		e->attempts++;
+		stamp(e, d, d->category);
+		e->until = d->now + backoff_delay(bo, e->attempts);
+		fx->list = QUELL_LIST_BACKOFF;
+		fx->until = e->until;
+		if (bo->give_up_after > 0 && d->now - e->first_failure >= bo->give_up_after &&
+		    e->attempts >= MIN_FAILURES) {
+			uint32_t n = e->attempts;
+			int64_t days = (d->now - e->first_failure) / 86400;
+
+			if (d->scope == QUELL_SCOPE_DOMAIN) {
+				drop_lists(r, QUELL_LIST_BACKOFF, QUELL_LIST_BACKOFF);
+				fx->until = 0;
+				snprintf(fx->reason, sizeof fx->reason,
+				         "backoff ended after %u failures in %lld days", n, (long long)days);
+				return 0;
+			}
+			snprintf(fx->reason, sizeof fx->reason,
+			         "gave up after %u failures in %lld days", n, (long long)days);
+			return suppress(r, d,
+			                d->rule && strcmp(d->category, "other") != 0 ? d->category : "transient",
+			                GIVE_UP_TTL, fx->reason, fx);
+		}
+		return 0;
+	}
+
+	case QUELL_ACTION_COUNT: {
+		const struct quell__rule *rule = d->rule;
+		uint32_t threshold = rule && rule->threshold ? rule->threshold : 1;
+		int64_t window = rule && rule->window ? rule->window : 0;
+		size_t n = 0, keep = threshold < COUNT_KEEP ? threshold : COUNT_KEEP;
+
+		if ((e = slot(r, QUELL__LIST_COUNT, d->now, &created)) == NULL)
+			return QUELL_EDATA;
+		/* the old times that are still inside the window, then now */
+		for (size_t i = 0; !created && i + 8 <= r->ent[e - &r->ent[0].e].extlen; i += 8) {
+			int64_t t = 0;
+			const unsigned char *p = r->ent[e - &r->ent[0].e].ext + i;
+
+			for (int k = 7; k >= 0; k--)
+				t = (int64_t)((uint64_t)t << 8 | p[k]);
+			if (window == 0 || t > d->now - window)
+				memcpy(ext + 8 * n++, p, 8);
+		}
+		if (n >= keep) { /* keep the newest keep-1 and add now */
+			memmove(ext, ext + 8 * (n - keep + 1), 8 * (keep - 1));
+			n = keep - 1;
+		}
+		for (int k = 0; k < 8; k++)
+			ext[8 * n + (size_t)k] = (unsigned char)((uint64_t)d->now >> (8 * k));
+		n++;
+		if (n >= threshold) {
+			snprintf(fx->reason, sizeof fx->reason, "%zu failures within %lld days", n,
+			         (long long)(window / 86400));
+			return suppress(r, d, d->category, rule_ttl(d), fx->reason, fx);
+		}
+		stamp(e, d, d->category);
+		e->count = (uint32_t)n;
+		r->ent[e - &r->ent[0].e].ext = ext;
+		r->ent[e - &r->ent[0].e].extlen = 8 * n;
+		fx->list = QUELL__LIST_COUNT;
+		return 0;
+	}
+
+	case QUELL_ACTION_CLEAR:
+		drop_lists(r, QUELL_LIST_BACKOFF, QUELL__LIST_COUNT);
+		return 0;
+
+	default: /* ignore */
+		return 0;
+	}
+}
+
+/* --------------------------------------------------------------- parsing */
+
+struct parsed {
+	struct quell__reply reply;
+	char textbuf[QUELL__REPLY_IN_MAX + 1];
+	char addr[QUELL_ENTRY_MAX];
+	size_t doff;
+	char domain[QUELL_ENTRY_MAX];
+};
+
+static int parse_reply(quell *h, const char *reply, struct parsed *p, struct quell_outcome *out)
+{
+	int rc;
+
+	if (reply == NULL)
+		return quell__error(h, QUELL_EDATA, "no reply");
+	rc = quell__reply_parse(reply, strlen(reply), p->textbuf, sizeof p->textbuf, &p->reply,
+	                        out->error, sizeof out->error);
+	if (rc != 0)
+		return quell__error(h, rc, "%s", out->error);
+	out->code = p->reply.code;
+	quell__copy(out->status, sizeof out->status, p->reply.status);
+	quell__copy(out->text, sizeof out->text, p->reply.text);
+	return 0;
+}
+
+static void decide(const struct quell__rules *rs, const struct parsed *p, int64_t now,
+                   int source, struct decision *d)
+{
+	const char *dom = p->domain[0] ? p->domain : NULL;
+
+	memset(d, 0, sizeof *d);
+	d->now = now;
+	d->source = QUELL_SOURCE_BOUNCE;
+	d->code = p->reply.code;
+	d->status = p->reply.status;
+	d->text = p->reply.text;
+	d->bo = quell__rules_backoff(rs);
+	if (source == QUELL_SOURCE_COMPLAINT) {
+		d->action = QUELL_ACTION_SUPPRESS;
+		d->scope = QUELL_SCOPE_ADDRESS;
+		d->category = "complaint";
+		d->source = QUELL_SOURCE_COMPLAINT;
+		return;
+	}
+	d->rule = quell__rules_match(rs, &p->reply, dom);
+	if (d->rule == NULL) {
+		d->action = QUELL_ACTION_IGNORE;
+		d->scope = QUELL_SCOPE_ADDRESS;
+		d->category = "other";
+		return;
+	}
+	d->action = d->rule->action;
+	d->scope = d->rule->scope == QUELL_SCOPE_DOMAIN ? QUELL_SCOPE_DOMAIN : QUELL_SCOPE_ADDRESS;
+	d->category = d->rule->category;
+	d->bo = &d->rule->backoff;
+	/* a rule never suppresses a protected domain at domain scope */
+	if (d->scope == QUELL_SCOPE_DOMAIN && d->action == QUELL_ACTION_SUPPRESS &&
+	    (dom == NULL || quell__rules_protected(rs, dom)))
+		d->action = QUELL_ACTION_IGNORE;
+	if (d->scope == QUELL_SCOPE_DOMAIN && dom == NULL)
+		d->scope = QUELL_SCOPE_ADDRESS;
+}
+
+static void fill_outcome(struct quell_outcome *out, const struct decision *d,
+                         const struct effect *fx, const char *key)
+{
+	quell__copy(out->rule, sizeof out->rule, d->rule ? d->rule->name : "");
+	quell__copy(out->category, sizeof out->category, fx->category ? fx->category : "");
+	out->action = fx->action;
+	out->scope = d->scope;
+	quell__copy(out->key, sizeof out->key,
+	            fx->action == QUELL_ACTION_IGNORE || fx->action == QUELL_ACTION_CLEAR ? ""
+	                                                                                  : key);
+	out->until = fx->until;
+}
+
+/* ---------------------------------------------------------------- explain */
+
+int quell_explain(quell *h, const char *address, const char *domain, const char *reply,
+                  int64_t now, struct quell_outcome *out)
+{
+	struct quell__rules *rs;
+	struct parsed *p;
+	struct decision d;
+	struct effect fx;
+	struct quell__rec *r;
+	unsigned char *ext;
+	int rc;
+
+	if (h == NULL || out == NULL)
+		return quell__error(h, QUELL_EINVAL, "explain: NULL argument");
+	memset(out, 0, sizeof *out);
+	p = calloc(1, sizeof *p + sizeof *r + 8 * COUNT_KEEP);
+	if (p == NULL)
+		return quell__error(h, QUELL_ENOMEM, "out of memory");
+	r = (struct quell__rec *)(p + 1);
+	ext = (unsigned char *)(r + 1);
+	if (address != NULL && *address != '\0') {
+		rc = quell__address_parse(address, strlen(address), h->lowercase_local, p->addr,
+		                          sizeof p->addr, &p->doff, out->error, sizeof out->error);
+		if (rc != 0) {
+			free(p);
+			return quell__error(h, rc == QUELL_EINVAL ? QUELL_EADDRESS : rc, "%s",
+			                    out->error);
+		}
+		quell__copy(out->normalized, sizeof out->normalized, p->addr);
+		quell__copy(p->domain, sizeof p->domain, p->addr + p->doff);
+	}
+	if (domain != NULL && *domain != '\0') {
+		rc = quell__domain_parse(domain, strlen(domain), NULL, p->domain, sizeof p->domain,
+		                         out->error, sizeof out->error);
+		if (rc != 0) {
+			free(p);
+			return quell__error(h, rc == QUELL_EINVAL ? QUELL_EADDRESS : rc, "%s",
+			                    out->error);
+		}
+	}
+	if ((rc = parse_reply(h, reply, p, out)) != 0 || (rc = rules_get(h, &rs)) != 0) {
+		free(p);
+		return rc;
+	}
+	now = quell__now(now);
+	decide(rs, p, now, QUELL_SOURCE_BOUNCE, &d);
+	r->n = 0;
+	rc = apply(r, &d, ext, &fx);
+	fill_outcome(out, &d, &fx, d.scope == QUELL_SCOPE_DOMAIN ? p->domain : p->addr);
+	out->verdict = quell__rec_verdict(r, NULL, now);
+	quell__rules_unref(rs);
+	free(p);
+	return rc ? quell__error(h, QUELL_EINTERNAL, "explain: cannot apply the rule") : 0;
+}
+
+/* ----------------------------------------------------------------- record */
+
+struct rec_ctx {
+	struct parsed p;
+	struct quell__rules *rs;
+	const struct quell_record_options *o;
+	int64_t now;
+	struct quell_outcome *out;
+	struct quell__rec rec, drec;
+	unsigned char ext[8 * COUNT_KEEP];
+	char idreason[QUELL_NAME_MAX + 64];
+};
+
+/* Rule-made suppressions of key in its history. */
+static int prior_suppressions(quell *h, MDB_txn *txn, const char *key, unsigned *n)
+{
+	unsigned char pfx[QUELL__HKEY_MAX];
+	size_t plen = quell__history_prefix(key, pfx);
+	MDB_cursor *cur;
+	MDB_val k = { plen, pfx }, v;
+	int rc;
+
+	*n = 0;
+	if ((rc = mdb_cursor_open(txn, h->store->history, &cur)) != 0)
+		return quell__mdb_error(h, rc, "open history cursor");
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	     rc == 0 && k.mv_size > plen && memcmp(k.mv_data, pfx, plen) == 0;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		struct quell_event ev;
+		if (quell__event_decode(&ev, v.mv_data, v.mv_size) == 0 &&
+		    ev.action == QUELL_ACTION_SUPPRESS && ev.source == QUELL_SOURCE_BOUNCE &&
+		    ev.rule[0] != '\0')
+			(*n)++;
+	}
+	mdb_cursor_close(cur);
+	return rc == 0 || rc == MDB_NOTFOUND ? 0 : quell__mdb_error(h, rc, "read history");
+}
+
+/* 1 when this address already has one of the reply's ids; marks them. */
+static int seen_before(quell *h, struct quell__wtxn *w, struct rec_ctx *c)
+{
+	const char *ids[2] = { c->o->queue_id, c->o->message_id };
+	int dup = 0;
+
+	for (int i = 0; i < 2; i++) {
+		unsigned char key[QUELL_ENTRY_MAX + 1 + 256], t[8];
+		size_t alen = strlen(c->p.addr), ilen;
+		MDB_val k, v;
+		int rc;
+
+		if (ids[i] == NULL || ids[i][0] == '\0')
+			continue;
+		ilen = strlen(ids[i]);
+		if (ilen > 255)
+			ilen = 255;
+		memcpy(key, c->p.addr, alen);
+		key[alen] = (unsigned char)(i == 0 ? 'q' : 'm');
+		memcpy(key + alen + 1, ids[i], ilen);
+		k.mv_size = alen + 1 + ilen;
+		k.mv_data = key;
+		rc = mdb_get(w->txn, h->store->seen, &k, &v);
+		if (rc == 0) {
+			if (!dup)
+				snprintf(c->idreason, sizeof c->idreason, "already counted: %s id %.*s",
+				         i == 0 ? "queue" : "message", (int)(ilen > 64 ? 64 : ilen),
+				         ids[i]);
+			dup = 1;
+			continue;
+		}
+		if (rc != MDB_NOTFOUND)
+			return quell__mdb_error(h, rc, "read seen ids");
+		quell__be64_put(t, (uint64_t)c->now);
+		v.mv_size = 8;
+		v.mv_data = t;
+		if ((rc = mdb_put(w->txn, h->store->seen, &k, &v, 0)) != 0)
+			return quell__mdb_error(h, rc, "write seen ids");
+	}
+	return dup;
+}
+
+static int load_rec(quell *h, MDB_txn *txn, int scope, const char *key, struct quell__rec *r)
+{
+	MDB_val v;
+	int rc = quell__store_get(h, txn, scope, key, strlen(key), &v);
+
+	r->n = 0;
+	if (rc < 0)
+		return rc;
+	if (rc == 0 && quell__rec_decode(r, v.mv_data, v.mv_size) != 0)
+		return quell__error(h, QUELL_EDB, "database: the record of %s is damaged", key);
+	return 0;
+}
+
+static int record_fn(quell *h, struct quell__wtxn *w, void *vctx)
+{
+	struct rec_ctx *c = vctx;
+	struct quell_outcome *out = c->out;
+	struct decision d;
+	struct effect fx;
+	struct quell_event ev;
+	struct quell_result res;
+	const char *key;
+	int rc, dup;
+
+	decide(c->rs, &c->p, c->now, c->o->source, &d);
+	key = d.scope == QUELL_SCOPE_DOMAIN ? c->p.domain : c->p.addr;
+	if ((dup = seen_before(h, w, c)) < 0)
+		return dup;
+	memset(&ev, 0, sizeof ev);
+	ev.time = c->now;
+	ev.stream = ev.reason = "";
+	ev.source = d.source;
+	ev.rule = d.rule ? d.rule->name : "";
+	ev.code = d.code;
+	ev.status = d.status;
+	ev.reply = d.text;
+	if (dup) {
+		memset(&fx, 0, sizeof fx);
+		fx.action = QUELL_ACTION_IGNORE;
+		fx.category = d.category;
+		ev.reason = c->idreason;
+		key = c->p.addr;
+		out->duplicate = 1;
+	} else {
+		if ((rc = load_rec(h, w->txn, d.scope, key, &c->rec)) != 0)
+			return rc;
+		if (d.action == QUELL_ACTION_SUPPRESS || d.action == QUELL_ACTION_COUNT ||
+		    d.action == QUELL_ACTION_BACKOFF)
+			if ((rc = prior_suppressions(h, w->txn, key, &d.prior)) != 0)
+				return rc;
+		if (apply(&c->rec, &d, c->ext, &fx) != 0)
+			return quell__error(h, QUELL_EDATA, "%s: too many entries for one key", key);
+		ev.reason = fx.reason;
+		if (d.action != QUELL_ACTION_IGNORE &&
+		    (rc = quell__store_put(h, w, d.scope, key, &c->rec)) != 0)
+			return rc;
+		/* a delivery also ends its domain's backoff */
+		if (d.action == QUELL_ACTION_CLEAR && c->p.domain[0] != '\0') {
+			if ((rc = load_rec(h, w->txn, QUELL_SCOPE_DOMAIN, c->p.domain, &c->drec)) != 0)
+				return rc;
+			if (quell__rec_find(&c->drec, QUELL_LIST_BACKOFF, "") >= 0) {
+				drop_lists(&c->drec, QUELL_LIST_BACKOFF, QUELL_LIST_BACKOFF);
+				if ((rc = quell__store_put(h, w, QUELL_SCOPE_DOMAIN, c->p.domain,
+				                           &c->drec)) != 0)
+					return rc;
+			}
+		}
+	}
+	ev.action = fx.action;
+	ev.list = fx.list == QUELL__LIST_COUNT ? QUELL_LIST_NONE : fx.list;
+	ev.category = fx.category ? fx.category : "";
+	ev.until = fx.until;
+	/* the recipient's verdict after this reply, through the check path */
+	if ((rc = quell__check_txn(h, w->txn, c->p.addr, c->p.doff, NULL, c->now, &res)) != 0)
+		return rc;
+	ev.verdict = res.verdict;
+	fill_outcome(out, &d, &fx, key);
+	out->verdict = res.verdict;
+	if (res.verdict != QUELL_ALLOW && out->until == 0)
+		out->until = res.until;
+	return quell__store_event(h, w, key, &ev);
+}
+
+int quell_record(quell *h, const char *address, const char *reply,
+                 const struct quell_record_options *opts, struct quell_outcome *out)
+{
+	struct quell_record_options def = QUELL_RECORD_OPTIONS_INIT;
+	struct quell_outcome scratch;
+	struct rec_ctx *c;
+	int rc;
+
+	if (out == NULL)
+		out = &scratch;
+	memset(out, 0, sizeof *out);
+	if (h == NULL || address == NULL)
+		return quell__error(h, QUELL_EINVAL, "record: NULL argument");
+	if (opts == NULL)
+		opts = &def;
+	if (opts->version < 1 || opts->version > QUELL_RECORD_OPTIONS_VERSION)
+		return quell__error(h, QUELL_EINVAL, "record options version %u is not supported",
+		                    opts->version);
+	c = calloc(1, sizeof *c);
+	if (c == NULL)
+		return quell__error(h, QUELL_ENOMEM, "out of memory");
+	c->o = opts;
+	c->out = out;
+	c->now = quell__now(opts->now);
+	rc = quell__address_parse(address, strlen(address), h->lowercase_local, c->p.addr,
+	                          sizeof c->p.addr, &c->p.doff, out->error, sizeof out->error);
+	if (rc != 0) {
+		free(c);
+		return quell__error(h, rc == QUELL_EINVAL ? QUELL_EADDRESS : rc, "%s", out->error);
+	}
+	quell__copy(out->normalized, sizeof out->normalized, c->p.addr);
+	quell__copy(c->p.domain, sizeof c->p.domain, c->p.addr + c->p.doff);
+	if ((rc = parse_reply(h, reply, &c->p, out)) == 0 && (rc = rules_get(h, &c->rs)) == 0) {
+		rc = quell__store_write(h, record_fn, c);
+		quell__rules_unref(c->rs);
+	}
+	if (rc != 0 && out->error[0] == '\0')
+		quell__copy(out->error, sizeof out->error, quell_errmsg(h));
+	free(c);
+	return rc;
+}

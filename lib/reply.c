@@ -1,0 +1,374 @@
+/*
+ * reply.c - parse a receiving server's reply into basic code, enhanced
+ * status (RFC 3463) and text.  See reply.h for the forms accepted.
+ *
+ * One pass finds the leading DSN type, code and status; a second copies the
+ * rest into the caller's buffer, folding white space and dropping the code
+ * and status that multi-line replies repeat at each line (also when a DSN
+ * flattened the lines into one).  When the start has no code or status, a
+ * third pass looks for them later in the input.
+ *
+ * Knows nothing of rules, YAML or the database; allocates nothing.
+ *
+ * Diagnostics: "empty reply", "reply longer than N bytes", "reply contains a
+ * NUL byte at offset N".
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "error.h"
+#include "reply.h"
+
+static int is_space(unsigned char c)
+{
+	return c <= 0x20 || c == 0x7f; /* space and every control byte */
+}
+
+static int is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int is_alnum(unsigned char c)
+{
+	return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int lower(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+static void seterr(char *err, size_t errsize, const char *fmt, ...) QUELL__PRINTF(3, 4);
+
+static void seterr(char *err, size_t errsize, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errsize == 0)
+		return;
+	va_start(ap, fmt);
+	if (vsnprintf(err, errsize, fmt, ap) < 0)
+		err[0] = '\0';
+	va_end(ap);
+}
+
+/* A basic code at p: three digits, the first 2..5, followed by the end,
+ * white space, '-' or ':'.  Returns the code or 0. */
+static int code_at(const char *p, const char *end)
+{
+	if (end - p < 3 || p[0] < '2' || p[0] > '5' || !is_digit((unsigned char)p[1]) ||
+	    !is_digit((unsigned char)p[2]))
+		return 0;
+	if (end - p > 3 && !is_space((unsigned char)p[3]) && p[3] != '-' && p[3] != ':')
+		return 0;
+	return (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
+}
+
+/* Up to three digits at *pp; -1 when there are none or more than three. */
+static int number3(const char **pp, const char *end)
+{
+	const char *p = *pp;
+	int v = 0, n = 0;
+
+	while (p < end && is_digit((unsigned char)*p)) {
+		if (++n > 3)
+			return -1;
+		v = v * 10 + (*p++ - '0');
+	}
+	if (n == 0)
+		return -1;
+	*pp = p;
+	return v;
+}
+
+/* An enhanced status at p (class 2, 4 or 5, subject and detail of one to
+ * three digits) that is not part of a longer dotted number or word.
+ * Returns its length and fills *st, or 0. */
+static size_t status_at(const char *p, const char *end, struct quell__reply *st)
+{
+	const char *q = p;
+	int k, s, d;
+
+	if (q >= end || (*q != '2' && *q != '4' && *q != '5'))
+		return 0;
+	k = *q++ - '0';
+	if (q >= end || *q++ != '.')
+		return 0;
+	if ((s = number3(&q, end)) < 0)
+		return 0;
+	if (q >= end || *q++ != '.')
+		return 0;
+	if ((d = number3(&q, end)) < 0)
+		return 0;
+	if (q < end && (is_alnum((unsigned char)*q) || *q == '_' ||
+	                (*q == '.' && q + 1 < end && is_digit((unsigned char)q[1]))))
+		return 0;
+	st->klass = k;
+	st->subject = s;
+	st->detail = d;
+	return (size_t)(q - p);
+}
+
+static int same_status(const struct quell__reply *a, const struct quell__reply *b)
+{
+	return a->klass == b->klass && a->subject == b->subject && a->detail == b->detail;
+}
+
+static const char *skip_space(const char *p, const char *end)
+{
+	while (p < end && is_space((unsigned char)*p))
+		p++;
+	return p;
+}
+
+/* A DSN diagnostic type ("smtp;", "X-Postfix;") at p: returns what follows
+ * it, or p. */
+static const char *skip_dsn_type(const char *p, const char *end)
+{
+	const char *q = p;
+
+	while (q < end && (is_alnum((unsigned char)*q) || *q == '-'))
+		q++;
+	if (!((q - p == 4 && lower((unsigned char)p[0]) == 's' && lower((unsigned char)p[1]) == 'm' &&
+	       lower((unsigned char)p[2]) == 't' && lower((unsigned char)p[3]) == 'p') ||
+	      (q - p > 2 && lower((unsigned char)p[0]) == 'x' && p[1] == '-')))
+		return p;
+	q = skip_space(q, end);
+	if (q >= end || *q != ';')
+		return p;
+	return skip_space(q + 1, end);
+}
+
+/* Whether a code or status found later in the text may start after c. */
+static int late_boundary(unsigned char c)
+{
+	return is_space(c) || (c != '\0' && strchr("([<#:;,'\"-={", c) != NULL);
+}
+
+/* Whether p (inside [start, end)) follows "said:" or "to me:", as in
+ * Postfix's "host x said: 550 ..." and "refused to talk to me: 421 ...". */
+static int after_said(const char *start, const char *p)
+{
+	static const char *const words[] = { "said:", "to me:" };
+
+	while (p > start && is_space((unsigned char)p[-1]))
+		p--;
+	for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
+		size_t n = strlen(words[w]);
+
+		if ((size_t)(p - start) < n)
+			continue;
+		for (size_t i = 0; i < n; i++)
+			if (lower((unsigned char)p[-(ptrdiff_t)n + (ptrdiff_t)i]) != words[w][i])
+				goto next;
+		return 1;
+	next:;
+	}
+	return 0;
+}
+
+/* Look for a code (when out has none) and a status (likewise) later in
+ * [start, end). */
+static void find_late(const char *start, const char *end, struct quell__reply *out)
+{
+	struct quell__reply st;
+
+	if (out->code == 0) {
+		for (const char *p = start; p + 3 <= end; p++) {
+			int code;
+			size_t n;
+
+			if (p > start && !late_boundary((unsigned char)p[-1]))
+				continue;
+			if ((code = code_at(p, end)) == 0)
+				continue;
+			n = p + 4 < end && (p[3] == ' ' || p[3] == '-') ? status_at(p + 4, end, &st) : 0;
+			if (n > 0 && st.klass == code / 100) {
+				out->code = code;
+				if (out->klass < 0) {
+					out->klass = st.klass;
+					out->subject = st.subject;
+					out->detail = st.detail;
+				}
+				break;
+			}
+			if (after_said(start, p)) {
+				out->code = code;
+				break;
+			}
+		}
+	}
+	if (out->klass < 0) {
+		for (const char *p = start; p < end; p++) {
+			if (p > start && !late_boundary((unsigned char)p[-1]))
+				continue;
+			if (status_at(p, end, &st) > 0 &&
+			    (out->code == 0 || st.klass == out->code / 100)) {
+				out->klass = st.klass;
+				out->subject = st.subject;
+				out->detail = st.detail;
+				break;
+			}
+		}
+	}
+}
+
+/*
+ * If p starts a repetition of the reply's code (and status) that a
+ * multi-line reply puts at each line, return what follows it; else p.
+ * line_start: p is the first word of a physical line.
+ */
+static const char *skip_repeat(const char *p, const char *end, const struct quell__reply *r,
+                               int multi, int line_start)
+{
+	struct quell__reply st;
+	const char *q;
+	size_t n;
+
+	if (r->code == 0 || code_at(p, end) != r->code)
+		return p;
+	q = p + 3;
+	if (q >= end)
+		return line_start ? q : p;
+	if (line_start || (multi && *q == '-')) {
+		q++;
+		if (r->klass >= 0 && (n = status_at(q, end, &st)) > 0 && same_status(&st, r))
+			q += n;
+		return q;
+	}
+	if (multi && *q == ' ' && r->klass >= 0 && (n = status_at(q + 1, end, &st)) > 0 &&
+	    same_status(&st, r))
+		return q + 1 + n;
+	return p;
+}
+
+/* Copy [p, end) into buf folding white space and dropping repeated codes.
+ * Returns the text length. */
+static size_t copy_text(const char *p, const char *end, const struct quell__reply *r, int multi,
+                        char *buf, size_t bufsize)
+{
+	size_t n = 0, cap = bufsize - 1;
+	int pending = 0, line_start = 0, word_start = 1, truncated = 0;
+
+	while (p < end) {
+		unsigned char c = (unsigned char)*p;
+
+		if (is_space(c)) {
+			if (c == '\n' || c == '\r')
+				line_start = 1;
+			pending = 1;
+			word_start = 1;
+			p++;
+			continue;
+		}
+		if (word_start) {
+			const char *q = skip_repeat(p, end, r, multi, line_start);
+
+			line_start = 0;
+			word_start = 0;
+			if (q != p) {
+				p = q;
+				word_start = 1;
+				continue;
+			}
+		}
+		if (pending && n > 0) {
+			if (n >= cap) {
+				truncated = 1;
+				break;
+			}
+			buf[n++] = ' ';
+		}
+		pending = 0;
+		if (n >= cap) {
+			truncated = 1;
+			break;
+		}
+		buf[n++] = (char)c;
+		p++;
+	}
+	if (truncated && n > 0) {
+		/* never leave half a UTF-8 character at the cut */
+		size_t j = n - 1, want;
+		unsigned char lead;
+
+		while (j > 0 && ((unsigned char)buf[j] & 0xC0) == 0x80)
+			j--;
+		lead = (unsigned char)buf[j];
+		want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+		if (j + want > n)
+			n = j;
+		while (n > 0 && buf[n - 1] == ' ')
+			n--;
+	}
+	buf[n] = '\0';
+	return n;
+}
+
+int quell__reply_parse(const char *in, size_t len, char *buf, size_t bufsize,
+                       struct quell__reply *out, char *err, size_t errsize)
+{
+	const char *p, *end, *nul, *text_start;
+	struct quell__reply st;
+	int multi = 0;
+	size_t n;
+
+	if (out != NULL)
+		memset(out, 0, sizeof *out);
+	if ((in == NULL && len > 0) || buf == NULL || bufsize == 0 || out == NULL) {
+		seterr(err, errsize, "invalid arguments");
+		return QUELL_EINVAL;
+	}
+	out->klass = out->subject = out->detail = -1;
+	out->text = buf;
+	buf[0] = '\0';
+	if (len > QUELL__REPLY_IN_MAX) {
+		seterr(err, errsize, "reply longer than %zu bytes", (size_t)QUELL__REPLY_IN_MAX);
+		return QUELL_EDATA;
+	}
+	if (len > 0 && (nul = memchr(in, '\0', len)) != NULL) {
+		seterr(err, errsize, "reply contains a NUL byte at offset %zu", (size_t)(nul - in));
+		return QUELL_EDATA;
+	}
+	end = in + len;
+	p = skip_space(in, end);
+	p = skip_dsn_type(p, end);
+
+	/* 550, 550-, 550:, 550 -, and the doubled "554 554" of some relays */
+	if ((out->code = code_at(p, end)) != 0) {
+		multi = p + 3 < end && p[3] == '-';
+		do {
+			p += 3;
+			while (p < end && (is_space((unsigned char)*p) || *p == '-' || *p == ':'))
+				p++;
+		} while (code_at(p, end) == out->code);
+	}
+	if (p < end && *p == '#' && status_at(p + 1, end, &st) > 0)
+		p++;
+	if ((n = status_at(p, end, &st)) > 0) {
+		out->klass = st.klass;
+		out->subject = st.subject;
+		out->detail = st.detail;
+		p = skip_space(p + n, end);
+		if (p < end && (*p == ':' || *p == ';' || *p == '-') &&
+		    (p + 1 == end || is_space((unsigned char)p[1])))
+			p = skip_space(p + 1, end);
+	}
+	text_start = p;
+	if (out->code == 0 || out->klass < 0)
+		find_late(text_start, end, out);
+	if (out->klass >= 0)
+		snprintf(out->status, sizeof out->status, "%d.%d.%d", out->klass, out->subject,
+		         out->detail);
+	out->text_len = copy_text(text_start, end, out, multi, buf, bufsize);
+	if (out->code == 0 && out->klass < 0 && out->text_len == 0) {
+		memset(out, 0, sizeof *out);
+		out->klass = out->subject = out->detail = -1;
+		out->text = buf;
+		seterr(err, errsize, "empty reply");
+		return QUELL_EDATA;
+	}
+	return 0;
+}

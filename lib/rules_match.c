@@ -1,0 +1,242 @@
+/*
+ * rules_match.c - find the first rule a reply matches; the lifetime and
+ * accessors of a rule set.
+ *
+ * Matching reads the set only, so any number of threads may match at once.
+ * Per rule, the cheap tests run first (a bitmap for the code, then status
+ * patterns, then the domain); the regular expression runs last, at most
+ * once per distinct pattern per call (equal patterns share a result).  The
+ * PCRE2 match data lives in a small arena on the caller's stack, so a match
+ * allocates nothing on the heap when the patterns were JIT-compiled (the
+ * interpreter may ask for more, which then comes from malloc).
+ *
+ * Knows nothing of YAML or of the database.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "rules_int.h"
+
+void quell__rules_free(struct quell__rules *r)
+{
+	if (r == NULL)
+		return;
+	for (size_t i = 0; i < r->nrules; i++) {
+		struct quell__rule *rule = &r->rules[i];
+
+		for (size_t d = 0; d < rule->ndomain; d++)
+			free(rule->domain[d].name);
+		free(rule->domain);
+		free(rule->status);
+	}
+	free(r->rules);
+	for (size_t i = 0; i < r->nregex; i++) {
+		pcre2_code_free(r->regex[i].code);
+		free(r->regex[i].pattern);
+	}
+	free(r->regex);
+	for (size_t i = 0; i < r->nprotect; i++)
+		free(r->protect[i].name);
+	free(r->protect);
+	pcre2_match_context_free(r->mctx);
+	free(r->name);
+	free(r);
+}
+
+struct quell__rules *quell__rules_ref(struct quell__rules *r)
+{
+	if (r != NULL)
+		atomic_fetch_add_explicit(&r->refs, 1, memory_order_relaxed);
+	return r;
+}
+
+void quell__rules_unref(struct quell__rules *r)
+{
+	if (r != NULL && atomic_fetch_sub_explicit(&r->refs, 1, memory_order_acq_rel) == 1)
+		quell__rules_free(r);
+}
+
+/* ------------------------------------------------------------ matching */
+
+/* A bump allocator over a stack buffer for PCRE2's match data; what does
+ * not fit comes from malloc. */
+#define ARENA_SIZE 1024
+struct arena {
+	size_t used;
+	union {
+		max_align_t align;
+		unsigned char bytes[ARENA_SIZE];
+	} u;
+};
+
+static void *arena_malloc(PCRE2_SIZE size, void *data)
+{
+	struct arena *a = data;
+	size_t need = (size + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+
+	if (need >= size && need <= ARENA_SIZE - a->used) {
+		void *p = a->u.bytes + a->used;
+
+		a->used += need;
+		return p;
+	}
+	return malloc(size);
+}
+
+static void arena_free(void *p, void *data)
+{
+	struct arena *a = data;
+	uintptr_t x = (uintptr_t)p, lo = (uintptr_t)a->u.bytes;
+
+	if (x >= lo && x < lo + ARENA_SIZE)
+		return; /* freed with the arena */
+	free(p);
+}
+
+/* What one call of quell__rules_match needs for regular expressions. */
+#define MEMO_MAX 256
+struct matcher {
+	const struct quell__rules *set;
+	const char *text;
+	size_t len;
+	struct arena arena;
+	pcre2_general_context *gctx;
+	pcre2_match_data *md;
+	signed char memo[MEMO_MAX]; /* 0 unknown, 1 match, -1 no match */
+};
+
+static int regex_match(struct matcher *m, int index)
+{
+	int rc;
+
+	if (index < MEMO_MAX && m->memo[index] != 0)
+		return m->memo[index] > 0;
+	if (m->md == NULL) {
+		m->gctx = pcre2_general_context_create(arena_malloc, arena_free, &m->arena);
+		if (m->gctx != NULL)
+			m->md = pcre2_match_data_create(1, m->gctx);
+		if (m->md == NULL)
+			return 0; /* cannot run a regex: it does not match */
+	}
+	rc = pcre2_match(m->set->regex[index].code, (PCRE2_SPTR)m->text, m->len, 0, 0, m->md,
+	                 m->set->mctx);
+	if (index < MEMO_MAX)
+		m->memo[index] = rc >= 0 ? 1 : -1;
+	return rc >= 0;
+}
+
+static int status_match(const struct quell__rule *rule, const struct quell__reply *reply)
+{
+	if (reply->klass < 0)
+		return 0;
+	for (size_t i = 0; i < rule->nstatus; i++) {
+		const struct quell__status_pat *p = &rule->status[i];
+
+		if ((p->klass < 0 || p->klass == reply->klass) &&
+		    (p->subject < 0 || p->subject == reply->subject) &&
+		    (p->detail < 0 || p->detail == reply->detail))
+			return 1;
+	}
+	return 0;
+}
+
+/* Whether domain[0..len) is pat, or (subdomains) pat or one of its
+ * subdomains. */
+static int domain_is(const char *domain, size_t len, const struct quell__domain_pat *pat,
+                     int subdomains)
+{
+	if (len == pat->len)
+		return strncasecmp(domain, pat->name, len) == 0;
+	return subdomains && len > pat->len && domain[len - pat->len - 1] == '.' &&
+	       strncasecmp(domain + len - pat->len, pat->name, pat->len) == 0;
+}
+
+static size_t domain_len(const char *domain)
+{
+	size_t len = strlen(domain);
+
+	return len > 0 && domain[len - 1] == '.' ? len - 1 : len;
+}
+
+const struct quell__rule *quell__rules_match(const struct quell__rules *r,
+                                             const struct quell__reply *reply,
+                                             const char *domain)
+{
+	const struct quell__rule *found = NULL;
+	struct matcher m;
+	size_t dlen = domain != NULL ? domain_len(domain) : 0;
+	int code;
+
+	if (r == NULL || reply == NULL)
+		return NULL;
+	code = reply->code;
+	m.set = r;
+	m.text = reply->text != NULL ? reply->text : "";
+	m.len = reply->text != NULL ? reply->text_len : 0;
+	m.arena.used = 0;
+	m.gctx = NULL;
+	m.md = NULL;
+	memset(m.memo, 0, r->nregex < MEMO_MAX ? r->nregex : MEMO_MAX);
+
+	for (size_t i = 0; i < r->nrules && found == NULL; i++) {
+		const struct quell__rule *rule = &r->rules[i];
+
+		if (rule->has_code && (code < 200 || code > 599 ||
+		                       !(rule->codes[code / 64] >> (code % 64) & 1)))
+			continue;
+		if (rule->nstatus > 0 && !status_match(rule, reply))
+			continue;
+		if (rule->ndomain > 0) {
+			size_t d;
+
+			if (domain == NULL)
+				continue;
+			for (d = 0; d < rule->ndomain; d++)
+				if (domain_is(domain, dlen, &rule->domain[d], rule->domain[d].subdomains))
+					break;
+			if (d == rule->ndomain)
+				continue;
+		}
+		if (rule->regex >= 0 && !regex_match(&m, rule->regex))
+			continue;
+		found = rule;
+	}
+	pcre2_match_data_free(m.md);
+	pcre2_general_context_free(m.gctx);
+	return found;
+}
+
+int quell__rules_protected(const struct quell__rules *r, const char *domain)
+{
+	size_t len;
+
+	if (r == NULL || domain == NULL)
+		return 0;
+	len = domain_len(domain);
+	for (size_t i = 0; i < r->nprotect; i++)
+		if (domain_is(domain, len, &r->protect[i], 1))
+			return 1;
+	return 0;
+}
+
+const struct quell__backoff *quell__rules_backoff(const struct quell__rules *r)
+{
+	return r != NULL ? &r->backoff : NULL;
+}
+
+size_t quell__rules_count(const struct quell__rules *r)
+{
+	return r != NULL ? r->nrules : 0;
+}
+
+const struct quell__rule *quell__rules_at(const struct quell__rules *r, size_t i)
+{
+	return r != NULL && i < r->nrules ? &r->rules[i] : NULL;
+}
+
+const char *quell__rules_name(const struct quell__rules *r)
+{
+	return r != NULL ? r->name : "";
+}

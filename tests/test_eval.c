@@ -1,0 +1,219 @@
+/*
+ * test_eval.c - how the default rules judge real bounces they were not
+ * written from: the Sisimai sample in $QUELL_EVAL_DIR/sisimai/replies.tsv
+ * (see ../shared/eval/README.md).
+ *
+ * Rows of kind `bounce` whose reason is in the README's suppress set or
+ * no-suppress set are scored; ambiguous reasons, rows whose label changed
+ * between Sisimai versions (reason_p5 != reason) and notaccept without a 5xx
+ * are left out.  Each row's diagnostic text goes through quell__reply_parse;
+ * the row's email_code fills a missing code, and its email_status fills a
+ * missing status only when the text carried neither code nor status (the
+ * Status: field of a DSN is made up by the reporting MTA when the remote
+ * server gave none).  A reply is predicted suppressed when the first
+ * matching rule suppresses (and is not a domain-scope rule on a protected
+ * domain, which the caller applies as ignore).
+ *
+ * Fails when false suppressions exceed 2% or missed suppressions 5%.  When
+ * the file is missing it prints SKIPPED and passes, unless
+ * QUELL_REQUIRE_EVAL=1.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <CUnit/CUnit.h>
+
+#include "reply.h"
+#include "rules.h"
+
+enum { C_ID, C_REASON, C_KIND, C_CODE, C_STATUS, C_TEXT, C_RCPT, C_P5, C_N };
+static const char *const col_names[C_N] = { "id", "reason", "kind", "email_code",
+	                                    "email_status", "diagnostic_text", "recipient",
+	                                    "reason_p5" };
+
+static const char *const suppress_set[] = { "userunknown", "hasmoved", "hostunknown",
+	                                    "notaccept", NULL };
+static const char *const keep_set[] = {
+	"mailboxfull", "blocked", "rejected", "spamdetected", "policyviolation", "authfailure",
+	"requireptr", "securityerror", "norelaying", "networkerror", "systemerror", "toomanyconn",
+	"speeding", "exceedlimit", "mesgtoobig", "contenterror", "virusdetected", "syntaxerror",
+	"badreputation", "notcompliantrfc", "failedstarttls", "delivered", NULL
+};
+
+static int in_set(const char *const *set, const char *s)
+{
+	for (; *set != NULL; set++)
+		if (strcmp(*set, s) == 0)
+			return 1;
+	return 0;
+}
+
+/* Split line at tabs into at most max fields; returns the count. */
+static size_t split_tabs(char *line, char **f, size_t max)
+{
+	size_t n = 0;
+
+	line[strcspn(line, "\r\n")] = '\0';
+	while (n < max) {
+		f[n++] = line;
+		line = strchr(line, '\t');
+		if (line == NULL)
+			break;
+		*line++ = '\0';
+	}
+	return n;
+}
+
+/* Parse a status "5.1.1" into r (a tiny oracle of its own, not the parser's). */
+static void fill_status(struct quell__reply *r, const char *s)
+{
+	int k, sub, det;
+	char tail;
+
+	if (sscanf(s, "%d.%d.%d%c", &k, &sub, &det, &tail) != 3 || (k != 2 && k != 4 && k != 5) ||
+	    sub < 0 || sub > 999 || det < 0 || det > 999)
+		return;
+	r->klass = k;
+	r->subject = sub;
+	r->detail = det;
+	snprintf(r->status, sizeof r->status, "%d.%d.%d", k, sub, det);
+}
+
+struct score {
+	unsigned suppress_total, missed, keep_total, false_supp;
+};
+
+static void judge(const struct quell__rules *rules, char **f, struct score *sc)
+{
+	static char buf[QUELL__REPLY_IN_MAX + 1];
+	const char *reason = f[C_REASON], *domain = NULL, *at;
+	const struct quell__rule *rule;
+	struct quell__reply r;
+	int want, got, had_code, had_status;
+
+	if (strcmp(f[C_KIND], "bounce") != 0 || strcmp(f[C_P5], reason) != 0)
+		return;
+	if (in_set(suppress_set, reason))
+		want = 1;
+	else if (in_set(keep_set, reason))
+		want = 0;
+	else
+		return;
+	if (strcmp(reason, "notaccept") == 0 &&
+	    !(f[C_CODE][0] == '5' || (f[C_CODE][0] == '\0' && f[C_STATUS][0] == '5')))
+		return;
+	if (quell__reply_parse(f[C_TEXT], strlen(f[C_TEXT]), buf, sizeof buf, &r, NULL, 0) != 0) {
+		memset(&r, 0, sizeof r);
+		r.klass = r.subject = r.detail = -1;
+		r.text = "";
+	}
+	had_code = r.code != 0;
+	had_status = r.klass >= 0;
+	if (!had_code && strlen(f[C_CODE]) == 3)
+		r.code = atoi(f[C_CODE]);
+	if (!had_code && !had_status)
+		fill_status(&r, f[C_STATUS]);
+	if ((at = strrchr(f[C_RCPT], '@')) != NULL && at[1] != '\0')
+		domain = at + 1;
+	rule = quell__rules_match(rules, &r, domain);
+	got = rule != NULL && rule->action == QUELL_ACTION_SUPPRESS &&
+	      !(rule->scope == QUELL_SCOPE_DOMAIN && quell__rules_protected(rules, domain));
+	if (want) {
+		sc->suppress_total++;
+		if (!got) {
+			sc->missed++;
+			fprintf(stderr, "  missed  %s [%s] rule=%s: %d %s %s\n", f[C_ID], reason,
+			        rule ? rule->name : "(none)", r.code, r.status, f[C_TEXT]);
+		}
+	} else {
+		sc->keep_total++;
+		if (got) {
+			sc->false_supp++;
+			fprintf(stderr, "  false   %s [%s] rule=%s: %d %s %s\n", f[C_ID], reason,
+			        rule->name, r.code, r.status, f[C_TEXT]);
+		}
+	}
+}
+
+static double pct(unsigned a, unsigned b)
+{
+	return b == 0 ? 0.0 : 100.0 * a / b;
+}
+
+static void test_eval_sisimai(void)
+{
+	const char *dir = getenv("QUELL_EVAL_DIR"), *req = getenv("QUELL_REQUIRE_EVAL");
+	struct quell__rules *rules = NULL;
+	struct score sc = { 0, 0, 0, 0 };
+	char path[4096], err[256], *line = NULL, *f[32];
+	size_t cap = 0, idx[C_N];
+	FILE *in;
+	int rc;
+
+	snprintf(path, sizeof path, "%s/sisimai/replies.tsv", dir != NULL ? dir : "(QUELL_EVAL_DIR unset)");
+	if (dir == NULL || (in = fopen(path, "r")) == NULL) {
+		if (req != NULL && strcmp(req, "1") == 0)
+			CU_FAIL_FATAL("eval data not found and QUELL_REQUIRE_EVAL=1");
+		fprintf(stderr, "\nSKIPPED: eval data not found at %s\n", path);
+		return;
+	}
+	rc = quell__rules_load((const char *)quell__default_rules, quell__default_rules_len,
+	                       "config/rules.yaml", &rules, err, sizeof err);
+	if (rc != 0) {
+		fprintf(stderr, "%s\n", err);
+		fclose(in);
+		CU_FAIL_FATAL("default rules do not load");
+	}
+	/* header: find the columns by name */
+	if (getline(&line, &cap, in) < 0) {
+		CU_FAIL("replies.tsv is empty");
+		goto out;
+	}
+	{
+		size_t n = split_tabs(line, f, 32);
+
+		for (size_t c = 0; c < C_N; c++) {
+			idx[c] = (size_t)-1;
+			for (size_t i = 0; i < n; i++)
+				if (strcmp(f[i], col_names[c]) == 0)
+					idx[c] = i;
+			if (idx[c] == (size_t)-1) {
+				fprintf(stderr, "replies.tsv: no column %s\n", col_names[c]);
+				CU_FAIL("replies.tsv lacks a column");
+				goto out;
+			}
+		}
+	}
+	fprintf(stderr, "\n");
+	while (getline(&line, &cap, in) >= 0) {
+		char *g[C_N];
+		size_t n = split_tabs(line, f, 32), c;
+
+		for (c = 0; c < C_N && idx[c] < n; c++)
+			g[c] = f[idx[c]];
+		if (c == C_N)
+			judge(rules, g, &sc);
+	}
+	fprintf(stderr, "false suppressions: %u/%u (%.1f%%)\n", sc.false_supp, sc.keep_total,
+	        pct(sc.false_supp, sc.keep_total));
+	fprintf(stderr, "missed suppressions: %u/%u (%.1f%%)\n", sc.missed, sc.suppress_total,
+	        pct(sc.missed, sc.suppress_total));
+	CU_ASSERT(sc.keep_total > 0 && sc.suppress_total > 0);
+	CU_ASSERT(pct(sc.false_supp, sc.keep_total) <= 2.0);
+	CU_ASSERT(pct(sc.missed, sc.suppress_total) <= 5.0);
+out:
+	free(line);
+	fclose(in);
+	quell__rules_unref(rules);
+}
+
+static CU_TestInfo eval_tests[] = {
+	{ "sisimai replies under the default rules", test_eval_sisimai },
+	CU_TEST_INFO_NULL,
+};
+
+CU_SuiteInfo quell_suites_eval[] = {
+	{ "eval", NULL, NULL, NULL, NULL, eval_tests },
+	CU_SUITE_INFO_NULL,
+};

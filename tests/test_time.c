@@ -1,0 +1,151 @@
+/*
+ * test_time.c - durations and times: quell_duration_parse, quell_time_parse
+ * and quell_time_format, against values worked out by hand (and by
+ * `date -u -d`), independent of the TZ variable.
+ */
+#include <stdlib.h>
+
+#include "testutil.h"
+
+struct dcase {
+	const char *in;
+	int rc;
+	int64_t want;
+};
+
+static const struct dcase durations[] = {
+	{ "30s", 0, 30 },
+	{ "15m", 0, 900 },
+	{ "8h", 0, 28800 },
+	{ "7d", 0, 604800 },
+	{ "2w", 0, 1209600 },
+	{ "1y", 0, 31536000 },
+	{ "1h30m", 0, 5400 },
+	{ "90", 0, 90 },
+	{ "forever", 0, 0 },
+	{ "", QUELL_EINVAL, 0 },
+	{ "0s", QUELL_EINVAL, 0 },
+	{ "-5m", QUELL_EINVAL, 0 },
+	{ "5x", QUELL_EINVAL, 0 },
+	{ "m", QUELL_EINVAL, 0 },
+	{ "5 m", QUELL_EINVAL, 0 },
+	{ "99999999999999999999d", QUELL_EINVAL, 0 },
+	{ "9223372036854775807d", QUELL_EINVAL, 0 },
+};
+
+static void test_durations(void)
+{
+	for (size_t i = 0; i < sizeof durations / sizeof durations[0]; i++) {
+		const struct dcase *c = &durations[i];
+		int64_t got = -1;
+		int rc = quell_duration_parse(c->in, &got);
+
+		if (rc != c->rc || (rc == 0 && got != c->want))
+			fprintf(stderr, "\n  duration '%s': got rc %d, %lld; want rc %d, %lld\n", c->in,
+			        rc, (long long)got, c->rc, (long long)c->want);
+		CU_ASSERT_EQUAL(rc, c->rc);
+		if (rc == 0)
+			CU_ASSERT_EQUAL(got, c->want);
+	}
+}
+
+struct tcase {
+	const char *in;
+	int rc;
+	int64_t want;
+};
+
+static const struct tcase times[] = {
+	{ "1970-01-01T00:00:00Z", 0, 0 },
+	{ "2026-11-28T10:00:00Z", 0, 1795860000 },
+	{ "2026-11-28t10:00:00z", 0, 1795860000 },
+	{ "2026-11-28T10:00:00.123456Z", 0, 1795860000 },
+	{ "2026-11-28T11:30:00+01:30", 0, 1795860000 },
+	{ "2026-11-28T05:00:00-05:00", 0, 1795860000 },
+	{ "2024-02-29T00:00:00Z", 0, 1709164800 },
+	{ "2000-03-01T00:00:00Z", 0, 951868800 },
+	{ "1700000000", 0, 1700000000 },
+	{ "-86400", 0, -86400 },
+	{ "2023-02-29T00:00:00Z", QUELL_EINVAL, 0 },
+	{ "2026-13-01T00:00:00Z", QUELL_EINVAL, 0 },
+	{ "2026-11-28T24:00:00Z", QUELL_EINVAL, 0 },
+	{ "2026-11-28T10:00:00", QUELL_EINVAL, 0 },
+	{ "2026-11-28", QUELL_EINVAL, 0 },
+	{ "yesterday", QUELL_EINVAL, 0 },
+	{ "", QUELL_EINVAL, 0 },
+	{ "17e8", QUELL_EINVAL, 0 },
+};
+
+static void test_times(void)
+{
+	for (size_t i = 0; i < sizeof times / sizeof times[0]; i++) {
+		const struct tcase *c = &times[i];
+		int64_t got = -1;
+		int rc = quell_time_parse(c->in, &got);
+
+		if (rc != c->rc || (rc == 0 && got != c->want))
+			fprintf(stderr, "\n  time '%s': got rc %d, %lld; want rc %d, %lld\n", c->in, rc,
+			        (long long)got, c->rc, (long long)c->want);
+		CU_ASSERT_EQUAL(rc, c->rc);
+		if (rc == 0)
+			CU_ASSERT_EQUAL(got, c->want);
+	}
+}
+
+static void test_format(void)
+{
+	char buf[QUELL_TIME_MAX];
+	static const struct {
+		int64_t t;
+		const char *want;
+	} cases[] = {
+		{ 0, "1970-01-01T00:00:00Z" },
+		{ 1795860000, "2026-11-28T10:00:00Z" },
+		{ 1709164800, "2024-02-29T00:00:00Z" },
+		{ -1, "1969-12-31T23:59:59Z" },
+		{ 4102444799, "2099-12-31T23:59:59Z" },
+	};
+
+	setenv("TZ", "Pacific/Kiritimati", 1); /* must not matter */
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int64_t back = 0;
+
+		TU_EQ_STR(quell_time_format(cases[i].t, buf, sizeof buf), cases[i].want);
+		CU_ASSERT_EQUAL(quell_time_parse(buf, &back), 0);
+		TU_EQ_INT(back, cases[i].t);
+	}
+	unsetenv("TZ");
+	/* a short buffer is cut, never overrun */
+	TU_EQ_STR(quell_time_format(1795860000, buf, 5), "2026");
+}
+
+static void test_names(void)
+{
+	TU_EQ_STR(quell_verdict_name(QUELL_BACKOFF), "backoff");
+	TU_EQ_STR(quell_scope_name(QUELL_SCOPE_DOMAIN), "domain");
+	TU_EQ_STR(quell_list_name(QUELL_LIST_ALLOW), "allow");
+	TU_EQ_STR(quell_source_name(QUELL_SOURCE_UNSUBSCRIBE), "unsubscribe");
+	TU_EQ_STR(quell_action_name(QUELL_ACTION_CLEAR), "clear");
+	TU_EQ_STR(quell_action_name(99), "");
+	TU_EQ_STR(quell_verdict_name(-1), "");
+	TU_EQ_INT(quell_list_parse("backoff"), QUELL_LIST_BACKOFF);
+	TU_EQ_INT(quell_list_parse("nope"), -1);
+	TU_EQ_INT(quell_source_parse("complaint"), QUELL_SOURCE_COMPLAINT);
+	TU_EQ_INT(quell_source_parse(NULL), -1);
+	TU_EQ_STR(quell_strerror(QUELL_ENODB), "no such database");
+	TU_EQ_STR(quell_strerror(-12345), "unknown error");
+	TU_EQ_STR(quell_version(), QUELL_VERSION_STRING);
+}
+
+static CU_TestInfo tests[] = {
+	{ "durations", test_durations },
+	{ "RFC 3339 and Unix times", test_times },
+	{ "formatting is UTC and round-trips", test_format },
+	{ "names of enums and codes", test_names },
+	CU_TEST_INFO_NULL,
+};
+
+CU_SuiteInfo quell_suites_time[] = {
+	{ "time", NULL, NULL, NULL, NULL, tests },
+	CU_SUITE_INFO_NULL,
+};
