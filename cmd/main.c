@@ -25,6 +25,12 @@ const struct cli_cmd cli_commands[] = {
 	{ "check", cmd_check, "ADDR...\n-",
 	  "the verdict for each address, from the arguments or stdin",
 	  NULL, 0 },
+	{ "record", cmd_record, "ADDR REPLY [--queue-id ID] [--message-id ID]\n-",
+	  "apply the rules to a reply for an address and store the outcome",
+	  "  --queue-id ID        the MTA's queue id of the message: a reply with an id\n"
+	  "                       already recorded for the address changes nothing\n"
+	  "  --message-id ID      the same with the message's Message-ID\n",
+	  CLI_WRITES | CLI_RULES },
 	{ "add", cmd_add,
 	  "ENTRY... [--reason TEXT] [--ttl DURATION] [--source manual|unsubscribe|complaint]",
 	  "suppress addresses or domains by hand",
