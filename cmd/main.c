@@ -57,6 +57,11 @@ const struct cli_cmd cli_commands[] = {
 	  "  --category C                     only entries of category C\n"
 	  "  --since TIME                     only entries updated at or after TIME\n",
 	  0 },
+	{ "rules", cmd_rules, "check [FILE]\nexplain [--domain D] REPLY\nexplain [--domain D] -",
+	  "validate a rules file, or explain what a reply would do",
+	  "  --domain D           explain: the recipient's domain, for rules with a\n"
+	  "                       domain condition\n",
+	  CLI_NODB | CLI_GROUP },
 	{ "stats", cmd_stats, "", "counts per list, scope, source, category, stream; sizes",
 	  NULL, 0 },
 	{ "prune", cmd_prune, "[--keep N] [--max-age DURATION]",
