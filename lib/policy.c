@@ -19,7 +19,10 @@
  * A domain-scope suppression of a protected domain is applied as ignore.
  *
  * The pure part (apply()) works on an in-memory record, so `rules explain`
- * runs it on an empty one without a database.
+ * runs it on an empty one without a database.  Every reply is kept in the
+ * recipient's history (and, for a domain-scope action, in the domain's too),
+ * with its time, code, status and text: enough to replay it under other
+ * rules.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -602,7 +605,13 @@ static int record_fn(quell *h, struct quell__wtxn *w, void *vctx)
 	out->verdict = res.verdict;
 	if (res.verdict != QUELL_ALLOW && out->until == 0)
 		out->until = res.until;
-	return quell__store_event(h, w, key, &ev);
+	if ((rc = quell__store_event(h, w, key, &ev)) != 0)
+		return rc;
+	/* every reply also stays in the recipient's own history, so that a
+	 * replay under other rules finds all of them on address keys */
+	if (key != c->p.addr)
+		rc = quell__store_event(h, w, c->p.addr, &ev);
+	return rc;
 }
 
 int quell_record(quell *h, const char *address, const char *reply,

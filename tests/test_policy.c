@@ -316,6 +316,16 @@ static void test_domain_scope_and_protect(void)
 	TU_EQ_STR(o.key, "mail.gone.example");
 	TU_EQ_INT(verdict("b@mail.gone.example", T0, &r), QUELL_SUPPRESS);
 	TU_EQ_STR(r.key, "mail.gone.example");
+	{ /* the reply is in both histories */
+		struct quell_info *info = NULL;
+		CU_ASSERT_EQUAL_FATAL(quell_show(h, "mail.gone.example", 0, &info), 0);
+		TU_EQ_INT(info->nevents, 1);
+		quell_info_free(info);
+		CU_ASSERT_EQUAL_FATAL(quell_show(h, "a@mail.gone.example", 0, &info), 0);
+		TU_EQ_INT(info->nevents, 1);
+		TU_EQ_STR(info->events[0].status, "5.1.2");
+		quell_info_free(info);
+	}
 	/* never at domain scope for a protected domain */
 	o = rec("a@gmail.com", "550 5.1.2 Host or domain name not found", T0);
 	TU_EQ_INT(o.action, QUELL_ACTION_IGNORE);
