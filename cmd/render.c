@@ -186,8 +186,6 @@ int cli_outcome_put(struct cli *cli, int rc, const char *column, const char *add
 		*invalid = 1;
 	} else if (rc != 0) {
 		return item != NULL ? cli_fail_item(cli, item, rc) : cli_fail(cli, rc);
-	} else {
-		o->error[0] = '\0';
 	}
 	if (cli->json)
 		return cli_json_put(cli, cli_outcome_json(address, o));
