@@ -1,7 +1,8 @@
 /*
  * cli.c - the parts every command shares: global options among a command's
- * arguments, finding and opening the database, and turning QUELL_E* codes
- * into sysexits(3) exit statuses and "quell: COMMAND: message" lines.
+ * arguments, finding and opening the database, finding and loading the
+ * rules, and turning QUELL_E* codes into sysexits(3) exit statuses and
+ * "quell: COMMAND: message" lines.
  *
  * Knows nothing of any one command, nor of how the library stores data.
  */
@@ -13,6 +14,7 @@
 #include "cli.h"
 
 #define MSG_MAX 2048
+#define SYSTEM_RULES "/etc/quell/rules.yaml"
 
 /* "quell: " or "quell: COMMAND: " */
 static void prefix(const struct cli *cli)
@@ -117,7 +119,8 @@ static int bad_option(struct cli *cli, int c, int argc, char **argv)
 int cli_getopt(struct cli *cli, int argc, char **argv, const struct option *longopts,
                int *status)
 {
-	const char *shortopts = cli->cmd != NULL ? ":q" : "+:q";
+	const char *shortopts =
+		cli->cmd != NULL && !(cli->cmd->flags & CLI_GROUP) ? ":q" : "+:q";
 	int c;
 
 	for (;;) {
@@ -189,23 +192,52 @@ int cli_db_path(struct cli *cli, char *buf, size_t size)
 	return CLI_EX_USAGE;
 }
 
+int cli_rules_path(struct cli *cli, const char **path)
+{
+	const char *env;
+	struct stat st;
+
+	*path = NULL;
+	if (cli->rules != NULL) {
+		if (*cli->rules == '\0')
+			return cli_usage_error(cli, "--rules: empty file name");
+		*path = cli->rules;
+		return 0;
+	}
+	env = getenv("QUELL_RULES");
+	if (env != NULL && *env != '\0')
+		*path = env;
+	else if (stat(SYSTEM_RULES, &st) == 0)
+		*path = SYSTEM_RULES;
+	return 0;
+}
+
 int cli_open(struct cli *cli)
 {
 	struct quell_options opts = QUELL_OPTIONS_INIT;
 	unsigned int flags = cli->cmd->flags;
+	const char *rules = NULL;
 	char dir[4096];
 	int status, rc;
 
-	if (flags & CLI_NODB)
-		return 0;
-	status = cli_db_path(cli, dir, sizeof dir);
-	if (status != 0)
+	/* a usage error before anything is opened or created */
+	if ((flags & CLI_RULES) && (status = cli_rules_path(cli, &rules)) != 0)
 		return status;
-	if (!(flags & CLI_WRITES))
-		opts.flags = QUELL_OPEN_READONLY;
-	else if (!(flags & CLI_NOCREATE))
-		opts.flags = QUELL_OPEN_CREATE;
-	rc = quell_open(&cli->h, dir, &opts);
+	if (flags & CLI_NODB) {
+		opts.flags = QUELL_OPEN_NODB;
+		rc = quell_open(&cli->h, NULL, &opts);
+	} else {
+		status = cli_db_path(cli, dir, sizeof dir);
+		if (status != 0)
+			return status;
+		if (!(flags & CLI_WRITES))
+			opts.flags = QUELL_OPEN_READONLY;
+		else if (!(flags & CLI_NOCREATE))
+			opts.flags = QUELL_OPEN_CREATE;
+		rc = quell_open(&cli->h, dir, &opts);
+	}
+	if (rc == 0 && (flags & CLI_RULES))
+		rc = quell_rules_load(cli->h, rules);
 	if (rc != 0)
 		return cli_fail(cli, rc);
 	return 0;

@@ -29,7 +29,10 @@
 /* Flags of a command table entry. */
 #define CLI_WRITES 0x1u   /* opens the database for writing */
 #define CLI_NOCREATE 0x2u /* ... but only an existing one (prune) */
-#define CLI_NODB 0x4u     /* never opens the database (help) */
+#define CLI_NODB 0x4u     /* a handle without a database (QUELL_OPEN_NODB) */
+#define CLI_RULES 0x8u    /* loads the rules: --rules, $QUELL_RULES, ... */
+#define CLI_GROUP 0x10u   /* has subcommands: its options end at the first
+                             operand, the subcommand (rules) */
 
 struct cli;
 typedef int (*cli_fn)(struct cli *cli, int argc, char **argv);
@@ -93,7 +96,8 @@ enum {
  * skipped.  Returns the code of a command option, -1 after the last option
  * (operands start at optind), or CLI_STOP with *status set: 0 after --help
  * or --version (already printed), 64 after a usage error (already printed).
- * Before a command is known (cli->cmd NULL) it stops at the first operand.
+ * Before a command is known (cli->cmd NULL), and for a CLI_GROUP command,
+ * it stops at the first operand (the command, or the subcommand).
  */
 #define CLI_STOP (-2)
 int cli_getopt(struct cli *cli, int argc, char **argv, const struct option *longopts,
@@ -103,8 +107,16 @@ int cli_getopt(struct cli *cli, int argc, char **argv, const struct option *long
  * else ${XDG_DATA_HOME:-$HOME/.local/share}/quell.  0 or an exit status. */
 int cli_db_path(struct cli *cli, char *buf, size_t size);
 
-/* Open the database as the command's flags say.  0 or an exit status (the
- * error already printed). */
+/* The rules file to load into *path: --rules, $QUELL_RULES (if not empty),
+ * /etc/quell/rules.yaml if it exists, else NULL (the rules built into the
+ * library).  0, or 64 for an empty --rules (already printed). */
+int cli_rules_path(struct cli *cli, const char **path);
+
+/* Open the handle as the command's flags say: the database (read-only, or
+ * for writing, created or not), or none (CLI_NODB); then, with CLI_RULES,
+ * load the rules of cli_rules_path().  0 or an exit status (the error
+ * already printed: a bad rules file is "quell: COMMAND: FILE:LINE:COL:
+ * message" and 65, a missing one 66). */
 int cli_open(struct cli *cli);
 
 /* The exit status for a QUELL_E* code (the one place that maps them). */
@@ -190,6 +202,24 @@ json_t *cli_result_json(const char *address, const struct quell_result *r);
 void cli_entry_detail(struct cli_kv *kv, const struct quell_entry *e, int full);
 json_t *cli_entry_json(const struct quell_entry *e);
 
+/* One record or explain outcome: plain `[COLUMN<TAB>]ACTION<TAB>DETAIL`
+ * (record puts the address as given in COLUMN; explain passes NULL: no
+ * column), or the JSON object {address, code, status, text, rule,
+ * category, action, scope, verdict, until, error} (address NULL: null).
+ * An outcome with error set is a refused line: ACTION `invalid` and the
+ * error alone. */
+void cli_outcome_plain(FILE *f, const char *column, const struct quell_outcome *o);
+json_t *cli_outcome_json(const char *address, const struct quell_outcome *o);
+
+/* Answer one line of record or explain, rc being what the library call
+ * returned.  QUELL_EADDRESS and QUELL_EDATA (give QUELL_EDATA with
+ * o->error set for a line the CLI refused) are an `invalid` answer, with
+ * quell_errmsg's message when the library left o->error empty, and set
+ * *invalid; other errors are printed ("quell: CMD: ITEM: message", ITEM
+ * the column or address) and their exit status returned.  0 or a status. */
+int cli_outcome_put(struct cli *cli, int rc, const char *column, const char *address,
+                    struct quell_outcome *o, int *invalid);
+
 /* ---------------------------------------------------------------- each.c */
 
 /* Apply op to every ENTRY operand.  An invalid entry (QUELL_EADDRESS) is
@@ -200,6 +230,19 @@ typedef int (*cli_entry_op)(struct cli *cli, const char *entry, void *ctx);
 int cli_each_entry(struct cli *cli, char **entries, int n, cli_entry_op op, void *ctx,
                    const char *notfound);
 
+/* Call fn for every line of stdin, in order, with its LF and one trailing
+ * CR removed; empty lines are skipped.  A line longer than CLI_LINE_MAX
+ * bytes (passed cut to that) or holding a NUL byte (passed up to it) comes
+ * with `refused` saying so.  Lines live in the reader's buffer until fn is
+ * called with line NULL: whenever the next read may block, and at the end
+ * of input, the moment to answer what was gathered; stdout is then
+ * flushed, so that a process talking through pipes gets its answers.
+ * Nothing is allocated per line.  Returns the first non-zero status of fn,
+ * 0 at the end of input, or 74/70 (already printed). */
+#define CLI_LINE_MAX 4096
+typedef int (*cli_line_fn)(struct cli *cli, char *line, const char *refused, void *ctx);
+int cli_each_line(struct cli *cli, cli_line_fn fn, void *ctx);
+
 /* ------------------------------------------------------------- commands */
 
 int cmd_add(struct cli *cli, int argc, char **argv);
@@ -209,7 +252,9 @@ int cmd_check(struct cli *cli, int argc, char **argv);
 int cmd_help(struct cli *cli, int argc, char **argv);
 int cmd_list(struct cli *cli, int argc, char **argv);
 int cmd_prune(struct cli *cli, int argc, char **argv);
+int cmd_record(struct cli *cli, int argc, char **argv);
 int cmd_remove(struct cli *cli, int argc, char **argv);
+int cmd_rules(struct cli *cli, int argc, char **argv);
 int cmd_show(struct cli *cli, int argc, char **argv);
 int cmd_stats(struct cli *cli, int argc, char **argv);
 int cmd_unallow(struct cli *cli, int argc, char **argv);

@@ -13,19 +13,12 @@
  * some invalid (the others are still answered).  Knows nothing of how a
  * verdict is reached.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
-#include "lines.h"
 
 #define BATCH 512
-#define LINE_MAX_BYTES 4096
-#define READ_BUF (256 * 1024)
-#define STR(x) #x
-#define XSTR(x) STR(x)
 
 struct batch {
 	size_t n;
@@ -100,40 +93,14 @@ static int from_args(struct cli *cli, struct batch *b, int argc, char **argv)
 	return status;
 }
 
-static int from_stdin(struct cli *cli, struct batch *b)
+/* One line of stdin (cli_each_line); NULL: answer the batch gathered. */
+static int line(struct cli *cli, char *text, const char *refused, void *ctx)
 {
-	struct lines lr;
-	struct line l;
-	int status = 0, r;
+	struct batch *b = ctx;
 
-	if (lines_init(&lr, STDIN_FILENO, READ_BUF, LINE_MAX_BYTES) != 0)
-		return cli_oom(cli);
-	while (status == 0) {
-		r = lines_get(&lr, &l);
-		if (r == LINES_OK) {
-			if (l.toolong)
-				status = add(cli, b, l.text,
-				             "line longer than " XSTR(LINE_MAX_BYTES) " bytes");
-			else if (strlen(l.text) != l.len)
-				status = add(cli, b, l.text, "NUL byte in line");
-			else if (l.len > 0)
-				status = add(cli, b, l.text, NULL);
-			continue;
-		}
-		if (b->n > 0 && (status = answer(cli, b)) != 0)
-			break;
-		if (r == LINES_EOF)
-			break;
-		if (fflush(stdout) != 0) {
-			cli_warn(cli, "write error: %s", strerror(errno));
-			status = CLI_EX_IOERR;
-		} else if (lines_fill(&lr) != 0) {
-			cli_warn(cli, "standard input: %s", strerror(errno));
-			status = CLI_EX_IOERR;
-		}
-	}
-	lines_free(&lr);
-	return status;
+	if (text == NULL)
+		return b->n > 0 ? answer(cli, b) : 0;
+	return add(cli, b, text, refused);
 }
 
 static const struct option options[] = { CLI_GLOBAL_OPTIONS };
@@ -159,7 +126,7 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 	b.res = malloc(BATCH * sizeof *b.res);
 	if (b.res == NULL)
 		return cli_oom(cli);
-	status = use_stdin ? from_stdin(cli, &b) : from_args(cli, &b, argc, argv);
+	status = use_stdin ? cli_each_line(cli, line, &b) : from_args(cli, &b, argc, argv);
 	free(b.res);
 	if (status != 0)
 		return status;

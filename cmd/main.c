@@ -25,6 +25,12 @@ const struct cli_cmd cli_commands[] = {
 	{ "check", cmd_check, "ADDR...\n-",
 	  "the verdict for each address, from the arguments or stdin",
 	  NULL, 0 },
+	{ "record", cmd_record, "ADDR REPLY [--queue-id ID] [--message-id ID]\n-",
+	  "apply the rules to a reply for an address and store the outcome",
+	  "  --queue-id ID        the MTA's queue id of the message: a reply with an id\n"
+	  "                       already recorded for the address changes nothing\n"
+	  "  --message-id ID      the same with the message's Message-ID\n",
+	  CLI_WRITES | CLI_RULES },
 	{ "add", cmd_add,
 	  "ENTRY... [--reason TEXT] [--ttl DURATION] [--source manual|unsubscribe|complaint]",
 	  "suppress addresses or domains by hand",
@@ -51,6 +57,11 @@ const struct cli_cmd cli_commands[] = {
 	  "  --category C                     only entries of category C\n"
 	  "  --since TIME                     only entries updated at or after TIME\n",
 	  0 },
+	{ "rules", cmd_rules, "check [FILE]\nexplain [--domain D] REPLY\nexplain [--domain D] -",
+	  "validate a rules file, or explain what a reply would do",
+	  "  --domain D           explain: the recipient's domain, for rules with a\n"
+	  "                       domain condition\n",
+	  CLI_NODB | CLI_GROUP },
 	{ "stats", cmd_stats, "", "counts per list, scope, source, category, stream; sizes",
 	  NULL, 0 },
 	{ "prune", cmd_prune, "[--keep N] [--max-age DURATION]",

@@ -1,7 +1,8 @@
 /*
- * render.c - how check results and list entries look, in plain text and as
- * JSON, for every command that prints them (check, show, list), so that the
- * same thing always looks the same.
+ * render.c - how check results, list entries and reply outcomes look, in
+ * plain text and as JSON, for every command that prints them (check, show,
+ * list; record, rules explain), so that the same thing always looks the
+ * same.
  *
  * Field sets and orders are part of the documented output (quell(1)); add
  * new fields at the end.
@@ -106,4 +107,88 @@ json_t *cli_entry_json(const struct quell_entry *e)
 		return NULL;
 	}
 	return o;
+}
+
+/* A reply the CLI or the library refused (error set) is answered `invalid`
+ * with the error alone: what else the outcome holds is not an answer. */
+static const char *outcome_action(const struct quell_outcome *o)
+{
+	const char *name;
+
+	if (o->error[0] != '\0')
+		return "invalid";
+	name = quell_action_name(o->action);
+	return *name != '\0' ? name : "none";
+}
+
+void cli_outcome_plain(FILE *f, const char *column, const struct quell_outcome *o)
+{
+	struct cli_kv kv = { f, 0 };
+
+	if (column != NULL) {
+		cli_put_enc(f, column, CLI_ENC_FIELD);
+		fputc('\t', f);
+	}
+	fputs(outcome_action(o), f);
+	fputc('\t', f);
+	if (o->error[0] == '\0') {
+		cli_kv(&kv, "verdict", quell_verdict_name(o->verdict));
+		cli_kv(&kv, "scope", quell_scope_name(o->scope));
+		cli_kv(&kv, "key", o->key);
+		cli_kv(&kv, "rule", o->rule);
+		cli_kv(&kv, "category", o->category);
+		cli_kv_num(&kv, "code", o->code > 0 ? (uint64_t)o->code : 0);
+		cli_kv(&kv, "status", o->status);
+		cli_kv_time(&kv, "until", o->until);
+		cli_kv_num(&kv, "duplicate", o->duplicate != 0);
+	}
+	cli_kv(&kv, "error", o->error);
+	fputc('\n', f);
+}
+
+json_t *cli_outcome_json(const char *address, const struct quell_outcome *o)
+{
+	json_t *j = json_object();
+	int ok = o->error[0] == '\0', bad = 0;
+
+	if (j == NULL)
+		return NULL;
+	bad |= cli_jset(j, "address", address == NULL ? json_null()
+	                               : *address ? cli_jstr(address) : json_string(""));
+	bad |= cli_jset(j, "code", cli_jnum0(ok && o->code > 0 ? (uint64_t)o->code : 0));
+	bad |= cli_jset(j, "status", cli_jstr(ok ? o->status : NULL));
+	bad |= cli_jset(j, "text", cli_jstr(ok ? o->text : NULL));
+	bad |= cli_jset(j, "rule", cli_jstr(ok ? o->rule : NULL));
+	bad |= cli_jset(j, "category", cli_jstr(ok ? o->category : NULL));
+	bad |= cli_jset(j, "action", cli_jstr(outcome_action(o)));
+	bad |= cli_jset(j, "scope", cli_jstr(ok ? quell_scope_name(o->scope) : NULL));
+	bad |= cli_jset(j, "verdict", cli_jstr(ok ? quell_verdict_name(o->verdict) : NULL));
+	bad |= cli_jset(j, "until", cli_jtime(ok ? o->until : 0));
+	bad |= cli_jset(j, "error", cli_jstr(o->error));
+	if (bad) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
+
+int cli_outcome_put(struct cli *cli, int rc, const char *column, const char *address,
+                    struct quell_outcome *o, int *invalid)
+{
+	const char *item = column != NULL ? column : address;
+
+	if (rc == QUELL_EADDRESS || rc == QUELL_EDATA) {
+		if (o->error[0] == '\0') {
+			const char *m = quell_errmsg(cli->h);
+
+			snprintf(o->error, sizeof o->error, "%s", *m != '\0' ? m : quell_strerror(rc));
+		}
+		*invalid = 1;
+	} else if (rc != 0) {
+		return item != NULL ? cli_fail_item(cli, item, rc) : cli_fail(cli, rc);
+	}
+	if (cli->json)
+		return cli_json_put(cli, cli_outcome_json(address, o));
+	cli_outcome_plain(stdout, column, o);
+	return 0;
 }

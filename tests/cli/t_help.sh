@@ -18,12 +18,14 @@ Global options (before the command or among its arguments):
 
 Commands:
   check     the verdict for each address, from the arguments or stdin
+  record    apply the rules to a reply for an address and store the outcome
   add       suppress addresses or domains by hand
   remove    delete entries from the suppress and backoff lists
   allow     put addresses or domains on the allow list
   unallow   delete entries from the allow list
   show      everything known about one entry, with its history
   list      list the live entries
+  rules     validate a rules file, or explain what a reply would do
   stats     counts per list, scope, source, category, stream; sizes
   prune     delete expired entries and trim history
   backup    write a compacted, consistent copy of the database into DIR
