@@ -122,6 +122,7 @@ struct effect {
 	int list;        /* list written */
 	int64_t until;   /* backoff until or expiry */
 	const char *category;
+	uint32_t count;  /* count: failures inside the window so far */
 	char reason[160];
 };
 
@@ -297,6 +298,7 @@ static int apply(struct quell__rec *r, const struct decision *d, unsigned char *
 		}
 		stamp(e, d, d->category);
 		e->count = (uint32_t)n;
+		fx->count = (uint32_t)n;
 		r->ent[e - &r->ent[0].e].ext = ext;
 		r->ent[e - &r->ent[0].e].extlen = 8 * n;
 		fx->list = QUELL__LIST_COUNT;
@@ -368,12 +370,11 @@ static void decide(const struct quell__rules *rs, const struct parsed *p, int64_
 	d->scope = d->rule->scope == QUELL_SCOPE_DOMAIN ? QUELL_SCOPE_DOMAIN : QUELL_SCOPE_ADDRESS;
 	d->category = d->rule->category;
 	d->bo = &d->rule->backoff;
-	/* a rule never suppresses a protected domain at domain scope */
-	if (d->scope == QUELL_SCOPE_DOMAIN && d->action == QUELL_ACTION_SUPPRESS &&
-	    (dom == NULL || quell__rules_protected(rs, dom)))
+	/* a rule never suppresses a protected domain at domain scope (without
+	 * a domain, as in `rules explain REPLY`, the rule is shown as written) */
+	if (d->scope == QUELL_SCOPE_DOMAIN && d->action == QUELL_ACTION_SUPPRESS && dom != NULL &&
+	    quell__rules_protected(rs, dom))
 		d->action = QUELL_ACTION_IGNORE;
-	if (d->scope == QUELL_SCOPE_DOMAIN && dom == NULL)
-		d->scope = QUELL_SCOPE_ADDRESS;
 }
 
 static void fill_outcome(struct quell_outcome *out, const struct decision *d,
@@ -387,6 +388,7 @@ static void fill_outcome(struct quell_outcome *out, const struct decision *d,
 	            fx->action == QUELL_ACTION_IGNORE || fx->action == QUELL_ACTION_CLEAR ? ""
 	                                                                                  : key);
 	out->until = fx->until;
+	out->count = fx->count;
 }
 
 /* ---------------------------------------------------------------- explain */
@@ -405,11 +407,14 @@ int quell_explain(quell *h, const char *address, const char *domain, const char 
 	if (h == NULL || out == NULL)
 		return quell__error(h, QUELL_EINVAL, "explain: NULL argument");
 	memset(out, 0, sizeof *out);
-	p = calloc(1, sizeof *p + sizeof *r + 8 * COUNT_KEEP);
+	/* scratch for one call: not zeroed, every part is set before use */
+	p = malloc(sizeof *p + sizeof *r + 8 * COUNT_KEEP);
 	if (p == NULL)
 		return quell__error(h, QUELL_ENOMEM, "out of memory");
 	r = (struct quell__rec *)(p + 1);
 	ext = (unsigned char *)(r + 1);
+	p->addr[0] = p->domain[0] = '\0';
+	p->doff = 0;
 	if (address != NULL && *address != '\0') {
 		rc = quell__address_parse(address, strlen(address), h->lowercase_local, p->addr,
 		                          sizeof p->addr, &p->doff, out->error, sizeof out->error);

@@ -224,6 +224,8 @@ struct quell_outcome {
 	int verdict;                      /* the recipient's verdict afterwards */
 	int64_t until;                    /* backoff end or suppression expiry; 0 none */
 	int duplicate;                    /* 1: this queue/message id was counted before */
+	uint32_t count;                   /* count action: failures inside the window so
+	                                     far (the threshold-th suppresses) */
 	char error[QUELL_ERROR_MAX];      /* why the line was refused */
 };
 
