@@ -30,6 +30,7 @@
 
 #include "address.h"
 #include "check.h"
+#include "policy.h"
 #include "error.h"
 #include "reply.h"
 #include "rules.h"
@@ -37,12 +38,11 @@
 
 #define GIVE_UP_TTL (30 * 86400)
 #define MIN_FAILURES 3
-#define COUNT_KEEP 1024 /* most failure times kept for a count */
 
 /* ------------------------------------------------------------ rule sets */
 
 /* The handle's rules with a reference taken (defaults loaded on first use). */
-static int rules_get(quell *h, struct quell__rules **out)
+int quell__rules_get(quell *h, struct quell__rules **out)
 {
 	char err[QUELL__ERRMSG_MAX];
 	struct quell__rules *r = NULL;
@@ -94,7 +94,7 @@ int quell_rules_count(quell *h, size_t *count)
 
 	if (h == NULL || count == NULL)
 		return quell__error(h, QUELL_EINVAL, "rules_count: NULL argument");
-	if ((rc = rules_get(h, &r)) != 0)
+	if ((rc = quell__rules_get(h, &r)) != 0)
 		return rc;
 	*count = quell__rules_count(r);
 	quell__rules_unref(r);
@@ -316,15 +316,9 @@ static int apply(struct quell__rec *r, const struct decision *d, unsigned char *
 
 /* --------------------------------------------------------------- parsing */
 
-struct parsed {
-	struct quell__reply reply;
-	char textbuf[QUELL__REPLY_IN_MAX + 1];
-	char addr[QUELL_ENTRY_MAX];
-	size_t doff;
-	char domain[QUELL_ENTRY_MAX];
-};
 
-static int parse_reply(quell *h, const char *reply, struct parsed *p, struct quell_outcome *out)
+static int parse_reply(quell *h, const char *reply, struct quell__parsed *p,
+                       struct quell_outcome *out)
 {
 	int rc;
 
@@ -340,7 +334,7 @@ static int parse_reply(quell *h, const char *reply, struct parsed *p, struct que
 	return 0;
 }
 
-static void decide(const struct quell__rules *rs, const struct parsed *p, int64_t now,
+static void decide(const struct quell__rules *rs, const struct quell__parsed *p, int64_t now,
                    int source, struct decision *d)
 {
 	const char *dom = p->domain[0] ? p->domain : NULL;
@@ -397,7 +391,7 @@ int quell_explain(quell *h, const char *address, const char *domain, const char 
                   int64_t now, struct quell_outcome *out)
 {
 	struct quell__rules *rs;
-	struct parsed *p;
+	struct quell__parsed *p;
 	struct decision d;
 	struct effect fx;
 	struct quell__rec *r;
@@ -435,7 +429,7 @@ int quell_explain(quell *h, const char *address, const char *domain, const char 
 			                    out->error);
 		}
 	}
-	if ((rc = parse_reply(h, reply, p, out)) != 0 || (rc = rules_get(h, &rs)) != 0) {
+	if ((rc = parse_reply(h, reply, p, out)) != 0 || (rc = quell__rules_get(h, &rs)) != 0) {
 		free(p);
 		return rc;
 	}
@@ -452,16 +446,6 @@ int quell_explain(quell *h, const char *address, const char *domain, const char 
 
 /* ----------------------------------------------------------------- record */
 
-struct rec_ctx {
-	struct parsed p;
-	struct quell__rules *rs;
-	const struct quell_record_options *o;
-	int64_t now;
-	struct quell_outcome *out;
-	struct quell__rec rec, drec;
-	unsigned char ext[8 * COUNT_KEEP];
-	char idreason[QUELL_NAME_MAX + 64];
-};
 
 /* Rule-made suppressions of key in its history. */
 static int prior_suppressions(quell *h, MDB_txn *txn, const char *key, unsigned *n)
@@ -489,9 +473,9 @@ static int prior_suppressions(quell *h, MDB_txn *txn, const char *key, unsigned 
 }
 
 /* 1 when this address already has one of the reply's ids; marks them. */
-static int seen_before(quell *h, struct quell__wtxn *w, struct rec_ctx *c)
+static int seen_before(quell *h, struct quell__wtxn *w, struct quell__job *c)
 {
-	const char *ids[2] = { c->o->queue_id, c->o->message_id };
+	const char *ids[2] = { c->queue_id, c->message_id };
 	int dup = 0;
 
 	for (int i = 0; i < 2; i++) {
@@ -500,21 +484,21 @@ static int seen_before(quell *h, struct quell__wtxn *w, struct rec_ctx *c)
 		MDB_val k, v;
 		int rc;
 
-		if (ids[i] == NULL || ids[i][0] == '\0')
+		if (ids[i] == NULL || (ilen = i == 0 ? c->queue_id_len : c->message_id_len) == 0)
 			continue;
-		ilen = strlen(ids[i]);
 		if (ilen > 255)
 			ilen = 255;
 		memcpy(key, c->p.addr, alen);
-		key[alen] = (unsigned char)(i == 0 ? 'q' : 'm');
+		key[alen] = (unsigned char)(i == 0 ? c->queue_kind : 'm');
 		memcpy(key + alen + 1, ids[i], ilen);
 		k.mv_size = alen + 1 + ilen;
 		k.mv_data = key;
 		rc = mdb_get(w->txn, h->store->seen, &k, &v);
 		if (rc == 0) {
 			if (!dup)
-				snprintf(c->idreason, sizeof c->idreason, "already counted: %s id %.*s",
-				         i == 0 ? "queue" : "message", (int)(ilen > 64 ? 64 : ilen),
+				snprintf(c->idreason, sizeof c->idreason, "already counted: %s %.*s",
+				         i == 1 ? "message id" : c->queue_kind == 'q' ? "queue id" : "row",
+				         c->queue_kind == 'q' || i == 1 ? (int)(ilen > 64 ? 64 : ilen) : 0,
 				         ids[i]);
 			dup = 1;
 			continue;
@@ -543,9 +527,8 @@ static int load_rec(quell *h, MDB_txn *txn, int scope, const char *key, struct q
 	return 0;
 }
 
-static int record_fn(quell *h, struct quell__wtxn *w, void *vctx)
+int quell__record_txn(quell *h, struct quell__wtxn *w, struct quell__job *c)
 {
-	struct rec_ctx *c = vctx;
 	struct quell_outcome *out = c->out;
 	struct decision d;
 	struct effect fx;
@@ -554,7 +537,7 @@ static int record_fn(quell *h, struct quell__wtxn *w, void *vctx)
 	const char *key;
 	int rc, dup;
 
-	decide(c->rs, &c->p, c->now, c->o->source, &d);
+	decide(c->rs, &c->p, c->now, c->source, &d);
 	key = d.scope == QUELL_SCOPE_DOMAIN ? c->p.domain : c->p.addr;
 	if ((dup = seen_before(h, w, c)) < 0)
 		return dup;
@@ -619,12 +602,17 @@ static int record_fn(quell *h, struct quell__wtxn *w, void *vctx)
 	return rc;
 }
 
+static int record_fn(quell *h, struct quell__wtxn *w, void *vctx)
+{
+	return quell__record_txn(h, w, vctx);
+}
+
 int quell_record(quell *h, const char *address, const char *reply,
                  const struct quell_record_options *opts, struct quell_outcome *out)
 {
 	struct quell_record_options def = QUELL_RECORD_OPTIONS_INIT;
 	struct quell_outcome scratch;
-	struct rec_ctx *c;
+	struct quell__job *c;
 	int rc;
 
 	if (out == NULL)
@@ -640,7 +628,12 @@ int quell_record(quell *h, const char *address, const char *reply,
 	c = calloc(1, sizeof *c);
 	if (c == NULL)
 		return quell__error(h, QUELL_ENOMEM, "out of memory");
-	c->o = opts;
+	c->source = opts->source;
+	c->queue_id = opts->queue_id;
+	c->queue_id_len = opts->queue_id ? strlen(opts->queue_id) : 0;
+	c->queue_kind = 'q';
+	c->message_id = opts->message_id;
+	c->message_id_len = opts->message_id ? strlen(opts->message_id) : 0;
 	c->out = out;
 	c->now = quell__now(opts->now);
 	rc = quell__address_parse(address, strlen(address), h->lowercase_local, c->p.addr,
@@ -651,7 +644,7 @@ int quell_record(quell *h, const char *address, const char *reply,
 	}
 	quell__copy(out->normalized, sizeof out->normalized, c->p.addr);
 	quell__copy(c->p.domain, sizeof c->p.domain, c->p.addr + c->p.doff);
-	if ((rc = parse_reply(h, reply, &c->p, out)) == 0 && (rc = rules_get(h, &c->rs)) == 0) {
+	if ((rc = parse_reply(h, reply, &c->p, out)) == 0 && (rc = quell__rules_get(h, &c->rs)) == 0) {
 		rc = quell__store_write(h, record_fn, c);
 		quell__rules_unref(c->rs);
 	}

@@ -1,0 +1,48 @@
+/*
+ * policy.h - inside the policy module: one reply recorded within a write
+ * transaction that someone else owns (quell_record's own, or a batch of the
+ * importer's).  The CLI and the public header know nothing of this.
+ */
+#ifndef QUELL_POLICY_H
+#define QUELL_POLICY_H
+
+#include "record.h"
+#include "reply.h"
+#include "rules.h"
+#include "store.h"
+
+#define COUNT_KEEP 1024 /* most failure times kept for a count */
+
+/* A recipient and its parsed reply. */
+struct quell__parsed {
+	struct quell__reply reply;
+	char textbuf[QUELL__REPLY_IN_MAX + 1];
+	char addr[QUELL_ENTRY_MAX];
+	size_t doff;
+	char domain[QUELL_ENTRY_MAX];
+};
+
+/* One reply to record, with the room that recording needs.  Big (tens of
+ * KiB): allocate one and reuse it. */
+struct quell__job {
+	struct quell__parsed p;          /* set by the caller */
+	struct quell__rules *rs;         /* the rules (a reference the caller holds) */
+	int64_t now;                     /* when the reply came */
+	int source;                      /* QUELL_SOURCE_BOUNCE or _COMPLAINT */
+	const char *queue_id, *message_id; /* ids that make a repeat a duplicate */
+	size_t queue_id_len, message_id_len;
+	char queue_kind;                 /* 'q' queue id, 'i' import row digest */
+	struct quell_outcome *out;       /* filled */
+	/* scratch */
+	struct quell__rec rec, drec;
+	unsigned char ext[8 * COUNT_KEEP];
+	char idreason[QUELL_NAME_MAX + 64];
+};
+
+/* Record job->p's reply in the write transaction w (see quell_record). */
+int quell__record_txn(quell *h, struct quell__wtxn *w, struct quell__job *job);
+
+/* The handle's rules with a reference taken (the defaults on first use). */
+int quell__rules_get(quell *h, struct quell__rules **out);
+
+#endif
