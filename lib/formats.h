@@ -17,8 +17,9 @@
  *   jsonl     quell's own, lossless: one object per line with the csv
  *             column names as keys; null or "" = absent.
  *   sendgrid  SendGrid suppression exports, CSV.  The kind is told by the
- *             columns, or by the file name when it says (bounce, block,
- *             invalid, spam, unsub, group):
+ *             columns, or by the file name when it says (its letters and
+ *             digits hold bounce, block, invalidemail, spam, unsub or
+ *             group):
  *               bounces        email,created,status,reason -> bounce; reason
  *                              is the reply, status its status: rules decide
  *               blocks         email,created,reason,status -> same as bounces

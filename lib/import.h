@@ -87,7 +87,20 @@ struct quell__reader {
 	char *pnext;
 };
 
-/* --- helpers for the mappers (import.c) ------------------------------- */
+/* Tell the format (want, or detect it) and get ready to read rows
+ * (import_detect.c).  0, or an error with err "FILE:LINE: ...". */
+int quell__reader_detect(struct quell__reader *r, const struct quell__fmt *want, char *err,
+                         size_t errsize);
+
+/* Set err to "FILE: read error: ..." and return QUELL_EIO. */
+int quell__reader_ioerr(const struct quell__reader *r, char *err, size_t errsize);
+
+/* --- helpers for the mappers (import_val.c) --------------------------- */
+
+/* Show up to 40 bytes of s for a message in buf: printable ASCII and valid
+ * UTF-8 as they are, other bytes as \xHH, "..." when cut. */
+void quell__show(const char *s, size_t n, char *buf, size_t size);
+
 
 /* The string of v ("" when absent), or QUELL_EDATA when v is a number or
  * another JSON type. */
@@ -111,7 +124,8 @@ int quell__val_entry(struct quell__reader *r, struct quell__val *v, struct quell
 /* A message naming the value: "bad 'created' value 'x'". */
 int quell__val_bad(const struct quell__val *v, const char *what, char *err, size_t errsize);
 
-/* Whether the basename of r->filename holds word (ASCII case ignored). */
+/* Whether the letters and digits of r->filename's base name hold word
+ * (lower case letters and digits; ASCII case ignored). */
 int quell__name_hints(const struct quell__reader *r, const char *word);
 
 /* Set row->has from the fields that are not empty or 0 (providers). */

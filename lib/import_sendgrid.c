@@ -45,7 +45,7 @@ static int start(struct quell__reader *r, const int *present, char *err, size_t 
 		r->kind = present[GROUP] || present[GROUP_ID] ? K_GROUP : K_UNSUB;
 	else if (quell__name_hints(r, "spam"))
 		r->kind = K_SPAM;
-	else if (quell__name_hints(r, "invalid"))
+	else if (quell__name_hints(r, "invalidemail"))
 		r->kind = K_INVALID;
 	else if (quell__name_hints(r, "block"))
 		r->kind = K_BLOCKS;
