@@ -242,7 +242,8 @@ int quell__reader_detect(struct quell__reader *r, const struct quell__fmt *want,
 		return 0;
 	}
 	if (want == &quell__fmt_jsonl ||
-	    (line[0] == '{' && (want == NULL || want == &quell__fmt_ses || want == &quell__fmt_postmark)))
+	    ((line[0] == '{' || line[0] == '[') &&
+	     (want == NULL || want == &quell__fmt_ses || want == &quell__fmt_postmark)))
 		return sniff_json(r, want, line, n, complete, err, errsize);
 	if (want != NULL && want != &quell__fmt_ses)
 		return use_csv(r, want, 1, err, errsize);

@@ -206,10 +206,14 @@ int quell__jscan_find(struct quell__jscan *s, const char *const *keys, size_t nk
 	}
 none:
 	s->line = in->line;
-	snprintf(err, errsize, "no \"%s\" array in the JSON document", keys[0]);
-	for (size_t i = 1; i < nkeys; i++) {
-		size_t used = strlen(err);
-		snprintf(err + used, errsize - used, " or \"%s\"", keys[i]);
+	{
+		char names[160] = "";
+		size_t used = 0;
+
+		for (size_t i = 0; i < nkeys && used < sizeof names; i++)
+			used += (size_t)snprintf(names + used, sizeof names - used, "%s\"%s\"",
+			                         i == 0 ? "" : " or ", keys[i]);
+		snprintf(err, errsize, "no %s array in the JSON document", names);
 	}
 	return QUELL_EDATA;
 }
