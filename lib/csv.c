@@ -44,6 +44,18 @@ static int peek(struct quell__in *in)
 	return in->buf[in->pos];
 }
 
+/* The byte k after the next one without consuming anything (the buffer may
+ * be compacted): 0..255, -1 at the end, or QUELL_EIO. */
+static int peek_at(struct quell__in *in, size_t k)
+{
+	while (in->len - in->pos <= k) {
+		int rc = quell__in_fill(in);
+		if (rc <= 0)
+			return rc == 0 ? -1 : rc;
+	}
+	return in->buf[in->pos + k];
+}
+
 static int reject(struct quell__csv *c, int skip, char *err, size_t errsize, const char *msg)
 {
 	if (skip) {
@@ -100,7 +112,7 @@ static int run(struct quell__csv *c, const unsigned char *cls)
 int quell__csv_next(struct quell__csv *c, char *err, size_t errsize)
 {
 	struct quell__in *in = c->in;
-	size_t nul = 0; /* 1 + the cell holding a NUL byte, 0 if none */
+	size_t nul = 0; /* the column (from 1) of the first NUL byte, 0 if none */
 	int b;
 
 again:
@@ -111,21 +123,13 @@ again:
 		return 0;
 	if (b < 0)
 		return b;
-	if (b == '\n' || b == '\r') { /* a blank line? */
-		if (b == '\r') {
-			in->pos++;
-			if ((b = peek(in)) < -1)
-				return b;
-			if (b != '\n') { /* a lone CR starts the first cell */
-				in->pos--;
-				goto record;
-			}
-		}
-		in->pos++;
+	if (b == '\r' && (b = peek_at(in, 1)) < -1)
+		return b;
+	if (b == '\n') { /* a blank line: LF or CRLF */
+		in->pos += in->buf[in->pos] == '\r' ? 2 : 1;
 		in->line++;
 		goto again;
 	}
-record:
 	for (;;) { /* one cell per turn */
 		int cls, quoted = 0;
 
