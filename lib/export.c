@@ -26,8 +26,10 @@
  *             bounce -> HardBounce, complaint -> SpamComplaint (both from
  *             the Recipient), unsubscribe -> ManualSuppression from the
  *             Recipient, others -> ManualSuppression from the Customer.
- * Provider CSV cells get the formula quote too, except the address (a
- * quote would make it invalid there).
+ * Provider CSV cells are not decoded by any reader, so they carry no
+ * escapes: a run of control bytes becomes one space; text cells get the
+ * formula quote before = + - @ (the address never: it would make it
+ * invalid there).
  *
  * Knows nothing of LMDB or rules.
  */
@@ -144,6 +146,46 @@ static void cell(struct quell__buf *b, const char *str, int formula)
 		}
 		i++;
 	}
+	if (quote)
+		putc1(b, '"');
+}
+
+/*
+ * One cell of a provider's CSV, which no reader decodes: each run of
+ * control bytes (and bytes that are not UTF-8) becomes one space, and a
+ * ' goes before a leading = + - @ when `formula` (not before a ', so a
+ * second export of the same text gives the same cell).
+ */
+static void provider_cell(struct quell__buf *b, const char *str, int formula)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t n = strlen(str), i = 0;
+	int prefix = formula && n > 0 && strchr("=+-@", s[0]) != NULL;
+	int quote = prefix || strpbrk(str, ",\"") != NULL, space = 0;
+
+	if (quote)
+		putc1(b, '"');
+	if (prefix)
+		putc1(b, '\'');
+	while (i < n) {
+		unsigned char c = s[i];
+		size_t len = c < 0x80 ? (c >= 0x20 && c != 0x7f) : printable_utf8(s + i, n - i);
+
+		if (len == 0) { /* a control byte */
+			space = 1;
+			i++;
+			continue;
+		}
+		if (space)
+			putc1(b, ' ');
+		space = 0;
+		if (c == '"')
+			putc1(b, '"');
+		quell__buf_put(b, s + i, len);
+		i += len;
+	}
+	if (space)
+		putc1(b, ' ');
 	if (quote)
 		putc1(b, '"');
 }
@@ -273,7 +315,8 @@ static void put_csv(struct quell__buf *b, const struct quell_entry *e)
 
 static void put_jsonl(struct quell__buf *b, const struct quell_entry *e)
 {
-	jkey(b, "{\"entry", 1);
+	putc1(b, '{');
+	jkey(b, "entry", 1);
 	jstr(b, e->key);
 	jkey(b, "list", 0);
 	jstr(b, quell_list_name(e->list));
@@ -315,46 +358,46 @@ static void put_jsonl(struct quell__buf *b, const struct quell_entry *e)
 	put(b, "}\n");
 }
 
-/* `Tue, 14 Nov 2023 22:13:20 UTC` */
-static void rfc2822(struct quell__buf *b, int64_t t)
+/* `Tue, 14 Nov 2023 22:13:20 UTC` into out (at least 32 bytes), "" for 0. */
+static const char *rfc2822(int64_t t, char *out, size_t size)
 {
 	static const char *const days[] = { "Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed" };
 	static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
 		                              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-	char iso[QUELL_TIME_MAX], out[64];
+	char iso[QUELL_TIME_MAX];
 	int64_t d = t / 86400 - (t % 86400 < 0);
 	int m;
 
 	if (t == 0)
-		return;
+		return "";
 	quell_time_format(t, iso, sizeof iso); /* YYYY-MM-DDTHH:MM:SSZ */
 	m = (iso[5] - '0') * 10 + (iso[6] - '0');
-	snprintf(out, sizeof out, "%s, %.2s %s %.4s %.8s UTC", days[((d % 7) + 7) % 7], iso + 8,
+	snprintf(out, size, "%s, %.2s %s %.4s %.8s UTC", days[((d % 7) + 7) % 7], iso + 8,
 	         months[(m - 1) % 12], iso, iso + 11);
-	put(b, out);
+	return out;
 }
 
 static void put_provider(struct quell__writer *w, const struct quell_entry *e)
 {
 	struct quell__buf *b = &w->b;
-	char tb[QUELL_TIME_MAX];
+	char tb[64];
 
 	switch (w->shape) {
 	case W_SENDGRID:
-		cell(b, e->key, 0);
+		provider_cell(b, e->key, 0);
 		putc1(b, ',');
 		if (e->created != 0)
 			num(b, (uint64_t)e->created);
 		putc1(b, '\n');
 		break;
 	case W_MAILGUN:
-		cell(b, e->key, 0);
+		provider_cell(b, e->key, 0);
 		putc1(b, ',');
 		num(b, e->code >= 200 && e->code <= 999 ? (uint64_t)e->code : 550);
 		putc1(b, ',');
-		cell(b, *e->reply != '\0' ? e->reply : e->reason, 1);
+		provider_cell(b, *e->reply != '\0' ? e->reply : e->reason, 1);
 		putc1(b, ',');
-		rfc2822(b, e->created);
+		provider_cell(b, rfc2822(e->created, tb, sizeof tb), 0);
 		putc1(b, '\n');
 		break;
 	case W_SES:
