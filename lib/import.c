@@ -155,7 +155,7 @@ static int next_csv(struct quell__reader *r, struct quell__row *row, size_t *lin
 		         r->header ? "header has" : "format has", r->ncols);
 		return QUELL_EDATA;
 	}
-	memset(r->v, 0, sizeof r->v);
+	memset(r->v, 0, (size_t)r->fmt->nslots * sizeof r->v[0]);
 	for (size_t i = 0; i < r->ncols; i++) {
 		struct quell__val *v;
 		size_t bad;
@@ -207,7 +207,7 @@ static int json_record(struct quell__reader *r, const char *p, size_t n, size_t 
 		snprintf(err, errsize, "malformed JSON: an object was expected");
 		return QUELL_EDATA;
 	}
-	memset(r->v, 0, sizeof r->v);
+	memset(r->v, 0, (size_t)r->fmt->nslots * sizeof r->v[0]);
 	json_object_foreach(r->json, key, val) {
 		size_t kl = strlen(key);
 		struct quell__val *v;
