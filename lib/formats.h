@@ -60,13 +60,15 @@
  *             manual rows.
  *
  * Columns (and JSON keys) are found by name, in any order, ignoring ASCII
- * case and surrounding white space; unknown ones are ignored.  Provider
- * times may be Unix seconds, RFC 3339, `YYYY-MM-DD HH:MM:SS` (UTC) or RFC
- * 2822 (`+0000`, `UTC`, `GMT`, US zone names).
+ * case and surrounding white space; unknown ones are ignored; a name given
+ * twice is an error.  Provider times may be Unix seconds (JSON numbers
+ * too), RFC 3339, `YYYY-MM-DD HH:MM:SS` (UTC) or RFC 2822 (`+0000`, `UTC`,
+ * `GMT`, US zone names); the provider's one time is the row's `created`.
+ * An unquoted RFC 2822 date that split a row at its comma is joined back.
  *
  * Detection (format NULL or ""), from the first non-blank line:
  *   '#'                       plain
- *   '{'                       JSON: a one-line object with "entry" is jsonl,
+ *   '{' or '['                JSON: a one-line object with "entry" is jsonl,
  *                             with "emailAddress" ses; a document holding
  *                             "SuppressedDestinationSummaries" is ses, one
  *                             holding "Suppressions" postmark
@@ -80,10 +82,13 @@
  * Anything else cannot be told and must be named.  An empty input is an
  * empty plain file.
  *
- * quell's csv: the header is exactly the list of QUELL__COLUMNS; times are
- * RFC 3339 UTC (quell_time_format); an empty cell is absent (a string "",
- * a code or time 0); attempts and count are always written as numbers.
- * Lines end in LF (CRLF is read too).  Two rules keep cells safe in a
+ * quell's csv: written with the header QUELL__COLUMNS, read with any of
+ * those columns in any order (entry is needed); times are RFC 3339 UTC
+ * (quell_time_format); an empty cell is absent (a string "", a code or
+ * time 0); attempts and count are always written as numbers.  The entry
+ * is the store's key as given (a domain entry `example.com`, its scope
+ * `domain`); the importer normalizes, so `@example.com` reads too.  Lines
+ * end in LF (CRLF is read too).  Two rules keep cells safe in a
  * spreadsheet and the file lossless:
  *   - control bytes are escaped inside cells: \n \r \t, \\ for a backslash,
  *     \xHH for other C0 bytes, DEL, the bytes of C1 characters and bytes
@@ -92,7 +97,8 @@
  *   - a cell that would begin with = + - @ or ' is written quoted with a '
  *     in front ("'=1", "'-x@example.com", "''quoted").  In quell's csv
  *     the reader drops the first ' of every QUOTED cell that begins with
- *     one; an unquoted ' stays.  (Provider CSVs are read as they are.)
+ *     one; an unquoted ' stays.  (Provider CSVs are read as they are, and
+ *     written without escapes: see export.c.)
  * Writers are deterministic, so export -> import -> export is identical.
  *
  * Limits: a row (a CSV record's cells, a line, a JSON array element) holds
@@ -104,8 +110,17 @@
  * wrong column counts, bad times, numbers and names, rows over the limit.
  * Reading goes on after each: at the next line for CSV quoting errors and
  * over-long rows (counting lines as in the file), at the end of the row
- * otherwise, at the next element in JSON documents.  A JSON document whose
- * structure breaks between elements (a missing ',') ends there.
+ * otherwise, at the next element in JSON documents.  A quoted cell still
+ * open at the end of the input is one rejected row, at the line where its
+ * row starts.  A JSON document whose structure breaks between elements (a
+ * missing ',') ends there.
+ *
+ * For the importer: a row with restore set is the state to write as it
+ * stands.  Other rows: list 0 and source 0 take the importer's defaults;
+ * scope 0 comes from the entry; a row with a reply, status or code goes
+ * through the rules (quell__row_reply joins them into one reply), with
+ * `created` as its time when it has one; a row without is suppressed as
+ * it stands, with its category hint when it has one.
  *
  * Threads: a reader or writer is used by one thread at a time.  Nothing is
  * global.
@@ -214,6 +229,16 @@ int quell__reader_open(FILE *in, const char *format, const char *filename,
  */
 int quell__reader_next(struct quell__reader *r, struct quell__row *row, size_t *line,
                        char *err, size_t errsize);
+
+/*
+ * The reply a row carries, as one text for the rules: the provider's code
+ * and status put before its reply text unless the text starts with them
+ * ("550" + "No such mailbox" -> "550 No such mailbox"; "5.1.1" + "550
+ * 5.1.1 user unknown" stays).  Written into buf (always NUL-terminated,
+ * cut at a UTF-8 boundary when short); returns the length the whole text
+ * needs, 0 when the row has no reply.
+ */
+size_t quell__row_reply(const struct quell__row *row, char *buf, size_t size);
 
 /* The format read ("sendgrid", "csv", ...): a static string. */
 const char *quell__reader_format(const struct quell__reader *r);
