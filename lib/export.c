@@ -368,7 +368,7 @@ static const char *rfc2822(int64_t t, char *out, size_t size)
 	int64_t d = t / 86400 - (t % 86400 < 0);
 	int m;
 
-	if (t == 0)
+	if (t <= 0 || t > 253402300799) /* 0 is none; nothing is stored outside 1970..9999 */
 		return "";
 	quell_time_format(t, iso, sizeof iso); /* YYYY-MM-DDTHH:MM:SSZ */
 	m = (iso[5] - '0') * 10 + (iso[6] - '0');
@@ -386,7 +386,7 @@ static void put_provider(struct quell__writer *w, const struct quell_entry *e)
 	case W_SENDGRID:
 		provider_cell(b, e->key, 0);
 		putc1(b, ',');
-		if (e->created != 0)
+		if (e->created > 0)
 			num(b, (uint64_t)e->created);
 		putc1(b, '\n');
 		break;

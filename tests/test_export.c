@@ -297,6 +297,25 @@ static void test_plain_once_per_key(void)
 	free(got);
 }
 
+/* Times no entry has still give well-formed provider rows. */
+static void test_odd_times(void)
+{
+	struct quell_entry e[2] = { entries[0], entries[0] };
+	int skipped;
+	char *got;
+
+	e[0].created = -1;
+	e[1].created = INT64_MAX;
+	got = write_all("mailgun", e, 2, &skipped);
+	TU_EQ_STR(got, "address,code,error,created_at\n"
+	               "a@example.com,550,\"550 5.1.1 <a@example.com>: \"\"no\"\", such user second line\",\n"
+	               "a@example.com,550,\"550 5.1.1 <a@example.com>: \"\"no\"\", such user second line\",\n");
+	free(got);
+	got = write_all("sendgrid", e, 1, &skipped);
+	TU_EQ_STR(got, "email,created\na@example.com,\n");
+	free(got);
+}
+
 static void test_errors(void)
 {
 	struct quell__writer *w = NULL;
@@ -411,6 +430,7 @@ static CU_TestInfo tests[] = {
 	{ "export, import, export: identical", test_round_trip },
 	{ "provider shapes read back", test_provider_round_trip },
 	{ "plain writes a key once", test_plain_once_per_key },
+	{ "times no entry has", test_odd_times },
 	{ "errors", test_errors },
 	{ "every allocation fails once", test_allocations },
 	CU_TEST_INFO_NULL,
