@@ -41,6 +41,17 @@ void *__wrap_realloc(void *p, size_t n)
 	return failing() ? NULL : __real_realloc(p, n);
 }
 
+void tu_alloc_fail_at(long i)
+{
+	seen = 0;
+	fail_at = i;
+}
+
+long tu_alloc_seen(void)
+{
+	return seen;
+}
+
 static int ok_or_error(int rc)
 {
 	return rc == 0 || (rc < 0 && rc >= QUELL_EINTERNAL);

@@ -19,6 +19,11 @@ void tu_close(quell *h, const char *dir);
 /* Remove a directory tree made by a test. */
 void tu_rmtree(const char *dir);
 
+/* Fail the i-th allocation made through malloc, calloc or realloc from
+ * now on (0: none), and count them (test_alloc.c wraps the allocator). */
+void tu_alloc_fail_at(long i);
+long tu_alloc_seen(void);
+
 #define TU_EQ_STR(got, want)                                                                  \
 	do {                                                                                  \
 		const char *g_ = (got), *w_ = (want);                                         \

@@ -1,0 +1,335 @@
+/*
+ * import.c - the readers of formats.h: open a stream, have its format told
+ * (import_detect.c), and drive one of four shapes (lines, CSV, JSON Lines,
+ * a JSON document) into named values that the format's mapper
+ * (import_<format>.c) turns into rows.
+ *
+ * Knows nothing of LMDB, rules or address normalization.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "import.h"
+#include "text.h"
+
+static const struct quell__fmt *const formats[] = {
+	&quell__fmt_plain,    &quell__fmt_csv, &quell__fmt_jsonl,    &quell__fmt_sendgrid,
+	&quell__fmt_mailgun, &quell__fmt_ses, &quell__fmt_postmark,
+};
+
+static const struct quell__fmt *format_named(const char *name)
+{
+	for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+		if (strcmp(formats[i]->name, name) == 0)
+			return formats[i];
+	return NULL;
+}
+
+int quell__reader_ioerr(const struct quell__reader *r, char *err, size_t errsize)
+{
+	snprintf(err, errsize, "%s: read error: %s", r->filename,
+	         strerror(r->in.err != 0 ? r->in.err : EIO));
+	return QUELL_EIO;
+}
+
+int quell__reader_open(FILE *in, const char *format, const char *filename,
+                       struct quell__reader **out, char *err, size_t errsize)
+{
+	const struct quell__fmt *want = NULL;
+	struct quell__reader *r;
+	int rc;
+
+	*out = NULL;
+	if (format != NULL && *format != '\0' && (want = format_named(format)) == NULL) {
+		snprintf(err, errsize, "unknown format '%.40s' (plain, csv, jsonl, sendgrid, "
+		                       "mailgun, ses or postmark)", format);
+		return QUELL_EINVAL;
+	}
+	if ((r = calloc(1, sizeof *r)) == NULL) {
+		snprintf(err, errsize, "out of memory");
+		return QUELL_ENOMEM;
+	}
+	r->filename = filename != NULL ? filename : "-";
+	r->kindname = "";
+	rc = quell__in_open(&r->in, in);
+	if (rc == 0 && (r->ebuf = malloc(QUELL__ROW_MAX + 1)) == NULL)
+		rc = QUELL_ENOMEM;
+	if (rc != 0) {
+		if (rc == QUELL_ENOMEM)
+			snprintf(err, errsize, "out of memory");
+		else
+			rc = quell__reader_ioerr(r, err, errsize);
+		quell__reader_close(r);
+		return rc;
+	}
+	if ((rc = quell__reader_detect(r, want, err, errsize)) != 0) {
+		quell__reader_close(r);
+		return rc;
+	}
+	*out = r;
+	return 0;
+}
+
+/* ------------------------------------------------------------- reading */
+
+static void row_init(struct quell__row *row)
+{
+	memset(row, 0, sizeof *row);
+	row->entry = row->stream = row->category = row->rule = row->status = row->reply =
+		row->reason = "";
+}
+
+static int next_plain(struct quell__reader *r, struct quell__row *row, size_t *line, char *err,
+                      size_t errsize)
+{
+	for (;;) {
+		char *p;
+		size_t n, bad;
+		int rc;
+
+		*line = r->in.line;
+		rc = quell__in_line(&r->in, &p, &n);
+		if (rc == QUELL_EDATA) {
+			snprintf(err, errsize, "line longer than %d bytes", QUELL__ROW_MAX);
+			return rc;
+		}
+		if (rc <= 0)
+			return rc == QUELL_EIO ? quell__reader_ioerr(r, err, errsize) : rc;
+		if (memchr(p, '\0', n) != NULL) {
+			snprintf(err, errsize, "NUL byte in the line");
+			return QUELL_EDATA;
+		}
+		p = (char *)quell__trim(p, &n);
+		if (n == 0 || p[0] == '#')
+			continue;
+		if ((bad = quell__utf8_check(p, n)) < n) {
+			snprintf(err, errsize, "invalid UTF-8 at byte %zu", bad + 1);
+			return QUELL_EDATA;
+		}
+		p[n] = '\0';
+		row->line = *line;
+		row->entry = p;
+		row->has = QUELL__HAS_ENTRY;
+		return 1;
+	}
+}
+
+/* An unquoted RFC 2822 date ("Tue, 14 Nov 2023 ...") splits in two at its
+ * comma: while a row has more cells than the header, join a cell that is a
+ * day name with the " 14 Nov ..." after it. */
+static void join_split_dates(struct quell__csv *c, size_t ncols)
+{
+	static const char *const days[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
+
+	for (size_t i = 0; i + 1 < c->nf && c->nf > ncols; i++) {
+		const char *next = quell__csv_cell(c, i + 1);
+		int day = 0;
+
+		for (size_t d = 0; d < 7 && !day; d++)
+			day = quell__ieq(quell__csv_cell(c, i), c->len[i], days[d]);
+		if (!day || c->quoted[i] || c->quoted[i + 1] || next[0] != ' ' || next[1] < '0' ||
+		    next[1] > '9')
+			continue;
+		c->rec[c->off[i] + c->len[i]] = ','; /* the NUL between the two cells */
+		c->len[i] += 1 + c->len[i + 1];
+		memmove(&c->off[i + 1], &c->off[i + 2], (c->nf - i - 2) * sizeof c->off[0]);
+		memmove(&c->len[i + 1], &c->len[i + 2], (c->nf - i - 2) * sizeof c->len[0]);
+		memmove(&c->quoted[i + 1], &c->quoted[i + 2], c->nf - i - 2);
+		c->nf--;
+	}
+}
+
+static int next_csv(struct quell__reader *r, struct quell__row *row, size_t *line, char *err,
+                    size_t errsize)
+{
+	int rc = quell__csv_next(&r->csv, err, errsize);
+
+	*line = r->csv.line;
+	if (rc <= 0)
+		return rc == QUELL_EIO ? quell__reader_ioerr(r, err, errsize) : rc;
+	if (r->csv.nf > r->ncols && !r->fmt->quell_cells)
+		join_split_dates(&r->csv, r->ncols);
+	if (r->csv.nf != r->ncols) {
+		snprintf(err, errsize, "%zu columns where the %s %zu", r->csv.nf,
+		         r->header ? "header has" : "format has", r->ncols);
+		return QUELL_EDATA;
+	}
+	memset(r->v, 0, (size_t)r->fmt->nslots * sizeof r->v[0]);
+	for (size_t i = 0; i < r->ncols; i++) {
+		struct quell__val *v;
+		size_t bad;
+
+		if (r->colslot[i] < 0)
+			continue;
+		v = &r->v[r->colslot[i]];
+		v->name = r->colname[i];
+		v->s = quell__csv_cell(&r->csv, i);
+		v->len = r->csv.len[i];
+		if (v->len == 0)
+			continue;
+		v->type = V_STR;
+		if ((bad = quell__utf8_check(v->s, v->len)) < v->len) {
+			snprintf(err, errsize, "invalid UTF-8 in '%s' at byte %zu", v->name, bad + 1);
+			return QUELL_EDATA;
+		}
+		if (r->fmt->quell_cells && quell__cell_decode(v->s, &v->len, r->csv.quoted[i]) &&
+		    (bad = quell__utf8_check(v->s, v->len)) < v->len) {
+			snprintf(err, errsize, "invalid UTF-8 in '%s' after \\x escapes", v->name);
+			return QUELL_EDATA;
+		}
+		if (v->len == 0)
+			v->type = V_NONE;
+	}
+	row->line = *line;
+	return r->fmt->map(r, r->v, row, err, errsize);
+}
+
+/* One JSON object (a line or an array element) into values, then a row. */
+static int json_record(struct quell__reader *r, const char *p, size_t n, size_t line,
+                       struct quell__row *row, char *err, size_t errsize)
+{
+	json_error_t je;
+	const char *key;
+	json_t *val;
+	int seen[QUELL__SLOTS_MAX] = { 0 };
+
+	if (memchr(p, '\0', n) != NULL) {
+		snprintf(err, errsize, "NUL byte in the row");
+		return QUELL_EDATA;
+	}
+	r->json = json_loadb(p, n, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
+	if (r->json == NULL) {
+		snprintf(err, errsize, "malformed JSON: %s", je.text);
+		return QUELL_EDATA;
+	}
+	if (!json_is_object(r->json)) {
+		snprintf(err, errsize, "malformed JSON: an object was expected");
+		return QUELL_EDATA;
+	}
+	memset(r->v, 0, (size_t)r->fmt->nslots * sizeof r->v[0]);
+	json_object_foreach(r->json, key, val) {
+		size_t kl = strlen(key);
+		struct quell__val *v;
+		int slot = -1;
+
+		for (const struct quell__col *c = r->fmt->cols; c->name != NULL && slot < 0; c++)
+			if (quell__ieq(key, kl, c->name))
+				slot = c->slot;
+		if (slot < 0)
+			continue;
+		v = &r->v[slot];
+		if (seen[slot]) {
+			snprintf(err, errsize, "'%.40s' repeats '%.40s'", key, v->name);
+			return QUELL_EDATA;
+		}
+		seen[slot] = 1;
+		v->name = key;
+		if (json_is_string(val)) {
+			v->s = (char *)json_string_value(val);
+			v->len = json_string_length(val);
+			v->type = v->len > 0 ? V_JSTR : V_NONE;
+		} else if (json_is_integer(val)) {
+			v->type = V_INT;
+			v->i = json_integer_value(val);
+		} else if (json_is_real(val)) {
+			v->type = V_REAL;
+			v->d = json_real_value(val);
+		} else if (!json_is_null(val)) {
+			v->type = V_OTHER;
+		}
+	}
+	row->line = line;
+	return r->fmt->map(r, r->v, row, err, errsize);
+}
+
+static int next_jsonl(struct quell__reader *r, struct quell__row *row, size_t *line, char *err,
+                      size_t errsize)
+{
+	for (;;) {
+		char *p;
+		size_t n, m;
+		int rc;
+
+		*line = r->in.line;
+		rc = quell__in_line(&r->in, &p, &n);
+		if (rc == QUELL_EDATA) {
+			snprintf(err, errsize, "line longer than %d bytes", QUELL__ROW_MAX);
+			return rc;
+		}
+		if (rc <= 0)
+			return rc == QUELL_EIO ? quell__reader_ioerr(r, err, errsize) : rc;
+		m = n;
+		quell__trim(p, &m);
+		if (m == 0)
+			continue;
+		return json_record(r, p, n, *line, row, err, errsize);
+	}
+}
+
+static int next_doc(struct quell__reader *r, struct quell__row *row, size_t *line, char *err,
+                    size_t errsize)
+{
+	int rc = quell__jscan_next(&r->js, err, errsize);
+
+	*line = r->js.line;
+	if (rc != 1)
+		return rc == QUELL_EIO ? quell__reader_ioerr(r, err, errsize) : rc;
+	return json_record(r, (const char *)r->js.el, r->js.ellen, *line, row, err, errsize);
+}
+
+int quell__reader_next(struct quell__reader *r, struct quell__row *row, size_t *line, char *err,
+                       size_t errsize)
+{
+	size_t dummy;
+	int rc;
+
+	if (line == NULL)
+		line = &dummy;
+	row_init(row);
+	if (r->pending) {
+		rc = r->fmt->map(r, NULL, row, err, errsize);
+		*line = row->line;
+		return rc;
+	}
+	json_decref(r->json);
+	r->json = NULL;
+	switch (r->shape) {
+	case SHAPE_CSV: rc = next_csv(r, row, line, err, errsize); break;
+	case SHAPE_JSONL: rc = next_jsonl(r, row, line, err, errsize); break;
+	case SHAPE_JSONDOC: rc = next_doc(r, row, line, err, errsize); break;
+	default: rc = next_plain(r, row, line, err, errsize); break;
+	}
+	if (rc != 1)
+		row_init(row);
+	return rc;
+}
+
+const char *quell__reader_format(const struct quell__reader *r)
+{
+	return r->fmt->name;
+}
+
+const char *quell__reader_kind(const struct quell__reader *r)
+{
+	return r->kindname;
+}
+
+uint64_t quell__reader_bytes(const struct quell__reader *r)
+{
+	return quell__in_offset(&r->in);
+}
+
+void quell__reader_close(struct quell__reader *r)
+{
+	if (r == NULL)
+		return;
+	json_decref(r->json);
+	if (r->csv_ok)
+		quell__csv_fini(&r->csv);
+	if (r->js_ok)
+		quell__jscan_fini(&r->js);
+	quell__in_close(&r->in);
+	free(r->ebuf);
+	free(r);
+}

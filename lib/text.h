@@ -1,0 +1,41 @@
+/*
+ * text.h - small byte-string helpers of the format layer: UTF-8 checking
+ * with a fast ASCII path, locale-free ASCII case folding, trimming, and
+ * the times that provider exports write.
+ *
+ * Knows nothing of formats, LMDB or rules.
+ */
+#ifndef QUELL_TEXT_H
+#define QUELL_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Offset of the first byte of s[0..n) that is not part of valid UTF-8
+ * (overlong forms, surrogates and values past U+10FFFF are invalid), or n
+ * when all of it is valid. */
+size_t quell__utf8_check(const char *s, size_t n);
+
+/* Whether s[0..n) equals the NUL-terminated ASCII word w, ignoring ASCII
+ * case. */
+int quell__ieq(const char *s, size_t n, const char *w);
+
+/* Drop ASCII white space (space, tab, CR, LF) around s[0..*n): returns the
+ * new start, *n the new length. */
+const char *quell__trim(const char *s, size_t *n);
+
+/*
+ * Parse a time as providers write them, with white space around allowed:
+ *   Unix seconds (a fraction is dropped)       1699999999, 1699999999.123
+ *   RFC 3339, 'T' or ' ' between date and time, offset Z, +hh:mm, +hhmm or
+ *   none (UTC), fractions dropped             2023-11-14T22:13:20.5+00:00
+ *                                              2023-11-14 22:13:20
+ *   a date alone (midnight UTC)               2023-11-14
+ *   RFC 2822, the day name and seconds optional, zone +hhmm, UT, UTC,
+ *   GMT, Z, EST/EDT/CST/CDT/MST/MDT/PST/PDT, a (comment) after it
+ *                                              Tue, 14 Nov 2023 22:13:20 UTC
+ * Between 1970-01-01 and 9999-12-31.  Returns 0 or -1.
+ */
+int quell__time_parse_any(const char *s, size_t n, int64_t *t);
+
+#endif
