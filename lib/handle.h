@@ -31,6 +31,9 @@ struct quell {
 
 #define QUELL__ERRMSG_MAX 1024
 
+/* The public suffix data, loaded on first use (never NULL). */
+const struct psl_ctx_st *quell__psl(quell *h);
+
 /* The clock, or `now` when it is not 0. */
 int64_t quell__now(int64_t now);
 

@@ -76,7 +76,7 @@ int quell_lowercase_local_part(const quell *h)
 	return h != NULL && h->lowercase_local;
 }
 
-static const psl_ctx_t *psl_ctx(quell *h)
+const psl_ctx_t *quell__psl(quell *h)
 {
 	const psl_ctx_t *p;
 
@@ -109,7 +109,7 @@ int quell_entry_normalize(quell *h, const char *entry, char *out, size_t outsize
 
 	if (h == NULL || entry == NULL || out == NULL)
 		return quell__error(h, QUELL_EINVAL, "entry_normalize: NULL argument");
-	rc = quell__entry_parse(entry, strlen(entry), h->lowercase_local, psl_ctx(h), out,
+	rc = quell__entry_parse(entry, strlen(entry), h->lowercase_local, quell__psl(h), out,
 	                        outsize, &sc, err, sizeof err);
 	if (scope != NULL)
 		*scope = sc;

@@ -27,6 +27,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -440,6 +441,90 @@ typedef int (*quell_entry_cb)(const struct quell_entry *entry, void *ctx);
 /* Iterate the entries that pass `opts` in one read transaction. */
 QUELL_API int quell_list(quell *h, const struct quell_list_options *opts, quell_entry_cb cb,
                          void *ctx);
+
+/* --------------------------------------------------------- import, export */
+
+/* Where an import stands (a summary, and what progress callbacks get). */
+struct quell_import_stats {
+	uint64_t read;      /* rows read, rejected ones included */
+	uint64_t imported;  /* rows that made a new entry */
+	uint64_t updated;   /* rows that changed an entry */
+	uint64_t skipped;   /* rows that changed nothing: equal to what is stored,
+	                       already imported, or ignored by the rules */
+	uint64_t rejected;  /* rows refused (each reported through `reject`) */
+	uint64_t bytes;     /* input bytes consumed */
+	size_t line;        /* the last input line of the last committed batch */
+	const char *format; /* the format read ("csv", "sendgrid", ...): static */
+};
+
+/* A refused row: "FILE:LINE: reason" is what a user should see. */
+typedef void (*quell_reject_cb)(void *ctx, const char *file, size_t line, const char *reason);
+/* Called after every committed batch (and once at the end). */
+typedef void (*quell_progress_cb)(void *ctx, const struct quell_import_stats *stats);
+
+#define QUELL_IMPORT_OPTIONS_VERSION 1
+struct quell_import_options {
+	unsigned int version;   /* QUELL_IMPORT_OPTIONS_VERSION */
+	const char *format;     /* plain csv jsonl sendgrid mailgun ses postmark;
+	                           NULL: detected from the first line */
+	const char *filename;   /* names the input in messages ("-": stdin) */
+	int list;               /* plain and provider rows go on this list:
+	                           QUELL_LIST_SUPPRESS (0 means that) or _ALLOW;
+	                           csv/jsonl: import only rows of this list (0: all) */
+	const char *stream;     /* stream for unsubscribe and manual rows that
+	                           name none (bounces never carry one) */
+	int dry_run;            /* read, judge and count, but write nothing */
+	int force_suppress;     /* suppress every row, rules or not */
+	int64_t now;            /* 0 = clock; rows without a time get it */
+	size_t batch;           /* rows per write transaction; 0 = 20000 */
+	quell_reject_cb reject; /* may be NULL */
+	quell_progress_cb progress; /* may be NULL */
+	void *ctx;              /* passed to the callbacks */
+};
+#define QUELL_IMPORT_OPTIONS_INIT { QUELL_IMPORT_OPTIONS_VERSION, NULL, NULL, 0, NULL, 0, 0, 0, 0, NULL, NULL, NULL }
+
+/*
+ * Import rows from `in` (read to its end, not closed).  quell's csv and
+ * jsonl restore entries as they stand (no rules); plain and provider rows
+ * that carry a reply or status go through the rules at the row's time, the
+ * others are suppressed as they stand.  A row equal to what is stored
+ * changes nothing, so importing a file twice is the same as once.
+ *
+ * Rows are written in sorted batches, each one durable write transaction:
+ * an import stopped midway leaves every committed batch in place
+ * (stats->line says how far).  Memory does not grow with the input.
+ *
+ * Returns 0 when the input was read to its end (rejected rows included:
+ * see stats->rejected), or an error that stopped it: QUELL_EDATA (the
+ * format cannot be told, a header lacks a needed column), QUELL_EINVAL
+ * (unknown format or option), QUELL_EIO, QUELL_EDB, QUELL_ENOMEM.
+ */
+QUELL_API int quell_import(quell *h, FILE *in, const struct quell_import_options *opts,
+                           struct quell_import_stats *stats);
+
+#define QUELL_EXPORT_OPTIONS_VERSION 1
+struct quell_export_options {
+	unsigned int version;  /* QUELL_EXPORT_OPTIONS_VERSION */
+	const char *format;    /* csv (NULL), jsonl, plain, sendgrid, mailgun, ses, postmark */
+	int list;              /* QUELL_LIST_*; 0: every list for csv/jsonl,
+	                          suppress for the others */
+	const char *category;  /* NULL: any */
+	int64_t since;         /* entries updated at or after; 0: any */
+	const char *stream;    /* NULL: stream-less entries; "*": every stream */
+	int64_t now;           /* 0 = clock (which entries are live) */
+};
+#define QUELL_EXPORT_OPTIONS_INIT { QUELL_EXPORT_OPTIONS_VERSION, NULL, 0, NULL, 0, NULL, 0 }
+
+/*
+ * Write the entries that pass the filters to `out` in one read
+ * transaction.  csv and jsonl write every entry as it stands (expired ones
+ * too: importing the file into an empty database restores it, and
+ * exporting that gives the same bytes); the other formats write live
+ * suppress-list addresses in the provider's import shape.  *written (may be
+ * NULL) counts the entries written.  Errors: QUELL_EINVAL, QUELL_EIO.
+ */
+QUELL_API int quell_export(quell *h, FILE *out, const struct quell_export_options *opts,
+                           uint64_t *written);
 
 /* ------------------------------------------------------- stats and upkeep */
 

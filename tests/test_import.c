@@ -1,0 +1,401 @@
+/*
+ * test_import.c - quell_import and quell_export against a database: rows
+ * with replies through the rules at the row's time, rows without as they
+ * stand, idempotent re-import, rejected rows with their lines, dry runs,
+ * batches, the csv and jsonl round trip (export -> import into an empty
+ * database -> export gives identical bytes), and an import killed midway.
+ */
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+#define T0 1795860000
+
+struct rejects {
+	size_t n;
+	size_t lines[16];
+	char reasons[16][160];
+	int batches;
+};
+
+static void on_reject(void *ctx, const char *file, size_t line, const char *reason)
+{
+	struct rejects *r = ctx;
+
+	(void)file;
+	if (r->n < 16) {
+		r->lines[r->n] = line;
+		snprintf(r->reasons[r->n], sizeof r->reasons[0], "%s", reason);
+	}
+	r->n++;
+}
+
+static void on_progress(void *ctx, const struct quell_import_stats *st)
+{
+	struct rejects *r = ctx;
+
+	(void)st;
+	r->batches++;
+}
+
+static int import_text(quell *h, const char *text, const char *format, int force,
+                       struct quell_import_stats *st, struct rejects *rj)
+{
+	struct quell_import_options o = QUELL_IMPORT_OPTIONS_INIT;
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	int rc;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	o.format = format;
+	o.filename = "test-input";
+	o.force_suppress = force;
+	o.now = T0;
+	o.reject = on_reject;
+	o.progress = on_progress;
+	o.ctx = rj;
+	rc = quell_import(h, f, &o, st);
+	if (rc != 0)
+		fprintf(stderr, "\n  import: %s\n", quell_errmsg(h));
+	fclose(f);
+	return rc;
+}
+
+static int verdict(quell *h, const char *addr)
+{
+	struct quell_result r;
+
+	CU_ASSERT_EQUAL(quell_check(h, addr, NULL, T0, &r), 0);
+	return r.verdict;
+}
+
+static void test_plain(void)
+{
+	static const char text[] = "# a list\nA@Example.com\nb@example.com\n\n@gone.example\n"
+	                           "not an address\nc@example.com\nco.uk\n";
+	struct quell_import_stats st;
+	struct rejects rj = { 0 };
+	struct quell_stats *s = NULL;
+	char dir[128];
+	quell *h = tu_open(dir, sizeof dir, NULL);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	CU_ASSERT_EQUAL(import_text(h, text, NULL, 0, &st, &rj), 0);
+	TU_EQ_STR(st.format, "plain");
+	TU_EQ_INT(st.read, 6);
+	TU_EQ_INT(st.imported, 4);
+	TU_EQ_INT(st.rejected, 2);
+	TU_EQ_INT(rj.n, 2);
+	TU_EQ_INT(rj.lines[0], 6);
+	TU_EQ_INT(rj.lines[1], 8);
+	CU_ASSERT(strstr(rj.reasons[1], "public suffix") != NULL);
+	TU_EQ_INT(verdict(h, "a@example.com"), QUELL_SUPPRESS);
+	TU_EQ_INT(verdict(h, "x@mx.gone.example"), QUELL_SUPPRESS);
+	TU_EQ_INT(verdict(h, "d@example.com"), QUELL_ALLOW);
+	CU_ASSERT_EQUAL_FATAL(quell_stats_get(h, T0, &s), 0);
+	TU_EQ_INT(s->by_source[QUELL_SOURCE_IMPORT], 4);
+	TU_EQ_INT(s->events, 4);
+	quell_stats_free(s);
+
+	/* the same file again changes nothing */
+	memset(&rj, 0, sizeof rj);
+	CU_ASSERT_EQUAL(import_text(h, text, NULL, 0, &st, &rj), 0);
+	TU_EQ_INT(st.imported, 0);
+	TU_EQ_INT(st.updated, 0);
+	TU_EQ_INT(st.skipped, 4);
+	CU_ASSERT_EQUAL_FATAL(quell_stats_get(h, T0, &s), 0);
+	TU_EQ_INT(s->events, 4);
+	quell_stats_free(s);
+	tu_close(h, dir);
+}
+
+static void test_provider_rows_through_rules(void)
+{
+	static const char text[] =
+		"email,created,status,reason\n"
+		"gone@example.com,1699999999,5.1.1,\"550 5.1.1 The email account that you tried to reach does not exist.\"\n"
+		"fine@example.com,1700000000,5.7.1,\"554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org\"\n"
+		"full@example.com,1700000001,4.2.2,\"452 4.2.2 Mailbox full\"\n";
+	struct quell_import_stats st;
+	struct rejects rj = { 0 };
+	struct quell_result r;
+	struct quell_info *info = NULL;
+	char dir[128];
+	quell *h = tu_open(dir, sizeof dir, NULL);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	CU_ASSERT_EQUAL(import_text(h, text, NULL, 0, &st, &rj), 0);
+	TU_EQ_STR(st.format, "sendgrid");
+	TU_EQ_INT(st.read, 3);
+	TU_EQ_INT(st.rejected, 0);
+	CU_ASSERT_EQUAL(quell_check(h, "gone@example.com", NULL, T0, &r), 0);
+	TU_EQ_INT(r.verdict, QUELL_SUPPRESS);
+	TU_EQ_INT(r.since, 1699999999); /* the row's time */
+	CU_ASSERT(r.rule[0] != '\0');
+	/* a block in an old bounce list does not suppress a good address */
+	TU_EQ_INT(verdict(h, "fine@example.com"), QUELL_ALLOW);
+	TU_EQ_INT(verdict(h, "full@example.com"), QUELL_ALLOW);
+	CU_ASSERT_EQUAL_FATAL(quell_show(h, "fine@example.com", 0, &info), 0);
+	TU_EQ_INT(info->nevents, 1);
+	TU_EQ_INT(info->events[0].action, QUELL_ACTION_IGNORE);
+	quell_info_free(info);
+
+	/* again: nothing counts twice (the quota count stays at one) */
+	CU_ASSERT_EQUAL(import_text(h, text, NULL, 0, &st, &rj), 0);
+	TU_EQ_INT(st.imported, 0);
+	TU_EQ_INT(st.skipped, 3);
+
+	/* --force-suppress suppresses the block too */
+	CU_ASSERT_EQUAL(import_text(h, text, NULL, 1, &st, &rj), 0);
+	TU_EQ_INT(verdict(h, "fine@example.com"), QUELL_SUPPRESS);
+	tu_close(h, dir);
+}
+
+static void test_complaints_and_unsubscribes(void)
+{
+	static const char ses[] = "email,reason\nspam@example.com,COMPLAINT\nb@example.com,BOUNCE\n";
+	struct quell_import_stats st;
+	struct rejects rj = { 0 };
+	struct quell_result r;
+	char dir[128];
+	quell *h = tu_open(dir, sizeof dir, NULL);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	CU_ASSERT_EQUAL(import_text(h, ses, "ses", 0, &st, &rj), 0);
+	TU_EQ_INT(st.imported, 2);
+	CU_ASSERT_EQUAL(quell_check(h, "spam@example.com", NULL, T0, &r), 0);
+	TU_EQ_INT(r.verdict, QUELL_SUPPRESS);
+	TU_EQ_INT(r.source, QUELL_SOURCE_COMPLAINT);
+	CU_ASSERT_EQUAL(quell_check(h, "b@example.com", NULL, T0, &r), 0);
+	TU_EQ_INT(r.source, QUELL_SOURCE_BOUNCE);
+	tu_close(h, dir);
+}
+
+static void test_dry_run_and_batches(void)
+{
+	struct quell_import_options o = QUELL_IMPORT_OPTIONS_INIT;
+	struct quell_import_stats st;
+	struct quell_stats *s = NULL;
+	struct rejects rj = { 0 };
+	char dir[128], text[4096];
+	size_t n = 0;
+	quell *h = tu_open(dir, sizeof dir, NULL);
+	FILE *f;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	for (int i = 0; i < 25; i++)
+		n += (size_t)snprintf(text + n, sizeof text - n, "user%02d@example.com\n", 24 - i);
+	f = fmemopen(text, n, "r");
+	o.dry_run = 1;
+	o.now = T0;
+	CU_ASSERT_EQUAL(quell_import(h, f, &o, &st), 0);
+	fclose(f);
+	TU_EQ_INT(st.imported, 25);
+	CU_ASSERT_EQUAL_FATAL(quell_stats_get(h, T0, &s), 0);
+	TU_EQ_INT(s->keys, 0); /* nothing written */
+	quell_stats_free(s);
+
+	f = fmemopen(text, n, "r");
+	o.dry_run = 0;
+	o.batch = 10;
+	o.progress = on_progress;
+	o.ctx = &rj;
+	CU_ASSERT_EQUAL(quell_import(h, f, &o, &st), 0);
+	fclose(f);
+	TU_EQ_INT(st.imported, 25);
+	TU_EQ_INT(st.line, 25);
+	TU_EQ_INT(rj.batches, 3);
+	CU_ASSERT_EQUAL_FATAL(quell_stats_get(h, T0, &s), 0);
+	TU_EQ_INT(s->keys, 25);
+	quell_stats_free(s);
+	tu_close(h, dir);
+}
+
+/* A database with one of everything. */
+static void populate(quell *h)
+{
+	struct quell_add_options a = QUELL_ADD_OPTIONS_INIT;
+	struct quell_record_options ro = QUELL_RECORD_OPTIONS_INIT;
+
+	a.now = T0 - 1000;
+	a.reason = "tab\there, \"quotes\", comma, newline\nand =formula";
+	CU_ASSERT_EQUAL(quell_add(h, "=cmd@example.com", &a), 0);
+	a.reason = NULL;
+	a.ttl = 3600;
+	CU_ASSERT_EQUAL(quell_add(h, "-minus@example.com", &a), 0);
+	a.ttl = 60; /* expired by T0: still exported by csv/jsonl */
+	CU_ASSERT_EQUAL(quell_add(h, "old@example.com", &a), 0);
+	a.ttl = 0;
+	CU_ASSERT_EQUAL(quell_add(h, "@example.net", &a), 0);
+	CU_ASSERT_EQUAL(quell_allow(h, "vip@example.net", &a), 0);
+	a.stream = "marketing";
+	a.source = QUELL_SOURCE_UNSUBSCRIBE;
+	CU_ASSERT_EQUAL(quell_add(h, "ünï@bücher.example", &a), 0);
+	ro.now = T0 - 500;
+	CU_ASSERT_EQUAL(quell_record(h, "gone@example.org", "550 5.1.1 no such user", &ro, NULL), 0);
+	CU_ASSERT_EQUAL(quell_record(h, "later@example.org", "451 4.3.0 try again", &ro, NULL), 0);
+}
+
+static char *export_all(quell *h, const char *format, size_t *len)
+{
+	struct quell_export_options eo = QUELL_EXPORT_OPTIONS_INIT;
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, len);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	eo.format = format;
+	eo.stream = "*";
+	eo.now = T0;
+	CU_ASSERT_EQUAL(quell_export(h, f, &eo, NULL), 0);
+	fclose(f);
+	return buf;
+}
+
+static void round_trip(const char *format)
+{
+	struct quell_import_stats st;
+	struct rejects rj = { 0 };
+	char d1[128], d2[128];
+	quell *a = tu_open(d1, sizeof d1, NULL), *b = tu_open(d2, sizeof d2, NULL);
+	size_t n1 = 0, n2 = 0;
+	char *e1, *e2;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	populate(a);
+	e1 = export_all(a, format, &n1);
+	CU_ASSERT(n1 > 200);
+	CU_ASSERT_EQUAL(import_text(b, e1, NULL, 0, &st, &rj), 0);
+	TU_EQ_STR(st.format, format);
+	TU_EQ_INT(st.rejected, 0);
+	TU_EQ_INT(st.imported, 8);
+	e2 = export_all(b, format, &n2);
+	TU_EQ_INT(n2, n1);
+	if (n1 != n2 || memcmp(e1, e2, n1) != 0)
+		fprintf(stderr, "\n  first export:\n%s\n  second export:\n%s\n", e1, e2);
+	CU_ASSERT(n1 == n2 && memcmp(e1, e2, n1) == 0);
+	/* importing it again changes nothing */
+	CU_ASSERT_EQUAL(import_text(b, e1, NULL, 0, &st, &rj), 0);
+	TU_EQ_INT(st.imported + st.updated, 0);
+	/* and the formula-looking cells are not live in a spreadsheet */
+	if (strcmp(format, "csv") == 0)
+		CU_ASSERT(strstr(e1, "\n=") == NULL && strstr(e1, ",=") == NULL &&
+		          strstr(e1, "\n-") == NULL && strstr(e1, "\n@") == NULL);
+	free(e1);
+	free(e2);
+	tu_close(a, d1);
+	tu_close(b, d2);
+}
+
+static void test_round_trip_csv(void)
+{
+	round_trip("csv");
+}
+
+static void test_round_trip_jsonl(void)
+{
+	round_trip("jsonl");
+}
+
+static uint64_t keys_now(const char *dir)
+{
+	struct quell_options o = QUELL_OPTIONS_INIT;
+	struct quell_stats *s = NULL;
+	quell *r = NULL;
+	uint64_t n = 0;
+
+	o.flags = QUELL_OPEN_READONLY;
+	if (quell_open(&r, dir, &o) == 0 && quell_stats_get(r, T0, &s) == 0)
+		n = s->keys;
+	quell_stats_free(s);
+	quell_close(r);
+	return n;
+}
+
+#define KILL_ROWS 100000
+#define KILL_BATCH 1000
+
+static void test_killed_midway(void)
+{
+	char dir[128], path[200];
+	quell *h = tu_open(dir, sizeof dir, NULL);
+	struct quell_stats *s = NULL;
+	struct quell_import_stats st;
+	FILE *f;
+	pid_t pid;
+	int status = 0;
+	uint64_t seen = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	quell_close(h);
+	snprintf(path, sizeof path, "%s.input", dir);
+	f = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	for (int i = 0; i < KILL_ROWS; i++) /* a permutation: random order */
+		fprintf(f, "user%06d@example.com\n", (int)(((long)i * 7919) % KILL_ROWS));
+	fclose(f);
+
+	pid = fork();
+	CU_ASSERT_FATAL(pid >= 0);
+	if (pid == 0) {
+		struct quell_import_options o = QUELL_IMPORT_OPTIONS_INIT;
+		quell *c = NULL;
+		FILE *in = fopen(path, "r");
+
+		if (quell_open(&c, dir, NULL) != 0 || in == NULL)
+			_exit(2);
+		o.batch = KILL_BATCH;
+		o.now = T0;
+		quell_import(c, in, &o, NULL);
+		_exit(0);
+	}
+	/* kill it as soon as two batches are in: somewhere inside a later one */
+	for (int i = 0; i < 20000 && seen < 2 * KILL_BATCH; i++) {
+		usleep(500);
+		seen = keys_now(dir);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+
+	CU_ASSERT_EQUAL_FATAL(quell_open(&h, dir, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(quell_stats_get(h, T0, &s), 0);
+	fprintf(stderr, "\n  killed after %llu of %d rows\n", (unsigned long long)s->keys, KILL_ROWS);
+	CU_ASSERT(s->keys >= 2 * KILL_BATCH);
+	TU_EQ_INT(s->keys % KILL_BATCH, 0); /* whole batches, nothing half-written */
+	TU_EQ_INT(s->events, s->keys);
+	TU_EQ_INT(s->last_seq, s->keys);
+	seen = s->keys;
+	quell_stats_free(s);
+	/* importing the file again finishes the job and counts nothing twice */
+	f = fopen(path, "r");
+	{
+		struct quell_import_options o = QUELL_IMPORT_OPTIONS_INIT;
+		o.now = T0;
+		CU_ASSERT_EQUAL(quell_import(h, f, &o, &st), 0);
+	}
+	fclose(f);
+	TU_EQ_INT(st.imported, KILL_ROWS - seen);
+	TU_EQ_INT(st.skipped, seen);
+	TU_EQ_INT(keys_now(dir), KILL_ROWS);
+	unlink(path);
+	tu_close(h, dir);
+}
+
+static CU_TestInfo tests[] = {
+	{ "plain rows, rejects with lines, re-import", test_plain },
+	{ "provider rows with replies go through the rules", test_provider_rows_through_rules },
+	{ "complaints and bounces from SES", test_complaints_and_unsubscribes },
+	{ "dry run and batches", test_dry_run_and_batches },
+	{ "csv round trip is byte-identical", test_round_trip_csv },
+	{ "jsonl round trip is byte-identical", test_round_trip_jsonl },
+	{ "an import killed midway keeps its batches", test_killed_midway },
+	CU_TEST_INFO_NULL,
+};
+
+CU_SuiteInfo quell_suites_import[] = {
+	{ "import", NULL, NULL, NULL, NULL, tests },
+	CU_SUITE_INFO_NULL,
+};
