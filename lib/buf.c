@@ -32,15 +32,6 @@ int quell__buf_grow(struct quell__buf *b, size_t extra)
 	return 0;
 }
 
-void quell__buf_put(struct quell__buf *b, const void *p, size_t n)
-{
-	if (n == 0 || quell__buf_grow(b, n) != 0)
-		return;
-	memcpy(b->data + b->len, p, n);
-	b->len += n;
-	b->data[b->len] = '\0';
-}
-
 void quell__buf_free(struct quell__buf *b)
 {
 	free(b->data);

@@ -21,8 +21,19 @@ struct quell__buf {
 #define QUELL__BUF_INIT { NULL, 0, 0, 0 }
 
 int quell__buf_grow(struct quell__buf *b, size_t extra);
-void quell__buf_put(struct quell__buf *b, const void *p, size_t n);
 void quell__buf_free(struct quell__buf *b);
+
+/* Append n bytes (and keep a NUL after them). */
+static inline void quell__buf_put(struct quell__buf *b, const void *p, size_t n)
+{
+	if (n == 0)
+		return;
+	if (b->len + n + 1 > b->cap && quell__buf_grow(b, n) != 0)
+		return;
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
 
 static inline void quell__buf_u8(struct quell__buf *b, unsigned v)
 {

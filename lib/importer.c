@@ -2,11 +2,13 @@
  * importer.c - bulk import (quell_import): rows from a format reader
  * (formats.h, import.c) written in sorted batches.
  *
- * A batch is up to `batch` rows or BATCH_BYTES of their text, whichever
- * comes first; its rows are normalized, sorted by (scope, key, line) and
- * written in one write transaction, so LMDB sees keys in order (several
- * times faster than random order) and a stopped import keeps every batch
- * it committed.  Memory is the batch, whatever the input size.
+ * The rows are normalized and judged as they are read, collected into runs
+ * of RUN_BYTES, each sorted and (when there is more than one) spilled to a
+ * temporary file (spill.c); the runs are then merged in key order and
+ * written in batches of `batch` rows, each one write transaction.  Sorted
+ * as a whole, each batch writes one narrow stretch of the B-tree instead
+ * of touching all of it; a stopped import keeps every batch it committed.
+ * Memory is one run and one batch, whatever the input size.
  *
  * What a row does:
  *   quell's csv/jsonl   the entry is restored as it stands (no rules);
@@ -28,10 +30,13 @@
 #include "error.h"
 #include "formats.h"
 #include "policy.h"
+#include "spill.h"
 #include "store.h"
 
 #define BATCH_ROWS 20000
 #define BATCH_BYTES (8u << 20)
+#define RUN_BYTES (24u << 20)   /* rows sorted in memory before a spill ... */
+#define RUN_BATCHES 64          /* ... or this many batches of them */
 #define CHUNK (1u << 20)
 #define QUELL__EDRYRUN (-101)
 
@@ -98,40 +103,27 @@ static void arena_free(struct arena *a)
 
 enum kind { K_RESTORE, K_PUT, K_RULES };
 
-struct item {
-	struct quell__row row;  /* strings in the arena */
-	char key[QUELL_ENTRY_MAX];
-	size_t doff;            /* address: offset of the domain in key */
-	int scope;
-	enum kind kind;
-};
-
 struct imp {
 	quell *h;
 	const struct quell_import_options *o;
 	const char *file;
 	int64_t now;
 	struct quell_import_stats st;
-	struct item *items;
+	struct quell__item *items; /* the run being collected */
 	size_t n, cap;
-	struct arena arena;
+	struct arena arena;        /* its strings */
+	struct quell__runs *runs;  /* runs spilled so far */
+	struct quell__item **order; /* the run in key order (pointers sort fast) */
+	size_t ocap;
+	struct quell__item *const *bp; /* the batch being written: bp[0..bn) */
+	struct quell__item *bitems; /* its items, when merged from runs */
+	size_t bn, bcap;
+	struct arena barena;       /* its strings, when merged from runs */
 	struct quell__rules *rs;
 	struct quell__job *job;
 	struct quell_import_stats batch; /* counts of the batch being written */
 	char err[QUELL_ERROR_MAX + 64];
 };
-
-static int by_key(const void *a, const void *b)
-{
-	const struct item *x = a, *y = b;
-	int c;
-
-	if (x->scope != y->scope)
-		return x->scope - y->scope;
-	if ((c = strcmp(x->key, y->key)) != 0)
-		return c;
-	return x->row.line < y->row.line ? -1 : x->row.line > y->row.line;
-}
 
 static void reject(struct imp *m, size_t line, const char *reason)
 {
@@ -164,14 +156,14 @@ static int name_ok(const char *s)
 /* Judge a row and copy it into the batch; 0, or 1 when rejected. */
 static int take(struct imp *m, const struct quell__row *row)
 {
-	struct item *it;
-	char err[QUELL_ERROR_MAX];
+	struct quell__item *it;
+	char err[QUELL_ERROR_MAX], key[QUELL_ENTRY_MAX];
 	const char *names[3] = { row->stream, row->category, row->rule };
 	int rc, scope = 0;
 
 	if (m->n == m->cap) {
 		size_t cap = m->cap ? m->cap * 2 : 1024;
-		struct item *p = realloc(m->items, cap * sizeof *p);
+		struct quell__item *p = realloc(m->items, cap * sizeof *p);
 		if (p == NULL)
 			return QUELL_ENOMEM;
 		m->items = p;
@@ -179,7 +171,7 @@ static int take(struct imp *m, const struct quell__row *row)
 	}
 	it = &m->items[m->n];
 	rc = quell__entry_parse(row->entry, strlen(row->entry), m->h->lowercase_local,
-	                        quell__psl(m->h), it->key, sizeof it->key, &scope, err, sizeof err);
+	                        quell__psl(m->h), key, sizeof key, &scope, err, sizeof err);
 	if (rc == QUELL_ENOMEM)
 		return rc;
 	if (rc != 0) {
@@ -205,8 +197,8 @@ static int take(struct imp *m, const struct quell__row *row)
 	it->scope = scope;
 	it->doff = 0;
 	if (scope == QUELL_SCOPE_ADDRESS) {
-		const char *at = strrchr(it->key, '@');
-		it->doff = at ? (size_t)(at - it->key) + 1 : 0;
+		const char *at = strrchr(key, '@');
+		it->doff = at ? (size_t)(at - key) + 1 : 0;
 	}
 	if (row->restore)
 		it->kind = K_RESTORE;
@@ -223,13 +215,14 @@ static int take(struct imp *m, const struct quell__row *row)
 	}
 	it->row = *row;
 	it->row.entry = "";
+	it->key = arena_dup(&m->arena, key);
 	it->row.stream = arena_dup(&m->arena, row->stream);
 	it->row.category = arena_dup(&m->arena, row->category);
 	it->row.rule = arena_dup(&m->arena, row->rule);
 	it->row.status = arena_dup(&m->arena, row->status);
 	it->row.reply = arena_dup(&m->arena, row->reply);
 	it->row.reason = arena_dup(&m->arena, row->reason);
-	if (!it->row.stream || !it->row.category || !it->row.rule || !it->row.status ||
+	if (!it->key || !it->row.stream || !it->row.category || !it->row.rule || !it->row.status ||
 	    !it->row.reply || !it->row.reason)
 		return QUELL_ENOMEM;
 	m->n++;
@@ -274,7 +267,7 @@ static int action_of(int list)
 }
 
 /* A restore or put row: build its entry, compare, write it and its event. */
-static int put_row(struct imp *m, struct quell__wtxn *w, const struct item *it)
+static int put_row(struct imp *m, struct quell__wtxn *w, const struct quell__item *it)
 {
 	struct quell__rec *r = &m->job->rec;
 	const struct quell__row *row = &it->row;
@@ -379,7 +372,7 @@ static uint64_t fnv(uint64_t hsh, const void *p, size_t n)
 }
 
 /* A row with a reply: through the rules, as quell_record does. */
-static int rules_row(struct imp *m, struct quell__wtxn *w, const struct item *it)
+static int rules_row(struct imp *m, struct quell__wtxn *w, const struct quell__item *it)
 {
 	struct quell__job *j = m->job;
 	const struct quell__row *row = &it->row;
@@ -441,38 +434,144 @@ static int batch_fn(quell *h, struct quell__wtxn *w, void *vctx)
 	(void)h;
 	memset(&m->batch, 0, sizeof m->batch);
 	m->batch.rejected = m->st.rejected; /* rows refused while writing add to it */
-	for (size_t i = 0; i < m->n && rc == 0; i++)
-		rc = m->items[i].kind == K_RULES ? rules_row(m, w, &m->items[i])
-		                                 : put_row(m, w, &m->items[i]);
+	for (size_t i = 0; i < m->bn && rc == 0; i++)
+		rc = m->bp[i]->kind == K_RULES ? rules_row(m, w, m->bp[i]) : put_row(m, w, m->bp[i]);
 	if (rc == 0 && m->o->dry_run)
 		return QUELL__EDRYRUN;
 	return rc;
 }
 
-static int flush(struct imp *m, size_t last_line)
+/* Write the batch bitems[0..bn) in one transaction. */
+static int write_batch(struct imp *m)
 {
 	uint64_t rejected_before = m->st.rejected;
 	int rc;
 
-	if (m->n > 0) {
-		qsort(m->items, m->n, sizeof *m->items, by_key);
-		rc = quell__store_write(m->h, batch_fn, m);
-		if (rc == QUELL__EDRYRUN)
-			rc = 0;
-		if (rc != 0) {
-			m->st.rejected = rejected_before;
-			return rc;
-		}
-		m->st.imported += m->batch.imported;
-		m->st.updated += m->batch.updated;
-		m->st.skipped += m->batch.skipped;
+	if (m->bn == 0)
+		return 0;
+	rc = quell__store_write(m->h, batch_fn, m);
+	if (rc == QUELL__EDRYRUN)
+		rc = 0;
+	if (rc != 0) {
+		m->st.rejected = rejected_before;
+		return rc;
 	}
-	m->st.line = last_line;
-	m->n = 0;
-	arena_reset(&m->arena);
+	m->st.imported += m->batch.imported;
+	m->st.updated += m->batch.updated;
+	m->st.skipped += m->batch.skipped;
+	m->st.written += m->bn;
+	quell__store_trim(m->h);
 	if (m->o->progress != NULL)
 		m->o->progress(m->o->ctx, &m->st);
 	return 0;
+}
+
+static int by_item(const void *a, const void *b)
+{
+	return quell__item_cmp(*(const struct quell__item *const *)a,
+	                       *(const struct quell__item *const *)b);
+}
+
+/* Sort the run collected so far (its pointers, in m->order). */
+static int sort_run(struct imp *m)
+{
+	if (m->n > m->ocap) {
+		struct quell__item **p = realloc(m->order, m->n * sizeof *p);
+		if (p == NULL)
+			return QUELL_ENOMEM;
+		m->order = p;
+		m->ocap = m->n;
+	}
+	for (size_t i = 0; i < m->n; i++)
+		m->order[i] = &m->items[i];
+	qsort(m->order, m->n, sizeof *m->order, by_item);
+	return 0;
+}
+
+/* The run collected so far, sorted, to disk. */
+static int spill(struct imp *m)
+{
+	int rc;
+
+	if (m->runs == NULL && (rc = quell__runs_new(&m->runs)) != 0)
+		return rc;
+	if ((rc = sort_run(m)) != 0 ||
+	    (rc = quell__runs_spill(m->runs, (const struct quell__item *const *)m->order, m->n)) != 0)
+		return rc;
+	m->n = 0;
+	arena_reset(&m->arena);
+	return 0;
+}
+
+/* Everything read: write it all in key order, batch by batch. */
+static int write_all(struct imp *m, size_t batch)
+{
+	struct quell__item it;
+	struct quell__item **ptrs;
+	int rc;
+
+	if (m->runs == NULL) { /* one run: sort it in memory */
+		if ((rc = sort_run(m)) != 0)
+			return rc;
+		for (size_t i = 0; i < m->n; i += batch) {
+			m->bp = m->order + i;
+			m->bn = m->n - i < batch ? m->n - i : batch;
+			if ((rc = write_batch(m)) != 0)
+				return rc;
+		}
+		m->bp = NULL;
+		m->bn = 0;
+		return 0;
+	}
+	if (m->n > 0 && (rc = spill(m)) != 0)
+		return rc;
+	free(m->items); /* the run's room goes to the batch */
+	m->items = NULL;
+	m->cap = 0;
+	free(m->order);
+	m->order = NULL;
+	m->ocap = 0;
+	arena_free(&m->arena);
+	m->bcap = batch;
+	m->bitems = malloc(batch * sizeof *m->bitems);
+	ptrs = malloc(batch * sizeof *ptrs);
+	if (m->bitems == NULL || ptrs == NULL) {
+		free(ptrs);
+		return QUELL_ENOMEM;
+	}
+	m->order = ptrs; /* freed with the importer */
+	for (size_t i = 0; i < batch; i++)
+		ptrs[i] = &m->bitems[i];
+	m->bp = ptrs;
+	while ((rc = quell__runs_next(m->runs, &it)) == 1) {
+		struct quell__item *b = &m->bitems[m->bn];
+		const char *const src[7] = { it.key, it.row.stream, it.row.category, it.row.rule,
+			                     it.row.status, it.row.reply, it.row.reason };
+		const char *dst[7];
+
+		for (int k = 0; k < 7; k++)
+			if ((dst[k] = arena_dup(&m->barena, src[k])) == NULL)
+				return QUELL_ENOMEM;
+		*b = it;
+		b->key = dst[0];
+		b->row.stream = dst[1];
+		b->row.category = dst[2];
+		b->row.rule = dst[3];
+		b->row.status = dst[4];
+		b->row.reply = dst[5];
+		b->row.reason = dst[6];
+		if (++m->bn == batch || m->barena.bytes >= BATCH_BYTES) {
+			if ((rc = write_batch(m)) != 0)
+				return rc;
+			m->bn = 0;
+			arena_reset(&m->barena);
+		}
+	}
+	if (rc < 0)
+		return rc;
+	rc = write_batch(m);
+	m->bn = 0;
+	return rc;
 }
 
 int quell_import(quell *h, FILE *in, const struct quell_import_options *opts,
@@ -482,7 +581,7 @@ int quell_import(quell *h, FILE *in, const struct quell_import_options *opts,
 	struct quell__reader *rd = NULL;
 	struct quell__row row;
 	struct imp *m;
-	size_t line = 0, last = 0, batch;
+	size_t line = 0, batch;
 	int rc;
 
 	if (stats != NULL)
@@ -524,8 +623,6 @@ int quell_import(quell *h, FILE *in, const struct quell_import_options *opts,
 		rc = quell__reader_next(rd, &row, &line, m->err, sizeof m->err);
 		if (rc == 0)
 			break;
-		if (rc == 1 || rc == QUELL_EDATA)
-			last = line;
 		if (rc == QUELL_EDATA) {
 			m->st.read++;
 			reject(m, line, m->err);
@@ -541,17 +638,29 @@ int quell_import(quell *h, FILE *in, const struct quell_import_options *opts,
 			rc = quell__error(h, rc, "out of memory");
 			goto out;
 		}
-		if ((m->n >= batch || m->arena.bytes >= BATCH_BYTES) && (rc = flush(m, last)) != 0)
+		if ((m->arena.bytes + m->n * sizeof *m->items >= RUN_BYTES || m->n >= RUN_BATCHES * batch) &&
+		    (rc = spill(m)) != 0) {
+			rc = quell__error(h, rc, "import: cannot sort the input in temporary files");
 			goto out;
+		}
 	}
 	m->st.bytes = quell__reader_bytes(rd);
-	rc = flush(m, last);
+	rc = write_all(m, batch);
+	if (rc == QUELL_EIO || rc == QUELL_ENOMEM)
+		rc = quell__error(h, rc, rc == QUELL_EIO ? "import: temporary files: read error"
+		                                         : "out of memory");
+	if (rc == 0 && m->o->progress != NULL)
+		m->o->progress(m->o->ctx, &m->st);
 out:
 	if (stats != NULL)
 		*stats = m->st;
 	quell__reader_close(rd);
 	quell__rules_unref(m->rs);
 	arena_free(&m->arena);
+	arena_free(&m->barena);
+	quell__runs_free(m->runs);
+	free(m->bitems);
+	free(m->order);
 	free(m->items);
 	free(m->job);
 	free(m);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -433,4 +434,17 @@ int quell__store_event(quell *h, struct quell__wtxn *w, const char *key, struct 
 	if (rc == MDB_KEYEXIST) /* a sequence number reused: keep the newest */
 		rc = mdb_put(w->txn, h->store->changes, &ck, &k, 0);
 	return rc ? quell__mdb_error(h, rc, "write change feed") : 0;
+}
+
+void quell__store_trim(quell *h)
+{
+	MDB_envinfo info;
+
+	if (h->store == NULL || mdb_env_info(h->store->env, &info) != 0 || info.me_mapaddr == NULL)
+		return;
+	/* the map is shared and read-only (no MDB_WRITEMAP): dropping pages
+	 * loses nothing, a later read faults them back in from the file */
+	pthread_rwlock_wrlock(&h->store->resize);
+	madvise(info.me_mapaddr, info.me_mapsize, MADV_DONTNEED);
+	pthread_rwlock_unlock(&h->store->resize);
 }

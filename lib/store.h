@@ -90,6 +90,10 @@ int quell__store_put(quell *h, struct quell__wtxn *w, int scope, const char *key
 /* Append a history event for key: sets ev->seq and ev->origin. */
 int quell__store_event(quell *h, struct quell__wtxn *w, const char *key, struct quell_event *ev);
 
+/* Let the kernel take back the map's pages from this process's resident
+ * set (they stay in the page cache): a long import touches every page. */
+void quell__store_trim(quell *h);
+
 /* Build the history key prefix (key NUL) into out; returns its length. */
 size_t quell__history_prefix(const char *key, unsigned char *out);
 

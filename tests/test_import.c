@@ -206,11 +206,57 @@ static void test_dry_run_and_batches(void)
 	CU_ASSERT_EQUAL(quell_import(h, f, &o, &st), 0);
 	fclose(f);
 	TU_EQ_INT(st.imported, 25);
-	TU_EQ_INT(st.line, 25);
-	TU_EQ_INT(rj.batches, 3);
+	TU_EQ_INT(st.written, 25);
+	TU_EQ_INT(rj.batches, 4); /* three batches, then the end */
 	CU_ASSERT_EQUAL_FATAL(quell_stats_get(h, T0, &s), 0);
 	TU_EQ_INT(s->keys, 25);
 	quell_stats_free(s);
+	tu_close(h, dir);
+}
+
+/* Small batches make several sorted runs in temporary files: the merge
+ * must give every key once, a key's rows in file order. */
+static void test_runs_merge(void)
+{
+	struct quell_import_options o = QUELL_IMPORT_OPTIONS_INIT;
+	struct quell_import_stats st;
+	struct quell_stats *s = NULL;
+	struct quell_result r;
+	char dir[128], *text = NULL;
+	size_t len = 0;
+	quell *h = tu_open(dir, sizeof dir, NULL);
+	FILE *f = open_memstream(&text, &len);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs("entry,list,source,reason\n", f);
+	for (int i = 0; i < 600; i++) /* 300 keys, each twice: the later row wins */
+		fprintf(f, "k%03d@example.com,suppress,manual,row %d\n", (i * 37) % 300, i);
+	fclose(f);
+	f = fmemopen(text, len, "r");
+	o.format = "csv";
+	o.batch = 2; /* runs of 128 rows: five of them */
+	o.now = T0;
+	CU_ASSERT_EQUAL(quell_import(h, f, &o, &st), 0);
+	fclose(f);
+	TU_EQ_INT(st.read, 600);
+	TU_EQ_INT(st.rejected, 0);
+	TU_EQ_INT(st.imported, 300);
+	TU_EQ_INT(st.updated, 300);
+	TU_EQ_INT(st.written, 600);
+	CU_ASSERT_EQUAL_FATAL(quell_stats_get(h, T0, &s), 0);
+	TU_EQ_INT(s->keys, 300);
+	quell_stats_free(s);
+	/* k000 is on rows 0 and 300: the last row's reason stays */
+	CU_ASSERT_EQUAL(quell_check(h, "k000@example.com", NULL, T0, &r), 0);
+	TU_EQ_INT(r.verdict, QUELL_SUPPRESS);
+	{
+		struct quell_info *info = NULL;
+		CU_ASSERT_EQUAL_FATAL(quell_show(h, "k000@example.com", 0, &info), 0);
+		TU_EQ_STR(info->entries[0].reason, "row 300");
+		quell_info_free(info);
+	}
+	free(text);
 	tu_close(h, dir);
 }
 
@@ -389,6 +435,7 @@ static CU_TestInfo tests[] = {
 	{ "provider rows with replies go through the rules", test_provider_rows_through_rules },
 	{ "complaints and bounces from SES", test_complaints_and_unsubscribes },
 	{ "dry run and batches", test_dry_run_and_batches },
+	{ "sorted runs in temporary files merge in order", test_runs_merge },
 	{ "csv round trip is byte-identical", test_round_trip_csv },
 	{ "jsonl round trip is byte-identical", test_round_trip_jsonl },
 	{ "an import killed midway keeps its batches", test_killed_midway },

@@ -453,7 +453,8 @@ struct quell_import_stats {
 	                       already imported, or ignored by the rules */
 	uint64_t rejected;  /* rows refused (each reported through `reject`) */
 	uint64_t bytes;     /* input bytes consumed */
-	size_t line;        /* the last input line of the last committed batch */
+	uint64_t written;   /* rows handled by committed batches (batches go in
+	                       key order, not file order) */
 	const char *format; /* the format read ("csv", "sendgrid", ...): static */
 };
 
@@ -490,9 +491,11 @@ struct quell_import_options {
  * others are suppressed as they stand.  A row equal to what is stored
  * changes nothing, so importing a file twice is the same as once.
  *
- * Rows are written in sorted batches, each one durable write transaction:
- * an import stopped midway leaves every committed batch in place
- * (stats->line says how far).  Memory does not grow with the input.
+ * The rows are sorted by key as a whole (in temporary files when they do
+ * not fit in memory) and written in batches, each one durable write
+ * transaction: an import stopped midway leaves every committed batch in
+ * place (stats->written says how far), and importing the file again
+ * finishes the job.  Memory does not grow with the input.
  *
  * Returns 0 when the input was read to its end (rejected rows included:
  * see stats->rejected), or an error that stopped it: QUELL_EDATA (the
