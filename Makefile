@@ -96,9 +96,13 @@ $(B)/gen/suites.h: $(TEST_SRC)
 
 $(B)/obj/tests/runner.o: $(B)/gen/suites.h
 
+# quell's own allocations in the runner go through wrappers that tests can
+# make fail (tests/test_rules.c: "the i-th allocation fails").
+TEST_WRAP_LD := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup
+
 $(RUNNER): $(TEST_OBJ) $(STATIC)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $(TEST_OBJ) $(STATIC) $(LDLIBS_ALL) -lcunit
+	$(CC) $(ALL_CFLAGS) $(TEST_WRAP_LD) -o $@ $(TEST_OBJ) $(STATIC) $(LDLIBS_ALL) -lcunit
 
 check: deps
 	@$(MAKE) --no-print-directory check-build
