@@ -438,25 +438,46 @@ static void test_rules_match(void)
 	quell__rules_unref(r);
 }
 
-/* Text bytes that are not UTF-8 never upset a UTF pattern. */
+/* Text bytes that are not UTF-8 never upset a UTF pattern: each stray
+ * byte reads as '?', short texts and long ones alike. */
 static void test_rules_match_invalid_utf8(void)
 {
+	static const struct {
+		const char *text;
+		int want;
+	} t[] = {
+		{ "\xff\xfe \xc3\xbc x \xc3", 1 },
+		{ "\xc3\xbc \xc3\x28 \xe2\x82 x", 1 },
+		{ "\xc3\xbc \xed\xa0\x80 x", 1 },  /* a surrogate */
+		{ "\xc3\xbc \xc0\xaf x", 1 },       /* an overlong '/' */
+		{ "\xf4\x90\x80\x80 x", 0 },        /* past U+10FFFF, no ü */
+		{ "\xfc x", 0 },                     /* Latin-1 ü is not ü */
+	};
+	const char *rule = "version: 1\nrules:\n  - name: u\n    when: { text: '\xc3\xbc.*x' }\n"
+	                   "    then: { action: ignore }\n";
 	struct quell__rules *r = NULL;
 	struct quell__reply rp;
-	const char *rule = "version: 1\nrules:\n  - name: u\n    when: { text: 'ü.*x' }\n"
-	                   "    then: { action: ignore }\n";
-	char err[256];
+	char err[256], *big;
 
 	CU_ASSERT_EQUAL_FATAL(load(rule, &r, err, sizeof err), 0);
 	memset(&rp, 0, sizeof rp);
 	rp.klass = rp.subject = rp.detail = -1;
-	rp.text = "\xff\xfe ü x \xc3";
-	rp.text_len = strlen(rp.text);
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		rp.text = t[i].text;
+		rp.text_len = strlen(rp.text);
+		if ((quell__rules_match(r, &rp, NULL) != NULL) != t[i].want)
+			fprintf(stderr, "\ncase %zu: want %d\n", i, t[i].want);
+		CU_ASSERT((quell__rules_match(r, &rp, NULL) != NULL) == t[i].want);
+	}
+	big = malloc(5000);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(big);
+	memset(big, 0xff, 5000);
+	memcpy(big, "\xc3\xbc", 2);
+	big[4999] = 'x';
+	rp.text = big;
+	rp.text_len = 5000;
 	CU_ASSERT_PTR_NOT_NULL(quell__rules_match(r, &rp, NULL));
-	/* a match never spans bytes that are not UTF-8 */
-	rp.text = "ü \xc3\x28 \xe2\x82 x";
-	rp.text_len = strlen(rp.text);
-	CU_ASSERT_PTR_NULL(quell__rules_match(r, &rp, NULL));
+	free(big);
 	quell__rules_unref(r);
 }
 
