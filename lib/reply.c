@@ -392,7 +392,8 @@ int quell__reply_parse(const char *in, size_t len, char *buf, size_t bufsize,
 		snprintf(out->status, sizeof out->status, "%d.%d.%d", out->klass, out->subject,
 		         out->detail);
 	out->text_len = copy_text(text_start, end, out, multi, buf, bufsize);
-	if (out->code == 0 && out->klass < 0 && out->text_len == 0) {
+	/* empty means nothing to say, not a text cut to nothing by a small buf */
+	if (out->code == 0 && out->klass < 0 && skip_space(text_start, end) == end) {
 		memset(out, 0, sizeof *out);
 		out->klass = out->subject = out->detail = -1;
 		out->text = buf;

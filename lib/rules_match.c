@@ -96,10 +96,7 @@ static void arena_free(void *p, void *data)
 	free(p);
 }
 
-/* Length of the well-formed UTF-8 character at s[0..n), or 0 when there
- * is none there (RFC 3629: no overlong forms, no surrogates, nothing past
- * U+10FFFF), which is what PCRE2 accepts. */
-static size_t utf8_char(const unsigned char *s, size_t n)
+size_t quell__rl_utf8_char(const unsigned char *s, size_t n)
 {
 	unsigned char c = s[0];
 
@@ -151,7 +148,7 @@ static int prepare(struct matcher *m)
 	size_t i = 0, k;
 	char *out;
 
-	while (i < m->len && (k = utf8_char(t + i, m->len - i)) > 0)
+	while (i < m->len && (k = quell__rl_utf8_char(t + i, m->len - i)) > 0)
 		i += k;
 	if (i < m->len) {
 		out = m->len <= FIXED_MAX ? m->fixed : (m->owned = malloc(m->len));
@@ -159,7 +156,7 @@ static int prepare(struct matcher *m)
 			return -1;
 		memcpy(out, t, i);
 		while (i < m->len) {
-			if ((k = utf8_char(t + i, m->len - i)) == 0) {
+			if ((k = quell__rl_utf8_char(t + i, m->len - i)) == 0) {
 				out[i++] = '?';
 				continue;
 			}

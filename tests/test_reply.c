@@ -288,6 +288,10 @@ static void test_reply_truncate(void)
 		/* never half a character: the length stops before or after é */
 		CU_ASSERT(r.text_len != 3 && r.text_len != 5);
 	}
+	/* a text cut to nothing is not an empty reply (found by fuzz_reply) */
+	CU_ASSERT_EQUAL(quell__reply_parse("user unknown", 12, buf, 1, &r, NULL, 0), 0);
+	CU_ASSERT_EQUAL(r.text_len, 0);
+	CU_ASSERT_STRING_EQUAL(r.text, "");
 	/* a NULL input of length 0 is an empty reply, not a crash */
 	CU_ASSERT_EQUAL(quell__reply_parse(NULL, 0, buf, sizeof buf, &r, NULL, 0), QUELL_EDATA);
 }

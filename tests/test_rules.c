@@ -220,6 +220,8 @@ static void test_rules_load_minimal(void)
 /* ------------------------------------------------------------- errors */
 
 #define R "version: 1\nrules:\n"
+#define E31 "ééééééééééééééééééééééééééééééé"
+#define E40 E31 "ééééééééé"
 #define RULE(body) R "  - name: a\n" body
 
 static const struct {
@@ -349,6 +351,11 @@ static const struct {
 	  "r.yaml:2:11: protect: write the domain without '*.'; it covers its subdomains" },
 	{ "version: 1\nprotect: [gmail..com]\n",
 	  "r.yaml:2:11: protect: 'gmail..com' is not a domain name" },
+	/* a message stays one printable line (found by fuzz_rules) */
+	{ "version: 1\nprotect: [yah\n\n  oo.com]\n",
+	  "r.yaml:2:11: protect: 'yah?oo.com' is not a domain name" },
+	{ "version: 1\nrules:\n  - name: \"\\x01" E40 "\"\n    then: {action: ignore}\n",
+	  "r.yaml:3:11: name: '?" E31 "?' must match [a-z0-9._-]+ and be at most 63 characters" },
 };
 
 static void test_rules_errors(void)
