@@ -121,17 +121,18 @@ size_t quell__rl_utf8_char(const unsigned char *s, size_t n)
 /* What one call of quell__rules_match needs for regular expressions. */
 #define MEMO_MAX 256
 #define FIXED_MAX 2048
+#define SLACK 64 /* zeroed bytes after a repaired text: JIT reads ahead */
 struct matcher {
 	const struct quell__rules *set;
-	const char *text;           /* valid UTF-8 once prepared */
+	const char *text;              /* valid UTF-8 once prepared */
 	size_t len;
-	int prepared;               /* 1 ready, -1 cannot match (out of memory) */
-	char *owned;                /* a long repaired text, from malloc */
-	char fixed[FIXED_MAX];      /* a short repaired text */
+	int prepared;                  /* 1 ready, -1 cannot match (out of memory) */
+	char *owned;                   /* a long repaired text, from malloc */
+	char fixed[FIXED_MAX + SLACK]; /* a short repaired text */
 	struct arena arena;
 	pcre2_general_context *gctx;
 	pcre2_match_data *md;
-	signed char memo[MEMO_MAX]; /* 0 unknown, 1 match, -1 no match */
+	signed char memo[MEMO_MAX];    /* 0 unknown, 1 match, -1 no match */
 };
 
 /*
@@ -151,9 +152,10 @@ static int prepare(struct matcher *m)
 	while (i < m->len && (k = quell__rl_utf8_char(t + i, m->len - i)) > 0)
 		i += k;
 	if (i < m->len) {
-		out = m->len <= FIXED_MAX ? m->fixed : (m->owned = malloc(m->len));
+		out = m->len <= FIXED_MAX ? m->fixed : (m->owned = malloc(m->len + SLACK));
 		if (out == NULL)
 			return -1;
+		memset(out + m->len, 0, SLACK);
 		memcpy(out, t, i);
 		while (i < m->len) {
 			if ((k = quell__rl_utf8_char(t + i, m->len - i)) == 0) {
