@@ -98,7 +98,7 @@ $(B)/gen/suites.h: $(TEST_SRC)
 $(B)/obj/tests/runner.o: $(B)/gen/suites.h
 
 # quell's own allocations in the runner go through wrappers that tests can
-# make fail (tests/test_rules.c: "the i-th allocation fails").
+# make fail (tests/alloc.h, tests/test_alloc.c).
 TEST_WRAP_LD := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup
 
 $(RUNNER): $(TEST_OBJ) $(STATIC)
