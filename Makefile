@@ -6,6 +6,7 @@
 #   make sanitize   the tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make valgrind   the tests under valgrind memcheck
 #   make fuzz       build the libFuzzer targets (clang) and run each FUZZ_TIME s
+#   make bench      build and run the benchmarks in bench/
 #   make install    PREFIX (/usr/local) and DESTDIR are honoured
 #
 # Build output goes to $(B) (build/ by default); sanitize builds go to
@@ -45,7 +46,7 @@ SHARED    := $(B)/lib/libquell.so.$(VERSION)
 QUELL     := $(B)/bin/quell
 RUNNER    := $(B)/tests/runner
 
-.PHONY: all deps check check-build unit cli eval sanitize valgrind fuzz demo \
+.PHONY: all deps check check-build unit cli eval sanitize valgrind fuzz bench demo \
         install uninstall clean header-test
 
 all: $(STATIC) $(SHARED) $(QUELL)
@@ -96,10 +97,13 @@ $(B)/gen/suites.h: $(TEST_SRC)
 
 $(B)/obj/tests/runner.o: $(B)/gen/suites.h
 
+# quell's own allocations in the runner go through wrappers that tests can
+# make fail (tests/alloc.h, tests/test_alloc.c).
+TEST_WRAP_LD := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup
+
 $(RUNNER): $(TEST_OBJ) $(STATIC)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc \
-	  -o $@ $(TEST_OBJ) $(STATIC) $(LDLIBS_ALL) -lcunit
+	$(CC) $(ALL_CFLAGS) $(TEST_WRAP_LD) -o $@ $(TEST_OBJ) $(STATIC) $(LDLIBS_ALL) -lcunit
 
 check: deps
 	@$(MAKE) --no-print-directory check-build
@@ -132,6 +136,18 @@ valgrind: deps
 	@$(MAKE) --no-print-directory check-build
 	$(MAKE) --no-print-directory unit cli \
 	  TEST_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
+
+# --- benchmarks -------------------------------------------------------------
+
+BENCH_SRC := $(sort $(wildcard bench/bench_*.c))
+BENCH     := $(BENCH_SRC:bench/%.c=$(B)/bench/%)
+
+bench: $(BENCH)
+	@for b in $(BENCH); do $$b; done
+
+$(B)/bench/%: bench/%.c $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(STATIC) $(LDLIBS_ALL)
 
 # --- fuzzing (clang + libFuzzer) --------------------------------------------
 

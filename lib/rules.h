@@ -11,9 +11,8 @@
  * Modules: rules_yaml.c (YAML events to a small checked tree),
  * rules_value.c (typed values), rules_when.c (conditions and regular
  * expressions), rules_load.c (the schema and entry points), rules_match.c
- * (matching, lifetime, accessors).  Nothing here
- * knows of the database; nothing outside these files knows of libyaml or
- * PCRE2.
+ * (matching, lifetime, accessors).  Nothing here knows of the database;
+ * nothing outside these files knows of libyaml or PCRE2.
  */
 #ifndef QUELL_RULES_H
 #define QUELL_RULES_H
@@ -100,10 +99,13 @@ void quell__rules_unref(struct quell__rules *r);
  * `domain` condition then do not match), or NULL when none does.  Code,
  * status and domain are tested before the regular expression.  The rule
  * lives as long as the set.  Allocates nothing on the heap when the regular
- * expressions were JIT-compiled.
+ * expressions were JIT-compiled, unless the text is longer than 2 KiB and
+ * not UTF-8 (its repaired copy comes from malloc).  reply->text need not
+ * be NUL-terminated (text_len counts); bytes that are not UTF-8 are matched
+ * as '?'.
  *
  * A regular expression that fails to run (match limit reached on a
- * pathological pattern) counts as not matching.
+ * pathological pattern, no memory) counts as not matching.
  */
 const struct quell__rule *quell__rules_match(const struct quell__rules *r,
                                              const struct quell__reply *reply,

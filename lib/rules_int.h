@@ -71,6 +71,16 @@ int quell__yaml_parse(const char *buf, size_t len, const char *file,
 void quell__yaml_free(struct quell__ynode *n);
 
 
+/* Length of the well-formed UTF-8 character at s[0..n) (n > 0), or 0 when
+ * there is none there (RFC 3629: no overlong forms, no surrogates, nothing
+ * past U+10FFFF), which is what PCRE2 accepts.  rules_match.c. */
+size_t quell__rl_utf8_char(const unsigned char *s, size_t n);
+
+/* Make msg one printable line: control bytes and bytes that are not
+ * UTF-8 (a value quoted in a message may hold them, or be cut in the
+ * middle of a character) become '?'.  rules_value.c. */
+void quell__rl_clean(char *msg);
+
 /* ---- the schema checks (rules_value.c, rules_when.c, rules_load.c) ---- */
 
 /* What a load is doing: where to report, and the set being built. */

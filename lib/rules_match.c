@@ -7,8 +7,9 @@
  * patterns, then the domain); the regular expression runs last, at most
  * once per distinct pattern per call (equal patterns share a result).  The
  * PCRE2 match data lives in a small arena on the caller's stack, so a match
- * allocates nothing on the heap when the patterns were JIT-compiled (the
- * interpreter may ask for more, which then comes from malloc).
+ * allocates nothing on the heap when the patterns were JIT-compiled and
+ * the text is short or valid UTF-8 (the interpreter, and the repair of a
+ * long text that is not UTF-8, take memory from malloc).
  *
  * Knows nothing of YAML or of the database.
  */
@@ -95,17 +96,82 @@ static void arena_free(void *p, void *data)
 	free(p);
 }
 
+size_t quell__rl_utf8_char(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c < 0xC2 || c > 0xF4)
+		return 0;
+	if (c < 0xE0)
+		return n >= 2 && (s[1] & 0xC0) == 0x80 ? 2 : 0;
+	if (c < 0xF0) {
+		if (n < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 ||
+		    (c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] >= 0xA0))
+			return 0;
+		return 3;
+	}
+	if (n < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80 ||
+	    (c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] >= 0x90))
+		return 0;
+	return 4;
+}
+
 /* What one call of quell__rules_match needs for regular expressions. */
 #define MEMO_MAX 256
+#define FIXED_MAX 2048
+#define SLACK 64 /* zeroed bytes after a repaired text: JIT reads ahead */
 struct matcher {
 	const struct quell__rules *set;
-	const char *text;
+	const char *text;              /* valid UTF-8 once prepared */
 	size_t len;
+	int prepared;                  /* 1 ready, -1 cannot match (out of memory) */
+	char *owned;                   /* a long repaired text, from malloc */
+	char fixed[FIXED_MAX + SLACK]; /* a short repaired text */
 	struct arena arena;
 	pcre2_general_context *gctx;
 	pcre2_match_data *md;
-	signed char memo[MEMO_MAX]; /* 0 unknown, 1 match, -1 no match */
+	signed char memo[MEMO_MAX];    /* 0 unknown, 1 match, -1 no match */
 };
+
+/*
+ * Make the text safe for patterns compiled with PCRE2_UTF: a reply that is
+ * not UTF-8 (Latin-1 from an old server, a cut character) is matched with
+ * each stray byte read as '?'.  (PCRE2_MATCH_INVALID_UTF would do this
+ * without a copy, but PCRE2 10.42's JIT then fails \S, \W and \D on every
+ * non-ASCII character: PCRE2 issue #224.)  Match data comes from an arena
+ * on the stack.
+ */
+static int prepare(struct matcher *m)
+{
+	const unsigned char *t = (const unsigned char *)m->text;
+	size_t i = 0, k;
+	char *out;
+
+	while (i < m->len && (k = quell__rl_utf8_char(t + i, m->len - i)) > 0)
+		i += k;
+	if (i < m->len) {
+		out = m->len <= FIXED_MAX ? m->fixed : (m->owned = malloc(m->len + SLACK));
+		if (out == NULL)
+			return -1;
+		memset(out + m->len, 0, SLACK);
+		memcpy(out, t, i);
+		while (i < m->len) {
+			if ((k = quell__rl_utf8_char(t + i, m->len - i)) == 0) {
+				out[i++] = '?';
+				continue;
+			}
+			memcpy(out + i, t + i, k);
+			i += k;
+		}
+		m->text = out;
+	}
+	m->gctx = pcre2_general_context_create(arena_malloc, arena_free, &m->arena);
+	if (m->gctx != NULL)
+		m->md = pcre2_match_data_create(1, m->gctx);
+	return m->md != NULL ? 1 : -1;
+}
 
 static int regex_match(struct matcher *m, int index)
 {
@@ -114,13 +180,10 @@ static int regex_match(struct matcher *m, int index)
 
 	if (index < MEMO_MAX && m->memo[index] != 0)
 		return m->memo[index] > 0;
-	if (m->md == NULL) {
-		m->gctx = pcre2_general_context_create(arena_malloc, arena_free, &m->arena);
-		if (m->gctx != NULL)
-			m->md = pcre2_match_data_create(1, m->gctx);
-		if (m->md == NULL)
-			return 0; /* cannot run a regex: it does not match */
-	}
+	if (m->prepared == 0)
+		m->prepared = prepare(m);
+	if (m->prepared < 0)
+		return 0; /* cannot run a regex: it does not match */
 	re = &m->set->regex[index];
 	rc = PCRE2_ERROR_JIT_STACKLIMIT;
 	if (re->jit)
@@ -129,8 +192,8 @@ static int regex_match(struct matcher *m, int index)
 	/* without JIT, or when a pattern needs more than JIT's default stack:
 	 * the interpreter, which keeps its frames on the heap */
 	if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
-		rc = pcre2_match(re->code, (PCRE2_SPTR)m->text, m->len, 0, PCRE2_NO_JIT, m->md,
-		                 m->set->mctx);
+		rc = pcre2_match(re->code, (PCRE2_SPTR)m->text, m->len, 0,
+		                 PCRE2_NO_JIT | PCRE2_NO_UTF_CHECK, m->md, m->set->mctx);
 	if (index < MEMO_MAX)
 		m->memo[index] = rc >= 0 ? 1 : -1;
 	return rc >= 0;
@@ -184,6 +247,8 @@ const struct quell__rule *quell__rules_match(const struct quell__rules *r,
 	m.set = r;
 	m.text = reply->text != NULL ? reply->text : "";
 	m.len = reply->text != NULL ? reply->text_len : 0;
+	m.prepared = 0;
+	m.owned = NULL;
 	m.arena.used = 0;
 	m.gctx = NULL;
 	m.md = NULL;
@@ -214,6 +279,7 @@ const struct quell__rule *quell__rules_match(const struct quell__rules *r,
 	}
 	pcre2_match_data_free(m.md);
 	pcre2_general_context_free(m.gctx);
+	free(m.owned);
 	return found;
 }
 

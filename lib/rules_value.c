@@ -24,6 +24,20 @@
 
 typedef struct quell__ynode ynode;
 
+void quell__rl_clean(char *msg)
+{
+	unsigned char *p = (unsigned char *)msg;
+	size_t len = strlen(msg), i = 0, k;
+
+	while (i < len) {
+		if (p[i] < 0x20 || p[i] == 0x7f || (k = quell__rl_utf8_char(p + i, len - i)) == 0) {
+			p[i++] = '?';
+			continue;
+		}
+		i += k;
+	}
+}
+
 int quell__rl_fail(struct quell__rl_ctx *c, const ynode *at, const char *fmt, ...)
 {
 	va_list ap;
@@ -39,6 +53,7 @@ int quell__rl_fail(struct quell__rl_ctx *c, const ynode *at, const char *fmt, ..
 			c->err[n] = '\0';
 		va_end(ap);
 	}
+	quell__rl_clean(c->err);
 	return QUELL_EDATA;
 }
 

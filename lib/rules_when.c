@@ -6,11 +6,11 @@
  *
  * Regular expressions are compiled once per distinct pattern (rules with
  * the same `text` share one compiled form and one result per match call)
- * with PCRE2_UTF and PCRE2_MATCH_INVALID_UTF, so replies that are not
- * valid UTF-8 are matched safely, and with PCRE2_NO_AUTO_CAPTURE: only
- * "does it match" is ever asked, so plain groups need not capture (named
- * groups still do, for back-references).  Patterns are JIT-compiled where
- * the platform allows (the interpreter runs otherwise).
+ * with PCRE2_UTF (rules_match.c repairs replies that are not UTF-8 before
+ * matching) and PCRE2_NO_AUTO_CAPTURE: only "does it match" is ever asked,
+ * so plain groups need not capture (named groups still do, for
+ * back-references).  Patterns are JIT-compiled where the platform allows
+ * (the interpreter runs otherwise).
  *
  * The only file besides rules_match.c that calls PCRE2; knows nothing of
  * libyaml or of the database.
@@ -27,8 +27,7 @@
 
 typedef struct quell__ynode ynode;
 
-#define REGEX_OPTIONS \
-	(PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_NEVER_BACKSLASH_C | PCRE2_NO_AUTO_CAPTURE)
+#define REGEX_OPTIONS (PCRE2_UTF | PCRE2_NEVER_BACKSLASH_C | PCRE2_NO_AUTO_CAPTURE)
 
 static int code_pattern(struct quell__rl_ctx *c, const ynode *k, const ynode *v,
                         struct quell__rule *rule)

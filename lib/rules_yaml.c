@@ -54,6 +54,7 @@ static int fail(struct builder *b, size_t line, size_t col, const char *fmt, ...
 			b->err[n] = '\0';
 		va_end(ap);
 	}
+	quell__rl_clean(b->err);
 	return QUELL_EDATA;
 }
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "testutil.h"
 
 quell *tu_open(char *dir, size_t dirsize, const struct quell_options *opts)
@@ -50,4 +51,15 @@ void tu_close(quell *h, const char *dir)
 {
 	quell_close(h);
 	tu_rmtree(dir);
+}
+
+/* The 1-based face of tests/alloc.h's hooks, for the suites that use it. */
+void tu_alloc_fail_at(long i)
+{
+	quell_test_alloc_fail_at(i > 0 ? i - 1 : -1);
+}
+
+long tu_alloc_seen(void)
+{
+	return quell_test_alloc_count();
 }

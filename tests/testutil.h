@@ -20,7 +20,7 @@ void tu_close(quell *h, const char *dir);
 void tu_rmtree(const char *dir);
 
 /* Fail the i-th allocation made through malloc, calloc or realloc from
- * now on (0: none), and count them (test_alloc.c wraps the allocator). */
+ * now on (0: none), and count them (tests/alloc.h, test_alloc.c). */
 void tu_alloc_fail_at(long i);
 long tu_alloc_seen(void);
 
