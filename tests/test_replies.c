@@ -59,6 +59,15 @@ static const struct policy_case cases[] = {
 	  "550 5.7.25 record setup - gsmtp",
 	  IGN, 0, "policy", "authentication-status" },
 	{ "250 2.0.0 OK  1700000000 a1si1234567pfb.12 - gsmtp", CLR, 0, "delivered", "delivered" },
+	/* content filters that say "Unknown user" (Japanese carriers, appliances) */
+	{ "550 Unknown user someone@mobile.example.ne.jp", CNT, 0, "bad-mailbox",
+	  "filter-unknown-user" },
+	{ "550 unknown user <someone@example.com>", CNT, 0, "bad-mailbox", "filter-unknown-user" },
+	/* ... but the same words with a status, or said more fully, are a dead mailbox */
+	{ "550 Unknown user someone@example.ne.jp . (#5.5.0)", SUP, ADDR, "bad-mailbox",
+	  "user-unknown-text" },
+	{ "550 <someone@example.org>: User unknown", SUP, ADDR, "bad-mailbox",
+	  "user-unknown-text" },
 	/* Outlook.com and Exchange Online */
 	{ "550 5.5.0 Requested action not taken: mailbox unavailable (S2017062302)", SUP, ADDR,
 	  "bad-mailbox", "user-unknown-text" },
