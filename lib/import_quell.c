@@ -108,9 +108,10 @@ static int map_quell(struct quell__reader *r, struct quell__val *v, struct quell
 	int rc;
 
 	if ((rc = quell__val_entry(r, &v[ENTRY], row, err, errsize)) != 0 ||
-	    (rc = name_value(&v[LIST], quell_list_name, 4, &row->list, "list", err, errsize)) != 0 ||
-	    (rc = name_value(&v[SCOPE], quell_scope_name, 3, &row->scope, "scope", err, errsize)) != 0 ||
-	    (rc = name_value(&v[SOURCE], quell_source_name, 6, &row->source, "source", err, errsize)) != 0 ||
+	    (rc = name_value(&v[LIST], quell_list_name, 4, &row->list, "list", err, errsize)) ||
+	    (rc = name_value(&v[SCOPE], quell_scope_name, 3, &row->scope, "scope", err, errsize)) ||
+	    (rc = name_value(&v[SOURCE], quell_source_name, 6, &row->source, "source", err,
+	                     errsize)) != 0 ||
 	    (rc = quell__val_str(&v[STREAM], &row->stream, err, errsize)) != 0 ||
 	    (rc = quell__val_str(&v[CATEGORY], &row->category, err, errsize)) != 0 ||
 	    (rc = quell__val_str(&v[RULE], &row->rule, err, errsize)) != 0 ||
