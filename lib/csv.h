@@ -23,6 +23,7 @@ struct quell__csv {
 	uint32_t len[QUELL__COLS_MAX];
 	unsigned char quoted[QUELL__COLS_MAX];/* 1: cell i was written in quotes */
 	size_t line;                          /* line where the record starts */
+	int nobackslash;                      /* 1: the record has no '"' and no '\\' */
 };
 
 /* Returns 0 or QUELL_ENOMEM. */

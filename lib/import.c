@@ -143,7 +143,7 @@ static void join_split_dates(struct quell__csv *c, size_t ncols)
 static int next_csv(struct quell__reader *r, struct quell__row *row, size_t *line, char *err,
                     size_t errsize)
 {
-	int rc = quell__csv_next(&r->csv, err, errsize);
+	int rc = quell__csv_next(&r->csv, err, errsize), check;
 
 	*line = r->csv.line;
 	if (rc <= 0)
@@ -155,10 +155,14 @@ static int next_csv(struct quell__reader *r, struct quell__row *row, size_t *lin
 		         r->header ? "header has" : "format has", r->ncols);
 		return QUELL_EDATA;
 	}
+	/* one UTF-8 check for the whole row; cell by cell only to name the
+	 * column when it fails (a bad byte in an ignored column is no matter) */
+	check = quell__utf8_check(r->csv.rec, r->csv.reclen) < r->csv.reclen;
 	memset(r->v, 0, (size_t)r->fmt->nslots * sizeof r->v[0]);
 	for (size_t i = 0; i < r->ncols; i++) {
 		struct quell__val *v;
 		size_t bad;
+		int hex;
 
 		if (r->colslot[i] < 0)
 			continue;
@@ -169,14 +173,16 @@ static int next_csv(struct quell__reader *r, struct quell__row *row, size_t *lin
 		if (v->len == 0)
 			continue;
 		v->type = V_STR;
-		if ((bad = quell__utf8_check(v->s, v->len)) < v->len) {
+		if (check && (bad = quell__utf8_check(v->s, v->len)) < v->len) {
 			snprintf(err, errsize, "invalid UTF-8 in '%s' at byte %zu", v->name, bad + 1);
 			return QUELL_EDATA;
 		}
-		if (r->fmt->quell_cells && quell__cell_decode(v->s, &v->len, r->csv.quoted[i]) &&
-		    (bad = quell__utf8_check(v->s, v->len)) < v->len) {
-			snprintf(err, errsize, "invalid UTF-8 in '%s' after \\x escapes", v->name);
-			return QUELL_EDATA;
+		if (r->fmt->quell_cells && !r->csv.nobackslash) {
+			v->s = quell__cell_decode(v->s, &v->len, r->csv.quoted[i], &hex);
+			if (hex && quell__utf8_check(v->s, v->len) < v->len) {
+				snprintf(err, errsize, "invalid UTF-8 in '%s' after \\x escapes", v->name);
+				return QUELL_EDATA;
+			}
 		}
 		if (v->len == 0)
 			v->type = V_NONE;

@@ -132,9 +132,10 @@ int quell__name_hints(const struct quell__reader *r, const char *word);
 void quell__row_mark(struct quell__row *row);
 
 /* quell's csv: drop the formula quote of a quoted cell and undo the
- * escapes (formats.h), in place.  Returns 1 when a \xHH escape was undone
- * (the result may need a new UTF-8 check), else 0. */
-int quell__cell_decode(char *s, size_t *len, int quoted);
+ * escapes (formats.h), in place.  Returns the cell's new start, *len its
+ * length; *hex is 1 when a \xHH escape was undone (the result may need a
+ * new UTF-8 check). */
+char *quell__cell_decode(char *s, size_t *len, int quoted, int *hex);
 
 /* Whether text reads as an SMTP reply: "550 ...", "5.7.1 ...", "smtp;". */
 int quell__looks_like_reply(const char *text);

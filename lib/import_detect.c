@@ -221,7 +221,7 @@ static int sniff_json(struct quell__reader *r, const struct quell__fmt *want, co
 }
 
 int quell__reader_detect(struct quell__reader *r, const struct quell__fmt *want, char *err,
-                  size_t errsize)
+                         size_t errsize)
 {
 	size_t n, ncells;
 	int complete, second, rc;

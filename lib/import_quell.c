@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "import.h"
+#include "text.h"
 
 /* Slots are the column numbers of QUELL__COLUMNS, which are also the bit
  * numbers of the QUELL__HAS_* flags. */
@@ -36,14 +37,20 @@ static int hexval(char c)
 	return -1;
 }
 
-int quell__cell_decode(char *s, size_t *len, int quoted)
+char *quell__cell_decode(char *s, size_t *len, int quoted, int *hex)
 {
-	size_t i = 0, o = 0, n = *len;
-	int hex = 0;
+	size_t i = 0, o, n = *len;
+	char *bs;
 
-	if (quoted && n > 0 && s[0] == '\'')
-		i = 1;
-	for (; i < n; i++) {
+	*hex = 0;
+	if (quoted && n > 0 && s[0] == '\'') { /* the formula quote */
+		s++;
+		n--;
+	}
+	*len = n;
+	if ((bs = memchr(s, '\\', n)) == NULL)
+		return s;
+	for (o = i = (size_t)(bs - s); i < n; i++) {
 		char c = s[i];
 
 		if (c == '\\' && i + 1 < n) {
@@ -56,7 +63,7 @@ int quell__cell_decode(char *s, size_t *len, int quoted)
 				if (i + 3 < n && hexval(s[i + 2]) >= 0 && hexval(s[i + 3]) >= 0) {
 					c = (char)(hexval(s[i + 2]) << 4 | hexval(s[i + 3]));
 					i += 3;
-					hex = 1;
+					*hex = 1;
 				}
 				break;
 			default: break; /* any other backslash stays */
@@ -66,20 +73,26 @@ int quell__cell_decode(char *s, size_t *len, int quoted)
 	}
 	s[o] = '\0';
 	*len = o;
-	return hex;
+	return s;
 }
 
 /* A name from a table of enum names (index 1..n-1), or 0 when absent. */
 static int name_value(const struct quell__val *v, const char *(*name)(int), int n, int *out,
                       const char *what, char *err, size_t errsize)
 {
+	size_t len = v->len;
+	const char *s;
+
 	*out = 0;
 	if (v->type == V_NONE)
 		return 0;
-	for (int i = 1; i < n; i++) {
-		if (quell__val_is(v, name(i))) {
-			*out = i;
-			return 0;
+	if (v->type == V_STR || v->type == V_JSTR) {
+		s = quell__trim(v->s, &len);
+		for (int i = 1; i < n; i++) {
+			if (quell__ieq(s, len, name(i))) {
+				*out = i;
+				return 0;
+			}
 		}
 	}
 	return quell__val_bad(v, what, err, errsize);
@@ -95,9 +108,10 @@ static int map_quell(struct quell__reader *r, struct quell__val *v, struct quell
 	int rc;
 
 	if ((rc = quell__val_entry(r, &v[ENTRY], row, err, errsize)) != 0 ||
-	    (rc = name_value(&v[LIST], quell_list_name, 4, &row->list, "list", err, errsize)) != 0 ||
-	    (rc = name_value(&v[SCOPE], quell_scope_name, 3, &row->scope, "scope", err, errsize)) != 0 ||
-	    (rc = name_value(&v[SOURCE], quell_source_name, 6, &row->source, "source", err, errsize)) != 0 ||
+	    (rc = name_value(&v[LIST], quell_list_name, 4, &row->list, "list", err, errsize)) ||
+	    (rc = name_value(&v[SCOPE], quell_scope_name, 3, &row->scope, "scope", err, errsize)) ||
+	    (rc = name_value(&v[SOURCE], quell_source_name, 6, &row->source, "source", err,
+	                     errsize)) != 0 ||
 	    (rc = quell__val_str(&v[STREAM], &row->stream, err, errsize)) != 0 ||
 	    (rc = quell__val_str(&v[CATEGORY], &row->category, err, errsize)) != 0 ||
 	    (rc = quell__val_str(&v[RULE], &row->rule, err, errsize)) != 0 ||

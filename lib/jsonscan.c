@@ -60,12 +60,12 @@ static int fail(struct quell__jscan *s, char *err, size_t errsize, const char *w
 	return QUELL_EDATA;
 }
 
-/* Keep byte b of a captured value; a too long one is only counted. */
-static void keep(struct quell__jscan *s, int capture, int b)
+/* Keep bytes of a captured value; past the limit they are only counted. */
+static void keep(struct quell__jscan *s, int capture, const unsigned char *p, size_t n)
 {
 	if (capture && s->ellen < QUELL__ROW_MAX)
-		s->el[s->ellen] = (unsigned char)b;
-	s->ellen++;
+		memcpy(s->el + s->ellen, p, n < QUELL__ROW_MAX - s->ellen ? n : QUELL__ROW_MAX - s->ellen);
+	s->ellen += n;
 }
 
 /*
@@ -76,7 +76,7 @@ static void keep(struct quell__jscan *s, int capture, int b)
 static int value(struct quell__jscan *s, int capture, char *err, size_t errsize)
 {
 	struct quell__in *in = s->in;
-	int depth = 0, instr = 0, esc = 0, b;
+	int depth = 0, instr = 0, esc = 0, done = 0, b;
 
 	s->ellen = 0;
 	b = next_token(in);
@@ -85,29 +85,41 @@ static int value(struct quell__jscan *s, int capture, char *err, size_t errsize)
 	if (b == -1 || b == ',' || b == ']' || b == '}' || b == ':')
 		return fail(s, err, errsize, "expected a value", b);
 	if (b == '{' || b == '[' || b == '"') {
-		do {
-			if ((b = get(in)) < -1)
-				return b;
-			if (b == -1)
-				return fail(s, err, errsize, "a value is not closed", b);
-			keep(s, capture, b);
-			if (b == '\n')
-				in->line++;
-			if (instr) {
-				if (esc)
-					esc = 0;
-				else if (b == '\\')
-					esc = 1;
-				else if (b == '"')
-					instr = 0;
-			} else if (b == '"') {
-				instr = 1;
-			} else if (b == '{' || b == '[') {
-				depth++;
-			} else if (b == '}' || b == ']') {
-				depth--;
+		/* to the bracket or quote that closes it, outside strings */
+		while (!done) {
+			const unsigned char *p = in->buf + in->pos, *end = in->buf + in->len, *start = p;
+			int rc;
+
+			while (p < end && !done) {
+				unsigned char c = *p++;
+
+				if (c == '\n')
+					in->line++;
+				if (instr) {
+					if (esc)
+						esc = 0;
+					else if (c == '\\')
+						esc = 1;
+					else if (c == '"')
+						instr = 0;
+				} else if (c == '"') {
+					instr = 1;
+				} else if (c == '{' || c == '[') {
+					depth++;
+				} else if (c == '}' || c == ']') {
+					depth--;
+				}
+				done = !instr && depth <= 0;
 			}
-		} while (instr || depth > 0);
+			keep(s, capture, start, (size_t)(p - start));
+			in->pos = (size_t)(p - in->buf);
+			if (done)
+				break;
+			if ((rc = quell__in_fill(in)) < 0)
+				return rc;
+			if (rc == 0)
+				return fail(s, err, errsize, "a value is not closed", -1);
+		}
 	} else { /* a number or a literal: up to the next delimiter */
 		for (;;) {
 			if (in->pos == in->len) {
@@ -121,8 +133,8 @@ static int value(struct quell__jscan *s, int capture, char *err, size_t errsize)
 			if (b == ',' || b == ']' || b == '}' || b == ' ' || b == '\t' || b == '\r' ||
 			    b == '\n')
 				break;
+			keep(s, capture, in->buf + in->pos, 1);
 			in->pos++;
-			keep(s, capture, b);
 		}
 	}
 	if (capture) {

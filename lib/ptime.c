@@ -241,10 +241,36 @@ static int rfc2822(struct cur *c, int64_t *t)
 	return make(Y, M, D, h, mi, s, off, t);
 }
 
+/* The form quell writes, `2023-11-14T22:13:20Z`, read directly. */
+static int rfc3339_utc(const char *s, int64_t *t)
+{
+	int v[6];
+	static const unsigned char at[6] = { 0, 5, 8, 11, 14, 17 };
+
+	if (s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
+	    s[19] != 'Z')
+		return -1;
+	for (int k = 0; k < 6; k++) {
+		const char *d = s + at[k];
+		int w = k == 0 ? 4 : 2;
+
+		v[k] = 0;
+		for (int j = 0; j < w; j++) {
+			if (!isdig(d[j]))
+				return -1;
+			v[k] = v[k] * 10 + (d[j] - '0');
+		}
+	}
+	return make(v[0], v[1], v[2], v[3], v[4], v[5], 0, t);
+}
+
 int quell__time_parse_any(const char *s, size_t n, int64_t *t)
 {
 	struct cur c;
 	size_t i = 0;
+
+	if (n == 20 && rfc3339_utc(s, t) == 0)
+		return 0;
 
 	s = quell__trim(s, &n);
 	c.p = s;

@@ -56,9 +56,12 @@ int quell__ieq(const char *s, size_t n, const char *w)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (w[i] == '\0' || lower((unsigned char)s[i]) != lower((unsigned char)w[i]))
+	for (i = 0; i < n; i++) {
+		if (w[i] == '\0')
 			return 0;
+		if (s[i] != w[i] && lower((unsigned char)s[i]) != lower((unsigned char)w[i]))
+			return 0;
+	}
 	return w[i] == '\0';
 }
 
