@@ -2,13 +2,19 @@
  * quell.h - the public interface of libquell, an email suppression list.
  *
  * This header is the manual.  Every function says who owns the memory it
- * returns, how long that memory lives, and which errors it returns.  Nothing
- * here names LMDB, libyaml or PCRE2: they are details of the library.
+ * returns, how long that memory lives, and which errors it returns.  No type
+ * or code of LMDB, libyaml or PCRE2 appears here: they are details of the
+ * library (the database is an LMDB environment, which is why a map size can
+ * be set).
  *
  * Conventions
  *   - Every call that can fail returns 0 (QUELL_OK) or a negative QUELL_E*
  *     code.  quell_errmsg(h) then gives a one-line message for the last
- *     failure on the calling thread; it never returns NULL.
+ *     failure on the calling thread; it never returns NULL.  Any call on a
+ *     database may also fail with QUELL_EDB or QUELL_EIO (the store), and
+ *     any call that allocates with QUELL_ENOMEM; the lists below name the
+ *     others.
+ *   - Streams: NULL and "" both mean "no stream".
  *   - Options structs start with a `version` field and come with an _INIT
  *     macro.  A NULL options pointer means "all defaults".
  *   - Times are Unix seconds (int64_t).  Wherever a call takes `now`, 0 means
@@ -186,8 +192,10 @@ QUELL_API int quell_open(quell **out, const char *dir, const struct quell_option
 QUELL_API void quell_close(quell *h);
 
 /* The message of the last failure on this thread, e.g.
- * "local part: unexpected ',' at character 2".  Never NULL; "" when there
- * was none.  Valid until the next call on this handle from this thread.
+ * "local part: unexpected ',' at character 2".  Never NULL; "" when this
+ * thread never failed.  Successful calls do not clear it: read it right
+ * after a call returned an error.  Valid until the next call on this handle
+ * from this thread.
  * A NULL handle gives the message of a failed allocation. */
 QUELL_API const char *quell_errmsg(const quell *h);
 
@@ -377,8 +385,8 @@ struct quell_entry {
 	int64_t until;        /* backoff: wait until; 0 otherwise */
 	int64_t first_failure;/* backoff: first failure of the current run */
 	uint32_t attempts;    /* backoff: failures in the current run */
-	uint32_t count;       /* suppressions of this key so far (ttl escalation),
-	                         or soft-bounce count for count state */
+	uint32_t count;       /* suppress list: how many times this entry was
+	                         suppressed (ttl escalation); 0 otherwise */
 };
 
 /* One history event.  Strings are never NULL. */
@@ -435,7 +443,9 @@ struct quell_list_options {
 #define QUELL_LIST_OPTIONS_INIT { QUELL_LIST_OPTIONS_VERSION, 0, 0, NULL, NULL, 0, 0, 0 }
 
 /* Called once per entry, domains first then addresses, each in key order.
- * Return 0 to go on, anything else to stop: quell_list then returns it. */
+ * Return 0 to go on, anything else to stop: quell_list then returns that
+ * value as it is (return a positive value to tell it from QUELL_E* codes).
+ * A callback must not write to the database. */
 typedef int (*quell_entry_cb)(const struct quell_entry *entry, void *ctx);
 
 /* Iterate the entries that pass `opts` in one read transaction. */
