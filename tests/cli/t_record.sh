@@ -20,31 +20,31 @@ t 'user unknown: suppress the address' 0 \
 	'' --now $T0 record a@one.example '550 5.1.1 <a@one.example>: Recipient address rejected: User unknown'
 ok 'record created the database' test -f "$QUELL_DB/data.mdb"
 t 'a Spamhaus block: ignore, still allowed' 0 \
-	$'b@two.example\tignore\tverdict=allow scope=address rule=policy-block category=policy code=554 status=5.7.1' \
+	$'b@two.example\tignore\tverdict=allow scope=address rule=policy category=policy code=554 status=5.7.1' \
 	'' --now $T0 record b@two.example '554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org'
-t 'a bare 554: ignore, no rule' 0 \
-	$'b@two.example\tignore\tverdict=allow scope=address category=other code=554' \
+t 'a bare 554: ignore (transaction-failed)' 0 \
+	$'b@two.example\tignore\tverdict=allow scope=address rule=transaction-failed category=other code=554' \
 	'' --now $T0 record b@two.example '554 Transaction failed'
 t '4xx: back off the address 15m' 0 \
-	$'c@three.example\tbackoff\tverdict=backoff scope=address key=c@three.example rule=transient category=transient code=450 status=4.2.0 until=2026-01-01T00:15:00Z' \
+	$'c@three.example\tbackoff\tverdict=backoff scope=address key=c@three.example rule=greylisted category=transient code=450 status=4.2.0 until=2026-01-01T00:15:00Z' \
 	'' --now $T0 record c@three.example '450 4.2.0 <c@three.example>: Recipient address rejected: Greylisted'
 t '4xx again: the delay doubles' 0 \
-	$'c@three.example\tbackoff\tverdict=backoff scope=address key=c@three.example rule=transient category=transient code=450 status=4.2.0 until=2026-01-01T00:50:00Z' \
+	$'c@three.example\tbackoff\tverdict=backoff scope=address key=c@three.example rule=greylisted category=transient code=450 status=4.2.0 until=2026-01-01T00:50:00Z' \
 	'' --now $T20 record c@three.example '450 4.2.0 Greylisted'
 t '421: back off the domain' 0 \
-	$'d@four.example\tbackoff\tverdict=backoff scope=domain key=four.example rule=throttled category=transient code=421 status=4.7.0 until=2026-01-01T00:15:00Z' \
+	$'d@four.example\tbackoff\tverdict=backoff scope=domain key=four.example rule=service-unavailable category=transient code=421 status=4.7.0 until=2026-01-01T00:15:00Z' \
 	'' --now $T0 record d@four.example '421 4.7.0 mx.four.example Too many connections, slow down'
 
 t 'check: the verdicts the replies left' 1 \
 	$'a@one.example\tsuppress\tscope=address key=a@one.example rule=user-unknown category=bad-mailbox source=bounce
 b@two.example\tallow\t
-c@three.example\tbackoff\tscope=address key=c@three.example rule=transient category=transient source=bounce until=2026-01-01T00:50:00Z
-d@four.example\tbackoff\tscope=domain key=four.example rule=throttled category=transient source=bounce until=2026-01-01T00:15:00Z
-x@mx.four.example\tbackoff\tscope=domain key=four.example rule=throttled category=transient source=bounce until=2026-01-01T00:15:00Z' \
+c@three.example\tbackoff\tscope=address key=c@three.example rule=greylisted category=transient source=bounce until=2026-01-01T00:50:00Z
+d@four.example\tbackoff\tscope=domain key=four.example rule=service-unavailable category=transient source=bounce until=2026-01-01T00:15:00Z
+x@mx.four.example\tbackoff\tscope=domain key=four.example rule=service-unavailable category=transient source=bounce until=2026-01-01T00:15:00Z' \
 	'' --now $T10 check a@one.example b@two.example c@three.example d@four.example x@mx.four.example
 T_FILTER='s/ origin=.*//' t "show: a domain backoff is in the recipient's history too" 0 \
-	"d@four.example	backoff	scope=domain key=four.example rule=throttled category=transient source=bounce until=2026-01-01T00:15:00Z
-event	$T0	backoff	list=backoff source=bounce rule=throttled category=transient code=421 status=4.7.0 reply=mx.four.example%20Too%20many%20connections,%20slow%20down until=2026-01-01T00:15:00Z verdict=backoff" \
+	"d@four.example	backoff	scope=domain key=four.example rule=service-unavailable category=transient source=bounce until=2026-01-01T00:15:00Z
+event	$T0	backoff	list=backoff source=bounce rule=service-unavailable category=transient code=421 status=4.7.0 reply=mx.four.example%20Too%20many%20connections,%20slow%20down until=2026-01-01T00:15:00Z verdict=backoff" \
 	'' --now $T10 show d@four.example
 t 'a domain backoff ends at its time' 0 $'d@four.example\tallow\t' '' --now $T20 check d@four.example
 
@@ -67,7 +67,7 @@ t 'json: the contract fields' 0 \
 	'{"address":"G@Six.example","code":550,"status":"5.1.1","text":"no such user","rule":"user-unknown","category":"bad-mailbox","action":"suppress","scope":"address","verdict":"suppress","until":null,"error":null}' \
 	'' --now $T0 --json record G@Six.example '550 5.1.1 no such user'
 t 'json: a backoff has its until' 0 \
-	'{"address":"h@six.example","code":451,"status":"4.3.0","text":"try again later","rule":"transient","category":"transient","action":"backoff","scope":"address","verdict":"backoff","until":"2026-01-01T00:15:00Z","error":null}' \
+	'{"address":"h@six.example","code":451,"status":"4.3.0","text":"try again later","rule":"remote-trouble","category":"transient","action":"backoff","scope":"domain","verdict":"backoff","until":"2026-01-01T00:15:00Z","error":null}' \
 	'' --now $T0 record --json h@six.example '451 4.3.0 try again later'
 t 'json: an invalid address' 65 \
 	'{"address":"bad@","code":null,"status":null,"text":null,"rule":null,"category":null,"action":"invalid","scope":null,"verdict":null,"until":null,"error":"domain is empty"}' \
@@ -87,7 +87,7 @@ t 'stdin: bad lines answered, the rest recorded' 65 \
 no tab here\tinvalid\terror=no%20tab%20between%20address%20and%20reply
 bad@\tinvalid\terror=domain%20is%20empty
 i2@seven.example\tinvalid\terror=empty%20reply
-i3@seven.example\tcount\tverdict=allow scope=address key=i3@seven.example rule=full category=quota code=452 status=4.2.2
+i3@seven.example\tcount\tverdict=allow scope=address key=i3@seven.example rule=mailbox-full category=quota code=452 status=4.2.2
 i4@seven.example\tsuppress\tverdict=suppress scope=address key=i4@seven.example rule=user-unknown category=bad-mailbox code=550 status=5.1.1' \
 	'' --now $T0 record -
 t '... and stored' 1 \
@@ -101,7 +101,7 @@ t 'stdin: json' 65 \
 	'' --now $T0 --json record -
 T_IN='' t 'stdin: nothing' 0 '' '' record -
 T_IN=$'k@eight.example\t554 Transaction failed\n' t 'stdin: nothing invalid' 0 \
-	$'k@eight.example\tignore\tverdict=allow scope=address category=other code=554' \
+	$'k@eight.example\tignore\tverdict=allow scope=address rule=transaction-failed category=other code=554' \
 	'' --now $T0 record -
 t 'control bytes in the address column are encoded' 65 \
 	$'a%1B[2J@x.example\tinvalid\terror=local%20part:%20control%20character%20\\x1B%20at%20character%202' \

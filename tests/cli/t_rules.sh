@@ -63,13 +63,13 @@ t 'explain: user unknown' 0 \
 	$'suppress\tverdict=suppress scope=address rule=user-unknown category=bad-mailbox code=550 status=5.1.1' \
 	'' "${N[@]}" rules explain '550 5.1.1 <a@example.com>: Recipient address rejected: User unknown'
 t 'explain: 421 with --domain backs off the domain' 0 \
-	$'backoff\tverdict=backoff scope=domain key=example.org rule=throttled category=transient code=421 status=4.7.0 until=2026-01-01T00:15:00Z' \
+	$'backoff\tverdict=backoff scope=domain key=example.org rule=service-unavailable category=transient code=421 status=4.7.0 until=2026-01-01T00:15:00Z' \
 	'' "${N[@]}" rules explain --domain example.org '421 4.7.0 Too many connections'
 t 'explain: a Spamhaus block is ignored' 0 \
-	$'ignore\tverdict=allow scope=address rule=policy-block category=policy code=554 status=5.7.1' \
+	$'ignore\tverdict=allow scope=address rule=policy category=policy code=554 status=5.7.1' \
 	'' "${N[@]}" rules explain '554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org'
 t 'explain: a bare 554 is ignored' 0 \
-	$'ignore\tverdict=allow scope=address category=other code=554' \
+	$'ignore\tverdict=allow scope=address rule=transaction-failed category=other code=554' \
 	'' "${N[@]}" rules explain '554 Transaction failed'
 T_FILTER='s/ rule=[^ ]*//' t 'explain: 250 clears' 0 \
 	$'clear\tverdict=allow scope=address category=delivered code=250 status=2.0.0' \
