@@ -412,6 +412,12 @@ int quell__reply_parse(const char *in, size_t len, char *buf, size_t bufsize,
 	if (out->klass >= 0)
 		format_status(out);
 	out->text_len = copy_text(text_start, end, out, multi, buf, bufsize);
+	/* PCRE2's JIT may read a little past the end of the subject: let it
+	 * find zeros there, not whatever the buffer held before */
+	if (out->text_len < bufsize) {
+		size_t room = bufsize - out->text_len;
+		memset(buf + out->text_len, 0, room < 64 ? room : 64);
+	}
 	/* empty means nothing to say, not a text cut to nothing by a small buf */
 	if (out->code == 0 && out->klass < 0 && skip_space(text_start, end) == end) {
 		memset(out, 0, sizeof *out);
