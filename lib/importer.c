@@ -247,10 +247,11 @@ static int same_entry(const struct quell_entry *a, const struct quell_entry *b)
 	       same_str(a->reason, b->reason);
 }
 
-static int load(quell *h, MDB_txn *txn, int scope, const char *key, struct quell__rec *r)
+static int load(quell *h, struct quell__wtxn *w, int scope, const char *key,
+                struct quell__rec *r)
 {
 	MDB_val v;
-	int rc = quell__store_get(h, txn, scope, key, strlen(key), &v);
+	int rc = quell__store_wget(h, w, scope, key, strlen(key), &v);
 
 	r->n = 0;
 	if (rc < 0)
@@ -309,7 +310,7 @@ static int put_row(struct imp *m, struct quell__wtxn *w, const struct quell__ite
 		e.updated = e.created;
 		e.count = e.list == QUELL_LIST_SUPPRESS ? 1 : 0;
 	}
-	if ((rc = load(m->h, w->txn, it->scope, it->key, r)) != 0)
+	if ((rc = load(m->h, w, it->scope, it->key, r)) != 0)
 		return rc;
 	i = quell__rec_find(r, e.list, e.stream);
 	if (i >= 0) {

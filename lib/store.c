@@ -325,6 +325,7 @@ int quell__store_write(quell *h, quell__write_fn fn, void *ctx)
 		}
 		w.seq = 0;
 		w.seq_dirty = 0;
+		memset(w.cur, 0, sizeof w.cur); /* the last attempt's went with it */
 		if ((rc = get_meta(w.txn, s->meta, "seq", &v)) == 0 && v.mv_size == 8)
 			w.seq = quell__be64_get(v.mv_data);
 		rc = fn(h, &w, ctx);
@@ -372,10 +373,42 @@ int quell__store_get(const quell *h, MDB_txn *txn, int scope, const char *key, s
 	return rc ? quell__mdb_error(h, rc, "read") : 0;
 }
 
+/* The write transaction's cursor on table i (0 addr, 1 domain, 2 history,
+ * 3 changes), opened on first use. */
+static int wcur(const quell *h, struct quell__wtxn *w, int i, MDB_cursor **out)
+{
+	MDB_dbi dbi[4] = { h->store->addr, h->store->domain, h->store->history,
+		           h->store->changes };
+	int rc;
+
+	if (w->cur[i] == NULL && (rc = mdb_cursor_open(w->txn, dbi[i], &w->cur[i])) != 0) {
+		w->cur[i] = NULL;
+		return quell__mdb_error(h, rc, "open cursor");
+	}
+	*out = w->cur[i];
+	return 0;
+}
+
+int quell__store_wget(const quell *h, struct quell__wtxn *w, int scope, const char *key,
+                      size_t keylen, MDB_val *val)
+{
+	MDB_val k = { keylen, (void *)key };
+	MDB_cursor *c = NULL;
+	int rc;
+
+	if ((rc = wcur(h, w, scope == QUELL_SCOPE_DOMAIN, &c)) != 0)
+		return rc;
+	rc = mdb_cursor_get(c, &k, val, MDB_SET_KEY);
+	if (rc == MDB_NOTFOUND)
+		return 1;
+	return rc ? quell__mdb_error(h, rc, "read") : 0;
+}
+
 int quell__store_put(quell *h, struct quell__wtxn *w, int scope, const char *key,
                      const struct quell__rec *r)
 {
 	MDB_val k = { strlen(key), (void *)key }, v;
+	MDB_cursor *c = NULL;
 	int rc;
 
 	if (r->n == 0) {
@@ -388,7 +421,9 @@ int quell__store_put(quell *h, struct quell__wtxn *w, int scope, const char *key
 		return quell__error(h, QUELL_ENOMEM, "out of memory");
 	v.mv_size = w->buf.len;
 	v.mv_data = w->buf.data;
-	rc = mdb_put(w->txn, quell__store_dbi(h, scope), &k, &v, 0);
+	if ((rc = wcur(h, w, scope == QUELL_SCOPE_DOMAIN, &c)) != 0)
+		return rc;
+	rc = mdb_cursor_put(c, &k, &v, 0);
 	return rc ? quell__mdb_error(h, rc, "write") : 0;
 }
 
@@ -406,6 +441,7 @@ int quell__store_event(quell *h, struct quell__wtxn *w, const char *key, struct 
 	unsigned char hk[QUELL__HKEY_MAX], sk[8];
 	size_t n;
 	MDB_val k, v, ck;
+	MDB_cursor *c = NULL;
 	int rc;
 
 	if (strlen(key) >= QUELL_ENTRY_MAX)
@@ -425,14 +461,18 @@ int quell__store_event(quell *h, struct quell__wtxn *w, const char *key, struct 
 	k.mv_data = hk;
 	v.mv_size = w->buf.len;
 	v.mv_data = w->buf.data;
-	if ((rc = mdb_put(w->txn, h->store->history, &k, &v, 0)) != 0)
+	if ((rc = wcur(h, w, 2, &c)) != 0)
+		return rc;
+	if ((rc = mdb_cursor_put(c, &k, &v, 0)) != 0)
 		return quell__mdb_error(h, rc, "write history");
 	quell__be64_put(sk, ev->seq);
 	ck.mv_size = 8;
 	ck.mv_data = sk;
-	rc = mdb_put(w->txn, h->store->changes, &ck, &k, MDB_APPEND);
+	if ((rc = wcur(h, w, 3, &c)) != 0)
+		return rc;
+	rc = mdb_cursor_put(c, &ck, &k, MDB_APPEND);
 	if (rc == MDB_KEYEXIST) /* a sequence number reused: keep the newest */
-		rc = mdb_put(w->txn, h->store->changes, &ck, &k, 0);
+		rc = mdb_cursor_put(c, &ck, &k, 0);
 	return rc ? quell__mdb_error(h, rc, "write change feed") : 0;
 }
 

@@ -53,6 +53,10 @@ struct quell__wtxn {
 	uint64_t seq;       /* last sequence number used */
 	int seq_dirty;
 	struct quell__buf buf; /* scratch for encoding, reused */
+	MDB_cursor *cur[4];    /* addr, domain, history, changes: opened on first
+	                          use, closed with the transaction.  A cursor
+	                          writing keys in order finds the next one on the
+	                          page it is on, without a search from the root */
 };
 
 int quell__store_open(quell *h, const char *dir, unsigned flags, size_t map_size,
@@ -80,6 +84,11 @@ MDB_dbi quell__store_dbi(const quell *h, int scope);
 /* Read a key's record: 0 with *val set, MDB_NOTFOUND as 1, or an error. */
 int quell__store_get(const quell *h, MDB_txn *txn, int scope, const char *key, size_t keylen,
                      MDB_val *val);
+
+/* Read a key's record inside a write: as quell__store_get, through the
+ * transaction's cursor. */
+int quell__store_wget(const quell *h, struct quell__wtxn *w, int scope, const char *key,
+                      size_t keylen, MDB_val *val);
 
 /* Write (or, when r->n == 0, delete) a key's record.  Values read in this
  * transaction (and strings decoded from them) are invalid after any write:
