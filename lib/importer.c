@@ -10,12 +10,13 @@
  *
  * What a row does:
  *   quell's csv/jsonl   the entry is restored as it stands (no rules);
+ *                       --list keeps only the rows of that list;
  *   --force-suppress    suppressed as it stands;
+ *   --list allow        allowed as it stands;
  *   a reply or status   recorded through the rules at the row's time, as
  *                       quell_record does (a digest of the row is its id,
  *                       so importing the file again counts nothing twice);
- *   otherwise           put on the list (suppress, or --list allow) as it
- *                       stands.
+ *   otherwise           suppressed as it stands.
  * A row equal to what is stored changes nothing (no event, no ttl step).
  *
  * The importer knows nothing of how rows are spelled in files.
@@ -210,14 +211,16 @@ static int take(struct imp *m, const struct quell__row *row)
 	}
 	if (row->restore)
 		it->kind = K_RESTORE;
-	else if (m->o->force_suppress)
-		it->kind = K_PUT;
+	else if (m->o->force_suppress || m->o->list == QUELL_LIST_ALLOW)
+		it->kind = K_PUT; /* as it stands, on the list asked for */
 	else if ((row->reply[0] || row->status[0] || row->code) && scope == QUELL_SCOPE_ADDRESS &&
 	         row->source != QUELL_SOURCE_COMPLAINT && row->source != QUELL_SOURCE_UNSUBSCRIBE)
 		it->kind = K_RULES;
 	else
 		it->kind = K_PUT;
-	if (row->restore && m->o->list != 0 && row->list != 0 && row->list != m->o->list) {
+	/* a row without a list is restored on the suppress list */
+	if (row->restore && m->o->list != 0 &&
+	    (row->list != 0 ? row->list : QUELL_LIST_SUPPRESS) != m->o->list) {
 		m->st.skipped++;
 		return 1;
 	}
@@ -518,6 +521,13 @@ int quell_import(quell *h, FILE *in, const struct quell_import_options *opts,
 		goto out;
 	}
 	m->st.format = quell__reader_format(rd);
+	if (opts->list == QUELL_LIST_BACKOFF && strcmp(m->st.format, "csv") != 0 &&
+	    strcmp(m->st.format, "jsonl") != 0) {
+		rc = quell__error(h, QUELL_EINVAL,
+		                  "list backoff: only csv and jsonl rows hold backoff state, not %s",
+		                  m->st.format);
+		goto out;
+	}
 	if (!opts->force_suppress && (rc = quell__rules_get(h, &m->rs)) != 0)
 		goto out;
 	for (;;) {
