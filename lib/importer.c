@@ -105,6 +105,7 @@ struct item {
 	size_t doff;            /* address: offset of the domain in key */
 	int scope;
 	enum kind kind;
+	int reported;           /* refused while written, and reported */
 };
 
 struct imp {
@@ -119,6 +120,7 @@ struct imp {
 	struct quell__rules *rs;
 	struct quell__job *job;
 	struct quell_import_stats batch; /* counts of the batch being written */
+	uint64_t rejected_before;        /* st.rejected before the batch was written */
 	char err[QUELL_ERROR_MAX + 64];
 };
 
@@ -139,6 +141,17 @@ static void reject(struct imp *m, size_t line, const char *reason)
 	m->st.rejected++;
 	if (m->o->reject != NULL)
 		m->o->reject(m->o->ctx, m->file, line, reason);
+}
+
+/* A row refused while its batch is written.  A batch is written again
+ * when the map had to grow: the row is counted again (the count started
+ * over) but reported once. */
+static void reject_item(struct imp *m, struct item *it, const char *reason)
+{
+	m->st.rejected++;
+	if (!it->reported && m->o->reject != NULL)
+		m->o->reject(m->o->ctx, m->file, it->row.line, reason);
+	it->reported = 1;
 }
 
 static const char *default_category(int source)
@@ -218,6 +231,7 @@ static int take(struct imp *m, const struct quell__row *row)
 		it->kind = K_RULES;
 	else
 		it->kind = K_PUT;
+	it->reported = 0;
 	/* a row without a list is restored on the suppress list */
 	if (row->restore && m->o->list != 0 &&
 	    (row->list != 0 ? row->list : QUELL_LIST_SUPPRESS) != m->o->list) {
@@ -277,7 +291,7 @@ static int action_of(int list)
 }
 
 /* A restore or put row: build its entry, compare, write it and its event. */
-static int put_row(struct imp *m, struct quell__wtxn *w, const struct item *it)
+static int put_row(struct imp *m, struct quell__wtxn *w, struct item *it)
 {
 	struct quell__rec *r = &m->job->rec;
 	const struct quell__row *row = &it->row;
@@ -341,7 +355,7 @@ static int put_row(struct imp *m, struct quell__wtxn *w, const struct item *it)
 		m->batch.updated++;
 	} else {
 		if (r->n == QUELL__REC_MAX) {
-			reject(m, row->line, "too many entries for one key");
+			reject_item(m, it, "too many entries for one key");
 			return 0;
 		}
 		i = (int)r->n++;
@@ -382,7 +396,7 @@ static uint64_t fnv(uint64_t hsh, const void *p, size_t n)
 }
 
 /* A row with a reply: through the rules, as quell_record does. */
-static int rules_row(struct imp *m, struct quell__wtxn *w, const struct item *it)
+static int rules_row(struct imp *m, struct quell__wtxn *w, struct item *it)
 {
 	struct quell__job *j = m->job;
 	const struct quell__row *row = &it->row;
@@ -406,7 +420,7 @@ static int rules_row(struct imp *m, struct quell__wtxn *w, const struct item *it
 	rc = quell__reply_parse(text, strlen(text), j->p.textbuf, sizeof j->p.textbuf, &j->p.reply,
 	                        m->err, sizeof m->err);
 	if (rc == QUELL_EDATA) {
-		reject(m, row->line, m->err);
+		reject_item(m, it, m->err);
 		return 0;
 	}
 	if (rc != 0)
@@ -443,7 +457,7 @@ static int batch_fn(quell *h, struct quell__wtxn *w, void *vctx)
 
 	(void)h;
 	memset(&m->batch, 0, sizeof m->batch);
-	m->batch.rejected = m->st.rejected; /* rows refused while writing add to it */
+	m->st.rejected = m->rejected_before; /* a batch written again counts afresh */
 	for (size_t i = 0; i < m->n && rc == 0; i++)
 		rc = m->items[i].kind == K_RULES ? rules_row(m, w, &m->items[i])
 		                                 : put_row(m, w, &m->items[i]);
@@ -454,16 +468,16 @@ static int batch_fn(quell *h, struct quell__wtxn *w, void *vctx)
 
 static int flush(struct imp *m, size_t last_line)
 {
-	uint64_t rejected_before = m->st.rejected;
 	int rc;
 
+	m->rejected_before = m->st.rejected;
 	if (m->n > 0) {
 		qsort(m->items, m->n, sizeof *m->items, by_key);
 		rc = quell__store_write(m->h, batch_fn, m);
 		if (rc == QUELL__EDRYRUN)
 			rc = 0;
 		if (rc != 0) {
-			m->st.rejected = rejected_before;
+			m->st.rejected = m->rejected_before;
 			return rc;
 		}
 		m->st.imported += m->batch.imported;

@@ -455,6 +455,40 @@ static void test_list_filter_default(void)
 	tu_close(h, dir);
 }
 
+/* A batch written again after the map grew reports its rejected rows
+ * once, and counts them once. */
+static void test_reject_once_when_map_grows(void)
+{
+	struct quell_options qo = QUELL_OPTIONS_INIT;
+	struct quell_import_stats st;
+	struct rejects rj = { 0 };
+	char dir[128], *text;
+	size_t n = 0, size = 4000 * 600;
+	quell *h;
+
+	qo.map_size = 256 * 1024;
+	h = tu_open(dir, sizeof dir, &qo);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	text = malloc(size);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	/* the empty reply sorts first: rejected while the batch is written */
+	n += (size_t)snprintf(text + n, size - n, "email,created,status,reason\n"
+	                                          "aaa@example.com,1699999999,,\" \"\n");
+	for (int i = 0; i < 3000; i++)
+		n += (size_t)snprintf(text + n, size - n,
+		                      "u%04d@example.com,1699999999,5.1.1,\"550 5.1.1 <u%04d@example.com>: "
+		                      "Recipient address rejected: User unknown in virtual mailbox "
+		                      "table; the mailbox %04d does not exist here or anywhere\"\n",
+		                      i, i, i);
+	CU_ASSERT_EQUAL(import_text(h, text, NULL, 0, &st, &rj), 0);
+	TU_EQ_INT(st.read, 3001);
+	TU_EQ_INT(st.rejected, 1);
+	TU_EQ_INT(rj.n, 1);
+	TU_EQ_INT(st.imported, 3000);
+	free(text);
+	tu_close(h, dir);
+}
+
 static CU_TestInfo tests[] = {
 	{ "plain rows, rejects with lines, re-import", test_plain },
 	{ "provider rows with replies go through the rules", test_provider_rows_through_rules },
@@ -466,6 +500,7 @@ static CU_TestInfo tests[] = {
 	{ "--list allow: rows with replies go on the allow list", test_list_allow },
 	{ "--list backoff needs csv or jsonl", test_list_backoff_needs_quell_rows },
 	{ "--list filters csv rows without a list as suppress", test_list_filter_default },
+	{ "rejects are reported once when the map grows", test_reject_once_when_map_grows },
 	CU_TEST_INFO_NULL,
 };
 
