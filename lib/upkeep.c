@@ -140,8 +140,10 @@ int quell_stats_get(quell *h, int64_t now, struct quell_stats **out)
 	snprintf(path, sizeof path, "%s/data.mdb", h->store->path);
 	if (stat(path, &sb) == 0)
 		st->db_bytes = (uint64_t)sb.st_size;
-	qsort(cats.v, cats.n, sizeof *cats.v, by_name);
-	qsort(streams.v, streams.n, sizeof *streams.v, by_name);
+	if (cats.n > 0) /* qsort's array may not be NULL, even when empty */
+		qsort(cats.v, cats.n, sizeof *cats.v, by_name);
+	if (streams.n > 0)
+		qsort(streams.v, streams.n, sizeof *streams.v, by_name);
 	st->categories = cats.v;
 	st->ncategories = cats.n;
 	st->streams = streams.v;
