@@ -26,6 +26,7 @@ Commands:
   show      everything known about one entry, with its history
   list      list the live entries
   import    bulk import: quell'"'"'s csv or jsonl, plain lists, provider exports
+  export    bulk export: quell'"'"'s csv or jsonl, plain, provider import shapes
   rules     validate a rules file, or explain what a reply would do
   stats     counts per list, scope, source, category, stream; sizes
   prune     delete expired entries and trim history
@@ -152,3 +153,17 @@ Options:
 
 Global options: see 'quell help'."
 t 'help import' 0 "$IMPORT_HELP" '' help import
+t 'export --help' 0 "usage: quell export [--format F] [--list L] [--category C] [--since TIME] [FILE|-]
+
+Bulk export: quell's csv or jsonl, plain, provider import shapes.
+
+Options:
+  --format F           csv (default), jsonl, plain, sendgrid, mailgun, ses or
+                       postmark
+  --list L             only list L: suppress, allow or backoff (default: all
+                       for csv and jsonl, suppress for the others; providers
+                       take suppress only)
+  --category C         only entries of category C
+  --since TIME         only entries updated at or after TIME
+
+Global options: see 'quell help'." '' export --help
