@@ -243,13 +243,38 @@ int cli_each_entry(struct cli *cli, char **entries, int n, cli_entry_op op, void
 typedef int (*cli_line_fn)(struct cli *cli, char *line, const char *refused, void *ctx);
 int cli_each_line(struct cli *cli, cli_line_fn fn, void *ctx);
 
+/* ------------------------------------------------------------ progress.c */
+
+/* The progress line of a long bulk command on a terminal (stderr a tty and
+ * not -q; else every call is a no-op). */
+struct cli_progress {
+	const char *cmd; /* the command's name, for the line */
+	int on;          /* drawing at all */
+	uint64_t size;   /* input size when it is a regular file, else 0 */
+	double start, last; /* monotonic seconds: start, last line drawn */
+	size_t shown;    /* width of the line on screen; 0: none */
+};
+
+/* Start the clock; fd is the input (-1: none), whose size gives a percent. */
+void cli_progress_start(struct cli_progress *p, struct cli *cli, int fd);
+/* Redraw "quell: CMD: N rows, R rows/s[, P%]" in place: not before the
+ * command has run half a second, at most four times a second. */
+void cli_progress_update(struct cli_progress *p, uint64_t rows, uint64_t bytes);
+/* Blank the line out (before any other write to stderr). */
+void cli_progress_clear(struct cli_progress *p);
+/* The bytes that blank the line out, into buf, for a signal handler that
+ * cannot call stdio: their length (0: nothing on screen, or buf short). */
+size_t cli_progress_blank(const struct cli_progress *p, char *buf, size_t size);
+
 /* ------------------------------------------------------------- commands */
 
 int cmd_add(struct cli *cli, int argc, char **argv);
 int cmd_allow(struct cli *cli, int argc, char **argv);
 int cmd_backup(struct cli *cli, int argc, char **argv);
 int cmd_check(struct cli *cli, int argc, char **argv);
+int cmd_export(struct cli *cli, int argc, char **argv);
 int cmd_help(struct cli *cli, int argc, char **argv);
+int cmd_import(struct cli *cli, int argc, char **argv);
 int cmd_list(struct cli *cli, int argc, char **argv);
 int cmd_prune(struct cli *cli, int argc, char **argv);
 int cmd_record(struct cli *cli, int argc, char **argv);

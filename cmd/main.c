@@ -57,6 +57,27 @@ const struct cli_cmd cli_commands[] = {
 	  "  --category C                     only entries of category C\n"
 	  "  --since TIME                     only entries updated at or after TIME\n",
 	  0 },
+	{ "import", cmd_import,
+	  "[--format F] [--dry-run] [--force-suppress] [--rejects FILE] [--list L] FILE|-",
+	  "bulk import: quell's csv or jsonl, plain lists, provider exports",
+	  "  --format F           plain, csv, jsonl, sendgrid, mailgun, ses or postmark\n"
+	  "                       (default: told from the first line)\n"
+	  "  --dry-run            read, judge and count every row, but write nothing\n"
+	  "  --force-suppress     suppress every row as it stands, without the rules\n"
+	  "  --rejects FILE       write rejected rows there instead of to stderr\n"
+	  "  --list L             csv, jsonl: import only rows of list L; plain and\n"
+	  "                       provider rows: put them on L (suppress or allow)\n",
+	  CLI_WRITES | CLI_RULES },
+	{ "export", cmd_export, "[--format F] [--list L] [--category C] [--since TIME] [FILE|-]",
+	  "bulk export: quell's csv or jsonl, plain, provider import shapes",
+	  "  --format F           csv (default), jsonl, plain, sendgrid, mailgun, ses or\n"
+	  "                       postmark\n"
+	  "  --list L             only list L: suppress, allow or backoff (default: all\n"
+	  "                       for csv and jsonl, suppress for the others; providers\n"
+	  "                       take suppress only)\n"
+	  "  --category C         only entries of category C\n"
+	  "  --since TIME         only entries updated at or after TIME\n",
+	  0 },
 	{ "rules", cmd_rules, "check [FILE]\nexplain [--domain D] REPLY\nexplain [--domain D] -",
 	  "validate a rules file, or explain what a reply would do",
 	  "  --domain D           explain: the recipient's domain, for rules with a\n"

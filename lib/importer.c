@@ -16,8 +16,9 @@
  *   a reply or status   recorded through the rules at the row's time, as
  *                       quell_record does (a digest of the row is its id,
  *                       so importing the file again counts nothing twice);
- *   otherwise           put on the list (suppress, or --list allow) as it
- *                       stands.
+ *   --list allow        allowed as it stands (no rules);
+ *   otherwise           suppressed as it stands.
+ * For quell's csv/jsonl, --list keeps only the rows of that list.
  * A row equal to what is stored changes nothing (no event, no ttl step).
  *
  * The importer knows nothing of how rows are spelled in files.
@@ -120,6 +121,7 @@ struct imp {
 	size_t bn, bcap;
 	struct arena barena;       /* its strings, when merged from runs */
 	struct quell__rules *rs;
+	uint64_t rejected_before;        /* st.rejected before the batch was written */
 	struct quell__job *job;
 	struct quell_import_stats batch; /* counts of the batch being written */
 	char err[QUELL_ERROR_MAX + 64];
@@ -130,6 +132,17 @@ static void reject(struct imp *m, size_t line, const char *reason)
 	m->st.rejected++;
 	if (m->o->reject != NULL)
 		m->o->reject(m->o->ctx, m->file, line, reason);
+}
+
+/* A row refused while its batch is written.  A batch is written again
+ * when the map had to grow: the row is counted again (the count started
+ * over) but reported once. */
+static void reject_item(struct imp *m, struct quell__item *it, const char *reason)
+{
+	m->st.rejected++;
+	if (!it->reported && m->o->reject != NULL)
+		m->o->reject(m->o->ctx, m->file, it->row.line, reason);
+	it->reported = 1;
 }
 
 static const char *default_category(int source)
@@ -202,14 +215,17 @@ static int take(struct imp *m, const struct quell__row *row)
 	}
 	if (row->restore)
 		it->kind = K_RESTORE;
-	else if (m->o->force_suppress)
-		it->kind = K_PUT;
+	else if (m->o->force_suppress || m->o->list == QUELL_LIST_ALLOW)
+		it->kind = K_PUT; /* as it stands, on the list asked for */
 	else if ((row->reply[0] || row->status[0] || row->code) && scope == QUELL_SCOPE_ADDRESS &&
 	         row->source != QUELL_SOURCE_COMPLAINT && row->source != QUELL_SOURCE_UNSUBSCRIBE)
 		it->kind = K_RULES;
 	else
 		it->kind = K_PUT;
-	if (row->restore && m->o->list != 0 && row->list != 0 && row->list != m->o->list) {
+	it->reported = 0;
+	/* a row without a list is restored on the suppress list */
+	if (row->restore && m->o->list != 0 &&
+	    (row->list != 0 ? row->list : QUELL_LIST_SUPPRESS) != m->o->list) {
 		m->st.skipped++;
 		return 1;
 	}
@@ -268,7 +284,7 @@ static int action_of(int list)
 }
 
 /* A restore or put row: build its entry, compare, write it and its event. */
-static int put_row(struct imp *m, struct quell__wtxn *w, const struct quell__item *it)
+static int put_row(struct imp *m, struct quell__wtxn *w, struct quell__item *it)
 {
 	struct quell__rec *r = &m->job->rec;
 	const struct quell__row *row = &it->row;
@@ -332,7 +348,7 @@ static int put_row(struct imp *m, struct quell__wtxn *w, const struct quell__ite
 		m->batch.updated++;
 	} else {
 		if (r->n == QUELL__REC_MAX) {
-			reject(m, row->line, "too many entries for one key");
+			reject_item(m, it, "too many entries for one key");
 			return 0;
 		}
 		i = (int)r->n++;
@@ -373,7 +389,7 @@ static uint64_t fnv(uint64_t hsh, const void *p, size_t n)
 }
 
 /* A row with a reply: through the rules, as quell_record does. */
-static int rules_row(struct imp *m, struct quell__wtxn *w, const struct quell__item *it)
+static int rules_row(struct imp *m, struct quell__wtxn *w, struct quell__item *it)
 {
 	struct quell__job *j = m->job;
 	const struct quell__row *row = &it->row;
@@ -397,7 +413,7 @@ static int rules_row(struct imp *m, struct quell__wtxn *w, const struct quell__i
 	rc = quell__reply_parse(text, strlen(text), j->p.textbuf, sizeof j->p.textbuf, &j->p.reply,
 	                        m->err, sizeof m->err);
 	if (rc == QUELL_EDATA) {
-		reject(m, row->line, m->err);
+		reject_item(m, it, m->err);
 		return 0;
 	}
 	if (rc != 0)
@@ -434,7 +450,7 @@ static int batch_fn(quell *h, struct quell__wtxn *w, void *vctx)
 
 	(void)h;
 	memset(&m->batch, 0, sizeof m->batch);
-	m->batch.rejected = m->st.rejected; /* rows refused while writing add to it */
+	m->st.rejected = m->rejected_before; /* a batch written again counts afresh */
 	for (size_t i = 0; i < m->bn && rc == 0; i++)
 		rc = m->bp[i]->kind == K_RULES ? rules_row(m, w, m->bp[i]) : put_row(m, w, m->bp[i]);
 	if (rc == 0 && m->o->dry_run)
@@ -445,16 +461,16 @@ static int batch_fn(quell *h, struct quell__wtxn *w, void *vctx)
 /* Write the batch bitems[0..bn) in one transaction. */
 static int write_batch(struct imp *m)
 {
-	uint64_t rejected_before = m->st.rejected;
 	int rc;
 
 	if (m->bn == 0)
 		return 0;
+	m->rejected_before = m->st.rejected;
 	rc = quell__store_write(m->h, batch_fn, m);
 	if (rc == QUELL__EDRYRUN)
 		rc = 0;
 	if (rc != 0) {
-		m->st.rejected = rejected_before;
+		m->st.rejected = m->rejected_before;
 		return rc;
 	}
 	m->st.imported += m->batch.imported;
@@ -618,6 +634,13 @@ int quell_import(quell *h, FILE *in, const struct quell_import_options *opts,
 		goto out;
 	}
 	m->st.format = quell__reader_format(rd);
+	if (opts->list == QUELL_LIST_BACKOFF && strcmp(m->st.format, "csv") != 0 &&
+	    strcmp(m->st.format, "jsonl") != 0) {
+		rc = quell__error(h, QUELL_EINVAL,
+		                  "list backoff: only csv and jsonl rows hold backoff state, not %s",
+		                  m->st.format);
+		goto out;
+	}
 	if (!opts->force_suppress && (rc = quell__rules_get(h, &m->rs)) != 0)
 		goto out;
 	for (;;) {

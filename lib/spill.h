@@ -24,6 +24,7 @@ struct quell__item {
 	size_t doff;           /* address: offset of the domain in key */
 	int scope;             /* QUELL_SCOPE_* */
 	int kind;              /* the importer's own */
+	int reported;          /* refused while written, and reported */
 };
 
 /* Order: scope, key, then input line (so a key's rows keep file order). */

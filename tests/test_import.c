@@ -430,6 +430,111 @@ static void test_killed_midway(void)
 	tu_close(h, dir);
 }
 
+/* --list allow puts plain and provider rows on the allow list as they
+ * stand, replies or not: the rules never suppress them. */
+static void test_list_allow(void)
+{
+	static const char text[] =
+		"email,created,status,reason\n"
+		"gone@example.com,1699999999,5.1.1,\"550 5.1.1 no such user\"\n"
+		"vip@example.com,1699999999,,\n";
+	struct quell_import_options o = QUELL_IMPORT_OPTIONS_INIT;
+	struct quell_import_stats st;
+	struct quell_result r;
+	char dir[128];
+	quell *h = tu_open(dir, sizeof dir, NULL);
+	FILE *f;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	f = fmemopen((void *)text, strlen(text), "r");
+	o.list = QUELL_LIST_ALLOW;
+	o.now = T0;
+	CU_ASSERT_EQUAL(quell_import(h, f, &o, &st), 0);
+	fclose(f);
+	TU_EQ_INT(st.imported, 2);
+	CU_ASSERT_EQUAL(quell_check(h, "gone@example.com", NULL, T0, &r), 0);
+	TU_EQ_INT(r.verdict, QUELL_ALLOW);
+	TU_EQ_STR(r.key, "gone@example.com"); /* allowed by its entry */
+	tu_close(h, dir);
+}
+
+/* --list backoff: only quell's own rows hold backoff state. */
+static void test_list_backoff_needs_quell_rows(void)
+{
+	static const char text[] = "a@example.com\n";
+	struct quell_import_options o = QUELL_IMPORT_OPTIONS_INIT;
+	struct quell_import_stats st;
+	char dir[128];
+	quell *h = tu_open(dir, sizeof dir, NULL);
+	FILE *f;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	f = fmemopen((void *)text, strlen(text), "r");
+	o.list = QUELL_LIST_BACKOFF;
+	o.now = T0;
+	CU_ASSERT_EQUAL(quell_import(h, f, &o, &st), QUELL_EINVAL);
+	fclose(f);
+	CU_ASSERT(strstr(quell_errmsg(h), "backoff") != NULL);
+	TU_EQ_INT(verdict(h, "a@example.com"), QUELL_ALLOW);
+	tu_close(h, dir);
+}
+
+/* csv: a row without a list is a suppress row, also to --list's filter. */
+static void test_list_filter_default(void)
+{
+	static const char text[] = "entry,list\nx@example.com,\ny@example.com,allow\n";
+	struct quell_import_options o = QUELL_IMPORT_OPTIONS_INIT;
+	struct quell_import_stats st;
+	char dir[128];
+	quell *h = tu_open(dir, sizeof dir, NULL);
+	FILE *f;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	f = fmemopen((void *)text, strlen(text), "r");
+	o.list = QUELL_LIST_ALLOW;
+	o.now = T0;
+	CU_ASSERT_EQUAL(quell_import(h, f, &o, &st), 0);
+	fclose(f);
+	TU_EQ_INT(st.imported, 1);
+	TU_EQ_INT(st.skipped, 1);
+	TU_EQ_INT(verdict(h, "x@example.com"), QUELL_ALLOW);
+	tu_close(h, dir);
+}
+
+/* A batch written again after the map grew reports its rejected rows
+ * once, and counts them once. */
+static void test_reject_once_when_map_grows(void)
+{
+	struct quell_options qo = QUELL_OPTIONS_INIT;
+	struct quell_import_stats st;
+	struct rejects rj = { 0 };
+	char dir[128], *text;
+	size_t n = 0, size = 4000 * 600;
+	quell *h;
+
+	qo.map_size = 256 * 1024;
+	h = tu_open(dir, sizeof dir, &qo);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	text = malloc(size);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	/* the empty reply sorts first: rejected while the batch is written */
+	n += (size_t)snprintf(text + n, size - n, "email,created,status,reason\n"
+	                                          "aaa@example.com,1699999999,,\" \"\n");
+	for (int i = 0; i < 3000; i++)
+		n += (size_t)snprintf(text + n, size - n,
+		                      "u%04d@example.com,1699999999,5.1.1,\"550 5.1.1 <u%04d@example.com>: "
+		                      "Recipient address rejected: User unknown in virtual mailbox "
+		                      "table; the mailbox %04d does not exist here or anywhere\"\n",
+		                      i, i, i);
+	CU_ASSERT_EQUAL(import_text(h, text, NULL, 0, &st, &rj), 0);
+	TU_EQ_INT(st.read, 3001);
+	TU_EQ_INT(st.rejected, 1);
+	TU_EQ_INT(rj.n, 1);
+	TU_EQ_INT(st.imported, 3000);
+	free(text);
+	tu_close(h, dir);
+}
+
 static CU_TestInfo tests[] = {
 	{ "plain rows, rejects with lines, re-import", test_plain },
 	{ "provider rows with replies go through the rules", test_provider_rows_through_rules },
@@ -439,6 +544,10 @@ static CU_TestInfo tests[] = {
 	{ "csv round trip is byte-identical", test_round_trip_csv },
 	{ "jsonl round trip is byte-identical", test_round_trip_jsonl },
 	{ "an import killed midway keeps its batches", test_killed_midway },
+	{ "--list allow: rows with replies go on the allow list", test_list_allow },
+	{ "--list backoff needs csv or jsonl", test_list_backoff_needs_quell_rows },
+	{ "--list filters csv rows without a list as suppress", test_list_filter_default },
+	{ "rejects are reported once when the map grows", test_reject_once_when_map_grows },
 	CU_TEST_INFO_NULL,
 };
 

@@ -480,8 +480,10 @@ struct quell_import_options {
 	                           NULL: detected from the first line */
 	const char *filename;   /* names the input in messages ("-": stdin) */
 	int list;               /* plain and provider rows go on this list:
-	                           QUELL_LIST_SUPPRESS (0 means that) or _ALLOW;
-	                           csv/jsonl: import only rows of this list (0: all) */
+	                           QUELL_LIST_SUPPRESS (0 means that) or _ALLOW
+	                           (as they stand: no rules); _BACKOFF is
+	                           QUELL_EINVAL for them; csv/jsonl: import only
+	                           rows of this list (0: all) */
 	const char *stream;     /* stream for unsubscribe and manual rows that
 	                           name none (bounces never carry one) */
 	int dry_run;            /* read, judge and count, but write nothing */

@@ -25,6 +25,8 @@ Commands:
   unallow   delete entries from the allow list
   show      everything known about one entry, with its history
   list      list the live entries
+  import    bulk import: quell'"'"'s csv or jsonl, plain lists, provider exports
+  export    bulk export: quell'"'"'s csv or jsonl, plain, provider import shapes
   rules     validate a rules file, or explain what a reply would do
   stats     counts per list, scope, source, category, stream; sizes
   prune     delete expired entries and trim history
@@ -135,3 +137,33 @@ usage: quell prune [--keep N] [--max-age DURATION]" prune --keep 0
 t 'backup without dir'    64 '' "quell: backup: no directory given
 usage: quell backup DIR" backup
 ok 'usage errors create no database' test ! -e "$QUELL_DB"
+
+IMPORT_HELP="usage: quell import [--format F] [--dry-run] [--force-suppress] [--rejects FILE] [--list L] FILE|-
+
+Bulk import: quell's csv or jsonl, plain lists, provider exports.
+
+Options:
+  --format F           plain, csv, jsonl, sendgrid, mailgun, ses or postmark
+                       (default: told from the first line)
+  --dry-run            read, judge and count every row, but write nothing
+  --force-suppress     suppress every row as it stands, without the rules
+  --rejects FILE       write rejected rows there instead of to stderr
+  --list L             csv, jsonl: import only rows of list L; plain and
+                       provider rows: put them on L (suppress or allow)
+
+Global options: see 'quell help'."
+t 'help import' 0 "$IMPORT_HELP" '' help import
+t 'export --help' 0 "usage: quell export [--format F] [--list L] [--category C] [--since TIME] [FILE|-]
+
+Bulk export: quell's csv or jsonl, plain, provider import shapes.
+
+Options:
+  --format F           csv (default), jsonl, plain, sendgrid, mailgun, ses or
+                       postmark
+  --list L             only list L: suppress, allow or backoff (default: all
+                       for csv and jsonl, suppress for the others; providers
+                       take suppress only)
+  --category C         only entries of category C
+  --since TIME         only entries updated at or after TIME
+
+Global options: see 'quell help'." '' export --help
