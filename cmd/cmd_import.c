@@ -158,7 +158,7 @@ static void on_progress(void *ctx, const struct quell_import_stats *st)
 	char c[256], text[NOTE_MAX];
 
 	cli_progress_update(&r->progress, st->read, st->bytes);
-	if (note_cur < 0)
+	if (note_cur < 0 || st->written == 0) /* nothing written yet: the note stands */
 		return;
 	counts(c, sizeof c, st, r->dry_run);
 	snprintf(text, sizeof text, "quell: import: %s: interrupted after %llu rows were written: %s",

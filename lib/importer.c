@@ -658,6 +658,8 @@ int quell_import(quell *h, FILE *in, const struct quell_import_options *opts,
 		}
 		m->st.read++;
 		m->st.bytes = quell__reader_bytes(rd);
+		if ((m->st.read & 0xffff) == 0 && m->o->progress != NULL)
+			m->o->progress(m->o->ctx, &m->st); /* still reading */
 		if ((rc = take(m, &row)) < 0) {
 			rc = quell__error(h, rc, "out of memory");
 			goto out;

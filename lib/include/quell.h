@@ -470,7 +470,8 @@ struct quell_import_stats {
 
 /* A refused row: "FILE:LINE: reason" is what a user should see. */
 typedef void (*quell_reject_cb)(void *ctx, const char *file, size_t line, const char *reason);
-/* Called after every committed batch (and once at the end). */
+/* Called while the rows are read (every 65536 rows), after every committed
+ * batch, and once at the end. */
 typedef void (*quell_progress_cb)(void *ctx, const struct quell_import_stats *stats);
 
 #define QUELL_IMPORT_OPTIONS_VERSION 1
