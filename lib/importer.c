@@ -501,7 +501,8 @@ static int sort_run(struct imp *m)
 	}
 	for (size_t i = 0; i < m->n; i++)
 		m->order[i] = &m->items[i];
-	qsort(m->order, m->n, sizeof *m->order, by_item);
+	if (m->n > 1) /* (never a NULL array for qsort) */
+		qsort(m->order, m->n, sizeof *m->order, by_item);
 	return 0;
 }
 
