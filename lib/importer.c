@@ -263,20 +263,6 @@ static int same_entry(const struct quell_entry *a, const struct quell_entry *b)
 	       same_str(a->reason, b->reason);
 }
 
-static int load(quell *h, struct quell__wtxn *w, int scope, const char *key,
-                struct quell__rec *r)
-{
-	MDB_val v;
-	int rc = quell__store_wget(h, w, scope, key, strlen(key), &v);
-
-	r->n = 0;
-	if (rc < 0)
-		return rc;
-	if (rc == 0 && quell__rec_decode(r, v.mv_data, v.mv_size) != 0)
-		return quell__error(h, QUELL_EDB, "database: the record of %s is damaged", key);
-	return 0;
-}
-
 static int action_of(int list)
 {
 	return list == QUELL_LIST_ALLOW ? QUELL_ACTION_ALLOW
@@ -326,7 +312,7 @@ static int put_row(struct imp *m, struct quell__wtxn *w, struct quell__item *it)
 		e.updated = e.created;
 		e.count = e.list == QUELL_LIST_SUPPRESS ? 1 : 0;
 	}
-	if ((rc = load(m->h, w, it->scope, it->key, r)) != 0)
+	if ((rc = quell__store_load(m->h, w, it->scope, it->key, r)) != 0)
 		return rc;
 	i = quell__rec_find(r, e.list, e.stream);
 	if (i >= 0) {

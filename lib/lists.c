@@ -35,19 +35,6 @@ static const char *default_category(int source)
 	}
 }
 
-static int load(quell *h, MDB_txn *txn, int scope, const char *key, struct quell__rec *r)
-{
-	MDB_val v;
-	int rc = quell__store_get(h, txn, scope, key, strlen(key), &v);
-
-	r->n = 0;
-	if (rc < 0)
-		return rc;
-	if (rc == 0 && quell__rec_decode(r, v.mv_data, v.mv_size) != 0)
-		return quell__error(h, QUELL_EDB, "database: the record of %s is damaged", key);
-	return 0;
-}
-
 static int edit_fn(quell *h, struct quell__wtxn *w, void *vctx)
 {
 	const struct edit *c = vctx;
@@ -58,7 +45,7 @@ static int edit_fn(quell *h, struct quell__wtxn *w, void *vctx)
 	size_t nremoved = 0;
 	int rc, i;
 
-	if ((rc = load(h, w->txn, c->scope, c->key, &r)) != 0)
+	if ((rc = quell__store_load(h, w, c->scope, c->key, &r)) != 0)
 		return rc;
 	memset(&ev, 0, sizeof ev);
 	ev.time = c->now;

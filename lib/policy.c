@@ -514,20 +514,6 @@ static int seen_before(quell *h, struct quell__wtxn *w, struct quell__job *c)
 	return dup;
 }
 
-static int load_rec(quell *h, struct quell__wtxn *w, int scope, const char *key,
-                    struct quell__rec *r)
-{
-	MDB_val v;
-	int rc = quell__store_wget(h, w, scope, key, strlen(key), &v);
-
-	r->n = 0;
-	if (rc < 0)
-		return rc;
-	if (rc == 0 && quell__rec_decode(r, v.mv_data, v.mv_size) != 0)
-		return quell__error(h, QUELL_EDB, "database: the record of %s is damaged", key);
-	return 0;
-}
-
 int quell__record_txn(quell *h, struct quell__wtxn *w, struct quell__job *c)
 {
 	struct quell_outcome *out = c->out;
@@ -558,7 +544,7 @@ int quell__record_txn(quell *h, struct quell__wtxn *w, struct quell__job *c)
 		key = c->p.addr;
 		out->duplicate = 1;
 	} else {
-		if ((rc = load_rec(h, w, d.scope, key, &c->rec)) != 0)
+		if ((rc = quell__store_load(h, w, d.scope, key, &c->rec)) != 0)
 			return rc;
 		if (d.action == QUELL_ACTION_SUPPRESS || d.action == QUELL_ACTION_COUNT ||
 		    d.action == QUELL_ACTION_BACKOFF)
@@ -572,7 +558,7 @@ int quell__record_txn(quell *h, struct quell__wtxn *w, struct quell__job *c)
 			return rc;
 		/* a delivery also ends its domain's backoff */
 		if (d.action == QUELL_ACTION_CLEAR && c->p.domain[0] != '\0') {
-			if ((rc = load_rec(h, w, QUELL_SCOPE_DOMAIN, c->p.domain, &c->drec)) != 0)
+			if ((rc = quell__store_load(h, w, QUELL_SCOPE_DOMAIN, c->p.domain, &c->drec)) != 0)
 				return rc;
 			if (quell__rec_find(&c->drec, QUELL_LIST_BACKOFF, "") >= 0) {
 				drop_lists(&c->drec, QUELL_LIST_BACKOFF, QUELL_LIST_BACKOFF);

@@ -6,12 +6,7 @@
 
 #include "record.h"
 
-struct rd {
-	const unsigned char *p, *end;
-	int bad;
-};
-
-static uint64_t rd_uint(struct rd *r, int n)
+uint64_t quell__rd_uint(struct quell__rd *r, int n)
 {
 	uint64_t v = 0;
 
@@ -25,9 +20,9 @@ static uint64_t rd_uint(struct rd *r, int n)
 	return v;
 }
 
-static const char *rd_str(struct rd *r)
+const char *quell__rd_str(struct quell__rd *r, int lenbytes)
 {
-	size_t n = (size_t)rd_uint(r, 2);
+	size_t n = (size_t)quell__rd_uint(r, lenbytes);
 	const char *s;
 
 	if (r->bad || (size_t)(r->end - r->p) < n + 1 || r->p[n] != '\0') {
@@ -39,12 +34,15 @@ static const char *rd_str(struct rd *r)
 	return s;
 }
 
-static void wr_str(struct quell__buf *b, const char *s, size_t max)
+void quell__wr_str(struct quell__buf *b, const char *s, size_t max, int lenbytes)
 {
 	size_t n = s ? strlen(s) : 0;
 
 	n = quell__utf8_clip(s ? s : "", n, max);
-	quell__buf_u16(b, (unsigned)n);
+	if (lenbytes == 2)
+		quell__buf_u16(b, (unsigned)n);
+	else
+		quell__buf_u32(b, (uint32_t)n);
 	quell__buf_put(b, s, n);
 	quell__buf_u8(b, 0);
 }
@@ -74,7 +72,7 @@ int quell__rec_begin(struct quell__rec_iter *it, const void *data, size_t len)
 
 int quell__rec_next(struct quell__rec_iter *it, struct quell__ent *out)
 {
-	struct rd r;
+	struct quell__rd r;
 	size_t elen;
 	struct quell_entry *e = &out->e;
 
@@ -83,27 +81,27 @@ int quell__rec_next(struct quell__rec_iter *it, struct quell__ent *out)
 	r.p = it->p;
 	r.end = it->end;
 	r.bad = 0;
-	elen = (size_t)rd_uint(&r, 4);
+	elen = (size_t)quell__rd_uint(&r, 4);
 	if (r.bad || (size_t)(r.end - r.p) < elen)
 		return -1;
 	r.end = r.p + elen;
-	e->list = (int)rd_uint(&r, 1);
-	e->source = (int)rd_uint(&r, 1);
-	e->code = (int)rd_uint(&r, 2);
-	e->attempts = (uint32_t)rd_uint(&r, 4);
-	e->count = (uint32_t)rd_uint(&r, 4);
-	e->created = (int64_t)rd_uint(&r, 8);
-	e->updated = (int64_t)rd_uint(&r, 8);
-	e->expires = (int64_t)rd_uint(&r, 8);
-	e->until = (int64_t)rd_uint(&r, 8);
-	e->first_failure = (int64_t)rd_uint(&r, 8);
-	e->stream = rd_str(&r);
-	e->category = rd_str(&r);
-	e->rule = rd_str(&r);
-	e->status = rd_str(&r);
-	e->reply = rd_str(&r);
-	e->reason = rd_str(&r);
-	out->extlen = (size_t)rd_uint(&r, 2);
+	e->list = (int)quell__rd_uint(&r, 1);
+	e->source = (int)quell__rd_uint(&r, 1);
+	e->code = (int)quell__rd_uint(&r, 2);
+	e->attempts = (uint32_t)quell__rd_uint(&r, 4);
+	e->count = (uint32_t)quell__rd_uint(&r, 4);
+	e->created = (int64_t)quell__rd_uint(&r, 8);
+	e->updated = (int64_t)quell__rd_uint(&r, 8);
+	e->expires = (int64_t)quell__rd_uint(&r, 8);
+	e->until = (int64_t)quell__rd_uint(&r, 8);
+	e->first_failure = (int64_t)quell__rd_uint(&r, 8);
+	e->stream = quell__rd_str(&r, 2);
+	e->category = quell__rd_str(&r, 2);
+	e->rule = quell__rd_str(&r, 2);
+	e->status = quell__rd_str(&r, 2);
+	e->reply = quell__rd_str(&r, 2);
+	e->reason = quell__rd_str(&r, 2);
+	out->extlen = (size_t)quell__rd_uint(&r, 2);
 	if (r.bad || (size_t)(r.end - r.p) != out->extlen)
 		return -1;
 	out->ext = r.p;
@@ -144,12 +142,12 @@ void quell__rec_encode(struct quell__buf *b, const struct quell__rec *r)
 		quell__buf_i64(b, e->expires);
 		quell__buf_i64(b, e->until);
 		quell__buf_i64(b, e->first_failure);
-		wr_str(b, e->stream, QUELL_NAME_MAX - 1);
-		wr_str(b, e->category, QUELL_NAME_MAX - 1);
-		wr_str(b, e->rule, QUELL_NAME_MAX - 1);
-		wr_str(b, e->status, QUELL_STATUS_MAX - 1);
-		wr_str(b, e->reply, QUELL__TEXT_MAX);
-		wr_str(b, e->reason, QUELL__TEXT_MAX);
+		quell__wr_str(b, e->stream, QUELL_NAME_MAX - 1, 2);
+		quell__wr_str(b, e->category, QUELL_NAME_MAX - 1, 2);
+		quell__wr_str(b, e->rule, QUELL_NAME_MAX - 1, 2);
+		quell__wr_str(b, e->status, QUELL_STATUS_MAX - 1, 2);
+		quell__wr_str(b, e->reply, QUELL__TEXT_MAX, 2);
+		quell__wr_str(b, e->reason, QUELL__TEXT_MAX, 2);
 		if (extlen > 0xFFFF)
 			extlen = 0; /* cannot happen: the policy code bounds ext */
 		quell__buf_u16(b, (unsigned)extlen);
@@ -191,35 +189,35 @@ void quell__event_encode(struct quell__buf *b, const struct quell_event *ev)
 	quell__buf_u8(b, (unsigned)ev->verdict);
 	quell__buf_u16(b, (unsigned)ev->code);
 	quell__buf_i64(b, ev->until);
-	wr_str(b, ev->origin, QUELL_NAME_MAX - 1);
-	wr_str(b, ev->stream, QUELL_NAME_MAX - 1);
-	wr_str(b, ev->rule, QUELL_NAME_MAX - 1);
-	wr_str(b, ev->category, QUELL_NAME_MAX - 1);
-	wr_str(b, ev->status, QUELL_STATUS_MAX - 1);
-	wr_str(b, ev->reply, QUELL__TEXT_MAX);
-	wr_str(b, ev->reason, QUELL__TEXT_MAX);
+	quell__wr_str(b, ev->origin, QUELL_NAME_MAX - 1, 2);
+	quell__wr_str(b, ev->stream, QUELL_NAME_MAX - 1, 2);
+	quell__wr_str(b, ev->rule, QUELL_NAME_MAX - 1, 2);
+	quell__wr_str(b, ev->category, QUELL_NAME_MAX - 1, 2);
+	quell__wr_str(b, ev->status, QUELL_STATUS_MAX - 1, 2);
+	quell__wr_str(b, ev->reply, QUELL__TEXT_MAX, 2);
+	quell__wr_str(b, ev->reason, QUELL__TEXT_MAX, 2);
 }
 
 int quell__event_decode(struct quell_event *ev, const void *data, size_t len)
 {
-	struct rd r = { data, (const unsigned char *)data + len, 0 };
+	struct quell__rd r = { data, (const unsigned char *)data + len, 0 };
 
-	if (rd_uint(&r, 1) != QUELL__EVENT_FORMAT)
+	if (quell__rd_uint(&r, 1) != QUELL__EVENT_FORMAT)
 		return -1;
-	ev->time = (int64_t)rd_uint(&r, 8);
-	ev->seq = rd_uint(&r, 8);
-	ev->list = (int)rd_uint(&r, 1);
-	ev->source = (int)rd_uint(&r, 1);
-	ev->action = (int)rd_uint(&r, 1);
-	ev->verdict = (int)rd_uint(&r, 1);
-	ev->code = (int)rd_uint(&r, 2);
-	ev->until = (int64_t)rd_uint(&r, 8);
-	ev->origin = rd_str(&r);
-	ev->stream = rd_str(&r);
-	ev->rule = rd_str(&r);
-	ev->category = rd_str(&r);
-	ev->status = rd_str(&r);
-	ev->reply = rd_str(&r);
-	ev->reason = rd_str(&r);
+	ev->time = (int64_t)quell__rd_uint(&r, 8);
+	ev->seq = quell__rd_uint(&r, 8);
+	ev->list = (int)quell__rd_uint(&r, 1);
+	ev->source = (int)quell__rd_uint(&r, 1);
+	ev->action = (int)quell__rd_uint(&r, 1);
+	ev->verdict = (int)quell__rd_uint(&r, 1);
+	ev->code = (int)quell__rd_uint(&r, 2);
+	ev->until = (int64_t)quell__rd_uint(&r, 8);
+	ev->origin = quell__rd_str(&r, 2);
+	ev->stream = quell__rd_str(&r, 2);
+	ev->rule = quell__rd_str(&r, 2);
+	ev->category = quell__rd_str(&r, 2);
+	ev->status = quell__rd_str(&r, 2);
+	ev->reply = quell__rd_str(&r, 2);
+	ev->reason = quell__rd_str(&r, 2);
 	return r.bad || r.p != r.end ? -1 : 0;
 }

@@ -80,6 +80,17 @@ void quell__rec_remove(struct quell__rec *r, size_t i);
 void quell__event_encode(struct quell__buf *b, const struct quell_event *ev);
 int quell__event_decode(struct quell_event *ev, const void *data, size_t len);
 
+/* A bounded little-endian reader, shared by the record and spill formats:
+ * reading past the end sets `bad` and yields zeros and "". */
+struct quell__rd {
+	const unsigned char *p, *end;
+	int bad;
+};
+uint64_t quell__rd_uint(struct quell__rd *r, int n);
+/* A string written as lenbytes (2 or 4) of length, the bytes, a NUL. */
+const char *quell__rd_str(struct quell__rd *r, int lenbytes);
+void quell__wr_str(struct quell__buf *b, const char *s, size_t max, int lenbytes);
+
 /* Truncate text to at most max bytes without cutting a UTF-8 sequence. */
 size_t quell__utf8_clip(const char *s, size_t len, size_t max);
 

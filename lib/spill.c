@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "record.h"
 #include "spill.h"
 
 #define MAX_RECORD (8u * QUELL__ROW_MAX + 1024) /* a row's strings are bounded */
@@ -56,15 +57,6 @@ size_t quell__runs_count(const struct quell__runs *r)
 
 /* ------------------------------------------------------------- encoding */
 
-static void put_str(struct quell__buf *b, const char *s)
-{
-	size_t n = strlen(s);
-
-	quell__buf_u32(b, (uint32_t)n);
-	quell__buf_put(b, s, n);
-	quell__buf_u8(b, 0);
-}
-
 static void encode(struct quell__buf *b, const struct quell__item *it)
 {
 	const struct quell__row *r = &it->row;
@@ -88,13 +80,13 @@ static void encode(struct quell__buf *b, const struct quell__item *it)
 	quell__buf_u32(b, r->attempts);
 	quell__buf_u32(b, r->count);
 	quell__buf_u32(b, r->has);
-	put_str(b, it->key);
-	put_str(b, r->stream);
-	put_str(b, r->category);
-	put_str(b, r->rule);
-	put_str(b, r->status);
-	put_str(b, r->reply);
-	put_str(b, r->reason);
+	quell__wr_str(b, it->key, SIZE_MAX, 4);
+	quell__wr_str(b, r->stream, SIZE_MAX, 4);
+	quell__wr_str(b, r->category, SIZE_MAX, 4);
+	quell__wr_str(b, r->rule, SIZE_MAX, 4);
+	quell__wr_str(b, r->status, SIZE_MAX, 4);
+	quell__wr_str(b, r->reply, SIZE_MAX, 4);
+	quell__wr_str(b, r->reason, SIZE_MAX, 4);
 	if (!b->oom) {
 		uint32_t n = (uint32_t)(b->len - start - 4);
 		for (int k = 0; k < 4; k++)
@@ -102,70 +94,37 @@ static void encode(struct quell__buf *b, const struct quell__item *it)
 	}
 }
 
-struct rd {
-	const unsigned char *p, *end;
-	int bad;
-};
-
-static uint64_t get(struct rd *r, int n)
-{
-	uint64_t v = 0;
-
-	if (r->bad || r->end - r->p < n) {
-		r->bad = 1;
-		return 0;
-	}
-	for (int i = n - 1; i >= 0; i--)
-		v = v << 8 | r->p[i];
-	r->p += n;
-	return v;
-}
-
-static const char *get_str(struct rd *r)
-{
-	size_t n = (size_t)get(r, 4);
-	const char *s;
-
-	if (r->bad || (size_t)(r->end - r->p) < n + 1 || r->p[n] != '\0') {
-		r->bad = 1;
-		return "";
-	}
-	s = (const char *)r->p;
-	r->p += n + 1;
-	return s;
-}
-
 static int decode(struct quell__item *it, const unsigned char *p, size_t len)
 {
-	struct rd r = { p, p + len, 0 };
+	struct quell__rd r = { p, p + len, 0 };
 	struct quell__row *w = &it->row;
 
 	memset(it, 0, sizeof *it);
-	it->scope = (int)get(&r, 1);
-	it->kind = (int)get(&r, 1);
-	w->restore = (int)get(&r, 1);
-	w->line = (size_t)get(&r, 8);
-	w->list = (int)get(&r, 4);
-	w->scope = (int)get(&r, 4);
-	w->source = (int)get(&r, 4);
-	w->code = (int)get(&r, 4);
-	it->doff = (size_t)get(&r, 4);
-	w->created = (int64_t)get(&r, 8);
-	w->updated = (int64_t)get(&r, 8);
-	w->expires = (int64_t)get(&r, 8);
-	w->until = (int64_t)get(&r, 8);
-	w->first_failure = (int64_t)get(&r, 8);
-	w->attempts = (uint32_t)get(&r, 4);
-	w->count = (uint32_t)get(&r, 4);
-	w->has = (unsigned)get(&r, 4);
-	it->key = get_str(&r);
+	it->scope = (int)quell__rd_uint(&r, 1);
+	it->kind = (int)quell__rd_uint(&r, 1);
+	w->restore = (int)quell__rd_uint(&r, 1);
+	w->line = (size_t)quell__rd_uint(&r, 8);
+	w->list = (int)quell__rd_uint(&r, 4);
+	w->scope = (int)quell__rd_uint(&r, 4);
+	w->source = (int)quell__rd_uint(&r, 4);
+	w->code = (int)quell__rd_uint(&r, 4);
+	it->doff = (size_t)quell__rd_uint(&r, 4);
+	w->created = (int64_t)quell__rd_uint(&r, 8);
+	w->updated = (int64_t)quell__rd_uint(&r, 8);
+	w->expires = (int64_t)quell__rd_uint(&r, 8);
+	w->until = (int64_t)quell__rd_uint(&r, 8);
+	w->first_failure = (int64_t)quell__rd_uint(&r, 8);
+	w->attempts = (uint32_t)quell__rd_uint(&r, 4);
+	w->count = (uint32_t)quell__rd_uint(&r, 4);
+	w->has = (unsigned)quell__rd_uint(&r, 4);
+	it->key = quell__rd_str(&r, 4);
 	w->entry = "";
-	w->stream = get_str(&r);
-	w->category = get_str(&r);
-	w->rule = get_str(&r);
-	w->status = get_str(&r);
-	w->reply = get_str(&r);
-	w->reason = get_str(&r);
+	w->stream = quell__rd_str(&r, 4);
+	w->category = quell__rd_str(&r, 4);
+	w->rule = quell__rd_str(&r, 4);
+	w->status = quell__rd_str(&r, 4);
+	w->reply = quell__rd_str(&r, 4);
+	w->reason = quell__rd_str(&r, 4);
 	return r.bad || r.p != r.end ? QUELL_EIO : 0;
 }
 

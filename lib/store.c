@@ -404,6 +404,20 @@ int quell__store_wget(const quell *h, struct quell__wtxn *w, int scope, const ch
 	return rc ? quell__mdb_error(h, rc, "read") : 0;
 }
 
+int quell__store_load(quell *h, struct quell__wtxn *w, int scope, const char *key,
+                      struct quell__rec *r)
+{
+	MDB_val v;
+	int rc = quell__store_wget(h, w, scope, key, strlen(key), &v);
+
+	r->n = 0;
+	if (rc < 0)
+		return rc;
+	if (rc == 0 && quell__rec_decode(r, v.mv_data, v.mv_size) != 0)
+		return quell__error(h, QUELL_EDB, "database: the record of %s is damaged", key);
+	return 0;
+}
+
 int quell__store_put(quell *h, struct quell__wtxn *w, int scope, const char *key,
                      const struct quell__rec *r)
 {

@@ -90,6 +90,11 @@ int quell__store_get(const quell *h, MDB_txn *txn, int scope, const char *key, s
 int quell__store_wget(const quell *h, struct quell__wtxn *w, int scope, const char *key,
                       size_t keylen, MDB_val *val);
 
+/* A key's record decoded into r inside a write (r->n == 0 when there is
+ * none); QUELL_EDB when it is damaged. */
+int quell__store_load(quell *h, struct quell__wtxn *w, int scope, const char *key,
+                      struct quell__rec *r);
+
 /* Write (or, when r->n == 0, delete) a key's record.  Values read in this
  * transaction (and strings decoded from them) are invalid after any write:
  * copy what a later event needs before calling this. */
