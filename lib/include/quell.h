@@ -270,6 +270,42 @@ QUELL_API int quell_record(quell *h, const char *address, const char *reply,
 QUELL_API int quell_explain(quell *h, const char *address, const char *domain,
                             const char *reply, int64_t now, struct quell_outcome *out);
 
+/* ----------------------------------------------------------- postfix log */
+
+#define QUELL_POSTFIX_LINE_MAX 65536  /* longer log lines are never reports */
+#define QUELL_POSTFIX_QID_MAX 32      /* queue ids: 5..31 letters and digits */
+#define QUELL_POSTFIX_RCPT_MAX 512    /* to=<...> contents, with the NUL */
+#define QUELL_POSTFIX_REPLY_MAX 2048  /* the reply, cut at a character boundary */
+
+/* One delivery report of a Postfix log line.  Plain data, nothing to free. */
+struct quell_postfix_report {
+	int64_t time;                             /* when it was logged, Unix seconds */
+	char queue_id[QUELL_POSTFIX_QID_MAX];
+	char recipient[QUELL_POSTFIX_RCPT_MAX];   /* to=<...> as logged (orig_to ignored) */
+	char dsn[QUELL_STATUS_MAX];               /* "5.1.1"; "" if not logged */
+	char status[16];                          /* "sent", "deferred" or "bounced" */
+	char reply[QUELL_POSTFIX_REPLY_MAX];      /* what to hand quell_record: the SMTP
+	                                             reply, or "DSN TEXT" without one */
+	const char *error;                        /* why a report is unusable (static) */
+};
+
+/*
+ * Parse one line of a Postfix mail log, line[0..len) without its LF (any
+ * bytes).  Delivery agents' (smtp, lmtp, local, virtual, pipe, error,
+ * retry) reports of status sent, deferred or bounced are reports; every
+ * other line is not (NOQUEUE: reject, connect from, qmgr, garbage).  `ref`
+ * (Unix seconds) gives a syslog stamp (`Nov 28 10:00:00`) its year: the
+ * one that puts it at most a day after ref; `utc_offset` (seconds east of
+ * UTC) is the zone such a stamp is read in.  RFC 3339 stamps carry their
+ * own.  Pure: no handle, no allocation, no time zone state; thread-safe.
+ *
+ * Returns 1 for a report (*out filled), 0 for a line that is not one, or
+ * QUELL_EDATA for a report that cannot be used (out->error says why: an
+ * empty or over-long recipient).
+ */
+QUELL_API int quell_postfix_log_parse(const char *line, size_t len, int64_t ref,
+                                      int utc_offset, struct quell_postfix_report *out);
+
 /* ------------------------------------------------------------- addresses */
 
 /*
