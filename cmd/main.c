@@ -78,6 +78,12 @@ const struct cli_cmd cli_commands[] = {
 	  "  --category C         only entries of category C\n"
 	  "  --since TIME         only entries updated at or after TIME\n",
 	  0 },
+	{ "ingest", cmd_ingest, "postfix-log [--follow] [--verbose] FILE|-",
+	  "feed a mail log's delivery reports through the rules",
+	  "  --follow             postfix-log: keep reading FILE as it grows, across\n"
+	  "                       rotation, until SIGINT or SIGTERM\n"
+	  "  --verbose            print each recorded report as record does\n",
+	  CLI_WRITES | CLI_RULES | CLI_GROUP },
 	{ "rules", cmd_rules, "check [FILE]\nexplain [--domain D] REPLY\nexplain [--domain D] -",
 	  "validate a rules file, or explain what a reply would do",
 	  "  --domain D           explain: the recipient's domain, for rules with a\n"

@@ -1,0 +1,352 @@
+/*
+ * cmd_ingest.c - `quell ingest SUBCOMMAND`: feed what a mail system said
+ * about its deliveries through the rules, as `record` does one reply.
+ *
+ *   ingest postfix-log [--follow] [--verbose] FILE|-
+ *
+ * Every delivery report of the log (smtp, lmtp, local, virtual, pipe,
+ * error: sent, deferred, bounced) is recorded at the time it was logged,
+ * with its queue id, so that a message deferred five times counts once.
+ * Other lines (NOQUEUE: reject - quell's own answers -, connect from,
+ * qmgr, garbage, lines over 64 KiB) are counted as skipped, never as
+ * rejected.  A report whose recipient quell refuses is rejected:
+ * "FILE:LINE: RECIPIENT: reason" on stderr, and exit 65 at the end.
+ *
+ * Summary on stderr unless -q, shaped as import's: "FILE: R read, I
+ * imported, 0 updated, S skipped, J rejected" (read: lines; imported:
+ * reports recorded, retries of a queue id included; updated: always 0,
+ * there for scripts that read import's summary too); with --json, one
+ * object on stdout instead.  Stdout is quiet otherwise: --verbose prints
+ * each recorded report as `record` does (render.c).
+ *
+ * --follow keeps reading a growing file as `tail -F` does: new data is
+ * looked for every 200 ms; a file replaced (rotated: another inode) is
+ * reopened from its start once the old one is read to its end, a file
+ * that shrank (truncated) is read again from its start.  SIGINT and
+ * SIGTERM end the reading cleanly, with the summary, for a file (stdin is
+ * read to its end, and a signal ends the process the default way).
+ *
+ * A syslog stamp (`Nov 28 10:00:00`) is read in the local time zone (TZ)
+ * of the reference time, --now or the clock; RFC 3339 stamps carry their
+ * own offset.  Knows nothing of log formats or of rules.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "lines.h"
+
+#define READ_BUF (512 * 1024)
+#define POLL_NS (200 * 1000 * 1000L)
+
+enum { OPT_FOLLOW = CLI_OPT_CMD, OPT_VERBOSE };
+
+static const struct option global_options[] = { CLI_GLOBAL_OPTIONS };
+static const struct option pflog_options[] = {
+	{ "follow", no_argument, NULL, OPT_FOLLOW },
+	{ "verbose", no_argument, NULL, OPT_VERBOSE },
+	CLI_GLOBAL_OPTIONS
+};
+
+/* Set by SIGINT and SIGTERM while a file is read; a handler's global. */
+static volatile sig_atomic_t stopping;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+struct ingest {
+	struct cli *cli;
+	const char *file;     /* as given; "-" is stdin */
+	int fd;
+	int follow, verbose;
+	size_t lineno;        /* in the file being read (reset when it is replaced) */
+	uint64_t read, imported, skipped, rejected;
+	int64_t off_ref;      /* reference time of utc_offset */
+	int utc_offset;       /* local zone at off_ref, seconds east of UTC */
+	struct quell_record_options opts;
+	struct quell_outcome out;
+};
+
+/* Catch SIGINT and SIGTERM without SA_RESTART (on), or give them back. */
+static void catch_signals(int on, struct sigaction old[2])
+{
+	static const int sigs[2] = { SIGINT, SIGTERM };
+	struct sigaction sa;
+
+	for (int i = 0; i < 2; i++) {
+		if (!on) {
+			sigaction(sigs[i], &old[i], NULL);
+			continue;
+		}
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_stop;
+		sigemptyset(&sa.sa_mask);
+		sigaction(sigs[i], &sa, &old[i]);
+		if (old[i].sa_handler == SIG_IGN)
+			sigaction(sigs[i], &old[i], NULL);
+	}
+}
+
+/* "FILE:LINE: RECIPIENT: reason" on stderr. */
+static void reject(struct ingest *g, const char *recipient, const char *reason)
+{
+	g->rejected++;
+	cli_put_enc(stderr, g->file, CLI_ENC_FIELD);
+	fprintf(stderr, ":%zu: ", g->lineno);
+	if (recipient != NULL) {
+		cli_put_enc(stderr, recipient, CLI_ENC_FIELD);
+		fputs(": ", stderr);
+	}
+	cli_put_enc(stderr, reason, CLI_ENC_FIELD);
+	fputc('\n', stderr);
+}
+
+/* The reference time for a syslog stamp's year, and the zone it is in. */
+static int64_t reference(struct ingest *g)
+{
+	int64_t ref = g->cli->now != 0 ? g->cli->now : (int64_t)time(NULL);
+	time_t t = (time_t)ref;
+	struct tm tm;
+
+	if (g->off_ref == 0 || ref - g->off_ref > 60 || g->off_ref - ref > 60) {
+		g->off_ref = ref;
+		g->utc_offset = localtime_r(&t, &tm) != NULL ? (int)tm.tm_gmtoff : 0;
+	}
+	return ref;
+}
+
+/* One line of the log.  0 or an exit status (a database error). */
+static int one(struct ingest *g, const struct line *l)
+{
+	struct cli *cli = g->cli;
+	struct quell_postfix_report rep;
+	int64_t ref = reference(g);
+	int rc;
+
+	g->read++;
+	g->lineno++;
+	if (l->toolong) {
+		g->skipped++;
+		return 0;
+	}
+	rc = quell_postfix_log_parse(l->text, l->len, ref, g->utc_offset, &rep);
+	if (rc == 0) {
+		g->skipped++;
+		return 0;
+	}
+	if (rc != 1) {
+		reject(g, NULL, rep.error);
+		return 0;
+	}
+	g->opts.now = rep.time;
+	g->opts.queue_id = rep.queue_id;
+	rc = quell_record(cli->h, rep.recipient, rep.reply, &g->opts, &g->out);
+	if (rc == QUELL_EADDRESS || rc == QUELL_EDATA) {
+		reject(g, rep.recipient, g->out.error[0] != '\0' ? g->out.error : quell_errmsg(cli->h));
+		return 0;
+	}
+	if (rc != 0)
+		return cli_fail_item(cli, rep.recipient, rc);
+	g->imported++;
+	if (!g->verbose)
+		return 0;
+	if (cli->json)
+		return cli_json_put(cli, cli_outcome_json(rep.recipient, &g->out));
+	cli_outcome_plain(stdout, rep.recipient, &g->out);
+	return 0;
+}
+
+/* At the end of a followed file: reopen it when it was replaced, read it
+ * again when it shrank, else wait.  0 or an exit status. */
+static int wait_more(struct ingest *g, struct lines *lr)
+{
+	struct timespec ts = { 0, POLL_NS };
+	struct stat now, cur;
+	off_t pos;
+	int fd;
+
+	if (stat(g->file, &now) == 0 && fstat(g->fd, &cur) == 0) {
+		if (now.st_ino != cur.st_ino || now.st_dev != cur.st_dev) {
+			fd = open(g->file, O_RDONLY | O_CLOEXEC);
+			if (fd >= 0) {
+				close(g->fd);
+				g->fd = lr->fd = fd;
+				lr->start = lr->end = 0;
+				lr->skipping = 0;
+				g->lineno = 0;
+				return 0; /* read the new file at once */
+			}
+		} else if ((pos = lseek(g->fd, 0, SEEK_CUR)) >= 0 && now.st_size < pos) {
+			if (lseek(g->fd, 0, SEEK_SET) == 0) {
+				lr->start = lr->end = 0;
+				lr->skipping = 0;
+				g->lineno = 0;
+				return 0;
+			}
+		}
+	}
+	if (g->verbose && fflush(stdout) != 0) {
+		cli_warn(g->cli, "write error: %s", strerror(errno));
+		return CLI_EX_IOERR;
+	}
+	nanosleep(&ts, NULL); /* a signal cuts it short */
+	return 0;
+}
+
+/* Read the input to its end (or, following, until a signal). */
+static int read_log(struct ingest *g)
+{
+	struct lines lr;
+	struct line l;
+	int status = 0, r;
+
+	if (lines_init(&lr, g->fd, READ_BUF, QUELL_POSTFIX_LINE_MAX) != 0)
+		return cli_oom(g->cli);
+	while (status == 0 && !stopping) {
+		r = lines_get(&lr, &l);
+		if (r == LINES_OK) {
+			status = one(g, &l);
+			continue;
+		}
+		if (r == LINES_EOF)
+			break;
+		if (g->verbose && !g->follow && fflush(stdout) != 0) {
+			cli_warn(g->cli, "write error: %s", strerror(errno));
+			status = CLI_EX_IOERR;
+		} else if (lines_fill(&lr) != 0) {
+			cli_warn(g->cli, "%s: %s", g->file, strerror(errno));
+			status = CLI_EX_IOERR;
+		} else if (g->follow && lr.eof) {
+			lr.eof = 0; /* a line without its LF yet stays in the buffer */
+			status = wait_more(g, &lr);
+		}
+	}
+	lines_free(&lr);
+	return status;
+}
+
+static int summary(struct ingest *g)
+{
+	struct cli *cli = g->cli;
+
+	if (cli->json) {
+		json_t *o = json_object();
+
+		if (o == NULL || cli_jset(o, "file", cli_jstr(g->file)) ||
+		    cli_jset(o, "format", cli_jstr("postfix-log")) ||
+		    cli_jset(o, "read", cli_jnum(g->read)) ||
+		    cli_jset(o, "imported", cli_jnum(g->imported)) ||
+		    cli_jset(o, "updated", cli_jnum(0)) ||
+		    cli_jset(o, "skipped", cli_jnum(g->skipped)) ||
+		    cli_jset(o, "rejected", cli_jnum(g->rejected))) {
+			json_decref(o);
+			return cli_oom(cli);
+		}
+		return cli_json_put(cli, o);
+	}
+	if (!cli->quiet)
+		cli_warn(cli, "%s: %llu read, %llu imported, 0 updated, %llu skipped, %llu rejected",
+		         g->file, (unsigned long long)g->read, (unsigned long long)g->imported,
+		         (unsigned long long)g->skipped, (unsigned long long)g->rejected);
+	return 0;
+}
+
+static int postfix_log(struct cli *cli, int argc, char **argv)
+{
+	struct quell_record_options init = QUELL_RECORD_OPTIONS_INIT;
+	struct sigaction old[2];
+	struct ingest g;
+	struct stat st;
+	int c, status = 0, is_file;
+
+	memset(&g, 0, sizeof g);
+	g.cli = cli;
+	g.opts = init;
+	while ((c = cli_getopt(cli, argc, argv, pflog_options, &status)) != -1) {
+		switch (c) {
+		case CLI_STOP:
+			return status;
+		case OPT_FOLLOW: g.follow = 1; break;
+		case OPT_VERBOSE: g.verbose = 1; break;
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error(cli, "no input given (a FILE, or '-' for stdin)");
+	if (optind + 1 < argc)
+		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind + 1]);
+	if (cli->stream != NULL)
+		return cli_usage_error(cli, "--stream: bounces never carry a stream");
+	g.file = argv[optind];
+	is_file = strcmp(g.file, "-") != 0;
+	if (g.follow && !is_file)
+		return cli_usage_error(cli, "--follow needs a FILE");
+	g.fd = STDIN_FILENO;
+	if (is_file) {
+		g.fd = open(g.file, O_RDONLY | O_CLOEXEC);
+		if (g.fd < 0 || (fstat(g.fd, &st) == 0 && S_ISDIR(st.st_mode))) {
+			cli_warn(cli, "%s: %s", g.file, strerror(g.fd < 0 ? errno : EISDIR));
+			if (g.fd >= 0)
+				close(g.fd);
+			return CLI_EX_NOINPUT;
+		}
+	}
+	if ((status = cli_open(cli)) == 0) {
+		stopping = 0;
+		if (is_file)
+			catch_signals(1, old);
+		status = read_log(&g);
+		if (is_file)
+			catch_signals(0, old);
+	}
+	if (is_file)
+		close(g.fd);
+	if (status != 0)
+		return status;
+	if ((status = summary(&g)) != 0)
+		return status;
+	return g.rejected > 0 ? CLI_EX_DATAERR : CLI_EX_OK;
+}
+
+/* ----------------------------------------------------------------- ingest */
+
+/* Names are "ingest SUB": the prefix in messages and usage lines. */
+static const struct cli_cmd subcommands[] = {
+	{ "ingest postfix-log", postfix_log, "[--follow] [--verbose] FILE|-",
+	  "record the delivery reports of a Postfix mail log (sent, deferred,\n"
+	  "bounced) at the time they were logged; other lines are skipped",
+	  "  --follow             keep reading FILE as it grows, across rotation,\n"
+	  "                       until SIGINT or SIGTERM\n"
+	  "  --verbose            print each recorded report as record does\n",
+	  CLI_WRITES | CLI_RULES },
+	{ NULL, NULL, NULL, NULL, NULL, 0 }
+};
+
+int cmd_ingest(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_cmd *sub;
+	int c, first, status = 0;
+
+	/* options up to the subcommand (CLI_GROUP) */
+	while ((c = cli_getopt(cli, argc, argv, global_options, &status)) != -1)
+		if (c == CLI_STOP)
+			return status;
+	if (optind >= argc)
+		return cli_usage_error(cli, "no subcommand given: postfix-log");
+	first = optind;
+	for (sub = subcommands; sub->name != NULL; sub++)
+		if (strcmp(sub->name + strlen("ingest "), argv[first]) == 0)
+			break;
+	if (sub->name == NULL)
+		return cli_usage_error(cli, "unknown subcommand '%s': postfix-log", argv[first]);
+	cli->cmd = sub;
+	optind = 0; /* glibc: start afresh, at argv[1] of the subcommand */
+	return sub->fn(cli, argc - first, argv + first);
+}

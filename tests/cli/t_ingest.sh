@@ -1,0 +1,138 @@
+# t_ingest.sh - ingest postfix-log: a sample mail log with bounces, a
+# Spamhaus block, local and DNS failures, a bad recipient, lines that are
+# no reports, and one queue id deferred five times; what check says
+# afterwards; a second run changes nothing; stdin, JSON, usage errors; and
+# --follow across an append and a rotation, ended by SIGTERM.
+
+LOG=$(dirname "$T_SCRIPT")/../data/postfix/mail.log
+NOW=2026-11-28T12:00:00Z
+# The contract fixes what the default rules do with these replies; a
+# system rules file must not change them, so use their source instead.
+if [ -e /etc/quell/rules.yaml ]; then
+	export QUELL_RULES=$(dirname "$T_SCRIPT")/../../config/rules.yaml
+fi
+
+DEFER=$'later@d.example\tignore\tverdict=backoff scope=address rule=greylisted category=transient code=450 status=4.2.0 until=2026-11-28T12:05:00Z duplicate=1'
+REJECT="$LOG:9: bad@@e.example: local part: unexpected '@' at character 4"
+SUMMARY="quell: ingest postfix-log: $LOG: 16 read, 10 imported, 0 updated, 5 skipped, 1 rejected"
+
+t 'the sample log, --verbose' 65 \
+	$'unknown@b.example\tsuppress\tverdict=suppress scope=address key=unknown@b.example rule=user-unknown category=bad-mailbox code=550 status=5.1.1
+good@c.example\tignore\tverdict=allow scope=address rule=policy category=policy code=554 status=5.7.1
+nobody@ours.example\tsuppress\tverdict=suppress scope=address key=nobody@ours.example rule=bad-mailbox-status-other category=bad-mailbox status=5.1.1
+x@nx.example\tsuppress\tverdict=suppress scope=domain key=nx.example rule=bad-domain-status category=bad-domain status=5.1.2
+fine@e.example\tclear\tverdict=allow scope=address rule=delivered category=delivered code=250 status=2.0.0
+later@d.example\tbackoff\tverdict=backoff scope=address key=later@d.example rule=greylisted category=transient code=450 status=4.2.0 until=2026-11-28T12:05:00Z'"
+$DEFER
+$DEFER
+$DEFER
+$DEFER" \
+	"$REJECT
+$SUMMARY" --now $NOW ingest postfix-log --verbose "$LOG"
+
+t 'check: suppress 5.1.1, allow after a Spamhaus block, backoff once for five deferrals' 1 \
+	$'unknown@b.example\tsuppress\tscope=address key=unknown@b.example rule=user-unknown category=bad-mailbox source=bounce
+good@c.example\tallow\t
+later@d.example\tbackoff\tscope=address key=later@d.example rule=greylisted category=transient source=bounce until=2026-11-28T12:05:00Z
+fine@e.example\tallow\t
+gone@x.example\tallow\t' \
+	'' --now $NOW check unknown@b.example good@c.example later@d.example fine@e.example gone@x.example
+T_FILTER='s/ origin=.*//' t 'show: one backoff, four retries already counted' 0 \
+	$'later@d.example\tbackoff\tscope=address key=later@d.example rule=greylisted category=transient source=bounce until=2026-11-28T12:05:00Z
+entry\tbackoff\tscope=address source=bounce category=transient rule=greylisted code=450 status=4.2.0 reply=<later@d.example>:%20Recipient%20address%20rejected:%20Greylisted created=2026-11-28T11:50:00Z updated=2026-11-28T11:50:00Z until=2026-11-28T12:05:00Z first_failure=2026-11-28T11:50:00Z attempts=1
+event\t2026-11-28T11:58:00Z\tignore\tsource=bounce rule=greylisted category=transient code=450 status=4.2.0 reply=<later@d.example>:%20Recipient%20address%20rejected:%20Greylisted reason=already%20counted:%20queue%20id%206C7D8E9F0A verdict=backoff
+event\t2026-11-28T11:56:00Z\tignore\tsource=bounce rule=greylisted category=transient code=450 status=4.2.0 reply=<later@d.example>:%20Recipient%20address%20rejected:%20Greylisted reason=already%20counted:%20queue%20id%206C7D8E9F0A verdict=backoff
+event\t2026-11-28T11:54:00Z\tignore\tsource=bounce rule=greylisted category=transient code=450 status=4.2.0 reply=<later@d.example>:%20Recipient%20address%20rejected:%20Greylisted reason=already%20counted:%20queue%20id%206C7D8E9F0A verdict=backoff
+event\t2026-11-28T11:52:00Z\tignore\tsource=bounce rule=greylisted category=transient code=450 status=4.2.0 reply=<later@d.example>:%20Recipient%20address%20rejected:%20Greylisted reason=already%20counted:%20queue%20id%206C7D8E9F0A verdict=backoff
+event\t2026-11-28T11:50:00Z\tbackoff\tlist=backoff source=bounce rule=greylisted category=transient code=450 status=4.2.0 reply=<later@d.example>:%20Recipient%20address%20rejected:%20Greylisted until=2026-11-28T12:05:00Z verdict=backoff' \
+	'' --now $NOW show later@d.example
+
+T_FILTER='s/\t.*//' t 'the same log again: every report already counted' 65 \
+	$'unknown@b.example\ngood@c.example\nnobody@ours.example\nx@nx.example\nfine@e.example\nlater@d.example\nlater@d.example\nlater@d.example\nlater@d.example\nlater@d.example' \
+	"$REJECT
+$SUMMARY" --now $NOW ingest postfix-log --verbose "$LOG"
+T_FILTER='/duplicate=1$/d' t '... every line a duplicate' 65 '' "$REJECT
+$SUMMARY" --now $NOW ingest postfix-log --verbose "$LOG"
+t 'no --verbose: nothing on stdout' 65 '' "$REJECT
+$SUMMARY" --now $NOW ingest postfix-log "$LOG"
+t '-q: only the rejected line' 65 '' "$REJECT" --now $NOW -q ingest postfix-log "$LOG"
+
+# --------------------------------------------------------------- stdin
+
+T_IN='Nov 28 10:00:00 mx1 postfix/smtp[1]: 1A2B3C4D5E: to=<s1@f.example>, relay=none, delay=1, delays=0/0/0/1, dsn=5.1.1, status=bounced (host f said: 550 5.1.1 no such user (in reply to RCPT TO command))
+Nov 28 10:00:00 mx1 postfix/smtpd[2]: disconnect from x[192.0.2.1]
+' t 'stdin, --json: the summary object on stdout' 0 \
+	'{"file":"-","format":"postfix-log","read":2,"imported":1,"updated":0,"skipped":1,"rejected":0}' \
+	'' --now $NOW --json ingest postfix-log -
+T_IN=$'Nov 28 10:00:00 mx1 postfix/smtp[1]: 1A2B3C4D5F: to=<s2@f.example>, relay=none, delay=1, dsn=5.1.1, status=bounced (550 5.1.1 no)\r\n\n\x01\xff' \
+	t 'stdin: CRLF, an empty line, garbage without LF' 0 \
+	'{"address":"s2@f.example","code":550,"status":"5.1.1","text":"no","rule":"user-unknown","category":"bad-mailbox","action":"suppress","scope":"address","verdict":"suppress","until":null,"error":null}
+{"file":"-","format":"postfix-log","read":3,"imported":1,"updated":0,"skipped":2,"rejected":0}' \
+	'' --now $NOW --json ingest postfix-log --verbose -
+T_IN='' t 'stdin: nothing' 0 '' 'quell: ingest postfix-log: -: 0 read, 0 imported, 0 updated, 0 skipped, 0 rejected' \
+	ingest postfix-log -
+
+# -------------------------------------------------------------- errors
+
+t 'a missing file: 66, no database made' 66 '' \
+	"quell: ingest postfix-log: $T_DIR/nope.log: No such file or directory" \
+	--db "$T_DIR/none" ingest postfix-log "$T_DIR/nope.log"
+ok '... none made' test ! -e "$T_DIR/none"
+t 'a directory' 66 '' "quell: ingest postfix-log: $T_DIR: Is a directory" ingest postfix-log "$T_DIR"
+U='usage: quell ingest postfix-log [--follow] [--verbose] FILE|-'
+t 'no subcommand' 64 '' 'quell: ingest: no subcommand given: postfix-log
+usage: quell ingest postfix-log [--follow] [--verbose] FILE|-' ingest
+t 'unknown subcommand' 64 '' "quell: ingest: unknown subcommand 'dsm': postfix-log
+usage: quell ingest postfix-log [--follow] [--verbose] FILE|-" ingest dsm x
+t 'no input' 64 '' "quell: ingest postfix-log: no input given (a FILE, or '-' for stdin)
+$U" ingest postfix-log
+t 'two inputs' 64 '' "quell: ingest postfix-log: unexpected argument 'b'
+$U" ingest postfix-log a b
+t '--follow needs a file' 64 '' "quell: ingest postfix-log: --follow needs a FILE
+$U" ingest postfix-log --follow -
+t '--stream' 64 '' "quell: ingest postfix-log: --stream: bounces never carry a stream
+$U" --stream news ingest postfix-log "$LOG"
+
+# -------------------------------------------------------------- --follow
+
+# Waits for a pattern in a file, up to 5 s.
+wait_for() {
+	for _ in $(seq 50); do
+		grep -q "$1" "$2" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+pf() { # a bounced report for $1 with queue id $2
+	printf 'Nov 28 10:00:00 mx1 postfix/smtp[1]: %s: to=<%s>, relay=none, delay=1, dsn=5.1.1, status=bounced (550 5.1.1 no)\n' "$2" "$1"
+}
+F=$T_DIR/follow.log
+pf f1@g.example 1A1A1A1A1A >"$F"
+# shellcheck disable=SC2086 # QUELL_WRAP is a command line; no function: $! is quell
+$QUELL_WRAP "$QUELL_BIN" --db "$T_DIR/fdb" --now $NOW ingest postfix-log --follow --verbose "$F" >"$T_DIR/f.out" 2>"$T_DIR/f.err" &
+FPID=$!
+ok 'follow: the first line' wait_for f1@g.example "$T_DIR/f.out"
+printf 'Nov 28 10:00:00 mx1 postfix/smtp[1]: 2B2B2B2B2B: to=<f2@g.ex' >>"$F"
+sleep 0.3
+printf 'ample>, relay=none, delay=1, dsn=5.1.1, status=bounced (550 5.1.1 no)\n' >>"$F"
+ok 'follow: a line appended in two pieces' wait_for f2@g.example "$T_DIR/f.out"
+mv "$F" "$F.1"
+pf f3@g.example 3C3C3C3C3C >>"$F.1"
+sleep 0.3
+# with a long line that is no report after it, so that the truncated file
+# is shorter than what was read even if the truncation is noticed late
+printf '%s#%0300d\n' "$(pf f4@g.example 4D4D4D4D4D)
+" 0 >"$F" # one write
+ok 'follow: rotated, the new file is read' wait_for f4@g.example "$T_DIR/f.out"
+: >"$F"
+sleep 0.3
+pf f5@g.example 5E5E5E5E5E >"$F"
+ok 'follow: truncated, read again from the start' wait_for f5@g.example "$T_DIR/f.out"
+kill -TERM $FPID
+wait $FPID
+FRC=$?
+ok 'follow: SIGTERM ends it cleanly' test $FRC = 0
+ok 'follow: every report once, in order' test "$(cut -f1 "$T_DIR/f.out" | tr '\n' ' ')" = \
+	'f1@g.example f2@g.example f3@g.example f4@g.example f5@g.example '
+ok 'follow: the summary' test "$(cat "$T_DIR/f.err")" = \
+	"quell: ingest postfix-log: $F: 6 read, 5 imported, 0 updated, 1 skipped, 0 rejected"
