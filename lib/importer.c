@@ -30,6 +30,7 @@
 #include "check.h"
 #include "error.h"
 #include "formats.h"
+#include "arena.h"
 #include "policy.h"
 #include "spill.h"
 #include "store.h"
@@ -38,67 +39,7 @@
 #define BATCH_BYTES (8u << 20)
 #define RUN_BYTES (24u << 20)   /* rows sorted in memory before a spill ... */
 #define RUN_BATCHES 64          /* ... or this many batches of them */
-#define CHUNK (1u << 20)
 #define QUELL__EDRYRUN (-101)
-
-/* ---------------------------------------------------------------- arena */
-
-/* Strings of one batch: chunks that are never moved, reused batch after
- * batch. */
-struct chunk {
-	struct chunk *next;
-	size_t used, size;
-	char data[];
-};
-
-struct arena {
-	struct chunk *head, *cur;
-	size_t bytes;
-};
-
-static const char *arena_dup(struct arena *a, const char *s)
-{
-	size_t n = strlen(s) + 1;
-	struct chunk *c = a->cur;
-
-	if (n == 1)
-		return "";
-	while (c != NULL && c->size - c->used < n)
-		c = c->next;
-	if (c == NULL) {
-		size_t size = n > CHUNK ? n : CHUNK;
-		c = malloc(sizeof *c + size);
-		if (c == NULL)
-			return NULL;
-		c->size = size;
-		c->used = 0;
-		c->next = a->head;
-		a->head = c;
-	}
-	a->cur = c;
-	memcpy(c->data + c->used, s, n);
-	c->used += n;
-	a->bytes += n;
-	return c->data + c->used - n;
-}
-
-static void arena_reset(struct arena *a)
-{
-	for (struct chunk *c = a->head; c != NULL; c = c->next)
-		c->used = 0;
-	a->cur = a->head;
-	a->bytes = 0;
-}
-
-static void arena_free(struct arena *a)
-{
-	while (a->head != NULL) {
-		struct chunk *n = a->head->next;
-		free(a->head);
-		a->head = n;
-	}
-	a->cur = NULL;
-}
 
 /* ------------------------------------------------------------ batch rows */
 
@@ -112,14 +53,14 @@ struct imp {
 	struct quell_import_stats st;
 	struct quell__item *items; /* the run being collected */
 	size_t n, cap;
-	struct arena arena;        /* its strings */
+	struct quell__arena arena;        /* its strings */
 	struct quell__runs *runs;  /* runs spilled so far */
 	struct quell__item **order; /* the run in key order (pointers sort fast) */
 	size_t ocap;
 	struct quell__item *const *bp; /* the batch being written: bp[0..bn) */
 	struct quell__item *bitems; /* its items, when merged from runs */
 	size_t bn, bcap;
-	struct arena barena;       /* its strings, when merged from runs */
+	struct quell__arena barena;       /* its strings, when merged from runs */
 	struct quell__rules *rs;
 	uint64_t rejected_before;        /* st.rejected before the batch was written */
 	struct quell__job *job;
@@ -231,13 +172,13 @@ static int take(struct imp *m, const struct quell__row *row)
 	}
 	it->row = *row;
 	it->row.entry = "";
-	it->key = arena_dup(&m->arena, key);
-	it->row.stream = arena_dup(&m->arena, row->stream);
-	it->row.category = arena_dup(&m->arena, row->category);
-	it->row.rule = arena_dup(&m->arena, row->rule);
-	it->row.status = arena_dup(&m->arena, row->status);
-	it->row.reply = arena_dup(&m->arena, row->reply);
-	it->row.reason = arena_dup(&m->arena, row->reason);
+	it->key = quell__arena_dup(&m->arena, key);
+	it->row.stream = quell__arena_dup(&m->arena, row->stream);
+	it->row.category = quell__arena_dup(&m->arena, row->category);
+	it->row.rule = quell__arena_dup(&m->arena, row->rule);
+	it->row.status = quell__arena_dup(&m->arena, row->status);
+	it->row.reply = quell__arena_dup(&m->arena, row->reply);
+	it->row.reason = quell__arena_dup(&m->arena, row->reason);
 	if (!it->key || !it->row.stream || !it->row.category || !it->row.rule || !it->row.status ||
 	    !it->row.reply || !it->row.reason)
 		return QUELL_ENOMEM;
@@ -503,7 +444,7 @@ static int spill(struct imp *m)
 	    (rc = quell__runs_spill(m->runs, (const struct quell__item *const *)m->order, m->n)) != 0)
 		return rc;
 	m->n = 0;
-	arena_reset(&m->arena);
+	quell__arena_reset(&m->arena);
 	return 0;
 }
 
@@ -535,7 +476,7 @@ static int write_all(struct imp *m, size_t batch)
 	free(m->order);
 	m->order = NULL;
 	m->ocap = 0;
-	arena_free(&m->arena);
+	quell__arena_free(&m->arena);
 	m->bcap = batch;
 	m->bitems = malloc(batch * sizeof *m->bitems);
 	ptrs = malloc(batch * sizeof *ptrs);
@@ -554,7 +495,7 @@ static int write_all(struct imp *m, size_t batch)
 		const char *dst[7];
 
 		for (int k = 0; k < 7; k++)
-			if ((dst[k] = arena_dup(&m->barena, src[k])) == NULL)
+			if ((dst[k] = quell__arena_dup(&m->barena, src[k])) == NULL)
 				return QUELL_ENOMEM;
 		*b = it;
 		b->key = dst[0];
@@ -568,7 +509,7 @@ static int write_all(struct imp *m, size_t batch)
 			if ((rc = write_batch(m)) != 0)
 				return rc;
 			m->bn = 0;
-			arena_reset(&m->barena);
+			quell__arena_reset(&m->barena);
 		}
 	}
 	if (rc < 0)
@@ -669,8 +610,8 @@ out:
 		*stats = m->st;
 	quell__reader_close(rd);
 	quell__rules_unref(m->rs);
-	arena_free(&m->arena);
-	arena_free(&m->barena);
+	quell__arena_free(&m->arena);
+	quell__arena_free(&m->barena);
 	quell__runs_free(m->runs);
 	free(m->bitems);
 	free(m->order);
