@@ -242,3 +242,30 @@ int cli_open(struct cli *cli)
 		return cli_fail(cli, rc);
 	return 0;
 }
+
+/* ------------------------------------------------------ command groups */
+
+int cli_group(struct cli *cli, int argc, char **argv, const struct cli_cmd *subs,
+              const char *names)
+{
+	static const struct option globals[] = { CLI_GLOBAL_OPTIONS };
+	size_t plen = strlen(cli->cmd->name) + 1; /* "rules " */
+	const struct cli_cmd *sub;
+	int c, first, status = 0;
+
+	/* options up to the subcommand (CLI_GROUP) */
+	while ((c = cli_getopt(cli, argc, argv, globals, &status)) != -1)
+		if (c == CLI_STOP)
+			return status;
+	if (optind >= argc)
+		return cli_usage_error(cli, "no subcommand given: %s", names);
+	first = optind;
+	for (sub = subs; sub->name != NULL; sub++)
+		if (strcmp(sub->name + plen, argv[first]) == 0)
+			break;
+	if (sub->name == NULL)
+		return cli_usage_error(cli, "unknown subcommand '%s': %s", argv[first], names);
+	cli->cmd = sub;
+	optind = 0; /* glibc: start afresh, at argv[1] of the subcommand */
+	return sub->fn(cli, argc - first, argv + first);
+}

@@ -143,6 +143,12 @@ int cli_usage_error(struct cli *cli, const char *fmt, ...)
 
 /* ------------------------------------------------------------ cmd_help.c */
 
+/* Run the subcommand of a command group (CLI_GROUP) that argv names, from
+ * the table subs (entries named "GROUP SUB"); `names` lists them for
+ * messages ("check or explain").  Returns the exit status. */
+int cli_group(struct cli *cli, int argc, char **argv, const struct cli_cmd *subs,
+              const char *names);
+
 /* "usage: quell NAME FORM" lines of a command (all commands if NULL). */
 void cli_usage(FILE *f, const struct cli_cmd *cmd);
 /* The full help of a command, or the general help if NULL. */

@@ -46,7 +46,6 @@
 
 enum { OPT_FOLLOW = CLI_OPT_CMD, OPT_VERBOSE };
 
-static const struct option global_options[] = { CLI_GLOBAL_OPTIONS };
 static const struct option pflog_options[] = {
 	{ "follow", no_argument, NULL, OPT_FOLLOW },
 	{ "verbose", no_argument, NULL, OPT_VERBOSE },
@@ -331,22 +330,5 @@ static const struct cli_cmd subcommands[] = {
 
 int cmd_ingest(struct cli *cli, int argc, char **argv)
 {
-	const struct cli_cmd *sub;
-	int c, first, status = 0;
-
-	/* options up to the subcommand (CLI_GROUP) */
-	while ((c = cli_getopt(cli, argc, argv, global_options, &status)) != -1)
-		if (c == CLI_STOP)
-			return status;
-	if (optind >= argc)
-		return cli_usage_error(cli, "no subcommand given: postfix-log");
-	first = optind;
-	for (sub = subcommands; sub->name != NULL; sub++)
-		if (strcmp(sub->name + strlen("ingest "), argv[first]) == 0)
-			break;
-	if (sub->name == NULL)
-		return cli_usage_error(cli, "unknown subcommand '%s': postfix-log", argv[first]);
-	cli->cmd = sub;
-	optind = 0; /* glibc: start afresh, at argv[1] of the subcommand */
-	return sub->fn(cli, argc - first, argv + first);
+	return cli_group(cli, argc, argv, subcommands, "postfix-log");
 }

@@ -167,22 +167,5 @@ static const struct cli_cmd subcommands[] = {
 
 int cmd_rules(struct cli *cli, int argc, char **argv)
 {
-	const struct cli_cmd *sub;
-	int c, first, status = 0;
-
-	/* options up to the subcommand (CLI_GROUP) */
-	while ((c = cli_getopt(cli, argc, argv, global_options, &status)) != -1)
-		if (c == CLI_STOP)
-			return status;
-	if (optind >= argc)
-		return cli_usage_error(cli, "no subcommand given: check or explain");
-	first = optind;
-	for (sub = subcommands; sub->name != NULL; sub++)
-		if (strcmp(sub->name + strlen("rules "), argv[first]) == 0)
-			break;
-	if (sub->name == NULL)
-		return cli_usage_error(cli, "unknown subcommand '%s': check or explain", argv[first]);
-	cli->cmd = sub;
-	optind = 0; /* glibc: start afresh, at argv[1] of the subcommand */
-	return sub->fn(cli, argc - first, argv + first);
+	return cli_group(cli, argc, argv, subcommands, "check or explain");
 }
