@@ -8,6 +8,7 @@
  */
 #include <stdarg.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -268,4 +269,25 @@ int cli_group(struct cli *cli, int argc, char **argv, const struct cli_cmd *subs
 	cli->cmd = sub;
 	optind = 0; /* glibc: start afresh, at argv[1] of the subcommand */
 	return sub->fn(cli, argc - first, argv + first);
+}
+
+/* --------------------------------------------------------------- signals */
+
+void cli_catch_signals(int on, void (*handler)(int), struct sigaction old[2])
+{
+	static const int sigs[2] = { SIGINT, SIGTERM };
+	struct sigaction sa;
+
+	for (int i = 0; i < 2; i++) {
+		if (!on) {
+			sigaction(sigs[i], &old[i], NULL);
+			continue;
+		}
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = handler;
+		sigemptyset(&sa.sa_mask);
+		sigaction(sigs[i], &sa, &old[i]);
+		if (old[i].sa_handler == SIG_IGN) /* ignored when we started: stays so */
+			sigaction(sigs[i], &old[i], NULL);
+	}
 }

@@ -10,6 +10,7 @@
 #define QUELL_CLI_H
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -148,6 +149,11 @@ int cli_usage_error(struct cli *cli, const char *fmt, ...)
  * messages ("check or explain").  Returns the exit status. */
 int cli_group(struct cli *cli, int argc, char **argv, const struct cli_cmd *subs,
               const char *names);
+
+/* Catch SIGINT and SIGTERM with handler, without SA_RESTART (on), or give
+ * them back what they had (off); one ignored when quell started stays
+ * ignored. */
+void cli_catch_signals(int on, void (*handler)(int), struct sigaction old[2]);
 
 /* "usage: quell NAME FORM" lines of a command (all commands if NULL). */
 void cli_usage(FILE *f, const struct cli_cmd *cmd);

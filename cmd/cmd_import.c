@@ -102,27 +102,6 @@ static void publish(const struct run *r, const char *text)
 	note_cur = next;
 }
 
-/* Catch SIGINT and SIGTERM (on), or give them back what they had (off).
- * A signal ignored when the command started stays ignored. */
-static void catch_signals(int on, struct sigaction old[2])
-{
-	static const int sigs[2] = { SIGINT, SIGTERM };
-	struct sigaction sa;
-
-	for (int i = 0; i < 2; i++) {
-		if (!on) {
-			sigaction(sigs[i], &old[i], NULL);
-			continue;
-		}
-		memset(&sa, 0, sizeof sa);
-		sa.sa_handler = on_signal;
-		sigemptyset(&sa.sa_mask);
-		sigaction(sigs[i], &sa, &old[i]);
-		if (old[i].sa_handler == SIG_IGN)
-			sigaction(sigs[i], &old[i], NULL);
-	}
-}
-
 /* ------------------------------------------------------------ callbacks */
 
 /* "R read, I imported, U updated, S skipped, J rejected (format F)" */
@@ -311,9 +290,9 @@ static int import(struct cli *cli, struct run *r, FILE *in, struct quell_import_
 		         "committed: nothing imported", r->file_enc);
 		publish(r, c);
 	}
-	catch_signals(1, old);
+	cli_catch_signals(1, on_signal, old);
 	rc = quell_import(cli->h, in, o, &st);
-	catch_signals(0, old);
+	cli_catch_signals(0, on_signal, old);
 	cli_progress_clear(&r->progress);
 	note_cur = -1;
 	if (rc != 0) {

@@ -74,26 +74,6 @@ struct ingest {
 	struct quell_outcome out;
 };
 
-/* Catch SIGINT and SIGTERM without SA_RESTART (on), or give them back. */
-static void catch_signals(int on, struct sigaction old[2])
-{
-	static const int sigs[2] = { SIGINT, SIGTERM };
-	struct sigaction sa;
-
-	for (int i = 0; i < 2; i++) {
-		if (!on) {
-			sigaction(sigs[i], &old[i], NULL);
-			continue;
-		}
-		memset(&sa, 0, sizeof sa);
-		sa.sa_handler = on_stop;
-		sigemptyset(&sa.sa_mask);
-		sigaction(sigs[i], &sa, &old[i]);
-		if (old[i].sa_handler == SIG_IGN)
-			sigaction(sigs[i], &old[i], NULL);
-	}
-}
-
 /* "FILE:LINE: RECIPIENT: reason" on stderr. */
 static void reject(struct ingest *g, const char *recipient, const char *reason)
 {
@@ -300,10 +280,10 @@ static int postfix_log(struct cli *cli, int argc, char **argv)
 	if ((status = cli_open(cli)) == 0) {
 		stopping = 0;
 		if (is_file)
-			catch_signals(1, old);
+			cli_catch_signals(1, on_stop, old);
 		status = read_log(&g);
 		if (is_file)
-			catch_signals(0, old);
+			cli_catch_signals(0, on_stop, old);
 	}
 	if (is_file)
 		close(g.fd);
