@@ -10,13 +10,10 @@
 
 /* Strings of one batch: chunks that are never moved, reused batch after
  * batch. */
-const char *quell__arena_dup(struct quell__arena *a, const char *s)
+const void *quell__arena_copy(struct quell__arena *a, const void *p, size_t n)
 {
-	size_t n = strlen(s) + 1;
 	struct quell__chunk *c = a->cur;
 
-	if (n == 1)
-		return "";
 	while (c != NULL && c->size - c->used < n)
 		c = c->next;
 	if (c == NULL) {
@@ -30,10 +27,17 @@ const char *quell__arena_dup(struct quell__arena *a, const char *s)
 		a->head = c;
 	}
 	a->cur = c;
-	memcpy(c->data + c->used, s, n);
+	memcpy(c->data + c->used, p, n);
 	c->used += n;
 	a->bytes += n;
 	return c->data + c->used - n;
+}
+
+const char *quell__arena_dup(struct quell__arena *a, const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	return n == 1 ? "" : quell__arena_copy(a, s, n);
 }
 
 void quell__arena_reset(struct quell__arena *a)

@@ -81,4 +81,36 @@ static inline void quell__buf_i64(struct quell__buf *b, int64_t v)
 	quell__buf_put(b, c, 8);
 }
 
+/* Unsigned LEB128: 7 bits a byte, low first; 1 byte under 128. */
+static inline void quell__buf_varint(struct quell__buf *b, uint64_t v)
+{
+	unsigned char c[10];
+	size_t n = 0;
+
+	while (v >= 0x80) {
+		c[n++] = (unsigned char)(v | 0x80);
+		v >>= 7;
+	}
+	c[n++] = (unsigned char)v;
+	quell__buf_put(b, c, n);
+}
+
+/* Signed values as varints: 0, -1, 1, -2 ... as 0, 1, 2, 3 ... */
+static inline uint64_t quell__zigzag(int64_t v)
+{
+	return v < 0 ? ~((uint64_t)v << 1) : (uint64_t)v << 1;
+}
+
+static inline int64_t quell__unzigzag(uint64_t u)
+{
+	return (u & 1) ? (int64_t)~(u >> 1) : (int64_t)(u >> 1);
+}
+
+/* s[0..n) and a NUL after it, so that a reader can point into the bytes. */
+static inline void quell__buf_cstr(struct quell__buf *b, const char *s, size_t n)
+{
+	quell__buf_put(b, s, n);
+	quell__buf_u8(b, 0);
+}
+
 #endif

@@ -2,10 +2,11 @@
  * importer.c - bulk import (quell_import): rows from a format reader
  * (formats.h, import.c) written in sorted batches.
  *
- * The rows are normalized and judged as they are read, collected into runs
- * of RUN_BYTES, each sorted and (when there is more than one) spilled to a
- * temporary file (spill.c); the runs are then merged in key order and
- * written in batches of `batch` rows, each one write transaction.  Sorted
+ * The rows are normalized and judged as they are read, packed (spill.h)
+ * and collected into runs of RUN_BYTES, each sorted and (when there is
+ * more than one) spilled to a temporary file (spill.c); the runs are then
+ * merged in key order and written in batches of `batch` rows, each one
+ * write transaction.  Sorted
  * as a whole, each batch writes one narrow stretch of the B-tree instead
  * of touching all of it; a stopped import keeps every batch it committed.
  * Memory is one run and one batch, whatever the input size.
@@ -37,7 +38,7 @@
 
 #define BATCH_ROWS 20000
 #define BATCH_BYTES (8u << 20)
-#define RUN_BYTES (24u << 20)   /* rows sorted in memory before a spill ... */
+#define RUN_BYTES (32u << 20)   /* rows sorted in memory before a spill ... */
 #define RUN_BATCHES 64          /* ... or this many batches of them */
 #define QUELL__EDRYRUN (-101)
 
@@ -51,16 +52,15 @@ struct imp {
 	const char *file;
 	int64_t now;
 	struct quell_import_stats st;
-	struct quell__item *items; /* the run being collected */
+	struct quell__slot *slots; /* the run being collected ... */
+	struct quell__slot *tmp;   /* ... and the sort's scratch */
 	size_t n, cap;
-	struct quell__arena arena;        /* its strings */
+	struct quell__arena arena; /* its packed rows */
+	struct quell__buf pack;    /* packing scratch */
 	struct quell__runs *runs;  /* runs spilled so far */
-	struct quell__item **order; /* the run in key order (pointers sort fast) */
-	size_t ocap;
-	struct quell__item *const *bp; /* the batch being written: bp[0..bn) */
-	struct quell__item *bitems; /* its items, when merged from runs */
-	size_t bn, bcap;
-	struct quell__arena barena;       /* its strings, when merged from runs */
+	struct quell__item *bitems; /* the batch being written: bitems[0..bn) */
+	size_t bn;
+	struct quell__arena barena; /* its packed rows, when merged from runs */
 	struct quell__rules *rs;
 	uint64_t rejected_before;        /* st.rejected before the batch was written */
 	struct quell__job *job;
@@ -107,23 +107,26 @@ static int name_ok(const char *s)
 	return 1;
 }
 
-/* Judge a row and copy it into the batch; 0, or 1 when rejected. */
+/* Judge a row and pack it into the run; 0, or 1 when rejected. */
 static int take(struct imp *m, const struct quell__row *row)
 {
-	struct quell__item *it;
+	struct quell__item item, *it = &item;
 	char err[QUELL_ERROR_MAX], key[QUELL_ENTRY_MAX];
 	const char *names[3] = { row->stream, row->category, row->rule };
+	const unsigned char *rec;
 	int rc, scope = 0;
 
 	if (m->n == m->cap) {
 		size_t cap = m->cap ? m->cap * 2 : 1024;
-		struct quell__item *p = realloc(m->items, cap * sizeof *p);
-		if (p == NULL)
+		struct quell__slot *p = realloc(m->slots, cap * sizeof *p);
+		struct quell__slot *t = p ? realloc(m->tmp, cap * sizeof *t) : NULL;
+		if (p != NULL)
+			m->slots = p;
+		if (t == NULL)
 			return QUELL_ENOMEM;
-		m->items = p;
+		m->tmp = t;
 		m->cap = cap;
 	}
-	it = &m->items[m->n];
 	rc = quell__entry_parse(row->entry, strlen(row->entry), m->h->lowercase_local,
 	                        quell__psl(m->h), key, sizeof key, &scope, err, sizeof err);
 	if (rc == QUELL_ENOMEM)
@@ -172,17 +175,12 @@ static int take(struct imp *m, const struct quell__row *row)
 	}
 	it->row = *row;
 	it->row.entry = "";
-	it->key = quell__arena_dup(&m->arena, key);
-	it->row.stream = quell__arena_dup(&m->arena, row->stream);
-	it->row.category = quell__arena_dup(&m->arena, row->category);
-	it->row.rule = quell__arena_dup(&m->arena, row->rule);
-	it->row.status = quell__arena_dup(&m->arena, row->status);
-	it->row.reply = quell__arena_dup(&m->arena, row->reply);
-	it->row.reason = quell__arena_dup(&m->arena, row->reason);
-	if (!it->key || !it->row.stream || !it->row.category || !it->row.rule || !it->row.status ||
-	    !it->row.reply || !it->row.reason)
+	it->key = key;
+	m->pack.len = 0;
+	quell__item_pack(&m->pack, it);
+	if (m->pack.oom || (rec = quell__arena_copy(&m->arena, m->pack.data, m->pack.len)) == NULL)
 		return QUELL_ENOMEM;
-	m->n++;
+	m->slots[m->n++] = quell__slot_of(rec);
 	return 0;
 }
 
@@ -379,13 +377,14 @@ static int batch_fn(quell *h, struct quell__wtxn *w, void *vctx)
 	memset(&m->batch, 0, sizeof m->batch);
 	m->st.rejected = m->rejected_before; /* a batch written again counts afresh */
 	for (size_t i = 0; i < m->bn && rc == 0; i++)
-		rc = m->bp[i]->kind == K_RULES ? rules_row(m, w, m->bp[i]) : put_row(m, w, m->bp[i]);
+		rc = m->bitems[i].kind == K_RULES ? rules_row(m, w, &m->bitems[i])
+		                                  : put_row(m, w, &m->bitems[i]);
 	if (rc == 0 && m->o->dry_run)
 		return QUELL__EDRYRUN;
 	return rc;
 }
 
-/* Write the batch bitems[0..bn) in one transaction. */
+/* Write the batch bitems[0..bn) in one transaction, and start the next. */
 static int write_batch(struct imp *m)
 {
 	int rc;
@@ -404,32 +403,10 @@ static int write_batch(struct imp *m)
 	m->st.updated += m->batch.updated;
 	m->st.skipped += m->batch.skipped;
 	m->st.written += m->bn;
+	m->bn = 0;
 	quell__store_trim(m->h);
 	if (m->o->progress != NULL)
 		m->o->progress(m->o->ctx, &m->st);
-	return 0;
-}
-
-static int by_item(const void *a, const void *b)
-{
-	return quell__item_cmp(*(const struct quell__item *const *)a,
-	                       *(const struct quell__item *const *)b);
-}
-
-/* Sort the run collected so far (its pointers, in m->order). */
-static int sort_run(struct imp *m)
-{
-	if (m->n > m->ocap) {
-		struct quell__item **p = realloc(m->order, m->n * sizeof *p);
-		if (p == NULL)
-			return QUELL_ENOMEM;
-		m->order = p;
-		m->ocap = m->n;
-	}
-	for (size_t i = 0; i < m->n; i++)
-		m->order[i] = &m->items[i];
-	if (m->n > 1) /* (never a NULL array for qsort) */
-		qsort(m->order, m->n, sizeof *m->order, by_item);
 	return 0;
 }
 
@@ -440,83 +417,64 @@ static int spill(struct imp *m)
 
 	if (m->runs == NULL && (rc = quell__runs_new(&m->runs)) != 0)
 		return rc;
-	if ((rc = sort_run(m)) != 0 ||
-	    (rc = quell__runs_spill(m->runs, (const struct quell__item *const *)m->order, m->n)) != 0)
+	quell__slots_sort(m->slots, m->tmp, m->n);
+	if ((rc = quell__runs_spill(m->runs, m->slots, m->n)) != 0)
 		return rc;
 	m->n = 0;
 	quell__arena_reset(&m->arena);
 	return 0;
 }
 
+/* A packed row into the batch, written when full.  `rec` must live until
+ * the batch is written. */
+static int add_row(struct imp *m, const unsigned char *rec, size_t len, size_t batch)
+{
+	if (quell__item_unpack(&m->bitems[m->bn], rec, len) != 0)
+		return QUELL_EIO;
+	if (++m->bn == batch || m->barena.bytes >= BATCH_BYTES) {
+		int rc = write_batch(m);
+		quell__arena_reset(&m->barena);
+		return rc;
+	}
+	return 0;
+}
+
 /* Everything read: write it all in key order, batch by batch. */
 static int write_all(struct imp *m, size_t batch)
 {
-	struct quell__item it;
-	struct quell__item **ptrs;
+	const unsigned char *rec;
+	size_t len;
 	int rc;
 
+	if ((m->bitems = malloc(batch * sizeof *m->bitems)) == NULL)
+		return QUELL_ENOMEM;
 	if (m->runs == NULL) { /* one run: sort it in memory */
-		if ((rc = sort_run(m)) != 0)
-			return rc;
-		for (size_t i = 0; i < m->n; i += batch) {
-			m->bp = m->order + i;
-			m->bn = m->n - i < batch ? m->n - i : batch;
-			if ((rc = write_batch(m)) != 0)
+		quell__slots_sort(m->slots, m->tmp, m->n);
+		for (size_t i = 0; i < m->n; i++) {
+			len = quell__packed_size(m->slots[i].rec, QUELL__ROW_MAX * 8u + 1024);
+			if ((rc = add_row(m, m->slots[i].rec, len, batch)) != 0)
 				return rc;
 		}
-		m->bp = NULL;
-		m->bn = 0;
-		return 0;
+		return write_batch(m);
 	}
 	if (m->n > 0 && (rc = spill(m)) != 0)
 		return rc;
-	free(m->items); /* the run's room goes to the batch */
-	m->items = NULL;
+	free(m->slots); /* the run's room goes to the batch */
+	free(m->tmp);
+	m->slots = m->tmp = NULL;
 	m->cap = 0;
-	free(m->order);
-	m->order = NULL;
-	m->ocap = 0;
 	quell__arena_free(&m->arena);
-	m->bcap = batch;
-	m->bitems = malloc(batch * sizeof *m->bitems);
-	ptrs = malloc(batch * sizeof *ptrs);
-	if (m->bitems == NULL || ptrs == NULL) {
-		free(ptrs);
-		return QUELL_ENOMEM;
-	}
-	m->order = ptrs; /* freed with the importer */
-	for (size_t i = 0; i < batch; i++)
-		ptrs[i] = &m->bitems[i];
-	m->bp = ptrs;
-	while ((rc = quell__runs_next(m->runs, &it)) == 1) {
-		struct quell__item *b = &m->bitems[m->bn];
-		const char *const src[7] = { it.key, it.row.stream, it.row.category, it.row.rule,
-			                     it.row.status, it.row.reply, it.row.reason };
-		const char *dst[7];
+	while ((rc = quell__runs_next(m->runs, &rec, &len)) == 1) {
+		const unsigned char *copy = quell__arena_copy(&m->barena, rec, len);
 
-		for (int k = 0; k < 7; k++)
-			if ((dst[k] = quell__arena_dup(&m->barena, src[k])) == NULL)
-				return QUELL_ENOMEM;
-		*b = it;
-		b->key = dst[0];
-		b->row.stream = dst[1];
-		b->row.category = dst[2];
-		b->row.rule = dst[3];
-		b->row.status = dst[4];
-		b->row.reply = dst[5];
-		b->row.reason = dst[6];
-		if (++m->bn == batch || m->barena.bytes >= BATCH_BYTES) {
-			if ((rc = write_batch(m)) != 0)
-				return rc;
-			m->bn = 0;
-			quell__arena_reset(&m->barena);
-		}
+		if (copy == NULL)
+			return QUELL_ENOMEM;
+		if ((rc = add_row(m, copy, len, batch)) != 0)
+			return rc;
 	}
 	if (rc < 0)
 		return rc;
-	rc = write_batch(m);
-	m->bn = 0;
-	return rc;
+	return write_batch(m);
 }
 
 int quell_import(quell *h, FILE *in, const struct quell_import_options *opts,
@@ -592,7 +550,8 @@ int quell_import(quell *h, FILE *in, const struct quell_import_options *opts,
 			rc = quell__error(h, rc, "out of memory");
 			goto out;
 		}
-		if ((m->arena.bytes + m->n * sizeof *m->items >= RUN_BYTES || m->n >= RUN_BATCHES * batch) &&
+		if ((m->arena.bytes + m->n * 2 * sizeof *m->slots >= RUN_BYTES ||
+		     m->n >= RUN_BATCHES * batch) &&
 		    (rc = spill(m)) != 0) {
 			rc = quell__error(h, rc, "import: cannot sort the input in temporary files");
 			goto out;
@@ -614,8 +573,9 @@ out:
 	quell__arena_free(&m->barena);
 	quell__runs_free(m->runs);
 	free(m->bitems);
-	free(m->order);
-	free(m->items);
+	free(m->slots);
+	free(m->tmp);
+	quell__buf_free(&m->pack);
 	free(m->job);
 	free(m);
 	return rc;

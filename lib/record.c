@@ -34,6 +34,39 @@ const char *quell__rd_str(struct quell__rd *r, int lenbytes)
 	return s;
 }
 
+uint64_t quell__rd_varint(struct quell__rd *r)
+{
+	uint64_t v = 0;
+
+	for (int shift = 0; !r->bad; shift += 7) {
+		unsigned c;
+
+		if (r->p == r->end || shift > 63) {
+			r->bad = 1;
+			break;
+		}
+		c = *r->p++;
+		v |= (uint64_t)(c & 0x7F) << shift;
+		if (!(c & 0x80))
+			return v;
+	}
+	return 0;
+}
+
+const char *quell__rd_cstr(struct quell__rd *r)
+{
+	const unsigned char *nul;
+	const char *s;
+
+	if (r->bad || (nul = memchr(r->p, 0, (size_t)(r->end - r->p))) == NULL) {
+		r->bad = 1;
+		return "";
+	}
+	s = (const char *)r->p;
+	r->p = nul + 1;
+	return s;
+}
+
 void quell__wr_str(struct quell__buf *b, const char *s, size_t max, int lenbytes)
 {
 	size_t n = s ? strlen(s) : 0;

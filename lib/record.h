@@ -89,6 +89,9 @@ struct quell__rd {
 uint64_t quell__rd_uint(struct quell__rd *r, int n);
 /* A string written as lenbytes (2 or 4) of length, the bytes, a NUL. */
 const char *quell__rd_str(struct quell__rd *r, int lenbytes);
+/* A varint (buf.h), and a string ended by a NUL (the NUL is skipped). */
+uint64_t quell__rd_varint(struct quell__rd *r);
+const char *quell__rd_cstr(struct quell__rd *r);
 void quell__wr_str(struct quell__buf *b, const char *s, size_t max, int lenbytes);
 
 /* Truncate text to at most max bytes without cutting a UTF-8 sequence. */

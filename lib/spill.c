@@ -1,27 +1,251 @@
 /*
- * spill.c - sorted runs in temporary files and their k-way merge (see
- * spill.h).
+ * spill.c - packed rows, their sort, and sorted runs in temporary files
+ * with their k-way merge (see spill.h).
  *
- * A run is a sequence of records: u32 length, then the item's fixed fields
- * (little-endian) and its strings (u32 length, bytes, NUL).  Each run is
- * read back through its own buffered FILE; the merge keeps one current
- * item per run in a binary heap.
+ * A packed row: varint length of the rest, u8 scope, the key and a NUL,
+ * varint input line, u8 kind | restore << 2, varint domain offset, varint
+ * mask of the fields present, then each present field in the order of
+ * `enum field`: numbers as varints (times zigzagged), strings with a NUL.
+ * A run file is packed rows one after another; each run is read back
+ * through its own buffered FILE, and the merge keeps one current row per
+ * run in a binary heap.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
 #include "record.h"
 #include "spill.h"
 
 #define MAX_RECORD (8u * QUELL__ROW_MAX + 1024) /* a row's strings are bounded */
 
+enum field {
+	F_LIST, F_RSCOPE, F_SOURCE, F_CODE, F_ATTEMPTS, F_COUNT, F_HAS,
+	F_CREATED, F_UPDATED, F_EXPIRES, F_UNTIL, F_FIRST,
+	F_STREAM, F_CATEGORY, F_RULE, F_STATUS, F_REPLY, F_REASON, F_N
+};
+
+/* ------------------------------------------------------------- packing */
+
+void quell__item_pack(struct quell__buf *b, const struct quell__item *it)
+{
+	const struct quell__row *r = &it->row;
+	const uint64_t num[7] = { (uint64_t)r->list, (uint64_t)r->scope, (uint64_t)r->source,
+		                  (uint64_t)r->code, r->attempts, r->count, r->has };
+	const int64_t tim[5] = { r->created, r->updated, r->expires, r->until, r->first_failure };
+	const char *str[6] = { r->stream, r->category, r->rule, r->status, r->reply, r->reason };
+	size_t start = b->len, klen = strlen(it->key), hdr;
+	uint64_t mask = 0;
+	unsigned char lenb[10] = { 0 };
+
+	for (int i = 0; i < 7; i++)
+		mask |= (uint64_t)(num[i] != 0) << (F_LIST + i);
+	for (int i = 0; i < 5; i++)
+		mask |= (uint64_t)(tim[i] != 0) << (F_CREATED + i);
+	for (int i = 0; i < 6; i++)
+		mask |= (uint64_t)(str[i] != NULL && str[i][0] != '\0') << (F_STREAM + i);
+	/* room for the longest length prefix; the body goes after it and is
+	 * moved down once its length is known */
+	quell__buf_put(b, lenb, sizeof lenb);
+	hdr = b->len;
+	quell__buf_u8(b, (unsigned)it->scope);
+	quell__buf_cstr(b, it->key, klen);
+	quell__buf_varint(b, r->line);
+	quell__buf_u8(b, (unsigned)(it->kind & 3) | (unsigned)(r->restore != 0) << 2);
+	quell__buf_varint(b, it->doff);
+	quell__buf_varint(b, mask);
+	for (int i = 0; i < 7; i++)
+		if (num[i] != 0)
+			quell__buf_varint(b, num[i]);
+	for (int i = 0; i < 5; i++)
+		if (tim[i] != 0)
+			quell__buf_varint(b, quell__zigzag(tim[i]));
+	for (int i = 0; i < 6; i++)
+		if (str[i] != NULL && str[i][0] != '\0')
+			quell__buf_cstr(b, str[i], strlen(str[i]));
+	if (!b->oom) {
+		uint64_t n = b->len - hdr;
+		size_t k = 0;
+
+		while (n >= 0x80) {
+			lenb[k++] = (unsigned char)(n | 0x80);
+			n >>= 7;
+		}
+		lenb[k++] = (unsigned char)n;
+		memcpy(b->data + start, lenb, k);
+		memmove(b->data + start + k, b->data + hdr, b->len - hdr);
+		b->len -= sizeof lenb - k;
+	}
+}
+
+size_t quell__packed_size(const unsigned char *p, size_t avail)
+{
+	struct quell__rd r = { p, p + avail, 0 };
+	uint64_t n = quell__rd_varint(&r);
+	size_t hdr = (size_t)(r.p - p);
+
+	if (r.bad || n == 0 || n > MAX_RECORD || n > avail - hdr)
+		return 0;
+	return hdr + (size_t)n;
+}
+
+int quell__item_unpack(struct quell__item *it, const unsigned char *p, size_t len)
+{
+	struct quell__rd r = { p, p + len, 0 };
+	struct quell__row *w = &it->row;
+	const char **str[6] = { &w->stream, &w->category, &w->rule, &w->status, &w->reply,
+		                &w->reason };
+	uint64_t num[7] = { 0 }, mask, n;
+	int64_t tim[5] = { 0 };
+	unsigned bits;
+
+	memset(it, 0, sizeof *it);
+	n = quell__rd_varint(&r);
+	if (r.bad || n != (uint64_t)(r.end - r.p))
+		return -1;
+	it->scope = (int)quell__rd_uint(&r, 1);
+	it->key = quell__rd_cstr(&r);
+	w->line = (size_t)quell__rd_varint(&r);
+	bits = (unsigned)quell__rd_uint(&r, 1);
+	it->kind = (int)(bits & 3);
+	w->restore = (int)(bits >> 2 & 1);
+	it->doff = (size_t)quell__rd_varint(&r);
+	mask = quell__rd_varint(&r);
+	for (int i = 0; i < 7; i++)
+		if (mask >> (F_LIST + i) & 1)
+			num[i] = quell__rd_varint(&r);
+	for (int i = 0; i < 5; i++)
+		if (mask >> (F_CREATED + i) & 1)
+			tim[i] = quell__unzigzag(quell__rd_varint(&r));
+	for (int i = 0; i < 6; i++)
+		*str[i] = mask >> (F_STREAM + i) & 1 ? quell__rd_cstr(&r) : "";
+	w->entry = "";
+	w->list = (int)num[0];
+	w->scope = (int)num[1];
+	w->source = (int)num[2];
+	w->code = (int)num[3];
+	w->attempts = (uint32_t)num[4];
+	w->count = (uint32_t)num[5];
+	w->has = (unsigned)num[6];
+	w->created = tim[0];
+	w->updated = tim[1];
+	w->expires = tim[2];
+	w->until = tim[3];
+	w->first_failure = tim[4];
+	if (r.bad || r.p != r.end || (mask >> F_N) != 0 || it->doff > strlen(it->key))
+		return -1;
+	return 0;
+}
+
+/* ------------------------------------------------------------- sorting */
+
+static const unsigned char *skip_varint(const unsigned char *p)
+{
+	while (*p & 0x80)
+		p++;
+	return p + 1;
+}
+
+static uint64_t get_varint(const unsigned char *p)
+{
+	uint64_t v = 0;
+
+	for (int shift = 0; shift < 64; shift += 7, p++) {
+		v |= (uint64_t)(*p & 0x7F) << shift;
+		if (!(*p & 0x80))
+			break;
+	}
+	return v;
+}
+
+struct quell__slot quell__slot_of(const unsigned char *rec)
+{
+	const unsigned char *p = skip_varint(rec);
+	struct quell__slot s;
+	uint64_t v = *p++;
+
+	for (int i = 0; i < 7; i++) {
+		v = v << 8 | *p;
+		if (*p != 0)
+			p++; /* past the key's end: zeros */
+	}
+	s.pfx = v;
+	s.rec = rec;
+	return s;
+}
+
+/* Rows the packer wrote or the merge checked: scope, key, line. */
+static int rec_cmp(const unsigned char *a, const unsigned char *b)
+{
+	uint64_t la, lb;
+	int c;
+
+	a = skip_varint(a);
+	b = skip_varint(b);
+	if (*a != *b)
+		return *a < *b ? -1 : 1;
+	a++;
+	b++;
+	if ((c = strcmp((const char *)a, (const char *)b)) != 0)
+		return c;
+	la = get_varint(a + strlen((const char *)a) + 1);
+	lb = get_varint(b + strlen((const char *)b) + 1);
+	return la < lb ? -1 : la > lb;
+}
+
+static int slot_cmp(const void *x, const void *y)
+{
+	const struct quell__slot *a = x, *b = y;
+
+	if (a->pfx != b->pfx)
+		return a->pfx < b->pfx ? -1 : 1;
+	return rec_cmp(a->rec, b->rec);
+}
+
+/* LSD radix on the prefix, a byte a pass (passes where every prefix has
+ * the same byte are skipped), then full comparisons inside runs of equal
+ * prefixes. */
+void quell__slots_sort(struct quell__slot *s, struct quell__slot *tmp, size_t n)
+{
+	struct quell__slot *src = s, *dst = tmp, *t;
+	size_t count[256], i, j;
+
+	if (n < 2)
+		return;
+	for (int shift = 0; shift < 64; shift += 8) {
+		memset(count, 0, sizeof count);
+		for (i = 0; i < n; i++)
+			count[src[i].pfx >> shift & 0xFF]++;
+		if (count[src[0].pfx >> shift & 0xFF] == n)
+			continue;
+		for (i = 0, j = 0; i < 256; i++) {
+			size_t c = count[i];
+			count[i] = j;
+			j += c;
+		}
+		for (i = 0; i < n; i++)
+			dst[count[src[i].pfx >> shift & 0xFF]++] = src[i];
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != s)
+		memcpy(s, src, n * sizeof *s);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && s[j].pfx == s[i].pfx; j++)
+			;
+		if (j - i > 1)
+			qsort(s + i, j - i, sizeof *s, slot_cmp);
+	}
+}
+
+/* ---------------------------------------------------------------- spill */
+
 struct run {
 	FILE *f;
-	struct quell__item cur;
+	struct quell__slot cur;
 	unsigned char *buf;
-	size_t cap;
+	size_t cap, len;
 };
 
 struct quell__runs {
@@ -29,20 +253,7 @@ struct quell__runs {
 	size_t n, cap;
 	size_t *heap, nheap;
 	int started;
-	struct quell__buf out; /* encoding scratch */
 };
-
-int quell__item_cmp(const void *a, const void *b)
-{
-	const struct quell__item *x = a, *y = b;
-	int c;
-
-	if (x->scope != y->scope)
-		return x->scope - y->scope;
-	if ((c = strcmp(x->key, y->key)) != 0)
-		return c;
-	return x->row.line < y->row.line ? -1 : x->row.line > y->row.line;
-}
 
 int quell__runs_new(struct quell__runs **out)
 {
@@ -55,82 +266,7 @@ size_t quell__runs_count(const struct quell__runs *r)
 	return r->n;
 }
 
-/* ------------------------------------------------------------- encoding */
-
-static void encode(struct quell__buf *b, const struct quell__item *it)
-{
-	const struct quell__row *r = &it->row;
-	size_t start = b->len;
-
-	quell__buf_u32(b, 0); /* length, patched below */
-	quell__buf_u8(b, (unsigned)it->scope);
-	quell__buf_u8(b, (unsigned)it->kind);
-	quell__buf_u8(b, (unsigned)r->restore);
-	quell__buf_i64(b, (int64_t)r->line);
-	quell__buf_u32(b, (uint32_t)r->list);
-	quell__buf_u32(b, (uint32_t)r->scope);
-	quell__buf_u32(b, (uint32_t)r->source);
-	quell__buf_u32(b, (uint32_t)r->code);
-	quell__buf_u32(b, (uint32_t)it->doff);
-	quell__buf_i64(b, r->created);
-	quell__buf_i64(b, r->updated);
-	quell__buf_i64(b, r->expires);
-	quell__buf_i64(b, r->until);
-	quell__buf_i64(b, r->first_failure);
-	quell__buf_u32(b, r->attempts);
-	quell__buf_u32(b, r->count);
-	quell__buf_u32(b, r->has);
-	quell__wr_str(b, it->key, SIZE_MAX, 4);
-	quell__wr_str(b, r->stream, SIZE_MAX, 4);
-	quell__wr_str(b, r->category, SIZE_MAX, 4);
-	quell__wr_str(b, r->rule, SIZE_MAX, 4);
-	quell__wr_str(b, r->status, SIZE_MAX, 4);
-	quell__wr_str(b, r->reply, SIZE_MAX, 4);
-	quell__wr_str(b, r->reason, SIZE_MAX, 4);
-	if (!b->oom) {
-		uint32_t n = (uint32_t)(b->len - start - 4);
-		for (int k = 0; k < 4; k++)
-			b->data[start + (size_t)k] = (unsigned char)(n >> (8 * k));
-	}
-}
-
-static int decode(struct quell__item *it, const unsigned char *p, size_t len)
-{
-	struct quell__rd r = { p, p + len, 0 };
-	struct quell__row *w = &it->row;
-
-	memset(it, 0, sizeof *it);
-	it->scope = (int)quell__rd_uint(&r, 1);
-	it->kind = (int)quell__rd_uint(&r, 1);
-	w->restore = (int)quell__rd_uint(&r, 1);
-	w->line = (size_t)quell__rd_uint(&r, 8);
-	w->list = (int)quell__rd_uint(&r, 4);
-	w->scope = (int)quell__rd_uint(&r, 4);
-	w->source = (int)quell__rd_uint(&r, 4);
-	w->code = (int)quell__rd_uint(&r, 4);
-	it->doff = (size_t)quell__rd_uint(&r, 4);
-	w->created = (int64_t)quell__rd_uint(&r, 8);
-	w->updated = (int64_t)quell__rd_uint(&r, 8);
-	w->expires = (int64_t)quell__rd_uint(&r, 8);
-	w->until = (int64_t)quell__rd_uint(&r, 8);
-	w->first_failure = (int64_t)quell__rd_uint(&r, 8);
-	w->attempts = (uint32_t)quell__rd_uint(&r, 4);
-	w->count = (uint32_t)quell__rd_uint(&r, 4);
-	w->has = (unsigned)quell__rd_uint(&r, 4);
-	it->key = quell__rd_str(&r, 4);
-	w->entry = "";
-	w->stream = quell__rd_str(&r, 4);
-	w->category = quell__rd_str(&r, 4);
-	w->rule = quell__rd_str(&r, 4);
-	w->status = quell__rd_str(&r, 4);
-	w->reply = quell__rd_str(&r, 4);
-	w->reason = quell__rd_str(&r, 4);
-	return r.bad || r.p != r.end ? QUELL_EIO : 0;
-}
-
-/* ---------------------------------------------------------------- spill */
-
-int quell__runs_spill(struct quell__runs *r, const struct quell__item *const *items, size_t n)
+int quell__runs_spill(struct quell__runs *r, const struct quell__slot *s, size_t n)
 {
 	struct run *run;
 	FILE *f;
@@ -146,13 +282,10 @@ int quell__runs_spill(struct quell__runs *r, const struct quell__item *const *it
 	if ((f = tmpfile()) == NULL)
 		return QUELL_EIO;
 	for (size_t i = 0; i < n; i++) {
-		r->out.len = 0;
-		encode(&r->out, items[i]);
-		if (r->out.oom) {
-			fclose(f);
-			return QUELL_ENOMEM;
-		}
-		if (fwrite(r->out.data, 1, r->out.len, f) != r->out.len) {
+		const unsigned char *body = skip_varint(s[i].rec);
+		size_t len = (size_t)(body - s[i].rec) + (size_t)get_varint(s[i].rec);
+
+		if (fwrite(s[i].rec, 1, len, f) != len) {
 			fclose(f);
 			return QUELL_EIO;
 		}
@@ -169,17 +302,32 @@ int quell__runs_spill(struct quell__runs *r, const struct quell__item *const *it
 
 /* ---------------------------------------------------------------- merge */
 
-/* Read run i's next item: 1, 0 at its end, or an error. */
+/* Read a run's next row: 1, 0 at its end, or an error. */
 static int advance(struct run *run)
 {
-	unsigned char len[4];
-	size_t n;
+	unsigned char hdr[10];
+	struct quell__item it;
+	size_t k = 0, n;
+	uint64_t body = 0;
+	int c;
 
-	if (fread(len, 1, 4, run->f) != 4)
-		return ferror(run->f) ? QUELL_EIO : 0;
-	n = (size_t)len[0] | (size_t)len[1] << 8 | (size_t)len[2] << 16 | (size_t)len[3] << 24;
-	if (n > MAX_RECORD)
+	for (;;) {
+		if ((c = getc(run->f)) == EOF) {
+			if (k == 0 && !ferror(run->f))
+				return 0;
+			return QUELL_EIO;
+		}
+		hdr[k] = (unsigned char)c;
+		body |= (uint64_t)(c & 0x7F) << (7 * k);
+		k++;
+		if (!(c & 0x80))
+			break;
+		if (k == 4)
+			return QUELL_EIO; /* longer than MAX_RECORD */
+	}
+	if (body == 0 || body > MAX_RECORD)
 		return QUELL_EIO;
+	n = k + (size_t)body;
 	if (n > run->cap) {
 		unsigned char *p = realloc(run->buf, n);
 		if (p == NULL)
@@ -187,14 +335,19 @@ static int advance(struct run *run)
 		run->buf = p;
 		run->cap = n;
 	}
-	if (fread(run->buf, 1, n, run->f) != n)
+	memcpy(run->buf, hdr, k);
+	if (fread(run->buf + k, 1, (size_t)body, run->f) != body)
 		return QUELL_EIO;
-	return decode(&run->cur, run->buf, n) == 0 ? 1 : QUELL_EIO;
+	if (quell__item_unpack(&it, run->buf, n) != 0) /* checked once, trusted after */
+		return QUELL_EIO;
+	run->len = n;
+	run->cur = quell__slot_of(run->buf);
+	return 1;
 }
 
 static int less(const struct quell__runs *r, size_t a, size_t b)
 {
-	int c = quell__item_cmp(&r->run[a].cur, &r->run[b].cur);
+	int c = slot_cmp(&r->run[a].cur, &r->run[b].cur);
 	return c < 0 || (c == 0 && a < b);
 }
 
@@ -216,9 +369,9 @@ static void sift_down(struct quell__runs *r, size_t i)
 	}
 }
 
-/* The item handed out last lives in its run's buffer: advance that run
+/* The row handed out last lives in its run's buffer: advance that run
  * only on the next call. */
-int quell__runs_next(struct quell__runs *r, struct quell__item *out)
+int quell__runs_next(struct quell__runs *r, const unsigned char **rec, size_t *len)
 {
 	int rc;
 
@@ -245,7 +398,8 @@ int quell__runs_next(struct quell__runs *r, struct quell__item *out)
 	}
 	if (r->nheap == 0)
 		return 0;
-	*out = r->run[r->heap[0]].cur;
+	*rec = r->run[r->heap[0]].buf;
+	*len = r->run[r->heap[0]].len;
 	return 1;
 }
 
@@ -260,6 +414,5 @@ void quell__runs_free(struct quell__runs *r)
 	}
 	free(r->run);
 	free(r->heap);
-	quell__buf_free(&r->out);
 	free(r);
 }
