@@ -431,8 +431,12 @@ static int seen_before(quell *h, struct quell__wtxn *w, struct quell__job *c)
 		memcpy(key + alen + 1, ids[i], ilen);
 		k.mv_size = alen + 1 + ilen;
 		k.mv_data = key;
-		rc = mdb_get(w->txn, h->store->seen, &k, &v);
-		if (rc == 0) {
+		/* one descent: insert, or find the id already there */
+		quell__be64_put(t, (uint64_t)c->now);
+		v.mv_size = 8;
+		v.mv_data = t;
+		rc = mdb_put(w->txn, h->store->seen, &k, &v, MDB_NOOVERWRITE);
+		if (rc == MDB_KEYEXIST) {
 			if (!dup)
 				snprintf(c->idreason, sizeof c->idreason, "already counted: %s %.*s",
 				         i == 1 ? "message id" : c->queue_kind == 'q' ? "queue id" : "row",
@@ -441,12 +445,7 @@ static int seen_before(quell *h, struct quell__wtxn *w, struct quell__job *c)
 			dup = 1;
 			continue;
 		}
-		if (rc != MDB_NOTFOUND)
-			return quell__mdb_error(h, rc, "read seen ids");
-		quell__be64_put(t, (uint64_t)c->now);
-		v.mv_size = 8;
-		v.mv_data = t;
-		if ((rc = mdb_put(w->txn, h->store->seen, &k, &v, 0)) != 0)
+		if (rc != 0)
 			return quell__mdb_error(h, rc, "write seen ids");
 	}
 	return dup;
