@@ -28,9 +28,13 @@
  *
  * A syslog stamp (`Nov 28 10:00:00`) is read in the local time zone (TZ)
  * of the reference time, --now or the clock; RFC 3339 stamps carry their
- * own offset.  Knows nothing of log formats or of rules.
+ * own offset.  Reports are recorded in batches (quell_record_many: one
+ * commit, one sync for up to BATCH reports), written when a batch is full,
+ * at the end of the input, and - following - before each wait, so a quiet
+ * log never holds a report back.  Knows nothing of log formats or of rules.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
@@ -43,6 +47,7 @@
 
 #define READ_BUF (512 * 1024)
 #define POLL_NS (200 * 1000 * 1000L)
+#define BATCH 512 /* reports per commit */
 
 enum { OPT_FOLLOW = CLI_OPT_CMD, OPT_VERBOSE };
 
@@ -61,6 +66,13 @@ static void on_stop(int sig)
 	stopping = 1;
 }
 
+/* A report waiting for its batch to be written. */
+struct pending {
+	struct quell_postfix_report rep;
+	struct quell_record_options opts;
+	size_t lineno;
+};
+
 struct ingest {
 	struct cli *cli;
 	const char *file;     /* as given; "-" is stdin */
@@ -70,16 +82,17 @@ struct ingest {
 	uint64_t read, imported, skipped, rejected;
 	int64_t off_ref;      /* reference time of utc_offset */
 	int utc_offset;       /* local zone at off_ref, seconds east of UTC */
-	struct quell_record_options opts;
-	struct quell_outcome out;
+	struct pending *pend;        /* [BATCH] */
+	struct quell_record_item *items; /* [BATCH] */
+	size_t npend;
 };
 
 /* "FILE:LINE: RECIPIENT: reason" on stderr. */
-static void reject(struct ingest *g, const char *recipient, const char *reason)
+static void reject(struct ingest *g, size_t lineno, const char *recipient, const char *reason)
 {
 	g->rejected++;
 	cli_put_enc(stderr, g->file, CLI_ENC_FIELD);
-	fprintf(stderr, ":%zu: ", g->lineno);
+	fprintf(stderr, ":%zu: ", lineno);
 	if (recipient != NULL) {
 		cli_put_enc(stderr, recipient, CLI_ENC_FIELD);
 		fputs(": ", stderr);
@@ -102,11 +115,44 @@ static int64_t reference(struct ingest *g)
 	return ref;
 }
 
+/* Record the pending reports in one transaction, then say what each did,
+ * in order.  0 or an exit status (a database error: nothing of the batch
+ * was written). */
+static int flush(struct ingest *g)
+{
+	struct cli *cli = g->cli;
+	size_t n = g->npend;
+	int rc, status = 0;
+
+	g->npend = 0;
+	if (n == 0)
+		return 0;
+	if ((rc = quell_record_many(cli->h, g->items, n)) != 0)
+		return cli_fail_item(cli, g->file, rc);
+	for (size_t i = 0; i < n; i++) {
+		struct quell_record_item *it = &g->items[i];
+
+		if (it->rc != 0) {
+			reject(g, g->pend[i].lineno, it->address, it->out.error);
+			continue;
+		}
+		g->imported++;
+		if (!g->verbose || status != 0)
+			continue;
+		if (cli->json)
+			status = cli_json_put(cli, cli_outcome_json(it->address, &it->out));
+		else
+			cli_outcome_plain(stdout, it->address, &it->out);
+	}
+	return status;
+}
+
 /* One line of the log.  0 or an exit status (a database error). */
 static int one(struct ingest *g, const struct line *l)
 {
-	struct cli *cli = g->cli;
-	struct quell_postfix_report rep;
+	struct quell_record_options init = QUELL_RECORD_OPTIONS_INIT;
+	struct pending *p = &g->pend[g->npend];
+	struct quell_record_item *it = &g->items[g->npend];
 	int64_t ref = reference(g);
 	int rc;
 
@@ -116,31 +162,24 @@ static int one(struct ingest *g, const struct line *l)
 		g->skipped++;
 		return 0;
 	}
-	rc = quell_postfix_log_parse(l->text, l->len, ref, g->utc_offset, &rep);
+	rc = quell_postfix_log_parse(l->text, l->len, ref, g->utc_offset, &p->rep);
 	if (rc == 0) {
 		g->skipped++;
 		return 0;
 	}
 	if (rc != 1) {
-		reject(g, NULL, rep.error);
+		reject(g, g->lineno, NULL, p->rep.error);
 		return 0;
 	}
-	g->opts.now = rep.time;
-	g->opts.queue_id = rep.queue_id;
-	rc = quell_record(cli->h, rep.recipient, rep.reply, &g->opts, &g->out);
-	if (rc == QUELL_EADDRESS || rc == QUELL_EDATA) {
-		reject(g, rep.recipient, g->out.error[0] != '\0' ? g->out.error : quell_errmsg(cli->h));
-		return 0;
-	}
-	if (rc != 0)
-		return cli_fail_item(cli, rep.recipient, rc);
-	g->imported++;
-	if (!g->verbose)
-		return 0;
-	if (cli->json)
-		return cli_json_put(cli, cli_outcome_json(rep.recipient, &g->out));
-	cli_outcome_plain(stdout, rep.recipient, &g->out);
-	return 0;
+	p->lineno = g->lineno;
+	p->opts = init;
+	p->opts.now = p->rep.time;
+	p->opts.queue_id = p->rep.queue_id;
+	memset(it, 0, sizeof *it);
+	it->address = p->rep.recipient;
+	it->reply = p->rep.reply;
+	it->opts = &p->opts;
+	return ++g->npend == BATCH ? flush(g) : 0;
 }
 
 /* At the end of a followed file: reopen it when it was replaced, read it
@@ -150,7 +189,7 @@ static int wait_more(struct ingest *g, struct lines *lr)
 	struct timespec ts = { 0, POLL_NS };
 	struct stat now, cur;
 	off_t pos;
-	int fd;
+	int fd, rc;
 
 	if (stat(g->file, &now) == 0 && fstat(g->fd, &cur) == 0) {
 		if (now.st_ino != cur.st_ino || now.st_dev != cur.st_dev) {
@@ -172,6 +211,8 @@ static int wait_more(struct ingest *g, struct lines *lr)
 			}
 		}
 	}
+	if ((rc = flush(g)) != 0)
+		return rc;
 	if (g->verbose && fflush(stdout) != 0) {
 		cli_warn(g->cli, "write error: %s", strerror(errno));
 		return CLI_EX_IOERR;
@@ -209,6 +250,8 @@ static int read_log(struct ingest *g)
 		}
 	}
 	lines_free(&lr);
+	if (status == 0)
+		status = flush(g); /* the end, or a signal: what was read is kept */
 	return status;
 }
 
@@ -240,7 +283,6 @@ static int summary(struct ingest *g)
 
 static int postfix_log(struct cli *cli, int argc, char **argv)
 {
-	struct quell_record_options init = QUELL_RECORD_OPTIONS_INIT;
 	struct sigaction old[2];
 	struct ingest g;
 	struct stat st;
@@ -248,7 +290,6 @@ static int postfix_log(struct cli *cli, int argc, char **argv)
 
 	memset(&g, 0, sizeof g);
 	g.cli = cli;
-	g.opts = init;
 	while ((c = cli_getopt(cli, argc, argv, pflog_options, &status)) != -1) {
 		switch (c) {
 		case CLI_STOP:
@@ -277,7 +318,11 @@ static int postfix_log(struct cli *cli, int argc, char **argv)
 			return CLI_EX_NOINPUT;
 		}
 	}
-	if ((status = cli_open(cli)) == 0) {
+	g.pend = malloc(BATCH * sizeof *g.pend);
+	g.items = malloc(BATCH * sizeof *g.items);
+	if (g.pend == NULL || g.items == NULL)
+		status = cli_oom(cli);
+	else if ((status = cli_open(cli)) == 0) {
 		stopping = 0;
 		if (is_file)
 			cli_catch_signals(1, on_stop, old);
@@ -287,6 +332,8 @@ static int postfix_log(struct cli *cli, int argc, char **argv)
 	}
 	if (is_file)
 		close(g.fd);
+	free(g.pend);
+	free(g.items);
 	if (status != 0)
 		return status;
 	if ((status = summary(&g)) != 0)

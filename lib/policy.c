@@ -531,6 +531,43 @@ static int record_fn(quell *h, struct quell__wtxn *w, void *vctx)
 	return quell__record_txn(h, w, vctx);
 }
 
+static int check_opts(quell *h, const struct quell_record_options *opts)
+{
+	if (opts->version < 1 || opts->version > QUELL_RECORD_OPTIONS_VERSION)
+		return quell__error(h, QUELL_EINVAL, "record options version %u is not supported",
+		                    opts->version);
+	return 0;
+}
+
+/* Fill job c for one reply: ids, time, the parsed address and reply.
+ * 0, or QUELL_EADDRESS / QUELL_EDATA with out->error set. */
+static int prepare(quell *h, struct quell__job *c, const char *address, const char *reply,
+                   const struct quell_record_options *opts, struct quell_outcome *out)
+{
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	c->source = opts->source;
+	c->queue_id = opts->queue_id;
+	c->queue_id_len = opts->queue_id ? strlen(opts->queue_id) : 0;
+	c->queue_kind = 'q';
+	c->message_id = opts->message_id;
+	c->message_id_len = opts->message_id ? strlen(opts->message_id) : 0;
+	c->out = out;
+	c->now = quell__now(opts->now);
+	if (address == NULL) {
+		quell__copy(out->error, sizeof out->error, "no address");
+		return quell__error(h, QUELL_EADDRESS, "no address");
+	}
+	rc = quell__address_parse(address, strlen(address), h->lowercase_local, c->p.addr,
+	                          sizeof c->p.addr, &c->p.doff, out->error, sizeof out->error);
+	if (rc != 0)
+		return quell__error(h, rc == QUELL_EINVAL ? QUELL_EADDRESS : rc, "%s", out->error);
+	quell__copy(out->normalized, sizeof out->normalized, c->p.addr);
+	quell__copy(c->p.domain, sizeof c->p.domain, c->p.addr + c->p.doff);
+	return parse_reply(h, reply, &c->p, out);
+}
+
 int quell_record(quell *h, const char *address, const char *reply,
                  const struct quell_record_options *opts, struct quell_outcome *out)
 {
@@ -546,34 +583,75 @@ int quell_record(quell *h, const char *address, const char *reply,
 		return quell__error(h, QUELL_EINVAL, "record: NULL argument");
 	if (opts == NULL)
 		opts = &def;
-	if (opts->version < 1 || opts->version > QUELL_RECORD_OPTIONS_VERSION)
-		return quell__error(h, QUELL_EINVAL, "record options version %u is not supported",
-		                    opts->version);
+	if ((rc = check_opts(h, opts)) != 0)
+		return rc;
 	c = calloc(1, sizeof *c);
 	if (c == NULL)
 		return quell__error(h, QUELL_ENOMEM, "out of memory");
-	c->source = opts->source;
-	c->queue_id = opts->queue_id;
-	c->queue_id_len = opts->queue_id ? strlen(opts->queue_id) : 0;
-	c->queue_kind = 'q';
-	c->message_id = opts->message_id;
-	c->message_id_len = opts->message_id ? strlen(opts->message_id) : 0;
-	c->out = out;
-	c->now = quell__now(opts->now);
-	rc = quell__address_parse(address, strlen(address), h->lowercase_local, c->p.addr,
-	                          sizeof c->p.addr, &c->p.doff, out->error, sizeof out->error);
-	if (rc != 0) {
-		free(c);
-		return quell__error(h, rc == QUELL_EINVAL ? QUELL_EADDRESS : rc, "%s", out->error);
-	}
-	quell__copy(out->normalized, sizeof out->normalized, c->p.addr);
-	quell__copy(c->p.domain, sizeof c->p.domain, c->p.addr + c->p.doff);
-	if ((rc = parse_reply(h, reply, &c->p, out)) == 0 && (rc = quell__rules_get(h, &c->rs)) == 0) {
+	if ((rc = prepare(h, c, address, reply, opts, out)) == 0 &&
+	    (rc = quell__rules_get(h, &c->rs)) == 0) {
 		rc = quell__store_write(h, record_fn, c);
 		quell__rules_unref(c->rs);
 	}
 	if (rc != 0 && out->error[0] == '\0')
 		quell__copy(out->error, sizeof out->error, quell_errmsg(h));
 	free(c);
+	return rc;
+}
+
+struct many {
+	struct quell__job *job;
+	struct quell_record_item *items;
+	size_t n;
+};
+
+/* The whole batch in one transaction; run again from the start when the
+ * map had to grow, so every item is prepared inside. */
+static int many_fn(quell *h, struct quell__wtxn *w, void *vctx)
+{
+	struct quell_record_options def = QUELL_RECORD_OPTIONS_INIT;
+	struct many *m = vctx;
+	int rc;
+
+	for (size_t i = 0; i < m->n; i++) {
+		struct quell_record_item *it = &m->items[i];
+		const struct quell_record_options *o = it->opts ? it->opts : &def;
+
+		it->rc = prepare(h, m->job, it->address, it->reply, o, &it->out);
+		if (it->rc == QUELL_EADDRESS || it->rc == QUELL_EDATA)
+			continue;
+		if (it->rc != 0)
+			return it->rc;
+		if ((rc = quell__record_txn(h, w, m->job)) != 0) {
+			if (rc != QUELL_EDATA) /* a record full: this item only */
+				return rc;
+			it->rc = rc;
+			quell__copy(it->out.error, sizeof it->out.error, quell_errmsg(h));
+		}
+	}
+	return 0;
+}
+
+int quell_record_many(quell *h, struct quell_record_item *items, size_t n)
+{
+	struct many m;
+	int rc;
+
+	if (h == NULL || (n > 0 && items == NULL))
+		return quell__error(h, QUELL_EINVAL, "record_many: NULL argument");
+	for (size_t i = 0; i < n; i++)
+		if (items[i].opts != NULL && (rc = check_opts(h, items[i].opts)) != 0)
+			return rc;
+	if (n == 0)
+		return 0;
+	m.items = items;
+	m.n = n;
+	if ((m.job = calloc(1, sizeof *m.job)) == NULL)
+		return quell__error(h, QUELL_ENOMEM, "out of memory");
+	if ((rc = quell__rules_get(h, &m.job->rs)) == 0) {
+		rc = quell__store_write(h, many_fn, &m);
+		quell__rules_unref(m.job->rs);
+	}
+	free(m.job);
 	return rc;
 }

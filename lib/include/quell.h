@@ -261,6 +261,28 @@ struct quell_record_options {
 QUELL_API int quell_record(quell *h, const char *address, const char *reply,
                            const struct quell_record_options *opts, struct quell_outcome *out);
 
+/* One reply of a batch given to quell_record_many. */
+struct quell_record_item {
+	const char *address;                      /* in */
+	const char *reply;                        /* in */
+	const struct quell_record_options *opts;  /* in; NULL: the defaults */
+	struct quell_outcome out;                 /* out, as quell_record's */
+	int rc;                                   /* out: 0, QUELL_EADDRESS or QUELL_EDATA */
+};
+
+/*
+ * Record n replies in one write transaction (one commit, one sync to disk),
+ * each as quell_record would, in order: a later item sees what an earlier
+ * one wrote.  An item that is refused (bad address, unusable reply) gets
+ * its rc and out.error, and the others go on.  For logs and mailboxes,
+ * where a sync per reply would bound the rate at the disk's.
+ *
+ * Returns 0 when the batch was committed (then read each item's rc), or an
+ * error of the store or QUELL_EINVAL (a bad options version): then nothing
+ * of the batch was written.
+ */
+QUELL_API int quell_record_many(quell *h, struct quell_record_item *items, size_t n);
+
 /*
  * What `reply` would do to an entry with no history, without a database:
  * the rule, action, scope, and the verdict and until that would follow.
