@@ -7,7 +7,8 @@
  * output gives the same bytes), fit the limits (local part 64, domain 255,
  * address 254 octets), be valid UTF-8 without control characters, and a
  * domain must be lowercase LDH labels.  Lowercasing after keeping case must
- * give what lowercasing gives directly.  Every message must be one line
+ * give what lowercasing gives directly, and the one-pass path for common
+ * addresses must give what the general path gives.  Every message must be one line
  * without control bytes.  A broken property aborts.
  *
  *   make fuzz FUZZ_TIME=60
@@ -108,6 +109,15 @@ static void address(const char *in, size_t len, int lower, char *out)
 
 	out[QUELL_ENTRY_MAX - 1] = '\0';
 	check_err(rc, err, in, len);
+	{
+		char gen[QUELL_ENTRY_MAX], gerr[512];
+		size_t goff = 0;
+		int grc = quell__address_parse_general(in, len, lower, gen, sizeof gen, &goff, gerr,
+		                                       sizeof gerr);
+
+		if (grc != rc || (rc == 0 && (strcmp(gen, out) != 0 || goff != off)))
+			fail("one-pass and general paths differ", in, len, rc == 0 ? out : err);
+	}
 	if (rc != 0) {
 		out[0] = '\0';
 		return;

@@ -43,6 +43,11 @@ int quell__address_parse(const char *in, size_t len, int lowercase_local, char *
  * private-section ones such as `github.io`) is refused; an unlisted
  * single label (`localhost`) is not a suffix.  Same returns as above.
  */
+/* quell__address_parse without its one-pass path for common addresses:
+ * tests and the fuzz target check that both give the same bytes. */
+int quell__address_parse_general(const char *in, size_t len, int lowercase_local, char *out,
+                                 size_t outsize, size_t *domain_off, char *err, size_t errsize);
+
 int quell__domain_parse(const char *in, size_t len, const struct psl_ctx_st *psl, char *out,
                         size_t outsize, char *err, size_t errsize);
 

@@ -10,6 +10,7 @@
  * come from Debian's publicsuffix package through psl_latest().
  */
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -540,6 +541,102 @@ static void test_arguments(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "..."));
 }
 
+/* The one-pass path for common addresses must give the general path's
+ * bytes, offset and code for every input, with and without lowercasing. */
+static void agree(const char *in, size_t len, int line)
+{
+	char a[QUELL_ENTRY_MAX], b[QUELL_ENTRY_MAX], ea[256], eb[256];
+
+	for (int lower = 0; lower < 2; lower++) {
+		size_t oa = 0, ob = 0;
+		int ra = quell__address_parse(in, len, lower, a, sizeof a, &oa, ea, sizeof ea);
+		int rb = quell__address_parse_general(in, len, lower, b, sizeof b, &ob, eb,
+		                                      sizeof eb);
+
+		if (ra != rb || strcmp(a, b) != 0 || (ra == 0 && oa != ob))
+			fprintf(stderr, "\n  line %d: '%.*s' (lower %d): fast %d '%s' %zu, general %d "
+			                "'%s' %zu\n", line, (int)len, in, lower, ra, ra ? ea : a, oa, rb,
+			        rb ? eb : b, ob);
+		CU_ASSERT(ra == rb && strcmp(a, b) == 0 && (ra != 0 || oa == ob));
+	}
+}
+
+static void agree_table(const struct tcase *t, int line)
+{
+	for (; t->in != NULL; t++)
+		agree(t->in, t->len ? t->len : strlen(t->in), line);
+}
+
+static void test_fast_path(void)
+{
+	static const char alpha[] = "aAzZ09.-@x+\"_ \x80n";
+	char in[300];
+	uint64_t x = 88172645463325252u;
+
+	agree_table(valid_ascii, __LINE__);
+	agree_table(quoting, __LINE__);
+	agree_table(utf8_idn, __LINE__);
+	agree_table(keep_case, __LINE__);
+	agree_table(invalid, __LINE__);
+	agree_table(entries, __LINE__);
+	agree_table(regressions, __LINE__);
+	{
+		/* A-labels: valid ones, and ones libidn2 refuses */
+		static const char *const alabels[] = {
+			"a@xn--bcher-kva.example", "a@XN--BCHER-KVA.example", "a@xn--.example",
+			"a@xn--a.example", "a@xn--zz-.example", "a@xn--1234.example",
+			"a@mail.xn--55qx5d.cn", "a@xn--ab--cd.example", "a@ab--cd.example",
+		};
+		for (size_t i = 0; i < sizeof alabels / sizeof alabels[0]; i++)
+			agree(alabels[i], strlen(alabels[i]), __LINE__);
+	}
+	/* short strings over the characters where the paths part ways */
+	for (int i = 0; i < 200000; i++) {
+		size_t n;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		n = 1 + x % 16;
+		for (size_t k = 0; k < n; k++)
+			in[k] = alpha[(x >> (4 + 3 * k % 48)) % (sizeof alpha - 1)];
+		if (x % 3 == 0 && n > 3)
+			in[n / 2] = '@';
+		agree(in, n, __LINE__);
+	}
+	/* lengths at the limits: local part 64/65, label 63/64, domain and
+	 * address near 254/255 */
+	for (size_t l = 60; l <= 66; l++)
+		for (size_t d = 60; d <= 66; d++) {
+			size_t n = 0;
+			memset(in, 'a', l);
+			n = l;
+			in[n++] = '@';
+			memset(in + n, 'b', d);
+			n += d;
+			memcpy(in + n, ".example", 8);
+			n += 8;
+			agree(in, n, __LINE__);
+		}
+	for (size_t l = 1; l <= 64; l += 9)
+		for (size_t total = 240; total <= 260; total++) {
+			size_t n = 0;
+			memset(in, 'a', l);
+			n = l;
+			in[n++] = '@';
+			while (n < total) {
+				size_t lab = total - n > 40 ? 39 : total - n;
+				memset(in + n, 'c', lab);
+				n += lab;
+				if (n < total)
+					in[n++] = '.';
+			}
+			agree(in, n, __LINE__);
+			in[n] = '.'; /* and one trailing dot */
+			agree(in, n + 1, __LINE__);
+		}
+}
+
 static CU_TestInfo address_tests[] = {
 	{ "valid ascii", test_valid_ascii },
 	{ "quoting", test_quoting },
@@ -552,6 +649,7 @@ static CU_TestInfo address_tests[] = {
 	{ "idempotence", test_idempotence },
 	{ "arguments and buffers", test_arguments },
 	{ "fuzz regressions", test_regressions },
+	{ "the one-pass path agrees with the general one", test_fast_path },
 	CU_TEST_INFO_NULL
 };
 
