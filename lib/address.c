@@ -427,70 +427,98 @@ static int lower(int c)
 	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
 }
 
+/* Character classes of the one-pass path: atext, LDH (letters, digits,
+ * '-'), digits. */
+enum { C_ATEXT = 1, C_LDH = 2, C_DIGIT = 4 };
+
+static const unsigned char cls[256] = {
+	['!'] = C_ATEXT, ['#'] = C_ATEXT, ['$'] = C_ATEXT, ['%'] = C_ATEXT, ['&'] = C_ATEXT,
+	['\''] = C_ATEXT, ['*'] = C_ATEXT, ['+'] = C_ATEXT, ['-'] = C_ATEXT | C_LDH,
+	['/'] = C_ATEXT, ['='] = C_ATEXT, ['?'] = C_ATEXT, ['^'] = C_ATEXT, ['_'] = C_ATEXT,
+	['`'] = C_ATEXT, ['{'] = C_ATEXT, ['|'] = C_ATEXT, ['}'] = C_ATEXT, ['~'] = C_ATEXT,
+#define D(c) [c] = C_ATEXT | C_LDH | C_DIGIT
+	D('0'), D('1'), D('2'), D('3'), D('4'), D('5'), D('6'), D('7'), D('8'), D('9'),
+#undef D
+#define L(c) [c] = C_ATEXT | C_LDH, [c - 'a' + 'A'] = C_ATEXT | C_LDH
+	L('a'), L('b'), L('c'), L('d'), L('e'), L('f'), L('g'), L('h'), L('i'), L('j'), L('k'),
+	L('l'), L('m'), L('n'), L('o'), L('p'), L('q'), L('r'), L('s'), L('t'), L('u'), L('v'),
+	L('w'), L('x'), L('y'), L('z'),
+#undef L
+};
+
 /*
  * The common case in one pass, allocating nothing: an ASCII dot-atom local
  * part and a domain of LDH labels that are not A-labels, within the
  * limits.  1 with out and *domain_off set, exactly as the general path
  * would; 0 to take the general path (which also words every error).
  */
+static int fast_path(const unsigned char *u, size_t s, size_t e, int lowercase, char *out,
+                     size_t outsize, size_t *domain_off)
+{
+	size_t i = s, o = 0, ls, de = e;
+	unsigned all;
+
+	/* the local part, copied as it is checked: atext and single dots */
+	if (i == e || u[i] == '.')
+		return 0;
+	for (; i < e && u[i] != '@'; i++, o++) {
+		if (u[i] == '.') {
+			if (u[i - 1] == '.')
+				return 0;
+		} else if (!(cls[u[i]] & C_ATEXT)) {
+			return 0;
+		}
+		if (o == QUELL__LOCAL_MAX || o + 1 >= outsize)
+			return 0;
+		out[o] = (char)(lowercase ? lower(u[i]) : u[i]);
+	}
+	if (i == e || o == 0 || u[i - 1] == '.')
+		return 0;
+	out[o++] = '@';
+	*domain_off = o;
+	i++;
+	if (de > i && u[de - 1] == '.')
+		de--; /* one trailing dot */
+	if (de == i || (size_t)(de - s) > QUELL__ADDRESS_MAX || de - s >= outsize)
+		return 0;
+	/* the labels: LDH, 1..63 octets, no '-' at either end, no A-label, and
+	 * a top-level label that is not all digits */
+	for (ls = i, all = C_DIGIT;; i++) {
+		if (i < de && u[i] != '.') {
+			unsigned c = cls[u[i]];
+			if (!(c & C_LDH))
+				return 0;
+			all &= c;
+			out[o++] = (char)lower(u[i]);
+			continue;
+		}
+		if (i == ls || i - ls > QUELL__LABEL_MAX || u[ls] == '-' || u[i - 1] == '-' ||
+		    (i - ls >= 4 && u[ls + 2] == '-' && u[ls + 3] == '-' && lower(u[ls]) == 'x' &&
+		     lower(u[ls + 1]) == 'n'))
+			return 0;
+		if (i == de)
+			break;
+		out[o++] = '.';
+		ls = i + 1;
+		all = C_DIGIT;
+	}
+	if (all & C_DIGIT)
+		return 0;
+	out[o] = '\0';
+	return 1;
+}
+
 static int fast_mailbox(const char *in, size_t s, size_t e, int lowercase, char *out,
                         size_t outsize, size_t *domain_off)
 {
-	size_t at = 0, ds, de, ls, i, o;
-	int seen_at = 0, digits_only = 1;
+	size_t off = 0;
 
-	for (i = s; i < e; i++) {
-		unsigned char c = (unsigned char)in[i];
-
-		if (c <= 0x20 || c >= 0x7F)
-			return 0;
-		if (c == '@') {
-			if (seen_at)
-				return 0;
-			seen_at = 1;
-			at = i;
-		}
-	}
-	if (!seen_at || at == s || at - s > QUELL__LOCAL_MAX || in[s] == '.' || in[at - 1] == '.')
+	if (!fast_path((const unsigned char *)in, s, e, lowercase, out, outsize, &off)) {
+		out[0] = '\0'; /* as the general path found it */
 		return 0;
-	for (i = s; i < at; i++) {
-		unsigned char c = (unsigned char)in[i];
-
-		if (c == '.' ? in[i - 1] == '.' : !is_atext(c))
-			return 0;
 	}
-	ds = at + 1;
-	de = e;
-	if (de > ds && in[de - 1] == '.')
-		de--; /* one trailing dot */
-	if (de == ds || de - ds > QUELL__DOMAIN_MAX || (at - s) + 1 + (de - ds) > QUELL__ADDRESS_MAX ||
-	    (at - s) + 1 + (de - ds) >= outsize)
-		return 0;
-	for (ls = ds, i = ds; i <= de; i++) {
-		if (i < de && in[i] != '.') {
-			unsigned char c = (unsigned char)in[i];
-			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-			      c == '-'))
-				return 0;
-			continue;
-		}
-		/* a label in[ls..i) */
-		if (i == ls || i - ls > QUELL__LABEL_MAX || in[ls] == '-' || in[i - 1] == '-' ||
-		    (i - ls >= 4 && lower(in[ls]) == 'x' && lower(in[ls + 1]) == 'n' &&
-		     in[ls + 2] == '-' && in[ls + 3] == '-'))
-			return 0;
-		digits_only = 1;
-		for (size_t k = ls; k < i && digits_only; k++)
-			digits_only = in[k] >= '0' && in[k] <= '9';
-		ls = i + 1;
-	}
-	if (digits_only) /* the top-level label */
-		return 0;
-	for (i = s, o = 0; i < de; i++, o++)
-		out[o] = (char)(i < at && !lowercase ? in[i] : lower(in[i]));
-	out[o] = '\0';
 	if (domain_off != NULL)
-		*domain_off = at - s + 1;
+		*domain_off = off;
 	return 1;
 }
 
