@@ -121,8 +121,9 @@ static void reset(struct quell_result *res)
 	res->key[0] = res->rule[0] = res->category[0] = res->reply[0] = res->error[0] = '\0';
 }
 
-int quell__check_txn(quell *h, MDB_txn *txn, const char *addr, size_t domain_off,
-                     const char *stream, int64_t now, struct quell_result *res)
+int quell__check_txn(quell *h, MDB_txn *txn, struct quell__wtxn *w, const char *addr,
+                     size_t domain_off, const char *stream, int64_t now,
+                     struct quell_result *res)
 {
 	struct probe pr[MAX_LEVELS + 1];
 	struct quell__ent x, bx;
@@ -149,7 +150,10 @@ int quell__check_txn(quell *h, MDB_txn *txn, const char *addr, size_t domain_off
 		d = dot + 1;
 	}
 	for (size_t k = 0; k < np; k++) {
-		rc = quell__store_get(h, txn, pr[k].scope, pr[k].key, pr[k].keylen, &pr[k].val);
+		rc = w != NULL ? quell__store_wget(h, w, pr[k].scope, pr[k].key, pr[k].keylen,
+		                                   &pr[k].val)
+		               : quell__store_get(h, txn, pr[k].scope, pr[k].key, pr[k].keylen,
+		                                  &pr[k].val);
 		if (rc < 0)
 			return rc;
 		if (rc == 1)
@@ -237,7 +241,7 @@ int quell_check(quell *h, const char *address, const char *stream, int64_t now,
 		return quell__error(h, rc == QUELL_ENOMEM ? rc : QUELL_EADDRESS, "%s", res->error);
 	if ((rc = quell__store_read_begin(h, &txn)) != 0)
 		return rc;
-	rc = quell__check_txn(h, txn, res->normalized, doff, stream, quell__now(now), res);
+	rc = quell__check_txn(h, txn, NULL, res->normalized, doff, stream, quell__now(now), res);
 	quell__store_read_end(h, txn);
 	return rc;
 }
@@ -273,7 +277,7 @@ int quell_check_many(quell *h, const char *const *addresses, size_t n, const cha
 			bad++;
 			continue;
 		}
-		err = quell__check_txn(h, txn, results[i].normalized, doff, stream, now,
+		err = quell__check_txn(h, txn, NULL, results[i].normalized, doff, stream, now,
 		                       &results[i]);
 	}
 	quell__store_read_end(h, txn);

@@ -9,10 +9,15 @@
 
 #include "record.h"
 
+struct quell__wtxn;
+
 /* Verdict for the normalized address addr (domain starts at domain_off),
- * filling res (normalized is left as it is).  Allocates nothing. */
-int quell__check_txn(quell *h, MDB_txn *txn, const char *addr, size_t domain_off,
-                     const char *stream, int64_t now, struct quell_result *res);
+ * filling res (normalized is left as it is).  Allocates nothing.  Inside a
+ * write, w (else NULL) lets the probes go through its cursors, which find
+ * keys near the last ones without a search from the root. */
+int quell__check_txn(quell *h, MDB_txn *txn, struct quell__wtxn *w, const char *addr,
+                     size_t domain_off, const char *stream, int64_t now,
+                     struct quell_result *res);
 
 /* The verdict a key's own entries give (no parents), for history. */
 int quell__rec_verdict(const struct quell__rec *r, const char *stream, int64_t now);

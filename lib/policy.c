@@ -386,7 +386,7 @@ int quell_explain(quell *h, const char *address, const char *domain, const char 
 
 
 /* Rule-made suppressions of key in its history. */
-static int prior_suppressions(quell *h, MDB_txn *txn, const char *key, unsigned *n)
+static int prior_suppressions(quell *h, struct quell__wtxn *w, const char *key, unsigned *n)
 {
 	unsigned char pfx[QUELL__HKEY_MAX];
 	size_t plen = quell__history_prefix(key, pfx);
@@ -395,8 +395,8 @@ static int prior_suppressions(quell *h, MDB_txn *txn, const char *key, unsigned 
 	int rc;
 
 	*n = 0;
-	if ((rc = mdb_cursor_open(txn, h->store->history, &cur)) != 0)
-		return quell__mdb_error(h, rc, "open history cursor");
+	if ((rc = quell__store_wcur(h, w, QUELL__T_HISTORY, &cur)) != 0)
+		return rc;
 	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
 	     rc == 0 && k.mv_size > plen && memcmp(k.mv_data, pfx, plen) == 0;
 	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
@@ -406,7 +406,6 @@ static int prior_suppressions(quell *h, MDB_txn *txn, const char *key, unsigned 
 		    ev.rule[0] != '\0')
 			(*n)++;
 	}
-	mdb_cursor_close(cur);
 	return rc == 0 || rc == MDB_NOTFOUND ? 0 : quell__mdb_error(h, rc, "read history");
 }
 
@@ -417,9 +416,8 @@ static int seen_before(quell *h, struct quell__wtxn *w, struct quell__job *c)
 	int dup = 0;
 
 	for (int i = 0; i < 2; i++) {
-		unsigned char key[QUELL_ENTRY_MAX + 1 + 256], t[8];
+		unsigned char key[QUELL_ENTRY_MAX + 1 + 256];
 		size_t alen = strlen(c->p.addr), ilen;
-		MDB_val k, v;
 		int rc;
 
 		if (ids[i] == NULL || (ilen = i == 0 ? c->queue_id_len : c->message_id_len) == 0)
@@ -429,24 +427,17 @@ static int seen_before(quell *h, struct quell__wtxn *w, struct quell__job *c)
 		memcpy(key, c->p.addr, alen);
 		key[alen] = (unsigned char)(i == 0 ? c->queue_kind : 'm');
 		memcpy(key + alen + 1, ids[i], ilen);
-		k.mv_size = alen + 1 + ilen;
-		k.mv_data = key;
-		/* one descent: insert, or find the id already there */
-		quell__be64_put(t, (uint64_t)c->now);
-		v.mv_size = 8;
-		v.mv_data = t;
-		rc = mdb_put(w->txn, h->store->seen, &k, &v, MDB_NOOVERWRITE);
-		if (rc == MDB_KEYEXIST) {
+		rc = quell__store_seen(h, w, key, alen + 1 + ilen, c->now);
+		if (rc < 0)
+			return rc;
+		if (rc == 1) {
 			if (!dup)
 				snprintf(c->idreason, sizeof c->idreason, "already counted: %s %.*s",
 				         i == 1 ? "message id" : c->queue_kind == 'q' ? "queue id" : "row",
 				         c->queue_kind == 'q' || i == 1 ? (int)(ilen > 64 ? 64 : ilen) : 0,
 				         ids[i]);
 			dup = 1;
-			continue;
 		}
-		if (rc != 0)
-			return quell__mdb_error(h, rc, "write seen ids");
 	}
 	return dup;
 }
@@ -485,7 +476,7 @@ int quell__record_txn(quell *h, struct quell__wtxn *w, struct quell__job *c)
 			return rc;
 		if (d.action == QUELL_ACTION_SUPPRESS || d.action == QUELL_ACTION_COUNT ||
 		    d.action == QUELL_ACTION_BACKOFF)
-			if ((rc = prior_suppressions(h, w->txn, key, &d.prior)) != 0)
+			if ((rc = prior_suppressions(h, w, key, &d.prior)) != 0)
 				return rc;
 		if (apply(&c->rec, &d, c->ext, &fx) != 0)
 			return quell__error(h, QUELL_EDATA, "%s: too many entries for one key", key);
@@ -510,7 +501,7 @@ int quell__record_txn(quell *h, struct quell__wtxn *w, struct quell__job *c)
 	ev.category = fx.category ? fx.category : "";
 	ev.until = fx.until;
 	/* the recipient's verdict after this reply, through the check path */
-	if ((rc = quell__check_txn(h, w->txn, c->p.addr, c->p.doff, NULL, c->now, &res)) != 0)
+	if ((rc = quell__check_txn(h, w->txn, w, c->p.addr, c->p.doff, NULL, c->now, &res)) != 0)
 		return rc;
 	ev.verdict = res.verdict;
 	fill_outcome(out, &d, &fx, key);

@@ -373,12 +373,11 @@ int quell__store_get(const quell *h, MDB_txn *txn, int scope, const char *key, s
 	return rc ? quell__mdb_error(h, rc, "read") : 0;
 }
 
-/* The write transaction's cursor on table i (0 addr, 1 domain, 2 history,
- * 3 changes), opened on first use. */
-static int wcur(const quell *h, struct quell__wtxn *w, int i, MDB_cursor **out)
+int quell__store_wcur(const quell *h, struct quell__wtxn *w, enum quell__table i,
+                      MDB_cursor **out)
 {
-	MDB_dbi dbi[4] = { h->store->addr, h->store->domain, h->store->history,
-		           h->store->changes };
+	MDB_dbi dbi[5] = { h->store->addr, h->store->domain, h->store->history,
+		           h->store->changes, h->store->seen };
 	int rc;
 
 	if (w->cur[i] == NULL && (rc = mdb_cursor_open(w->txn, dbi[i], &w->cur[i])) != 0) {
@@ -387,6 +386,28 @@ static int wcur(const quell *h, struct quell__wtxn *w, int i, MDB_cursor **out)
 	}
 	*out = w->cur[i];
 	return 0;
+}
+
+static int wcur(const quell *h, struct quell__wtxn *w, int i, MDB_cursor **out)
+{
+	return quell__store_wcur(h, w, (enum quell__table)i, out);
+}
+
+int quell__store_seen(quell *h, struct quell__wtxn *w, const void *key, size_t klen, int64_t t)
+{
+	unsigned char tb[8];
+	MDB_val k = { klen, (void *)key }, v = { sizeof tb, tb };
+	MDB_cursor *c = NULL;
+	int rc;
+
+	if ((rc = wcur(h, w, QUELL__T_SEEN, &c)) != 0)
+		return rc;
+	quell__be64_put(tb, (uint64_t)t);
+	/* one search: insert, or find the id already there */
+	rc = mdb_cursor_put(c, &k, &v, MDB_NOOVERWRITE);
+	if (rc == MDB_KEYEXIST)
+		return 1;
+	return rc ? quell__mdb_error(h, rc, "write seen ids") : 0;
 }
 
 int quell__store_wget(const quell *h, struct quell__wtxn *w, int scope, const char *key,

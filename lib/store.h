@@ -53,11 +53,24 @@ struct quell__wtxn {
 	uint64_t seq;       /* last sequence number used */
 	int seq_dirty;
 	struct quell__buf buf; /* scratch for encoding, reused */
-	MDB_cursor *cur[4];    /* addr, domain, history, changes: opened on first
-	                          use, closed with the transaction.  A cursor
-	                          writing keys in order finds the next one on the
-	                          page it is on, without a search from the root */
+	MDB_cursor *cur[5];    /* enum quell__table: opened on first use, closed
+	                          with the transaction.  A cursor writing keys in
+	                          order finds the next one on the page it is on,
+	                          without a search from the root */
 };
+
+/* The tables a write transaction keeps a cursor on. */
+enum quell__table { QUELL__T_ADDR, QUELL__T_DOMAIN, QUELL__T_HISTORY, QUELL__T_CHANGES,
+	            QUELL__T_SEEN };
+
+/* The write transaction's cursor on a table, opened on first use (closed
+ * with the transaction).  0 or an error. */
+int quell__store_wcur(const quell *h, struct quell__wtxn *w, enum quell__table t,
+                      MDB_cursor **out);
+
+/* Mark the reply id `key` seen at time t: 0 when it is new (and now
+ * stored), 1 when it was there already, or an error. */
+int quell__store_seen(quell *h, struct quell__wtxn *w, const void *key, size_t klen, int64_t t);
 
 int quell__store_open(quell *h, const char *dir, unsigned flags, size_t map_size,
                       int lowercase_default);
