@@ -68,7 +68,15 @@ void cli_put_enc(FILE *f, const char *s, enum cli_enc mode)
 	const unsigned char *p = (const unsigned char *)s, *run = p;
 
 	while (*p != '\0') {
-		long k = classify(p, mode);
+		long k;
+
+		/* printable ASCII, the bulk of every field, a byte at a time */
+		while (*p > 0x20 && *p < 0x7f &&
+		       (mode != CLI_ENC_VALUE || (*p != '%' && *p != '=')))
+			p++;
+		if (*p == '\0')
+			break;
+		k = classify(p, mode);
 
 		if (k > 0) {
 			p += k;

@@ -9,7 +9,8 @@
  *   3. other suppressions (address, then nearest domain);
  *   4. a backoff whose `until` is ahead (address, then domain);
  *   5. allow.
- * Expired entries count as absent.  Nothing here allocates: strings are
+ * Each record is decoded once, in one pass that notes the first live entry
+ * of each kind.  Expired entries count as absent.  Nothing here allocates: strings are
  * read in place from the map and copied into the caller's result.
  */
 #include <string.h>
@@ -69,28 +70,35 @@ static int wanted(const struct quell_entry *e, enum want w)
 	return 0;
 }
 
-/* First live entry of kind w in the probe's record; 1 if found. */
-static int find(const struct probe *p, enum want w, const char *stream, int64_t now,
-                struct quell__ent *out)
+/* The first live entry of each kind, nearest probe first and in record
+ * order within a probe, in one pass over the records: first[w] is the
+ * probe's index + 1, or 0 when no probe has one. */
+static void scan(const struct probe *pr, size_t np, const char *stream, int64_t now,
+                 int first[4], struct quell__ent ent[4])
 {
-	struct quell__rec_iter it;
+	int left = 4;
 
-	if (p->val.mv_data == NULL || quell__rec_begin(&it, p->val.mv_data, p->val.mv_size) != 0)
-		return 0;
-	while (quell__rec_next(&it, out) == 1)
-		if (wanted(&out->e, w) && quell__stream_sees(&out->e, stream) &&
-		    quell__entry_live(&out->e, now))
-			return 1;
-	return 0;
-}
+	first[0] = first[1] = first[2] = first[3] = 0;
+	for (size_t i = 0; i < np && left > 0; i++) {
+		struct quell__rec_iter it;
+		struct quell__ent x;
 
-static int find_any(const struct probe *pr, size_t np, enum want w, const char *stream,
-                    int64_t now, struct quell__ent *out)
-{
-	for (size_t i = 0; i < np; i++)
-		if (find(&pr[i], w, stream, now, out))
-			return (int)i + 1;
-	return 0;
+		if (pr[i].val.mv_data == NULL ||
+		    quell__rec_begin(&it, pr[i].val.mv_data, pr[i].val.mv_size) != 0)
+			continue;
+		while (quell__rec_next(&it, &x) == 1) {
+			if (!quell__stream_sees(&x.e, stream) || !quell__entry_live(&x.e, now))
+				continue;
+			for (int w = W_WISH; w <= W_BACKOFF; w++)
+				if (first[w] == 0 && wanted(&x.e, (enum want)w)) {
+					first[w] = (int)i + 1;
+					ent[w] = x;
+					left--;
+				}
+		}
+		if (first[W_WISH])
+			break; /* nothing outranks it */
+	}
 }
 
 static void fill(struct quell_result *res, int verdict, const struct probe *p,
@@ -112,6 +120,12 @@ static void fill(struct quell_result *res, int verdict, const struct probe *p,
 	quell__copy(res->reply, sizeof res->reply, e->reply);
 }
 
+static void pick(struct quell_result *res, int verdict, const struct probe *pr,
+                 const int first[4], const struct quell__ent ent[4], enum want w)
+{
+	fill(res, verdict, &pr[first[w] - 1], &ent[w]);
+}
+
 static void reset(struct quell_result *res)
 {
 	res->verdict = QUELL_ALLOW;
@@ -126,10 +140,10 @@ int quell__check_txn(quell *h, MDB_txn *txn, struct quell__wtxn *w, const char *
                      struct quell_result *res)
 {
 	struct probe pr[MAX_LEVELS + 1];
-	struct quell__ent x, bx;
+	struct quell__ent ent[4];
 	size_t np = 0, len = strlen(addr);
 	const char *d = addr + domain_off;
-	int i, rc;
+	int first[4], rc;
 
 	reset(res);
 	if (stream != NULL && stream[0] == '\0')
@@ -160,26 +174,17 @@ int quell__check_txn(quell *h, MDB_txn *txn, struct quell__wtxn *w, const char *
 			pr[k].val.mv_data = NULL;
 	}
 
-	if ((i = find_any(pr, np, W_WISH, stream, now, &x)) != 0) {
-		fill(res, QUELL_SUPPRESS, &pr[i - 1], &x);
-		return 0;
-	}
-	if ((i = find_any(pr, np, W_ALLOW, stream, now, &x)) != 0) {
-		int j = find_any(pr, np, W_BACKOFF, stream, now, &bx);
-		if (j != 0)
-			fill(res, QUELL_BACKOFF, &pr[j - 1], &bx);
-		else
-			fill(res, QUELL_ALLOW, &pr[i - 1], &x);
-		return 0;
-	}
-	if ((i = find_any(pr, np, W_SUPPRESS, stream, now, &x)) != 0) {
-		fill(res, QUELL_SUPPRESS, &pr[i - 1], &x);
-		return 0;
-	}
-	if ((i = find_any(pr, np, W_BACKOFF, stream, now, &x)) != 0) {
-		fill(res, QUELL_BACKOFF, &pr[i - 1], &x);
-		return 0;
-	}
+	scan(pr, np, stream, now, first, ent);
+	if (first[W_WISH])
+		pick(res, QUELL_SUPPRESS, pr, first, ent, W_WISH);
+	else if (first[W_ALLOW] && first[W_BACKOFF]) /* allowed: only a backoff applies */
+		pick(res, QUELL_BACKOFF, pr, first, ent, W_BACKOFF);
+	else if (first[W_ALLOW])
+		pick(res, QUELL_ALLOW, pr, first, ent, W_ALLOW);
+	else if (first[W_SUPPRESS])
+		pick(res, QUELL_SUPPRESS, pr, first, ent, W_SUPPRESS);
+	else if (first[W_BACKOFF])
+		pick(res, QUELL_BACKOFF, pr, first, ent, W_BACKOFF);
 	return 0;
 }
 
