@@ -416,7 +416,7 @@ static int seen_before(quell *h, struct quell__wtxn *w, struct quell__job *c)
 	int dup = 0;
 
 	for (int i = 0; i < 2; i++) {
-		unsigned char key[QUELL_ENTRY_MAX + 1 + 256];
+		unsigned char key[QUELL__SEEN_KEY_MAX];
 		size_t alen = strlen(c->p.addr), ilen;
 		int rc;
 

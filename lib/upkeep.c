@@ -3,7 +3,10 @@
  *
  * Prune works in bounded write transactions (BATCH keys or events each), so
  * a long prune never holds the writer lock for long and a crash leaves every
- * finished batch in place.
+ * finished batch in place.  Besides entries and history, it forgets the
+ * reply ids (queue ids, message ids, import row digests) seen longer ago
+ * than max_age, so the table that makes a retried message count once does
+ * not grow without bound.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -166,8 +169,10 @@ void quell_stats_free(struct quell_stats *st)
 /* Where a walk stands: `base` as of the last commit, `w` in the batch
  * under way (a batch that is run again after growing the map starts from
  * `base` once more). */
+#define FROM_MAX (QUELL__HKEY_MAX > QUELL__SEEN_KEY_MAX ? QUELL__HKEY_MAX : QUELL__SEEN_KEY_MAX)
+
 struct place {
-	unsigned char from[QUELL__HKEY_MAX]; /* resume after this key */
+	unsigned char from[FROM_MAX]; /* resume after this key */
 	size_t fromlen;
 	int have_from, done;
 	/* history: the group (entry key) being walked and its events so far */
@@ -358,7 +363,49 @@ static int prune_history_fn(quell *h, struct quell__wtxn *w, void *vctx)
 	return 0;
 }
 
-static int run_batches(quell *h, quell__write_fn fn, struct prune *p, int history)
+/* One batch of the seen ids: drop those seen before now - max_age. */
+static int prune_seen_fn(quell *h, struct quell__wtxn *w, void *vctx)
+{
+	struct prune *p = vctx;
+	size_t scanned = 0;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int rc;
+
+	p->w = p->base;
+	if ((rc = quell__store_wcur(h, w, QUELL__T_SEEN, &cur)) != 0)
+		return rc;
+	k.mv_size = p->w.fromlen;
+	k.mv_data = p->w.from;
+	rc = p->w.have_from ? mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE)
+	                    : mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+	while (rc == 0 && scanned++ < BATCH) {
+		if (k.mv_size <= sizeof p->w.from) {
+			memcpy(p->w.from, k.mv_data, k.mv_size);
+			p->w.fromlen = k.mv_size;
+			p->w.have_from = 1;
+		}
+		if (v.mv_size == 8 &&
+		    (int64_t)quell__be64_get(v.mv_data) < p->now - p->max_age) {
+			if ((rc = mdb_cursor_del(cur, 0)) != 0)
+				break;
+			/* the cursor's next item is the deleted one's successor */
+			k.mv_size = p->w.fromlen;
+			k.mv_data = p->w.from;
+			rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+			continue;
+		}
+		rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+	}
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return quell__mdb_error(h, rc, "prune seen ids");
+	p->w.done = rc == MDB_NOTFOUND;
+	return 0;
+}
+
+enum walk_what { WALK_ENTRIES, WALK_HISTORY, WALK_SEEN };
+
+static int run_batches(quell *h, quell__write_fn fn, struct prune *p, enum walk_what what)
 {
 	int rc;
 
@@ -367,9 +414,9 @@ static int run_batches(quell *h, quell__write_fn fn, struct prune *p, int histor
 		if ((rc = quell__store_write(h, fn, p)) != 0)
 			return rc;
 		p->base = p->w;
-		if (history)
+		if (what == WALK_HISTORY)
 			p->res.events_removed += p->batch.events_removed;
-		else
+		else if (what == WALK_ENTRIES)
 			p->res.entries_removed += p->batch.entries_removed;
 	}
 	return 0;
@@ -395,13 +442,15 @@ int quell_prune(quell *h, const struct quell_prune_options *opts, struct quell_p
 	p->keep = opts->keep ? opts->keep : KEEP_DEFAULT;
 	p->max_age = opts->max_age ? opts->max_age : MAX_AGE_DEFAULT;
 	p->scope = QUELL_SCOPE_DOMAIN;
-	rc = run_batches(h, prune_entries_fn, p, 0);
+	rc = run_batches(h, prune_entries_fn, p, WALK_ENTRIES);
 	if (rc == 0) {
 		p->scope = QUELL_SCOPE_ADDRESS;
-		rc = run_batches(h, prune_entries_fn, p, 0);
+		rc = run_batches(h, prune_entries_fn, p, WALK_ENTRIES);
 	}
 	if (rc == 0)
-		rc = run_batches(h, prune_history_fn, p, 1);
+		rc = run_batches(h, prune_history_fn, p, WALK_HISTORY);
+	if (rc == 0 && p->max_age > 0)
+		rc = run_batches(h, prune_seen_fn, p, WALK_SEEN);
 	if (res != NULL)
 		*res = p->res;
 	free(p);

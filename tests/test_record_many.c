@@ -1,7 +1,8 @@
 /*
  * test_record_many.c - quell_record_many: a batch gives what the same
  * replies given one by one to quell_record give, refused items leave the
- * rest of the batch alone, and ids repeated inside one batch count once.
+ * rest of the batch alone, and ids repeated inside one batch count once;
+ * prune forgets reply ids older than its max_age, and only those.
  */
 #include <stdlib.h>
 
@@ -96,9 +97,60 @@ static void test_bad_options_write_nothing(void)
 	tu_close(h, d);
 }
 
+/* Replies with queue ids at t0 (more than one prune batch of them), then
+ * the same ids again after a prune at `at`: 1 when they were duplicates. */
+static int ids_survive(int64_t at, int64_t max_age)
+{
+	enum { M = 4500 };
+	char d[64];
+	quell *h = tu_open(d, sizeof d, NULL);
+	struct quell_record_options o[M];
+	struct quell_record_item *it = calloc(M, sizeof *it);
+	static char addr[M][32], qid[M][16];
+	struct quell_prune_options po = QUELL_PRUNE_OPTIONS_INIT;
+	int dup = -1;
+
+	CU_ASSERT_FATAL(h != NULL && it != NULL);
+	for (int i = 0; i < M; i++) {
+		struct quell_record_options init = QUELL_RECORD_OPTIONS_INIT;
+
+		snprintf(addr[i], sizeof addr[i], "u%d@d%d.example", i, i % 7);
+		snprintf(qid[i], sizeof qid[i], "Q%05d", i);
+		o[i] = init;
+		o[i].now = T0;
+		o[i].queue_id = qid[i];
+		it[i].address = addr[i];
+		it[i].reply = "452 4.2.2 mailbox full";
+		it[i].opts = &o[i];
+	}
+	TU_EQ_INT(quell_record_many(h, it, M), 0);
+	po.now = at;
+	po.max_age = max_age;
+	TU_EQ_INT(quell_prune(h, &po, NULL), 0);
+	for (int i = 0; i < M; i++)
+		o[i].now = at;
+	TU_EQ_INT(quell_record_many(h, it, M), 0);
+	dup = it[0].out.duplicate;
+	for (int i = 1; i < M; i++)
+		if (it[i].out.duplicate != dup)
+			dup = -1;
+	free(it);
+	tu_close(h, d);
+	return dup;
+}
+
+static void test_prune_forgets_old_ids(void)
+{
+	TU_EQ_INT(ids_survive(T0 + 86400, 0), 1);              /* a day: still known */
+	TU_EQ_INT(ids_survive(T0 + 3 * 365 * 86400, 0), 0);    /* past two years: gone */
+	TU_EQ_INT(ids_survive(T0 + 2 * 86400, 86400), 0);      /* --max-age 1d */
+	TU_EQ_INT(ids_survive(T0 + 3 * 365 * 86400, -1), 1);   /* no age limit */
+}
+
 static CU_TestInfo tests[] = {
 	{ "a batch records as one-by-one does", test_same_as_one_by_one },
 	{ "a bad options version writes nothing", test_bad_options_write_nothing },
+	{ "prune forgets reply ids past max_age", test_prune_forgets_old_ids },
 	CU_TEST_INFO_NULL,
 };
 
