@@ -114,8 +114,15 @@ check-build: all $(RUNNER)
 unit: $(RUNNER)
 	QUELL_EVAL_DIR=$(abspath ../shared/eval) $(TEST_WRAP) $(RUNNER) $(SUITE)
 
-cli: $(QUELL)
-	QUELL_BIN=$(abspath $(QUELL)) QUELL_WRAP="$(TEST_WRAP)" tests/cli/run
+# A small policy client for the policyd tests (not installed).
+POLICY_CLIENT := $(B)/tests/policy_client
+$(POLICY_CLIENT): tests/policy_client.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $<
+
+cli: $(QUELL) $(POLICY_CLIENT)
+	QUELL_BIN=$(abspath $(QUELL)) QUELL_POLICY_CLIENT=$(abspath $(POLICY_CLIENT)) \
+	  QUELL_WRAP="$(TEST_WRAP)" tests/cli/run
 
 header-test:
 	@mkdir -p $(B)/tmp
