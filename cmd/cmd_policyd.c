@@ -182,7 +182,9 @@ static int options_of(struct policyd *pd, int argc, char **argv, int *mode_given
 	    !quell__preply_name_ok(pd->cli->stream))
 		return cli_usage_error(pd->cli, "--stream: '%s' is not a name of [a-z0-9._-]",
 		                       pd->cli->stream);
-	if (strncmp(pd->listen, "unix:", 5) != 0 && (pd->owner != NULL || *mode_given))
+	if ((status = policyd_parse_listen(pd)) < 0)
+		return -status;
+	if (status == 0 && (pd->owner != NULL || *mode_given))
 		return cli_usage_error(pd->cli, "--socket-owner and --socket-mode: only for "
 		                       "a unix: socket");
 	if (pd->owner != NULL)

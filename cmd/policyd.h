@@ -39,7 +39,10 @@ struct policyd {
 
 	int lfd;                   /* the listening socket, -1 when none */
 	int is_unix;
-	char path[108];            /* unix: the socket file we made */
+	char host[256];            /* inet: the host, without [] */
+	char port[8];              /* inet: the port */
+	char path[108];            /* unix: the socket file (made by us when
+	                              is_unix is set) */
 	dev_t dev;                 /* ... and its identity, so that only */
 	ino_t ino;                 /*     our own file is removed */
 	char where[160];           /* "unix:PATH" or "inet:ADDR:PORT" bound */
@@ -48,7 +51,11 @@ struct policyd {
 /* policyd_net.c: parse --socket-owner into uid and gid (0 or 64, printed). */
 int policyd_owner(struct policyd *pd, const char *spec);
 
-/* Make the listening socket of pd->listen: a unix socket (a stale one is
+/* Parse pd->listen into path, or host and port; 1 for unix:, 0 for
+ * inet:, or -64 after a usage error (printed). */
+int policyd_parse_listen(struct policyd *pd);
+
+/* Make the listening socket parsed before: a unix socket (a stale one is
  * removed, a live one refused) with pd's owner and mode, or a TCP socket.
  * 0, or an exit status (printed). */
 int policyd_listen(struct policyd *pd);

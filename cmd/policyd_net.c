@@ -117,8 +117,9 @@ static int clear_path(struct policyd *pd, const struct sockaddr_un *sa)
 	return 0;
 }
 
-static int listen_unix(struct policyd *pd, const char *path)
+static int listen_unix(struct policyd *pd)
 {
+	const char *path = pd->path;
 	struct sockaddr_un sa;
 	struct stat st;
 	mode_t old;
@@ -126,9 +127,6 @@ static int listen_unix(struct policyd *pd, const char *path)
 
 	memset(&sa, 0, sizeof sa);
 	sa.sun_family = AF_UNIX;
-	if (*path == '\0' || strlen(path) >= sizeof sa.sun_path)
-		return cli_usage_error(pd->cli, "--listen: a socket path of 1 to %zu bytes",
-		                       sizeof sa.sun_path - 1);
 	memcpy(sa.sun_path, path, strlen(path) + 1);
 	if ((rc = clear_path(pd, &sa)) != 0)
 		return rc;
@@ -140,10 +138,9 @@ static int listen_unix(struct policyd *pd, const char *path)
 	umask(old);
 	if (rc != 0)
 		return fail(pd, path);
-	pd->is_unix = 1;
-	memcpy(pd->path, path, strlen(path) + 1);
 	if (lstat(path, &st) != 0)
 		return fail(pd, path);
+	pd->is_unix = 1; /* ours: removed at the end, or on a failure below */
 	pd->dev = st.st_dev;
 	pd->ino = st.st_ino;
 	if ((pd->uid != (uid_t)-1 || pd->gid != (gid_t)-1) && chown(path, pd->uid, pd->gid) != 0)
@@ -183,33 +180,18 @@ static void bound(struct policyd *pd)
 		snprintf(pd->where, sizeof pd->where, "inet:%s:%d", host, port);
 }
 
-static int listen_inet(struct policyd *pd, const char *spec)
+static int listen_inet(struct policyd *pd)
 {
 	struct addrinfo hints, *res = NULL, *ai;
-	const char *colon = strrchr(spec, ':');
-	char host[256];
-	size_t hlen;
-	unsigned long port;
 	int rc, one = 1, err = 0;
 
-	if (colon == NULL || number(colon + 1, &port) != 0 || port > 65535)
-		return cli_usage_error(pd->cli, "--listen: inet:HOST:PORT, PORT a number");
-	hlen = (size_t)(colon - spec);
-	if (hlen >= 2 && spec[0] == '[' && spec[hlen - 1] == ']') {
-		spec++;
-		hlen -= 2;
-	}
-	if (hlen == 0 || hlen >= sizeof host)
-		return cli_usage_error(pd->cli, "--listen: inet:HOST:PORT, HOST missing or too long");
-	memcpy(host, spec, hlen);
-	host[hlen] = '\0';
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-	rc = getaddrinfo(host, colon + 1, &hints, &res);
+	rc = getaddrinfo(pd->host, pd->port, &hints, &res);
 	if (rc != 0) {
-		cli_warn(pd->cli, "--listen: %s: %s", host, gai_strerror(rc));
+		cli_warn(pd->cli, "--listen: %s: %s", pd->host, gai_strerror(rc));
 		return CLI_EX_IOERR;
 	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
@@ -236,15 +218,43 @@ static int listen_inet(struct policyd *pd, const char *spec)
 	return 0;
 }
 
+int policyd_parse_listen(struct policyd *pd)
+{
+	const char *spec = pd->listen + 5, *colon;
+	unsigned long port;
+	size_t n;
+
+	if (strncmp(pd->listen, "unix:", 5) == 0) {
+		n = strlen(spec);
+		if (n == 0 || n >= sizeof pd->path || n >= sizeof(((struct sockaddr_un *)0)->sun_path))
+			return -cli_usage_error(pd->cli, "--listen: a socket path of 1 to %zu bytes",
+			                        sizeof pd->path - 1);
+		memcpy(pd->path, spec, n + 1);
+		return 1;
+	}
+	if (strncmp(pd->listen, "inet:", 5) != 0)
+		return -cli_usage_error(pd->cli, "--listen: unix:PATH or inet:HOST:PORT, not '%s'",
+		                        pd->listen);
+	colon = strrchr(spec, ':');
+	if (colon == NULL || number(colon + 1, &port) != 0 || port > 65535)
+		return -cli_usage_error(pd->cli, "--listen: inet:HOST:PORT, PORT a number");
+	n = (size_t)(colon - spec);
+	if (n >= 2 && spec[0] == '[' && spec[n - 1] == ']') {
+		spec++;
+		n -= 2;
+	}
+	if (n == 0 || n >= sizeof pd->host)
+		return -cli_usage_error(pd->cli, "--listen: inet:HOST:PORT, HOST missing or too long");
+	memcpy(pd->host, spec, n);
+	pd->host[n] = '\0';
+	snprintf(pd->port, sizeof pd->port, "%lu", port);
+	return 0;
+}
+
 int policyd_listen(struct policyd *pd)
 {
 	pd->lfd = -1;
-	if (strncmp(pd->listen, "unix:", 5) == 0)
-		return listen_unix(pd, pd->listen + 5);
-	if (strncmp(pd->listen, "inet:", 5) == 0)
-		return listen_inet(pd, pd->listen + 5);
-	return cli_usage_error(pd->cli, "--listen: unix:PATH or inet:HOST:PORT, not '%s'",
-	                       pd->listen);
+	return pd->path[0] != '\0' ? listen_unix(pd) : listen_inet(pd);
 }
 
 void policyd_unlisten(struct policyd *pd)
