@@ -6,7 +6,8 @@
  *
  * Reads the requests from stdin, connects (N connections, all open before
  * anything is sent), and sends them:
- *   default  all of stdin, then shutdown(SHUT_WR), then reads to EOF;
+ *   default  all of stdin, then shutdown(SHUT_WR), reading answers all
+ *            the while (poll), until EOF;
  *   -i       one request at a time (up to and including its empty line),
  *            waiting for one answer (up to "\n\n") before the next, as
  *            Postfix does, request k going out on every connection before
@@ -21,6 +22,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <netdb.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +39,8 @@ struct buf {
 struct peer {
 	int fd;
 	int closed;
+	size_t sent;     /* bytes of the input sent (default mode) */
+	int eof;         /* the server closed (default mode) */
 	struct buf got;
 };
 
@@ -196,13 +200,48 @@ int main(int argc, char **argv)
 		peers[i].fd = connect_to(argv[optind]);
 
 	if (!interactive) {
-		for (int i = 0; i < nconn; i++) {
-			send_all(&peers[i], in.p, in.len);
-			shutdown(peers[i].fd, SHUT_WR);
-		}
+		struct pollfd *pfd = calloc((size_t)nconn, sizeof *pfd);
+		int open_peers = nconn;
+
+		if (pfd == NULL)
+			die("calloc");
 		for (int i = 0; i < nconn; i++)
-			while (read_some(&peers[i]) > 0)
-				;
+			if (in.len == 0)
+				shutdown(peers[i].fd, SHUT_WR);
+		while (open_peers > 0) {
+			for (int i = 0; i < nconn; i++) {
+				pfd[i].fd = peers[i].eof ? -1 : peers[i].fd;
+				pfd[i].events = POLLIN | (peers[i].sent < in.len ? POLLOUT : 0);
+				pfd[i].revents = 0;
+			}
+			if (poll(pfd, (nfds_t)nconn, -1) < 0) {
+				if (errno == EINTR)
+					continue;
+				die("poll");
+			}
+			for (int i = 0; i < nconn; i++) {
+				struct peer *p = &peers[i];
+
+				if (pfd[i].revents & POLLOUT && p->sent < in.len) {
+					ssize_t w = send(p->fd, in.p + p->sent, in.len - p->sent,
+					                 MSG_NOSIGNAL | MSG_DONTWAIT);
+
+					if (w > 0)
+						p->sent += (size_t)w;
+					else if (w < 0 && errno != EAGAIN && errno != EINTR)
+						p->sent = in.len; /* the server hung up */
+					if (p->sent == in.len)
+						shutdown(p->fd, SHUT_WR);
+				}
+				if (pfd[i].revents & (POLLIN | POLLHUP | POLLERR) && !p->eof &&
+				    read_some(p) == 0) {
+					p->eof = 1;
+					p->sent = in.len;
+					open_peers--;
+				}
+			}
+		}
+		free(pfd);
 	} else {
 		size_t off = 0, nreq = 0;
 

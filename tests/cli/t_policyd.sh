@@ -4,7 +4,8 @@
 # recipients, streams from --stream and policy_context, reply templates,
 # malformed requests (closed without a reply), a check that fails (451, or
 # DUNNO with --fail-open), the idle timeout, stale and live socket files,
-# socket modes, TCP on 127.0.0.1 (and ::1 when there is one), SIGHUP with
+# socket modes, TCP on 127.0.0.1 (and ::1 when there is one), clients that
+# send far more than the server buffers before reading, SIGHUP with
 # a good and a bad rules file, SIGTERM; usage errors.  Every client and
 # wait has a timeout, so a hung server fails the test instead of hanging.
 
@@ -305,6 +306,11 @@ PORT=$(sed -n 's/.*listening on inet:127\.0\.0\.1:\([0-9]*\)$/\1/p' "$LOG")
   rcpt reader@example.com 'policy_context=No Stream'; } >"$T_DIR/tcp.req"
 ask 'inet:127.0.0.1, a port the system chose; --stream wins over policy_context' \
 	"$SUPP$A$A$BACK$A$A$UNSUB$A$A$UNSUB$A" -i -c 5 "inet:127.0.0.1:$PORT" <"$T_DIR/tcp.req"
+for _ in $(seq 3000); do rcpt gone@example.com; done >"$T_DIR/3000.req"
+"$PC" -t 30 -c 3 "inet:127.0.0.1:$PORT" <"$T_DIR/3000.req" >"$T_DIR/3000.out" 2>&1
+ok '3000 requests sent without waiting, on 3 connections: 3000 answers each' \
+	test "$(grep -c "^$SUPP\$" "$T_DIR/3000.out")" = 3000
+ok '... and nothing else' test "$(sort -u "$T_DIR/3000.out" | wc -l)" = 2
 stop TERM
 ok 'TCP: exit 0' test "$STATUS" = 0
 expect 'TCP: the log, without --verbose' "quell: policyd: listening on inet:127.0.0.1:$PORT
