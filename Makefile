@@ -148,8 +148,9 @@ valgrind: deps
 # End to end: a private Postfix instance (postfix and swaks are installed
 # first if missing) asking `quell policyd`, with swaks as the SMTP client.
 # As root; tests/integration/run says what it does.
-integration: all
+integration:
 	@scripts/install-deps --integration
+	@$(MAKE) --no-print-directory all
 	tests/integration/run $(abspath $(QUELL))
 
 # --- benchmarks -------------------------------------------------------------
