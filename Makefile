@@ -6,6 +6,7 @@
 #   make sanitize   the tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make valgrind   the tests under valgrind memcheck
 #   make fuzz       build the libFuzzer targets (clang) and run each FUZZ_TIME s
+#   make integration  quell policyd behind a private Postfix, driven by swaks
 #   make bench      build and run the benchmarks in bench/
 #   make install    PREFIX (/usr/local) and DESTDIR are honoured
 #
@@ -47,7 +48,7 @@ QUELL     := $(B)/bin/quell
 RUNNER    := $(B)/tests/runner
 
 .PHONY: all deps check check-build unit cli eval sanitize valgrind fuzz bench demo \
-        install uninstall clean header-test
+        install uninstall clean header-test integration
 
 all: $(STATIC) $(SHARED) $(QUELL)
 
@@ -114,8 +115,15 @@ check-build: all $(RUNNER)
 unit: $(RUNNER)
 	QUELL_EVAL_DIR=$(abspath ../shared/eval) $(TEST_WRAP) $(RUNNER) $(SUITE)
 
-cli: $(QUELL)
-	QUELL_BIN=$(abspath $(QUELL)) QUELL_WRAP="$(TEST_WRAP)" tests/cli/run
+# A small policy client for the policyd tests (not installed).
+POLICY_CLIENT := $(B)/tests/policy_client
+$(POLICY_CLIENT): tests/policy_client.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $<
+
+cli: $(QUELL) $(POLICY_CLIENT)
+	QUELL_BIN=$(abspath $(QUELL)) QUELL_POLICY_CLIENT=$(abspath $(POLICY_CLIENT)) \
+	  QUELL_WRAP="$(TEST_WRAP)" tests/cli/run
 
 header-test:
 	@mkdir -p $(B)/tmp
@@ -136,6 +144,14 @@ valgrind: deps
 	@$(MAKE) --no-print-directory check-build
 	$(MAKE) --no-print-directory unit cli \
 	  TEST_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
+
+# End to end: a private Postfix instance (postfix and swaks are installed
+# first if missing) asking `quell policyd`, with swaks as the SMTP client.
+# As root; tests/integration/run says what it does.
+integration:
+	@scripts/install-deps --integration
+	@$(MAKE) --no-print-directory all
+	tests/integration/run $(abspath $(QUELL))
 
 # --- benchmarks -------------------------------------------------------------
 

@@ -84,6 +84,23 @@ const struct cli_cmd cli_commands[] = {
 	  "                       rotation, until SIGINT or SIGTERM\n"
 	  "  --verbose            print each recorded report as record does\n",
 	  CLI_WRITES | CLI_RULES | CLI_GROUP },
+	{ "policyd", cmd_policyd,
+	  "--listen unix:PATH|inet:HOST:PORT [OPTION...]",
+	  "a Postfix policy server answering smtpd's recipient checks",
+	  "  --listen ADDR        unix:PATH, or inet:HOST:PORT ([::1]:PORT for IPv6;\n"
+	  "                       port 0: any free one, named in the startup line)\n"
+	  "  --socket-owner U[:G] owner and group of the unix socket (smtpd runs as\n"
+	  "                       postfix)\n"
+	  "  --socket-mode MODE   mode of the unix socket, octal (default 0660)\n"
+	  "  --reply KEY=TEMPLATE the answer for KEY: suppress, unsubscribe, complaint,\n"
+	  "                       backoff, error, suppress:CATEGORY, backoff:CATEGORY;\n"
+	  "                       TEMPLATE '5NN X.Y.Z text', REJECT, DEFER_IF_PERMIT...\n"
+	  "                       or DUNNO, with {category} {source} {rule} {until}...\n"
+	  "  --fail-open          answer DUNNO, not 451 4.3.0, when a check fails\n"
+	  "  --max-connections N  clients served at once (default 512)\n"
+	  "  --idle-timeout D     close a client silent for D (default 10m; forever)\n"
+	  "  --verbose            log every connection and answer\n",
+	  CLI_RULES },
 	{ "rules", cmd_rules, "check [FILE]\nexplain [--domain D] REPLY\nexplain [--domain D] -",
 	  "validate a rules file, or explain what a reply would do",
 	  "  --domain D           explain: the recipient's domain, for rules with a\n"

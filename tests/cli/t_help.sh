@@ -28,6 +28,7 @@ Commands:
   import    bulk import: quell'"'"'s csv or jsonl, plain lists, provider exports
   export    bulk export: quell'"'"'s csv or jsonl, plain, provider import shapes
   ingest    feed a mail log'"'"'s delivery reports through the rules
+  policyd   a Postfix policy server answering smtpd'"'"'s recipient checks
   rules     validate a rules file, or explain what a reply would do
   stats     counts per list, scope, source, category, stream; sizes
   prune     delete expired entries and trim history

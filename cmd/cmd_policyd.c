@@ -1,0 +1,224 @@
+/*
+ * cmd_policyd.c - `quell policyd`: a Postfix SMTPD access policy
+ * delegation server (Postfix's SMTPD_POLICY_README).
+ *
+ *   policyd --listen unix:PATH|inet:HOST:PORT [--socket-owner USER[:GROUP]]
+ *           [--socket-mode MODE] [--reply KEY=TEMPLATE]... [--fail-open]
+ *           [--max-connections N] [--idle-timeout DURATION] [--verbose]
+ *
+ * A request in the RCPT state is answered with the verdict for its
+ * recipient, through quell_check() as `quell check` does: a suppressed
+ * recipient gets a 550 (5.1.1, or 5.7.1 for an unsubscribe or complaint),
+ * a backed-off one a 450 4.2.1, anything else DUNNO; the texts come from
+ * templates (policy_reply.h).  The stream is --stream, else the
+ * request's policy_context, else none.  A failed check answers 451 4.3.0
+ * (DUNNO with --fail-open).  Never OK.
+ *
+ * The database is opened read-only, once; every check is one read
+ * transaction, so writers (`record`, `ingest`) are seen at once.  SIGHUP
+ * reloads the rules file; SIGTERM and SIGINT stop the server cleanly (exit
+ * 0, the unix socket removed).  Log lines go to stderr, one per event:
+ * startup, reload, stop, failures, refused requests, and with --verbose
+ * every connection and answer.  This file: options, answers and log
+ * lines; the socket is policyd_net.c, the event loop policyd_loop.c.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policyd.h"
+
+#define DEFAULT_MODE 0660
+#define DEFAULT_MAX_CONNS 512
+#define DEFAULT_IDLE_MS (600 * 1000)
+
+enum {
+	OPT_LISTEN = CLI_OPT_CMD,
+	OPT_OWNER,
+	OPT_MODE,
+	OPT_REPLY,
+	OPT_FAIL_OPEN,
+	OPT_MAX_CONNS,
+	OPT_IDLE,
+	OPT_VERBOSE
+};
+
+static const struct option options[] = {
+	{ "listen", required_argument, NULL, OPT_LISTEN },
+	{ "socket-owner", required_argument, NULL, OPT_OWNER },
+	{ "socket-mode", required_argument, NULL, OPT_MODE },
+	{ "reply", required_argument, NULL, OPT_REPLY },
+	{ "fail-open", no_argument, NULL, OPT_FAIL_OPEN },
+	{ "max-connections", required_argument, NULL, OPT_MAX_CONNS },
+	{ "idle-timeout", required_argument, NULL, OPT_IDLE },
+	{ "verbose", no_argument, NULL, OPT_VERBOSE },
+	CLI_GLOBAL_OPTIONS
+};
+
+void policyd_info(struct policyd *pd, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	if (pd->cli->quiet)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	cli_warn(pd->cli, "%s", msg);
+}
+
+size_t policyd_answer(struct policyd *pd, const struct quell__preq *req, unsigned long id,
+                      char *out)
+{
+	struct quell__policy_answer a;
+	struct cli *cli = pd->cli;
+	int n;
+
+	if (quell__policy_answer(cli->h, req, &pd->replies, cli->stream, cli->now,
+	                         pd->fail_open, &a) != 0) {
+		cli_warn(cli, "client %lu: request refused: %s; closed without a reply", id,
+		         a.error);
+		return 0;
+	}
+	if (a.failed)
+		cli_warn(cli, "client %lu: %s: cannot check: %s; answered %s", id, a.recipient,
+		         a.error, a.action);
+	else if (pd->verbose && a.checked)
+		policyd_info(pd, "client %lu: %s%s%s: %s%s%s%s: %s", id, a.recipient,
+		             a.stream ? " stream=" : "", a.stream ? a.stream : "",
+		             quell_verdict_name(a.res.verdict), a.res.error[0] ? " (" : "",
+		             a.res.error, a.res.error[0] ? ")" : "", a.action);
+	else if (pd->verbose)
+		policyd_info(pd, "client %lu: %s: %s", id,
+		             a.recipient != NULL ? "empty recipient" : "not checked", a.action);
+	n = snprintf(out, POLICYD_ANSWER_MAX, "action=%s\n\n", a.action);
+	return n > 0 && (size_t)n < POLICYD_ANSWER_MAX ? (size_t)n : 0;
+}
+
+void policyd_reload(struct policyd *pd)
+{
+	struct cli *cli = pd->cli;
+	size_t n = 0;
+
+	if (quell_rules_load(cli->h, pd->rules) != 0) {
+		cli_warn(cli, "SIGHUP: %s; keeping the rules loaded before", quell_errmsg(cli->h));
+		return;
+	}
+	quell_rules_count(cli->h, &n);
+	policyd_info(pd, "SIGHUP: rules reloaded from %s (%zu rules)",
+	             pd->rules ? pd->rules : "<default rules>", n);
+}
+
+static int parse_mode(struct policyd *pd, const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 8);
+	if (*s < '0' || *s > '7' || *end != '\0' || errno != 0 || v > 0777)
+		return cli_usage_error(pd->cli, "--socket-mode: an octal mode, 0 to 0777: '%s'", s);
+	pd->mode = (mode_t)v;
+	return 0;
+}
+
+static int parse_count(struct policyd *pd, const char *s)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (*s < '0' || *s > '9' || *end != '\0' || errno != 0 || v < 1 || v > 100000)
+		return cli_usage_error(pd->cli, "--max-connections: a number, 1 to 100000: '%s'",
+		                       s);
+	pd->max_conns = v;
+	return 0;
+}
+
+static int parse_idle(struct policyd *pd, const char *s)
+{
+	int64_t sec;
+
+	if (quell_duration_parse(s, &sec) != 0 || sec > INT64_MAX / 1000)
+		return cli_usage_error(pd->cli, "--idle-timeout: not a duration: '%s'", s);
+	pd->idle_ms = sec * 1000;
+	return 0;
+}
+
+static int options_of(struct policyd *pd, int argc, char **argv, int *mode_given)
+{
+	char err[256];
+	int c, status = 0;
+
+	while ((c = cli_getopt(pd->cli, argc, argv, options, &status)) != -1) {
+		switch (c) {
+		case CLI_STOP:
+			return status == 0 ? -1 : status;
+		case OPT_LISTEN: pd->listen = optarg; break;
+		case OPT_OWNER: pd->owner = optarg; break;
+		case OPT_MODE: status = parse_mode(pd, optarg); *mode_given = 1; break;
+		case OPT_REPLY:
+			if (quell__preply_set(&pd->replies, optarg, err, sizeof err) != 0)
+				status = cli_usage_error(pd->cli, "--reply: %s", err);
+			break;
+		case OPT_FAIL_OPEN: pd->fail_open = 1; break;
+		case OPT_MAX_CONNS: status = parse_count(pd, optarg); break;
+		case OPT_IDLE: status = parse_idle(pd, optarg); break;
+		case OPT_VERBOSE: pd->verbose = 1; break;
+		}
+		if (status != 0)
+			return status;
+	}
+	if (optind < argc)
+		return cli_usage_error(pd->cli, "unexpected argument '%s'", argv[optind]);
+	if (pd->listen == NULL)
+		return cli_usage_error(pd->cli, "--listen is required");
+	if (pd->cli->json)
+		return cli_usage_error(pd->cli, "--json: policyd writes no output");
+	if (pd->cli->stream != NULL && pd->cli->stream[0] != '\0' &&
+	    !quell__preply_name_ok(pd->cli->stream))
+		return cli_usage_error(pd->cli, "--stream: '%s' is not a name of [a-z0-9._-]",
+		                       pd->cli->stream);
+	if ((status = policyd_parse_listen(pd)) < 0)
+		return -status;
+	if (status == 0 && (pd->owner != NULL || *mode_given))
+		return cli_usage_error(pd->cli, "--socket-owner and --socket-mode: only for "
+		                       "a unix: socket");
+	if (pd->owner != NULL)
+		return policyd_owner(pd, pd->owner);
+	return 0;
+}
+
+int cmd_policyd(struct cli *cli, int argc, char **argv)
+{
+	struct policyd *pd = calloc(1, sizeof *pd);
+	int status, mode_given = 0;
+
+	if (pd == NULL)
+		return cli_oom(cli);
+	pd->cli = cli;
+	pd->lfd = -1;
+	pd->mode = DEFAULT_MODE;
+	pd->uid = (uid_t)-1;
+	pd->gid = (gid_t)-1;
+	pd->max_conns = DEFAULT_MAX_CONNS;
+	pd->idle_ms = DEFAULT_IDLE_MS;
+	quell__preply_init(&pd->replies);
+	status = options_of(pd, argc, argv, &mode_given);
+	if (status == 0)
+		status = cli_rules_path(cli, &pd->rules);
+	if (status == 0)
+		status = cli_open(cli);
+	if (status == 0 && (status = policyd_listen(pd)) == 0) {
+		policyd_info(pd, "listening on %s%s", pd->where,
+		             pd->fail_open ? " (--fail-open)" : "");
+		status = policyd_run(pd);
+		policyd_info(pd, "stopped");
+	}
+	policyd_unlisten(pd);
+	free(pd);
+	return status < 0 ? CLI_EX_OK : status;
+}

@@ -1,0 +1,85 @@
+/*
+ * policyd.h - what the files of `quell policyd` share: the server's
+ * settings and state (struct policyd), the listening socket
+ * (policyd_net.c), the event loop (policyd_loop.c), and the answer to one
+ * request with its log lines (cmd_policyd.c).
+ *
+ * The command reads requests and builds answers with two internal
+ * modules of the static library, policy_req.h and policy_reply.h (bounded
+ * parsing and sanitized replies live there, where unit tests and a fuzz
+ * target reach them); the verdict itself comes from quell_check(), the
+ * path `quell check` takes.  Knows nothing of LMDB.
+ */
+#ifndef QUELL_CLI_POLICYD_H
+#define QUELL_CLI_POLICYD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "cli.h"
+#include "policy_reply.h"
+#include "policy_req.h"
+
+/* "action=" VALUE "\n\n": the longest answer, in bytes. */
+#define POLICYD_ANSWER_MAX (sizeof "action=" - 1 + QUELL__PREPLY_MAX - 1 + 2)
+
+struct policyd {
+	struct cli *cli;
+	const char *listen;        /* --listen, as given */
+	const char *owner;         /* --socket-owner, or NULL */
+	const char *rules;         /* the rules file SIGHUP reloads; NULL: built-in */
+	struct quell__preply_set replies;
+	mode_t mode;               /* --socket-mode */
+	uid_t uid;                 /* from --socket-owner; (uid_t)-1: unchanged */
+	gid_t gid;                 /* (gid_t)-1: unchanged */
+	int fail_open, verbose;
+	size_t max_conns;          /* --max-connections */
+	int64_t idle_ms;           /* --idle-timeout in ms; 0: none */
+
+	int lfd;                   /* the listening socket, -1 when none */
+	int is_unix;
+	char host[256];            /* inet: the host, without [] */
+	char port[8];              /* inet: the port */
+	char path[108];            /* unix: the socket file (made by us when
+	                              is_unix is set) */
+	dev_t dev;                 /* ... and its identity, so that only */
+	ino_t ino;                 /*     our own file is removed */
+	char where[160];           /* "unix:PATH" or "inet:ADDR:PORT" bound */
+};
+
+/* policyd_net.c: parse --socket-owner into uid and gid (0 or 64, printed). */
+int policyd_owner(struct policyd *pd, const char *spec);
+
+/* Parse pd->listen into path, or host and port; 1 for unix:, 0 for
+ * inet:, or -64 after a usage error (printed). */
+int policyd_parse_listen(struct policyd *pd);
+
+/* Make the listening socket parsed before: a unix socket (a stale one is
+ * removed, a live one refused) with pd's owner and mode, or a TCP socket.
+ * 0, or an exit status (printed). */
+int policyd_listen(struct policyd *pd);
+
+/* Close the listening socket and remove the unix socket file if it is
+ * still the one we made. */
+void policyd_unlisten(struct policyd *pd);
+
+/* policyd_loop.c: serve until SIGTERM or SIGINT.  0, or an exit status. */
+int policyd_run(struct policyd *pd);
+
+/* cmd_policyd.c: the answer to one complete request, "action=...\n\n",
+ * into out (POLICYD_ANSWER_MAX bytes); its length, or 0 when the request
+ * is refused (logged; the connection is then closed without a reply).
+ * `id` names the connection in log lines. */
+size_t policyd_answer(struct policyd *pd, const struct quell__preq *req, unsigned long id,
+                      char *out);
+
+/* cmd_policyd.c: reload the rules (SIGHUP); a bad file keeps the old ones. */
+void policyd_reload(struct policyd *pd);
+
+/* cmd_policyd.c: a log line on stderr, "quell: policyd: ..." (control
+ * bytes escaped).  policyd_info is silent with -q. */
+void policyd_info(struct policyd *pd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,119 @@
+/*
+ * policy_reply.h - what `quell policyd` answers a Postfix policy request:
+ * the reply templates per verdict, source and category, their checking,
+ * their expansion with sanitized database text, and the answer to one
+ * request through quell_check().
+ *
+ * Templates (one per key; `quell policyd --reply KEY=TEMPLATE`):
+ *
+ *   key                  default
+ *   suppress             550 5.1.1 Recipient suppressed ({category})
+ *   suppress:CATEGORY    (suppress)
+ *   unsubscribe          550 5.7.1 Recipient opted out ({source})
+ *   complaint            550 5.7.1 Recipient opted out ({source})
+ *   backoff              450 4.2.1 Recipient deferred ({category}) until {until}
+ *   backoff:CATEGORY     (backoff)
+ *   error                451 4.3.0 Suppression list unavailable
+ *
+ * A template is a Postfix access action: `4NN|5NN [X.Y.Z] TEXT` (the
+ * enhanced status, if given, in the code's class), `REJECT [TEXT]`,
+ * `DEFER [TEXT]`, `DEFER_IF_PERMIT [TEXT]`, `DEFER_IF_REJECT [TEXT]`,
+ * `WARN [TEXT]` or `DUNNO`.  Never OK or another action that accepts or
+ * reroutes mail.  The text is printable ASCII; in it {category},
+ * {source}, {rule}, {scope}, {key}, {since}, {until} and {reply} stand
+ * for the deciding entry's fields ("-" when empty), with every byte that
+ * is not printable ASCII made '?' (a UTF-8 character gives one '?') and
+ * each value cut at QUELL__PREPLY_FIELD_MAX bytes; `{{` is a '{'.  The
+ * error template takes no fields.  The whole action is cut at
+ * QUELL__PREPLY_MAX - 1 bytes.
+ *
+ * Knows nothing of sockets or of how requests are read.
+ */
+#ifndef QUELL_POLICY_REPLY_H
+#define QUELL_POLICY_REPLY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "policy_req.h"
+#include "quell.h"
+
+#define QUELL__PREPLY_MAX 256        /* an action, with its NUL */
+#define QUELL__PREPLY_TMPL_MAX 200   /* a template as given, without NUL */
+#define QUELL__PREPLY_FIELD_MAX 80   /* one expanded {field} */
+#define QUELL__PREPLY_CATS_MAX 32    /* suppress:CATEGORY and backoff:CATEGORY keys */
+
+enum quell__preply_kind {
+	QUELL__PREPLY_SUPPRESS,
+	QUELL__PREPLY_UNSUBSCRIBE,
+	QUELL__PREPLY_COMPLAINT,
+	QUELL__PREPLY_BACKOFF,
+	QUELL__PREPLY_ERROR,
+	QUELL__PREPLY_NKINDS
+};
+
+struct quell__preply_set {
+	char tmpl[QUELL__PREPLY_NKINDS][QUELL__PREPLY_TMPL_MAX + 1];
+	size_t ncats;
+	struct {
+		int kind; /* SUPPRESS or BACKOFF */
+		char category[QUELL_NAME_MAX];
+		char tmpl[QUELL__PREPLY_TMPL_MAX + 1];
+	} cat[QUELL__PREPLY_CATS_MAX];
+};
+
+/* The defaults above. */
+void quell__preply_init(struct quell__preply_set *s);
+
+/* Set one template from "KEY=TEMPLATE" (a key given twice: the last
+ * wins).  0, or QUELL_EINVAL with a one-line reason in err. */
+int quell__preply_set(struct quell__preply_set *s, const char *spec, char *err,
+                      size_t errsize);
+
+/* Check a template for a kind; 0 or QUELL_EINVAL with the reason in err. */
+int quell__preply_check(const char *tmpl, int kind, char *err, size_t errsize);
+
+/* The template for a check result: DUNNO's template is NULL (allow,
+ * invalid). */
+const char *quell__preply_pick(const struct quell__preply_set *s,
+                               const struct quell_result *r);
+
+/* Expand a checked template with r's fields (r may be NULL: the error
+ * template) into out (QUELL__PREPLY_MAX bytes): one line of printable
+ * ASCII.  Returns its length. */
+size_t quell__preply_expand(const char *tmpl, const struct quell_result *r, char *out);
+
+/* Whether s is a stream or category name: [a-z0-9._-], 1 to
+ * QUELL_NAME_MAX - 1 bytes. */
+int quell__preply_name_ok(const char *s);
+
+/* What to answer one request. */
+struct quell__policy_answer {
+	char action[QUELL__PREPLY_MAX]; /* the value of "action=" */
+	int checked;                    /* 1: the recipient went through quell_check */
+	int failed;                     /* 1: it could not be checked (error below) */
+	const char *recipient;          /* in the request, or NULL */
+	const char *stream;             /* the stream checked, or NULL */
+	struct quell_result res;        /* when checked */
+	char error[QUELL_ERROR_MAX];    /* why it failed (failed), or why the
+	                                   request is refused (QUELL_EDATA) */
+};
+
+/*
+ * Answer a complete request (quell__preq_feed returned 1).  A request
+ * whose `request` attribute is not smtpd_access_policy is QUELL_EDATA
+ * (error says why; it gets no answer).  Otherwise 0, with out->action:
+ *   - protocol_state other than RCPT, no or an empty recipient, an
+ *     invalid recipient address, allow: DUNNO;
+ *   - suppress, backoff: the template quell__preply_pick gives;
+ *   - a check that failed (a database error, or a policy_context that is
+ *     not a stream name): the error template, or DUNNO with fail_open.
+ * The stream is `stream` if not NULL, else the request's policy_context
+ * when not empty, else none.  now as for quell_check.  The recipient and
+ * stream pointers point into req and live as long as its attributes.
+ */
+int quell__policy_answer(quell *h, const struct quell__preq *req,
+                         const struct quell__preply_set *set, const char *stream,
+                         int64_t now, int fail_open, struct quell__policy_answer *out);
+
+#endif
