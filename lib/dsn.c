@@ -33,7 +33,7 @@
 #define HDR_MAX 1024
 
 struct span {
-	const char *p;
+	char *p;
 	size_t n;
 };
 
@@ -250,12 +250,28 @@ struct block {
 	char action[64], status[64], diag[QUELL__REPLY_IN_MAX], last[128];
 };
 
-/* "rfc822; <a@b>" into the address alone; 0 or -1. */
+/* "rfc822; <a@b>" into the address alone; 0 or -1.  A quoted local part
+ * ("a..b"@c) is taken as it stands: quell_record judges it. */
 static int rcpt_of(const char *v, char *out, size_t outsize)
 {
-	const char *semi = strchr(v, ';');
+	const char *semi = strchr(v, ';'), *p = semi != NULL ? semi + 1 : v, *q, *at;
+	size_t n;
 
-	return quell__dsn_addr(semi != NULL ? semi + 1 : v, out, outsize);
+	while (*p == ' ')
+		p++;
+	if (*p == '<')
+		p++;
+	if (*p == '"' && (q = strchr(p + 1, '"')) != NULL && q[1] == '@') {
+		for (at = q + 2; *at != '\0' && *at != '>' && *at != ' ' && *at != ';'; at++)
+			;
+		n = (size_t)(at - p);
+		if (n > (size_t)(q + 2 - p) && n < outsize) {
+			memcpy(out, p, n);
+			out[n] = '\0';
+			return 0;
+		}
+	}
+	return quell__dsn_addr(p, out, outsize);
 }
 
 static void status_of(const char *v, char *out, size_t outsize)
@@ -546,6 +562,12 @@ static int text_bounce(struct ctx *c, struct span t)
 	for (size_t i = 0; i < nh; i++) {
 		rep_reset(c, when_);
 		snprintf(c->rep.recipient, sizeof c->rep.recipient, "%s", c->hits[i].addr);
+		if (nh == 1 && !has_code(c->hits[0].text, c->hits[0].len)) {
+			/* one recipient, no reply near it: what came before too
+			 * ("Error message below: 550 ..." then the address) */
+			c->hits[0].len += (size_t)(c->hits[0].text - t.p);
+			c->hits[0].text = t.p;
+		}
 		reply_of(c, "", c->hits[i].text, c->hits[i].len);
 		if (c->rep.reply[0] == '\0')
 			reply_of(c, "5.0.0", "", 0);
@@ -568,10 +590,10 @@ static int text_bounce(struct ctx *c, struct span t)
 static struct span inline_status(struct span t)
 {
 	struct span s = { NULL, 0 };
-	const char *p = t.p, *end = t.p + t.n;
+	char *p = t.p, *end = t.p + t.n;
 
 	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t len = (size_t)((nl != NULL ? nl : end) - p);
 
 		if (len > 16 && quell__ieq(p, 16, "final-recipient:")) {
@@ -597,6 +619,10 @@ static void run(struct ctx *c, struct block *b)
 			return;
 	if (c->count > 0 || c->stop)
 		return;
+	if (c->orig.p != NULL && !c->report && quell__dsn_looks_complaint(c->subject)) {
+		complaints(c, (struct span){ NULL, 0 });
+		return;
+	}
 	if (t.p == NULL) { /* a message with no text part: its body */
 		size_t hlen, body = quell__mime_split(c->buf, c->n, &hlen);
 
@@ -605,6 +631,8 @@ static void run(struct ctx *c, struct block *b)
 		t.p = c->buf + body;
 		t.n = c->n - body;
 	}
+	t.n = quell__dsn_unquote(t.p, t.n);
+	c->text = t;
 	if (c->nstatus == 0) {
 		struct span s = inline_status(t);
 
@@ -613,11 +641,9 @@ static void run(struct ctx *c, struct block *b)
 		if (c->count > 0)
 			return;
 	}
-	if (!c->report && !quell__dsn_looks_bounce(c->from, c->subject, c->xfailed[0] != '\0')) {
-		if (c->orig.p != NULL && quell__dsn_looks_complaint(c->subject))
-			complaints(c, (struct span){ NULL, 0 });
+	if (!c->report && !quell__dsn_looks_bounce(c->from, c->subject, c->xfailed[0] != '\0') &&
+	    !quell__dsn_text_replies(t.p, quell__dsn_text_cut(t.p, t.n)))
 		return;
-	}
 	text_bounce(c, t);
 }
 

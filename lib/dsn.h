@@ -72,6 +72,16 @@ int quell__dsn_text_about(const char *t, size_t n, const char *addr, const char 
  * its From and (decoded) Subject, and whether it has X-Failed-Recipients. */
 int quell__dsn_looks_bounce(const char *from, const char *subject, int xfailed);
 
+/* Whether a text holds a line that starts with an SMTP reply about a
+ * mailbox ("550 5.1.1 ...", "550 - Requested action not taken: no such
+ * user here"): a bounce, whatever its From and Subject say. */
+int quell__dsn_text_replies(const char *t, size_t n);
+
+/* A text forwarded as a quotation (most lines start with '>'): one level
+ * of quoting removed in place.  Returns the new length (n when the text is
+ * not such a quotation). */
+size_t quell__dsn_unquote(char *t, size_t n);
+
 /* Whether its Subject says it is an abuse complaint ("complaint about
  * message from ...", "abuse report"). */
 int quell__dsn_looks_complaint(const char *subject);

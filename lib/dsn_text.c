@@ -142,12 +142,12 @@ static int same_addr(const char *a, size_t alen, const char *b)
 	return quell__ieq(a, alen, b);
 }
 
-static int excluded(const struct quell__dsn_who *who, const char *a, size_t alen)
+static int excluded(const struct quell__dsn_who *who, const char *a, size_t alen, int lax)
 {
 	const char *at = memchr(a, '@', alen);
 	size_t ll = (size_t)(at - a);
 
-	for (size_t i = 0; i < who->n; i++)
+	for (size_t i = 0; i < who->n && !lax; i++)
 		if (same_addr(a, alen, who->addr[i]))
 			return 1;
 	if (quell__ieq(a, ll, "mailer-daemon") || quell__ieq(a, ll, "mailer_daemon"))
@@ -186,7 +186,7 @@ static const char *const cut_words[] = {
 	"original message", "original mail", "copy of the message", "copy of your message",
 	"message headers follow", "headers of the original", "header of the original",
 	"returned message", "below this line", "undelivered message", "message header follows",
-	"original header", "header of original", "rfc822", NULL
+	"original header", "header of original", "rfc822", "unsent message", NULL
 };
 
 size_t quell__dsn_text_cut(const char *t, size_t n)
@@ -264,28 +264,57 @@ static size_t add_hit(struct quell__dsn_hit *hits, size_t nh, size_t max, const 
 	return nh + 1;
 }
 
-/* The text of each hit: from the first line naming it to the line before
- * the next line that names another hit (or the end, n). */
+/* Whether the line t[lo..hi) separates sections of a report: a rule of
+ * dashes, equals signs, stars or underscores, or sendmail's "While
+ * talking to HOST:". */
+static int separator(const char *t, size_t lo, size_t hi)
+{
+	while (lo < hi && (t[lo] == ' ' || t[lo] == '\t'))
+		lo++;
+	if (hi - lo >= 3 && strchr("-=*_", t[lo]) != NULL && t[lo + 1] == t[lo] &&
+	    t[lo + 2] == t[lo])
+		return 1;
+	return hi - lo >= 16 && quell__ieq(t + lo, 16, "while talking to");
+}
+
+/* The text of each hit: from the first line naming it, to the line before
+ * the next line that names another hit (or the end, n), or to the first
+ * section separator after the last line naming it. */
 static void texts(const char *t, size_t n, struct occ *o, size_t no,
                   struct quell__dsn_hit *hits, size_t nh)
 {
 	for (size_t i = 0; i < no; i++)
 		o[i].rcpt = find_hit(hits, nh, t + o[i].pos, o[i].len);
 	for (size_t h = 0; h < nh; h++) {
-		size_t i, start, end = n;
+		size_t i, start, end = n, last;
 
 		for (i = 0; i < no && o[i].rcpt != (int)h; i++)
 			;
 		if (i == no)
 			continue;
 		start = o[i].line;
-		for (i++; i < no; i++)
+		last = o[i].eol;
+		for (i++; i < no; i++) {
 			if (o[i].line != start && o[i].rcpt >= 0 && o[i].rcpt != (int)h) {
 				end = o[i].line;
 				break;
 			}
+			if (o[i].rcpt == (int)h)
+				last = o[i].eol;
+		}
+		/* past the last line naming it, a separator ends its text */
+		for (size_t lo = last + 1; lo < end;) {
+			const char *nl = memchr(t + lo, '\n', end - lo);
+			size_t hi = nl != NULL ? (size_t)(nl - t) : end;
+
+			if (separator(t, lo, hi)) {
+				end = lo;
+				break;
+			}
+			lo = hi + 1;
+		}
 		hits[h].text = t + start;
-		hits[h].len = end - start;
+		hits[h].len = (end > start ? end : start) - start;
 	}
 }
 
@@ -298,7 +327,7 @@ size_t quell__dsn_text_scan(const char *t, size_t n, const char *listed,
 	int any_first = 0;
 
 	if (listed != NULL && listed[0] != '\0') {
-		size_t ln = strlen(listed), s, len;
+		size_t ln = strlen(listed), s, len, named = 0;
 		const char *at = listed;
 
 		while ((at = memchr(at, '@', ln - (size_t)(at - listed))) != NULL) {
@@ -309,13 +338,21 @@ size_t quell__dsn_text_scan(const char *t, size_t n, const char *listed,
 				at++;
 			}
 		}
-	}
-	if (nh == 0) {
+		/* a list that the text contradicts (names none of) gives way */
 		for (size_t i = 0; i < no; i++)
-			if (o[i].first && !excluded(who, t + o[i].pos, o[i].len))
+			if (find_hit(hits, nh, t + o[i].pos, o[i].len) >= 0)
+				named++;
+		if (named == 0 && no > 0)
+			nh = 0;
+	}
+	/* addresses that start a line, else any; the people the bounce is
+	 * from and to only when the text names nobody else (mail to oneself) */
+	for (int pass = 0; pass < 2 && nh == 0; pass++) {
+		for (size_t i = 0; i < no; i++)
+			if (o[i].first && !excluded(who, t + o[i].pos, o[i].len, pass))
 				any_first = 1;
 		for (size_t i = 0; i < no; i++)
-			if ((o[i].first || !any_first) && !excluded(who, t + o[i].pos, o[i].len))
+			if ((o[i].first || !any_first) && !excluded(who, t + o[i].pos, o[i].len, pass))
 				nh = add_hit(hits, nh, max, t + o[i].pos, o[i].len);
 	}
 	texts(t, n, o, no, hits, nh);
@@ -374,6 +411,76 @@ int quell__dsn_looks_bounce(const char *from, const char *subject, int xfailed)
 		if (has_word(subject, strlen(subject), bounce_subject[i]))
 			return 1;
 	return 0;
+}
+
+/* Whether the line l[0..n) starts with an SMTP reply about a mailbox:
+ * "550 5.1.1 ...", "550-Requested action not taken: no such user". */
+static int reply_line(const char *l, size_t n)
+{
+	static const char *const words[] = { "user", "mailbox", "recipient", "address",
+		                             "requested action", "not ", "denied", "rejected",
+		                             "unknown", "unavailable", "refused", NULL };
+	size_t i = 0;
+
+	while (i < n && strchr(" \t<>", l[i]) != NULL)
+		i++;
+	if (n - i < 5 || (l[i] != '4' && l[i] != '5') || l[i + 1] < '0' || l[i + 1] > '9' ||
+	    l[i + 2] < '0' || l[i + 2] > '9' || (l[i + 3] != ' ' && l[i + 3] != '-'))
+		return 0;
+	l += i + 4;
+	n -= i + 4;
+	for (i = 0; i + 4 < n; i++)
+		if (l[i] >= '2' && l[i] <= '5' && l[i + 1] == '.' && l[i + 2] >= '0' && l[i + 2] <= '9')
+			return 1;
+	for (int k = 0; words[k] != NULL; k++)
+		if (has_word(l, n, words[k]))
+			return 1;
+	return 0;
+}
+
+int quell__dsn_text_replies(const char *t, size_t n)
+{
+	size_t lo = 0;
+
+	while (lo < n) {
+		const char *nl = memchr(t + lo, '\n', n - lo);
+		size_t hi = nl != NULL ? (size_t)(nl - t) : n;
+
+		if (reply_line(t + lo, hi - lo))
+			return 1;
+		lo = hi + 1;
+	}
+	return 0;
+}
+
+size_t quell__dsn_unquote(char *t, size_t n)
+{
+	size_t lo = 0, lines = 0, quoted = 0, o = 0;
+
+	while (lo < n) {
+		const char *nl = memchr(t + lo, '\n', n - lo);
+		size_t hi = nl != NULL ? (size_t)(nl - t) : n;
+
+		if (hi > lo) {
+			lines++;
+			quoted += t[lo] == '>';
+		}
+		lo = hi + 1;
+	}
+	if (lines < 5 || quoted * 10 < lines * 6)
+		return n;
+	for (lo = 0; lo < n;) {
+		if (t[lo] == '>') {
+			lo++;
+			if (lo < n && t[lo] == ' ')
+				lo++;
+		}
+		while (lo < n && t[lo] != '\n')
+			t[o++] = t[lo++];
+		if (lo < n)
+			t[o++] = t[lo++];
+	}
+	return o;
 }
 
 int quell__dsn_looks_complaint(const char *subject)

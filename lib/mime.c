@@ -86,6 +86,19 @@ static void put_folded(char *out, size_t outsize, size_t *o, int *space, const c
 	}
 }
 
+/* Whether the line l[0..n) starts a header field ("Name:"); a line that
+ * does not continues the field before it, indented or not. */
+static int field_line(const char *l, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && l[i] > ' ' && l[i] < 0x7F && l[i] != ':')
+		i++;
+	while (i < n && sp(l[i]))
+		i++;
+	return i > 0 && i < n && l[i] == ':';
+}
+
 int quell__mime_header(const char *h, size_t hn, const char *name, char *out, size_t outsize)
 {
 	const char *p = h, *end = h + hn, *nl, *le;
@@ -98,7 +111,7 @@ int quell__mime_header(const char *h, size_t hn, const char *name, char *out, si
 		nl = memchr(p, '\n', (size_t)(end - p));
 		le = nl != NULL ? nl : end;
 		if (found) {
-			if (p < le && sp(*p)) {
+			if (p < le && (sp(*p) || !field_line(p, (size_t)(le - p)))) {
 				space = 1;
 				put_folded(out, outsize, &o, &space, p, (size_t)(le - p));
 			} else {

@@ -27,7 +27,8 @@ size_t quell__mime_unix(const char *in, size_t n, char *out);
 size_t quell__mime_split(const char *msg, size_t n, size_t *hlen);
 
 /* The first header field `name` (ASCII, any case) in h[0..hn): its value
- * unfolded (continuation lines joined by one space), runs of white space
+ * unfolded (continuation lines, indented or not - a line that is no
+ * "Name:" field continues the one before - joined by one space), runs of white space
  * made one space, trimmed, cut to outsize - 1 bytes and NUL-terminated.
  * Returns its length, or -1 when there is no such field (out is then ""). */
 int quell__mime_header(const char *h, size_t hn, const char *name, char *out, size_t outsize);
