@@ -250,28 +250,26 @@ struct block {
 	char action[64], status[64], diag[QUELL__REPLY_IN_MAX], last[128];
 };
 
-/* "rfc822; <a@b>" into the address alone; 0 or -1.  A quoted local part
- * ("a..b"@c) is taken as it stands: quell_record judges it. */
+/* "rfc822; <a@b>" into the address alone, as it stands (quell_record
+ * judges it: a quoted local part, or a broken address it refuses); 0, or
+ * -1 when there is no '@' at all. */
 static int rcpt_of(const char *v, char *out, size_t outsize)
 {
-	const char *semi = strchr(v, ';'), *p = semi != NULL ? semi + 1 : v, *q, *at;
+	const char *semi = strchr(v, ';'), *p = semi != NULL ? semi + 1 : v;
 	size_t n;
 
 	while (*p == ' ')
 		p++;
 	if (*p == '<')
 		p++;
-	if (*p == '"' && (q = strchr(p + 1, '"')) != NULL && q[1] == '@') {
-		for (at = q + 2; *at != '\0' && *at != '>' && *at != ' ' && *at != ';'; at++)
-			;
-		n = (size_t)(at - p);
-		if (n > (size_t)(q + 2 - p) && n < outsize) {
-			memcpy(out, p, n);
-			out[n] = '\0';
-			return 0;
-		}
-	}
-	return quell__dsn_addr(p, out, outsize);
+	n = strcspn(p, p[0] == '"' ? ">;" : " >;");
+	if (p[0] == '"' && strchr(p + 1, '"') != NULL && n < (size_t)(strchr(p + 1, '"') - p))
+		n = (size_t)(strchr(p + 1, '"') - p) + strcspn(strchr(p + 1, '"'), " >;");
+	if (n == 0 || n >= outsize || memchr(p, '@', n) == NULL)
+		return -1;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	return 0;
 }
 
 static void status_of(const char *v, char *out, size_t outsize)
