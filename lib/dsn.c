@@ -535,21 +535,43 @@ static int complaints(struct ctx *c, struct span f)
 
 /* ---------------------------------------------------------- text bounces */
 
+/* The header block of the returned message inside a text bounce: past the
+ * cut line (unless it is a header itself) and blank lines. */
+static struct span inline_orig(struct span t, size_t cut)
+{
+	struct span o = { t.p + cut, t.n - cut };
+	size_t hlen;
+
+	if (!(o.n >= 9 && quell__ieq(o.p, 9, "received:")) &&
+	    !(o.n >= 12 && quell__ieq(o.p, 12, "return-path:"))) {
+		char *nl = memchr(o.p, '\n', o.n);
+
+		o.n = nl != NULL ? o.n - (size_t)(nl + 1 - o.p) : 0;
+		o.p = nl != NULL ? nl + 1 : o.p + o.n;
+	}
+	while (o.n > 0 && (*o.p == '\n' || *o.p == ' ' || *o.p == '\t')) {
+		o.p++;
+		o.n--;
+	}
+	quell__mime_split(o.p, o.n, &hlen);
+	o.n = hlen;
+	return o;
+}
+
 static int text_bounce(struct ctx *c, struct span t)
 {
 	size_t cut = quell__dsn_text_cut(t.p, t.n), nh;
 	int64_t when_ = when(c->date);
 	char v[HDR_MAX];
 
-	nh = quell__dsn_text_scan(t.p, cut, c->xfailed, &c->who, c->hits, QUELL__DSN_TEXT_RCPTS);
-	if (nh == 0 && cut < t.n) {
-		/* nobody named: the returned message's To, if it names one */
-		size_t hlen, body = quell__mime_split(t.p + cut, t.n - cut, &hlen);
+	struct span o = inline_orig(t, cut);
 
-		(void)body;
-		if ((c->orig.p != NULL &&
-		     quell__mime_header(c->orig.p, c->orig.n, "To", v, sizeof v) > 0) ||
-		    quell__mime_header(t.p + cut, hlen, "To", v, sizeof v) > 0) {
+	if (c->orig.p == NULL && o.n > 0)
+		orig_headers(c, o);
+	nh = quell__dsn_text_scan(t.p, cut, c->xfailed, &c->who, c->hits, QUELL__DSN_TEXT_RCPTS);
+	if (nh == 0 && c->orig.p != NULL) {
+		/* nobody named: the returned message's To, if it names one */
+		if (quell__mime_header(c->orig.p, c->orig.n, "To", v, sizeof v) > 0) {
 			if (quell__dsn_addr(v, c->hits[0].addr, sizeof c->hits[0].addr) == 0) {
 				c->hits[0].text = t.p;
 				c->hits[0].len = cut;
@@ -560,23 +582,16 @@ static int text_bounce(struct ctx *c, struct span t)
 	for (size_t i = 0; i < nh; i++) {
 		rep_reset(c, when_);
 		snprintf(c->rep.recipient, sizeof c->rep.recipient, "%s", c->hits[i].addr);
-		if (nh == 1 && !has_code(c->hits[0].text, c->hits[0].len)) {
-			/* one recipient, no reply near it: what came before too
-			 * ("Error message below: 550 ..." then the address) */
+		if (nh == 1 && !has_code(c->hits[0].text, c->hits[0].len) &&
+		    has_code(t.p, (size_t)(c->hits[0].text - t.p))) {
+			/* one recipient, no reply near it but one before it:
+			 * "Error message below: 550 ..." then the address */
 			c->hits[0].len += (size_t)(c->hits[0].text - t.p);
 			c->hits[0].text = t.p;
 		}
 		reply_of(c, "", c->hits[i].text, c->hits[i].len);
 		if (c->rep.reply[0] == '\0')
 			reply_of(c, "5.0.0", "", 0);
-		if (c->orig_msgid[0] == '\0' && cut < t.n) {
-			size_t hlen;
-
-			quell__mime_split(t.p + cut, t.n - cut, &hlen);
-			if (quell__mime_header(t.p + cut, hlen, "Message-ID", v, sizeof v) > 0)
-				snprintf(c->orig_msgid, sizeof c->orig_msgid, "%.*s",
-				         (int)(sizeof c->orig_msgid - 1), v);
-		}
 		if (emit(c))
 			return 1;
 	}
