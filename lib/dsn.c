@@ -307,8 +307,8 @@ static int block_report(struct ctx *c, struct block *b, int64_t arrival)
 	    rcpt_of(b->orig, c->rep.recipient, sizeof c->rep.recipient) != 0 &&
 	    rcpt_of(b->actual, c->rep.recipient, sizeof c->rep.recipient) != 0)
 		return 0;
-	for (k = 0; k + 1 < sizeof c->rep.action && b->action[k] != '\0' && b->action[k] != ' ' &&
-	            b->action[k] != ';' && b->action[k] != '(';
+	for (k = 0; k + 1 < sizeof c->rep.action && ((b->action[k] >= 'a' && b->action[k] <= 'z') ||
+	                                             (b->action[k] >= 'A' && b->action[k] <= 'Z'));
 	     k++)
 		c->rep.action[k] = lower(b->action[k]);
 	status_of(b->status, c->rep.status, sizeof c->rep.status);
@@ -512,7 +512,7 @@ static int complaints(struct ctx *c, struct span f)
 			snprintf(v, sizeof v, "%.*s", (int)(len - fl - 1), p + fl + 1);
 			if (rcpt_of(v, c->rep.recipient, sizeof c->rep.recipient) == 0) {
 				c->rep.complaint = 1;
-				snprintf(c->rep.reply, sizeof c->rep.reply, "complaint: %s", type);
+				reply_of(c, "complaint:", type, strlen(type));
 				if (emit(c))
 					return 1;
 			}
@@ -529,7 +529,7 @@ static int complaints(struct ctx *c, struct span f)
 	if (quell__dsn_addr(v, c->rep.recipient, sizeof c->rep.recipient) != 0)
 		return 0;
 	c->rep.complaint = 1;
-	snprintf(c->rep.reply, sizeof c->rep.reply, "complaint: %s", type);
+	reply_of(c, "complaint:", type, strlen(type));
 	return emit(c);
 }
 

@@ -532,7 +532,7 @@ size_t quell__dsn_clean(char *out, size_t outsize, const char *in, size_t n)
 		if (l == 0 || (l == 2 && c == 0xC2 && (unsigned char)in[i + 1] < 0xA0)) {
 			/* an invalid byte, or a C1 control: dropped */
 			i += l == 0 ? 1 : l;
-			space = l != 0;
+			space |= l != 0;
 			continue;
 		}
 		if (o + (space && o > 0) + l + 1 > outsize)

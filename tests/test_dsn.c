@@ -187,6 +187,11 @@ static const struct dcase cases[] = {
 	  "--f2\nContent-Type: message/feedback-report\n\nFeedback-Type: fraud\n"
 	  "--f2\nContent-Type: text/rfc822-headers\n\nTo: Y <y@isp.example>\n\n--f2--\n",
 	  "y@isp.example|||complaint: fraud||0|1" },
+	{ "fuzz: bytes that are not UTF-8 in Feedback-Type are cleaned",
+	  "From: fbl@isp.example\nContent-Type: multipart/report; boundary=f3\n\n"
+	  "--f3\nContent-Type: message/feedback-report\n\nFeedback-Type: ab\xd8\xa0\x01\xffuse\n"
+	  "Original-Rcpt-To: z@isp.example\n--f3--\n",
+	  "z@isp.example|||complaint: ab\xd8\xa0 use||0|1" },
 	{ "an auto-reply is no bounce",
 	  "From: Pat <pat@c.example>\nTo: s@ours.example\nSubject: Automatic reply: hello\n"
 	  "Auto-Submitted: auto-replied\n\nI am away; mail pat2@c.example instead.\n", "" },
