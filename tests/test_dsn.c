@@ -32,7 +32,8 @@ static int render(void *arg, const struct quell_dsn_report *r)
 
 #define HDR "From: MAILER-DAEMON@mx.example (Mail Delivery System)\n" \
 	    "To: sender@ours.example\nDate: Sat, 28 Nov 2026 10:00:00 +0000\n"
-#define REPORT(b) "MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status;\n" \
+#define REPORT(b) "MIME-Version: 1.0\n" \
+	          "Content-Type: multipart/report; report-type=delivery-status;\n" \
 	          "\tboundary=\"" b "\"\n\n"
 #define T0 1795860000 /* 2026-11-28T10:00:00Z */
 #define T0S "1795860000"

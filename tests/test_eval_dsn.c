@@ -120,7 +120,8 @@ static int load_manifest(const char *dir, struct want *w, int max)
 		if (nf <= (size_t)ccode)
 			continue;
 		memset(x, 0, sizeof *x);
-		snprintf(x->file, sizeof x->file, "%s", strrchr(f[cfile], '/') ? strrchr(f[cfile], '/') + 1 : f[cfile]);
+		snprintf(x->file, sizeof x->file, "%s",
+		         strrchr(f[cfile], '/') ? strrchr(f[cfile], '/') + 1 : f[cfile]);
 		x->n = atoi(f[cn]);
 		if (x->n > RMAX)
 			x->n = RMAX;
