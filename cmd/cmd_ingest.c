@@ -352,10 +352,16 @@ static const struct cli_cmd subcommands[] = {
 	  "                       until SIGINT or SIGTERM\n"
 	  "  --verbose            print each recorded report as record does\n",
 	  CLI_WRITES | CLI_RULES },
+	{ "ingest dsn", cmd_ingest_dsn, "[--verbose] FILE...",
+	  "record what bounce messages (RFC 3464 reports, abuse reports, other\n"
+	  "bounces) say about each recipient; FILE is a message, an mbox, a\n"
+	  "maildir or '-'; messages that are no bounce are skipped",
+	  "  --verbose            print each recorded recipient as record does\n",
+	  CLI_WRITES | CLI_RULES },
 	{ NULL, NULL, NULL, NULL, NULL, 0 }
 };
 
 int cmd_ingest(struct cli *cli, int argc, char **argv)
 {
-	return cli_group(cli, argc, argv, subcommands, "postfix-log");
+	return cli_group(cli, argc, argv, subcommands, "postfix-log or dsn");
 }

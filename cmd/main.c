@@ -78,7 +78,7 @@ const struct cli_cmd cli_commands[] = {
 	  "  --category C         only entries of category C\n"
 	  "  --since TIME         only entries updated at or after TIME\n",
 	  0 },
-	{ "ingest", cmd_ingest, "postfix-log [--follow] [--verbose] FILE|-",
+	{ "ingest", cmd_ingest, "postfix-log [--follow] [--verbose] FILE|-\ndsn [--verbose] FILE...",
 	  "feed a mail log's delivery reports through the rules",
 	  "  --follow             postfix-log: keep reading FILE as it grows, across\n"
 	  "                       rotation, until SIGINT or SIGTERM\n"

@@ -328,6 +328,74 @@ struct quell_postfix_report {
 QUELL_API int quell_postfix_log_parse(const char *line, size_t len, int64_t ref,
                                       int utc_offset, struct quell_postfix_report *out);
 
+/* ------------------------------------------------------- bounce messages */
+
+#define QUELL_DSN_SCAN_MAX (1024 * 1024) /* bytes of a message looked at */
+#define QUELL_DSN_RCPT_MAX 512           /* a recipient as found, with the NUL */
+#define QUELL_DSN_REPLY_MAX 2048         /* the reply, cut at a character boundary */
+#define QUELL_DSN_MSGID_MAX 256          /* a Message-ID, with the NUL */
+#define QUELL_DSN_REPORTS_MAX 1000       /* recipients reported per message */
+
+/* One recipient of a bounce message.  Plain data, nothing to free. */
+struct quell_dsn_report {
+	char recipient[QUELL_DSN_RCPT_MAX];   /* Final-Recipient (or Original-Recipient,
+	                                         or found in the text), without
+	                                         "rfc822;" and angle brackets */
+	char action[16];                      /* failed, delayed, delivered, relayed,
+	                                         expanded; "" when the bounce says none */
+	char status[QUELL_STATUS_MAX];        /* the Status field, "5.1.1"; "" if none */
+	char reply[QUELL_DSN_REPLY_MAX];      /* what to hand quell_record: the
+	                                         Diagnostic-Code ("smtp; 550 5.1.1 ..."),
+	                                         "STATUS TEXT" when that lacks a code
+	                                         and a status, the text the bounce
+	                                         gives about this recipient, or the
+	                                         status alone; never empty, valid
+	                                         UTF-8 without control bytes */
+	char message_id[QUELL_DSN_MSGID_MAX]; /* the original message's Message-ID,
+	                                         else the bounce's own; "" if neither */
+	int64_t time;                         /* Last-Attempt-Date, the bounce's Date,
+	                                         or Arrival-Date (Unix seconds); 0 when
+	                                         none parses */
+	int complaint;                        /* 1: an abuse report (ARF,
+	                                         message/feedback-report): record as a
+	                                         complaint; reply is then "complaint:
+	                                         FEEDBACK-TYPE" */
+};
+
+/* Called once per recipient, in the order of the message; r lives until
+ * the call returns.  Return 0 to go on; anything else stops the parse,
+ * which returns that value. */
+typedef int (*quell_dsn_fn)(void *arg, const struct quell_dsn_report *r);
+
+/*
+ * Read one email message, msg[0..len) (any bytes; CR LF, CR CR LF and LF
+ * line ends), and report what it says about each recipient.  Recognised:
+ *   - RFC 3464 delivery status notifications (multipart/report with a
+ *     message/delivery-status or message/global-delivery-status part, at
+ *     any MIME depth, in any transfer encoding), including folded and
+ *     unindented continuation lines and recipient blocks without the blank
+ *     line between them;
+ *   - RFC 5965 abuse reports (message/feedback-report), and complaints
+ *     that carry the original message without one: complaint = 1;
+ *   - bounces in other shapes (qmail, Exim, old Exchange, Lotus, Google,
+ *     Japanese carriers, ...): the failed recipients and the text near each
+ *     one, which holds the SMTP reply if there was one.
+ * Anything else (auto-replies, ordinary mail) is not a bounce.  Only the
+ * first QUELL_DSN_SCAN_MAX bytes are looked at (the report comes before
+ * the returned message); at most QUELL_DSN_REPORTS_MAX recipients are
+ * reported.  Time and memory are linear in the bytes looked at.
+ *
+ * Pure: no handle, no database, no globals; allocates one work buffer the
+ * size of the message and frees it before returning; thread-safe.
+ *
+ * *count (may be NULL) is set to the number of reports given to fn (0:
+ * not a bounce).  Returns 0, fn's non-zero return value when it stopped
+ * the parse (return a positive value to tell it from QUELL_E* codes),
+ * QUELL_ENOMEM, or QUELL_EINVAL (msg NULL with len > 0, or fn NULL).
+ */
+QUELL_API int quell_dsn_parse(const char *msg, size_t len, quell_dsn_fn fn, void *arg,
+                              size_t *count);
+
 /* ------------------------------------------------------------- addresses */
 
 /*

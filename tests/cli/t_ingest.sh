@@ -80,10 +80,12 @@ t 'a missing file: 66, no database made' 66 '' \
 ok '... none made' test ! -e "$T_DIR/none"
 t 'a directory' 66 '' "quell: ingest postfix-log: $T_DIR: Is a directory" ingest postfix-log "$T_DIR"
 U='usage: quell ingest postfix-log [--follow] [--verbose] FILE|-'
-t 'no subcommand' 64 '' 'quell: ingest: no subcommand given: postfix-log
-usage: quell ingest postfix-log [--follow] [--verbose] FILE|-' ingest
-t 'unknown subcommand' 64 '' "quell: ingest: unknown subcommand 'dsm': postfix-log
-usage: quell ingest postfix-log [--follow] [--verbose] FILE|-" ingest dsm x
+t 'no subcommand' 64 '' 'quell: ingest: no subcommand given: postfix-log or dsn
+usage: quell ingest postfix-log [--follow] [--verbose] FILE|-
+       quell ingest dsn [--verbose] FILE...' ingest
+t 'unknown subcommand' 64 '' "quell: ingest: unknown subcommand 'dsm': postfix-log or dsn
+usage: quell ingest postfix-log [--follow] [--verbose] FILE|-
+       quell ingest dsn [--verbose] FILE..." ingest dsm x
 t 'no input' 64 '' "quell: ingest postfix-log: no input given (a FILE, or '-' for stdin)
 $U" ingest postfix-log
 t 'two inputs' 64 '' "quell: ingest postfix-log: unexpected argument 'b'

@@ -1,0 +1,419 @@
+/*
+ * ingest_dsn.c - `quell ingest dsn [--verbose] FILE...`: record what bounce
+ * messages say about each recipient, as `record` does one reply.
+ *
+ * Each FILE is one message, an mbox (it starts with "From "; messages are
+ * split at lines that start with "From ", and ">From " lines lose one
+ * '>'), or a directory: a maildir (the files of new/ and cur/) or a plain
+ * directory of message files, each of which may itself be an mbox; names
+ * starting with '.' are left alone, files are read in name order.  "-"
+ * reads stdin (one message or an mbox).
+ *
+ * quell_dsn_parse reads each message (lib/dsn.c); every recipient it
+ * reports goes through quell_record at the report's time (else --now or
+ * the clock), as a complaint for abuse reports, with the message id
+ * "ACTION MESSAGE-ID" (the original message's Message-ID, else the
+ * bounce's own), so that ingesting the same bounce twice counts once, and
+ * a "delayed" and a "failed" report for one message count once each.
+ * Messages that are not bounces, and messages over 64 MiB (with a
+ * warning), are skipped; a recipient that quell refuses is rejected:
+ * "PATH:LINE: RECIPIENT: reason" (LINE: where the message starts) and
+ * exit 65 at the end.
+ *
+ * Summary per FILE on stderr unless -q, shaped as import's: "FILE: R read,
+ * I imported, 0 updated, S skipped, J rejected" (read: messages; imported:
+ * recipients recorded; skipped: messages that are no bounce or too big;
+ * rejected: recipients refused); with --json one object per FILE on stdout
+ * instead.  --verbose prints each recorded recipient as `record` does.
+ *
+ * Knows nothing of MIME, bounce formats or rules.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define MESSAGE_MAX ((size_t)64 * 1024 * 1024)
+#define READ_BUF (256 * 1024)
+
+enum { OPT_VERBOSE = CLI_OPT_CMD };
+
+static const struct option dsn_options[] = {
+	{ "verbose", no_argument, NULL, OPT_VERBOSE },
+	CLI_GLOBAL_OPTIONS
+};
+
+/* Reads a file in pieces that end at a line end, or at the buffer's end
+ * for longer lines. */
+struct rd {
+	int fd;
+	char *buf;
+	size_t start, end;
+	int eof, mid; /* mid: the last piece did not end its line */
+};
+
+struct ingest {
+	struct cli *cli;
+	int verbose;
+	const char *path;   /* the file being read, for messages */
+	size_t line;        /* where the current message starts in it */
+	uint64_t read, imported, skipped, rejected;
+	char *msg;          /* the message being gathered */
+	size_t len, cap;
+	int toobig;
+	struct quell_outcome out;
+};
+
+/* The next piece: 1 (*line_start: it starts a line), 0 at the end, or -1
+ * with errno set. */
+static int piece(struct rd *r, char **p, size_t *n, int *line_start)
+{
+	for (;;) {
+		char *nl = memchr(r->buf + r->start, '\n', r->end - r->start);
+		ssize_t got;
+
+		if (nl != NULL || r->end - r->start == READ_BUF || (r->eof && r->end > r->start)) {
+			size_t stop = nl != NULL ? (size_t)(nl - r->buf) + 1 : r->end;
+
+			*p = r->buf + r->start;
+			*n = stop - r->start;
+			*line_start = !r->mid;
+			r->mid = nl == NULL && !r->eof;
+			r->start = stop;
+			return 1;
+		}
+		if (r->eof)
+			return 0;
+		memmove(r->buf, r->buf + r->start, r->end - r->start);
+		r->end -= r->start;
+		r->start = 0;
+		do
+			got = read(r->fd, r->buf + r->end, READ_BUF - r->end);
+		while (got < 0 && errno == EINTR);
+		if (got < 0)
+			return -1;
+		if (got == 0)
+			r->eof = 1;
+		r->end += (size_t)got;
+	}
+}
+
+static void reject(struct ingest *g, const char *rcpt, const char *reason)
+{
+	g->rejected++;
+	cli_put_enc(stderr, g->path, CLI_ENC_FIELD);
+	fprintf(stderr, ":%zu: ", g->line);
+	cli_put_enc(stderr, rcpt, CLI_ENC_FIELD);
+	fputs(": ", stderr);
+	cli_put_enc(stderr, reason, CLI_ENC_FIELD);
+	fputc('\n', stderr);
+}
+
+/* One recipient of a bounce.  0, or an exit status (stops the parse). */
+static int report(void *arg, const struct quell_dsn_report *r)
+{
+	struct ingest *g = arg;
+	struct cli *cli = g->cli;
+	struct quell_record_options o = QUELL_RECORD_OPTIONS_INIT;
+	char id[QUELL_DSN_MSGID_MAX + 32];
+	int rc;
+
+	o.now = r->time != 0 ? r->time : cli->now;
+	if (r->message_id[0] != '\0') {
+		snprintf(id, sizeof id, "%s %s",
+		         r->complaint ? "complaint" : r->action[0] != '\0' ? r->action : "failed",
+		         r->message_id);
+		o.message_id = id;
+	}
+	if (r->complaint)
+		o.source = QUELL_SOURCE_COMPLAINT;
+	rc = quell_record(cli->h, r->recipient, r->reply, &o, &g->out);
+	if (rc == QUELL_EADDRESS || rc == QUELL_EDATA) {
+		reject(g, r->recipient, g->out.error[0] != '\0' ? g->out.error : quell_errmsg(cli->h));
+		return 0;
+	}
+	if (rc != 0)
+		return cli_fail_item(cli, r->recipient, rc);
+	g->imported++;
+	if (!g->verbose)
+		return 0;
+	if (cli->json)
+		return cli_json_put(cli, cli_outcome_json(r->recipient, &g->out));
+	cli_outcome_plain(stdout, r->recipient, &g->out);
+	return 0;
+}
+
+/* The message gathered so far.  0 or an exit status. */
+static int message(struct ingest *g)
+{
+	size_t n = 0;
+	int rc;
+
+	g->read++;
+	if (g->toobig) {
+		g->skipped++;
+		cli_warn(g->cli, "%s:%zu: message over %zu MiB, skipped", g->path, g->line,
+		         MESSAGE_MAX >> 20);
+		return 0;
+	}
+	rc = quell_dsn_parse(g->msg, g->len, report, g, &n);
+	if (rc == QUELL_ENOMEM)
+		return cli_oom(g->cli);
+	if (rc < 0)
+		return cli_fail(g->cli, rc);
+	if (rc != 0)
+		return rc; /* report()'s exit status */
+	if (n == 0)
+		g->skipped++;
+	return 0;
+}
+
+static int append(struct ingest *g, const char *p, size_t n)
+{
+	if (g->toobig || n == 0)
+		return 0;
+	if (g->len + n > MESSAGE_MAX) {
+		g->toobig = 1;
+		return 0;
+	}
+	if (g->len + n > g->cap) {
+		size_t cap = g->cap ? g->cap : 65536;
+		char *m;
+
+		while (cap < g->len + n)
+			cap *= 2;
+		if ((m = realloc(g->msg, cap)) == NULL)
+			return -1;
+		g->msg = m;
+		g->cap = cap;
+	}
+	memcpy(g->msg + g->len, p, n);
+	g->len += n;
+	return 0;
+}
+
+/* Read one file (or stdin): a message or an mbox.  0 or an exit status. */
+static int read_fd(struct ingest *g, int fd)
+{
+	struct rd r = { fd, NULL, 0, 0, 0, 0 };
+	size_t n, lineno = 0;
+	char *p;
+	int mbox = -1, start, rc, status = 0, any = 0;
+
+	if ((r.buf = malloc(READ_BUF)) == NULL)
+		return cli_oom(g->cli);
+	g->len = 0;
+	g->toobig = 0;
+	g->line = 1;
+	while (status == 0 && (rc = piece(&r, &p, &n, &start)) == 1) {
+		lineno += start;
+		if (mbox < 0)
+			mbox = n >= 5 && memcmp(p, "From ", 5) == 0;
+		if (mbox && start && n >= 5 && memcmp(p, "From ", 5) == 0) {
+			if (any)
+				status = message(g);
+			g->len = 0;
+			g->toobig = 0;
+			g->line = lineno;
+			any = 1;
+			continue;
+		}
+		if (mbox && start && p[0] == '>') { /* ">From " and ">>From ": one '>' less */
+			size_t k = 0;
+
+			while (k < n && p[k] == '>')
+				k++;
+			if (n - k >= 5 && memcmp(p + k, "From ", 5) == 0) {
+				p++;
+				n--;
+			}
+		}
+		any = 1;
+		if (append(g, p, n) != 0)
+			status = cli_oom(g->cli);
+	}
+	if (status == 0 && rc < 0) {
+		cli_warn(g->cli, "%s: %s", g->path, strerror(errno));
+		status = CLI_EX_IOERR;
+	}
+	if (status == 0 && any)
+		status = message(g);
+	free(r.buf);
+	return status;
+}
+
+static int read_path(struct ingest *g, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), status;
+
+	if (fd < 0) {
+		cli_warn(g->cli, "%s: %s", path, strerror(errno));
+		return CLI_EX_NOINPUT;
+	}
+	g->path = path;
+	status = read_fd(g, fd);
+	close(fd);
+	return status;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The regular files of dir whose names do not start with '.', in name
+ * order, each read.  0 or an exit status. */
+static int read_dir(struct ingest *g, const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char **names = NULL, *path;
+	size_t n = 0, cap = 0;
+	int status = 0;
+
+	if (d == NULL) {
+		cli_warn(g->cli, "%s: %s", dir, strerror(errno));
+		return CLI_EX_NOINPUT;
+	}
+	while (status == 0 && (e = readdir(d)) != NULL) {
+		struct stat st;
+
+		if (e->d_name[0] == '.')
+			continue;
+		if (asprintf(&path, "%s/%s", dir, e->d_name) < 0) {
+			status = cli_oom(g->cli);
+			break;
+		}
+		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+			free(path);
+			continue;
+		}
+		if (n == cap) {
+			char **m = realloc(names, (cap ? cap * 2 : 64) * sizeof *names);
+
+			if (m == NULL) {
+				free(path);
+				status = cli_oom(g->cli);
+				break;
+			}
+			names = m;
+			cap = cap ? cap * 2 : 64;
+		}
+		names[n++] = path;
+	}
+	closedir(d);
+	if (n > 0)
+		qsort(names, n, sizeof *names, by_name);
+	for (size_t i = 0; i < n; i++) {
+		if (status == 0) {
+			status = read_path(g, names[i]);
+			if (status == CLI_EX_NOINPUT) /* gone since it was listed */
+				status = 0;
+		}
+		free(names[i]);
+	}
+	free(names);
+	return status;
+}
+
+/* A maildir (new/ and cur/) or a plain directory of messages. */
+static int read_maildir(struct ingest *g, const char *dir)
+{
+	static const char *const subs[] = { "new", "cur" };
+	char sub[4096];
+	struct stat st;
+	int status = 0, maildir = 0;
+
+	for (int i = 0; i < 2 && status == 0; i++) {
+		snprintf(sub, sizeof sub, "%s/%s", dir, subs[i]);
+		if (stat(sub, &st) == 0 && S_ISDIR(st.st_mode)) {
+			maildir = 1;
+			status = read_dir(g, sub);
+		}
+	}
+	return maildir ? status : read_dir(g, dir);
+}
+
+static int summary(struct ingest *g, const char *file)
+{
+	struct cli *cli = g->cli;
+
+	if (cli->json) {
+		json_t *o = json_object();
+
+		if (o == NULL || cli_jset(o, "file", cli_jstr(file)) ||
+		    cli_jset(o, "format", cli_jstr("dsn")) ||
+		    cli_jset(o, "read", cli_jnum(g->read)) ||
+		    cli_jset(o, "imported", cli_jnum(g->imported)) ||
+		    cli_jset(o, "updated", cli_jnum(0)) ||
+		    cli_jset(o, "skipped", cli_jnum(g->skipped)) ||
+		    cli_jset(o, "rejected", cli_jnum(g->rejected))) {
+			json_decref(o);
+			return cli_oom(cli);
+		}
+		return cli_json_put(cli, o);
+	}
+	if (!cli->quiet)
+		cli_warn(cli, "%s: %llu read, %llu imported, 0 updated, %llu skipped, %llu rejected",
+		         file, (unsigned long long)g->read, (unsigned long long)g->imported,
+		         (unsigned long long)g->skipped, (unsigned long long)g->rejected);
+	return 0;
+}
+
+int cmd_ingest_dsn(struct cli *cli, int argc, char **argv)
+{
+	struct ingest g;
+	struct stat st;
+	uint64_t rejected = 0;
+	int c, status = 0, first;
+
+	memset(&g, 0, sizeof g);
+	g.cli = cli;
+	while ((c = cli_getopt(cli, argc, argv, dsn_options, &status)) != -1) {
+		if (c == CLI_STOP)
+			return status;
+		if (c == OPT_VERBOSE)
+			g.verbose = 1;
+	}
+	if (optind >= argc)
+		return cli_usage_error(cli, "no input given (FILE..., or '-' for stdin)");
+	if (cli->stream != NULL)
+		return cli_usage_error(cli, "--stream: bounces never carry a stream");
+	first = optind;
+	for (int i = first; i < argc; i++)
+		if (strcmp(argv[i], "-") != 0 && stat(argv[i], &st) != 0) {
+			cli_warn(cli, "%s: %s", argv[i], strerror(errno));
+			return CLI_EX_NOINPUT;
+		}
+	if ((status = cli_open(cli)) != 0)
+		return status;
+	for (int i = first; i < argc && status == 0; i++) {
+		const char *file = argv[i];
+
+		g.read = g.imported = g.skipped = g.rejected = 0;
+		if (strcmp(file, "-") == 0) {
+			g.path = "-";
+			status = read_fd(&g, STDIN_FILENO);
+		} else if (stat(file, &st) == 0 && S_ISDIR(st.st_mode)) {
+			status = read_maildir(&g, file);
+		} else {
+			status = read_path(&g, file);
+		}
+		if (status == 0 && g.verbose && fflush(stdout) != 0) {
+			cli_warn(cli, "write error: %s", strerror(errno));
+			status = CLI_EX_IOERR;
+		}
+		if (status == 0)
+			status = summary(&g, file);
+		rejected += g.rejected;
+	}
+	free(g.msg);
+	if (status != 0)
+		return status;
+	return rejected > 0 ? CLI_EX_DATAERR : CLI_EX_OK;
+}

@@ -1,0 +1,83 @@
+# t_ingest_dsn.sh - ingest dsn: an RFC 3464 report with CR LF line ends, a
+# second run that counts nothing twice, an mbox (a base64 delayed report
+# with a recipient quell refuses, and a message that is no bounce), a
+# maildir of text bounces (Exim, qmail) and an auto-reply, an abuse report
+# on stdin, --json, -q, and usage errors.
+
+D=$(dirname "$T_SCRIPT")/../data/dsn
+NOW=2026-11-28T12:00:00Z
+if [ -e /etc/quell/rules.yaml ]; then
+	export QUELL_RULES=$(dirname "$T_SCRIPT")/../../config/rules.yaml
+fi
+
+t 'missing input: nothing created' 66 '' \
+	"quell: ingest dsn: $T_DIR/none.eml: No such file or directory" \
+	--now $NOW ingest dsn "$T_DIR/none.eml"
+[ ! -e "$QUELL_DB" ] && echo pass >>"$T_RESULTS" || { echo fail >>"$T_RESULTS"; echo "FAIL $T_NAME: database created"; }
+
+SUMMARY="quell: ingest dsn: $D/postfix-crlf.eml: 1 read, 2 imported, 0 updated, 0 skipped, 0 rejected"
+t 'a multipart/report with CR LF, --verbose' 0 \
+	$'gone@rcpt.example\tsuppress\tverdict=suppress scope=address key=gone@rcpt.example rule=user-unknown category=bad-mailbox code=550 status=5.1.1
+fine@rcpt.example\tignore\tverdict=allow scope=address rule=policy category=policy code=554 status=5.7.1' \
+	"$SUMMARY" --now $NOW ingest dsn --verbose "$D/postfix-crlf.eml"
+t 'check: the unknown user suppressed, the blocked one not' 1 \
+	$'gone@rcpt.example\tsuppress\tscope=address key=gone@rcpt.example rule=user-unknown category=bad-mailbox source=bounce
+fine@rcpt.example\tallow\t' \
+	'' --now $NOW check gone@rcpt.example fine@rcpt.example
+t 'the same bounce again: counted once' 0 \
+	$'gone@rcpt.example\tignore\tverdict=suppress scope=address rule=user-unknown category=bad-mailbox code=550 status=5.1.1 duplicate=1
+fine@rcpt.example\tignore\tverdict=allow scope=address rule=policy category=policy code=554 status=5.7.1 duplicate=1' \
+	"$SUMMARY" --now $NOW ingest dsn --verbose "$D/postfix-crlf.eml"
+t 'no --verbose: the summary alone' 0 '' "$SUMMARY" --now $NOW ingest dsn "$D/postfix-crlf.eml"
+
+t 'an mbox: a delayed report, a refused recipient, a message that is no bounce' 65 \
+	$'slow@later.example\tbackoff\tverdict=backoff scope=domain key=later.example rule=remote-trouble category=transient code=451 status=4.4.7 until=2026-11-28T10:05:00Z' \
+	"$D/bounces.mbox:1: wrong@@later.example: local part: unexpected '@' at character 6
+quell: ingest dsn: $D/bounces.mbox: 2 read, 1 imported, 0 updated, 1 skipped, 1 rejected" \
+	--now $NOW ingest dsn --verbose "$D/bounces.mbox"
+t '-q: only the refused recipient' 65 '' \
+	"$D/bounces.mbox:1: wrong@@later.example: local part: unexpected '@' at character 6" \
+	--now $NOW -q ingest dsn "$D/bounces.mbox"
+
+# ------------------------------------------------------------- maildir
+M=$T_DIR/Maildir
+mkdir -p "$M/new" "$M/cur" "$M/tmp"
+cp "$D/exim.eml" "$M/new/1795857000.1.host"
+cp "$D/qmail.eml" "$M/cur/1795857600.2.host:2,S"
+cp "$D/vacation.eml" "$M/cur/1795858200.3.host:2,S"
+cp "$D/qmail.eml" "$M/cur/.hidden"
+cp "$D/qmail.eml" "$M/tmp/1795858800.4.host"
+t 'a maildir: new/ then cur/, dot files and tmp/ left alone' 0 \
+	$'nobody@exim.example\tsuppress\tverdict=suppress scope=address key=nobody@exim.example rule=user-unknown-text category=bad-mailbox code=550
+full@q.example\tcount\tverdict=allow scope=address key=full@q.example rule=mailbox-full category=quota code=552 status=5.2.2
+nohost@nxdomain.example\tsuppress\tverdict=suppress scope=domain key=nxdomain.example rule=bad-domain-status category=bad-domain status=5.1.2' \
+	"quell: ingest dsn: $M: 3 read, 3 imported, 0 updated, 1 skipped, 0 rejected" \
+	--now $NOW ingest dsn --verbose "$M"
+t 'a plain directory of messages' 0 '' \
+	"quell: ingest dsn: $M/cur: 2 read, 2 imported, 0 updated, 1 skipped, 0 rejected" \
+	--now $NOW ingest dsn "$M/cur"
+t 'check: the domain with no host is suppressed' 1 \
+	$'anyone@nxdomain.example\tsuppress\tscope=domain key=nxdomain.example rule=bad-domain-status category=bad-domain source=bounce' \
+	'' --now $NOW check anyone@nxdomain.example
+
+# --------------------------------------------------------------- stdin
+T_INFILE=$D/arf.eml t 'an abuse report on stdin, --json summary' 0 \
+	'{"file":"-","format":"dsn","read":1,"imported":1,"updated":0,"skipped":0,"rejected":0}' \
+	'' --now $NOW --json ingest dsn -
+t 'check: the complaint suppresses' 1 \
+	$'annoyed@isp.example\tsuppress\tscope=address key=annoyed@isp.example category=complaint source=complaint' \
+	'' --now $NOW check annoyed@isp.example
+T_INFILE=$D/bounces.mbox T_FILTER='s/"until":"[^"]*"/"until":U/' t 'an mbox on stdin, --json --verbose' 65 \
+	'{"address":"slow@later.example","code":451,"status":"4.4.7","text":"Message delayed because the destination is busy","rule":"remote-trouble","category":"transient","action":"backoff","scope":"domain","verdict":"backoff","until":U,"error":null}
+{"file":"-","format":"dsn","read":2,"imported":1,"updated":0,"skipped":1,"rejected":1}' \
+	"-:1: wrong@@later.example: local part: unexpected '@' at character 6" \
+	--now $NOW --json ingest dsn --verbose -
+
+# --------------------------------------------------------------- usage
+U='usage: quell ingest dsn [--verbose] FILE...'
+t 'no input' 64 '' "quell: ingest dsn: no input given (FILE..., or '-' for stdin)
+$U" ingest dsn
+t 'a stream' 64 '' "quell: ingest dsn: --stream: bounces never carry a stream
+$U" --stream news ingest dsn "$D/arf.eml"
+t 'an unknown option' 64 '' "quell: ingest dsn: unknown option '--follow'
+$U" ingest dsn --follow "$D/arf.eml"
