@@ -409,10 +409,24 @@ static int prior_suppressions(quell *h, struct quell__wtxn *w, const char *key, 
 	return rc == 0 || rc == MDB_NOTFOUND ? 0 : quell__mdb_error(h, rc, "read history");
 }
 
-/* 1 when this address already has one of the reply's ids; marks them. */
+/* The class of a reply for its ids: '2', '4' or '5' from the code, else
+ * from the status, else '0'.  A message deferred five times counts once,
+ * but the bounce or the delivery that ends it is another outcome. */
+static char reply_class(const struct quell__parsed *p)
+{
+	if (p->reply.code >= 200 && p->reply.code < 600)
+		return (char)('0' + p->reply.code / 100);
+	if (p->reply.status[0] >= '2' && p->reply.status[0] <= '5')
+		return p->reply.status[0];
+	return '0';
+}
+
+/* 1 when this address already has one of the reply's ids for a reply of
+ * the same class; marks them. */
 static int seen_before(quell *h, struct quell__wtxn *w, struct quell__job *c)
 {
 	const char *ids[2] = { c->queue_id, c->message_id };
+	char cls = reply_class(&c->p);
 	int dup = 0;
 
 	for (int i = 0; i < 2; i++) {
@@ -426,8 +440,9 @@ static int seen_before(quell *h, struct quell__wtxn *w, struct quell__job *c)
 			ilen = 255;
 		memcpy(key, c->p.addr, alen);
 		key[alen] = (unsigned char)(i == 0 ? c->queue_kind : 'm');
-		memcpy(key + alen + 1, ids[i], ilen);
-		rc = quell__store_seen(h, w, key, alen + 1 + ilen, c->now);
+		key[alen + 1] = (unsigned char)cls;
+		memcpy(key + alen + 2, ids[i], ilen);
+		rc = quell__store_seen(h, w, key, alen + 2 + ilen, c->now);
 		if (rc < 0)
 			return rc;
 		if (rc == 1) {

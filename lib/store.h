@@ -68,8 +68,9 @@ enum quell__table { QUELL__T_ADDR, QUELL__T_DOMAIN, QUELL__T_HISTORY, QUELL__T_C
 int quell__store_wcur(const quell *h, struct quell__wtxn *w, enum quell__table t,
                       MDB_cursor **out);
 
-/* Longest key of the seen table: address, kind byte, id of up to 255 bytes. */
-#define QUELL__SEEN_KEY_MAX (QUELL_ENTRY_MAX + 1 + 255)
+/* Longest key of the seen table: address, kind and class bytes, an id of
+ * up to 255 bytes. */
+#define QUELL__SEEN_KEY_MAX (QUELL_ENTRY_MAX + 2 + 255)
 
 /* Mark the reply id `key` seen at time t: 0 when it is new (and now
  * stored), 1 when it was there already, or an error. */

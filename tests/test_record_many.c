@@ -147,10 +147,34 @@ static void test_prune_forgets_old_ids(void)
 	TU_EQ_INT(ids_survive(T0 + 3 * 365 * 86400, -1), 1);   /* no age limit */
 }
 
+/* Postfix's log for one message: deferred three times, then bounced. */
+static void test_deferrals_then_bounce(void)
+{
+	char d[64];
+	quell *h = tu_open(d, sizeof d, NULL);
+	const char *replies[5] = { "450 4.2.0 greylisted", "450 4.2.0 greylisted",
+		                   "452 4.2.2 mailbox full", "550 5.1.1 user unknown",
+		                   "550 5.1.1 user unknown" };
+	const int dup[5] = { 0, 1, 1, 0, 1 };
+	struct quell_record_options o = QUELL_RECORD_OPTIONS_INIT;
+	struct quell_outcome out;
+
+	CU_ASSERT_FATAL(h != NULL);
+	o.queue_id = "4F3A2B1C";
+	for (int i = 0; i < 5; i++) {
+		o.now = T0 + i * 600;
+		TU_EQ_INT(quell_record(h, "a@b.example", replies[i], &o, &out), 0);
+		TU_EQ_INT(out.duplicate, dup[i]);
+	}
+	TU_EQ_INT(out.verdict, QUELL_SUPPRESS);
+	tu_close(h, d);
+}
+
 static CU_TestInfo tests[] = {
 	{ "a batch records as one-by-one does", test_same_as_one_by_one },
 	{ "a bad options version writes nothing", test_bad_options_write_nothing },
 	{ "prune forgets reply ids past max_age", test_prune_forgets_old_ids },
+	{ "deferrals of one message count once, its bounce too", test_deferrals_then_bounce },
 	CU_TEST_INFO_NULL,
 };
 

@@ -253,7 +253,9 @@ struct quell_record_options {
  * Apply the rules to `reply`, received for `address`, and store the
  * outcome (one write transaction, one history event): suppress, back off,
  * count, clear or ignore.  A reply carrying a queue or message id already
- * recorded for this address changes nothing (out->duplicate = 1).
+ * recorded for this address with a reply of the same class (2xx, 4xx,
+ * 5xx) changes nothing (out->duplicate = 1): a message deferred five times
+ * counts once, the bounce that ends it counts too.
  *
  * Errors: QUELL_EADDRESS (bad address), QUELL_EDATA (empty or unusable
  * reply), and the store's errors.  out->error says which, for batch output.
