@@ -152,9 +152,9 @@ static void test_deferrals_then_bounce(void)
 {
 	char d[64];
 	quell *h = tu_open(d, sizeof d, NULL);
-	const char *replies[5] = { "450 4.2.0 greylisted", "450 4.2.0 greylisted",
-		                   "452 4.2.2 mailbox full", "550 5.1.1 user unknown",
-		                   "550 5.1.1 user unknown" };
+	const char *said[5] = { "450 4.2.0 greylisted", "450 4.2.0 greylisted",
+		                "452 4.2.2 mailbox full", "550 5.1.1 user unknown",
+		                "550 5.1.1 user unknown" };
 	const int dup[5] = { 0, 1, 1, 0, 1 };
 	struct quell_record_options o = QUELL_RECORD_OPTIONS_INIT;
 	struct quell_outcome out;
@@ -163,7 +163,7 @@ static void test_deferrals_then_bounce(void)
 	o.queue_id = "4F3A2B1C";
 	for (int i = 0; i < 5; i++) {
 		o.now = T0 + i * 600;
-		TU_EQ_INT(quell_record(h, "a@b.example", replies[i], &o, &out), 0);
+		TU_EQ_INT(quell_record(h, "a@b.example", said[i], &o, &out), 0);
 		TU_EQ_INT(out.duplicate, dup[i]);
 	}
 	TU_EQ_INT(out.verdict, QUELL_SUPPRESS);
