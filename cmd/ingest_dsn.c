@@ -10,8 +10,9 @@
  * reads stdin (one message or an mbox).
  *
  * quell_dsn_parse reads each message (lib/dsn.c); every recipient it
- * reports goes through quell_record at the report's time (else --now or
- * the clock), as a complaint for abuse reports, with the message id
+ * reports is recorded (quell_record_many, in batches of BATCH recipients,
+ * one commit each, and at the end of each FILE) at the report's time (else
+ * --now or the clock), as a complaint for abuse reports, with the message id
  * "ACTION MESSAGE-ID" (the original message's Message-ID, else the
  * bounce's own), so that ingesting the same bounce twice counts once, and
  * a "delayed" and a "failed" report for one message count once each.
@@ -40,6 +41,7 @@
 
 #define MESSAGE_MAX ((size_t)64 * 1024 * 1024)
 #define READ_BUF (256 * 1024)
+#define BATCH 256 /* recipients per commit */
 
 enum { OPT_VERBOSE = CLI_OPT_CMD };
 
@@ -57,6 +59,14 @@ struct rd {
 	int eof, mid; /* mid: the last piece did not end its line */
 };
 
+/* A recipient waiting for its batch to be written. */
+struct pending {
+	struct quell_dsn_report r;
+	char id[QUELL_DSN_MSGID_MAX + 32];
+	struct quell_record_options o;
+	size_t line;
+};
+
 struct ingest {
 	struct cli *cli;
 	int verbose;
@@ -66,7 +76,9 @@ struct ingest {
 	char *msg;          /* the message being gathered */
 	size_t len, cap;
 	int toobig;
-	struct quell_outcome out;
+	struct pending *pend;            /* [BATCH] */
+	struct quell_record_item *items; /* [BATCH] */
+	size_t npend;
 };
 
 /* The next piece: 1 (*line_start: it starts a line), 0 at the end, or -1
@@ -103,49 +115,75 @@ static int piece(struct rd *r, char **p, size_t *n, int *line_start)
 	}
 }
 
-static void reject(struct ingest *g, const char *rcpt, const char *reason)
+static void reject(struct ingest *g, size_t line, const char *rcpt, const char *reason)
 {
 	g->rejected++;
 	cli_put_enc(stderr, g->path, CLI_ENC_FIELD);
-	fprintf(stderr, ":%zu: ", g->line);
+	fprintf(stderr, ":%zu: ", line);
 	cli_put_enc(stderr, rcpt, CLI_ENC_FIELD);
 	fputs(": ", stderr);
 	cli_put_enc(stderr, reason, CLI_ENC_FIELD);
 	fputc('\n', stderr);
 }
 
-/* One recipient of a bounce.  0, or an exit status (stops the parse). */
+/* Record the pending recipients in one transaction, then say what each
+ * did, in order.  0 or an exit status (a database error: nothing of the
+ * batch was written). */
+static int flush(struct ingest *g)
+{
+	struct cli *cli = g->cli;
+	size_t n = g->npend;
+	int rc, status = 0;
+
+	g->npend = 0;
+	if (n == 0)
+		return 0;
+	if ((rc = quell_record_many(cli->h, g->items, n)) != 0)
+		return cli_fail_item(cli, g->path, rc);
+	for (size_t i = 0; i < n; i++) {
+		struct quell_record_item *it = &g->items[i];
+
+		if (it->rc != 0) {
+			reject(g, g->pend[i].line, it->address, it->out.error);
+			continue;
+		}
+		g->imported++;
+		if (!g->verbose || status != 0)
+			continue;
+		if (cli->json)
+			status = cli_json_put(cli, cli_outcome_json(it->address, &it->out));
+		else
+			cli_outcome_plain(stdout, it->address, &it->out);
+	}
+	return status;
+}
+
+/* One recipient of a bounce, into the batch.  0, or an exit status (stops
+ * the parse). */
 static int report(void *arg, const struct quell_dsn_report *r)
 {
+	struct quell_record_options init = QUELL_RECORD_OPTIONS_INIT;
 	struct ingest *g = arg;
-	struct cli *cli = g->cli;
-	struct quell_record_options o = QUELL_RECORD_OPTIONS_INIT;
-	char id[QUELL_DSN_MSGID_MAX + 32];
-	int rc;
+	struct pending *p = &g->pend[g->npend];
+	struct quell_record_item *it = &g->items[g->npend];
 
-	o.now = r->time != 0 ? r->time : cli->now;
+	p->r = *r;
+	p->line = g->line;
+	p->o = init;
+	p->o.now = r->time != 0 ? r->time : g->cli->now;
 	if (r->message_id[0] != '\0') {
-		snprintf(id, sizeof id, "%s %s",
+		snprintf(p->id, sizeof p->id, "%s %s",
 		         r->complaint ? "complaint" : r->action[0] != '\0' ? r->action : "failed",
 		         r->message_id);
-		o.message_id = id;
+		p->o.message_id = p->id;
 	}
 	if (r->complaint)
-		o.source = QUELL_SOURCE_COMPLAINT;
-	rc = quell_record(cli->h, r->recipient, r->reply, &o, &g->out);
-	if (rc == QUELL_EADDRESS || rc == QUELL_EDATA) {
-		reject(g, r->recipient, g->out.error[0] != '\0' ? g->out.error : quell_errmsg(cli->h));
-		return 0;
-	}
-	if (rc != 0)
-		return cli_fail_item(cli, r->recipient, rc);
-	g->imported++;
-	if (!g->verbose)
-		return 0;
-	if (cli->json)
-		return cli_json_put(cli, cli_outcome_json(r->recipient, &g->out));
-	cli_outcome_plain(stdout, r->recipient, &g->out);
-	return 0;
+		p->o.source = QUELL_SOURCE_COMPLAINT;
+	memset(it, 0, sizeof *it);
+	it->address = p->r.recipient;
+	it->reply = p->r.reply;
+	it->opts = &p->o;
+	return ++g->npend == BATCH ? flush(g) : 0;
 }
 
 /* The message gathered so far.  0 or an exit status. */
@@ -390,8 +428,17 @@ int cmd_ingest_dsn(struct cli *cli, int argc, char **argv)
 			cli_warn(cli, "%s: %s", argv[i], strerror(errno));
 			return CLI_EX_NOINPUT;
 		}
-	if ((status = cli_open(cli)) != 0)
+	g.pend = malloc(BATCH * sizeof *g.pend);
+	g.items = malloc(BATCH * sizeof *g.items);
+	if (g.pend == NULL || g.items == NULL)
+		status = cli_oom(cli);
+	else
+		status = cli_open(cli);
+	if (status != 0) {
+		free(g.pend);
+		free(g.items);
 		return status;
+	}
 	for (int i = first; i < argc && status == 0; i++) {
 		const char *file = argv[i];
 
@@ -404,6 +451,8 @@ int cmd_ingest_dsn(struct cli *cli, int argc, char **argv)
 		} else {
 			status = read_path(&g, file);
 		}
+		if (status == 0)
+			status = flush(&g); /* this FILE's last recipients */
 		if (status == 0 && g.verbose && fflush(stdout) != 0) {
 			cli_warn(cli, "write error: %s", strerror(errno));
 			status = CLI_EX_IOERR;
@@ -413,6 +462,8 @@ int cmd_ingest_dsn(struct cli *cli, int argc, char **argv)
 		rejected += g.rejected;
 	}
 	free(g.msg);
+	free(g.pend);
+	free(g.items);
 	if (status != 0)
 		return status;
 	return rejected > 0 ? CLI_EX_DATAERR : CLI_EX_OK;
