@@ -38,9 +38,10 @@
 
 #define BATCH_ROWS 20000
 #define BATCH_BYTES (8u << 20)
-#define RUN_BYTES (32u << 20)   /* rows sorted in memory before a spill ... */
+#define RUN_BYTES (24u << 20)   /* rows sorted in memory before a spill ... */
 #define RUN_BATCHES 64          /* ... or this many batches of them */
 #define QUELL__EDRYRUN (-101)
+#define TRIM_ROWS 512           /* rows between two trims of the map */
 
 /* ------------------------------------------------------------ batch rows */
 
@@ -373,12 +374,16 @@ static int batch_fn(quell *h, struct quell__wtxn *w, void *vctx)
 	struct imp *m = vctx;
 	int rc = 0;
 
-	(void)h;
 	memset(&m->batch, 0, sizeof m->batch);
 	m->st.rejected = m->rejected_before; /* a batch written again counts afresh */
-	for (size_t i = 0; i < m->bn && rc == 0; i++)
+	for (size_t i = 0; i < m->bn && rc == 0; i++) {
 		rc = m->bitems[i].kind == K_RULES ? rules_row(m, w, &m->bitems[i])
 		                                  : put_row(m, w, &m->bitems[i]);
+		/* rows through the rules read pages all over the domain tables:
+		 * keep the resident set flat inside a batch too */
+		if ((i + 1) % TRIM_ROWS == 0)
+			quell__store_wtrim(h, w);
+	}
 	if (rc == 0 && m->o->dry_run)
 		return QUELL__EDRYRUN;
 	return rc;

@@ -385,9 +385,16 @@ int quell_explain(quell *h, const char *address, const char *domain, const char 
 /* ----------------------------------------------------------------- record */
 
 
-/* Rule-made suppressions of key in its history. */
+/* How far back prior_suppressions looks: the newest PRIOR_SCAN events of
+ * the key.  A domain's history grows with every reply about it, and the
+ * count only picks a ttl from a list of at most QUELL__TTL_MAX. */
+#define PRIOR_SCAN 1024
+
+/* Rule-made suppressions of key in its recent history (see PRIOR_SCAN). */
 static int prior_suppressions(quell *h, struct quell__wtxn *w, const char *key, unsigned *n)
 {
+	size_t seen = 0;
+
 	unsigned char pfx[QUELL__HKEY_MAX];
 	size_t plen = quell__history_prefix(key, pfx);
 	MDB_cursor *cur;
@@ -398,7 +405,7 @@ static int prior_suppressions(quell *h, struct quell__wtxn *w, const char *key, 
 	if ((rc = quell__store_wcur(h, w, QUELL__T_HISTORY, &cur)) != 0)
 		return rc;
 	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-	     rc == 0 && k.mv_size > plen && memcmp(k.mv_data, pfx, plen) == 0;
+	     rc == 0 && k.mv_size > plen && memcmp(k.mv_data, pfx, plen) == 0 && seen++ < PRIOR_SCAN;
 	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		struct quell_event ev;
 		if (quell__event_decode(&ev, v.mv_data, v.mv_size) == 0 &&
@@ -487,14 +494,31 @@ int quell__record_txn(quell *h, struct quell__wtxn *w, struct quell__job *c)
 		key = c->p.addr;
 		out->duplicate = 1;
 	} else {
+		int known, i;
+
 		if ((rc = quell__store_load(h, w, d.scope, key, &c->rec)) != 0)
 			return rc;
-		if (d.action == QUELL_ACTION_SUPPRESS || d.action == QUELL_ACTION_COUNT ||
-		    d.action == QUELL_ACTION_BACKOFF)
-			if ((rc = prior_suppressions(h, w, key, &d.prior)) != 0)
-				return rc;
+		/* a suppression's ttl and count depend on the rule-made
+		 * suppressions before it: a rule-made entry in place counts them,
+		 * else the history does, read only when this reply suppresses
+		 * (most replies back off or count) */
+		i = quell__rec_find(&c->rec, QUELL_LIST_SUPPRESS, "");
+		known = i >= 0 && c->rec.ent[i].e.source == QUELL_SOURCE_BOUNCE &&
+		        c->rec.ent[i].e.rule[0] != '\0';
+		d.prior = known ? c->rec.ent[i].e.count : 0;
 		if (apply(&c->rec, &d, c->ext, &fx) != 0)
 			return quell__error(h, QUELL_EDATA, "%s: too many entries for one key", key);
+		if (fx.list == QUELL_LIST_SUPPRESS && !known) {
+			if ((rc = prior_suppressions(h, w, key, &d.prior)) != 0)
+				return rc;
+			if (d.prior > 0 &&
+			    ((rc = quell__store_load(h, w, d.scope, key, &c->rec)) != 0 ||
+			     (rc = apply(&c->rec, &d, c->ext, &fx)) != 0))
+				return rc < 0 && rc != QUELL_EDATA
+				               ? rc
+				               : quell__error(h, QUELL_EDATA,
+				                              "%s: too many entries for one key", key);
+		}
 		ev.reason = fx.reason;
 		if (d.action != QUELL_ACTION_IGNORE &&
 		    (rc = quell__store_put(h, w, d.scope, key, &c->rec)) != 0)

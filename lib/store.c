@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "error.h"
@@ -511,15 +512,59 @@ int quell__store_event(quell *h, struct quell__wtxn *w, const char *key, struct 
 	return rc ? quell__mdb_error(h, rc, "write change feed") : 0;
 }
 
+/* Where the map of the data file lies in this process.  LMDB reports it
+ * (me_mapaddr) only for MDB_FIXEDMAP environments, so it is looked up in
+ * /proc/self/maps by the file's device and inode.  0, or -1 when unknown
+ * (no /proc: then nothing is trimmed). */
+static int map_range(const struct quell__store *s, uintptr_t *start, uintptr_t *end)
+{
+	char data[4200], line[4400];
+	struct stat st;
+	FILE *f;
+	int found = -1;
+
+	if (snprintf(data, sizeof data, "%s/data.mdb", s->path) >= (int)sizeof data ||
+	    stat(data, &st) != 0 || (f = fopen("/proc/self/maps", "re")) == NULL)
+		return -1;
+	while (found != 0 && fgets(line, sizeof line, f) != NULL) {
+		unsigned long a, b, ino;
+		unsigned maj, mnr;
+
+		if (sscanf(line, "%lx-%lx %*s %*s %x:%x %lu", &a, &b, &maj, &mnr, &ino) == 5 &&
+		    ino == (unsigned long)st.st_ino && maj == major(st.st_dev) &&
+		    mnr == minor(st.st_dev)) {
+			*start = (uintptr_t)a;
+			*end = (uintptr_t)b;
+			found = 0;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/* The map is shared and read-only (no MDB_WRITEMAP; a write transaction's
+ * dirty pages live in its own memory): dropping pages loses nothing, a
+ * later read faults them back in from the page cache.  The caller keeps
+ * the map from moving (the resize lock, either way). */
+static void trim(const struct quell__store *s)
+{
+	uintptr_t start, end;
+
+	if (map_range(s, &start, &end) == 0)
+		madvise((void *)start, end - start, MADV_DONTNEED);
+}
+
 void quell__store_trim(quell *h)
 {
-	MDB_envinfo info;
-
-	if (h->store == NULL || mdb_env_info(h->store->env, &info) != 0 || info.me_mapaddr == NULL)
+	if (h->store == NULL)
 		return;
-	/* the map is shared and read-only (no MDB_WRITEMAP): dropping pages
-	 * loses nothing, a later read faults them back in from the file */
 	pthread_rwlock_wrlock(&h->store->resize);
-	madvise(info.me_mapaddr, info.me_mapsize, MADV_DONTNEED);
+	trim(h->store);
 	pthread_rwlock_unlock(&h->store->resize);
+}
+
+void quell__store_wtrim(quell *h, struct quell__wtxn *w)
+{
+	(void)w; /* its transaction holds the resize lock: the map stays put */
+	trim(h->store);
 }
