@@ -204,6 +204,7 @@ static int write_derived(struct rng *r, struct set *s, uint64_t seed, uint64_t n
 	fputs("email,created,status,reason\n", sg.f);
 	while (seen < n || left_abs > 0) {
 		uint64_t left_pres = present - chosen;
+		int take;
 
 		/* an absent query next, in proportion to what is left */
 		if (left_abs > 0 && gen_rng_next(r) % (left_pres + left_abs) < left_abs) {
@@ -215,18 +216,24 @@ static int write_derived(struct rng *r, struct set *s, uint64_t seed, uint64_t n
 			left_abs--;
 			continue;
 		}
-		/* the next address line; selected with probability need/left */
-		if (fgets(line, sizeof line, in.f) == NULL)
-			return fail("ended early", in.path);
-		line[strcspn(line, "\n")] = '\0';
-		{
-			const struct sg_tmpl *g = &sendgrid_bounces[gen_pick_template(r, w, COUNT(w), total)];
+		/* else a present one: address lines up to the next one selection
+		 * sampling takes (each with probability still-needed/lines-left),
+		 * or, when none is needed any more, the rest of the file */
+		do {
+			const struct sg_tmpl *g;
+
+			if (fgets(line, sizeof line, in.f) == NULL)
+				return fail("ended early", in.path);
+			line[strcspn(line, "\n")] = '\0';
+			g = &sendgrid_bounces[gen_pick_template(r, w, COUNT(w), total)];
 			gen_expand(r, g->text, line, seed, ndom, &b);
 			fprintf(sg.f, "%s,%" PRId64 ",%s,\"%s\"\n", line,
 			        TIME_BASE + (int64_t)gen_below(r, 2 * 365 * 86400), g->status, b.s);
-		}
-		fprintf(pm.f, "%s REJECT\n", line);
-		if (gen_rng_next(r) % (n - seen) < left_pres) {
+			fprintf(pm.f, "%s REJECT\n", line);
+			take = left_pres > 0 && gen_rng_next(r) % (n - seen) < left_pres;
+			seen++;
+		} while (!take && seen < n);
+		if (take) {
 			memcpy(a, line, strlen(line) + 1);
 			if (gen_chance(r, 80))
 				gen_vary_case(r, a);
@@ -234,7 +241,11 @@ static int write_derived(struct rng *r, struct set *s, uint64_t seed, uint64_t n
 			fputc('1', t.f);
 			chosen++;
 		}
-		seen++;
+	}
+	if (chosen != present || left_abs != 0) {
+		fprintf(stderr, "gen: internal error: %" PRIu64 " present, %" PRIu64
+		        " absent left\n", chosen, left_abs);
+		return 1;
 	}
 	rc = ferror(in.f) | fclose(in.f);
 	rc |= finish(&q) | finish(&t) | finish(&sg) | finish(&pm);

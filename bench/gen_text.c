@@ -217,6 +217,14 @@ static void brand(struct rng *r, struct sb *b)
 		gen_sb_str(b, PICK(r, syllables));
 }
 
+/* A name in a domain label: letters only (o'neill -> oneill). */
+static void label_name(struct sb *b, const char *name)
+{
+	for (; *name; name++)
+		if (*name != '\'')
+			gen_sb_mem(b, name, 1);
+}
+
 /* The name of small domain number idx: a pure function of seed and idx. */
 void gen_small_domain(uint64_t seed, uint64_t idx, struct sb *b)
 {
@@ -238,7 +246,7 @@ void gen_small_domain(uint64_t seed, uint64_t idx, struct sb *b)
 		gen_sb_str(b, PICK(&r, words));
 	} else if (x < 70) { /* smith-law, kalimexdigital */
 		if (gen_chance(&r, 500))
-			gen_sb_str(b, PICK(&r, last_names));
+			label_name(b, PICK(&r, last_names));
 		else
 			brand(&r, b);
 		if (gen_chance(&r, 500))
@@ -248,9 +256,9 @@ void gen_small_domain(uint64_t seed, uint64_t idx, struct sb *b)
 		gen_sb_str(b, PICK(&r, words));
 		gen_sb_str(b, PICK(&r, biz));
 	} else if (x < 93) { /* smithandjones, smith-family */
-		gen_sb_str(b, PICK(&r, last_names));
+		label_name(b, PICK(&r, last_names));
 		gen_sb_str(b, gen_chance(&r, 500) ? "-" : "and");
-		gen_sb_str(b, gen_chance(&r, 500) ? PICK(&r, last_names) : "family");
+		label_name(b, gen_chance(&r, 500) ? PICK(&r, last_names) : "family");
 	} else { /* brand24 */
 		brand(&r, b);
 		gen_sb_fmt_u(b, gen_below(&r, 100));

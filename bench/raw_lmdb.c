@@ -140,23 +140,24 @@ static int load(const char *dir, const char *path, size_t batch)
 	return 0;
 }
 
-/* One query: 1 when the address is there, 0 when not, -1 on an error. */
-static int probe(MDB_txn *txn, MDB_dbi addr, MDB_dbi dom, const char *q)
+/* One query: *found is 1 when the address is there.  0, or an LMDB code. */
+static int probe(MDB_txn *txn, MDB_dbi addr, MDB_dbi dom, const char *q, int *found)
 {
 	char key[KEY_MAX];
 	size_t n = strlen(q);
 	MDB_val k, v;
 	char *at, *d, *end;
-	int rc, found;
+	int rc;
 
+	*found = 0;
 	if (lower(q, n, key) != 0 || (at = strrchr(key, '@')) == NULL)
 		return 0;
 	k.mv_size = n;
 	k.mv_data = key;
 	rc = mdb_get(txn, addr, &k, &v);
 	if (rc != 0 && rc != MDB_NOTFOUND)
-		return -1;
-	found = rc == 0;
+		return rc;
+	*found = rc == 0;
 	end = key + n;
 	for (d = at + 1; d < end;) {
 		char *dot = memchr(d, '.', (size_t)(end - d));
@@ -165,12 +166,12 @@ static int probe(MDB_txn *txn, MDB_dbi addr, MDB_dbi dom, const char *q)
 		k.mv_data = d;
 		rc = mdb_get(txn, dom, &k, &v);
 		if (rc != 0 && rc != MDB_NOTFOUND)
-			return -1;
+			return rc;
 		if (dot == NULL)
 			break;
 		d = dot + 1;
 	}
-	return found;
+	return 0;
 }
 
 /* One pass over q[0..n): renew every `batch` queries; found count or -1. */
@@ -188,8 +189,8 @@ static long pass(MDB_txn *txn, MDB_dbi addr, MDB_dbi dom, const struct bench_lin
 			if ((rc = mdb_txn_renew(txn)) != 0)
 				return mdb_fail(rc, "renew"), -1;
 		}
-		if ((r = probe(txn, addr, dom, q->v[i])) < 0)
-			return fprintf(stderr, PROG ": probe failed\n"), -1;
+		if ((rc = probe(txn, addr, dom, q->v[i], &r)) != 0)
+			return mdb_fail(rc, q->v[i]), -1;
 		if (bench_verify(PROG, truth, i, q->v[i], r) != 0)
 			return -1;
 		found += r;
@@ -215,11 +216,15 @@ static int probe_all(const char *dir, const char *qpath, const char *tpath, size
 	n = limit && limit < q.n ? limit : q.n;
 	if (open_env(dir, 1, 0, &env) != 0)
 		return 1;
+	/* table handles outlive only a committed transaction */
 	if ((rc = mdb_txn_begin(env, NULL, MDB_RDONLY, &txn)) != 0)
 		return mdb_fail(rc, "begin");
 	if ((rc = mdb_dbi_open(txn, "addr", 0, &addr)) != 0 ||
 	    (rc = mdb_dbi_open(txn, "domain", 0, &dom)) != 0)
 		return mdb_fail(rc, "open tables");
+	if ((rc = mdb_txn_commit(txn)) != 0 ||
+	    (rc = mdb_txn_begin(env, NULL, MDB_RDONLY, &txn)) != 0)
+		return mdb_fail(rc, "begin");
 	if (warm && pass(txn, addr, dom, &q, n, 1024, NULL) < 0)
 		return 1;
 	for (size_t b = 0; b < sizeof batches / sizeof batches[0]; b++) {
