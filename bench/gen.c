@@ -19,11 +19,13 @@
  *   queries.truth   one byte per query: '1' present, '0' absent
  *   sendgrid.csv    the same N addresses as a SendGrid bounce export
  *                   (email,created,status,reason)
- *   postmap.txt     the same N addresses as a postmap(1) source, "KEY REJECT"
+ *   postmap.txt     the same N addresses as a postmap(1) source, "KEY REJECT",
+ *                   lowercased (postmap folds the case of queries, not of
+ *                   the keys it stores)
  *   replies.txt     M (100000) SMTP replies from the templates of
  *                   gen_replies.h, with random ids, hosts and addresses
- *   gen.info        N, seed and counts; written last, so a directory that
- *                   has it is complete
+ *   gen.info        version, N, seed and counts; written last, so a
+ *                   directory that has it is complete
  *
  * Deterministic: the same N and seed give the same bytes.  Distinctness
  * holds for any N: a candidate whose lowercased form's 64-bit hash (index
@@ -45,6 +47,7 @@
 #include "gen.h"
 #include "gen_replies.h"
 
+#define GEN_VERSION 2 /* changes when the same seed gives other data */
 #define TIME_BASE INT64_C(1672531200) /* 2023-01-01: SendGrid "created" */
 
 /* ----------------------------------------------------- the distinct set */
@@ -229,7 +232,9 @@ static int write_derived(struct rng *r, struct set *s, uint64_t seed, uint64_t n
 			gen_expand(r, g->text, line, seed, ndom, &b);
 			fprintf(sg.f, "%s,%" PRId64 ",%s,\"%s\"\n", line,
 			        TIME_BASE + (int64_t)gen_below(r, 2 * 365 * 86400), g->status, b.s);
-			fprintf(pm.f, "%s REJECT\n", line);
+			for (char *p = line; *p; p++)
+				fputc(tolower((unsigned char)*p), pm.f);
+			fputs(" REJECT\n", pm.f);
 			take = left_pres > 0 && gen_rng_next(r) % (n - seen) < left_pres;
 			seen++;
 		} while (!take && seen < n);
@@ -316,8 +321,8 @@ int main(int argc, char **argv)
 	free(set.t);
 	if ((info.f = create(dir, "gen.info", info.path, sizeof info.path)) == NULL)
 		return fail("cannot create", info.path);
-	fprintf(info.f, "n=%" PRIu64 " seed=%" PRIu64 " present=%" PRIu64 " absent=%" PRIu64
+	fprintf(info.f, "version=%d n=%" PRIu64 " seed=%" PRIu64 " present=%" PRIu64 " absent=%" PRIu64
 	        " replies=%" PRIu64 " domains=%" PRIu64 "\n",
-	        n, seed, n / 2, n - n / 2, m, ndom);
+	        GEN_VERSION, n, seed, n / 2, n - n / 2, m, ndom);
 	return finish(&info);
 }
