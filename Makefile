@@ -47,7 +47,7 @@ SHARED    := $(B)/lib/libquell.so.$(VERSION)
 QUELL     := $(B)/bin/quell
 RUNNER    := $(B)/tests/runner
 
-.PHONY: all deps check check-build unit cli eval sanitize valgrind fuzz bench demo \
+.PHONY: all deps check check-build unit cli eval sanitize valgrind fuzz bench bench-build demo \
         install uninstall clean header-test integration
 
 all: $(STATIC) $(SHARED) $(QUELL)
@@ -155,15 +155,43 @@ integration:
 
 # --- benchmarks -------------------------------------------------------------
 
-BENCH_SRC := $(sort $(wildcard bench/bench_*.c))
-BENCH     := $(BENCH_SRC:bench/%.c=$(B)/bench/%)
+# `make bench`: install what the comparisons need (scripts/install-deps
+# --bench: postfix-lmdb's postmap, valgrind), build quell and bench/, and
+# run bench/run, which prints one table for BENCH_N generated addresses,
+# every figure the median of BENCH_RUNS runs (bench/README.md says how to
+# read it).  BENCH_N=100000 is a quick look; BENCH_N=10000000 the large run.
+BENCH_N    ?= 1000000
+BENCH_RUNS ?= 5
+BENCH_SEED ?= 1
+BENCH_PROG := $(addprefix $(B)/bench/,gen rss raw_lmdb bench_check bench_rules)
+BENCH_CC    = $(CC) $(CPPFLAGS) -Ibench $(ALL_CFLAGS)
 
-bench: $(BENCH)
-	@for b in $(BENCH); do $$b; done
+bench: deps
+	@scripts/install-deps --bench
+	@$(MAKE) --no-print-directory all bench-build
+	B=$(B) BENCH_N=$(BENCH_N) BENCH_RUNS=$(BENCH_RUNS) BENCH_SEED=$(BENCH_SEED) bench/run
 
-$(B)/bench/%: bench/%.c $(STATIC)
+bench-build: $(BENCH_PROG)
+
+$(B)/bench/gen: bench/gen.c bench/gen_text.c bench/gen.h bench/gen_words.h bench/gen_replies.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(STATIC) $(LDLIBS_ALL)
+	$(BENCH_CC) -o $@ bench/gen.c bench/gen_text.c
+
+$(B)/bench/rss: bench/rss.c
+	@mkdir -p $(dir $@)
+	$(BENCH_CC) -o $@ bench/rss.c
+
+$(B)/bench/raw_lmdb: bench/raw_lmdb.c bench/util.c bench/util.h
+	@mkdir -p $(dir $@)
+	$(BENCH_CC) -o $@ bench/raw_lmdb.c bench/util.c $(LDLIBS_ALL)
+
+$(B)/bench/bench_check: bench/bench_check.c bench/util.c bench/util.h $(STATIC)
+	@mkdir -p $(dir $@)
+	$(BENCH_CC) -o $@ bench/bench_check.c bench/util.c $(STATIC) $(LDLIBS_ALL)
+
+$(B)/bench/bench_rules: bench/bench_rules.c $(STATIC)
+	@mkdir -p $(dir $@)
+	$(BENCH_CC) -o $@ bench/bench_rules.c $(STATIC) $(LDLIBS_ALL)
 
 # --- fuzzing (clang + libFuzzer) --------------------------------------------
 
