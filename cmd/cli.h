@@ -169,6 +169,17 @@ enum cli_enc {
 };
 void cli_put_enc(FILE *f, const char *s, enum cli_enc mode);
 
+/* A buffer in front of a FILE for building one output line with few stdio
+ * calls; it flushes itself when full.  Set f and n = 0, write, flush. */
+struct cli_line {
+	FILE *f;
+	size_t n;
+	char buf[2048];
+};
+void cli_line_put(struct cli_line *l, const char *s, size_t n);
+void cli_line_enc(struct cli_line *l, const char *s, enum cli_enc mode);
+void cli_line_flush(struct cli_line *l);
+
 /* Length of the valid UTF-8 sequence at s (1..4 bytes), or 0 (invalid, or
  * the terminating NUL).  Reads no further than a NUL. */
 size_t cli_utf8_len(const unsigned char *s);
@@ -178,6 +189,7 @@ size_t cli_utf8_len(const unsigned char *s);
 struct cli_kv {
 	FILE *f;
 	int n;
+	struct cli_line *line; /* when set, the pairs go there instead of f */
 };
 void cli_kv(struct cli_kv *kv, const char *key, const char *value);
 void cli_kv_time(struct cli_kv *kv, const char *key, int64_t t);

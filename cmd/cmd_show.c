@@ -81,7 +81,7 @@ static void show_plain(const char *key, const struct quell_result *r,
 		const struct quell_entry *e = &info->entries[i];
 
 		printf("entry\t%s\t", quell_list_name(e->list));
-		kv = (struct cli_kv){ stdout, 0 };
+		kv = (struct cli_kv){ stdout, 0, NULL };
 		cli_entry_detail(&kv, e, 1);
 		putchar('\n');
 	}
@@ -90,7 +90,7 @@ static void show_plain(const char *key, const struct quell_result *r,
 
 		printf("event\t%s\t%s\t", quell_time_format(ev->time, t, sizeof t),
 		       quell_action_name(ev->action));
-		kv = (struct cli_kv){ stdout, 0 };
+		kv = (struct cli_kv){ stdout, 0, NULL };
 		event_detail(&kv, ev);
 		putchar('\n');
 	}

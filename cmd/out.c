@@ -7,7 +7,9 @@
  * is not part of valid UTF-8.  Values of key=value pairs also encode space,
  * '%' and '=' so that DETAIL splits on spaces and decodes unambiguously.
  *
- * Writes straight to a FILE in runs: no allocation, no bound on length.
+ * Writes go through a line buffer (struct cli_line) in front of the FILE,
+ * so a result line costs one stdio call: no allocation, no bound on length
+ * (a longer line is flushed as it grows).
  * Write errors stay set on the FILE; main() reports them when it closes
  * stdout, so single writes are not checked here.
  */
@@ -62,7 +64,29 @@ static long classify(const unsigned char *s, enum cli_enc mode)
 	return (long)n;
 }
 
-void cli_put_enc(FILE *f, const char *s, enum cli_enc mode)
+/* ------------------------------------------------------------- lines */
+
+void cli_line_flush(struct cli_line *l)
+{
+	if (l->n > 0)
+		fwrite(l->buf, 1, l->n, l->f);
+	l->n = 0;
+}
+
+void cli_line_put(struct cli_line *l, const char *s, size_t n)
+{
+	if (n > sizeof l->buf - l->n) {
+		cli_line_flush(l);
+		if (n > sizeof l->buf) {
+			fwrite(s, 1, n, l->f);
+			return;
+		}
+	}
+	memcpy(l->buf + l->n, s, n);
+	l->n += n;
+}
+
+void cli_line_enc(struct cli_line *l, const char *s, enum cli_enc mode)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	const unsigned char *p = (const unsigned char *)s, *run = p;
@@ -83,23 +107,43 @@ void cli_put_enc(FILE *f, const char *s, enum cli_enc mode)
 			continue;
 		}
 		if (p > run)
-			fwrite(run, 1, (size_t)(p - run), f);
+			cli_line_put(l, (const char *)run, (size_t)(p - run));
 		for (; k < 0; k++, p++) {
 			char e[3] = { '%', hex[*p >> 4], hex[*p & 0xf] };
-			fwrite(e, 1, sizeof e, f);
+			cli_line_put(l, e, sizeof e);
 		}
 		run = p;
 	}
 	if (p > run)
-		fwrite(run, 1, (size_t)(p - run), f);
+		cli_line_put(l, (const char *)run, (size_t)(p - run));
+}
+
+void cli_put_enc(FILE *f, const char *s, enum cli_enc mode)
+{
+	struct cli_line l;
+
+	l.f = f;
+	l.n = 0;
+	cli_line_enc(&l, s, mode);
+	cli_line_flush(&l);
+}
+
+/* ---------------------------------------------------------- key=value */
+
+static void out(struct cli_kv *kv, const char *s, size_t n)
+{
+	if (kv->line != NULL)
+		cli_line_put(kv->line, s, n);
+	else
+		fwrite(s, 1, n, kv->f);
 }
 
 static void key(struct cli_kv *kv, const char *k)
 {
 	if (kv->n++ > 0)
-		fputc(' ', kv->f);
-	fputs(k, kv->f);
-	fputc('=', kv->f);
+		out(kv, " ", 1);
+	out(kv, k, strlen(k));
+	out(kv, "=", 1);
 }
 
 void cli_kv(struct cli_kv *kv, const char *k, const char *value)
@@ -107,7 +151,10 @@ void cli_kv(struct cli_kv *kv, const char *k, const char *value)
 	if (value == NULL || *value == '\0')
 		return;
 	key(kv, k);
-	cli_put_enc(kv->f, value, CLI_ENC_VALUE);
+	if (kv->line != NULL)
+		cli_line_enc(kv->line, value, CLI_ENC_VALUE);
+	else
+		cli_put_enc(kv->f, value, CLI_ENC_VALUE);
 }
 
 void cli_kv_time(struct cli_kv *kv, const char *k, int64_t t)
@@ -117,13 +164,20 @@ void cli_kv_time(struct cli_kv *kv, const char *k, int64_t t)
 	if (t == 0)
 		return;
 	key(kv, k);
-	fputs(quell_time_format(t, buf, sizeof buf), kv->f);
+	quell_time_format(t, buf, sizeof buf);
+	out(kv, buf, strlen(buf));
 }
 
 void cli_kv_num(struct cli_kv *kv, const char *k, uint64_t v)
 {
+	char buf[24];
+	size_t i = sizeof buf;
+
 	if (v == 0)
 		return;
 	key(kv, k);
-	fprintf(kv->f, "%llu", (unsigned long long)v);
+	do
+		buf[--i] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	out(kv, buf + i, sizeof buf - i);
 }

@@ -7,17 +7,22 @@
  * Field sets and orders are part of the documented output (quell(1)); add
  * new fields at the end.
  */
+#include <string.h>
+
 #include "cli.h"
 
 void cli_result_plain(FILE *f, const char *address, const char *verdict,
                       const struct quell_result *r)
 {
-	struct cli_kv kv = { f, 0 };
+	struct cli_line l;
+	struct cli_kv kv = { f, 0, &l };
 
-	cli_put_enc(f, address, CLI_ENC_FIELD);
-	fputc('\t', f);
-	fputs(verdict, f);
-	fputc('\t', f);
+	l.f = f;
+	l.n = 0;
+	cli_line_enc(&l, address, CLI_ENC_FIELD);
+	cli_line_put(&l, "\t", 1);
+	cli_line_put(&l, verdict, strlen(verdict));
+	cli_line_put(&l, "\t", 1);
 	cli_kv(&kv, "scope", quell_scope_name(r->scope));
 	cli_kv(&kv, "key", r->key);
 	cli_kv(&kv, "rule", r->rule);
@@ -25,7 +30,8 @@ void cli_result_plain(FILE *f, const char *address, const char *verdict,
 	cli_kv(&kv, "source", quell_source_name(r->source));
 	cli_kv_time(&kv, "until", r->until);
 	cli_kv(&kv, "error", r->error);
-	fputc('\n', f);
+	cli_line_put(&l, "\n", 1);
+	cli_line_flush(&l);
 }
 
 json_t *cli_result_json(const char *address, const struct quell_result *r)
@@ -123,14 +129,18 @@ static const char *outcome_action(const struct quell_outcome *o)
 
 void cli_outcome_plain(FILE *f, const char *column, const struct quell_outcome *o)
 {
-	struct cli_kv kv = { f, 0 };
+	struct cli_line l;
+	struct cli_kv kv = { f, 0, &l };
+	const char *action = outcome_action(o);
 
+	l.f = f;
+	l.n = 0;
 	if (column != NULL) {
-		cli_put_enc(f, column, CLI_ENC_FIELD);
-		fputc('\t', f);
+		cli_line_enc(&l, column, CLI_ENC_FIELD);
+		cli_line_put(&l, "\t", 1);
 	}
-	fputs(outcome_action(o), f);
-	fputc('\t', f);
+	cli_line_put(&l, action, strlen(action));
+	cli_line_put(&l, "\t", 1);
 	if (o->error[0] == '\0') {
 		cli_kv(&kv, "verdict", quell_verdict_name(o->verdict));
 		cli_kv(&kv, "scope", quell_scope_name(o->scope));
@@ -143,7 +153,8 @@ void cli_outcome_plain(FILE *f, const char *column, const struct quell_outcome *
 		cli_kv_num(&kv, "duplicate", o->duplicate != 0);
 	}
 	cli_kv(&kv, "error", o->error);
-	fputc('\n', f);
+	cli_line_put(&l, "\n", 1);
+	cli_line_flush(&l);
 }
 
 json_t *cli_outcome_json(const char *address, const struct quell_outcome *o)
