@@ -37,6 +37,10 @@
 #include "store.h"
 
 #define BATCH_ROWS 20000
+#define RULES_WEIGHT 4          /* a row through the rules counts this many in
+                                   a batch: it writes history on domain keys
+                                   all over the tree, and every page it makes
+                                   dirty is held in memory until the commit */
 #define BATCH_BYTES (8u << 20)
 #define RUN_BYTES (24u << 20)   /* rows sorted in memory before a spill ... */
 #define RUN_BATCHES 64          /* ... or this many batches of them */
@@ -60,7 +64,7 @@ struct imp {
 	struct quell__buf pack;    /* packing scratch */
 	struct quell__runs *runs;  /* runs spilled so far */
 	struct quell__item *bitems; /* the batch being written: bitems[0..bn) */
-	size_t bn;
+	size_t bn, bweight;         /* rows in it, and their weight */
 	struct quell__arena barena; /* its packed rows, when merged from runs */
 	struct quell__rules *rs;
 	uint64_t rejected_before;        /* st.rejected before the batch was written */
@@ -409,6 +413,7 @@ static int write_batch(struct imp *m)
 	m->st.skipped += m->batch.skipped;
 	m->st.written += m->bn;
 	m->bn = 0;
+	m->bweight = 0;
 	quell__store_trim(m->h);
 	if (m->o->progress != NULL)
 		m->o->progress(m->o->ctx, &m->st);
@@ -436,7 +441,8 @@ static int add_row(struct imp *m, const unsigned char *rec, size_t len, size_t b
 {
 	if (quell__item_unpack(&m->bitems[m->bn], rec, len) != 0)
 		return QUELL_EIO;
-	if (++m->bn == batch || m->barena.bytes >= BATCH_BYTES) {
+	m->bweight += m->bitems[m->bn].kind == K_RULES ? RULES_WEIGHT : 1;
+	if (++m->bn == batch || m->bweight >= batch || m->barena.bytes >= BATCH_BYTES) {
 		int rc = write_batch(m);
 		quell__arena_reset(&m->barena);
 		return rc;
