@@ -618,7 +618,8 @@ struct quell_import_options {
 	int dry_run;            /* read, judge and count, but write nothing */
 	int force_suppress;     /* suppress every row, rules or not */
 	int64_t now;            /* 0 = clock; rows without a time get it */
-	size_t batch;           /* rows per write transaction; 0 = 20000 */
+	size_t batch;           /* rows per write transaction; 0 = 20000 (a
+	                           row through the rules counts 4) */
 	quell_reject_cb reject; /* may be NULL */
 	quell_progress_cb progress; /* may be NULL */
 	void *ctx;              /* passed to the callbacks */
