@@ -158,18 +158,28 @@ static uint64_t get_varint(const unsigned char *p)
 	return v;
 }
 
+/* 8 bytes of the key at offset off, big-endian, zeros past its end. */
+static uint64_t key_bytes(const unsigned char *key, size_t off)
+{
+	uint64_t v = 0;
+	size_t i = 0;
+
+	while (i < off && key[i] != 0)
+		i++;
+	for (int k = 0; k < 8; k++) {
+		v = v << 8 | key[i];
+		if (key[i] != 0)
+			i++;
+	}
+	return v;
+}
+
 struct quell__slot quell__slot_of(const unsigned char *rec)
 {
 	const unsigned char *p = skip_varint(rec);
 	struct quell__slot s;
-	uint64_t v = *p++;
 
-	for (int i = 0; i < 7; i++) {
-		v = v << 8 | *p;
-		if (*p != 0)
-			p++; /* past the key's end: zeros */
-	}
-	s.pfx = v;
+	s.pfx = (uint64_t)p[0] << 56 | key_bytes(p + 1, 0) >> 8;
 	s.rec = rec;
 	return s;
 }
@@ -202,16 +212,29 @@ static int slot_cmp(const void *x, const void *y)
 	return rec_cmp(a->rec, b->rec);
 }
 
-/* LSD radix on the prefix, a byte a pass (passes where every prefix has
- * the same byte are skipped), then full comparisons inside runs of equal
- * prefixes. */
-void quell__slots_sort(struct quell__slot *s, struct quell__slot *tmp, size_t n)
+#define SMALL 24 /* groups this small are sorted by insertion */
+
+/* s[0..n) share everything before the bytes their pfx holds (depth 0:
+ * nothing; depth d: the scope and the key's first 7 + 8 (d - 1) bytes).
+ * LSD radix on pfx, a byte a pass (passes where every pfx has the same
+ * byte are skipped); it is stable, and the rows came in line order, so
+ * equal keys stay in line order.  Groups left with equal pfx are sorted on
+ * the key's next 8 bytes. */
+static void sort_at(struct quell__slot *s, struct quell__slot *tmp, size_t n, size_t depth)
 {
 	struct quell__slot *src = s, *dst = tmp, *t;
 	size_t count[256], i, j;
 
-	if (n < 2)
+	if (n < SMALL) {
+		for (i = 1; i < n; i++) {
+			struct quell__slot x = s[i];
+
+			for (j = i; j > 0 && rec_cmp(x.rec, s[j - 1].rec) < 0; j--)
+				s[j] = s[j - 1];
+			s[j] = x;
+		}
 		return;
+	}
 	for (int shift = 0; shift < 64; shift += 8) {
 		memset(count, 0, sizeof count);
 		for (i = 0; i < n; i++)
@@ -232,11 +255,27 @@ void quell__slots_sort(struct quell__slot *s, struct quell__slot *tmp, size_t n)
 	if (src != s)
 		memcpy(s, src, n * sizeof *s);
 	for (i = 0; i < n; i = j) {
+		size_t off = depth == 0 ? 7 : 7 + 8 * depth;
+		int more = 0;
+
 		for (j = i + 1; j < n && s[j].pfx == s[i].pfx; j++)
 			;
-		if (j - i > 1)
-			qsort(s + i, j - i, sizeof *s, slot_cmp);
+		if (j - i < 2 || (s[i].pfx & 0xFF) == 0)
+			continue; /* alone, or the keys ended: equal, in line order */
+		for (size_t k = i; k < j; k++) {
+			const unsigned char *key = skip_varint(s[k].rec) + 1;
+
+			s[k].pfx = key_bytes(key, off);
+			more |= s[k].pfx != 0;
+		}
+		if (more)
+			sort_at(s + i, tmp, j - i, depth + 1);
 	}
+}
+
+void quell__slots_sort(struct quell__slot *s, struct quell__slot *tmp, size_t n)
+{
+	sort_at(s, tmp, n, 0);
 }
 
 /* ---------------------------------------------------------------- spill */

@@ -321,12 +321,87 @@ static void test_packed_rows(void)
 	}
 }
 
+/* Many keys with long shared beginnings, duplicates and both scopes: the
+ * sort gives strcmp order, then line order, as a plain comparison does. */
+struct want {
+	int scope;
+	char key[48];
+	size_t line;
+};
+
+static int want_cmp(const void *x, const void *y)
+{
+	const struct want *a = x, *b = y;
+	int c;
+
+	if (a->scope != b->scope)
+		return a->scope - b->scope;
+	if ((c = strcmp(a->key, b->key)) != 0)
+		return c;
+	return a->line < b->line ? -1 : a->line > b->line;
+}
+
+static void test_sort_many(void)
+{
+	enum { N = 6000 };
+	static const char *const stems[] = { "", "a", "info@", "aaaaaaa", "aaaaaaaa",
+		                             "aaaaaaaaaaaaaaa", "aaaaaaaaaaaaaaaa",
+		                             "first.last.longer.name" };
+	struct want *w = calloc(N, sizeof *w);
+	struct quell__slot *s = calloc(N, sizeof *s), *tmp = calloc(N, sizeof *tmp);
+	struct quell__buf *b = calloc(N, sizeof *b);
+	uint64_t x = 0x9E3779B97F4A7C15u;
+
+	CU_ASSERT_FATAL(w != NULL && s != NULL && tmp != NULL && b != NULL);
+	for (size_t i = 0; i < N; i++) {
+		struct quell__item it;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		w[i].scope = x % 5 == 0 ? QUELL_SCOPE_DOMAIN : QUELL_SCOPE_ADDRESS;
+		snprintf(w[i].key, sizeof w[i].key, "%s%u@%c.example",
+		         stems[(x >> 8) % (sizeof stems / sizeof stems[0])],
+		         (unsigned)((x >> 16) % 300), (char)('a' + (x >> 32) % 3));
+		w[i].line = i + 1; /* rows come in line order */
+		memset(&it, 0, sizeof it);
+		it.key = w[i].key;
+		it.scope = w[i].scope;
+		it.row.line = w[i].line;
+		quell__item_pack(&b[i], &it);
+		CU_ASSERT_FATAL(!b[i].oom);
+		s[i] = quell__slot_of(b[i].data);
+	}
+	quell__slots_sort(s, tmp, N);
+	qsort(w, N, sizeof *w, want_cmp);
+	for (size_t i = 0; i < N; i++) {
+		struct quell__item it;
+
+		CU_ASSERT_FATAL(quell__item_unpack(&it, s[i].rec, quell__packed_size(s[i].rec, 4096)) ==
+		                0);
+		if (it.scope != w[i].scope || strcmp(it.key, w[i].key) != 0 ||
+		    it.row.line != w[i].line) {
+			fprintf(stderr, "\n  position %zu: got %d %s line %zu, want %d %s line %zu\n", i,
+			        it.scope, it.key, it.row.line, w[i].scope, w[i].key, w[i].line);
+			CU_FAIL("sort order");
+			break;
+		}
+	}
+	for (size_t i = 0; i < N; i++)
+		quell__buf_free(&b[i]);
+	free(b);
+	free(tmp);
+	free(s);
+	free(w);
+}
+
 static CU_TestInfo tests[] = {
 	{ "varints and zigzag", test_varints },
 	{ "key records round-trip, truncations refused", test_record_round_trip },
 	{ "format-1 key records still read", test_record_format1 },
 	{ "history events, both formats", test_events },
 	{ "packed import rows and their order", test_packed_rows },
+	{ "thousands of keys with long shared beginnings sort right", test_sort_many },
 	CU_TEST_INFO_NULL,
 };
 
