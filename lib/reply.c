@@ -336,8 +336,24 @@ static size_t copy_text(const char *p, const char *end, const struct quell__repl
 			truncated = 1;
 			break;
 		}
-		buf[n++] = (char)c;
-		p++;
+		/* the rest of the word at once */
+		{
+			const char *w = p + 1;
+			size_t k;
+
+			while (w < end && !is_space((unsigned char)*w))
+				w++;
+			k = (size_t)(w - p);
+			if (k > cap - n) {
+				k = cap - n;
+				truncated = 1;
+			}
+			memcpy(buf + n, p, k);
+			n += k;
+			p += k;
+			if (truncated)
+				break;
+		}
 	}
 	if (truncated && n > 0) {
 		/* never leave half a UTF-8 character at the cut */
