@@ -176,9 +176,21 @@ struct cli_line {
 	size_t n;
 	char buf[2048];
 };
-void cli_line_put(struct cli_line *l, const char *s, size_t n);
+void cli_line_put_slow(struct cli_line *l, const char *s, size_t n);
 void cli_line_enc(struct cli_line *l, const char *s, enum cli_enc mode);
 void cli_line_flush(struct cli_line *l);
+
+/* Append s[0..n): inline, for the many short pieces of a line. */
+static inline void cli_line_put(struct cli_line *l, const char *s, size_t n)
+{
+	if (n <= 16 && n <= sizeof l->buf - l->n) {
+		for (size_t i = 0; i < n; i++)
+			l->buf[l->n + i] = s[i];
+		l->n += n;
+		return;
+	}
+	cli_line_put_slow(l, s, n);
+}
 
 /* Length of the valid UTF-8 sequence at s (1..4 bytes), or 0 (invalid, or
  * the terminating NUL).  Reads no further than a NUL. */

@@ -73,7 +73,7 @@ void cli_line_flush(struct cli_line *l)
 	l->n = 0;
 }
 
-void cli_line_put(struct cli_line *l, const char *s, size_t n)
+void cli_line_put_slow(struct cli_line *l, const char *s, size_t n)
 {
 	if (n > sizeof l->buf - l->n) {
 		cli_line_flush(l);
@@ -140,10 +140,23 @@ static void out(struct cli_kv *kv, const char *s, size_t n)
 
 static void key(struct cli_kv *kv, const char *k)
 {
+	char b[40];
+	size_t n = strlen(k);
+
+	if (n + 2 > sizeof b) { /* no key is that long; keep it right anyway */
+		if (kv->n++ > 0)
+			out(kv, " ", 1);
+		out(kv, k, n);
+		out(kv, "=", 1);
+		return;
+	}
+	b[0] = ' ';
+	memcpy(b + 1, k, n);
+	b[n + 1] = '=';
 	if (kv->n++ > 0)
-		out(kv, " ", 1);
-	out(kv, k, strlen(k));
-	out(kv, "=", 1);
+		out(kv, b, n + 2);
+	else
+		out(kv, b + 1, n + 1);
 }
 
 void cli_kv(struct cli_kv *kv, const char *k, const char *value)
