@@ -43,6 +43,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "ingest.h"
 #include "lines.h"
 
 #define READ_BUF (512 * 1024)
@@ -70,7 +71,6 @@ static void on_stop(int sig)
 struct pending {
 	struct quell_postfix_report rep;
 	struct quell_record_options opts;
-	size_t lineno;
 };
 
 struct ingest {
@@ -79,27 +79,11 @@ struct ingest {
 	int fd;
 	int follow, verbose;
 	size_t lineno;        /* in the file being read (reset when it is replaced) */
-	uint64_t read, imported, skipped, rejected;
 	int64_t off_ref;      /* reference time of utc_offset */
 	int utc_offset;       /* local zone at off_ref, seconds east of UTC */
-	struct pending *pend;        /* [BATCH] */
-	struct quell_record_item *items; /* [BATCH] */
-	size_t npend;
+	struct ingest_out o;  /* counts and the batch of reports to record */
+	struct pending *pend; /* [BATCH]: what o's items point to */
 };
-
-/* "FILE:LINE: RECIPIENT: reason" on stderr. */
-static void reject(struct ingest *g, size_t lineno, const char *recipient, const char *reason)
-{
-	g->rejected++;
-	cli_put_enc(stderr, g->file, CLI_ENC_FIELD);
-	fprintf(stderr, ":%zu: ", lineno);
-	if (recipient != NULL) {
-		cli_put_enc(stderr, recipient, CLI_ENC_FIELD);
-		fputs(": ", stderr);
-	}
-	cli_put_enc(stderr, reason, CLI_ENC_FIELD);
-	fputc('\n', stderr);
-}
 
 /* The reference time for a syslog stamp's year, and the zone it is in. */
 static int64_t reference(struct ingest *g)
@@ -115,71 +99,38 @@ static int64_t reference(struct ingest *g)
 	return ref;
 }
 
-/* Record the pending reports in one transaction, then say what each did,
- * in order.  0 or an exit status (a database error: nothing of the batch
- * was written). */
-static int flush(struct ingest *g)
-{
-	struct cli *cli = g->cli;
-	size_t n = g->npend;
-	int rc, status = 0;
-
-	g->npend = 0;
-	if (n == 0)
-		return 0;
-	if ((rc = quell_record_many(cli->h, g->items, n)) != 0)
-		return cli_fail_item(cli, g->file, rc);
-	for (size_t i = 0; i < n; i++) {
-		struct quell_record_item *it = &g->items[i];
-
-		if (it->rc != 0) {
-			reject(g, g->pend[i].lineno, it->address, it->out.error);
-			continue;
-		}
-		g->imported++;
-		if (!g->verbose || status != 0)
-			continue;
-		if (cli->json)
-			status = cli_json_put(cli, cli_outcome_json(it->address, &it->out));
-		else
-			cli_outcome_plain(stdout, it->address, &it->out);
-	}
-	return status;
-}
-
 /* One line of the log.  0 or an exit status (a database error). */
 static int one(struct ingest *g, const struct line *l)
 {
 	struct quell_record_options init = QUELL_RECORD_OPTIONS_INIT;
-	struct pending *p = &g->pend[g->npend];
-	struct quell_record_item *it = &g->items[g->npend];
+	struct pending *p = &g->pend[g->o.n];
+	struct quell_record_item *it;
 	int64_t ref = reference(g);
 	int rc;
 
-	g->read++;
+	g->o.read++;
 	g->lineno++;
 	if (l->toolong) {
-		g->skipped++;
+		g->o.skipped++;
 		return 0;
 	}
 	rc = quell_postfix_log_parse(l->text, l->len, ref, g->utc_offset, &p->rep);
 	if (rc == 0) {
-		g->skipped++;
+		g->o.skipped++;
 		return 0;
 	}
 	if (rc != 1) {
-		reject(g, g->lineno, NULL, p->rep.error);
+		ingest_reject(&g->o, g->file, g->lineno, NULL, p->rep.error);
 		return 0;
 	}
-	p->lineno = g->lineno;
 	p->opts = init;
 	p->opts.now = p->rep.time;
 	p->opts.queue_id = p->rep.queue_id;
-	memset(it, 0, sizeof *it);
+	it = ingest_next(&g->o, g->file, g->lineno);
 	it->address = p->rep.recipient;
 	it->reply = p->rep.reply;
 	it->opts = &p->opts;
-	return ++g->npend == BATCH ? flush(g) : 0;
+	return ingest_added(&g->o);
 }
 
 /* At the end of a followed file: reopen it when it was replaced, read it
@@ -211,7 +162,7 @@ static int wait_more(struct ingest *g, struct lines *lr)
 			}
 		}
 	}
-	if ((rc = flush(g)) != 0)
+	if ((rc = ingest_flush(&g->o)) != 0)
 		return rc;
 	if (g->verbose && fflush(stdout) != 0) {
 		cli_warn(g->cli, "write error: %s", strerror(errno));
@@ -251,34 +202,8 @@ static int read_log(struct ingest *g)
 	}
 	lines_free(&lr);
 	if (status == 0)
-		status = flush(g); /* the end, or a signal: what was read is kept */
+		status = ingest_flush(&g->o); /* the end, or a signal: what was read is kept */
 	return status;
-}
-
-static int summary(struct ingest *g)
-{
-	struct cli *cli = g->cli;
-
-	if (cli->json) {
-		json_t *o = json_object();
-
-		if (o == NULL || cli_jset(o, "file", cli_jstr(g->file)) ||
-		    cli_jset(o, "format", cli_jstr("postfix-log")) ||
-		    cli_jset(o, "read", cli_jnum(g->read)) ||
-		    cli_jset(o, "imported", cli_jnum(g->imported)) ||
-		    cli_jset(o, "updated", cli_jnum(0)) ||
-		    cli_jset(o, "skipped", cli_jnum(g->skipped)) ||
-		    cli_jset(o, "rejected", cli_jnum(g->rejected))) {
-			json_decref(o);
-			return cli_oom(cli);
-		}
-		return cli_json_put(cli, o);
-	}
-	if (!cli->quiet)
-		cli_warn(cli, "%s: %llu read, %llu imported, 0 updated, %llu skipped, %llu rejected",
-		         g->file, (unsigned long long)g->read, (unsigned long long)g->imported,
-		         (unsigned long long)g->skipped, (unsigned long long)g->rejected);
-	return 0;
 }
 
 static int postfix_log(struct cli *cli, int argc, char **argv)
@@ -318,11 +243,11 @@ static int postfix_log(struct cli *cli, int argc, char **argv)
 			return CLI_EX_NOINPUT;
 		}
 	}
-	g.pend = malloc(BATCH * sizeof *g.pend);
-	g.items = malloc(BATCH * sizeof *g.items);
-	if (g.pend == NULL || g.items == NULL)
+	if ((status = ingest_out_init(&g.o, cli, BATCH)) == 0 &&
+	    (g.pend = malloc(BATCH * sizeof *g.pend)) == NULL)
 		status = cli_oom(cli);
-	else if ((status = cli_open(cli)) == 0) {
+	g.o.verbose = g.verbose;
+	if (status == 0 && (status = cli_open(cli)) == 0) {
 		stopping = 0;
 		if (is_file)
 			cli_catch_signals(1, on_stop, old);
@@ -333,12 +258,12 @@ static int postfix_log(struct cli *cli, int argc, char **argv)
 	if (is_file)
 		close(g.fd);
 	free(g.pend);
-	free(g.items);
+	if (status == 0)
+		status = ingest_summary(&g.o, g.file, "postfix-log");
+	ingest_out_free(&g.o);
 	if (status != 0)
 		return status;
-	if ((status = summary(&g)) != 0)
-		return status;
-	return g.rejected > 0 ? CLI_EX_DATAERR : CLI_EX_OK;
+	return g.o.rejected > 0 ? CLI_EX_DATAERR : CLI_EX_OK;
 }
 
 /* ----------------------------------------------------------------- ingest */

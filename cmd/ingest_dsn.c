@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "ingest.h"
 
 #define MESSAGE_MAX ((size_t)64 * 1024 * 1024)
 #define READ_BUF (256 * 1024)
@@ -64,7 +65,7 @@ struct pending {
 	struct quell_dsn_report r;
 	char id[QUELL_DSN_MSGID_MAX + 32];
 	struct quell_record_options o;
-	size_t line;
+	char *path;           /* the message's file (a maildir's change) */
 };
 
 struct ingest {
@@ -72,13 +73,11 @@ struct ingest {
 	int verbose;
 	const char *path;   /* the file being read, for messages */
 	size_t line;        /* where the current message starts in it */
-	uint64_t read, imported, skipped, rejected;
 	char *msg;          /* the message being gathered */
 	size_t len, cap;
 	int toobig;
-	struct pending *pend;            /* [BATCH] */
-	struct quell_record_item *items; /* [BATCH] */
-	size_t npend;
+	struct ingest_out o;  /* counts and the batch of recipients to record */
+	struct pending *pend; /* [BATCH]: what o's items point to */
 };
 
 /* The next piece: 1 (*line_start: it starts a line), 0 at the end, or -1
@@ -115,60 +114,16 @@ static int piece(struct rd *r, char **p, size_t *n, int *line_start)
 	}
 }
 
-static void reject(struct ingest *g, size_t line, const char *rcpt, const char *reason)
-{
-	g->rejected++;
-	cli_put_enc(stderr, g->path, CLI_ENC_FIELD);
-	fprintf(stderr, ":%zu: ", line);
-	cli_put_enc(stderr, rcpt, CLI_ENC_FIELD);
-	fputs(": ", stderr);
-	cli_put_enc(stderr, reason, CLI_ENC_FIELD);
-	fputc('\n', stderr);
-}
-
-/* Record the pending recipients in one transaction, then say what each
- * did, in order.  0 or an exit status (a database error: nothing of the
- * batch was written). */
-static int flush(struct ingest *g)
-{
-	struct cli *cli = g->cli;
-	size_t n = g->npend;
-	int rc, status = 0;
-
-	g->npend = 0;
-	if (n == 0)
-		return 0;
-	if ((rc = quell_record_many(cli->h, g->items, n)) != 0)
-		return cli_fail_item(cli, g->path, rc);
-	for (size_t i = 0; i < n; i++) {
-		struct quell_record_item *it = &g->items[i];
-
-		if (it->rc != 0) {
-			reject(g, g->pend[i].line, it->address, it->out.error);
-			continue;
-		}
-		g->imported++;
-		if (!g->verbose || status != 0)
-			continue;
-		if (cli->json)
-			status = cli_json_put(cli, cli_outcome_json(it->address, &it->out));
-		else
-			cli_outcome_plain(stdout, it->address, &it->out);
-	}
-	return status;
-}
-
 /* One recipient of a bounce, into the batch.  0, or an exit status (stops
  * the parse). */
 static int report(void *arg, const struct quell_dsn_report *r)
 {
 	struct quell_record_options init = QUELL_RECORD_OPTIONS_INIT;
 	struct ingest *g = arg;
-	struct pending *p = &g->pend[g->npend];
-	struct quell_record_item *it = &g->items[g->npend];
+	struct pending *p = &g->pend[g->o.n];
+	struct quell_record_item *it;
 
 	p->r = *r;
-	p->line = g->line;
 	p->o = init;
 	p->o.now = r->time != 0 ? r->time : g->cli->now;
 	if (r->message_id[0] != '\0') {
@@ -179,11 +134,14 @@ static int report(void *arg, const struct quell_dsn_report *r)
 	}
 	if (r->complaint)
 		p->o.source = QUELL_SOURCE_COMPLAINT;
-	memset(it, 0, sizeof *it);
+	free(p->path);
+	if ((p->path = strdup(g->path)) == NULL)
+		return cli_oom(g->cli);
+	it = ingest_next(&g->o, p->path, g->line);
 	it->address = p->r.recipient;
 	it->reply = p->r.reply;
 	it->opts = &p->o;
-	return ++g->npend == BATCH ? flush(g) : 0;
+	return ingest_added(&g->o);
 }
 
 /* The message gathered so far.  0 or an exit status. */
@@ -192,9 +150,9 @@ static int message(struct ingest *g)
 	size_t n = 0;
 	int rc;
 
-	g->read++;
+	g->o.read++;
 	if (g->toobig) {
-		g->skipped++;
+		g->o.skipped++;
 		cli_warn(g->cli, "%s:%zu: message over %zu MiB, skipped", g->path, g->line,
 		         MESSAGE_MAX >> 20);
 		return 0;
@@ -207,7 +165,7 @@ static int message(struct ingest *g)
 	if (rc != 0)
 		return rc; /* report()'s exit status */
 	if (n == 0)
-		g->skipped++;
+		g->o.skipped++;
 	return 0;
 }
 
@@ -377,32 +335,6 @@ static int read_maildir(struct ingest *g, const char *dir)
 	return maildir ? status : read_dir(g, dir);
 }
 
-static int summary(struct ingest *g, const char *file)
-{
-	struct cli *cli = g->cli;
-
-	if (cli->json) {
-		json_t *o = json_object();
-
-		if (o == NULL || cli_jset(o, "file", cli_jstr(file)) ||
-		    cli_jset(o, "format", cli_jstr("dsn")) ||
-		    cli_jset(o, "read", cli_jnum(g->read)) ||
-		    cli_jset(o, "imported", cli_jnum(g->imported)) ||
-		    cli_jset(o, "updated", cli_jnum(0)) ||
-		    cli_jset(o, "skipped", cli_jnum(g->skipped)) ||
-		    cli_jset(o, "rejected", cli_jnum(g->rejected))) {
-			json_decref(o);
-			return cli_oom(cli);
-		}
-		return cli_json_put(cli, o);
-	}
-	if (!cli->quiet)
-		cli_warn(cli, "%s: %llu read, %llu imported, 0 updated, %llu skipped, %llu rejected",
-		         file, (unsigned long long)g->read, (unsigned long long)g->imported,
-		         (unsigned long long)g->skipped, (unsigned long long)g->rejected);
-	return 0;
-}
-
 int cmd_ingest_dsn(struct cli *cli, int argc, char **argv)
 {
 	struct ingest g;
@@ -428,21 +360,16 @@ int cmd_ingest_dsn(struct cli *cli, int argc, char **argv)
 			cli_warn(cli, "%s: %s", argv[i], strerror(errno));
 			return CLI_EX_NOINPUT;
 		}
-	g.pend = malloc(BATCH * sizeof *g.pend);
-	g.items = malloc(BATCH * sizeof *g.items);
-	if (g.pend == NULL || g.items == NULL)
+	if ((status = ingest_out_init(&g.o, cli, BATCH)) == 0 &&
+	    (g.pend = calloc(BATCH, sizeof *g.pend)) == NULL)
 		status = cli_oom(cli);
-	else
+	g.o.verbose = g.verbose;
+	if (status == 0)
 		status = cli_open(cli);
-	if (status != 0) {
-		free(g.pend);
-		free(g.items);
-		return status;
-	}
 	for (int i = first; i < argc && status == 0; i++) {
 		const char *file = argv[i];
 
-		g.read = g.imported = g.skipped = g.rejected = 0;
+		g.o.read = g.o.imported = g.o.skipped = g.o.rejected = 0;
 		if (strcmp(file, "-") == 0) {
 			g.path = "-";
 			status = read_fd(&g, STDIN_FILENO);
@@ -452,18 +379,20 @@ int cmd_ingest_dsn(struct cli *cli, int argc, char **argv)
 			status = read_path(&g, file);
 		}
 		if (status == 0)
-			status = flush(&g); /* this FILE's last recipients */
+			status = ingest_flush(&g.o); /* this FILE's last recipients */
 		if (status == 0 && g.verbose && fflush(stdout) != 0) {
 			cli_warn(cli, "write error: %s", strerror(errno));
 			status = CLI_EX_IOERR;
 		}
 		if (status == 0)
-			status = summary(&g, file);
-		rejected += g.rejected;
+			status = ingest_summary(&g.o, file, "dsn");
+		rejected += g.o.rejected;
 	}
+	for (size_t i = 0; g.pend != NULL && i < BATCH; i++)
+		free(g.pend[i].path);
 	free(g.msg);
 	free(g.pend);
-	free(g.items);
+	ingest_out_free(&g.o);
 	if (status != 0)
 		return status;
 	return rejected > 0 ? CLI_EX_DATAERR : CLI_EX_OK;

@@ -53,6 +53,14 @@ full@q.example\tcount\tverdict=allow scope=address key=full@q.example rule=mailb
 nohost@nxdomain.example\tsuppress\tverdict=suppress scope=domain key=nxdomain.example rule=bad-domain-status category=bad-domain status=5.1.2' \
 	"quell: ingest dsn: $M: 3 read, 3 imported, 0 updated, 1 skipped, 0 rejected" \
 	--now $NOW ingest dsn --verbose "$M"
+R=$T_DIR/Refused
+mkdir -p "$R/new" "$R/cur" "$R/tmp"
+awk 'NR > 1 && /^From /{ exit } { print }' "$D/bounces.mbox" >"$R/new/1795857000.1.host"
+cp "$D/exim.eml" "$R/cur/1795857600.2.host:2,S"
+t 'a refused recipient names its own file of a maildir' 65 '' \
+	"$R/new/1795857000.1.host:1: wrong@@later.example: local part: unexpected '@' at character 6
+quell: ingest dsn: $R: 2 read, 2 imported, 0 updated, 0 skipped, 1 rejected" \
+	--now $NOW ingest dsn "$R"
 t 'a plain directory of messages' 0 '' \
 	"quell: ingest dsn: $M/cur: 2 read, 2 imported, 0 updated, 1 skipped, 0 rejected" \
 	--now $NOW ingest dsn "$M/cur"
