@@ -593,8 +593,9 @@ static int bad_args(const char *in, size_t len, char *out, size_t outsize, char 
 
 /* ------------------------------------------------------------- public */
 
-int quell__address_parse(const char *in, size_t len, int lowercase_local, char *out,
-                         size_t outsize, size_t *domain_off, char *err, size_t errsize)
+/* Trim, then parse with the one-pass path first (fast) or not. */
+static int parse_address(const char *in, size_t len, int lowercase_local, char *out,
+                         size_t outsize, size_t *domain_off, char *err, size_t errsize, int fast)
 {
 	size_t s = 0, e = 0;
 	int rc = bad_args(in, len, out, outsize, err, errsize);
@@ -602,22 +603,22 @@ int quell__address_parse(const char *in, size_t len, int lowercase_local, char *
 	if (rc == 0)
 		rc = quell__addr_trim(in, len, &s, &e, err, errsize);
 	if (rc == 0)
-		rc = mailbox(in, s, e, lowercase_local, out, outsize, domain_off, err, errsize);
+		rc = fast ? mailbox(in, s, e, lowercase_local, out, outsize, domain_off, err, errsize)
+		          : general_mailbox(in, s, e, lowercase_local, out, outsize, domain_off, err,
+		                            errsize);
 	return rc;
+}
+
+int quell__address_parse(const char *in, size_t len, int lowercase_local, char *out,
+                         size_t outsize, size_t *domain_off, char *err, size_t errsize)
+{
+	return parse_address(in, len, lowercase_local, out, outsize, domain_off, err, errsize, 1);
 }
 
 int quell__address_parse_general(const char *in, size_t len, int lowercase_local, char *out,
                                  size_t outsize, size_t *domain_off, char *err, size_t errsize)
 {
-	size_t s = 0, e = 0;
-	int rc = bad_args(in, len, out, outsize, err, errsize);
-
-	if (rc == 0)
-		rc = quell__addr_trim(in, len, &s, &e, err, errsize);
-	if (rc == 0)
-		rc = general_mailbox(in, s, e, lowercase_local, out, outsize, domain_off, err,
-		                     errsize);
-	return rc;
+	return parse_address(in, len, lowercase_local, out, outsize, domain_off, err, errsize, 0);
 }
 
 int quell__domain_parse(const char *in, size_t len, const struct psl_ctx_st *psl, char *out,
