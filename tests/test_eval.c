@@ -26,28 +26,12 @@
 
 #include "reply.h"
 #include "rules.h"
+#include "testutil.h"
 
 enum { C_ID, C_REASON, C_KIND, C_CODE, C_STATUS, C_TEXT, C_RCPT, C_P5, C_N };
 static const char *const col_names[C_N] = { "id", "reason", "kind", "email_code",
 	                                    "email_status", "diagnostic_text", "recipient",
 	                                    "reason_p5" };
-
-static const char *const suppress_set[] = { "userunknown", "hasmoved", "hostunknown",
-	                                    "notaccept", NULL };
-static const char *const keep_set[] = {
-	"mailboxfull", "blocked", "rejected", "spamdetected", "policyviolation", "authfailure",
-	"requireptr", "securityerror", "norelaying", "networkerror", "systemerror", "toomanyconn",
-	"speeding", "exceedlimit", "mesgtoobig", "contenterror", "virusdetected", "syntaxerror",
-	"badreputation", "notcompliantrfc", "failedstarttls", "delivered", NULL
-};
-
-static int in_set(const char *const *set, const char *s)
-{
-	for (; *set != NULL; set++)
-		if (strcmp(*set, s) == 0)
-			return 1;
-	return 0;
-}
 
 /* Split line at tabs into at most max fields; returns the count. */
 static size_t split_tabs(char *line, char **f, size_t max)
@@ -94,11 +78,8 @@ static void judge(const struct quell__rules *rules, char **f, struct score *sc)
 
 	if (strcmp(f[C_KIND], "bounce") != 0 || strcmp(f[C_P5], reason) != 0)
 		return;
-	if (in_set(suppress_set, reason))
-		want = 1;
-	else if (in_set(keep_set, reason))
-		want = 0;
-	else
+	want = strcmp(reason, "notaccept") == 0 ? 1 : tu_eval_label(reason);
+	if (want < 0)
 		return;
 	if (strcmp(reason, "notaccept") == 0 &&
 	    !(f[C_CODE][0] == '5' || (f[C_CODE][0] == '\0' && f[C_STATUS][0] == '5')))

@@ -51,23 +51,6 @@ struct got {
 	int used[REPS];
 };
 
-static const char *const suppress_set[] = { "userunknown", "hasmoved", "hostunknown",
-	                                    "feedback", NULL };
-static const char *const keep_set[] = {
-	"mailboxfull", "blocked", "rejected", "spamdetected", "policyviolation", "authfailure",
-	"requireptr", "securityerror", "norelaying", "networkerror", "systemerror", "toomanyconn",
-	"speeding", "exceedlimit", "mesgtoobig", "contenterror", "virusdetected", "syntaxerror",
-	"badreputation", "notcompliantrfc", "failedstarttls", "delivered", NULL
-};
-
-static int in_set(const char *const *set, const char *s)
-{
-	for (; *set != NULL; set++)
-		if (strcmp(*set, s) == 0)
-			return 1;
-	return 0;
-}
-
 static size_t split(char *line, char **f, size_t max, char sep)
 {
 	size_t n = 0;
@@ -241,9 +224,9 @@ static int wanted(const struct want *w, int i)
 		return -1;
 	if (strcmp(r, "notaccept") == 0)
 		return w->code[i][0] == '5' ? 1 : -1;
-	if (in_set(suppress_set, r))
-		return 1;
-	return in_set(keep_set, r) ? 0 : -1;
+	if (strcmp(r, "feedback") == 0)
+		return 1; /* an abuse report: the recipient's complaint */
+	return tu_eval_label(r);
 }
 
 static int decide(quell *h, const struct quell_dsn_report *r)

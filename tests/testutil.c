@@ -67,3 +67,23 @@ long tu_alloc_seen(void)
 {
 	return quell_test_alloc_count();
 }
+
+int tu_eval_label(const char *reason)
+{
+	static const char *const suppress[] = { "userunknown", "hasmoved", "hostunknown", NULL };
+	static const char *const keep[] = {
+		"mailboxfull", "blocked", "rejected", "spamdetected", "policyviolation",
+		"authfailure", "requireptr", "securityerror", "norelaying", "networkerror",
+		"systemerror", "toomanyconn", "speeding", "exceedlimit", "mesgtoobig",
+		"contenterror", "virusdetected", "syntaxerror", "badreputation", "notcompliantrfc",
+		"failedstarttls", "delivered", NULL
+	};
+
+	for (size_t i = 0; suppress[i] != NULL; i++)
+		if (strcmp(suppress[i], reason) == 0)
+			return 1;
+	for (size_t i = 0; keep[i] != NULL; i++)
+		if (strcmp(keep[i], reason) == 0)
+			return 0;
+	return -1;
+}

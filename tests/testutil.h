@@ -24,6 +24,11 @@ void tu_rmtree(const char *dir);
 void tu_alloc_fail_at(long i);
 long tu_alloc_seen(void);
 
+/* A label of ../shared/eval (its README): 1 should suppress (userunknown,
+ * hasmoved, hostunknown), 0 should not, -1 neither (ambiguous, or a label
+ * the caller judges itself: notaccept, feedback). */
+int tu_eval_label(const char *reason);
+
 #define TU_EQ_STR(got, want)                                                                  \
 	do {                                                                                  \
 		const char *g_ = (got), *w_ = (want);                                         \
