@@ -255,7 +255,7 @@ static void sort_at(struct quell__slot *s, struct quell__slot *tmp, size_t n, si
 	if (src != s)
 		memcpy(s, src, n * sizeof *s);
 	for (i = 0; i < n; i = j) {
-		size_t off = depth == 0 ? 7 : 7 + 8 * depth;
+		size_t off = 7 + 8 * depth; /* the key bytes after those pfx held */
 		int more = 0;
 
 		for (j = i + 1; j < n && s[j].pfx == s[i].pfx; j++)
