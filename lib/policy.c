@@ -4,7 +4,8 @@
  *
  *   suppress  the address (or its domain) goes on the suppress list; a ttl
  *             list escalates with each rule-made suppression of the key
- *             found in its history;
+ *             (counted by the rule-made entry in place, else found in the
+ *             newest 1024 events of its history);
  *   backoff   each failure pushes `until` to now + initial * factor^(n-1),
  *             capped at max; a run ends at a clear or when give_up_after
  *             passes without a failure; after give_up_after since the
@@ -22,7 +23,8 @@
  * runs it on an empty one without a database.  Every reply is kept in the
  * recipient's history (and, for a domain-scope action, in the domain's too),
  * with its time, code, status and text: enough to replay it under other
- * rules.
+ * rules.  A queue or message id counts a reply once per class (2xx, 4xx,
+ * 5xx): retries count once, the bounce that ends them too.
  */
 #include <stdio.h>
 #include <stdlib.h>

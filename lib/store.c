@@ -1,7 +1,10 @@
 /*
  * store.c - the LMDB environment behind a handle: open and create, the
  * read transaction pool, write transactions that grow the map on
- * MDB_MAP_FULL, and the primitive reads and writes of records and events.
+ * MDB_MAP_FULL, the primitive reads and writes of records, events and
+ * seen reply ids, and trimming the map's pages from the resident set
+ * (found in /proc/self/maps: LMDB reports the map's address only for
+ * MDB_FIXEDMAP environments).
  *
  * LMDB's codes are mapped to QUELL_E* here and nowhere else.
  */
