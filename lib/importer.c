@@ -45,7 +45,8 @@
 #define RUN_BYTES (24u << 20)   /* rows sorted in memory before a spill ... */
 #define RUN_BATCHES 64          /* ... or this many batches of them */
 #define QUELL__EDRYRUN (-101)
-#define TRIM_ROWS 512           /* rows between two trims of the map */
+#define TRIM_ROWS 64            /* rows between two looks at the resident set */
+#define TRIM_OVER (40u << 20)   /* ... which, past this, has the map trimmed */
 
 /* ------------------------------------------------------------ batch rows */
 
@@ -384,9 +385,10 @@ static int batch_fn(quell *h, struct quell__wtxn *w, void *vctx)
 		rc = m->bitems[i].kind == K_RULES ? rules_row(m, w, &m->bitems[i])
 		                                  : put_row(m, w, &m->bitems[i]);
 		/* rows through the rules read pages all over the domain tables:
-		 * keep the resident set flat inside a batch too */
+		 * keep the resident set flat inside a batch too, trimming only
+		 * when it grows (each trim makes the hot pages fault again) */
 		if ((i + 1) % TRIM_ROWS == 0)
-			quell__store_wtrim(h, w);
+			quell__store_wtrim(h, w, TRIM_OVER);
 	}
 	if (rc == 0 && m->o->dry_run)
 		return QUELL__EDRYRUN;

@@ -9,6 +9,7 @@
  * LMDB's codes are mapped to QUELL_E* here and nowhere else.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -566,8 +567,29 @@ void quell__store_trim(quell *h)
 	pthread_rwlock_unlock(&h->store->resize);
 }
 
-void quell__store_wtrim(quell *h, struct quell__wtxn *w)
+/* This process's resident set in bytes (/proc/self/statm), 0 if unknown. */
+static size_t resident(void)
+{
+	char buf[128];
+	unsigned long size = 0, res = 0;
+	ssize_t n;
+	int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	if (sscanf(buf, "%lu %lu", &size, &res) != 2)
+		return 0;
+	return (size_t)res * (size_t)sysconf(_SC_PAGESIZE);
+}
+
+void quell__store_wtrim(quell *h, struct quell__wtxn *w, size_t over)
 {
 	(void)w; /* its transaction holds the resize lock: the map stays put */
-	trim(h->store);
+	if (over == 0 || resident() > over)
+		trim(h->store);
 }

@@ -124,8 +124,9 @@ int quell__store_event(quell *h, struct quell__wtxn *w, const char *key, struct 
 /* Let the kernel take back the map's pages from this process's resident
  * set (they stay in the page cache): a long import touches every page. */
 void quell__store_trim(quell *h);
-/* The same inside a write transaction (which keeps the map in place). */
-void quell__store_wtrim(quell *h, struct quell__wtxn *w);
+/* The same inside a write transaction (which keeps the map in place), when
+ * the process's resident set is over `over` bytes (0: always). */
+void quell__store_wtrim(quell *h, struct quell__wtxn *w, size_t over);
 
 /* Build the history key prefix (key NUL) into out; returns its length. */
 size_t quell__history_prefix(const char *key, unsigned char *out);
