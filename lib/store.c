@@ -197,6 +197,14 @@ int quell__store_open(quell *h, const char *dir, unsigned flags, size_t map_size
 	rc = mdb_env_open(s->env, dir, MDB_NOTLS | (s->readonly ? MDB_RDONLY : 0), 0644);
 	if (rc != 0)
 		return quell__mdb_error(h, rc, s->path);
+	{
+		mdb_filehandle_t fd;
+
+		if (mdb_env_get_fd(s->env, &fd) == 0 && fstat(fd, &st) == 0) {
+			s->data_dev = st.st_dev;
+			s->data_ino = st.st_ino;
+		}
+	}
 	if ((rc = mdb_txn_begin(s->env, NULL, s->readonly ? MDB_RDONLY : 0, &txn)) != 0)
 		return quell__mdb_error(h, rc, "begin transaction");
 	rc = open_tables(h, s, txn, s->readonly ? 0 : MDB_CREATE);
@@ -518,25 +526,24 @@ int quell__store_event(quell *h, struct quell__wtxn *w, const char *key, struct 
 
 /* Where the map of the data file lies in this process.  LMDB reports it
  * (me_mapaddr) only for MDB_FIXEDMAP environments, so it is looked up in
- * /proc/self/maps by the file's device and inode.  0, or -1 when unknown
- * (no /proc: then nothing is trimmed). */
+ * /proc/self/maps by the file's device and inode (taken when the
+ * environment was opened).  0, or -1 when unknown (no /proc: then nothing
+ * is trimmed). */
 static int map_range(const struct quell__store *s, uintptr_t *start, uintptr_t *end)
 {
-	char data[4200], line[4400];
-	struct stat st;
+	char line[4400];
 	FILE *f;
 	int found = -1;
 
-	if (snprintf(data, sizeof data, "%s/data.mdb", s->path) >= (int)sizeof data ||
-	    stat(data, &st) != 0 || (f = fopen("/proc/self/maps", "re")) == NULL)
+	if (s->data_ino == 0 || (f = fopen("/proc/self/maps", "re")) == NULL)
 		return -1;
 	while (found != 0 && fgets(line, sizeof line, f) != NULL) {
 		unsigned long a, b, ino;
 		unsigned maj, mnr;
 
 		if (sscanf(line, "%lx-%lx %*s %*s %x:%x %lu", &a, &b, &maj, &mnr, &ino) == 5 &&
-		    ino == (unsigned long)st.st_ino && maj == major(st.st_dev) &&
-		    mnr == minor(st.st_dev)) {
+		    ino == (unsigned long)s->data_ino && maj == major(s->data_dev) &&
+		    mnr == minor(s->data_dev)) {
 			*start = (uintptr_t)a;
 			*end = (uintptr_t)b;
 			found = 0;

@@ -23,6 +23,7 @@
 
 #include <lmdb.h>
 #include <pthread.h>
+#include <sys/types.h>
 
 #include "buf.h"
 #include "handle.h"
@@ -39,6 +40,8 @@ struct quell__store {
 	MDB_env *env;
 	MDB_dbi addr, domain, history, changes, meta, seen;
 	int readonly;
+	dev_t data_dev;            /* the data file, to find its map (trim) */
+	ino_t data_ino;
 	int locks;                 /* 1: resize ready, 2: pool_lock ready */
 	pthread_rwlock_t resize;   /* txns hold it shared; growing the map, exclusive */
 	pthread_mutex_t pool_lock;
