@@ -42,25 +42,36 @@ static void on_progress(void *ctx, const struct quell_import_stats *st)
 	r->batches++;
 }
 
-static int import_text(quell *h, const char *text, const char *format, int force,
-                       struct quell_import_stats *st, struct rejects *rj)
+/* Import text with the options o (at T0 unless o says when). */
+static int import_with(quell *h, const char *text, struct quell_import_options *o,
+                       struct quell_import_stats *st)
 {
-	struct quell_import_options o = QUELL_IMPORT_OPTIONS_INIT;
 	FILE *f = fmemopen((void *)text, strlen(text), "r");
 	int rc;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	if (o->now == 0)
+		o->now = T0;
+	rc = quell_import(h, f, o, st);
+	fclose(f);
+	return rc;
+}
+
+static int import_text(quell *h, const char *text, const char *format, int force,
+                       struct quell_import_stats *st, struct rejects *rj)
+{
+	struct quell_import_options o = QUELL_IMPORT_OPTIONS_INIT;
+	int rc;
+
 	o.format = format;
 	o.filename = "test-input";
 	o.force_suppress = force;
-	o.now = T0;
 	o.reject = on_reject;
 	o.progress = on_progress;
 	o.ctx = rj;
-	rc = quell_import(h, f, &o, st);
+	rc = import_with(h, text, &o, st);
 	if (rc != 0)
 		fprintf(stderr, "\n  import: %s\n", quell_errmsg(h));
-	fclose(f);
 	return rc;
 }
 
@@ -443,14 +454,10 @@ static void test_list_allow(void)
 	struct quell_result r;
 	char dir[128];
 	quell *h = tu_open(dir, sizeof dir, NULL);
-	FILE *f;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
-	f = fmemopen((void *)text, strlen(text), "r");
 	o.list = QUELL_LIST_ALLOW;
-	o.now = T0;
-	CU_ASSERT_EQUAL(quell_import(h, f, &o, &st), 0);
-	fclose(f);
+	CU_ASSERT_EQUAL(import_with(h, text, &o, &st), 0);
 	TU_EQ_INT(st.imported, 2);
 	CU_ASSERT_EQUAL(quell_check(h, "gone@example.com", NULL, T0, &r), 0);
 	TU_EQ_INT(r.verdict, QUELL_ALLOW);
@@ -466,14 +473,10 @@ static void test_list_backoff_needs_quell_rows(void)
 	struct quell_import_stats st;
 	char dir[128];
 	quell *h = tu_open(dir, sizeof dir, NULL);
-	FILE *f;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
-	f = fmemopen((void *)text, strlen(text), "r");
 	o.list = QUELL_LIST_BACKOFF;
-	o.now = T0;
-	CU_ASSERT_EQUAL(quell_import(h, f, &o, &st), QUELL_EINVAL);
-	fclose(f);
+	CU_ASSERT_EQUAL(import_with(h, text, &o, &st), QUELL_EINVAL);
 	CU_ASSERT(strstr(quell_errmsg(h), "backoff") != NULL);
 	TU_EQ_INT(verdict(h, "a@example.com"), QUELL_ALLOW);
 	tu_close(h, dir);
@@ -487,14 +490,10 @@ static void test_list_filter_default(void)
 	struct quell_import_stats st;
 	char dir[128];
 	quell *h = tu_open(dir, sizeof dir, NULL);
-	FILE *f;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
-	f = fmemopen((void *)text, strlen(text), "r");
 	o.list = QUELL_LIST_ALLOW;
-	o.now = T0;
-	CU_ASSERT_EQUAL(quell_import(h, f, &o, &st), 0);
-	fclose(f);
+	CU_ASSERT_EQUAL(import_with(h, text, &o, &st), 0);
 	TU_EQ_INT(st.imported, 1);
 	TU_EQ_INT(st.skipped, 1);
 	TU_EQ_INT(verdict(h, "x@example.com"), QUELL_ALLOW);
