@@ -45,6 +45,18 @@ struct quell__domain_pat {
 	int subdomains; /* written `*.name`: name itself and every subdomain */
 };
 
+/* The match data of a rule's `when` or `unless`: every condition given
+ * must hold (an empty one holds for every reply). */
+struct quell__cond {
+	int has_code;
+	uint64_t codes[16];            /* bit c set: basic code c (0..999) matches */
+	size_t nstatus;
+	struct quell__status_pat *status;
+	size_t ndomain;
+	struct quell__domain_pat *domain;
+	int regex;                     /* index into the set's regex table, -1: no `text` */
+};
+
 struct quell__rule {
 	char name[QUELL_NAME_MAX];
 	char category[QUELL_NAME_MAX]; /* default "other" */
@@ -62,13 +74,9 @@ struct quell__rule {
 	int line;                      /* 1-based line of the rule in the file */
 
 	/* ---- private: match data, owned by the rule set ---- */
-	int has_code;
-	uint64_t codes[16];            /* bit c set: basic code c (0..999) matches */
-	size_t nstatus;
-	struct quell__status_pat *status;
-	size_t ndomain;
-	struct quell__domain_pat *domain;
-	int regex;                     /* index into the set's regex table, -1: no `text` */
+	struct quell__cond when;       /* all of it must hold ... */
+	int has_unless;                /* ... and, when given, not all of unless */
+	struct quell__cond unless;
 };
 
 struct quell__rules; /* opaque: rules_match.c */
@@ -96,7 +104,8 @@ void quell__rules_unref(struct quell__rules *r);
 /*
  * The first rule, top to bottom, whose every `when` condition holds for
  * reply (and the recipient's domain, an A-label, may be NULL: rules with a
- * `domain` condition then do not match), or NULL when none does.  Code,
+ * `domain` condition then do not match) and whose `unless` conditions, when
+ * it has them, do not all hold, or NULL when none does.  Code,
  * status and domain are tested before the regular expression.  The rule
  * lives as long as the set.  Allocates nothing on the heap when the regular
  * expressions were JIT-compiled, unless the text is longer than 2 KiB and

@@ -135,8 +135,9 @@ int quell__rl_name(struct quell__rl_ctx *c, const struct quell__ynode *k,
 int quell__rl_domain(struct quell__rl_ctx *c, const struct quell__ynode *k,
                      const struct quell__ynode *v, int wildcard, struct quell__domain_pat *d);
 
-/* A rule's `when` mapping into rule's match data (regexes into c->set). */
-int quell__rl_when(struct quell__rl_ctx *c, const struct quell__ynode *when,
-                   struct quell__rule *rule);
+/* A rule's `when` or `unless` mapping (the value of key) into match data
+ * (regexes into c->set). */
+int quell__rl_cond(struct quell__rl_ctx *c, const struct quell__ynode *key,
+                   const struct quell__ynode *when, struct quell__cond *cond);
 
 #endif

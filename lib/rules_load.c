@@ -162,8 +162,8 @@ static int load_then(struct quell__rl_ctx *c, const ynode *then, struct quell__r
 
 /* ------------------------------------------------------------- rules */
 
-enum { R_NAME, R_WHEN, R_THEN, R_N };
-static const char *const rule_keys[R_N] = { "name", "when", "then" };
+enum { R_NAME, R_WHEN, R_UNLESS, R_THEN, R_N };
+static const char *const rule_keys[R_N] = { "name", "when", "unless", "then" };
 
 static int load_rule(struct quell__rl_ctx *c, const ynode *node)
 {
@@ -180,7 +180,7 @@ static int load_rule(struct quell__rl_ctx *c, const ynode *node)
 		return quell__rl_fail(c, node, "rule: missing key 'then'");
 	rule = &set->rules[set->nrules++];
 	memset(rule, 0, sizeof *rule);
-	rule->regex = -1;
+	rule->when.regex = rule->unless.regex = -1;
 	rule->line = (int)node->line;
 	rule->scope = QUELL_SCOPE_ADDRESS;
 	rule->backoff = set->backoff;
@@ -192,8 +192,14 @@ static int load_rule(struct quell__rl_ctx *c, const ynode *node)
 			return quell__rl_fail(c, vals[R_NAME],
 			                      "name: duplicate rule name '%s' (first at line %d)",
 			                      rule->name, set->rules[i].line);
-	if (vals[R_WHEN] != NULL && (rc = quell__rl_when(c, vals[R_WHEN], rule)) != 0)
+	if (vals[R_WHEN] != NULL &&
+	    (rc = quell__rl_cond(c, keys[R_WHEN], vals[R_WHEN], &rule->when)) != 0)
 		return rc;
+	if (vals[R_UNLESS] != NULL) {
+		rule->has_unless = 1;
+		if ((rc = quell__rl_cond(c, keys[R_UNLESS], vals[R_UNLESS], &rule->unless)) != 0)
+			return rc;
+	}
 	return load_then(c, vals[R_THEN], rule);
 }
 

@@ -25,12 +25,14 @@ void quell__rules_free(struct quell__rules *r)
 	if (r == NULL)
 		return;
 	for (size_t i = 0; i < r->nrules; i++) {
-		struct quell__rule *rule = &r->rules[i];
+		struct quell__cond *cond[2] = { &r->rules[i].when, &r->rules[i].unless };
 
-		for (size_t d = 0; d < rule->ndomain; d++)
-			free(rule->domain[d].name);
-		free(rule->domain);
-		free(rule->status);
+		for (int k = 0; k < 2; k++) {
+			for (size_t d = 0; d < cond[k]->ndomain; d++)
+				free(cond[k]->domain[d].name);
+			free(cond[k]->domain);
+			free(cond[k]->status);
+		}
 	}
 	free(r->rules);
 	for (size_t i = 0; i < r->nregex; i++) {
@@ -199,7 +201,7 @@ static int regex_match(struct matcher *m, int index)
 	return rc >= 0;
 }
 
-static int status_match(const struct quell__rule *rule, const struct quell__reply *reply)
+static int status_match(const struct quell__cond *rule, const struct quell__reply *reply)
 {
 	if (reply->klass < 0)
 		return 0;
@@ -232,6 +234,31 @@ static size_t domain_len(const char *domain)
 	return len > 0 && domain[len - 1] == '.' ? len - 1 : len;
 }
 
+/* Whether every condition of c holds: the cheap tests first, the regular
+ * expression last. */
+static int cond_holds(struct matcher *m, const struct quell__cond *c,
+                      const struct quell__reply *reply, const char *domain, size_t dlen)
+{
+	int code = reply->code;
+
+	if (c->has_code && (code < 200 || code > 599 || !(c->codes[code / 64] >> (code % 64) & 1)))
+		return 0;
+	if (c->nstatus > 0 && !status_match(c, reply))
+		return 0;
+	if (c->ndomain > 0) {
+		size_t d;
+
+		if (domain == NULL)
+			return 0;
+		for (d = 0; d < c->ndomain; d++)
+			if (domain_is(domain, dlen, &c->domain[d], c->domain[d].subdomains))
+				break;
+		if (d == c->ndomain)
+			return 0;
+	}
+	return c->regex < 0 || regex_match(m, c->regex);
+}
+
 const struct quell__rule *quell__rules_match(const struct quell__rules *r,
                                              const struct quell__reply *reply,
                                              const char *domain)
@@ -239,11 +266,9 @@ const struct quell__rule *quell__rules_match(const struct quell__rules *r,
 	const struct quell__rule *found = NULL;
 	struct matcher m;
 	size_t dlen = domain != NULL ? domain_len(domain) : 0;
-	int code;
 
 	if (r == NULL || reply == NULL)
 		return NULL;
-	code = reply->code;
 	m.set = r;
 	m.text = reply->text != NULL ? reply->text : "";
 	m.len = reply->text != NULL ? reply->text_len : 0;
@@ -257,25 +282,9 @@ const struct quell__rule *quell__rules_match(const struct quell__rules *r,
 	for (size_t i = 0; i < r->nrules && found == NULL; i++) {
 		const struct quell__rule *rule = &r->rules[i];
 
-		if (rule->has_code && (code < 200 || code > 599 ||
-		                       !(rule->codes[code / 64] >> (code % 64) & 1)))
-			continue;
-		if (rule->nstatus > 0 && !status_match(rule, reply))
-			continue;
-		if (rule->ndomain > 0) {
-			size_t d;
-
-			if (domain == NULL)
-				continue;
-			for (d = 0; d < rule->ndomain; d++)
-				if (domain_is(domain, dlen, &rule->domain[d], rule->domain[d].subdomains))
-					break;
-			if (d == rule->ndomain)
-				continue;
-		}
-		if (rule->regex >= 0 && !regex_match(&m, rule->regex))
-			continue;
-		found = rule;
+		if (cond_holds(&m, &rule->when, reply, domain, dlen) &&
+		    !(rule->has_unless && cond_holds(&m, &rule->unless, reply, domain, dlen)))
+			found = rule;
 	}
 	pcre2_match_data_free(m.md);
 	pcre2_general_context_free(m.gctx);

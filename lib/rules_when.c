@@ -1,8 +1,10 @@
 /*
- * rules_when.c - the `when` part of a rule: reply code patterns (550, 55x,
- * 5xx), enhanced status patterns (5.1.1, 5.7.*), recipient domains
- * (example.com, *.example.com) and the `text` regular expression, turned
- * into the match data that rules_match.c reads.
+ * rules_when.c - the `when` and `unless` parts of a rule: reply code
+ * patterns (550, 55x, 5xx), enhanced status patterns (5.1.1, 5.7.*),
+ * recipient domains (example.com, *.example.com) and the `text` regular
+ * expression, turned into the match data that rules_match.c reads.  Both
+ * parts take the same keys; a rule matches when all of `when` holds and
+ * not all of `unless` does.
  *
  * Regular expressions are compiled once per distinct pattern (rules with
  * the same `text` share one compiled form and one result per match call)
@@ -30,7 +32,7 @@ typedef struct quell__ynode ynode;
 #define REGEX_OPTIONS (PCRE2_UTF | PCRE2_NEVER_BACKSLASH_C | PCRE2_NO_AUTO_CAPTURE)
 
 static int code_pattern(struct quell__rl_ctx *c, const ynode *k, const ynode *v,
-                        struct quell__rule *rule)
+                        struct quell__cond *cond)
 {
 	const char *s = v->str;
 	int rc;
@@ -51,9 +53,9 @@ static int code_pattern(struct quell__rl_ctx *c, const ynode *k, const ynode *v,
 			if (s[i] != 'x' && s[i] != 'X' && s[i] - '0' != d[i])
 				ok = 0;
 		if (ok)
-			rule->codes[code / 64] |= (uint64_t)1 << (code % 64);
+			cond->codes[code / 64] |= (uint64_t)1 << (code % 64);
 	}
-	rule->has_code = 1;
+	cond->has_code = 1;
 	return 0;
 bad:
 	return quell__rl_fail(c, v, "%s: '%.64s' is not a reply code pattern (550, 55x, 5xx)",
@@ -155,49 +157,57 @@ static int add_regex(struct quell__rl_ctx *c, const ynode *k, const ynode *v, in
 enum { W_CODE, W_STATUS, W_TEXT, W_DOMAIN, W_N };
 static const char *const when_keys[W_N] = { "code", "status", "text", "domain" };
 
-int quell__rl_when(struct quell__rl_ctx *c, const ynode *when, struct quell__rule *rule)
+int quell__rl_cond(struct quell__rl_ctx *c, const ynode *key, const ynode *when,
+                   struct quell__cond *cond)
 {
 	const ynode *keys[W_N], *vals[W_N];
 	const ynode *const *items;
+	char what[32];
 	size_t n;
 	int rc;
 
+	if (strcmp(key->str, "when") != 0 &&
+	    ((when->type == QUELL__Y_SCALAR && when->null) ||
+	     (when->type == QUELL__Y_MAP && when->n == 0)))
+		return quell__rl_fail(c, when, "%s: is empty (the rule would never match); "
+		                      "leave it out", key->str);
 	if (when->type == QUELL__Y_SCALAR && when->null)
 		return quell__rl_fail(c, when, "when: is empty; leave it out to match every reply");
-	if ((rc = quell__rl_keys(c, when, "a rule's when", when_keys, W_N, keys, vals)) != 0)
+	snprintf(what, sizeof what, "a rule's %s", key->str);
+	if ((rc = quell__rl_keys(c, when, what, when_keys, W_N, keys, vals)) != 0)
 		return rc;
 	if (vals[W_CODE] != NULL) {
 		if ((rc = quell__rl_values(c, keys[W_CODE], &vals[W_CODE], &items, &n)) != 0)
 			return rc;
 		for (size_t i = 0; i < n; i++)
-			if ((rc = code_pattern(c, keys[W_CODE], items[i], rule)) != 0)
+			if ((rc = code_pattern(c, keys[W_CODE], items[i], cond)) != 0)
 				return rc;
 	}
 	if (vals[W_STATUS] != NULL) {
 		if ((rc = quell__rl_values(c, keys[W_STATUS], &vals[W_STATUS], &items, &n)) != 0)
 			return rc;
-		rule->status = calloc(n, sizeof *rule->status);
-		if (rule->status == NULL)
+		cond->status = calloc(n, sizeof *cond->status);
+		if (cond->status == NULL)
 			return quell__rl_nomem(c);
-		for (size_t i = 0; i < n; i++, rule->nstatus++)
-			if ((rc = status_pattern(c, keys[W_STATUS], items[i], &rule->status[i])) != 0)
+		for (size_t i = 0; i < n; i++, cond->nstatus++)
+			if ((rc = status_pattern(c, keys[W_STATUS], items[i], &cond->status[i])) != 0)
 				return rc;
 	}
 	if (vals[W_DOMAIN] != NULL) {
 		if ((rc = quell__rl_values(c, keys[W_DOMAIN], &vals[W_DOMAIN], &items, &n)) != 0)
 			return rc;
-		rule->domain = calloc(n, sizeof *rule->domain);
-		if (rule->domain == NULL)
+		cond->domain = calloc(n, sizeof *cond->domain);
+		if (cond->domain == NULL)
 			return quell__rl_nomem(c);
 		for (size_t i = 0; i < n; i++) {
 			/* counted first so that an error after malloc frees the name */
-			rule->ndomain++;
+			cond->ndomain++;
 			if ((rc = quell__rl_domain(c, keys[W_DOMAIN], items[i], 1,
-			                           &rule->domain[i])) != 0)
+			                           &cond->domain[i])) != 0)
 				return rc;
 		}
 	}
 	if (vals[W_TEXT] != NULL)
-		return add_regex(c, keys[W_TEXT], vals[W_TEXT], &rule->regex);
+		return add_regex(c, keys[W_TEXT], vals[W_TEXT], &cond->regex);
 	return 0;
 }

@@ -64,6 +64,7 @@ static const char full_file[] =
 	"    then: { action: suppress, ttl: [7d, 30d, forever] }\n"
 	"  - name: unknown\n"
 	"    when: { code: [55x, 501], status: [5.1.1, 5.1.6] }\n"
+	"    unless: { text: \"(?i)sender\" }\n"
 	"    then: { action: suppress, scope: address, category: bad-mailbox, ttl: 90d }\n"
 	"  - name: policy\n"
 	"    when: { status: \"5.7.*\" }\n"
@@ -76,6 +77,7 @@ static const char full_file[] =
 	"    then: { action: backoff, scope: domain, initial: 1h, max: 4h }\n"
 	"  - name: full\n"
 	"    when: { code: 5xx, text: \"(?i)mailbox (is )?full\" }\n"
+	"    unless: { code: 552, text: \"(?i)system\" }\n"
 	"    then: { action: count, threshold: 2, window: 1d, category: quota }\n"
 	"  - name: i18n\n"
 	"    when: { text: \"Empfänger unbekannt\" }\n"
@@ -217,8 +219,16 @@ static const struct {
 	/* a rule */
 	{ R "  - then: {action: ignore}\n", "r.yaml:3:5: rule: missing key 'name'" },
 	{ R "  - name: a\n", "r.yaml:3:5: rule: missing key 'then'" },
+	{ RULE("    unless: {}\n    then: {action: ignore}\n"),
+	  "r.yaml:4:13: unless: is empty (the rule would never match); leave it out" },
+	{ RULE("    unless:\n    then: {action: ignore}\n"),
+	  "r.yaml:4:12: unless: is empty (the rule would never match); leave it out" },
+	{ RULE("    unless: {txt: a}\n    then: {action: ignore}\n"),
+	  "r.yaml:4:14: unknown key 'txt' in a rule's unless (expected code, status, text or domain)" },
+	{ RULE("    unless: {text: \"(a\"}\n    then: {action: ignore}\n"),
+	  "r.yaml:4:20: text: bad regular expression at offset 2: missing closing parenthesis" },
 	{ RULE("    wehn: {code: 550}\n    then: {action: ignore}\n"),
-	  "r.yaml:4:5: unknown key 'wehn' in a rule (expected name, when or then)" },
+	  "r.yaml:4:5: unknown key 'wehn' in a rule (expected name, when, unless or then)" },
 	{ R "  - name: User-Unknown\n    then: {action: ignore}\n",
 	  "r.yaml:3:11: name: 'User-Unknown' must match [a-z0-9._-]+ and be at most 63 characters" },
 	{ R "  - name: [a]\n    then: {action: ignore}\n",
@@ -379,6 +389,10 @@ static void test_rules_match(void)
 		{ "554 rejected", "other.example", "wild" },
 		{ "554 rejected", NULL, "empty-when" },                 /* no domain: no domain rule */
 		{ "552 Mailbox is FULL", "x.example", "full" },
+		{ "550 5.1.1 sender unknown", "x.example", "empty-when" }, /* unless: text */
+		{ "552 mailbox full, system", "x.example", "empty-when" }, /* unless: all of it */
+		{ "553 mailbox full, system", "x.example", "full" },        /* ...not only text */
+		{ "552 mailbox full, other", "x.example", "full" },         /* ...not only code */
 		{ "452 mailbox full", "x.example", "empty-when" },      /* 5xx only */
 		{ "Empfänger unbekannt", "x.example", "i18n" },
 		{ "550 Empf\xe4nger unbekannt", "x.example", "empty-when" }, /* Latin-1: no match */
@@ -550,7 +564,7 @@ static void test_rules_load_file(void)
 	CU_ASSERT_EQUAL(fclose(f), 0);
 	CU_ASSERT_EQUAL(quell__rules_load_file(path, &r, err, sizeof err), QUELL_EDATA);
 	CU_ASSERT(strncmp(err, path, strlen(path)) == 0);
-	CU_ASSERT(strstr(err, ":44:21: action: 'nope' is not") != NULL);
+	CU_ASSERT(strstr(err, ":46:21: action: 'nope' is not") != NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f = fopen(path, "w"));
 	fputs(full_file, f);
 	CU_ASSERT_EQUAL(fclose(f), 0);
