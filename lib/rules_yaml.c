@@ -4,9 +4,12 @@
  * checks of rules_load.c.
  *
  * Only what a rules file needs is accepted: one document of mappings, lists
- * and scalars.  Aliases are refused (no billion laughs), and so are explicit
- * tags, a second document, non-scalar keys, and nesting or node counts past
- * the bounds in rules_int.h.  Anchors are accepted and mean nothing.
+ * and scalars.  An alias may name an anchored scalar (one regular
+ * expression used by several rules is written once): it becomes a copy of
+ * that scalar, and the copies together may not pass the bound on the file's
+ * size, so no billion laughs.  Aliases of mappings and lists are refused,
+ * and so are explicit tags, a second document, non-scalar keys, and nesting
+ * or node counts past the bounds in rules_int.h.
  *
  * Knows nothing of rules; the only file here that includes yaml.h.
  *
@@ -35,6 +38,15 @@ struct builder {
 	size_t depth;
 	size_t nodes;
 	int documents;
+	struct anchor *anchors;  /* newest first */
+	size_t alias_bytes;      /* copied by aliases so far */
+};
+
+/* An anchor seen so far: its scalar (NULL for a mapping or a list). */
+struct anchor {
+	struct anchor *next;
+	char *name;
+	const struct quell__ynode *scalar;
 };
 
 static int fail(struct builder *b, size_t line, size_t col, const char *fmt, ...)
@@ -99,6 +111,35 @@ static int attach(struct builder *b, struct quell__ynode *node)
 	}
 	parent->kids[parent->n++] = node;
 	return 0;
+}
+
+/* Remember anchor name for node (a scalar, or NULL for a container). */
+static int add_anchor(struct builder *b, const yaml_char_t *name, const struct quell__ynode *node)
+{
+	struct anchor *a;
+
+	if (name == NULL)
+		return 0;
+	a = calloc(1, sizeof *a);
+	if (a == NULL || (a->name = strdup((const char *)name)) == NULL) {
+		free(a);
+		return QUELL_ENOMEM;
+	}
+	a->scalar = node;
+	a->next = b->anchors;
+	b->anchors = a;
+	return 0;
+}
+
+static void free_anchors(struct builder *b)
+{
+	while (b->anchors != NULL) {
+		struct anchor *a = b->anchors;
+
+		b->anchors = a->next;
+		free(a->name);
+		free(a);
+	}
 }
 
 static struct quell__ynode *new_node(int type, const yaml_mark_t *m)
@@ -182,10 +223,25 @@ static int on_event(struct builder *b, const yaml_event_t *e)
 			return fail(b, m->line + 1, m->column + 1,
 			            "a rules file holds one YAML document, this is a second one");
 		return 0;
-	case YAML_ALIAS_EVENT:
-		return fail(b, m->line + 1, m->column + 1,
-		            "YAML aliases (*%s) are not allowed in a rules file",
-		            e->data.alias.anchor ? (const char *)e->data.alias.anchor : "");
+	case YAML_ALIAS_EVENT: {
+		const char *name = e->data.alias.anchor ? (const char *)e->data.alias.anchor : "";
+		const struct anchor *a = b->anchors;
+
+		while (a != NULL && strcmp(a->name, name) != 0)
+			a = a->next;
+		if (a == NULL)
+			return fail(b, m->line + 1, m->column + 1, "unknown YAML anchor (*%s)", name);
+		if (a->scalar == NULL)
+			return fail(b, m->line + 1, m->column + 1,
+			            "YAML aliases (*%s) of mappings and lists are not allowed in a "
+			            "rules file; only of a scalar", name);
+		b->alias_bytes += a->scalar->len;
+		if (b->alias_bytes > QUELL__RULES_FILE_MAX)
+			return fail(b, m->line + 1, m->column + 1,
+			            "YAML aliases copy more than %u bytes in all",
+			            (unsigned)QUELL__RULES_FILE_MAX);
+		break;
+	}
 	case YAML_SCALAR_EVENT:
 		if (e->data.scalar.tag != NULL && !e->data.scalar.plain_implicit &&
 		    !e->data.scalar.quoted_implicit)
@@ -223,26 +279,51 @@ static int on_event(struct builder *b, const yaml_event_t *e)
 	if (++b->nodes > QUELL__YAML_NODES_MAX)
 		return fail(b, m->line + 1, m->column + 1, "more than %d YAML nodes",
 		            QUELL__YAML_NODES_MAX);
-	n = new_node(e->type == YAML_SCALAR_EVENT ? QUELL__Y_SCALAR :
+	n = new_node(e->type == YAML_SCALAR_EVENT || e->type == YAML_ALIAS_EVENT ? QUELL__Y_SCALAR :
 	             e->type == YAML_MAPPING_START_EVENT ? QUELL__Y_MAP : QUELL__Y_SEQ, m);
 	if (n == NULL)
 		return QUELL_ENOMEM;
-	if (e->type == YAML_SCALAR_EVENT) {
-		size_t len = e->data.scalar.length;
+	if (e->type == YAML_SCALAR_EVENT || e->type == YAML_ALIAS_EVENT) {
+		const struct anchor *a = b->anchors;
+		const char *value;
+		size_t len;
 
+		if (e->type == YAML_ALIAS_EVENT) {
+			while (strcmp(a->name, (const char *)e->data.alias.anchor) != 0)
+				a = a->next;
+			value = a->scalar->str;
+			len = a->scalar->len;
+		} else {
+			value = (const char *)e->data.scalar.value;
+			len = e->data.scalar.length;
+		}
 		n->str = malloc(len + 1);
 		if (n->str == NULL) {
 			free(n);
 			return QUELL_ENOMEM;
 		}
 		if (len > 0)
-			memcpy(n->str, e->data.scalar.value, len);
+			memcpy(n->str, value, len);
 		n->str[len] = '\0';
 		n->len = len;
-		n->plain = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-		n->null = n->plain && is_null_scalar(n->str, len);
+		if (e->type == YAML_ALIAS_EVENT) {
+			n->plain = a->scalar->plain;
+			n->null = a->scalar->null;
+		} else {
+			n->plain = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+			n->null = n->plain && is_null_scalar(n->str, len);
+		}
 	}
 	if ((rc = attach(b, n)) != 0)
+		return rc;
+	/* the node is in the tree now: an anchor may point to it */
+	if (e->type == YAML_SCALAR_EVENT)
+		rc = add_anchor(b, e->data.scalar.anchor, n);
+	else if (e->type == YAML_SEQUENCE_START_EVENT)
+		rc = add_anchor(b, e->data.sequence_start.anchor, NULL);
+	else if (e->type == YAML_MAPPING_START_EVENT)
+		rc = add_anchor(b, e->data.mapping_start.anchor, NULL);
+	if (rc != 0)
 		return rc;
 	if (n->type != QUELL__Y_SCALAR)
 		b->stack[b->depth++] = n;
@@ -282,6 +363,7 @@ int quell__yaml_parse(const char *buf, size_t len, const char *file,
 			break;
 	}
 	yaml_parser_delete(&parser);
+	free_anchors(&b);
 	if (rc == QUELL_ENOMEM && err != NULL && errsize > 0)
 		snprintf(err, errsize, "%s: out of memory", file);
 	if (rc < 0) {

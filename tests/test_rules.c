@@ -205,7 +205,12 @@ static const struct {
 	{ R "  - just a string\n", "r.yaml:3:5: a rule: expected a mapping of keys (name...)" },
 	/* YAML features a rules file does without */
 	{ "version: 1\nbackoff: &b {initial: 1h}\nrules:\n  - name: a\n    then: *b\n",
-	  "r.yaml:5:11: YAML aliases (*b) are not allowed in a rules file" },
+	  "r.yaml:5:11: YAML aliases (*b) of mappings and lists are not allowed in a rules file; "
+	  "only of a scalar" },
+	{ "version: 1\nrules:\n  - name: a\n    when: {text: *t}\n    then: {action: ignore}\n",
+	  "r.yaml:4:18: unknown YAML anchor (*t)" },
+	{ "version: 1\nrules:\n  - name: a\n    when: {text: &t \"(x\"}\n    then: {action: ignore}\n",
+	  "r.yaml:4:18: text: bad regular expression at offset 2: missing closing parenthesis" },
 	{ "version: !!int 1\n",
 	  "r.yaml:1:10: YAML tags (tag:yaml.org,2002:int) are not allowed in a rules file" },
 	{ "version: 1\n---\nversion: 1\n",
@@ -544,6 +549,38 @@ static void test_rules_threads(void)
 	quell__rules_unref(r);
 }
 
+/* An alias copies its scalar; the copies together stay under the file
+ * bound, so a small file cannot expand into a huge one. */
+static void test_rules_alias_bound(void)
+{
+	const size_t big = 1u << 20, uses = 17; /* 17 MiB of copies > 16 MiB */
+	size_t cap = big + uses * 64 + 256, n;
+	char *buf = malloc(cap), err[256];
+	struct quell__rules *r = NULL;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+	n = (size_t)snprintf(buf, cap, "version: 1\nrules:\n  - name: r0\n    when: {text: &t \"");
+	memset(buf + n, 'a', big);
+	n += big;
+	n += (size_t)snprintf(buf + n, cap - n, "\"}\n    then: {action: ignore}\n");
+	for (size_t i = 1; i <= uses; i++)
+		n += (size_t)snprintf(buf + n, cap - n,
+		                      "  - name: r%zu\n    when: {text: *t}\n    then: {action: ignore}\n", i);
+	CU_ASSERT_EQUAL(quell__rules_load(buf, n, "r.yaml", &r, err, sizeof err), QUELL_EDATA);
+	CU_ASSERT_PTR_NULL(r);
+	CU_ASSERT(strstr(err, "YAML aliases copy more than 16777216 bytes in all") != NULL);
+	/* a few copies are fine, and equal patterns are compiled once */
+	n = (size_t)snprintf(buf, cap, "version: 1\nrules:\n"
+	                     "  - name: a\n    when: {text: &t \"(?i)gone\"}\n    then: {action: ignore}\n"
+	                     "  - name: b\n    when: {code: 550}\n    unless: {text: *t}\n"
+	                     "    then: {action: suppress}\n");
+	CU_ASSERT_EQUAL_FATAL(quell__rules_load(buf, n, "r.yaml", &r, err, sizeof err), 0);
+	CU_ASSERT_STRING_EQUAL(match(r, "550 GONE", NULL), "a");
+	CU_ASSERT_STRING_EQUAL(match(r, "550 here", NULL), "b");
+	quell__rules_unref(r);
+	free(buf);
+}
+
 /* --------------------------------------------------------------- files */
 
 static void test_rules_load_file(void)
@@ -619,6 +656,7 @@ static CU_TestInfo rules_tests[] = {
 	{ "ref and unref", test_rules_refcount },
 	{ "matching from four threads", test_rules_threads },
 	{ "load from a file", test_rules_load_file },
+	{ "aliases copy scalars, within the file bound", test_rules_alias_bound },
 	{ "the i-th allocation fails", test_rules_alloc_failures },
 	CU_TEST_INFO_NULL,
 };
