@@ -31,7 +31,7 @@ static const struct policy_case cases[] = {
 	  SUP, ADDR, "bad-mailbox", "user-unknown" },
 	{ "550-5.2.1 The email account that you tried to reach is disabled. Learn more at\r\n"
 	  "550 5.2.1 https://support.google.com/mail/?p=DisabledUser - gsmtp",
-	  SUP, ADDR, "inactive-mailbox", "disabled-mailbox" },
+	  SUP, ADDR, "inactive-mailbox", "inactive-mailbox-text" },
 	{ "552-5.2.2 The email account that you tried to reach is over quota. Please direct\r\n"
 	  "552 5.2.2 the recipient to https://support.google.com/mail/?p=OverQuotaPerm - gsmtp",
 	  CNT, 0, "quota", "mailbox-full" },
@@ -70,7 +70,7 @@ static const struct policy_case cases[] = {
 	  "user-unknown-text" },
 	/* Outlook.com and Exchange Online */
 	{ "550 5.5.0 Requested action not taken: mailbox unavailable (S2017062302)", SUP, ADDR,
-	  "bad-mailbox", "user-unknown-text" },
+	  "bad-mailbox", "mailbox-unavailable-text" },
 	{ "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup",
 	  SUP, ADDR, "bad-mailbox", "bad-mailbox-status" },
 	{ "550 5.4.1 Recipient address rejected: Access denied. AS(201806281) "
@@ -128,10 +128,10 @@ static const struct policy_case cases[] = {
 	{ "connect to mx.example.com[192.0.2.1]:25: Connection refused", BACK, DOM, "transient",
 	  "transient-text" },
 	{ "553 5.1.8 <s@example.org>: Sender address rejected: Domain not found", IGN, 0, "policy",
-	  "bad-sender" },
+	  "sender-rejected" },
 	{ "550 5.1.0 <s@example.org>: Sender address rejected: User unknown in local recipient "
 	  "table",
-	  IGN, 0, "policy", "about-sender" },
+	  IGN, 0, "policy", "sender-rejected" },
 	/* Exim */
 	{ "SMTP error from remote mail server after RCPT TO:<x@example.com>: 550 Unrouteable "
 	  "address",
@@ -140,11 +140,11 @@ static const struct policy_case cases[] = {
 	  "bad-domain-text" },
 	{ "550-Verification failed for <s@example.org>\n550-Unrouteable address\n"
 	  "550 Sender verify failed",
-	  IGN, 0, "policy", "about-sender" },
+	  IGN, 0, "policy", "sender-rejected" },
 	{ "550 Administrative prohibition", IGN, 0, "policy", "policy-text" },
 	/* qmail and vpopmail */
 	{ "Sorry, no mailbox here by that name. (#5.1.1)", SUP, ADDR, "bad-mailbox",
-	  "bad-mailbox-status-other" },
+	  "user-unknown-text" },
 	{ "Sorry, I couldn't find any host named nx.example. (#5.1.2)", SUP, DOM, "bad-domain",
 	  "bad-domain-status" },
 	{ "Sorry, I wasn't able to establish an SMTP connection. (#4.4.1)", BACK, ADDR, "transient",
@@ -160,7 +160,7 @@ static const struct policy_case cases[] = {
 	{ "550 Host unknown (Authoritative answer from name server)", SUP, DOM, "bad-domain",
 	  "bad-domain-text" },
 	{ "553 5.1.8 <s@x.example>... Domain of sender address s@x.example does not exist", IGN, 0,
-	  "policy", "bad-sender" },
+	  "policy", "sender-rejected" },
 	/* filters: Mimecast, Proofpoint, Barracuda, Spamhaus, SpamCop */
 	{ "550 Invalid Recipient - https://community.mimecast.com/docs/DOC-1369#550", SUP, ADDR,
 	  "bad-mailbox", "user-unknown-text" },
@@ -187,7 +187,7 @@ static const struct policy_case cases[] = {
 	{ "550 Service unavailable; Client host [192.0.2.1] blocked using bl.spamcop.net", IGN, 0,
 	  "policy", "about-sender" },
 	/* other providers */
-	{ "550 5.7.1 No such user!", SUP, ADDR, "bad-mailbox", "policy-user-unknown" }, /* Yandex */
+	{ "550 5.7.1 No such user!", SUP, ADDR, "bad-mailbox", "user-unknown-text" }, /* Yandex */
 	{ "550 Message was not accepted -- invalid mailbox. Local mailbox x@mail.ru is "
 	  "unavailable: user not found",
 	  SUP, ADDR, "bad-mailbox", "user-unknown-text" },
@@ -195,7 +195,7 @@ static const struct policy_case cases[] = {
 	{ "554 5.7.1 [CS01] Message rejected due to local policy.", IGN, 0, "policy", "policy" },
 	{ "550 5.7.1 Connections not accepted from servers without a valid sender domain.flph840 "
 	  "Fix reverse DNS for 192.0.2.1",
-	  IGN, 0, "policy", "policy" },
+	  IGN, 0, "policy", "sender-rejected" },
 	{ "554-gmx.net (mxgmx114) Nemesis ESMTP Service not available\r\n554-No SMTP service\r\n"
 	  "554 IP address is block listed.",
 	  IGN, 0, "policy", "about-sender" },
@@ -203,7 +203,7 @@ static const struct policy_case cases[] = {
 	{ "556 5.1.10 Recipient address has null MX", SUP, DOM, "bad-domain", "null-mx" },
 	{ "550 5.1.10 Recipient address has null MX", SUP, DOM, "bad-domain", "null-mx-status" },
 	{ "521 5.3.2 mx.example.com does not accept mail", SUP, DOM, "bad-domain",
-	  "no-mail-accepted" },
+	  "null-mx" },
 	/* full mailboxes in several languages */
 	{ "552 5.2.2 Boite du destinataire pleine.", CNT, 0, "quota", "mailbox-full" },
 	{ "Boîte aux lettres pleine", CNT, 0, "quota", "mailbox-full-text" },
@@ -224,7 +224,7 @@ static const struct policy_case cases[] = {
 	{ "550 Destinataire inconnu", SUP, ADDR, "bad-mailbox", "user-unknown-text" },
 	{ "Пользователь не найден", SUP, ADDR, "bad-mailbox", "user-unknown-text" },
 	/* protocol and bare codes */
-	{ "500 5.5.1 Command unrecognized", IGN, 0, "protocol", "protocol-status" },
+	{ "500 5.5.1 Command unrecognized", IGN, 0, "protocol", "protocol-text" },
 	{ "503 Error: need RCPT command", IGN, 0, "protocol", "syntax-error" },
 	{ "530 5.7.0 Must issue a STARTTLS command first", IGN, 0, "policy", "policy" },
 	{ "550", SUP, ADDR, "bad-mailbox", "mailbox-unavailable" },

@@ -19,7 +19,7 @@ SUMMARY="quell: ingest postfix-log: $LOG: 16 read, 10 imported, 0 updated, 5 ski
 t 'the sample log, --verbose' 65 \
 	$'unknown@b.example\tsuppress\tverdict=suppress scope=address key=unknown@b.example rule=user-unknown category=bad-mailbox code=550 status=5.1.1
 good@c.example\tignore\tverdict=allow scope=address rule=policy category=policy code=554 status=5.7.1
-nobody@ours.example\tsuppress\tverdict=suppress scope=address key=nobody@ours.example rule=bad-mailbox-status-other category=bad-mailbox status=5.1.1
+nobody@ours.example\tsuppress\tverdict=suppress scope=address key=nobody@ours.example rule=user-unknown-text category=bad-mailbox status=5.1.1
 x@nx.example\tsuppress\tverdict=suppress scope=domain key=nx.example rule=bad-domain-status category=bad-domain status=5.1.2
 fine@e.example\tclear\tverdict=allow scope=address rule=delivered category=delivered code=250 status=2.0.0
 later@d.example\tbackoff\tverdict=backoff scope=address key=later@d.example rule=greylisted category=transient code=450 status=4.2.0 until=2026-11-28T12:05:00Z'"
