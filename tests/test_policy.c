@@ -265,6 +265,49 @@ static void test_count_window(void)
 	TU_EQ_INT(o.action, QUELL_ACTION_COUNT);
 }
 
+/* The default rules: a 4xx user unknown (Postfix soft_bounce, a
+ * directory that cannot look the user up) counts toward suppression on
+ * its own threshold, 3 in 14 days, instead of backing off forever; one
+ * message retried counts once. */
+static void test_soft_bounce_user_unknown(void)
+{
+	const char *r1 = "450 4.1.1 <a@example.com>: Recipient address rejected: User unknown in "
+	                 "local recipient table";
+	struct quell_outcome o;
+
+	fresh();
+	CU_ASSERT_EQUAL_FATAL(quell_rules_load(h, NULL), 0);
+	o = rec_id("a@example.com", r1, T0, "Q1");
+	TU_EQ_INT(o.action, QUELL_ACTION_COUNT);
+	TU_EQ_STR(o.rule, "soft-user-unknown");
+	TU_EQ_INT(o.verdict, QUELL_ALLOW);
+	/* the same message retried: once */
+	o = rec_id("a@example.com", r1, T0 + 3600, "Q1");
+	o = rec_id("a@example.com", r1, T0 + 7200, "Q1");
+	TU_EQ_INT(verdict("a@example.com", T0 + 7200, NULL), QUELL_ALLOW);
+	o = rec_id("a@example.com", "451 Recipient address rejected: User unknown", T0 + DAY, "Q2");
+	TU_EQ_STR(o.rule, "soft-user-unknown-text");
+	TU_EQ_INT(o.verdict, QUELL_ALLOW);
+	o = rec_id("a@example.com", r1, T0 + 3 * DAY, "Q3");
+	TU_EQ_INT(o.action, QUELL_ACTION_SUPPRESS);
+	TU_EQ_STR(o.category, "bad-mailbox");
+	TU_EQ_INT(verdict("a@example.com", T0 + 30 * DAY, NULL), QUELL_SUPPRESS);
+
+	/* spread wider than the window: never three at once */
+	o = rec_id("b@example.com", r1, T0, "B1");
+	o = rec_id("b@example.com", r1, T0 + 10 * DAY, "B2");
+	o = rec_id("b@example.com", r1, T0 + 20 * DAY, "B3");
+	TU_EQ_INT(o.action, QUELL_ACTION_COUNT);
+	TU_EQ_INT(o.verdict, QUELL_ALLOW);
+
+	/* greylisting, however often, never counts */
+	for (int i = 0; i < 5; i++)
+		o = rec("c@example.com", "450 4.7.1 <c@example.com>: Recipient address rejected: "
+		        "Greylisted", T0 + i * DAY);
+	TU_EQ_INT(o.action, QUELL_ACTION_BACKOFF);
+	CU_ASSERT(verdict("c@example.com", T0 + 30 * DAY, NULL) != QUELL_SUPPRESS);
+}
+
 static void test_duplicates(void)
 {
 	struct quell_outcome o;
@@ -421,6 +464,7 @@ static CU_TestInfo tests[] = {
 	{ "domain backoff only ends", test_domain_backoff_ends },
 	{ "count inside a sliding window", test_count_window },
 	{ "a retried message counts once", test_duplicates },
+	{ "a 4xx user unknown counts toward suppression", test_soft_bounce_user_unknown },
 	{ "ttl escalates", test_ttl_escalation },
 	{ "domain scope and protected domains", test_domain_scope_and_protect },
 	{ "complaints", test_complaint },

@@ -29,6 +29,10 @@ long tu_alloc_seen(void);
  * the caller judges itself: notaccept, feedback). */
 int tu_eval_label(const char *reason);
 
+/* How many replies of the documentation corpus (tests/data/replies-docs.tsv)
+ * the default rule named rule_name decides (test_eval_docs.c). */
+unsigned tu_docs_rule_hits(const char *rule_name);
+
 #define TU_EQ_STR(got, want)                                                                  \
 	do {                                                                                  \
 		const char *g_ = (got), *w_ = (want);                                         \
