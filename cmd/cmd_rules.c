@@ -35,6 +35,15 @@ static const struct option explain_options[] = {
 
 /* ------------------------------------------------------------------ check */
 
+/* Each error of the file: the contract's FILE:LINE:COL: message, alone on
+ * its line. */
+static void print_error(void *arg, const char *message)
+{
+	(void)arg;
+	cli_put_enc(stderr, message, CLI_ENC_FIELD);
+	fputc('\n', stderr);
+}
+
 static int rules_check(struct cli *cli, int argc, char **argv)
 {
 	const char *file = NULL;
@@ -55,15 +64,9 @@ static int rules_check(struct cli *cli, int argc, char **argv)
 	}
 	if ((status = cli_open(cli)) != 0)
 		return status;
-	rc = quell_rules_load(cli->h, file);
-	if (rc == QUELL_EDATA) {
-		/* the contract's FILE:LINE:COL: message, alone on its line */
-		cli_put_enc(stderr, quell_errmsg(cli->h), CLI_ENC_FIELD);
-		fputc('\n', stderr);
+	rc = quell_rules_check(cli->h, file, print_error, NULL, &n);
+	if (rc == QUELL_EDATA)
 		return CLI_EX_DATAERR;
-	}
-	if (rc == 0)
-		rc = quell_rules_count(cli->h, &n);
 	if (rc != 0)
 		return cli_fail(cli, rc);
 	if (cli->json) {

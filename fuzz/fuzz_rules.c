@@ -9,7 +9,10 @@
  *     names are unique;
  *   - matching a few replies (and the input itself, as a reply) returns a
  *     rule of the set or NULL, and the same one twice;
- *   - ref and unref balance (ASan reports any leak or use after free).
+ *   - ref and unref balance (ASan reports any leak or use after free);
+ *   - the check that reports every error agrees: a file that loads has
+ *     none, one that does not has at least one, the first of them is the
+ *     loader's message, and each is one line "fuzz.yaml:...".
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -63,6 +66,41 @@ static void check_match(const struct quell__rules *r, const char *in, size_t len
 	CHECK(i < n);
 }
 
+struct errors {
+	unsigned n;
+	char first[512];
+};
+
+static void on_error(void *arg, const char *msg)
+{
+	struct errors *e = arg;
+
+	CHECK(strncmp(msg, "fuzz.yaml:", 10) == 0 && strchr(msg, '\n') == NULL);
+	if (e->n++ == 0)
+		snprintf(e->first, sizeof e->first, "%s", msg);
+}
+
+/* quell__rules_check on the same input: rc 0 with no error reported, or
+ * the loader's error first among those reported. */
+static void check_all_errors(const uint8_t *data, size_t size, int load_rc, const char *load_err)
+{
+	struct quell__rules *r = NULL;
+	struct errors e = { 0, "" };
+	char err[512];
+	int rc;
+
+	rc = quell__rules_check(size ? (const char *)data : "", size, "fuzz.yaml", on_error, &e, &r,
+	                        err, sizeof err);
+	if (rc == QUELL_ENOMEM || load_rc == QUELL_ENOMEM)
+		goto out;
+	CHECK((rc == 0) == (load_rc == 0));
+	CHECK((rc == 0) == (e.n == 0));
+	if (rc != 0)
+		CHECK(strcmp(e.first, load_err) == 0 && strcmp(err, load_err) == 0);
+out:
+	quell__rules_unref(r);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct quell__rules *r = (struct quell__rules *)&r;
@@ -71,6 +109,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	err[0] = '\0';
 	rc = quell__rules_load((const char *)data, size, "fuzz.yaml", &r, err, sizeof err);
+	check_all_errors(data, size, rc, err);
 	if (rc != 0) {
 		CHECK(rc == QUELL_EDATA || rc == QUELL_ENOMEM);
 		CHECK(r == NULL);

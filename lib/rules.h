@@ -91,6 +91,17 @@ struct quell__rules; /* opaque: rules_match.c */
 int quell__rules_load(const char *buf, size_t len, const char *filename,
                       struct quell__rules **out, char *err, size_t errsize);
 
+/*
+ * As quell__rules_load, but when report is not NULL every error found is
+ * passed to it ("FILE:LINE:COL: message", in file order), and the check
+ * goes on past it: with the next rule, or the next top-level key (a YAML
+ * syntax error still ends it).  Then err holds the first error.  path:
+ * read from that file when buf is NULL.
+ */
+int quell__rules_check(const char *buf, size_t len, const char *path,
+                       void (*report)(void *arg, const char *message), void *arg,
+                       struct quell__rules **out, char *err, size_t errsize);
+
 /* Read the file at path and load it.  A missing file is QUELL_ENODB, an
  * unreadable one QUELL_EIO ("PATH: reason"); otherwise as above. */
 int quell__rules_load_file(const char *path, struct quell__rules **out, char *err,

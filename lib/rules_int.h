@@ -89,7 +89,18 @@ struct quell__rl_ctx {
 	char *err;
 	size_t errsize;
 	struct quell__rules *set;
+	/* NULL: stop at the first error.  Otherwise each error is passed to
+	 * report and the check goes on with the next rule or top-level key. */
+	void (*report)(void *arg, const char *message);
+	void *report_arg;
+	unsigned nerrors;
+	char first[1024];              /* the first error reported */
 };
+
+/* rc is an error of one independent part (a rule, a top-level key): with a
+ * report function, pass it on and return 0 so the check goes on;
+ * otherwise, or for an error that is not QUELL_EDATA, return rc. */
+int quell__rl_part(struct quell__rl_ctx *c, int rc);
 
 /* Write "FILE:LINE:COL: message" for node at (NULL: 1:1) into the
  * context's err; returns QUELL_EDATA. */

@@ -218,7 +218,7 @@ static int load_rules(struct quell__rl_ctx *c, const ynode *k, const ynode *v)
 	if (set->rules == NULL)
 		return quell__rl_nomem(c);
 	for (size_t i = 0; i < v->n; i++)
-		if ((rc = load_rule(c, v->kids[i])) != 0)
+		if ((rc = quell__rl_part(c, load_rule(c, v->kids[i]))) != 0)
 			return rc;
 	return 0;
 }
@@ -247,6 +247,32 @@ enum { F_VERSION, F_BACKOFF, F_PROTECT, F_RULES, F_N };
 static const char *const file_keys[F_N] = { "version", "backoff", "protect", "rules" };
 static const char *const backoff_keys[4] = { "initial", "factor", "max", "give_up_after" };
 
+static int load_version(struct quell__rl_ctx *c, const ynode *v, const ynode *k)
+{
+	int rc;
+
+	if ((rc = quell__rl_scalar(c, k, v)) != 0)
+		return rc;
+	if (!v->plain)
+		return quell__rl_fail(c, v, "version: expected the number 1, found a quoted string");
+	if (strcmp(v->str, "1") != 0)
+		return quell__rl_fail(c, v,
+		                      "version: '%.64s' is not supported (this quell reads version 1)",
+		                      v->str);
+	return 0;
+}
+
+int quell__rl_part(struct quell__rl_ctx *c, int rc)
+{
+	if (rc != QUELL_EDATA || c->report == NULL)
+		return rc;
+	if (c->nerrors++ == 0 && c->err != NULL)
+		snprintf(c->first, sizeof c->first, "%s", c->err);
+	if (c->err != NULL)
+		c->report(c->report_arg, c->err);
+	return 0;
+}
+
 static int load_top(struct quell__rl_ctx *c, const ynode *root)
 {
 	const ynode *keys[F_N], *vals[F_N];
@@ -258,38 +284,40 @@ static int load_top(struct quell__rl_ctx *c, const ynode *root)
 		return rc;
 	if (vals[F_VERSION] == NULL)
 		return quell__rl_fail(c, root, "missing key 'version' (write 'version: 1' first)");
-	if ((rc = quell__rl_scalar(c, keys[F_VERSION], vals[F_VERSION])) != 0)
+	if ((rc = quell__rl_part(c, load_version(c, vals[F_VERSION], keys[F_VERSION]))) != 0)
 		return rc;
-	if (!vals[F_VERSION]->plain)
-		return quell__rl_fail(c, vals[F_VERSION],
-		                      "version: expected the number 1, found a "
-		                      "quoted string");
-	if (strcmp(vals[F_VERSION]->str, "1") != 0)
-		return quell__rl_fail(c, vals[F_VERSION],
-		                      "version: '%.64s' is not supported (this quell reads "
-		                      "version 1)",
-		                      vals[F_VERSION]->str);
 	if (vals[F_BACKOFF] != NULL) {
 		const ynode *bk[4], *bv[4];
 
 		rc = quell__rl_keys(c, vals[F_BACKOFF], "backoff", backoff_keys, 4, bk, bv);
-		if (rc != 0)
-			return rc;
-		if ((rc = load_backoff_keys(c, bk, bv, vals[F_BACKOFF], &c->set->backoff)) != 0)
+		if (rc == 0)
+			rc = load_backoff_keys(c, bk, bv, vals[F_BACKOFF], &c->set->backoff);
+		if ((rc = quell__rl_part(c, rc)) != 0)
 			return rc;
 	}
 	if (vals[F_PROTECT] != NULL &&
-	    (rc = load_protect(c, keys[F_PROTECT], &vals[F_PROTECT])) != 0)
+	    (rc = quell__rl_part(c, load_protect(c, keys[F_PROTECT], &vals[F_PROTECT]))) != 0)
 		return rc;
 	if (vals[F_RULES] != NULL)
-		return load_rules(c, keys[F_RULES], vals[F_RULES]);
+		return quell__rl_part(c, load_rules(c, keys[F_RULES], vals[F_RULES]));
 	return 0;
 }
 
 /* ------------------------------------------------------------- entry */
 
+static int load_buf(const char *buf, size_t len, const char *filename,
+                    void (*report)(void *, const char *), void *arg, struct quell__rules **out,
+                    char *err, size_t errsize);
+
 int quell__rules_load(const char *buf, size_t len, const char *filename, struct quell__rules **out,
                       char *err, size_t errsize)
+{
+	return load_buf(buf, len, filename, NULL, NULL, out, err, errsize);
+}
+
+static int load_buf(const char *buf, size_t len, const char *filename,
+                    void (*report)(void *, const char *), void *arg, struct quell__rules **out,
+                    char *err, size_t errsize)
 {
 	struct quell__ynode *root = NULL;
 	struct quell__rules *set;
@@ -304,9 +332,12 @@ int quell__rules_load(const char *buf, size_t len, const char *filename, struct 
 		return QUELL_EINVAL;
 	}
 	*out = NULL;
+	memset(&c, 0, sizeof c);
 	c.file = filename != NULL ? filename : "<rules>";
 	c.err = err;
 	c.errsize = errsize;
+	c.report = report;
+	c.report_arg = arg;
 	if (len > QUELL__RULES_FILE_MAX)
 		return quell__rl_fail(&c, NULL, "larger than %u bytes", QUELL__RULES_FILE_MAX);
 	set = calloc(1, sizeof *set);
@@ -328,10 +359,20 @@ int quell__rules_load(const char *buf, size_t len, const char *filename, struct 
 		rc = quell__rl_fail(&c, NULL, "cannot set the regular expression match limit");
 		goto fail;
 	}
-	if ((rc = quell__yaml_parse(buf != NULL ? buf : "", len, c.file, &root, err, errsize)) != 0)
+	if ((rc = quell__yaml_parse(buf != NULL ? buf : "", len, c.file, &root, err, errsize)) != 0) {
+		if (rc == QUELL_EDATA && report != NULL && err != NULL)
+			report(arg, err);
 		goto fail;
+	}
 	rc = load_top(&c, root);
 	quell__yaml_free(root);
+	if (rc == QUELL_EDATA && report != NULL && c.nerrors == 0 && err != NULL)
+		report(arg, err); /* an error of the file as a whole */
+	if (rc == 0 && c.nerrors > 0) {
+		rc = QUELL_EDATA;
+		if (err != NULL && errsize > 0)
+			snprintf(err, errsize, "%s", c.first);
+	}
 	if (rc != 0)
 		goto fail;
 	*out = set;
@@ -343,6 +384,20 @@ fail:
 
 int quell__rules_load_file(const char *path, struct quell__rules **out, char *err, size_t errsize)
 {
+	if (path == NULL) {
+		if (out != NULL)
+			*out = NULL;
+		if (err != NULL && errsize > 0)
+			snprintf(err, errsize, "invalid arguments");
+		return QUELL_EINVAL;
+	}
+	return quell__rules_check(NULL, 0, path, NULL, NULL, out, err, errsize);
+}
+
+int quell__rules_check(const char *mem, size_t mem_len, const char *path,
+                       void (*report)(void *arg, const char *message), void *arg,
+                       struct quell__rules **out, char *err, size_t errsize)
+{
 	char *buf = NULL, eb[128];
 	size_t len = 0, cap = 0;
 	FILE *f;
@@ -350,6 +405,10 @@ int quell__rules_load_file(const char *path, struct quell__rules **out, char *er
 
 	if (out != NULL)
 		*out = NULL;
+	if (mem != NULL || (path == NULL && out != NULL))
+		return load_buf(mem != NULL ? mem : (const char *)quell__default_rules,
+		                mem != NULL ? mem_len : quell__default_rules_len,
+		                path != NULL ? path : "<default rules>", report, arg, out, err, errsize);
 	if (path == NULL || out == NULL) {
 		if (err != NULL && errsize > 0)
 			snprintf(err, errsize, "invalid arguments");
@@ -400,7 +459,7 @@ int quell__rules_load_file(const char *path, struct quell__rules **out, char *er
 		return QUELL_EIO;
 	}
 	fclose(f);
-	rc = quell__rules_load(buf, len, path, out, err, errsize);
+	rc = load_buf(buf, len, path, report, arg, out, err, errsize);
 	free(buf);
 	return rc;
 }

@@ -53,6 +53,24 @@ int quell_rules_load(quell *h, const char *path)
 	return 0;
 }
 
+int quell_rules_check(quell *h, const char *path, quell_rules_error_fn *fn, void *arg,
+                      size_t *nrules)
+{
+	char err[QUELL__ERRMSG_MAX];
+	struct quell__rules *r = NULL;
+	int rc;
+
+	if (h == NULL)
+		return QUELL_EINVAL;
+	rc = quell__rules_check(NULL, 0, path, fn, arg, &r, err, sizeof err);
+	if (rc != 0)
+		return quell__error(h, rc, "%s", err);
+	if (nrules != NULL)
+		*nrules = quell__rules_count(r);
+	quell__rules_unref(r);
+	return 0;
+}
+
 int quell_rules_count(quell *h, size_t *count)
 {
 	struct quell__rules *r;

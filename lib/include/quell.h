@@ -216,6 +216,22 @@ QUELL_API int quell_lowercase_local_part(const quell *h);
  */
 QUELL_API int quell_rules_load(quell *h, const char *path);
 
+/* Receives one error of a rules file, "FILE:LINE:COL: message". */
+typedef void quell_rules_error_fn(void *arg, const char *message);
+
+/*
+ * Check the rules file at `path` (NULL: the default rules) without loading
+ * it into the handle: every error is passed to fn (may be NULL), in file
+ * order, as far as the file can be read past the first (a YAML syntax
+ * error ends the check; within one rule, its first error ends that rule).
+ * *nrules (may be NULL) gets the number of rules of a good file.
+ *
+ * Errors: QUELL_EDATA when the file has errors (quell_errmsg gives the
+ * first), QUELL_ENODB (no such file), QUELL_EIO, QUELL_ENOMEM.
+ */
+QUELL_API int quell_rules_check(quell *h, const char *path, quell_rules_error_fn *fn, void *arg,
+                                size_t *nrules);
+
 /* How many rules the handle's set has (loading the defaults if none). */
 QUELL_API int quell_rules_count(quell *h, size_t *count);
 

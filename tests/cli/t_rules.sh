@@ -44,6 +44,13 @@ t 'check: a bad duration' 65 '' \
 	rules check "$T_DIR/ttl.yaml"
 t 'check: a missing file' 66 '' "quell: rules check: $T_DIR/nope.yaml: No such file or directory" \
 	rules check "$T_DIR/nope.yaml"
+printf 'version: 2\nbackoff: {initial: x}\nrules:\n  - name: a\n    when: {code: 999}\n    then: {action: ignore}\n  - name: b\n    then: {action: nope}\n  - name: c\n    then: {action: ignore}\n  - name: a\n    then: {action: ignore}\n' >"$T_DIR/many.yaml"
+t 'check: every error, in file order, not only the first' 65 '' \
+"$T_DIR/many.yaml:1:10: version: '2' is not supported (this quell reads version 1)
+$T_DIR/many.yaml:2:20: initial: 'x' is not a duration (30s, 15m, 8h, 7d, 2w, forever)
+$T_DIR/many.yaml:5:18: code: '999' is not a reply code pattern (550, 55x, 5xx)
+$T_DIR/many.yaml:8:20: action: 'nope' is not suppress, backoff, count, clear or ignore
+$T_DIR/many.yaml:11:11: name: duplicate rule name 'a' (first at line 4)" rules check "$T_DIR/many.yaml"
 t 'check: --json' 0 "{\"file\":\"$T_DIR/good.yaml\",\"rules\":3}" '' --json rules check "$T_DIR/good.yaml"
 t 'check: without FILE, the --rules file' 0 "$T_DIR/one.yaml: 1 rule" '' \
 	--rules "$T_DIR/one.yaml" rules check
