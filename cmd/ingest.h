@@ -14,7 +14,7 @@
 struct ingest_out {
 	struct cli *cli;
 	int verbose;                     /* print each recorded outcome */
-	uint64_t read, imported, skipped, rejected;
+	uint64_t read, imported, duplicates, skipped, rejected;
 	struct quell_record_item *items; /* the batch: items[0..n) */
 	const char **files;              /* where each item's report is: file ... */
 	size_t *lines;                   /* ... and line */
@@ -43,9 +43,10 @@ int ingest_flush(struct ingest_out *o);
 void ingest_reject(struct ingest_out *o, const char *file, size_t line, const char *recipient,
                    const char *reason);
 
-/* "FILE: R read, I imported, 0 updated, S skipped, J rejected" on stderr
- * unless -q, or one JSON object on stdout with --json.  0 or an exit
- * status. */
+/* "FILE: R read, I imported, 0 updated, D duplicates, S skipped, J
+ * rejected" on stderr unless -q, or one JSON object on stdout with --json
+ * (duplicates: replies whose id was counted before, which wrote nothing).
+ * 0 or an exit status. */
 int ingest_summary(struct ingest_out *o, const char *file, const char *format);
 
 #endif

@@ -80,7 +80,10 @@ int ingest_flush(struct ingest_out *o)
 			ingest_reject(o, o->files[i], o->lines[i], it->address, it->out.error);
 			continue;
 		}
-		o->imported++;
+		if (it->out.duplicate)
+			o->duplicates++;
+		else
+			o->imported++;
 		if (!o->verbose || status != 0)
 			continue;
 		if (cli->json)
@@ -103,6 +106,7 @@ int ingest_summary(struct ingest_out *o, const char *file, const char *format)
 		    cli_jset(j, "read", cli_jnum(o->read)) ||
 		    cli_jset(j, "imported", cli_jnum(o->imported)) ||
 		    cli_jset(j, "updated", cli_jnum(0)) ||
+		    cli_jset(j, "duplicates", cli_jnum(o->duplicates)) ||
 		    cli_jset(j, "skipped", cli_jnum(o->skipped)) ||
 		    cli_jset(j, "rejected", cli_jnum(o->rejected))) {
 			json_decref(j);
@@ -111,8 +115,11 @@ int ingest_summary(struct ingest_out *o, const char *file, const char *format)
 		return cli_json_put(cli, j);
 	}
 	if (!cli->quiet)
-		cli_warn(cli, "%s: %llu read, %llu imported, 0 updated, %llu skipped, %llu rejected",
+		cli_warn(cli,
+		         "%s: %llu read, %llu imported, 0 updated, %llu duplicates, %llu skipped, "
+		         "%llu rejected",
 		         file, (unsigned long long)o->read, (unsigned long long)o->imported,
-		         (unsigned long long)o->skipped, (unsigned long long)o->rejected);
+		         (unsigned long long)o->duplicates, (unsigned long long)o->skipped,
+		         (unsigned long long)o->rejected);
 	return 0;
 }

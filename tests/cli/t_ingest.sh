@@ -14,7 +14,8 @@ fi
 
 DEFER=$'later@d.example\tignore\tverdict=backoff scope=address rule=greylisted category=transient code=450 status=4.2.0 until=2026-11-28T12:05:00Z duplicate=1'
 REJECT="$LOG:9: bad@@e.example: local part: unexpected '@' at character 4"
-SUMMARY="quell: ingest postfix-log: $LOG: 16 read, 10 imported, 0 updated, 5 skipped, 1 rejected"
+SUMMARY="quell: ingest postfix-log: $LOG: 16 read, 6 imported, 0 updated, 4 duplicates, 5 skipped, 1 rejected"
+AGAIN="quell: ingest postfix-log: $LOG: 16 read, 0 imported, 0 updated, 10 duplicates, 5 skipped, 1 rejected"
 
 t 'the sample log, --verbose' 65 \
 	$'unknown@b.example\tsuppress\tverdict=suppress scope=address key=unknown@b.example rule=user-unknown category=bad-mailbox code=550 status=5.1.1
@@ -37,24 +38,32 @@ later@d.example\tbackoff\tscope=address key=later@d.example rule=greylisted cate
 fine@e.example\tallow\t
 gone@x.example\tallow\t' \
 	'' --now $NOW check unknown@b.example good@c.example later@d.example fine@e.example gone@x.example
-T_FILTER='s/ origin=.*//' t 'show: one backoff, four retries already counted' 0 \
+T_FILTER='s/ origin=.*//' t 'show: one backoff, four retries wrote nothing' 0 \
 	$'later@d.example\tbackoff\tscope=address key=later@d.example rule=greylisted category=transient source=bounce until=2026-11-28T12:05:00Z
 entry\tbackoff\tscope=address source=bounce category=transient rule=greylisted code=450 status=4.2.0 reply=<later@d.example>:%20Recipient%20address%20rejected:%20Greylisted created=2026-11-28T11:50:00Z updated=2026-11-28T11:50:00Z until=2026-11-28T12:05:00Z first_failure=2026-11-28T11:50:00Z attempts=1
-event\t2026-11-28T11:58:00Z\tignore\tsource=bounce rule=greylisted category=transient code=450 status=4.2.0 reply=<later@d.example>:%20Recipient%20address%20rejected:%20Greylisted reason=already%20counted:%20queue%20id%206C7D8E9F0A verdict=backoff
-event\t2026-11-28T11:56:00Z\tignore\tsource=bounce rule=greylisted category=transient code=450 status=4.2.0 reply=<later@d.example>:%20Recipient%20address%20rejected:%20Greylisted reason=already%20counted:%20queue%20id%206C7D8E9F0A verdict=backoff
-event\t2026-11-28T11:54:00Z\tignore\tsource=bounce rule=greylisted category=transient code=450 status=4.2.0 reply=<later@d.example>:%20Recipient%20address%20rejected:%20Greylisted reason=already%20counted:%20queue%20id%206C7D8E9F0A verdict=backoff
-event\t2026-11-28T11:52:00Z\tignore\tsource=bounce rule=greylisted category=transient code=450 status=4.2.0 reply=<later@d.example>:%20Recipient%20address%20rejected:%20Greylisted reason=already%20counted:%20queue%20id%206C7D8E9F0A verdict=backoff
 event\t2026-11-28T11:50:00Z\tbackoff\tlist=backoff source=bounce rule=greylisted category=transient code=450 status=4.2.0 reply=<later@d.example>:%20Recipient%20address%20rejected:%20Greylisted until=2026-11-28T12:05:00Z verdict=backoff' \
 	'' --now $NOW show later@d.example
 
+# what a second read must leave as it is: every key's history, and the
+# counts (events, the change feed's last sequence number)
+state() {
+	for a in unknown@b.example good@c.example nobody@ours.example x@nx.example nx.example \
+		fine@e.example later@d.example; do
+		q --now $NOW show "$a"
+	done
+	q --now $NOW --json stats
+}
+state >"$T_DIR/state.1" 2>&1
 T_FILTER='s/\t.*//' t 'the same log again: every report already counted' 65 \
 	$'unknown@b.example\ngood@c.example\nnobody@ours.example\nx@nx.example\nfine@e.example\nlater@d.example\nlater@d.example\nlater@d.example\nlater@d.example\nlater@d.example' \
 	"$REJECT
-$SUMMARY" --now $NOW ingest postfix-log --verbose "$LOG"
+$AGAIN" --now $NOW ingest postfix-log --verbose "$LOG"
 T_FILTER='/duplicate=1$/d' t '... every line a duplicate' 65 '' "$REJECT
-$SUMMARY" --now $NOW ingest postfix-log --verbose "$LOG"
+$AGAIN" --now $NOW ingest postfix-log --verbose "$LOG"
 t 'no --verbose: nothing on stdout' 65 '' "$REJECT
-$SUMMARY" --now $NOW ingest postfix-log "$LOG"
+$AGAIN" --now $NOW ingest postfix-log "$LOG"
+state >"$T_DIR/state.2" 2>&1
+ok 'read again: history and stats as they were' cmp "$T_DIR/state.1" "$T_DIR/state.2"
 t '-q: only the rejected line' 65 '' "$REJECT" --now $NOW -q ingest postfix-log "$LOG"
 
 # --------------------------------------------------------------- stdin
@@ -62,14 +71,14 @@ t '-q: only the rejected line' 65 '' "$REJECT" --now $NOW -q ingest postfix-log 
 T_IN='Nov 28 10:00:00 mx1 postfix/smtp[1]: 1A2B3C4D5E: to=<s1@f.example>, relay=none, delay=1, delays=0/0/0/1, dsn=5.1.1, status=bounced (host f said: 550 5.1.1 no such user (in reply to RCPT TO command))
 Nov 28 10:00:00 mx1 postfix/smtpd[2]: disconnect from x[192.0.2.1]
 ' t 'stdin, --json: the summary object on stdout' 0 \
-	'{"file":"-","format":"postfix-log","read":2,"imported":1,"updated":0,"skipped":1,"rejected":0}' \
+	'{"file":"-","format":"postfix-log","read":2,"imported":1,"updated":0,"duplicates":0,"skipped":1,"rejected":0}' \
 	'' --now $NOW --json ingest postfix-log -
 T_IN=$'Nov 28 10:00:00 mx1 postfix/smtp[1]: 1A2B3C4D5F: to=<s2@f.example>, relay=none, delay=1, dsn=5.1.1, status=bounced (550 5.1.1 no)\r\n\n\x01\xff' \
 	t 'stdin: CRLF, an empty line, garbage without LF' 0 \
 	'{"address":"s2@f.example","code":550,"status":"5.1.1","text":"no","rule":"user-unknown","category":"bad-mailbox","action":"suppress","scope":"address","verdict":"suppress","until":null,"error":null}
-{"file":"-","format":"postfix-log","read":3,"imported":1,"updated":0,"skipped":2,"rejected":0}' \
+{"file":"-","format":"postfix-log","read":3,"imported":1,"updated":0,"duplicates":0,"skipped":2,"rejected":0}' \
 	'' --now $NOW --json ingest postfix-log --verbose -
-T_IN='' t 'stdin: nothing' 0 '' 'quell: ingest postfix-log: -: 0 read, 0 imported, 0 updated, 0 skipped, 0 rejected' \
+T_IN='' t 'stdin: nothing' 0 '' 'quell: ingest postfix-log: -: 0 read, 0 imported, 0 updated, 0 duplicates, 0 skipped, 0 rejected' \
 	ingest postfix-log -
 
 # -------------------------------------------------------------- errors
@@ -137,4 +146,4 @@ ok 'follow: SIGTERM ends it cleanly' test $FRC = 0
 ok 'follow: every report once, in order' test "$(cut -f1 "$T_DIR/f.out" | tr '\n' ' ')" = \
 	'f1@g.example f2@g.example f3@g.example f4@g.example f5@g.example '
 ok 'follow: the summary' test "$(cat "$T_DIR/f.err")" = \
-	"quell: ingest postfix-log: $F: 6 read, 5 imported, 0 updated, 1 skipped, 0 rejected"
+	"quell: ingest postfix-log: $F: 6 read, 5 imported, 0 updated, 0 duplicates, 1 skipped, 0 rejected"
