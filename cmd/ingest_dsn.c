@@ -14,8 +14,10 @@
  * one commit each, and at the end of each FILE) at the report's time (else
  * --now or the clock), as a complaint for abuse reports, with the message id
  * "ACTION MESSAGE-ID" (the original message's Message-ID, else the
- * bounce's own), so that ingesting the same bounce twice counts once, and
- * a "delayed" and a "failed" report for one message count once each.
+ * bounce's own, else the report's digest: what identifies it), so that
+ * ingesting the same bounce twice counts once - a maildir read by cron
+ * again and again -, and a "delayed" and a "failed" report for one message
+ * count once each.
  * Messages that are not bounces, and messages over 64 MiB (with a
  * warning), are skipped; a recipient that quell refuses is rejected:
  * "PATH:LINE: RECIPIENT: reason" (LINE: where the message starts) and
@@ -126,12 +128,10 @@ static int report(void *arg, const struct quell_dsn_report *r)
 	p->r = *r;
 	p->o = init;
 	p->o.now = r->time != 0 ? r->time : g->cli->now;
-	if (r->message_id[0] != '\0') {
-		snprintf(p->id, sizeof p->id, "%s %s",
-		         r->complaint ? "complaint" : r->action[0] != '\0' ? r->action : "failed",
-		         r->message_id);
-		p->o.message_id = p->id;
-	}
+	snprintf(p->id, sizeof p->id, "%s %s",
+	         r->complaint ? "complaint" : r->action[0] != '\0' ? r->action : "failed",
+	         r->message_id[0] != '\0' ? r->message_id : r->digest);
+	p->o.message_id = p->id;
 	if (r->complaint)
 		p->o.source = QUELL_SOURCE_COMPLAINT;
 	free(p->path);

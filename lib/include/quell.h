@@ -337,6 +337,7 @@ QUELL_API int quell_postfix_log_parse(const char *line, size_t len, int64_t ref,
 #define QUELL_DSN_REPLY_MAX 2048         /* the reply, cut at a character boundary */
 #define QUELL_DSN_MSGID_MAX 256          /* a Message-ID, with the NUL */
 #define QUELL_DSN_REPORTS_MAX 1000       /* recipients reported per message */
+#define QUELL_DSN_DIGEST_MAX 24          /* "digest:" and 16 hex digits, with the NUL */
 
 /* One recipient of a bounce message.  Plain data, nothing to free. */
 struct quell_dsn_report {
@@ -362,6 +363,13 @@ struct quell_dsn_report {
 	                                         message/feedback-report): record as a
 	                                         complaint; reply is then "complaint:
 	                                         FEEDBACK-TYPE" */
+	char digest[QUELL_DSN_DIGEST_MAX];    /* an id for this report when
+	                                         message_id is "": "digest:" and 16
+	                                         hex digits of a digest of recipient,
+	                                         action, status, reply, time and the
+	                                         bounce's Date (of the message's body
+	                                         too when no time parses); the same
+	                                         whenever the same bounce is read */
 };
 
 /* Called once per recipient, in the order of the message; r lives until

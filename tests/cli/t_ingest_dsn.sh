@@ -58,14 +58,27 @@ R=$T_DIR/Refused
 mkdir -p "$R/new" "$R/cur" "$R/tmp"
 awk 'NR > 1 && /^From /{ exit } { print }' "$D/bounces.mbox" >"$R/new/1795857000.1.host"
 cp "$D/exim.eml" "$R/cur/1795857600.2.host:2,S"
-# exim.eml was read above, from the maildir: a duplicate here
+# exim.eml was read above, from the maildir, and the delayed report from
+# the mbox (it has no Message-ID: its digest is its id): duplicates here
 t 'a refused recipient names its own file of a maildir' 65 '' \
 	"$R/new/1795857000.1.host:1: wrong@@later.example: local part: unexpected '@' at character 6
-quell: ingest dsn: $R: 2 read, 1 imported, 0 updated, 1 duplicates, 0 skipped, 1 rejected" \
+quell: ingest dsn: $R: 2 read, 0 imported, 0 updated, 2 duplicates, 0 skipped, 1 rejected" \
 	--now $NOW ingest dsn "$R"
-t 'a plain directory of messages' 0 '' \
-	"quell: ingest dsn: $M/cur: 2 read, 2 imported, 0 updated, 0 duplicates, 1 skipped, 0 rejected" \
+# qmail.eml has no Message-ID: its report's digest is its id
+t 'a plain directory of messages: the qmail bounce again, a duplicate' 0 '' \
+	"quell: ingest dsn: $M/cur: 2 read, 0 imported, 0 updated, 2 duplicates, 1 skipped, 0 rejected" \
 	--now $NOW ingest dsn "$M/cur"
+T_FILTER='s/ origin=.*//' q --now $NOW show full@q.example >"$T_DIR/full.1" 2>&1
+t 'the maildir read again (cron): nothing counted twice' 0 '' \
+	"quell: ingest dsn: $M: 3 read, 0 imported, 0 updated, 3 duplicates, 1 skipped, 0 rejected" \
+	--now $NOW ingest dsn "$M"
+t '... and again' 0 '' \
+	"quell: ingest dsn: $M: 3 read, 0 imported, 0 updated, 3 duplicates, 1 skipped, 0 rejected" \
+	--now $NOW ingest dsn "$M"
+t 'check: a mailbox full once is still counted once, not suppressed' 0 \
+	$'full@q.example\tallow\t' '' --now $NOW check full@q.example
+q --now $NOW show full@q.example >"$T_DIR/full.2" 2>&1
+ok '... its history as it was' cmp "$T_DIR/full.1" "$T_DIR/full.2"
 t 'check: the domain with no host is suppressed' 1 \
 	$'anyone@nxdomain.example\tsuppress\tscope=domain key=nxdomain.example rule=bad-domain-status category=bad-domain source=bounce' \
 	'' --now $NOW check anyone@nxdomain.example
@@ -77,9 +90,9 @@ T_INFILE=$D/arf.eml t 'an abuse report on stdin, --json summary' 0 \
 t 'check: the complaint suppresses' 1 \
 	$'annoyed@isp.example\tsuppress\tscope=address key=annoyed@isp.example category=complaint source=complaint' \
 	'' --now $NOW check annoyed@isp.example
-T_INFILE=$D/bounces.mbox T_FILTER='s/"until":"[^"]*"/"until":U/' t 'an mbox on stdin, --json --verbose' 65 \
-	'{"address":"slow@later.example","code":451,"status":"4.4.7","text":"Message delayed because the destination is busy","rule":"remote-trouble","category":"transient","action":"backoff","scope":"domain","verdict":"backoff","until":U,"error":null}
-{"file":"-","format":"dsn","read":2,"imported":1,"updated":0,"duplicates":0,"skipped":1,"rejected":1}' \
+T_INFILE=$D/bounces.mbox T_FILTER='s/"until":"[^"]*"/"until":U/' t 'an mbox on stdin, --json --verbose: read before, a duplicate' 65 \
+	'{"address":"slow@later.example","code":451,"status":"4.4.7","text":"Message delayed because the destination is busy","rule":"remote-trouble","category":"transient","action":"ignore","scope":"domain","verdict":"backoff","until":U,"error":null}
+{"file":"-","format":"dsn","read":2,"imported":0,"updated":0,"duplicates":1,"skipped":1,"rejected":1}' \
 	"-:1: wrong@@later.example: local part: unexpected '@' at character 6" \
 	--now $NOW --json ingest dsn --verbose -
 
