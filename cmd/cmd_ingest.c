@@ -2,21 +2,24 @@
  * cmd_ingest.c - `quell ingest SUBCOMMAND`: feed what a mail system said
  * about its deliveries through the rules, as `record` does one reply.
  *
- *   ingest postfix-log [--follow] [--verbose] FILE|-
+ *   ingest postfix-log [--follow] [--strict] [--verbose] FILE|-
  *
  * Every delivery report of the log (smtp, lmtp, local, virtual, pipe,
  * error: sent, deferred, bounced) is recorded at the time it was logged,
  * with its queue id, so that a message deferred five times counts once.
  * Other lines (NOQUEUE: reject - quell's own answers -, connect from,
  * qmgr, garbage, lines over 64 KiB) are counted as skipped, never as
- * rejected.  A report whose recipient quell refuses is rejected:
- * "FILE:LINE: RECIPIENT: reason" on stderr, and exit 65 at the end.
+ * rejected; so is a report whose recipient quell refuses, said as
+ * "FILE:LINE: RECIPIENT: reason" on stderr unless -q.  With --strict that
+ * report is rejected, and the exit status is 65 at the end; it is 65 too
+ * when lines were read and none is a log line (a file that is no log).
  *
  * Summary on stderr unless -q, shaped as import's: "FILE: R read, I
- * imported, 0 updated, S skipped, J rejected" (read: lines; imported:
- * reports recorded, retries of a queue id included; updated: always 0,
- * there for scripts that read import's summary too); with --json, one
- * object on stdout instead.  Stdout is quiet otherwise: --verbose prints
+ * imported, 0 updated, D duplicates, S skipped, J rejected" (read: lines;
+ * imported: reports recorded; duplicates: reports whose queue id was
+ * counted before, which write nothing; updated: always 0, there for
+ * scripts that read import's summary too); with --json, one object on
+ * stdout instead.  Stdout is quiet otherwise: --verbose prints
  * each recorded report as `record` does (render.c).
  *
  * --follow keeps reading a growing file as `tail -F` does: new data is
@@ -50,10 +53,11 @@
 #define POLL_NS (200 * 1000 * 1000L)
 #define BATCH 512 /* reports per commit */
 
-enum { OPT_FOLLOW = CLI_OPT_CMD, OPT_VERBOSE };
+enum { OPT_FOLLOW = CLI_OPT_CMD, OPT_STRICT, OPT_VERBOSE };
 
 static const struct option pflog_options[] = {
 	{ "follow", no_argument, NULL, OPT_FOLLOW },
+	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "verbose", no_argument, NULL, OPT_VERBOSE },
 	CLI_GLOBAL_OPTIONS
 };
@@ -115,12 +119,13 @@ static int one(struct ingest *g, const struct line *l)
 		return 0;
 	}
 	rc = quell_postfix_log_parse(l->text, l->len, ref, g->utc_offset, &p->rep);
+	g->o.recognized += p->rep.log_line != 0;
 	if (rc == 0) {
 		g->o.skipped++;
 		return 0;
 	}
 	if (rc != 1) {
-		ingest_reject(&g->o, g->file, g->lineno, NULL, p->rep.error);
+		ingest_unusable(&g->o, g->file, g->lineno, NULL, p->rep.error);
 		return 0;
 	}
 	p->opts = init;
@@ -211,7 +216,7 @@ static int postfix_log(struct cli *cli, int argc, char **argv)
 	struct sigaction old[2];
 	struct ingest g;
 	struct stat st;
-	int c, status = 0, is_file;
+	int c, status = 0, is_file, strict;
 
 	memset(&g, 0, sizeof g);
 	g.cli = cli;
@@ -220,6 +225,7 @@ static int postfix_log(struct cli *cli, int argc, char **argv)
 		case CLI_STOP:
 			return status;
 		case OPT_FOLLOW: g.follow = 1; break;
+		case OPT_STRICT: g.o.strict = 1; break;
 		case OPT_VERBOSE: g.verbose = 1; break;
 		}
 	}
@@ -243,10 +249,12 @@ static int postfix_log(struct cli *cli, int argc, char **argv)
 			return CLI_EX_NOINPUT;
 		}
 	}
+	strict = g.o.strict;
 	if ((status = ingest_out_init(&g.o, cli, BATCH)) == 0 &&
 	    (g.pend = malloc(BATCH * sizeof *g.pend)) == NULL)
 		status = cli_oom(cli);
 	g.o.verbose = g.verbose;
+	g.o.strict = strict;
 	if (status == 0 && (status = cli_open(cli)) == 0) {
 		stopping = 0;
 		if (is_file)
@@ -260,27 +268,32 @@ static int postfix_log(struct cli *cli, int argc, char **argv)
 	free(g.pend);
 	if (status == 0)
 		status = ingest_summary(&g.o, g.file, "postfix-log");
+	if (status == 0)
+		status = ingest_exit(&g.o, g.o.read, g.o.recognized, g.o.rejected, g.file,
+		                     "no line is a log line (a time stamp and a host)");
 	ingest_out_free(&g.o);
-	if (status != 0)
-		return status;
-	return g.o.rejected > 0 ? CLI_EX_DATAERR : CLI_EX_OK;
+	return status;
 }
 
 /* ----------------------------------------------------------------- ingest */
 
 /* Names are "ingest SUB": the prefix in messages and usage lines. */
 static const struct cli_cmd subcommands[] = {
-	{ "ingest postfix-log", postfix_log, "[--follow] [--verbose] FILE|-",
+	{ "ingest postfix-log", postfix_log, "[--follow] [--strict] [--verbose] FILE|-",
 	  "record the delivery reports of a Postfix mail log (sent, deferred,\n"
 	  "bounced) at the time they were logged; other lines are skipped",
 	  "  --follow             keep reading FILE as it grows, across rotation,\n"
 	  "                       until SIGINT or SIGTERM\n"
+	  "  --strict             a report quell cannot use (a bad recipient) is\n"
+	  "                       rejected and makes the exit status 65\n"
 	  "  --verbose            print each recorded report as record does\n",
 	  CLI_WRITES | CLI_RULES },
-	{ "ingest dsn", cmd_ingest_dsn, "[--verbose] FILE...",
+	{ "ingest dsn", cmd_ingest_dsn, "[--strict] [--verbose] FILE...",
 	  "record what bounce messages (RFC 3464 reports, abuse reports, other\n"
 	  "bounces) say about each recipient; FILE is a message, an mbox, a\n"
 	  "maildir or '-'; messages that are no bounce are skipped",
+	  "  --strict             a recipient quell refuses is rejected and makes\n"
+	  "                       the exit status 65\n"
 	  "  --verbose            print each recorded recipient as record does\n",
 	  CLI_WRITES | CLI_RULES },
 	{ NULL, NULL, NULL, NULL, NULL, 0 }

@@ -1,6 +1,7 @@
 /*
- * ingest_dsn.c - `quell ingest dsn [--verbose] FILE...`: record what bounce
- * messages say about each recipient, as `record` does one reply.
+ * ingest_dsn.c - `quell ingest dsn [--strict] [--verbose]
+ * FILE...`: record what bounce messages say about each recipient, as
+ * `record` does one reply.
  *
  * Each FILE is one message, an mbox (it starts with "From "; messages are
  * split at lines that start with "From ", and ">From " lines lose one
@@ -19,14 +20,18 @@
  * again and again -, and a "delayed" and a "failed" report for one message
  * count once each.
  * Messages that are not bounces, and messages over 64 MiB (with a
- * warning), are skipped; a recipient that quell refuses is rejected:
- * "PATH:LINE: RECIPIENT: reason" (LINE: where the message starts) and
- * exit 65 at the end.
+ * warning), are skipped; so is a recipient that quell refuses, said as
+ * "PATH:LINE: RECIPIENT: reason" (LINE: where the message starts) unless
+ * -q.  With --strict that recipient is rejected and the exit status is 65
+ * at the end; it is 65 too when messages were read and none starts as a
+ * mail message does (a header field): an input that is no mailbox.
  *
  * Summary per FILE on stderr unless -q, shaped as import's: "FILE: R read,
- * I imported, 0 updated, S skipped, J rejected" (read: messages; imported:
- * recipients recorded; skipped: messages that are no bounce or too big;
- * rejected: recipients refused); with --json one object per FILE on stdout
+ * I imported, 0 updated, D duplicates, S skipped, J rejected" (read:
+ * messages; imported: recipients recorded; duplicates: recipients of
+ * bounces counted before, which write nothing; skipped: messages that are
+ * no bounce or too big, and recipients refused; rejected: recipients
+ * refused with --strict); with --json one object per FILE on stdout
  * instead.  --verbose prints each recorded recipient as `record` does.
  *
  * Knows nothing of MIME, bounce formats or rules.
@@ -46,9 +51,10 @@
 #define READ_BUF (256 * 1024)
 #define BATCH 256 /* recipients per commit */
 
-enum { OPT_VERBOSE = CLI_OPT_CMD };
+enum { OPT_VERBOSE = CLI_OPT_CMD, OPT_STRICT };
 
 static const struct option dsn_options[] = {
+	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "verbose", no_argument, NULL, OPT_VERBOSE },
 	CLI_GLOBAL_OPTIONS
 };
@@ -144,6 +150,17 @@ static int report(void *arg, const struct quell_dsn_report *r)
 	return ingest_added(&g->o);
 }
 
+/* Whether m starts as a mail message does: a header field name (RFC
+ * 5322: printable ASCII but ':') and its colon. */
+static int is_message(const char *m, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && m[i] >= '!' && m[i] <= '~' && m[i] != ':')
+		i++;
+	return i > 0 && i < n && m[i] == ':';
+}
+
 /* The message gathered so far.  0 or an exit status. */
 static int message(struct ingest *g)
 {
@@ -166,6 +183,8 @@ static int message(struct ingest *g)
 		return rc; /* report()'s exit status */
 	if (n == 0)
 		g->o.skipped++;
+	if (n > 0 || is_message(g->msg, g->len))
+		g->o.recognized++;
 	return 0;
 }
 
@@ -339,8 +358,8 @@ int cmd_ingest_dsn(struct cli *cli, int argc, char **argv)
 {
 	struct ingest g;
 	struct stat st;
-	uint64_t rejected = 0;
-	int c, status = 0, first;
+	uint64_t read = 0, recognized = 0, rejected = 0;
+	int c, status = 0, first, strict = 0;
 
 	memset(&g, 0, sizeof g);
 	g.cli = cli;
@@ -349,6 +368,8 @@ int cmd_ingest_dsn(struct cli *cli, int argc, char **argv)
 			return status;
 		if (c == OPT_VERBOSE)
 			g.verbose = 1;
+		if (c == OPT_STRICT)
+			strict = 1;
 	}
 	if (optind >= argc)
 		return cli_usage_error(cli, "no input given (FILE..., or '-' for stdin)");
@@ -364,12 +385,14 @@ int cmd_ingest_dsn(struct cli *cli, int argc, char **argv)
 	    (g.pend = calloc(BATCH, sizeof *g.pend)) == NULL)
 		status = cli_oom(cli);
 	g.o.verbose = g.verbose;
+	g.o.strict = strict;
 	if (status == 0)
 		status = cli_open(cli);
 	for (int i = first; i < argc && status == 0; i++) {
 		const char *file = argv[i];
 
-		g.o.read = g.o.imported = g.o.skipped = g.o.rejected = 0;
+		g.o.read = g.o.imported = g.o.duplicates = g.o.skipped = g.o.rejected = 0;
+		g.o.recognized = 0;
 		if (strcmp(file, "-") == 0) {
 			g.path = "-";
 			status = read_fd(&g, STDIN_FILENO);
@@ -386,14 +409,18 @@ int cmd_ingest_dsn(struct cli *cli, int argc, char **argv)
 		}
 		if (status == 0)
 			status = ingest_summary(&g.o, file, "dsn");
+		read += g.o.read;
+		recognized += g.o.recognized;
 		rejected += g.o.rejected;
 	}
+	if (status == 0)
+		status = ingest_exit(&g.o, read, recognized, rejected,
+		                     argc - first == 1 ? argv[first] : "input",
+		                     "no mail message in it (nothing starts with a header)");
 	for (size_t i = 0; g.pend != NULL && i < BATCH; i++)
 		free(g.pend[i].path);
 	free(g.msg);
 	free(g.pend);
 	ingest_out_free(&g.o);
-	if (status != 0)
-		return status;
-	return rejected > 0 ? CLI_EX_DATAERR : CLI_EX_OK;
+	return status;
 }

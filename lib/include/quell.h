@@ -311,6 +311,9 @@ struct quell_postfix_report {
 	char reply[QUELL_POSTFIX_REPLY_MAX];      /* what to hand quell_record: the SMTP
 	                                             reply, or "DSN TEXT" without one */
 	const char *error;                        /* why a report is unusable (static) */
+	int log_line;                             /* 1: the line is a log line (a time
+	                                             stamp and a host), report or not;
+	                                             0: it is no log line at all */
 };
 
 /*
@@ -325,7 +328,8 @@ struct quell_postfix_report {
  *
  * Returns 1 for a report (*out filled), 0 for a line that is not one, or
  * QUELL_EDATA for a report that cannot be used (out->error says why: an
- * empty or over-long recipient).
+ * empty or over-long recipient).  out->log_line tells, in every case,
+ * whether the line has a log line's shape at all (a file that is no log).
  */
 QUELL_API int quell_postfix_log_parse(const char *line, size_t len, int64_t ref,
                                       int utc_offset, struct quell_postfix_report *out);

@@ -14,10 +14,11 @@ fi
 
 DEFER=$'later@d.example\tignore\tverdict=backoff scope=address rule=greylisted category=transient code=450 status=4.2.0 until=2026-11-28T12:05:00Z duplicate=1'
 REJECT="$LOG:9: bad@@e.example: local part: unexpected '@' at character 4"
-SUMMARY="quell: ingest postfix-log: $LOG: 16 read, 6 imported, 0 updated, 4 duplicates, 5 skipped, 1 rejected"
-AGAIN="quell: ingest postfix-log: $LOG: 16 read, 0 imported, 0 updated, 10 duplicates, 5 skipped, 1 rejected"
+SUMMARY="quell: ingest postfix-log: $LOG: 16 read, 6 imported, 0 updated, 4 duplicates, 6 skipped, 0 rejected"
+AGAIN="quell: ingest postfix-log: $LOG: 16 read, 0 imported, 0 updated, 10 duplicates, 6 skipped, 0 rejected"
+STRICT="quell: ingest postfix-log: $LOG: 16 read, 0 imported, 0 updated, 10 duplicates, 5 skipped, 1 rejected"
 
-t 'the sample log, --verbose' 65 \
+t 'the sample log, --verbose: the bad recipient skipped, exit 0' 0 \
 	$'unknown@b.example\tsuppress\tverdict=suppress scope=address key=unknown@b.example rule=user-unknown category=bad-mailbox code=550 status=5.1.1
 good@c.example\tignore\tverdict=allow scope=address rule=policy category=policy code=554 status=5.7.1
 nobody@ours.example\tsuppress\tverdict=suppress scope=address key=nobody@ours.example rule=bad-mailbox-status-other category=bad-mailbox status=5.1.1
@@ -54,17 +55,29 @@ state() {
 	q --now $NOW --json stats
 }
 state >"$T_DIR/state.1" 2>&1
-T_FILTER='s/\t.*//' t 'the same log again: every report already counted' 65 \
+T_FILTER='s/\t.*//' t 'the same log again: every report already counted' 0 \
 	$'unknown@b.example\ngood@c.example\nnobody@ours.example\nx@nx.example\nfine@e.example\nlater@d.example\nlater@d.example\nlater@d.example\nlater@d.example\nlater@d.example' \
 	"$REJECT
 $AGAIN" --now $NOW ingest postfix-log --verbose "$LOG"
-T_FILTER='/duplicate=1$/d' t '... every line a duplicate' 65 '' "$REJECT
+T_FILTER='/duplicate=1$/d' t '... every line a duplicate' 0 '' "$REJECT
 $AGAIN" --now $NOW ingest postfix-log --verbose "$LOG"
-t 'no --verbose: nothing on stdout' 65 '' "$REJECT
+t 'no --verbose: nothing on stdout' 0 '' "$REJECT
 $AGAIN" --now $NOW ingest postfix-log "$LOG"
 state >"$T_DIR/state.2" 2>&1
 ok 'read again: history and stats as they were' cmp "$T_DIR/state.1" "$T_DIR/state.2"
-t '-q: only the rejected line' 65 '' "$REJECT" --now $NOW -q ingest postfix-log "$LOG"
+t '-q: silent (a cron job)' 0 '' '' --now $NOW -q ingest postfix-log "$LOG"
+t '--strict: the bad recipient is rejected, exit 65' 65 '' "$REJECT
+$STRICT" --now $NOW ingest postfix-log --strict "$LOG"
+t '--strict -q: only the rejected line' 65 '' "$REJECT" --now $NOW -q ingest postfix-log --strict "$LOG"
+printf 'email,created,status,reason\na@b.example,1,550,gone\n' >"$T_DIR/not.log"
+t 'a file that is no log: 65' 65 '' \
+	"quell: ingest postfix-log: $T_DIR/not.log: 2 read, 0 imported, 0 updated, 0 duplicates, 2 skipped, 0 rejected
+quell: ingest postfix-log: $T_DIR/not.log: no line is a log line (a time stamp and a host)" \
+	--now $NOW ingest postfix-log "$T_DIR/not.log"
+T_IN='Nov 28 10:00:00 mx1 postfix/smtpd[2]: connect from x[192.0.2.1]
+' t 'a log with nothing to record: 0' 0 '' \
+	'quell: ingest postfix-log: -: 1 read, 0 imported, 0 updated, 0 duplicates, 1 skipped, 0 rejected' \
+	--now $NOW ingest postfix-log -
 
 # --------------------------------------------------------------- stdin
 
@@ -88,13 +101,13 @@ t 'a missing file: 66, no database made' 66 '' \
 	--db "$T_DIR/none" ingest postfix-log "$T_DIR/nope.log"
 ok '... none made' test ! -e "$T_DIR/none"
 t 'a directory' 66 '' "quell: ingest postfix-log: $T_DIR: Is a directory" ingest postfix-log "$T_DIR"
-U='usage: quell ingest postfix-log [--follow] [--verbose] FILE|-'
+U='usage: quell ingest postfix-log [--follow] [--strict] [--verbose] FILE|-'
 t 'no subcommand' 64 '' 'quell: ingest: no subcommand given: postfix-log or dsn
-usage: quell ingest postfix-log [--follow] [--verbose] FILE|-
-       quell ingest dsn [--verbose] FILE...' ingest
+usage: quell ingest postfix-log [--follow] [--strict] [--verbose] FILE|-
+       quell ingest dsn [--strict] [--verbose] FILE...' ingest
 t 'unknown subcommand' 64 '' "quell: ingest: unknown subcommand 'dsm': postfix-log or dsn
-usage: quell ingest postfix-log [--follow] [--verbose] FILE|-
-       quell ingest dsn [--verbose] FILE..." ingest dsm x
+usage: quell ingest postfix-log [--follow] [--strict] [--verbose] FILE|-
+       quell ingest dsn [--strict] [--verbose] FILE..." ingest dsm x
 t 'no input' 64 '' "quell: ingest postfix-log: no input given (a FILE, or '-' for stdin)
 $U" ingest postfix-log
 t 'two inputs' 64 '' "quell: ingest postfix-log: unexpected argument 'b'

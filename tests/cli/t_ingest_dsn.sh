@@ -31,14 +31,24 @@ fine@rcpt.example\tignore\tverdict=allow scope=address rule=policy category=poli
 	"$AGAIN" --now $NOW ingest dsn --verbose "$D/postfix-crlf.eml"
 t 'no --verbose: the summary alone' 0 '' "$AGAIN" --now $NOW ingest dsn "$D/postfix-crlf.eml"
 
-t 'an mbox: a delayed report, a refused recipient, a message that is no bounce' 65 \
+t 'an mbox: a delayed report, a refused recipient (skipped), a message that is no bounce' 0 \
 	$'slow@later.example\tbackoff\tverdict=backoff scope=domain key=later.example rule=remote-trouble category=transient code=451 status=4.4.7 until=2026-11-28T10:05:00Z' \
 	"$D/bounces.mbox:1: wrong@@later.example: local part: unexpected '@' at character 6
-quell: ingest dsn: $D/bounces.mbox: 2 read, 1 imported, 0 updated, 0 duplicates, 1 skipped, 1 rejected" \
+quell: ingest dsn: $D/bounces.mbox: 2 read, 1 imported, 0 updated, 0 duplicates, 2 skipped, 0 rejected" \
 	--now $NOW ingest dsn --verbose "$D/bounces.mbox"
-t '-q: only the refused recipient' 65 '' \
-	"$D/bounces.mbox:1: wrong@@later.example: local part: unexpected '@' at character 6" \
-	--now $NOW -q ingest dsn "$D/bounces.mbox"
+t '-q: silent (a cron job)' 0 '' '' --now $NOW -q ingest dsn "$D/bounces.mbox"
+t '--strict: the refused recipient is rejected, exit 65' 65 '' \
+	"$D/bounces.mbox:1: wrong@@later.example: local part: unexpected '@' at character 6
+quell: ingest dsn: $D/bounces.mbox: 2 read, 0 imported, 0 updated, 1 duplicates, 1 skipped, 1 rejected" \
+	--now $NOW ingest dsn --strict "$D/bounces.mbox"
+printf 'email,created,status,reason\na@b.example,1,550,gone\n' >"$T_DIR/not.eml"
+t 'a file that is no mail message: 65' 65 '' \
+	"quell: ingest dsn: $T_DIR/not.eml: 1 read, 0 imported, 0 updated, 0 duplicates, 1 skipped, 0 rejected
+quell: ingest dsn: $T_DIR/not.eml: no mail message in it (nothing starts with a header)" \
+	--now $NOW ingest dsn "$T_DIR/not.eml"
+t 'an auto-reply alone: no bounce, no error' 0 '' \
+	"quell: ingest dsn: $D/vacation.eml: 1 read, 0 imported, 0 updated, 0 duplicates, 1 skipped, 0 rejected" \
+	--now $NOW ingest dsn "$D/vacation.eml"
 
 # ------------------------------------------------------------- maildir
 M=$T_DIR/Maildir
@@ -60,9 +70,9 @@ awk 'NR > 1 && /^From /{ exit } { print }' "$D/bounces.mbox" >"$R/new/1795857000
 cp "$D/exim.eml" "$R/cur/1795857600.2.host:2,S"
 # exim.eml was read above, from the maildir, and the delayed report from
 # the mbox (it has no Message-ID: its digest is its id): duplicates here
-t 'a refused recipient names its own file of a maildir' 65 '' \
+t 'a refused recipient names its own file of a maildir' 0 '' \
 	"$R/new/1795857000.1.host:1: wrong@@later.example: local part: unexpected '@' at character 6
-quell: ingest dsn: $R: 2 read, 0 imported, 0 updated, 2 duplicates, 0 skipped, 1 rejected" \
+quell: ingest dsn: $R: 2 read, 0 imported, 0 updated, 2 duplicates, 1 skipped, 0 rejected" \
 	--now $NOW ingest dsn "$R"
 # qmail.eml has no Message-ID: its report's digest is its id
 t 'a plain directory of messages: the qmail bounce again, a duplicate' 0 '' \
@@ -90,14 +100,14 @@ T_INFILE=$D/arf.eml t 'an abuse report on stdin, --json summary' 0 \
 t 'check: the complaint suppresses' 1 \
 	$'annoyed@isp.example\tsuppress\tscope=address key=annoyed@isp.example category=complaint source=complaint' \
 	'' --now $NOW check annoyed@isp.example
-T_INFILE=$D/bounces.mbox T_FILTER='s/"until":"[^"]*"/"until":U/' t 'an mbox on stdin, --json --verbose: read before, a duplicate' 65 \
+T_INFILE=$D/bounces.mbox T_FILTER='s/"until":"[^"]*"/"until":U/' t 'an mbox on stdin, --json --verbose: read before, a duplicate' 0 \
 	'{"address":"slow@later.example","code":451,"status":"4.4.7","text":"Message delayed because the destination is busy","rule":"remote-trouble","category":"transient","action":"ignore","scope":"domain","verdict":"backoff","until":U,"error":null}
-{"file":"-","format":"dsn","read":2,"imported":0,"updated":0,"duplicates":1,"skipped":1,"rejected":1}' \
+{"file":"-","format":"dsn","read":2,"imported":0,"updated":0,"duplicates":1,"skipped":2,"rejected":0}' \
 	"-:1: wrong@@later.example: local part: unexpected '@' at character 6" \
 	--now $NOW --json ingest dsn --verbose -
 
 # --------------------------------------------------------------- usage
-U='usage: quell ingest dsn [--verbose] FILE...'
+U='usage: quell ingest dsn [--strict] [--verbose] FILE...'
 t 'no input' 64 '' "quell: ingest dsn: no input given (FILE..., or '-' for stdin)
 $U" ingest dsn
 t 'a stream' 64 '' "quell: ingest dsn: --stream: bounces never carry a stream
