@@ -25,7 +25,8 @@
  * --follow keeps reading a growing file as `tail -F` does: new data is
  * looked for every 200 ms; a file replaced (rotated: another inode) is
  * reopened from its start once the old one is read to its end, a file
- * that shrank (truncated) is read again from its start.  SIGINT and
+ * that shrank (truncated) is read again from its start, a file that does
+ * not exist yet is waited for.  SIGINT and
  * SIGTERM end the reading cleanly, with the summary, for a file (stdin is
  * read to its end, and a signal ends the process the default way).
  *
@@ -33,12 +34,14 @@
  * of the reference time, --now or the clock; RFC 3339 stamps carry their
  * own offset.  Reports are recorded in batches (quell_record_many: one
  * commit, one sync for up to BATCH reports), written when a batch is full,
- * at the end of the input, and - following - before each wait, so a quiet
- * log never holds a report back.  Knows nothing of log formats or of rules.
+ * at the end of the input, when the input has been quiet for IDLE_MS (a
+ * pipe from `journalctl -f` may stay open for ever), and - following -
+ * before each wait, so a quiet log never holds a report back.  Knows nothing of log formats or of rules.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -51,6 +54,7 @@
 
 #define READ_BUF (512 * 1024)
 #define POLL_NS (200 * 1000 * 1000L)
+#define IDLE_MS 1000 /* input quiet this long with a batch pending: write it */
 #define BATCH 512 /* reports per commit */
 
 enum { OPT_FOLLOW = CLI_OPT_CMD, OPT_STRICT, OPT_VERBOSE };
@@ -177,6 +181,55 @@ static int wait_more(struct ingest *g, struct lines *lr)
 	return 0;
 }
 
+/* A batch pending and nothing more to read within IDLE_MS (a pipe from
+ * `journalctl -f`): write the batch now, as the next read may block for
+ * long.  0 or an exit status. */
+static int flush_if_idle(struct ingest *g, int fd)
+{
+	struct pollfd p = { fd, POLLIN, 0 };
+	int rc;
+
+	if (g->o.n == 0)
+		return 0;
+	do
+		rc = poll(&p, 1, IDLE_MS);
+	while (rc < 0 && errno == EINTR && !stopping);
+	if (rc != 0)
+		return 0; /* data, the end or an error: the read tells which */
+	if ((rc = ingest_flush(&g->o)) != 0)
+		return rc;
+	if (g->verbose && fflush(stdout) != 0) {
+		cli_warn(g->cli, "write error: %s", strerror(errno));
+		return CLI_EX_IOERR;
+	}
+	return 0;
+}
+
+/* Following a file that does not exist yet: wait for it to appear (or for
+ * a signal).  0 or an exit status. */
+static int wait_file(struct ingest *g)
+{
+	struct timespec ts = { 0, POLL_NS };
+	struct stat st;
+
+	while (!stopping) {
+		g->fd = open(g->file, O_RDONLY | O_CLOEXEC);
+		if (g->fd >= 0) {
+			if (fstat(g->fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+				cli_warn(g->cli, "%s: %s", g->file, strerror(EISDIR));
+				return CLI_EX_NOINPUT;
+			}
+			return 0;
+		}
+		if (errno != ENOENT) {
+			cli_warn(g->cli, "%s: %s", g->file, strerror(errno));
+			return CLI_EX_NOINPUT;
+		}
+		nanosleep(&ts, NULL); /* a signal cuts it short */
+	}
+	return 0;
+}
+
 /* Read the input to its end (or, following, until a signal). */
 static int read_log(struct ingest *g)
 {
@@ -184,6 +237,8 @@ static int read_log(struct ingest *g)
 	struct line l;
 	int status = 0, r;
 
+	if (g->fd < 0 && ((status = wait_file(g)) != 0 || g->fd < 0))
+		return status; /* stopped before the file appeared: nothing read */
 	if (lines_init(&lr, g->fd, READ_BUF, QUELL_POSTFIX_LINE_MAX) != 0)
 		return cli_oom(g->cli);
 	while (status == 0 && !stopping) {
@@ -197,6 +252,8 @@ static int read_log(struct ingest *g)
 		if (g->verbose && !g->follow && fflush(stdout) != 0) {
 			cli_warn(g->cli, "write error: %s", strerror(errno));
 			status = CLI_EX_IOERR;
+		} else if (!g->follow && (status = flush_if_idle(g, g->fd)) != 0) {
+			break;
 		} else if (lines_fill(&lr) != 0) {
 			cli_warn(g->cli, "%s: %s", g->file, strerror(errno));
 			status = CLI_EX_IOERR;
@@ -242,7 +299,9 @@ static int postfix_log(struct cli *cli, int argc, char **argv)
 	g.fd = STDIN_FILENO;
 	if (is_file) {
 		g.fd = open(g.file, O_RDONLY | O_CLOEXEC);
-		if (g.fd < 0 || (fstat(g.fd, &st) == 0 && S_ISDIR(st.st_mode))) {
+		if (g.fd < 0 && errno == ENOENT && g.follow) {
+			/* read_log waits for it */
+		} else if (g.fd < 0 || (fstat(g.fd, &st) == 0 && S_ISDIR(st.st_mode))) {
 			cli_warn(cli, "%s: %s", g.file, strerror(g.fd < 0 ? errno : EISDIR));
 			if (g.fd >= 0)
 				close(g.fd);
@@ -263,7 +322,7 @@ static int postfix_log(struct cli *cli, int argc, char **argv)
 		if (is_file)
 			cli_catch_signals(0, on_stop, old);
 	}
-	if (is_file)
+	if (is_file && g.fd >= 0)
 		close(g.fd);
 	free(g.pend);
 	if (status == 0)

@@ -160,3 +160,52 @@ ok 'follow: every report once, in order' test "$(cut -f1 "$T_DIR/f.out" | tr '\n
 	'f1@g.example f2@g.example f3@g.example f4@g.example f5@g.example '
 ok 'follow: the summary' test "$(cat "$T_DIR/f.err")" = \
 	"quell: ingest postfix-log: $F: 6 read, 5 imported, 0 updated, 0 duplicates, 1 skipped, 0 rejected"
+
+# ------------------------------------------- a quiet pipe, a file to come
+
+# stdin from a writer that stays open (journalctl -f): the batch is written
+# once the input is quiet for a second, long before the input ends
+mkfifo "$T_DIR/fifo"
+(
+	pf s@slow.example 7A7A7A7A7A
+	for _ in $(seq 300); do
+		[ -e "$T_DIR/slow.done" ] && break
+		sleep 0.1
+	done
+) >"$T_DIR/fifo" &
+WPID=$!
+# shellcheck disable=SC2086 # QUELL_WRAP is a command line
+$QUELL_WRAP "$QUELL_BIN" --db "$T_DIR/sdb" --now $NOW ingest postfix-log - \
+	<"$T_DIR/fifo" >"$T_DIR/s.out" 2>"$T_DIR/s.err" &
+IPID=$!
+SEEN=no
+for _ in $(seq 150); do
+	if [ "$(q --db "$T_DIR/sdb" --now $NOW check s@slow.example 2>/dev/null | cut -f2)" = suppress ]; then
+		kill -0 $WPID 2>/dev/null && SEEN=yes # the writer still holds the pipe open
+		break
+	fi
+	sleep 0.1
+done
+touch "$T_DIR/slow.done"
+wait $WPID
+wait $IPID
+IRC=$?
+ok 'stdin: a quiet pipe: check sees the suppression before the input ends' test $SEEN = yes
+ok '... then the end of input: exit 0, the summary' test $IRC = 0 -a "$(cat "$T_DIR/s.err")" = \
+	"quell: ingest postfix-log: -: 1 read, 1 imported, 0 updated, 0 duplicates, 0 skipped, 0 rejected"
+
+# --follow on a file that does not exist yet: it is waited for
+L=$T_DIR/later.log
+# shellcheck disable=SC2086 # QUELL_WRAP is a command line
+$QUELL_WRAP "$QUELL_BIN" --db "$T_DIR/ldb" --now $NOW ingest postfix-log --follow --verbose "$L" \
+	>"$T_DIR/l.out" 2>"$T_DIR/l.err" &
+LPID=$!
+sleep 0.5
+ok 'follow a missing file: still waiting' kill -0 $LPID
+pf l1@g.example 6F6F6F6F6F >"$L"
+ok 'follow a missing file: read once it appears' wait_for l1@g.example "$T_DIR/l.out"
+kill -TERM $LPID
+wait $LPID
+LRC=$?
+ok '... SIGTERM ends it: exit 0, the summary' test $LRC = 0 -a "$(cat "$T_DIR/l.err")" = \
+	"quell: ingest postfix-log: $L: 1 read, 1 imported, 0 updated, 0 duplicates, 0 skipped, 0 rejected"
