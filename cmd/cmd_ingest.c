@@ -26,7 +26,10 @@
  * looked for every 200 ms; a file replaced (rotated: another inode) is
  * reopened from its start once the old one is read to its end, a file
  * that shrank (truncated) is read again from its start, a file that does
- * not exist yet is waited for.  SIGINT and
+ * not exist yet is waited for.  The position (device, inode, offset, line)
+ * is kept in the database as a mark (quell_mark_set) after each write, so
+ * a restart resumes where the last run stopped; lines read again after a
+ * crash are duplicates by their queue ids and write nothing.  SIGINT and
  * SIGTERM end the reading cleanly, with the summary, for a file (stdin is
  * read to its end, and a signal ends the process the default way).
  *
@@ -87,6 +90,9 @@ struct ingest {
 	int fd;
 	int follow, verbose;
 	size_t lineno;        /* in the file being read (reset when it is replaced) */
+	uint64_t pos;         /* bytes of it handed out as lines: where to resume */
+	char mark[QUELL_MARK_NAME_MAX]; /* following: the name of the kept position */
+	char saved[96];       /* the position last kept */
 	int64_t off_ref;      /* reference time of utc_offset */
 	int utc_offset;       /* local zone at off_ref, seconds east of UTC */
 	struct ingest_out o;  /* counts and the batch of reports to record */
@@ -106,6 +112,77 @@ static int64_t reference(struct ingest *g)
 	}
 	return ref;
 }
+
+/* ---------------------------------------------------------- the position */
+
+/* Following: the name of the file's position in the database, from its
+ * absolute path.  0, or 64 for a path too long. */
+static int mark_name(struct ingest *g)
+{
+	char cwd[4096];
+	int n = -1;
+
+	if (g->file[0] == '/')
+		n = snprintf(g->mark, sizeof g->mark, "ingest postfix-log %s", g->file);
+	else if (getcwd(cwd, sizeof cwd) != NULL)
+		n = snprintf(g->mark, sizeof g->mark, "ingest postfix-log %s/%s", cwd, g->file);
+	if (n < 0 || (size_t)n >= sizeof g->mark)
+		return cli_usage_error(g->cli, "--follow: %s: path too long to keep its position",
+		                       g->file);
+	return 0;
+}
+
+/* Following, the file just opened: go on where the last run stopped when
+ * the position kept is in this very file (device and inode) and the file
+ * is not shorter; else (none kept, the file replaced or truncated since)
+ * read it from its start.  0 or an exit status. */
+static int resume(struct ingest *g)
+{
+	char buf[sizeof g->saved];
+	unsigned long long dev, ino, off;
+	size_t len, line;
+	struct stat st;
+	int rc = quell_mark_get(g->cli->h, g->mark, buf, sizeof buf - 1, &len);
+
+	g->pos = 0;
+	if (rc == QUELL_ENOTFOUND || rc == QUELL_EINVAL) /* none, or none of ours */
+		return 0;
+	if (rc != 0)
+		return cli_fail(g->cli, rc);
+	buf[len] = '\0';
+	memcpy(g->saved, buf, len + 1);
+	if (sscanf(buf, "%llu %llu %llu %zu", &dev, &ino, &off, &line) != 4 ||
+	    fstat(g->fd, &st) != 0 || (unsigned long long)st.st_dev != dev ||
+	    (unsigned long long)st.st_ino != ino || (unsigned long long)st.st_size < off ||
+	    lseek(g->fd, (off_t)off, SEEK_SET) < 0)
+		return 0;
+	g->pos = off;
+	g->lineno = line;
+	return 0;
+}
+
+/* Following: keep the position (device, inode, offset, line) in the
+ * database once what was read up to it is written, if it moved.  0 or an
+ * exit status. */
+static int keep(struct ingest *g)
+{
+	char buf[sizeof g->saved];
+	struct stat st;
+	int n, rc;
+
+	if (!g->follow || g->fd < 0 || fstat(g->fd, &st) != 0)
+		return 0;
+	n = snprintf(buf, sizeof buf, "%llu %llu %llu %zu", (unsigned long long)st.st_dev,
+	             (unsigned long long)st.st_ino, (unsigned long long)g->pos, g->lineno);
+	if (n < 0 || (size_t)n >= sizeof buf || strcmp(buf, g->saved) == 0)
+		return 0;
+	if ((rc = quell_mark_set(g->cli->h, g->mark, buf, (size_t)n)) != 0)
+		return cli_fail(g->cli, rc);
+	memcpy(g->saved, buf, (size_t)n + 1);
+	return 0;
+}
+
+/* ------------------------------------------------------------- the lines */
 
 /* One line of the log.  0 or an exit status (a database error). */
 static int one(struct ingest *g, const struct line *l)
@@ -160,6 +237,7 @@ static int wait_more(struct ingest *g, struct lines *lr)
 				lr->start = lr->end = 0;
 				lr->skipping = 0;
 				g->lineno = 0;
+				g->pos = 0;
 				return 0; /* read the new file at once */
 			}
 		} else if ((pos = lseek(g->fd, 0, SEEK_CUR)) >= 0 && now.st_size < pos) {
@@ -167,11 +245,12 @@ static int wait_more(struct ingest *g, struct lines *lr)
 				lr->start = lr->end = 0;
 				lr->skipping = 0;
 				g->lineno = 0;
+				g->pos = 0;
 				return 0;
 			}
 		}
 	}
-	if ((rc = ingest_flush(&g->o)) != 0)
+	if ((rc = ingest_flush(&g->o)) != 0 || (rc = keep(g)) != 0)
 		return rc;
 	if (g->verbose && fflush(stdout) != 0) {
 		cli_warn(g->cli, "write error: %s", strerror(errno));
@@ -239,10 +318,15 @@ static int read_log(struct ingest *g)
 
 	if (g->fd < 0 && ((status = wait_file(g)) != 0 || g->fd < 0))
 		return status; /* stopped before the file appeared: nothing read */
+	if (g->follow && (status = resume(g)) != 0)
+		return status;
 	if (lines_init(&lr, g->fd, READ_BUF, QUELL_POSTFIX_LINE_MAX) != 0)
 		return cli_oom(g->cli);
 	while (status == 0 && !stopping) {
+		size_t before = lr.start;
+
 		r = lines_get(&lr, &l);
+		g->pos += lr.start - before; /* lines handed out, and the rests skipped */
 		if (r == LINES_OK) {
 			status = one(g, &l);
 			continue;
@@ -265,6 +349,8 @@ static int read_log(struct ingest *g)
 	lines_free(&lr);
 	if (status == 0)
 		status = ingest_flush(&g->o); /* the end, or a signal: what was read is kept */
+	if (status == 0)
+		status = keep(g);
 	return status;
 }
 
@@ -296,6 +382,8 @@ static int postfix_log(struct cli *cli, int argc, char **argv)
 	is_file = strcmp(g.file, "-") != 0;
 	if (g.follow && !is_file)
 		return cli_usage_error(cli, "--follow needs a FILE");
+	if (g.follow && (status = mark_name(&g)) != 0)
+		return status;
 	g.fd = STDIN_FILENO;
 	if (is_file) {
 		g.fd = open(g.file, O_RDONLY | O_CLOEXEC);

@@ -728,6 +728,30 @@ struct quell_prune_result {
 QUELL_API int quell_prune(quell *h, const struct quell_prune_options *opts,
                           struct quell_prune_result *res);
 
+/* ------------------------------------------------------------------ marks */
+
+#define QUELL_MARK_NAME_MAX 256 /* a mark's name, with its NUL */
+#define QUELL_MARK_MAX 256      /* bytes of a mark's value */
+
+/*
+ * A mark is a few bytes a program keeps in the database under a name of
+ * its own, such as how far it read an input (`ingest postfix-log --follow`
+ * keeps "ingest postfix-log PATH" -> the file's device, inode and offset),
+ * so that it resumes there after a restart.  Marks are local state: no
+ * history event, no change-feed entry, not exported; a backup copies them.
+ *
+ * quell_mark_set stores value[0..len) (len <= QUELL_MARK_MAX; 0 is an
+ * empty value) under name (1 to QUELL_MARK_NAME_MAX - 1 bytes), replacing
+ * what was there, in one durable write.  quell_mark_get copies the value
+ * into buf (size bytes) and sets *len; QUELL_ENOTFOUND when no mark has
+ * that name.  Neither keeps a pointer to its arguments.
+ *
+ * Errors: QUELL_EINVAL (NULL or over-long arguments, buf too small: *len
+ * is then the size needed), QUELL_ENOTFOUND, the store's errors.
+ */
+QUELL_API int quell_mark_set(quell *h, const char *name, const void *value, size_t len);
+QUELL_API int quell_mark_get(quell *h, const char *name, void *buf, size_t size, size_t *len);
+
 /* Write a compacted, consistent copy of the database into directory `dir`
  * (created if missing; must not hold a database already).  Runs beside
  * readers and writers. */

@@ -209,3 +209,34 @@ wait $LPID
 LRC=$?
 ok '... SIGTERM ends it: exit 0, the summary' test $LRC = 0 -a "$(cat "$T_DIR/l.err")" = \
 	"quell: ingest postfix-log: $L: 1 read, 1 imported, 0 updated, 0 duplicates, 0 skipped, 0 rejected"
+
+# --follow keeps its position (file identity and offset) in the database:
+# a restart goes on where the last run stopped, and reads what was written
+# in between, once
+P=$T_DIR/pos.log
+{ pf p1@g.example 1F1F1F1F1F; pf p2@g.example 2F2F2F2F2F; } >"$P"
+follow_until() { # run --follow on $P into $1.out/.err until $2 was recorded
+	# shellcheck disable=SC2086 # QUELL_WRAP is a command line
+	$QUELL_WRAP "$QUELL_BIN" --db "$T_DIR/pdb" --now $NOW ingest postfix-log --follow --verbose "$P" \
+		>"$1.out" 2>"$1.err" &
+	PPID_=$!
+	wait_for "$2" "$1.out"
+	sleep 0.5 # the position is kept before the next wait
+	kill -TERM $PPID_
+	wait $PPID_
+}
+follow_until "$T_DIR/p1" p2@g.example
+ok 'follow restart: the first run reads both lines' test "$(cut -f1 "$T_DIR/p1.out" | tr '\n' ' ')" = \
+	'p1@g.example p2@g.example '
+pf p3@g.example 3F3F3F3F3F >>"$P" # written while nobody follows
+follow_until "$T_DIR/p2" p3@g.example
+ok 'follow restart: the second run resumes: only the new line, nothing twice' \
+	test "$(cut -f1 "$T_DIR/p2.out" | tr '\n' ' ')" = 'p3@g.example '
+ok '... its summary' test "$(cat "$T_DIR/p2.err")" = \
+	"quell: ingest postfix-log: $P: 1 read, 1 imported, 0 updated, 0 duplicates, 0 skipped, 0 rejected"
+# replaced while nobody follows (another inode): the new file from its start
+mv "$P" "$P.1"
+pf p4@g.example 4F4F4F4F4F >"$P"
+follow_until "$T_DIR/p3" p4@g.example
+ok 'follow restart after a rotation: the new file from its start' \
+	test "$(cut -f1 "$T_DIR/p3.out" | tr '\n' ' ')" = 'p4@g.example '
