@@ -12,7 +12,8 @@
  *
  * quell_dsn_parse reads each message (lib/dsn.c); every recipient it
  * reports is recorded (quell_record_many, in batches of BATCH recipients,
- * one commit each, and at the end of each FILE) at the report's time (else
+ * one commit each, at the end of each FILE, and when the input has been
+ * quiet for IDLE_MS: an mbox on a pipe that stays open) at the report's time (else
  * --now or the clock), as a complaint for abuse reports, with the message id
  * "ACTION MESSAGE-ID" (the original message's Message-ID, else the
  * bounce's own, else the report's digest: what identifies it), so that
@@ -39,6 +40,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -50,6 +52,7 @@
 #define MESSAGE_MAX ((size_t)64 * 1024 * 1024)
 #define READ_BUF (256 * 1024)
 #define BATCH 256 /* recipients per commit */
+#define IDLE_MS 1000 /* input quiet this long with a batch pending: write it */
 
 enum { OPT_VERBOSE = CLI_OPT_CMD, OPT_STRICT };
 
@@ -66,6 +69,8 @@ struct rd {
 	char *buf;
 	size_t start, end;
 	int eof, mid; /* mid: the last piece did not end its line */
+	struct ingest *g; /* its batch is written when the input is quiet */
+	int status;       /* the exit status that stopped the reading */
 };
 
 /* A recipient waiting for its batch to be written. */
@@ -88,8 +93,32 @@ struct ingest {
 	struct pending *pend; /* [BATCH]: what o's items point to */
 };
 
-/* The next piece: 1 (*line_start: it starts a line), 0 at the end, or -1
- * with errno set. */
+/* A batch pending and nothing more to read within IDLE_MS (an mbox on a
+ * pipe that stays open): write the batch now, as the next read may block
+ * for long.  0 or an exit status. */
+static int flush_if_idle(struct ingest *g, int fd)
+{
+	struct pollfd p = { fd, POLLIN, 0 };
+	int rc;
+
+	if (g->o.n == 0)
+		return 0;
+	do
+		rc = poll(&p, 1, IDLE_MS);
+	while (rc < 0 && errno == EINTR);
+	if (rc != 0)
+		return 0; /* data, the end or an error: the read tells which */
+	if ((rc = ingest_flush(&g->o)) != 0)
+		return rc;
+	if (g->verbose && fflush(stdout) != 0) {
+		cli_warn(g->cli, "write error: %s", strerror(errno));
+		return CLI_EX_IOERR;
+	}
+	return 0;
+}
+
+/* The next piece: 1 (*line_start: it starts a line), 0 at the end, -1
+ * with errno set, or -2 with r->status set (writing a batch failed). */
 static int piece(struct rd *r, char **p, size_t *n, int *line_start)
 {
 	for (;;) {
@@ -111,6 +140,8 @@ static int piece(struct rd *r, char **p, size_t *n, int *line_start)
 		memmove(r->buf, r->buf + r->start, r->end - r->start);
 		r->end -= r->start;
 		r->start = 0;
+		if ((r->status = flush_if_idle(r->g, r->fd)) != 0)
+			return -2;
 		do
 			got = read(r->fd, r->buf + r->end, READ_BUF - r->end);
 		while (got < 0 && errno == EINTR);
@@ -215,7 +246,7 @@ static int append(struct ingest *g, const char *p, size_t n)
 /* Read one file (or stdin): a message or an mbox.  0 or an exit status. */
 static int read_fd(struct ingest *g, int fd)
 {
-	struct rd r = { fd, NULL, 0, 0, 0, 0 };
+	struct rd r = { fd, NULL, 0, 0, 0, 0, g, 0 };
 	size_t n, lineno = 0;
 	char *p;
 	int mbox = -1, start, rc, status = 0, any = 0;
@@ -252,7 +283,9 @@ static int read_fd(struct ingest *g, int fd)
 		if (append(g, p, n) != 0)
 			status = cli_oom(g->cli);
 	}
-	if (status == 0 && rc < 0) {
+	if (status == 0 && rc == -2) {
+		status = r.status;
+	} else if (status == 0 && rc < 0) {
 		cli_warn(g->cli, "%s: %s", g->path, strerror(errno));
 		status = CLI_EX_IOERR;
 	}
