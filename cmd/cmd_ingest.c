@@ -39,7 +39,8 @@
  * commit, one sync for up to BATCH reports), written when a batch is full,
  * at the end of the input, when the input has been quiet for IDLE_MS (a
  * pipe from `journalctl -f` may stay open for ever), and - following -
- * before each wait, so a quiet log never holds a report back.  Knows nothing of log formats or of rules.
+ * before each wait, so a quiet log never holds a report back.  Knows
+ * nothing of log formats or of rules.
  */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /*
- * ingest_dsn.c - `quell ingest dsn [--strict] [--verbose]
- * FILE...`: record what bounce messages say about each recipient, as
- * `record` does one reply.
+ * ingest_dsn.c - `quell ingest dsn [--strict] [--verbose] FILE...`: record
+ * what bounce messages say about each recipient, as `record` does one
+ * reply.
  *
  * Each FILE is one message, an mbox (it starts with "From "; messages are
  * split at lines that start with "From ", and ">From " lines lose one
@@ -13,10 +13,10 @@
  * quell_dsn_parse reads each message (lib/dsn.c); every recipient it
  * reports is recorded (quell_record_many, in batches of BATCH recipients,
  * one commit each, at the end of each FILE, and when the input has been
- * quiet for IDLE_MS: an mbox on a pipe that stays open) at the report's time (else
- * --now or the clock), as a complaint for abuse reports, with the message id
- * "ACTION MESSAGE-ID" (the original message's Message-ID, else the
- * bounce's own, else the report's digest: what identifies it), so that
+ * quiet for IDLE_MS: an mbox on a pipe that stays open) at the report's
+ * time (else --now or the clock), as a complaint for abuse reports, with
+ * the message id "ACTION MESSAGE-ID" (the original message's Message-ID,
+ * else the bounce's own, else the report's digest: what identifies it), so that
  * ingesting the same bounce twice counts once - a maildir read by cron
  * again and again -, and a "delayed" and a "failed" report for one message
  * count once each.
