@@ -1,6 +1,7 @@
 /*
  * ingest.h - what the ingest subcommands (postfix-log, dsn) share: their
- * counts, the "FILE:LINE: RECIPIENT: reason" lines of refused reports,
+ * counts, the "FILE:LINE: RECIPIENT: reason" lines of unusable reports
+ * (skipped, or with --strict rejected), the exit status,
  * batches of replies recorded in one transaction (quell_record_many) and
  * said in order afterwards, and the summary shaped as import's.
  *
@@ -14,7 +15,10 @@
 struct ingest_out {
 	struct cli *cli;
 	int verbose;                     /* print each recorded outcome */
-	uint64_t read, imported, skipped, rejected;
+	int strict;                      /* --strict: unusable reports are rejected */
+	uint64_t read, imported, duplicates, skipped, rejected;
+	uint64_t recognized;             /* lines or messages read as what was asked
+	                                    (a log line, a mail message), used or not */
 	struct quell_record_item *items; /* the batch: items[0..n) */
 	const char **files;              /* where each item's report is: file ... */
 	size_t *lines;                   /* ... and line */
@@ -38,14 +42,24 @@ int ingest_added(struct ingest_out *o);
  * batch's last file: nothing of the batch was written). */
 int ingest_flush(struct ingest_out *o);
 
-/* A refused report: "FILE:LINE: RECIPIENT: reason" on stderr (recipient
- * may be NULL), counted as rejected. */
-void ingest_reject(struct ingest_out *o, const char *file, size_t line, const char *recipient,
-                   const char *reason);
+/* A report that cannot be used (a recipient quell refuses): "FILE:LINE:
+ * RECIPIENT: reason" on stderr (recipient may be NULL), counted as skipped
+ * and said unless -q; with --strict counted as rejected and always said. */
+void ingest_unusable(struct ingest_out *o, const char *file, size_t line, const char *recipient,
+                     const char *reason);
 
-/* "FILE: R read, I imported, 0 updated, S skipped, J rejected" on stderr
- * unless -q, or one JSON object on stdout with --json.  0 or an exit
- * status. */
+/* The exit status once the input was read: 65 after an unusable report
+ * with --strict, or when `read` > 0 inputs were read and none of them was
+ * what was asked (`recognized` == 0: then "WHERE: NOTHING" is said first);
+ * else 0.  A log with nothing to record, or a mailbox of auto-replies, is
+ * no error: cron jobs must not fail for ever on one bad line. */
+int ingest_exit(struct ingest_out *o, uint64_t read, uint64_t recognized, uint64_t rejected,
+                const char *where, const char *nothing);
+
+/* "FILE: R read, I imported, 0 updated, D duplicates, S skipped, J
+ * rejected" on stderr unless -q, or one JSON object on stdout with --json
+ * (duplicates: replies whose id was counted before, which wrote nothing).
+ * 0 or an exit status. */
 int ingest_summary(struct ingest_out *o, const char *file, const char *format);
 
 #endif

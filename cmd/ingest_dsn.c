@@ -1,6 +1,7 @@
 /*
- * ingest_dsn.c - `quell ingest dsn [--verbose] FILE...`: record what bounce
- * messages say about each recipient, as `record` does one reply.
+ * ingest_dsn.c - `quell ingest dsn [--strict] [--verbose] FILE...`: record
+ * what bounce messages say about each recipient, as `record` does one
+ * reply.
  *
  * Each FILE is one message, an mbox (it starts with "From "; messages are
  * split at lines that start with "From ", and ">From " lines lose one
@@ -11,20 +12,27 @@
  *
  * quell_dsn_parse reads each message (lib/dsn.c); every recipient it
  * reports is recorded (quell_record_many, in batches of BATCH recipients,
- * one commit each, and at the end of each FILE) at the report's time (else
- * --now or the clock), as a complaint for abuse reports, with the message id
- * "ACTION MESSAGE-ID" (the original message's Message-ID, else the
- * bounce's own), so that ingesting the same bounce twice counts once, and
- * a "delayed" and a "failed" report for one message count once each.
+ * one commit each, at the end of each FILE, and when the input has been
+ * quiet for IDLE_MS: an mbox on a pipe that stays open) at the report's
+ * time (else --now or the clock), as a complaint for abuse reports, with
+ * the message id "ACTION MESSAGE-ID" (the original message's Message-ID,
+ * else the bounce's own, else the report's digest: what identifies it), so that
+ * ingesting the same bounce twice counts once - a maildir read by cron
+ * again and again -, and a "delayed" and a "failed" report for one message
+ * count once each.
  * Messages that are not bounces, and messages over 64 MiB (with a
- * warning), are skipped; a recipient that quell refuses is rejected:
- * "PATH:LINE: RECIPIENT: reason" (LINE: where the message starts) and
- * exit 65 at the end.
+ * warning), are skipped; so is a recipient that quell refuses, said as
+ * "PATH:LINE: RECIPIENT: reason" (LINE: where the message starts) unless
+ * -q.  With --strict that recipient is rejected and the exit status is 65
+ * at the end; it is 65 too when messages were read and none starts as a
+ * mail message does (a header field): an input that is no mailbox.
  *
  * Summary per FILE on stderr unless -q, shaped as import's: "FILE: R read,
- * I imported, 0 updated, S skipped, J rejected" (read: messages; imported:
- * recipients recorded; skipped: messages that are no bounce or too big;
- * rejected: recipients refused); with --json one object per FILE on stdout
+ * I imported, 0 updated, D duplicates, S skipped, J rejected" (read:
+ * messages; imported: recipients recorded; duplicates: recipients of
+ * bounces counted before, which write nothing; skipped: messages that are
+ * no bounce or too big, and recipients refused; rejected: recipients
+ * refused with --strict); with --json one object per FILE on stdout
  * instead.  --verbose prints each recorded recipient as `record` does.
  *
  * Knows nothing of MIME, bounce formats or rules.
@@ -32,6 +40,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -43,10 +52,12 @@
 #define MESSAGE_MAX ((size_t)64 * 1024 * 1024)
 #define READ_BUF (256 * 1024)
 #define BATCH 256 /* recipients per commit */
+#define IDLE_MS 1000 /* input quiet this long with a batch pending: write it */
 
-enum { OPT_VERBOSE = CLI_OPT_CMD };
+enum { OPT_VERBOSE = CLI_OPT_CMD, OPT_STRICT };
 
 static const struct option dsn_options[] = {
+	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "verbose", no_argument, NULL, OPT_VERBOSE },
 	CLI_GLOBAL_OPTIONS
 };
@@ -58,6 +69,8 @@ struct rd {
 	char *buf;
 	size_t start, end;
 	int eof, mid; /* mid: the last piece did not end its line */
+	struct ingest *g; /* its batch is written when the input is quiet */
+	int status;       /* the exit status that stopped the reading */
 };
 
 /* A recipient waiting for its batch to be written. */
@@ -80,8 +93,32 @@ struct ingest {
 	struct pending *pend; /* [BATCH]: what o's items point to */
 };
 
-/* The next piece: 1 (*line_start: it starts a line), 0 at the end, or -1
- * with errno set. */
+/* A batch pending and nothing more to read within IDLE_MS (an mbox on a
+ * pipe that stays open): write the batch now, as the next read may block
+ * for long.  0 or an exit status. */
+static int flush_if_idle(struct ingest *g, int fd)
+{
+	struct pollfd p = { fd, POLLIN, 0 };
+	int rc;
+
+	if (g->o.n == 0)
+		return 0;
+	do
+		rc = poll(&p, 1, IDLE_MS);
+	while (rc < 0 && errno == EINTR);
+	if (rc != 0)
+		return 0; /* data, the end or an error: the read tells which */
+	if ((rc = ingest_flush(&g->o)) != 0)
+		return rc;
+	if (g->verbose && fflush(stdout) != 0) {
+		cli_warn(g->cli, "write error: %s", strerror(errno));
+		return CLI_EX_IOERR;
+	}
+	return 0;
+}
+
+/* The next piece: 1 (*line_start: it starts a line), 0 at the end, -1
+ * with errno set, or -2 with r->status set (writing a batch failed). */
 static int piece(struct rd *r, char **p, size_t *n, int *line_start)
 {
 	for (;;) {
@@ -103,6 +140,8 @@ static int piece(struct rd *r, char **p, size_t *n, int *line_start)
 		memmove(r->buf, r->buf + r->start, r->end - r->start);
 		r->end -= r->start;
 		r->start = 0;
+		if ((r->status = flush_if_idle(r->g, r->fd)) != 0)
+			return -2;
 		do
 			got = read(r->fd, r->buf + r->end, READ_BUF - r->end);
 		while (got < 0 && errno == EINTR);
@@ -126,12 +165,10 @@ static int report(void *arg, const struct quell_dsn_report *r)
 	p->r = *r;
 	p->o = init;
 	p->o.now = r->time != 0 ? r->time : g->cli->now;
-	if (r->message_id[0] != '\0') {
-		snprintf(p->id, sizeof p->id, "%s %s",
-		         r->complaint ? "complaint" : r->action[0] != '\0' ? r->action : "failed",
-		         r->message_id);
-		p->o.message_id = p->id;
-	}
+	snprintf(p->id, sizeof p->id, "%s %s",
+	         r->complaint ? "complaint" : r->action[0] != '\0' ? r->action : "failed",
+	         r->message_id[0] != '\0' ? r->message_id : r->digest);
+	p->o.message_id = p->id;
 	if (r->complaint)
 		p->o.source = QUELL_SOURCE_COMPLAINT;
 	free(p->path);
@@ -142,6 +179,17 @@ static int report(void *arg, const struct quell_dsn_report *r)
 	it->reply = p->r.reply;
 	it->opts = &p->o;
 	return ingest_added(&g->o);
+}
+
+/* Whether m starts as a mail message does: a header field name (RFC
+ * 5322: printable ASCII but ':') and its colon. */
+static int is_message(const char *m, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && m[i] >= '!' && m[i] <= '~' && m[i] != ':')
+		i++;
+	return i > 0 && i < n && m[i] == ':';
 }
 
 /* The message gathered so far.  0 or an exit status. */
@@ -166,6 +214,8 @@ static int message(struct ingest *g)
 		return rc; /* report()'s exit status */
 	if (n == 0)
 		g->o.skipped++;
+	if (n > 0 || is_message(g->msg, g->len))
+		g->o.recognized++;
 	return 0;
 }
 
@@ -196,7 +246,7 @@ static int append(struct ingest *g, const char *p, size_t n)
 /* Read one file (or stdin): a message or an mbox.  0 or an exit status. */
 static int read_fd(struct ingest *g, int fd)
 {
-	struct rd r = { fd, NULL, 0, 0, 0, 0 };
+	struct rd r = { fd, NULL, 0, 0, 0, 0, g, 0 };
 	size_t n, lineno = 0;
 	char *p;
 	int mbox = -1, start, rc, status = 0, any = 0;
@@ -233,7 +283,9 @@ static int read_fd(struct ingest *g, int fd)
 		if (append(g, p, n) != 0)
 			status = cli_oom(g->cli);
 	}
-	if (status == 0 && rc < 0) {
+	if (status == 0 && rc == -2) {
+		status = r.status;
+	} else if (status == 0 && rc < 0) {
 		cli_warn(g->cli, "%s: %s", g->path, strerror(errno));
 		status = CLI_EX_IOERR;
 	}
@@ -339,8 +391,8 @@ int cmd_ingest_dsn(struct cli *cli, int argc, char **argv)
 {
 	struct ingest g;
 	struct stat st;
-	uint64_t rejected = 0;
-	int c, status = 0, first;
+	uint64_t read = 0, recognized = 0, rejected = 0;
+	int c, status = 0, first, strict = 0;
 
 	memset(&g, 0, sizeof g);
 	g.cli = cli;
@@ -349,6 +401,8 @@ int cmd_ingest_dsn(struct cli *cli, int argc, char **argv)
 			return status;
 		if (c == OPT_VERBOSE)
 			g.verbose = 1;
+		if (c == OPT_STRICT)
+			strict = 1;
 	}
 	if (optind >= argc)
 		return cli_usage_error(cli, "no input given (FILE..., or '-' for stdin)");
@@ -364,12 +418,14 @@ int cmd_ingest_dsn(struct cli *cli, int argc, char **argv)
 	    (g.pend = calloc(BATCH, sizeof *g.pend)) == NULL)
 		status = cli_oom(cli);
 	g.o.verbose = g.verbose;
+	g.o.strict = strict;
 	if (status == 0)
 		status = cli_open(cli);
 	for (int i = first; i < argc && status == 0; i++) {
 		const char *file = argv[i];
 
-		g.o.read = g.o.imported = g.o.skipped = g.o.rejected = 0;
+		g.o.read = g.o.imported = g.o.duplicates = g.o.skipped = g.o.rejected = 0;
+		g.o.recognized = 0;
 		if (strcmp(file, "-") == 0) {
 			g.path = "-";
 			status = read_fd(&g, STDIN_FILENO);
@@ -386,14 +442,18 @@ int cmd_ingest_dsn(struct cli *cli, int argc, char **argv)
 		}
 		if (status == 0)
 			status = ingest_summary(&g.o, file, "dsn");
+		read += g.o.read;
+		recognized += g.o.recognized;
 		rejected += g.o.rejected;
 	}
+	if (status == 0)
+		status = ingest_exit(&g.o, read, recognized, rejected,
+		                     argc - first == 1 ? argv[first] : "input",
+		                     "no mail message in it (nothing starts with a header)");
 	for (size_t i = 0; g.pend != NULL && i < BATCH; i++)
 		free(g.pend[i].path);
 	free(g.msg);
 	free(g.pend);
 	ingest_out_free(&g.o);
-	if (status != 0)
-		return status;
-	return rejected > 0 ? CLI_EX_DATAERR : CLI_EX_OK;
+	return status;
 }

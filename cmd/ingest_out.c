@@ -48,10 +48,16 @@ int ingest_added(struct ingest_out *o)
 	return ++o->n == o->cap ? ingest_flush(o) : 0;
 }
 
-void ingest_reject(struct ingest_out *o, const char *file, size_t line, const char *recipient,
-                   const char *reason)
+void ingest_unusable(struct ingest_out *o, const char *file, size_t line, const char *recipient,
+                     const char *reason)
 {
-	o->rejected++;
+	if (!o->strict) {
+		o->skipped++;
+		if (o->cli->quiet)
+			return;
+	} else {
+		o->rejected++;
+	}
 	cli_put_enc(stderr, file, CLI_ENC_FIELD);
 	fprintf(stderr, ":%zu: ", line);
 	if (recipient != NULL) {
@@ -77,10 +83,13 @@ int ingest_flush(struct ingest_out *o)
 		struct quell_record_item *it = &o->items[i];
 
 		if (it->rc != 0) {
-			ingest_reject(o, o->files[i], o->lines[i], it->address, it->out.error);
+			ingest_unusable(o, o->files[i], o->lines[i], it->address, it->out.error);
 			continue;
 		}
-		o->imported++;
+		if (it->out.duplicate)
+			o->duplicates++;
+		else
+			o->imported++;
 		if (!o->verbose || status != 0)
 			continue;
 		if (cli->json)
@@ -103,6 +112,7 @@ int ingest_summary(struct ingest_out *o, const char *file, const char *format)
 		    cli_jset(j, "read", cli_jnum(o->read)) ||
 		    cli_jset(j, "imported", cli_jnum(o->imported)) ||
 		    cli_jset(j, "updated", cli_jnum(0)) ||
+		    cli_jset(j, "duplicates", cli_jnum(o->duplicates)) ||
 		    cli_jset(j, "skipped", cli_jnum(o->skipped)) ||
 		    cli_jset(j, "rejected", cli_jnum(o->rejected))) {
 			json_decref(j);
@@ -111,8 +121,21 @@ int ingest_summary(struct ingest_out *o, const char *file, const char *format)
 		return cli_json_put(cli, j);
 	}
 	if (!cli->quiet)
-		cli_warn(cli, "%s: %llu read, %llu imported, 0 updated, %llu skipped, %llu rejected",
+		cli_warn(cli,
+		         "%s: %llu read, %llu imported, 0 updated, %llu duplicates, %llu skipped, "
+		         "%llu rejected",
 		         file, (unsigned long long)o->read, (unsigned long long)o->imported,
-		         (unsigned long long)o->skipped, (unsigned long long)o->rejected);
+		         (unsigned long long)o->duplicates, (unsigned long long)o->skipped,
+		         (unsigned long long)o->rejected);
 	return 0;
+}
+
+int ingest_exit(struct ingest_out *o, uint64_t read, uint64_t recognized, uint64_t rejected,
+                const char *where, const char *nothing)
+{
+	if (read > 0 && recognized == 0) {
+		cli_warn(o->cli, "%s: %s", where, nothing);
+		return CLI_EX_DATAERR;
+	}
+	return o->strict && rejected > 0 ? CLI_EX_DATAERR : CLI_EX_OK;
 }

@@ -78,10 +78,12 @@ const struct cli_cmd cli_commands[] = {
 	  "  --category C         only entries of category C\n"
 	  "  --since TIME         only entries updated at or after TIME\n",
 	  0 },
-	{ "ingest", cmd_ingest, "postfix-log [--follow] [--verbose] FILE|-\ndsn [--verbose] FILE...",
+	{ "ingest", cmd_ingest,
+	  "postfix-log [--follow] [--strict] [--verbose] FILE|-\ndsn [--strict] [--verbose] FILE...",
 	  "feed a mail log's delivery reports through the rules",
 	  "  --follow             postfix-log: keep reading FILE as it grows, across\n"
 	  "                       rotation, until SIGINT or SIGTERM\n"
+	  "  --strict             a report quell cannot use is rejected (exit 65)\n"
 	  "  --verbose            print each recorded report as record does\n",
 	  CLI_WRITES | CLI_RULES | CLI_GROUP },
 	{ "policyd", cmd_policyd,

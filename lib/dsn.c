@@ -23,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
+#include "digest.h"
 #include "dsn_ctx.h"
 #include "mime.h"
 #include "text.h"
@@ -152,6 +154,30 @@ static void walk(struct quell__dsn_ctx *c, const char *m, size_t n, int depth)
 
 /* ------------------------------------------------------------ reports */
 
+/* What identifies a report without a Message-ID, stable across reads of
+ * the same bounce (a mail client that marks an mbox message read changes
+ * its header, never its report): its fields with their NULs, its time and
+ * the bounce's Date, and the body when no time parses (two bounces with the
+ * same words and no date are told apart by their bodies). */
+static void digest(struct quell__dsn_ctx *c)
+{
+	const struct quell_dsn_report *r = &c->rep;
+	const char *const f[] = { r->recipient, r->action, r->status, r->reply, c->date };
+	unsigned char t[8];
+	uint64_t d = QUELL__FNV64_INIT;
+
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+		d = quell__fnv64(d, f[i], strlen(f[i]) + 1);
+	quell__be64_put(t, (uint64_t)r->time);
+	d = quell__fnv64(d, t, sizeof t);
+	d = quell__fnv64(d, &r->complaint, 1);
+	if (r->time == 0) {
+		quell__be64_put(t, c->body_digest);
+		d = quell__fnv64(d, t, sizeof t);
+	}
+	snprintf(c->rep.digest, sizeof c->rep.digest, "digest:%016llx", (unsigned long long)d);
+}
+
 int quell__dsn_emit(struct quell__dsn_ctx *c)
 {
 	int rc;
@@ -161,6 +187,7 @@ int quell__dsn_emit(struct quell__dsn_ctx *c)
 	if (c->rep.message_id[0] == '\0')
 		snprintf(c->rep.message_id, sizeof c->rep.message_id, "%s",
 		         c->orig_msgid[0] != '\0' ? c->orig_msgid : c->msgid);
+	digest(c);
 	c->count++;
 	rc = c->fn(c->arg, &c->rep);
 	if (rc != 0) {
@@ -342,6 +369,7 @@ int quell_dsn_parse(const char *msg, size_t len, quell_dsn_fn fn, void *arg, siz
 {
 	struct quell__dsn_ctx *c;
 	struct quell__dsn_block *b;
+	size_t hlen, body;
 	int rc;
 
 	if (count != NULL)
@@ -360,6 +388,8 @@ int quell_dsn_parse(const char *msg, size_t len, quell_dsn_fn fn, void *arg, siz
 	c->fn = fn;
 	c->arg = arg;
 	c->n = quell__mime_unix(msg != NULL ? msg : "", len, c->buf);
+	body = quell__mime_split(c->buf, c->n, &hlen);
+	c->body_digest = quell__fnv64(QUELL__FNV64_INIT, c->buf + body, c->n - body);
 	walk(c, c->buf, c->n, 0);
 	run(c, b);
 	rc = c->stop;

@@ -43,6 +43,7 @@ struct quell__dsn_ctx {
 	char orig_msgid[QUELL_DSN_MSGID_MAX];
 	struct quell__dsn_who who;
 	struct quell__dsn_hit hits[QUELL__DSN_TEXT_RCPTS];
+	uint64_t body_digest;  /* of the message's body, for reports without a time */
 	struct quell_dsn_report rep;
 	quell_dsn_fn fn;
 	void *arg;
@@ -57,8 +58,8 @@ struct quell__dsn_block {
 	char action[64], status[64], diag[QUELL__REPLY_IN_MAX], last[128];
 };
 
-/* Hand the report being built to fn (filling its message id); 1 when the
- * parse must stop (fn said so, or the report limit is reached). */
+/* Hand the report being built to fn (filling its message id and digest);
+ * 1 when the parse must stop (fn said so, or the report limit is reached). */
 int quell__dsn_emit(struct quell__dsn_ctx *c);
 
 /* Start a new report at time t. */

@@ -29,6 +29,7 @@
 
 #include "address.h"
 #include "check.h"
+#include "digest.h"
 #include "error.h"
 #include "formats.h"
 #include "arena.h"
@@ -307,17 +308,6 @@ static int put_row(struct imp *m, struct quell__wtxn *w, struct quell__item *it)
 	return quell__store_event(m->h, w, it->key, &ev);
 }
 
-/* FNV-1a, the id of an imported reply row. */
-static uint64_t fnv(uint64_t hsh, const void *p, size_t n)
-{
-	const unsigned char *b = p;
-
-	for (size_t i = 0; i < n; i++) {
-		hsh ^= b[i];
-		hsh *= UINT64_C(1099511628211);
-	}
-	return hsh;
-}
 
 /* A row with a reply: through the rules, as quell_record does. */
 static int rules_row(struct imp *m, struct quell__wtxn *w, struct quell__item *it)
@@ -327,7 +317,7 @@ static int rules_row(struct imp *m, struct quell__wtxn *w, struct quell__item *i
 	struct quell_outcome out;
 	char text[QUELL__REPLY_IN_MAX + 1];
 	unsigned char digest[8];
-	uint64_t hsh = UINT64_C(14695981039346656037);
+	uint64_t hsh = QUELL__FNV64_INIT;
 	size_t n = 0;
 	int rc;
 
@@ -355,8 +345,8 @@ static int rules_row(struct imp *m, struct quell__wtxn *w, struct quell__item *i
 	j->rs = m->rs;
 	j->now = row->created ? row->created : m->now;
 	j->source = QUELL_SOURCE_BOUNCE;
-	hsh = fnv(hsh, &j->now, sizeof j->now);
-	hsh = fnv(hsh, text, strlen(text));
+	hsh = quell__fnv64(hsh, &j->now, sizeof j->now); /* the row's id */
+	hsh = quell__fnv64(hsh, text, strlen(text));
 	quell__be64_put(digest, hsh);
 	j->queue_id = (const char *)digest;
 	j->queue_id_len = 8;

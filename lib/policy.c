@@ -549,6 +549,8 @@ int quell__record_txn(quell *h, struct quell__wtxn *w, struct quell__job *c)
 	out->verdict = res.verdict;
 	if (res.verdict != QUELL_ALLOW && out->until == 0)
 		out->until = res.until;
+	if (dup)
+		return 0; /* counted before: no event, no change-feed entry */
 	if ((rc = quell__store_event(h, w, key, &ev)) != 0)
 		return rc;
 	/* every reply also stays in the recipient's own history, so that a

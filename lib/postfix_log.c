@@ -355,7 +355,10 @@ int quell_postfix_log_parse(const char *line, size_t len, int64_t ref, int utc_o
 		return 0;
 	}
 	/* host, then the tag */
-	if (!spaces(&c) || token(&c) == 0 || !spaces(&c) || !tag(&c))
+	if (!spaces(&c) || token(&c) == 0 || !spaces(&c))
+		return 0;
+	out->log_line = 1;
+	if (!tag(&c))
 		return 0;
 	q = c.p;
 	while (c.p < c.end && isalnum_ascii(*c.p))

@@ -1,8 +1,8 @@
 /*
  * store.c - the LMDB environment behind a handle: open and create, the
  * read transaction pool, write transactions that grow the map on
- * MDB_MAP_FULL, the primitive reads and writes of records, events and
- * seen reply ids, and trimming the map's pages from the resident set
+ * MDB_MAP_FULL, the primitive reads and writes of records, events, seen
+ * reply ids and meta values (marks), and trimming the map's pages from the resident set
  * (found in /proc/self/maps: LMDB reports the map's address only for
  * MDB_FIXEDMAP environments).
  *
@@ -599,4 +599,25 @@ void quell__store_wtrim(quell *h, struct quell__wtxn *w, size_t over)
 	(void)w; /* its transaction holds the resize lock: the map stays put */
 	if (over == 0 || resident() > over)
 		trim(h->store);
+}
+
+/* ------------------------------------------------------------------ marks */
+
+int quell__store_meta_get(quell *h, MDB_txn *txn, const void *name, size_t nlen, MDB_val *v)
+{
+	MDB_val k = { nlen, (void *)name };
+	int rc = mdb_get(txn, h->store->meta, &k, v);
+
+	if (rc == MDB_NOTFOUND)
+		return 1;
+	return rc ? quell__mdb_error(h, rc, "read meta table") : 0;
+}
+
+int quell__store_meta_put(quell *h, struct quell__wtxn *w, const void *name, size_t nlen,
+                          const void *value, size_t vlen)
+{
+	MDB_val k = { nlen, (void *)name }, v = { vlen, (void *)value };
+	int rc = mdb_put(w->txn, h->store->meta, &k, &v, 0);
+
+	return rc ? quell__mdb_error(h, rc, "write meta table") : 0;
 }

@@ -7,7 +7,8 @@
  *   history  key NUL be64(~time) be64(~seq) -> event: newest first, so one
  *            cursor seek finds a key's latest events
  *   changes  be64(seq) -> history key: the change feed, in order
- *   meta     "schema", "lowercase_local_part", "origin", "seq"
+ *   meta     "schema", "lowercase_local_part", "origin", "seq", and
+ *            "mark:NAME" -> a caller's position (quell_mark_set, mark.c)
  *   seen     address NUL queue-or-message id -> be64(time): replies already
  *            counted, so a retried message is one event, not five
  *
@@ -130,6 +131,16 @@ void quell__store_trim(quell *h);
 /* The same inside a write transaction (which keeps the map in place), when
  * the process's resident set is over `over` bytes (0: always). */
 void quell__store_wtrim(quell *h, struct quell__wtxn *w, size_t over);
+
+/* The meta table's value under name[0..nlen) in a read or write
+ * transaction: 0 with *v set (valid until the transaction ends or writes),
+ * 1 when there is none, or an error. */
+int quell__store_meta_get(quell *h, MDB_txn *txn, const void *name, size_t nlen, MDB_val *v);
+
+/* Set the meta table's value under name[0..nlen) inside a write.  Names
+ * of the store's own ("schema", "seq", ...) are the caller's to avoid. */
+int quell__store_meta_put(quell *h, struct quell__wtxn *w, const void *name, size_t nlen,
+                          const void *value, size_t vlen);
 
 /* Build the history key prefix (key NUL) into out; returns its length. */
 size_t quell__history_prefix(const char *key, unsigned char *out);

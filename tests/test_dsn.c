@@ -303,6 +303,75 @@ static void test_limits(void)
 	free(m);
 }
 
+/* The digests of a message's reports, one per line. */
+static int digests(void *arg, const struct quell_dsn_report *r)
+{
+	struct text *t = arg;
+	int n = snprintf(t->buf + t->len, sizeof t->buf - t->len, "%s%s", t->len > 0 ? "\n" : "",
+	                 r->digest);
+
+	if (n > 0 && (size_t)n < sizeof t->buf - t->len)
+		t->len += (size_t)n;
+	return 0;
+}
+
+#define NOID_REPORT(date, rcpt) \
+	"From: MAILER-DAEMON@mx.example\nTo: s@ours.example\n" date \
+	REPORT("d") "--d\nContent-Type: message/delivery-status\n\n" \
+	"Final-Recipient: rfc822; " rcpt "\nAction: failed\nStatus: 5.2.2\n" \
+	"Diagnostic-Code: smtp; 552 5.2.2 mailbox full\n--d--\n"
+#define NOID_DATE "Date: Sat, 28 Nov 2026 10:00:00 +0000\n"
+#define NOID_TEXT(body) "From: MAILER-DAEMON@mx.example\nSubject: failure notice\n\n" \
+	"Hi. This is the qmail-send program.\n\n<a@r.example>:\n" \
+	"552 sorry, mailbox full (#5.2.2)\n\n--- Below this line is a copy of the message.\n\n" body
+
+/* A report without a Message-ID gets a digest of what identifies it: the
+ * same whenever the same bounce is read (also after a mail client marked
+ * it read, or with other line ends), another for another bounce. */
+static void test_digest(void)
+{
+	static const struct {
+		const char *name, *a, *b;
+		int same;
+	} cases_[] = {
+		{ "the same message read again", NOID_REPORT(NOID_DATE, "a@r.example"),
+		  NOID_REPORT(NOID_DATE, "a@r.example"), 1 },
+		{ "marked read by a mail client (Status: RO)", NOID_REPORT(NOID_DATE, "a@r.example"),
+		  "Status: RO\n" NOID_REPORT(NOID_DATE, "a@r.example"), 1 },
+		{ "CR LF line ends", NOID_REPORT(NOID_DATE, "a@r.example"),
+		  "From: MAILER-DAEMON@mx.example\r\nTo: s@ours.example\r\n"
+		  "Date: Sat, 28 Nov 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\n"
+		  "Content-Type: multipart/report; report-type=delivery-status;\r\n"
+		  "\tboundary=\"d\"\r\n\r\n--d\r\nContent-Type: message/delivery-status\r\n\r\n"
+		  "Final-Recipient: rfc822; a@r.example\r\nAction: failed\r\nStatus: 5.2.2\r\n"
+		  "Diagnostic-Code: smtp; 552 5.2.2 mailbox full\r\n--d--\r\n", 1 },
+		{ "another day", NOID_REPORT(NOID_DATE, "a@r.example"),
+		  NOID_REPORT("Date: Sun, 29 Nov 2026 10:00:00 +0000\n", "a@r.example"), 0 },
+		{ "another recipient", NOID_REPORT(NOID_DATE, "a@r.example"),
+		  NOID_REPORT(NOID_DATE, "b@r.example"), 0 },
+		{ "no date, the same body", NOID_TEXT("Subject: hello\n\nhi\n"),
+		  NOID_TEXT("Subject: hello\n\nhi\n"), 1 },
+		{ "no date, another returned message", NOID_TEXT("Subject: hello\n\nhi\n"),
+		  NOID_TEXT("Subject: hello again\n\nhi\n"), 0 },
+	};
+
+	for (size_t i = 0; i < sizeof cases_ / sizeof cases_[0]; i++) {
+		struct text a = { "", 0 }, b = { "", 0 };
+		size_t na = 0, nb = 0;
+
+		CU_ASSERT_EQUAL(quell_dsn_parse(cases_[i].a, strlen(cases_[i].a), digests, &a, &na), 0);
+		CU_ASSERT_EQUAL(quell_dsn_parse(cases_[i].b, strlen(cases_[i].b), digests, &b, &nb), 0);
+		if (na != 1 || nb != 1 || strncmp(a.buf, "digest:", 7) != 0 || strlen(a.buf) != 23 ||
+		    (strcmp(a.buf, b.buf) == 0) != cases_[i].same)
+			fprintf(stderr, "\n  case '%s': got %s and %s, want them %s\n", cases_[i].name,
+			        a.buf, b.buf, cases_[i].same ? "equal" : "different");
+		TU_EQ_INT(na, 1);
+		TU_EQ_INT(nb, 1);
+		CU_ASSERT(strncmp(a.buf, "digest:", 7) == 0 && strlen(a.buf) == 23);
+		TU_EQ_INT(strcmp(a.buf, b.buf) == 0, cases_[i].same);
+	}
+}
+
 /* Fail each allocation in turn: QUELL_ENOMEM, never a crash or a leak. */
 static void test_alloc_failures(void)
 {
@@ -323,6 +392,7 @@ static CU_TestInfo dsn_tests[] = {
 	{ "bounce shapes, one case each", test_cases },
 	{ "fn stops the parse; bad arguments", test_stop_and_args },
 	{ "limits: recipients, nesting, size", test_limits },
+	{ "a report without a Message-ID: a stable digest", test_digest },
 	{ "allocation failures", test_alloc_failures },
 	CU_TEST_INFO_NULL,
 };

@@ -312,6 +312,7 @@ static void test_duplicates(void)
 {
 	struct quell_outcome o;
 	struct quell_info *info = NULL;
+	struct quell_stats *st = NULL;
 
 	fresh();
 	for (int i = 0; i < 5; i++) {
@@ -326,10 +327,15 @@ static void test_duplicates(void)
 	/* the same id for another recipient is another event */
 	o = rec_id("b@example.com", "452 4.2.2 Mailbox full", T0, "4F3A2B1C");
 	TU_EQ_INT(o.duplicate, 0);
+	/* the four repeats wrote nothing: three events, the change feed at 4 */
 	CU_ASSERT_EQUAL_FATAL(quell_show(h, "a@example.com", 0, &info), 0);
-	TU_EQ_INT(info->nevents, 7);
-	CU_ASSERT(strstr(info->events[3].reason, "already counted: queue id 4F3A2B1C") != NULL);
+	TU_EQ_INT(info->nevents, 3);
+	for (size_t i = 0; i < info->nevents; i++)
+		CU_ASSERT(strstr(info->events[i].reason, "already counted") == NULL);
 	quell_info_free(info);
+	CU_ASSERT_EQUAL_FATAL(quell_stats_get(h, T0, &st), 0);
+	TU_EQ_INT(st->last_seq, 4);
+	quell_stats_free(st);
 }
 
 static void test_ttl_escalation(void)

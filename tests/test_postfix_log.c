@@ -295,10 +295,45 @@ static void test_bounds(void)
 	free(line);
 }
 
+/* Whether a line is a log line at all, report or not: what tells a log
+ * with nothing to record from a file that is no log. */
+static void test_log_line(void)
+{
+	static const struct {
+		const char *line;
+		int rc, log_line;
+	} cases_[] = {
+		{ "Nov 28 10:00:00 mx1 postfix/smtpd[2]: connect from x[192.0.2.1]", 0, 1 },
+		{ "Nov 28 10:00:00 mx1 postfix/smtpd[2]: NOQUEUE: reject: RCPT from x[192.0.2.1]: "
+		  "550 5.1.1 <a@b.example>: no; to=<a@b.example>", 0, 1 },
+		{ "2026-11-28T10:00:00.123+01:00 mx1 CRON[7]: (root) CMD (true)", 0, 1 },
+		{ "Nov 28 10:00:00 mx1 postfix/smtp[1]: 1A2B3C4D5E: to=<>, relay=none, delay=1, "
+		  "dsn=5.1.1, status=bounced (550 5.1.1 no)", QUELL_EDATA, 1 },
+		{ "Nov 28 10:00:00 mx1 postfix/smtp[1]: 1A2B3C4D5E: to=<a@b.example>, relay=none, "
+		  "delay=1, dsn=5.1.1, status=bounced (550 5.1.1 no)", 1, 1 },
+		{ "email,created,status,reason", 0, 0 },
+		{ "a@b.example", 0, 0 },
+		{ "Nov 28 10:00:00", 0, 0 },
+		{ "", 0, 0 },
+	};
+
+	for (size_t i = 0; i < sizeof cases_ / sizeof cases_[0]; i++) {
+		struct quell_postfix_report r;
+		int rc = quell_postfix_log_parse(cases_[i].line, strlen(cases_[i].line), REF, 0, &r);
+
+		if (rc != cases_[i].rc || r.log_line != cases_[i].log_line)
+			fprintf(stderr, "\n  line '%s': got rc=%d log_line=%d, want %d %d\n",
+			        cases_[i].line, rc, r.log_line, cases_[i].rc, cases_[i].log_line);
+		TU_EQ_INT(rc, cases_[i].rc);
+		TU_EQ_INT(r.log_line, cases_[i].log_line);
+	}
+}
+
 static CU_TestInfo tests[] = {
 	{ "Postfix 3.x log lines", test_lines },
 	{ "the year of a syslog stamp", test_year },
 	{ "long lines and odd bytes", test_bounds },
+	{ "log lines that are no report, and lines that are no log line", test_log_line },
 	CU_TEST_INFO_NULL,
 };
 

@@ -1,7 +1,7 @@
 /*
  * test_store.c - the database: create and reopen, read-only opens that never
  * create, the map growing on MDB_MAP_FULL, history newest first, list
- * filters, stats, prune and backup.
+ * filters, stats, prune, backup and marks.
  */
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -400,6 +400,53 @@ static void test_options_version(void)
 	quell_close(h);
 }
 
+/* Marks: set, read back, replaced, kept across a reopen, and refused
+ * arguments; no history event and no change-feed entry. */
+static void test_marks(void)
+{
+	char dir[128], buf[QUELL_MARK_MAX], name[QUELL_MARK_NAME_MAX + 1];
+	struct quell_stats *st = NULL;
+	size_t len = 99;
+	quell *h = tu_open(dir, sizeof dir, NULL), *r = NULL;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	TU_EQ_INT(quell_mark_get(h, "ingest postfix-log /var/log/mail.log", buf, sizeof buf, &len),
+	          QUELL_ENOTFOUND);
+	TU_EQ_INT(len, 0);
+	TU_EQ_INT(quell_mark_set(h, "ingest postfix-log /var/log/mail.log", "2049 77 100 3", 13), 0);
+	TU_EQ_INT(quell_mark_set(h, "other", "x", 1), 0);
+	TU_EQ_INT(quell_mark_set(h, "ingest postfix-log /var/log/mail.log", "2049 77 250 9", 13), 0);
+	quell_close(h);
+	CU_ASSERT_EQUAL_FATAL(quell_open(&r, dir, NULL), 0);
+	TU_EQ_INT(quell_mark_get(r, "ingest postfix-log /var/log/mail.log", buf, sizeof buf, &len), 0);
+	TU_EQ_INT(len, 13);
+	CU_ASSERT(memcmp(buf, "2049 77 250 9", 13) == 0);
+	TU_EQ_INT(quell_mark_get(r, "other", buf, sizeof buf, &len), 0);
+	TU_EQ_INT(len, 1);
+	/* a buffer too small says the size needed */
+	TU_EQ_INT(quell_mark_get(r, "ingest postfix-log /var/log/mail.log", buf, 4, &len),
+	          QUELL_EINVAL);
+	TU_EQ_INT(len, 13);
+	/* names and values out of bounds */
+	memset(name, 'n', sizeof name - 1);
+	name[sizeof name - 1] = '\0';
+	TU_EQ_INT(quell_mark_set(r, name, "x", 1), QUELL_EINVAL);
+	TU_EQ_INT(quell_mark_set(r, "", "x", 1), QUELL_EINVAL);
+	TU_EQ_INT(quell_mark_set(r, NULL, "x", 1), QUELL_EINVAL);
+	TU_EQ_INT(quell_mark_set(r, "big", buf, QUELL_MARK_MAX + 1), QUELL_EINVAL);
+	TU_EQ_INT(quell_mark_get(r, name, buf, sizeof buf, &len), QUELL_EINVAL);
+	name[QUELL_MARK_NAME_MAX - 1] = '\0'; /* the longest name */
+	TU_EQ_INT(quell_mark_set(r, name, "", 0), 0);
+	TU_EQ_INT(quell_mark_get(r, name, buf, sizeof buf, &len), 0);
+	TU_EQ_INT(len, 0);
+	/* local state: no event, nothing in the change feed */
+	CU_ASSERT_EQUAL_FATAL(quell_stats_get(r, T0, &st), 0);
+	TU_EQ_INT(st->events, 0);
+	TU_EQ_INT(st->last_seq, 0);
+	quell_stats_free(st);
+	tu_close(r, dir);
+}
+
 static CU_TestInfo tests[] = {
 	{ "missing database is never created", test_missing_db },
 	{ "reopen read-only", test_reopen_readonly },
@@ -413,6 +460,7 @@ static CU_TestInfo tests[] = {
 	{ "backup", test_backup },
 	{ "handle without a database", test_nodb_handle },
 	{ "options version", test_options_version },
+	{ "marks", test_marks },
 	CU_TEST_INFO_NULL,
 };
 

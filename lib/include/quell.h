@@ -327,6 +327,9 @@ struct quell_postfix_report {
 	char reply[QUELL_POSTFIX_REPLY_MAX];      /* what to hand quell_record: the SMTP
 	                                             reply, or "DSN TEXT" without one */
 	const char *error;                        /* why a report is unusable (static) */
+	int log_line;                             /* 1: the line is a log line (a time
+	                                             stamp and a host), report or not;
+	                                             0: it is no log line at all */
 };
 
 /*
@@ -341,7 +344,8 @@ struct quell_postfix_report {
  *
  * Returns 1 for a report (*out filled), 0 for a line that is not one, or
  * QUELL_EDATA for a report that cannot be used (out->error says why: an
- * empty or over-long recipient).
+ * empty or over-long recipient).  out->log_line tells, in every case,
+ * whether the line has a log line's shape at all (a file that is no log).
  */
 QUELL_API int quell_postfix_log_parse(const char *line, size_t len, int64_t ref,
                                       int utc_offset, struct quell_postfix_report *out);
@@ -353,6 +357,7 @@ QUELL_API int quell_postfix_log_parse(const char *line, size_t len, int64_t ref,
 #define QUELL_DSN_REPLY_MAX 2048         /* the reply, cut at a character boundary */
 #define QUELL_DSN_MSGID_MAX 256          /* a Message-ID, with the NUL */
 #define QUELL_DSN_REPORTS_MAX 1000       /* recipients reported per message */
+#define QUELL_DSN_DIGEST_MAX 24          /* "digest:" and 16 hex digits, with the NUL */
 
 /* One recipient of a bounce message.  Plain data, nothing to free. */
 struct quell_dsn_report {
@@ -378,6 +383,13 @@ struct quell_dsn_report {
 	                                         message/feedback-report): record as a
 	                                         complaint; reply is then "complaint:
 	                                         FEEDBACK-TYPE" */
+	char digest[QUELL_DSN_DIGEST_MAX];    /* an id for this report when
+	                                         message_id is "": "digest:" and 16
+	                                         hex digits of a digest of recipient,
+	                                         action, status, reply, time and the
+	                                         bounce's Date (of the message's body
+	                                         too when no time parses); the same
+	                                         whenever the same bounce is read */
 };
 
 /* Called once per recipient, in the order of the message; r lives until
@@ -731,6 +743,30 @@ struct quell_prune_result {
 /* Delete expired entries and trim history, in bounded write transactions. */
 QUELL_API int quell_prune(quell *h, const struct quell_prune_options *opts,
                           struct quell_prune_result *res);
+
+/* ------------------------------------------------------------------ marks */
+
+#define QUELL_MARK_NAME_MAX 256 /* a mark's name, with its NUL */
+#define QUELL_MARK_MAX 256      /* bytes of a mark's value */
+
+/*
+ * A mark is a few bytes a program keeps in the database under a name of
+ * its own, such as how far it read an input (`ingest postfix-log --follow`
+ * keeps "ingest postfix-log PATH" -> the file's device, inode and offset),
+ * so that it resumes there after a restart.  Marks are local state: no
+ * history event, no change-feed entry, not exported; a backup copies them.
+ *
+ * quell_mark_set stores value[0..len) (len <= QUELL_MARK_MAX; 0 is an
+ * empty value) under name (1 to QUELL_MARK_NAME_MAX - 1 bytes), replacing
+ * what was there, in one durable write.  quell_mark_get copies the value
+ * into buf (size bytes) and sets *len; QUELL_ENOTFOUND when no mark has
+ * that name.  Neither keeps a pointer to its arguments.
+ *
+ * Errors: QUELL_EINVAL (NULL or over-long arguments, buf too small: *len
+ * is then the size needed), QUELL_ENOTFOUND, the store's errors.
+ */
+QUELL_API int quell_mark_set(quell *h, const char *name, const void *value, size_t len);
+QUELL_API int quell_mark_get(quell *h, const char *name, void *buf, size_t size, size_t *len);
 
 /* Write a compacted, consistent copy of the database into directory `dir`
  * (created if missing; must not hold a database already).  Runs beside

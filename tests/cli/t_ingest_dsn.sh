@@ -15,7 +15,8 @@ t 'missing input: nothing created' 66 '' \
 	--now $NOW ingest dsn "$T_DIR/none.eml"
 [ ! -e "$QUELL_DB" ] && echo pass >>"$T_RESULTS" || { echo fail >>"$T_RESULTS"; echo "FAIL $T_NAME: database created"; }
 
-SUMMARY="quell: ingest dsn: $D/postfix-crlf.eml: 1 read, 2 imported, 0 updated, 0 skipped, 0 rejected"
+SUMMARY="quell: ingest dsn: $D/postfix-crlf.eml: 1 read, 2 imported, 0 updated, 0 duplicates, 0 skipped, 0 rejected"
+AGAIN="quell: ingest dsn: $D/postfix-crlf.eml: 1 read, 0 imported, 0 updated, 2 duplicates, 0 skipped, 0 rejected"
 t 'a multipart/report with CR LF, --verbose' 0 \
 	$'gone@rcpt.example\tsuppress\tverdict=suppress scope=address key=gone@rcpt.example rule=user-unknown category=bad-mailbox code=550 status=5.1.1
 fine@rcpt.example\tignore\tverdict=allow scope=address rule=policy category=policy code=554 status=5.7.1' \
@@ -27,17 +28,27 @@ fine@rcpt.example\tallow\t' \
 t 'the same bounce again: counted once' 0 \
 	$'gone@rcpt.example\tignore\tverdict=suppress scope=address rule=user-unknown category=bad-mailbox code=550 status=5.1.1 duplicate=1
 fine@rcpt.example\tignore\tverdict=allow scope=address rule=policy category=policy code=554 status=5.7.1 duplicate=1' \
-	"$SUMMARY" --now $NOW ingest dsn --verbose "$D/postfix-crlf.eml"
-t 'no --verbose: the summary alone' 0 '' "$SUMMARY" --now $NOW ingest dsn "$D/postfix-crlf.eml"
+	"$AGAIN" --now $NOW ingest dsn --verbose "$D/postfix-crlf.eml"
+t 'no --verbose: the summary alone' 0 '' "$AGAIN" --now $NOW ingest dsn "$D/postfix-crlf.eml"
 
-t 'an mbox: a delayed report, a refused recipient, a message that is no bounce' 65 \
+t 'an mbox: a delayed report, a refused recipient (skipped), a message that is no bounce' 0 \
 	$'slow@later.example\tbackoff\tverdict=backoff scope=domain key=later.example rule=remote-trouble category=transient code=451 status=4.4.7 until=2026-11-28T10:05:00Z' \
 	"$D/bounces.mbox:1: wrong@@later.example: local part: unexpected '@' at character 6
-quell: ingest dsn: $D/bounces.mbox: 2 read, 1 imported, 0 updated, 1 skipped, 1 rejected" \
+quell: ingest dsn: $D/bounces.mbox: 2 read, 1 imported, 0 updated, 0 duplicates, 2 skipped, 0 rejected" \
 	--now $NOW ingest dsn --verbose "$D/bounces.mbox"
-t '-q: only the refused recipient' 65 '' \
-	"$D/bounces.mbox:1: wrong@@later.example: local part: unexpected '@' at character 6" \
-	--now $NOW -q ingest dsn "$D/bounces.mbox"
+t '-q: silent (a cron job)' 0 '' '' --now $NOW -q ingest dsn "$D/bounces.mbox"
+t '--strict: the refused recipient is rejected, exit 65' 65 '' \
+	"$D/bounces.mbox:1: wrong@@later.example: local part: unexpected '@' at character 6
+quell: ingest dsn: $D/bounces.mbox: 2 read, 0 imported, 0 updated, 1 duplicates, 1 skipped, 1 rejected" \
+	--now $NOW ingest dsn --strict "$D/bounces.mbox"
+printf 'email,created,status,reason\na@b.example,1,550,gone\n' >"$T_DIR/not.eml"
+t 'a file that is no mail message: 65' 65 '' \
+	"quell: ingest dsn: $T_DIR/not.eml: 1 read, 0 imported, 0 updated, 0 duplicates, 1 skipped, 0 rejected
+quell: ingest dsn: $T_DIR/not.eml: no mail message in it (nothing starts with a header)" \
+	--now $NOW ingest dsn "$T_DIR/not.eml"
+t 'an auto-reply alone: no bounce, no error' 0 '' \
+	"quell: ingest dsn: $D/vacation.eml: 1 read, 0 imported, 0 updated, 0 duplicates, 1 skipped, 0 rejected" \
+	--now $NOW ingest dsn "$D/vacation.eml"
 
 # ------------------------------------------------------------- maildir
 M=$T_DIR/Maildir
@@ -51,41 +62,90 @@ t 'a maildir: new/ then cur/, dot files and tmp/ left alone' 0 \
 	$'nobody@exim.example\tsuppress\tverdict=suppress scope=address key=nobody@exim.example rule=user-unknown-text category=bad-mailbox code=550
 full@q.example\tcount\tverdict=allow scope=address key=full@q.example rule=mailbox-full category=quota code=552 status=5.2.2
 nohost@nxdomain.example\tsuppress\tverdict=suppress scope=domain key=nxdomain.example rule=bad-domain-status category=bad-domain status=5.1.2' \
-	"quell: ingest dsn: $M: 3 read, 3 imported, 0 updated, 1 skipped, 0 rejected" \
+	"quell: ingest dsn: $M: 3 read, 3 imported, 0 updated, 0 duplicates, 1 skipped, 0 rejected" \
 	--now $NOW ingest dsn --verbose "$M"
 R=$T_DIR/Refused
 mkdir -p "$R/new" "$R/cur" "$R/tmp"
 awk 'NR > 1 && /^From /{ exit } { print }' "$D/bounces.mbox" >"$R/new/1795857000.1.host"
 cp "$D/exim.eml" "$R/cur/1795857600.2.host:2,S"
-t 'a refused recipient names its own file of a maildir' 65 '' \
+# exim.eml was read above, from the maildir, and the delayed report from
+# the mbox (it has no Message-ID: its digest is its id): duplicates here
+t 'a refused recipient names its own file of a maildir' 0 '' \
 	"$R/new/1795857000.1.host:1: wrong@@later.example: local part: unexpected '@' at character 6
-quell: ingest dsn: $R: 2 read, 2 imported, 0 updated, 0 skipped, 1 rejected" \
+quell: ingest dsn: $R: 2 read, 0 imported, 0 updated, 2 duplicates, 1 skipped, 0 rejected" \
 	--now $NOW ingest dsn "$R"
-t 'a plain directory of messages' 0 '' \
-	"quell: ingest dsn: $M/cur: 2 read, 2 imported, 0 updated, 1 skipped, 0 rejected" \
+# qmail.eml has no Message-ID: its report's digest is its id
+t 'a plain directory of messages: the qmail bounce again, a duplicate' 0 '' \
+	"quell: ingest dsn: $M/cur: 2 read, 0 imported, 0 updated, 2 duplicates, 1 skipped, 0 rejected" \
 	--now $NOW ingest dsn "$M/cur"
+T_FILTER='s/ origin=.*//' q --now $NOW show full@q.example >"$T_DIR/full.1" 2>&1
+t 'the maildir read again (cron): nothing counted twice' 0 '' \
+	"quell: ingest dsn: $M: 3 read, 0 imported, 0 updated, 3 duplicates, 1 skipped, 0 rejected" \
+	--now $NOW ingest dsn "$M"
+t '... and again' 0 '' \
+	"quell: ingest dsn: $M: 3 read, 0 imported, 0 updated, 3 duplicates, 1 skipped, 0 rejected" \
+	--now $NOW ingest dsn "$M"
+t 'check: a mailbox full once is still counted once, not suppressed' 0 \
+	$'full@q.example\tallow\t' '' --now $NOW check full@q.example
+q --now $NOW show full@q.example >"$T_DIR/full.2" 2>&1
+ok '... its history as it was' cmp "$T_DIR/full.1" "$T_DIR/full.2"
 t 'check: the domain with no host is suppressed' 1 \
 	$'anyone@nxdomain.example\tsuppress\tscope=domain key=nxdomain.example rule=bad-domain-status category=bad-domain source=bounce' \
 	'' --now $NOW check anyone@nxdomain.example
 
 # --------------------------------------------------------------- stdin
 T_INFILE=$D/arf.eml t 'an abuse report on stdin, --json summary' 0 \
-	'{"file":"-","format":"dsn","read":1,"imported":1,"updated":0,"skipped":0,"rejected":0}' \
+	'{"file":"-","format":"dsn","read":1,"imported":1,"updated":0,"duplicates":0,"skipped":0,"rejected":0}' \
 	'' --now $NOW --json ingest dsn -
 t 'check: the complaint suppresses' 1 \
 	$'annoyed@isp.example\tsuppress\tscope=address key=annoyed@isp.example category=complaint source=complaint' \
 	'' --now $NOW check annoyed@isp.example
-T_INFILE=$D/bounces.mbox T_FILTER='s/"until":"[^"]*"/"until":U/' t 'an mbox on stdin, --json --verbose' 65 \
-	'{"address":"slow@later.example","code":451,"status":"4.4.7","text":"Message delayed because the destination is busy","rule":"remote-trouble","category":"transient","action":"backoff","scope":"domain","verdict":"backoff","until":U,"error":null}
-{"file":"-","format":"dsn","read":2,"imported":1,"updated":0,"skipped":1,"rejected":1}' \
+T_INFILE=$D/bounces.mbox T_FILTER='s/"until":"[^"]*"/"until":U/' t 'an mbox on stdin, --json --verbose: read before, a duplicate' 0 \
+	'{"address":"slow@later.example","code":451,"status":"4.4.7","text":"Message delayed because the destination is busy","rule":"remote-trouble","category":"transient","action":"ignore","scope":"domain","verdict":"backoff","until":U,"error":null}
+{"file":"-","format":"dsn","read":2,"imported":0,"updated":0,"duplicates":1,"skipped":2,"rejected":0}' \
 	"-:1: wrong@@later.example: local part: unexpected '@' at character 6" \
 	--now $NOW --json ingest dsn --verbose -
 
 # --------------------------------------------------------------- usage
-U='usage: quell ingest dsn [--verbose] FILE...'
+U='usage: quell ingest dsn [--strict] [--verbose] FILE...'
 t 'no input' 64 '' "quell: ingest dsn: no input given (FILE..., or '-' for stdin)
 $U" ingest dsn
 t 'a stream' 64 '' "quell: ingest dsn: --stream: bounces never carry a stream
 $U" --stream news ingest dsn "$D/arf.eml"
 t 'an unknown option' 64 '' "quell: ingest dsn: unknown option '--follow'
 $U" ingest dsn --follow "$D/arf.eml"
+
+# ---------------------------------------------------- a quiet mbox pipe
+# an mbox on a pipe that stays open: the first message is read once the
+# next one starts; its recipients are written when the input is quiet for
+# a second, before the input ends
+mkfifo "$T_DIR/fifo"
+(
+	echo 'From MAILER-DAEMON Sat Nov 28 09:10:00 2026'
+	cat "$D/exim.eml"
+	echo 'From MAILER-DAEMON Sat Nov 28 09:11:00 2026'
+	for _ in $(seq 300); do
+		[ -e "$T_DIR/slow.done" ] && break
+		sleep 0.1
+	done
+) >"$T_DIR/fifo" &
+WPID=$!
+# shellcheck disable=SC2086 # QUELL_WRAP is a command line
+$QUELL_WRAP "$QUELL_BIN" --db "$T_DIR/sdb" --now $NOW ingest dsn - \
+	<"$T_DIR/fifo" >"$T_DIR/s.out" 2>"$T_DIR/s.err" &
+IPID=$!
+SEEN=no
+for _ in $(seq 150); do
+	if [ "$(q --db "$T_DIR/sdb" --now $NOW check nobody@exim.example 2>/dev/null | cut -f2)" = suppress ]; then
+		kill -0 $WPID 2>/dev/null && SEEN=yes # the writer still holds the pipe open
+		break
+	fi
+	sleep 0.1
+done
+touch "$T_DIR/slow.done"
+wait $WPID
+wait $IPID
+IRC=$?
+ok 'stdin: a quiet mbox pipe: check sees the suppression before the input ends' test $SEEN = yes
+ok '... then the end of input: exit 0, the summary' test $IRC = 0 -a "$(cat "$T_DIR/s.err")" = \
+	"quell: ingest dsn: -: 2 read, 1 imported, 0 updated, 0 duplicates, 1 skipped, 0 rejected"
