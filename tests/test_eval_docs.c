@@ -11,9 +11,9 @@
  * rule suppresses (not a domain-scope rule on a protected domain); the
  * recipient's domain is the one an address in the reply names, if any.
  * Prints false and missed suppressions, how many outcomes agree exactly,
- * and the errors per source; fails when false suppressions pass 2% or
- * missed ones 6% (the goals on unseen mail; the aim is 1% and 3%), or when
- * the corpus has fewer than five languages.
+ * and the errors per source; fails when false suppressions pass 1% or
+ * missed ones 3% (rounded to one decimal as printed), or when the corpus
+ * has fewer than five languages with four replies or more.
  *
  * tests/data/enhanced-status.tsv lists every code of IANA's SMTP Enhanced
  * Status Codes registry with the classes it may take and the outcome the
@@ -295,8 +295,8 @@ static void test_eval_docs(void)
 	fprintf(stderr, "\n");
 	CU_ASSERT(d.keep > 0 && d.suppress > 0);
 	CU_ASSERT(langs_with_rows >= 5);
-	CU_ASSERT(pct(d.false_supp, d.keep) <= 2.0);
-	CU_ASSERT(pct(d.missed, d.suppress) <= 6.0);
+	CU_ASSERT(pct(d.false_supp, d.keep) < 1.05);
+	CU_ASSERT(pct(d.missed, d.suppress) < 3.05);
 	free(d.hits);
 	quell__rules_unref(r);
 }

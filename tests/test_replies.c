@@ -268,7 +268,12 @@ static const struct policy_case cases[] = {
 	{ "554 This account has been temporarily disabled", CNT, 0, "inactive-mailbox",
 	  "suspended-mailbox-text" },
 	/* the domain in words, and the null MX status */
-	{ "553 nx.example does not exist", SUP, DOM, "bad-domain", "bad-domain-text" },
+	/* "HOST does not exist" alone names no side: SoftBank and J:COM say it of
+	 * the sender's domain, an Exim bounce of a host that was not the
+	 * recipient's: the bare 553 counts */
+	{ "553 nx.example does not exist", CNT, 0, "bad-mailbox", "mailbox-unavailable" },
+	{ "DNS Error: DNS server returned answer with no data", SUP, DOM, "bad-domain",
+	  "bad-domain-text" },
 	{ "550 5.4.310 DNS domain nx.example does not exist", SUP, DOM, "bad-domain",
 	  "bad-domain-text" },
 	{ "5.1.10", SUP, DOM, "bad-domain", "null-mx-status" },
