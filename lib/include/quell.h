@@ -655,7 +655,9 @@ struct quell_export_options {
 	                          suppress for the others */
 	const char *category;  /* NULL: any */
 	int64_t since;         /* entries updated at or after; 0: any */
-	const char *stream;    /* NULL: stream-less entries; "*": every stream */
+	const char *stream;    /* NULL: stream-less entries; "*": every stream
+	                          (what `quell export` passes for csv and jsonl
+	                          without --stream: a backup holds them all) */
 	int64_t now;           /* 0 = clock (which entries are live) */
 };
 #define QUELL_EXPORT_OPTIONS_INIT { QUELL_EXPORT_OPTIONS_VERSION, NULL, 0, NULL, 0, NULL, 0 }
