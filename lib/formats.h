@@ -94,11 +94,13 @@
  *     \xHH for other C0 bytes, DEL, the bytes of C1 characters and bytes
  *     that are not UTF-8.  The reader undoes exactly these escapes; any
  *     other backslash is kept as it is.
- *   - a cell that would begin with = + - @ or ' is written quoted with a '
- *     in front ("'=1", "'-x@example.com", "''quoted").  In quell's csv
- *     the reader drops the first ' of every QUOTED cell that begins with
- *     one; an unquoted ' stays.  (Provider CSVs are read as they are, and
- *     written without escapes: see export.c.)
+ *   - a cell that would begin with = + - @ (also after spaces) or ' is
+ *     written quoted with a ' in front ("'=1", "' =1", "'-x@example.com",
+ *     "''quoted").  In quell's csv the reader drops the first ' of every
+ *     QUOTED cell that begins with one; an unquoted ' stays.  (Provider
+ *     CSVs are written without escapes but with the same formula guard,
+ *     quell__csv_formula in text.h, and their readers drop one ' from a
+ *     cell that the guard made: see export.c.)
  * Writers are deterministic, so export -> import -> export is identical.
  *
  * Limits: a row (a CSV record's cells, a line, a JSON array element) holds

@@ -177,6 +177,13 @@ static int next_csv(struct quell__reader *r, struct quell__row *row, size_t *lin
 			snprintf(err, errsize, "invalid UTF-8 in '%s' at byte %zu", v->name, bad + 1);
 			return QUELL_EDATA;
 		}
+		/* a provider CSV's formula guard (text.h); quell's csv drops its
+		 * own in quell__cell_decode */
+		if (!r->fmt->quell_cells && v->s[0] == '\'' &&
+		    quell__csv_formula(v->s + 1, v->len - 1)) {
+			v->s++;
+			v->len--;
+		}
 		if (r->fmt->quell_cells && !r->csv.nobackslash) {
 			v->s = quell__cell_decode(v->s, &v->len, r->csv.quoted[i], &hex);
 			if (hex && quell__utf8_check(v->s, v->len) < v->len) {

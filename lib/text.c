@@ -1,5 +1,6 @@
 /*
- * text.c - UTF-8 checking, ASCII case folding and trimming (see text.h).
+ * text.c - UTF-8 checking, ASCII case folding, trimming and the CSV
+ * formula guard (see text.h).
  */
 #include <string.h>
 
@@ -82,4 +83,15 @@ const char *quell__trim(const char *s, size_t *n)
 		len--;
 	*n = len;
 	return s;
+}
+
+int quell__csv_formula(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && s[i] == '\'')
+		i++;
+	while (i < n && s[i] == ' ')
+		i++;
+	return i < n && (s[i] == '=' || s[i] == '+' || s[i] == '-' || s[i] == '@');
 }

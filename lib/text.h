@@ -1,7 +1,7 @@
 /*
  * text.h - small byte-string helpers of the format layer: UTF-8 checking
- * with a fast ASCII path, locale-free ASCII case folding, trimming, and
- * the times that provider exports write.
+ * with a fast ASCII path, locale-free ASCII case folding, trimming, the
+ * formula guard of CSV cells, and the times that provider exports write.
  *
  * Knows nothing of formats, LMDB or rules.
  */
@@ -19,6 +19,19 @@ size_t quell__utf8_check(const char *s, size_t n);
 /* Whether s[0..n) equals the NUL-terminated ASCII word w, ignoring ASCII
  * case. */
 int quell__ieq(const char *s, size_t n, const char *w);
+
+/*
+ * The formula guard of every CSV writer (CONTRACT.md): whether a cell
+ * whose text is s[0..n) must be written with a ' in front, so that a
+ * spreadsheet shows it as text instead of running it.  That is when the
+ * text, past any leading ' and then any spaces, begins with = + - or @.
+ * The leading ' are skipped so that a text which already looks guarded
+ * (`'=1`) is guarded again (`''=1`): a reader drops one ' from a cell for
+ * which s[0] == '\'' && quell__csv_formula(s + 1, n - 1), and gets back
+ * exactly what was written.  Control bytes are not spaces here: writers
+ * turn them into escapes or spaces first and ask about what they write.
+ */
+int quell__csv_formula(const char *s, size_t n);
 
 /* Drop ASCII white space (space, tab, CR, LF) around s[0..*n): returns the
  * new start, *n the new length. */

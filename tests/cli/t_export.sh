@@ -73,17 +73,30 @@ c@ex.example
 gone@ex.example' 'quell: export: 5 entries (format plain)' --now $T2 export --format plain
 t 'plain --list allow' 0 'v@ex.example' 'quell: export: 1 entry (format plain)' \
 	--now $T2 export --format plain --list allow
-t 'sendgrid: addresses of the suppress list' 0 'email,created
-=cmd@ex.example,1767225600
+t 'sendgrid: addresses of the suppress list, the formula guarded' 0 'email,created
+"'"'"'=cmd@ex.example",1767225600
 a@ex.example,1767225600
 c@ex.example,1767225600
 gone@ex.example,1767225600' 'quell: export: 4 entries (format sendgrid)' --now $T2 export --format sendgrid
 t 'mailgun' 0 "address,code,error,created_at
-=cmd@ex.example,550,\"'=1+2\",\"Thu, 01 Jan 2026 00:00:00 UTC\"
+\"'=cmd@ex.example\",550,\"'=1+2\",\"Thu, 01 Jan 2026 00:00:00 UTC\"
 a@ex.example,550,\"tab here, \"\"quoted\"\"\",\"Thu, 01 Jan 2026 00:00:00 UTC\"
 c@ex.example,550,,\"Thu, 01 Jan 2026 00:00:00 UTC\"
 gone@ex.example,550,<gone@ex.example>: no such user,\"Thu, 01 Jan 2026 00:00:00 UTC\"" \
 	'quell: export: 4 entries (format mailgun)' --now $T2 export --format mailgun
+# the guard is the writer's: quell's readers take it away again
+q --now $T2 export -q --format sendgrid sg.csv
+q --now $T2 export -q --format mailgun mg.csv
+t 'a guarded sendgrid address reads back as it was' 0 '' \
+	'quell: import: sg.csv: 4 read, 4 imported, 0 updated, 0 skipped, 0 rejected (format sendgrid)' \
+	--db "$T_DIR/guard" --now $T2 import sg.csv
+t 'and a mailgun one, with its guarded text' 0 '' \
+	'quell: import: mg.csv: 4 read, 0 imported, 4 updated, 0 skipped, 0 rejected (format mailgun)' \
+	--db "$T_DIR/guard" --now $T2 import --force-suppress mg.csv
+t 'the addresses are the ones exported' 0 '=cmd@ex.example
+a@ex.example
+c@ex.example
+gone@ex.example' '' --db "$T_DIR/guard" --now $T2 export -q --format plain
 t 'ses' 0 '{"emailAddress":"=cmd@ex.example","reason":"BOUNCE"}
 {"emailAddress":"a@ex.example","reason":"BOUNCE"}
 {"emailAddress":"c@ex.example","reason":"COMPLAINT"}
