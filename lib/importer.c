@@ -19,7 +19,10 @@
  *                       so importing the file again counts nothing twice);
  *   --list allow        allowed as it stands (no rules);
  *   otherwise           suppressed as it stands.
- * For quell's csv/jsonl, --list keeps only the rows of that list.
+ * For quell's csv/jsonl, --list keeps only the rows of that list, and a
+ * domain entry for a public suffix or a single label is restored like any
+ * other (whatever the store holds, its own export restores); plain and
+ * provider rows that name one are rejected.
  * A row equal to what is stored changes nothing (no event, no ttl step).
  *
  * The importer knows nothing of how rows are spelled in files.
@@ -133,8 +136,12 @@ static int take(struct imp *m, const struct quell__row *row)
 		m->tmp = t;
 		m->cap = cap;
 	}
+	/* quell's own rows restore whatever the store held, a domain backoff
+	 * or entry for a public suffix or a single label too (older databases,
+	 * a 421 for a@b); plain and provider rows never name one */
 	rc = quell__entry_parse(row->entry, strlen(row->entry), m->h->lowercase_local,
-	                        quell__psl(m->h), key, sizeof key, &scope, err, sizeof err);
+	                        row->restore ? NULL : quell__psl(m->h), key, sizeof key, &scope,
+	                        err, sizeof err);
 	if (rc == QUELL_ENOMEM)
 		return rc;
 	if (rc != 0) {

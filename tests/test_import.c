@@ -3,7 +3,8 @@
  * with replies through the rules at the row's time, rows without as they
  * stand, idempotent re-import, rejected rows with their lines, dry runs,
  * batches, the csv and jsonl round trip (export -> import into an empty
- * database -> export gives identical bytes), and an import killed midway.
+ * database -> export gives identical bytes, also for domain entries that
+ * only quell's own rows may name), and an import killed midway.
  */
 #include <signal.h>
 #include <stdint.h>
@@ -357,6 +358,60 @@ static void test_round_trip_jsonl(void)
 	round_trip("jsonl");
 }
 
+/* Whatever the store holds, its own csv and jsonl restore: domain entries
+ * for a single label (a 421 recorded for a@b backs off `b`) or a public
+ * suffix, which plain and provider rows may not name. */
+static void test_restore_what_imports_refuse(void)
+{
+	static const char csv[] =
+		"entry,list,scope,stream,source,category,rule,code,status,reply,reason,created,"
+		"updated,expires,until,first_failure,attempts,count\n"
+		"b,backoff,domain,,bounce,transient,throttled,421,4.7.0,try later,,"
+		"2026-11-28T09:00:00Z,2026-11-28T09:00:00Z,,2026-11-28T11:00:00Z,"
+		"2026-11-28T09:00:00Z,1,0\n"
+		"co.uk,allow,domain,,manual,manual,,,,,partner,2026-11-28T09:00:00Z,"
+		"2026-11-28T09:00:00Z,,,,0,0\n"
+		"com,suppress,domain,,manual,manual,,,,,,2026-11-28T09:00:00Z,"
+		"2026-11-28T09:00:00Z,,,,0,1\n";
+	struct quell_import_stats st;
+	struct rejects rj = { 0 };
+	char d1[128], d2[128];
+	quell *a = tu_open(d1, sizeof d1, NULL), *b = tu_open(d2, sizeof d2, NULL);
+	size_t n = 0;
+	char *e, *j1, *j2;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	CU_ASSERT_EQUAL(import_text(a, csv, NULL, 0, &st, &rj), 0);
+	TU_EQ_INT(st.imported, 3);
+	TU_EQ_INT(st.rejected, 0);
+	if (rj.n > 0)
+		fprintf(stderr, "\n  rejected: %s\n", rj.reasons[0]);
+	TU_EQ_INT(verdict(a, "x@b"), QUELL_BACKOFF);
+	e = export_all(a, "csv", &n);
+	TU_EQ_STR(e, csv);
+	free(e);
+	/* jsonl too, into an empty database */
+	j1 = export_all(a, "jsonl", &n);
+	CU_ASSERT_EQUAL(import_text(b, j1, NULL, 0, &st, &rj), 0);
+	TU_EQ_INT(st.imported, 3);
+	TU_EQ_INT(st.rejected, 0);
+	j2 = export_all(b, "jsonl", &n);
+	TU_EQ_STR(j2, j1);
+	free(j1);
+	free(j2);
+	/* plain and provider rows still may not name them */
+	memset(&rj, 0, sizeof rj);
+	CU_ASSERT_EQUAL(import_text(b, "b\nco.uk\n", "plain", 0, &st, &rj), 0);
+	TU_EQ_INT(st.rejected, 2);
+	memset(&rj, 0, sizeof rj);
+	CU_ASSERT_EQUAL(import_text(b, "email,created\n@com,1700000000\n", "sendgrid", 0, &st, &rj),
+	                0);
+	TU_EQ_INT(st.rejected, 1);
+	tu_close(a, d1);
+	tu_close(b, d2);
+}
+
 static uint64_t keys_now(const char *dir)
 {
 	struct quell_options o = QUELL_OPTIONS_INIT;
@@ -542,6 +597,8 @@ static CU_TestInfo tests[] = {
 	{ "sorted runs in temporary files merge in order", test_runs_merge },
 	{ "csv round trip is byte-identical", test_round_trip_csv },
 	{ "jsonl round trip is byte-identical", test_round_trip_jsonl },
+	{ "csv/jsonl restore domains that other rows may not name",
+	  test_restore_what_imports_refuse },
 	{ "an import killed midway keeps its batches", test_killed_midway },
 	{ "--list allow: rows with replies go on the allow list", test_list_allow },
 	{ "--list backoff needs csv or jsonl", test_list_backoff_needs_quell_rows },
