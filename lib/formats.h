@@ -108,7 +108,16 @@
  * cells.  Memory is constant whatever the input size: whole JSON documents
  * are scanned one array element at a time.
  *
- * Rejected rows: bad quoting, NUL bytes, invalid UTF-8, malformed JSON,
+ * Text is valid UTF-8 from the moment it enters: a reply or reason that is
+ * not (a Latin-1 reply from an old server, stored by an older quell and
+ * exported as \xHH escapes) is repaired by quell__utf8_repair (text.h),
+ * never a reason to reject the row, and the row is marked repaired.  In a
+ * JSON record (which must be UTF-8 as a whole) every invalid byte becomes
+ * U+FFFD; the row is rejected only when that lands in the entry, stream,
+ * category, rule or status.
+ *
+ * Rejected rows: bad quoting, NUL bytes, invalid UTF-8 (outside texts),
+ * malformed JSON,
  * wrong column counts, bad times, numbers and names, rows over the limit.
  * Reading goes on after each: at the next line for CSV quoting errors and
  * over-long rows (counting lines as in the file), at the end of the row
@@ -197,6 +206,8 @@ struct quell__row {
 	unsigned has;         /* QUELL__HAS_* */
 	int restore;          /* 1: quell's csv or jsonl: restore the state as it
 	                         stands, no rules */
+	int repaired;         /* 1: its reply or reason was not valid UTF-8 and
+	                         was repaired (quell__utf8_repair) */
 };
 
 struct quell__reader;

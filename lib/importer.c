@@ -186,6 +186,7 @@ static int take(struct imp *m, const struct quell__row *row)
 		m->st.skipped++;
 		return 1;
 	}
+	m->st.repaired += row->repaired != 0;
 	it->row = *row;
 	it->row.entry = "";
 	it->key = key;

@@ -1,7 +1,8 @@
 /*
  * text.h - small byte-string helpers of the format layer: UTF-8 checking
- * with a fast ASCII path, locale-free ASCII case folding, trimming, the
- * formula guard of CSV cells, and the times that provider exports write.
+ * with a fast ASCII path and its repair, locale-free ASCII case folding,
+ * trimming, the formula guard of CSV cells, and the times that provider
+ * exports write.
  *
  * Knows nothing of formats, LMDB or rules.
  */
@@ -15,6 +16,22 @@
  * (overlong forms, surrogates and values past U+10FFFF are invalid), or n
  * when all of it is valid. */
 size_t quell__utf8_check(const char *s, size_t n);
+
+/*
+ * Make s[0..n) valid UTF-8 in out[0..size): text enters quell as valid
+ * UTF-8 (a reply from a log, a --reason, an import row's text).  Valid
+ * UTF-8 is copied as it is.  Text that is not is read as Latin-1 when it
+ * holds no valid multi-byte sequence and no byte 0x80..0x9F ("M\xFCller"
+ * becomes "Müller": an old server's reply), else each byte that starts no
+ * valid sequence becomes U+FFFD; with QUELL__REPAIR_NO_LATIN1 always the
+ * latter.  out is NUL-terminated and cut at a character boundary when
+ * short (size 3 * n + 1 is always enough).  Returns the length written;
+ * *changed (may be NULL) is 1 when s was not valid UTF-8.  Repairing a
+ * repaired text changes nothing.
+ */
+#define QUELL__REPAIR_NO_LATIN1 1
+size_t quell__utf8_repair(const char *s, size_t n, char *out, size_t size, int flags,
+                          int *changed);
 
 /* Whether s[0..n) equals the NUL-terminated ASCII word w, ignoring ASCII
  * case. */

@@ -117,10 +117,12 @@ static const struct fixture providers[] = {
 	{ "invalid-utf8.csv", NULL,
 	  "sendgrid bounces\n"
 	  "2 ok1@example.com bounce status=5.1.1 reply=café is fine created=2023-11-14T22:13:19Z\n"
-	  "3! invalid UTF-8 in 'reason' at byte 4\n"
+	  /* a reply is repaired (Latin-1 here), an address is not */
+	  "3 latin1@example.com bounce status=5.1.1 reply=café is not created=2023-11-14T22:13:19Z repaired\n"
 	  "4! invalid UTF-8 in 'email' at byte 2\n"
 	  "5 ok2@example.com bounce status=5.1.1 reply=📧 fine created=2023-11-14T22:13:19Z\n"
-	  "6! invalid UTF-8 in 'reason' at byte 1\n" },
+	  /* a surrogate's bytes are no Latin-1 text: U+FFFD each */
+	  "6 surrogate@example.com bounce status=5.1.1 reply=\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd created=2023-11-14T22:13:19Z repaired\n" },
 	{ "long-line.csv", NULL,
 	  "sendgrid bounces\n"
 	  "2 ok1@example.com bounce status=5.1.1 reply=fine created=2023-11-14T22:13:19Z\n"

@@ -4,7 +4,9 @@
  * stand, idempotent re-import, rejected rows with their lines, dry runs,
  * batches, the csv and jsonl round trip (export -> import into an empty
  * database -> export gives identical bytes, also for domain entries that
- * only quell's own rows may name), and an import killed midway.
+ * only quell's own rows may name, and over fuzzed text from a printed
+ * seed), text repaired to UTF-8 at the door (add, record, record_many,
+ * import rows), and an import killed midway.
  */
 #include <signal.h>
 #include <stdint.h>
@@ -412,6 +414,176 @@ static void test_restore_what_imports_refuse(void)
 	tu_close(b, d2);
 }
 
+/* xorshift64*: the fuzzed texts below, from a printed seed. */
+static uint64_t rnd(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * UINT64_C(2685821657736338717);
+}
+
+/* A NUL-terminated string of 1..max pseudo-random bytes (no NUL): mostly
+ * bytes of 0x80 and above, some ASCII, some control bytes, some valid
+ * UTF-8, so that every repair path runs. */
+static void random_text(uint64_t *s, char *out, size_t max)
+{
+	size_t n = 1 + rnd(s) % (max - 1), i = 0;
+
+	while (i < n) {
+		uint64_t r = rnd(s);
+
+		switch (r % 6) {
+		case 0: out[i++] = (char)(0x80 + (r >> 8) % 0x80); break;
+		case 1: out[i++] = (char)(1 + (r >> 8) % 0x1F); break;
+		case 2:
+			if (i + 2 <= n) { /* a valid two-byte character */
+				out[i++] = (char)(0xC2 + (r >> 8) % 30);
+				out[i++] = (char)(0x80 + (r >> 16) % 0x40);
+			}
+			break;
+		default: out[i++] = (char)(0x20 + (r >> 8) % 0x60); break;
+		}
+	}
+	out[n] = '\0';
+}
+
+#define FUZZ_TEXTS 300
+
+/*
+ * Restore from export over fuzzed text: pseudo-random byte strings (from a
+ * printed seed; QUELL_TEST_SEED sets it) enter as --reason and as replies;
+ * everything stored is valid UTF-8, and csv and jsonl export -> import into
+ * an empty database -> export give the same bytes, nothing rejected.
+ */
+static void test_round_trip_fuzzed_text(void)
+{
+	const char *env = getenv("QUELL_TEST_SEED");
+	uint64_t seed = env != NULL ? strtoull(env, NULL, 10) : UINT64_C(20261201), s;
+	struct quell_add_options a = QUELL_ADD_OPTIONS_INIT;
+	struct quell_record_options ro = QUELL_RECORD_OPTIONS_INIT;
+	char d1[128], text[400], addr[64];
+	quell *h = tu_open(d1, sizeof d1, NULL);
+	unsigned repaired = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	fprintf(stderr, "\n  fuzzed text: seed %llu (QUELL_TEST_SEED)\n", (unsigned long long)seed);
+	s = seed ? seed : 1;
+	a.now = ro.now = T0 - 1000;
+	for (int i = 0; i < FUZZ_TEXTS; i++) {
+		struct quell_outcome out;
+		int rc;
+
+		random_text(&s, text, sizeof text);
+		snprintf(addr, sizeof addr, "r%d@example.com", i);
+		a.reason = text;
+		CU_ASSERT_EQUAL(quell_add(h, addr, &a), 0);
+		random_text(&s, text, sizeof text);
+		snprintf(addr, sizeof addr, "b%d@example.org", i);
+		rc = quell_record(h, addr, text, &ro, &out);
+		CU_ASSERT(rc == 0 || rc == QUELL_EDATA);
+		repaired += rc == 0 && out.repaired;
+	}
+	CU_ASSERT(repaired > FUZZ_TEXTS / 2);
+	for (int f = 0; f < 2; f++) {
+		const char *format = f == 0 ? "csv" : "jsonl";
+		struct quell_import_stats st;
+		struct rejects rj = { 0 };
+		char d2[128];
+		quell *b = tu_open(d2, sizeof d2, NULL);
+		size_t n1 = 0, n2 = 0;
+		char *e1, *e2;
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+		e1 = export_all(h, format, &n1);
+		CU_ASSERT(n1 > 10000);
+		CU_ASSERT_EQUAL(import_text(b, e1, NULL, 0, &st, &rj), 0);
+		TU_EQ_INT(st.rejected, 0);
+		TU_EQ_INT(st.repaired, 0); /* stored text was repaired already */
+		if (rj.n > 0)
+			fprintf(stderr, "\n  %s: line %zu: %s\n", format, rj.lines[0], rj.reasons[0]);
+		e2 = export_all(b, format, &n2);
+		if (n1 != n2 || memcmp(e1, e2, n1) != 0)
+			fprintf(stderr, "\n  %s: the round trip differs (seed %llu)\n", format,
+			        (unsigned long long)seed);
+		CU_ASSERT(n1 == n2 && memcmp(e1, e2, n1) == 0);
+		free(e1);
+		free(e2);
+		tu_close(b, d2);
+	}
+	tu_close(h, d1);
+}
+
+/* A csv written before texts were repaired at the door (\xHH escapes of
+ * Latin-1 bytes) restores every row, its text repaired and counted. */
+static void test_old_csv_with_bad_text(void)
+{
+	static const char csv[] =
+		"entry,list,reply,reason\n"
+		"a@example.com,suppress,550 M\\xFCller unbekannt,\n"
+		"b@example.com,suppress,,caf\\xE9 \\xC3\\xA9\n"
+		"c@example.com,suppress,,ok\n";
+	struct quell_import_stats st;
+	struct rejects rj = { 0 };
+	struct quell_info *info = NULL;
+	char d[128];
+	quell *h = tu_open(d, sizeof d, NULL);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	CU_ASSERT_EQUAL(import_text(h, csv, NULL, 0, &st, &rj), 0);
+	TU_EQ_INT(st.imported, 3);
+	TU_EQ_INT(st.rejected, 0);
+	TU_EQ_INT(st.repaired, 2);
+	CU_ASSERT_EQUAL_FATAL(quell_show(h, "a@example.com", 0, &info), 0);
+	TU_EQ_STR(info->entries[0].reply, "550 M\xc3\xbcller unbekannt");
+	quell_info_free(info);
+	CU_ASSERT_EQUAL_FATAL(quell_show(h, "b@example.com", 0, &info), 0);
+	TU_EQ_STR(info->entries[0].reason, "caf\xef\xbf\xbd \xc3\xa9");
+	quell_info_free(info);
+	tu_close(h, d);
+}
+
+/* record, record_many and add repair text at the door. */
+static void test_repair_at_the_door(void)
+{
+	struct quell_add_options a = QUELL_ADD_OPTIONS_INIT;
+	struct quell_record_item items[2];
+	struct quell_outcome out;
+	struct quell_info *info = NULL;
+	char d[128];
+	quell *h = tu_open(d, sizeof d, NULL);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	a.now = T0;
+	a.reason = "Ticket \xe4\xf6\xfc";
+	CU_ASSERT_EQUAL(quell_add(h, "a@example.com", &a), 0);
+	CU_ASSERT_EQUAL_FATAL(quell_show(h, "a@example.com", 0, &info), 0);
+	TU_EQ_STR(info->entries[0].reason, "Ticket \xc3\xa4\xc3\xb6\xc3\xbc");
+	TU_EQ_STR(info->events[0].reason, "Ticket \xc3\xa4\xc3\xb6\xc3\xbc");
+	quell_info_free(info);
+
+	CU_ASSERT_EQUAL(quell_record(h, "b@example.com", "550 5.1.1 Benutzer M\xfcller unbekannt",
+	                             NULL, &out), 0);
+	TU_EQ_INT(out.repaired, 1);
+	TU_EQ_STR(out.text, "Benutzer M\xc3\xbcller unbekannt");
+	CU_ASSERT_EQUAL_FATAL(quell_show(h, "b@example.com", 0, &info), 0);
+	TU_EQ_STR(info->entries[0].reply, "Benutzer M\xc3\xbcller unbekannt");
+	quell_info_free(info);
+
+	memset(items, 0, sizeof items);
+	items[0].address = "c@example.com";
+	items[0].reply = "550 5.1.1 \xc3\xa4 but \xff";
+	items[1].address = "d@example.com";
+	items[1].reply = "550 5.1.1 fine";
+	CU_ASSERT_EQUAL(quell_record_many(h, items, 2), 0);
+	TU_EQ_INT(items[0].out.repaired, 1);
+	TU_EQ_INT(items[1].out.repaired, 0);
+	CU_ASSERT_EQUAL_FATAL(quell_show(h, "c@example.com", 0, &info), 0);
+	TU_EQ_STR(info->entries[0].reply, "\xc3\xa4 but \xef\xbf\xbd");
+	quell_info_free(info);
+	tu_close(h, d);
+}
+
 static uint64_t keys_now(const char *dir)
 {
 	struct quell_options o = QUELL_OPTIONS_INIT;
@@ -599,6 +771,9 @@ static CU_TestInfo tests[] = {
 	{ "jsonl round trip is byte-identical", test_round_trip_jsonl },
 	{ "csv/jsonl restore domains that other rows may not name",
 	  test_restore_what_imports_refuse },
+	{ "round trip over fuzzed text (seed printed)", test_round_trip_fuzzed_text },
+	{ "an old csv's bad text is repaired, not rejected", test_old_csv_with_bad_text },
+	{ "add, record and record_many repair text", test_repair_at_the_door },
 	{ "an import killed midway keeps its batches", test_killed_midway },
 	{ "--list allow: rows with replies go on the allow list", test_list_allow },
 	{ "--list backoff needs csv or jsonl", test_list_backoff_needs_quell_rows },

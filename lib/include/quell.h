@@ -236,6 +236,10 @@ struct quell_outcome {
 	uint32_t count;                   /* count action: failures inside the window so
 	                                     far (the threshold-th suppresses) */
 	char error[QUELL_ERROR_MAX];      /* why the line was refused */
+	int repaired;                     /* 1: the reply text was not valid UTF-8
+	                                     and was repaired before the rules saw
+	                                     it (bad bytes as U+FFFD, or read as
+	                                     Latin-1: docs/import-export.md) */
 };
 
 #define QUELL_RECORD_OPTIONS_VERSION 1
@@ -594,6 +598,9 @@ struct quell_import_stats {
 	uint64_t written;   /* rows handled by committed batches (batches go in
 	                       key order, not file order) */
 	const char *format; /* the format read ("csv", "sendgrid", ...): static */
+	uint64_t repaired;  /* rows whose reply or reason was not valid UTF-8:
+	                       repaired (bad bytes as U+FFFD, or read as Latin-1;
+	                       docs/import-export.md), never rejected for it */
 };
 
 /* A refused row: "FILE:LINE: reason" is what a user should see. */

@@ -237,6 +237,26 @@ t 'the round trip restored the backoff as it was' 1 \
 	'later@ex.example	backoff	scope=address key=later@ex.example rule=transient category=transient source=bounce until=2026-01-02T00:15:00Z' \
 	'' --db "$T_DIR/rt-csv" --now $T2 check later@ex.example
 
+# text enters as valid UTF-8: a Latin-1 reply (an old server, in a
+# Postfix log) and a --reason in Latin-1 are repaired, so the csv backup
+# restores the suppression instead of losing it
+L1="$T_DIR/latin1"
+t 'setup: a Latin-1 reply' 0 \
+	$'m@ex.example\tsuppress\tverdict=suppress scope=address key=m@ex.example rule=user-unknown category=bad-mailbox code=550 status=5.1.1' \
+	'' --db "$L1" --now $T1 record m@ex.example $'550 5.1.1 Benutzer M\xfcller unbekannt'
+t 'setup: a Latin-1 reason' 0 '' '' --db "$L1" --now $T1 add --reason $'Gr\xfc\xdfe \xff' r@ex.example
+t 'the backup holds UTF-8' 0 "$HEADER
+m@ex.example,suppress,address,,bounce,bad-mailbox,user-unknown,550,5.1.1,Benutzer M"$'\xc3\xbc'"ller unbekannt,,$T1,$T1,,,,0,1
+r@ex.example,suppress,address,,manual,manual,,,,,Gr"$'\xc3\xbc\xc3\x9f'"e "$'\xc3\xbf'",$T1,$T1,,,,0,1" \
+	'' --db "$L1" --now $T1 export -q
+latin1_restore() {
+	q --db "$L1" --now $T1 export -q l1.csv &&
+		q --db "$T_DIR/latin1-restored" --now $T1 import -q l1.csv &&
+		q --db "$T_DIR/latin1-restored" --now $T1 export -q l1-again.csv &&
+		cmp -s l1.csv l1-again.csv
+}
+ok 'export, import, export: the same bytes, nothing lost' latin1_restore
+
 # ---------------------------------------------------------- usage errors
 
 t 'unknown --format' 64 '' "quell: export: --format: unknown format 'xml' (csv, jsonl, plain, sendgrid, mailgun, ses or postmark)

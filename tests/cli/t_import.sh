@@ -102,7 +102,7 @@ t 'an empty input is an empty plain list' 0 '' \
 	'quell: import: -: 0 read, 0 imported, 0 updated, 0 skipped, 0 rejected (format plain)' \
 	--now $T0 import -
 t 'json summary' 65 \
-	'{"file":"list.txt","format":"plain","read":7,"imported":0,"updated":0,"skipped":5,"rejected":2,"dry_run":false}' \
+	'{"file":"list.txt","format":"plain","read":7,"imported":0,"updated":0,"skipped":5,"rejected":2,"repaired":0,"dry_run":false}' \
 	"list.txt:6: domain: unexpected ' ' at character 4
 list.txt:8: domain 'co.uk' is a public suffix" \
 	--now $T0 --json import list.txt
@@ -137,7 +137,7 @@ t '--dry-run: counts what it would do' 0 '' \
 snapshot >after.txt
 ok '--dry-run: the database is unchanged' cmp -s before.txt after.txt
 t '--dry-run --json' 0 \
-	'{"file":"two.txt","format":"plain","read":2,"imported":1,"updated":0,"skipped":1,"rejected":0,"dry_run":true}' \
+	'{"file":"two.txt","format":"plain","read":2,"imported":1,"updated":0,"skipped":1,"rejected":0,"repaired":0,"dry_run":true}' \
 	'' --now $T0 --json import --dry-run two.txt
 mkdir tmp
 TMPDIR=$T_DIR/tmp t '--dry-run with no database: as into an empty one' 65 '' \
@@ -264,11 +264,10 @@ malformed.json:5: bad reason (HardBounce, SpamComplaint or ManualSuppression) in
 malformed.json:6: malformed JSON: an object was expected
 malformed.json:8: malformed JSON: expected ',' or ']' after an array element, found '{'
 quell: import: malformed.json: 7 read, 3 imported, 0 updated, 0 skipped, 4 rejected (format postmark)"
-# a rejected reason holds the row's bytes: escaped
-imp invalid-utf8.csv 65 "invalid-utf8.csv:3: invalid UTF-8 in 'reason' at byte 4
-invalid-utf8.csv:4: invalid UTF-8 in 'email' at byte 2
-invalid-utf8.csv:6: invalid UTF-8 in 'reason' at byte 1
-quell: import: invalid-utf8.csv: 5 read, 2 imported, 0 updated, 0 skipped, 3 rejected (format sendgrid)"
+# a reply that is not UTF-8 is repaired and counted, never rejected; an
+# address that is not is rejected
+imp invalid-utf8.csv 65 "invalid-utf8.csv:4: invalid UTF-8 in 'email' at byte 2
+quell: import: invalid-utf8.csv: 5 read, 4 imported, 0 updated, 0 skipped, 1 rejected, 2 repaired (format sendgrid)"
 
 # -------------------------------------------------------------- --format
 
