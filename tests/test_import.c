@@ -6,11 +6,14 @@
  * database -> export gives identical bytes, also for domain entries that
  * only quell's own rows may name, and over fuzzed text from a printed
  * seed), text repaired to UTF-8 at the door (add, record, record_many,
- * import rows), and an import killed midway.
+ * import rows), a temporary file that cannot be written (said once, with
+ * what failed where), and an import killed midway.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -584,6 +587,52 @@ static void test_repair_at_the_door(void)
 	tu_close(h, d);
 }
 
+/* A temporary file that cannot be written (here: past RLIMIT_FSIZE, as a
+ * full disk would be) stops the import with one message that says what
+ * failed where, and writes nothing. */
+static void test_spill_write_error_said_once(void)
+{
+	struct quell_import_options o = QUELL_IMPORT_OPTIONS_INIT;
+	struct quell_import_stats st;
+	struct rlimit old, lim;
+	char d[128], want[256], *text;
+	const char *tmp = getenv("TMPDIR");
+	char *saved = tmp != NULL ? strdup(tmp) : NULL;
+	void (*oldsig)(int);
+	quell *h = tu_open(d, sizeof d, NULL);
+	size_t n = 0;
+	int rc;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	text = malloc(5000 * 32);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	for (int i = 0; i < 5000; i++)
+		n += (size_t)sprintf(text + n, "spill%05d@example.com\n", i);
+	o.format = "plain";
+	o.batch = 10; /* a run every 640 rows */
+	setenv("TMPDIR", d, 1);
+	CU_ASSERT_EQUAL_FATAL(getrlimit(RLIMIT_FSIZE, &old), 0);
+	lim = old;
+	lim.rlim_cur = 4096;
+	oldsig = signal(SIGXFSZ, SIG_IGN);
+	CU_ASSERT_EQUAL(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	rc = import_with(h, text, &o, &st);
+	setrlimit(RLIMIT_FSIZE, &old);
+	signal(SIGXFSZ, oldsig);
+	if (saved != NULL)
+		setenv("TMPDIR", saved, 1);
+	else
+		unsetenv("TMPDIR");
+	free(saved);
+	TU_EQ_INT(rc, QUELL_EIO);
+	snprintf(want, sizeof want, "temporary file in %s: write error: %s", d, strerror(EFBIG));
+	TU_EQ_STR(quell_errmsg(h), want);
+	TU_EQ_INT(st.written, 0);
+	TU_EQ_INT(verdict(h, "spill00000@example.com"), QUELL_ALLOW);
+	free(text);
+	tu_close(h, d);
+}
+
 static uint64_t keys_now(const char *dir)
 {
 	struct quell_options o = QUELL_OPTIONS_INIT;
@@ -774,6 +823,7 @@ static CU_TestInfo tests[] = {
 	{ "round trip over fuzzed text (seed printed)", test_round_trip_fuzzed_text },
 	{ "an old csv's bad text is repaired, not rejected", test_old_csv_with_bad_text },
 	{ "add, record and record_many repair text", test_repair_at_the_door },
+	{ "a temporary file write error is said once", test_spill_write_error_said_once },
 	{ "an import killed midway keeps its batches", test_killed_midway },
 	{ "--list allow: rows with replies go on the allow list", test_list_allow },
 	{ "--list backoff needs csv or jsonl", test_list_backoff_needs_quell_rows },

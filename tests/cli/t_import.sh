@@ -389,3 +389,23 @@ if [ -d /proc/self ]; then
 		's20000@signal.example	allow	' \
 		'' --db "$T_DIR/db-signal" --now $T0 check s20000@signal.example
 fi
+
+# a full disk under the temporary files: one message that says what failed
+# where, exit 74.  Needs a private mount namespace (root, as in CI) for a
+# 64 KiB tmpfs; 500000 rows fill more than one sorted run.
+full_tmp() {
+	seq 1 500000 | sed 's/.*/u&@full.example/' >full.txt
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	unshare -m bash -c 'mount -t tmpfs -o size=64k tmpfs "$1" &&
+		TMPDIR=$1 $QUELL_WRAP "$QUELL_BIN" --db "$2" --now 2026-01-01T00:00:00Z import full.txt' \
+		full "$T_DIR/tiny" "$T_DIR/db-full" 2>full.err
+	rc=$?
+	[ $rc = 74 ] &&
+		[ "$(grep -v '^==[0-9]*==' full.err)" = "quell: import: temporary file in $T_DIR/tiny: write error: No space left on device" ]
+}
+mkdir -p "$T_DIR/tiny"
+if unshare -m bash -c 'mount -t tmpfs -o size=64k tmpfs "$1"' tiny "$T_DIR/tiny" 2>/dev/null; then
+	ok 'a full disk under the temporary files is said once, with what failed where' full_tmp
+else
+	echo "SKIP $T_NAME: a full disk under the temporary files (no private tmpfs mount: not root?)"
+fi
