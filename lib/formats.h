@@ -33,6 +33,10 @@
  *               group unsubscribes  with a group (name) or group_id column:
  *                              unsubscribe, the group as the stream
  *             `created` is Unix seconds or `2023-11-14 22:13:20` (UTC).
+ *             Also the JSON arrays of SendGrid's API (/v3/suppression/...,
+ *             /v3/asm/suppressions): [{"email","created","reason",
+ *             "status"}...], the kind told by the first element's keys as
+ *             by columns (quell__reader_kind is "" until it was read).
  *   mailgun   Mailgun exports, CSV; kind by columns or file name (bounce,
  *             unsub, complain):
  *               bounces        address,code,error,created_at -> bounce; error
@@ -44,6 +48,8 @@
  *                              ["a","b"] works too.
  *               complaints     address,created_at -> complaint
  *             created_at as RFC 2822, `Tue, 14 Nov 2023 22:13:20 UTC`.
+ *             Also Mailgun's API pages {"items":[...],"paging":{...}}, the
+ *             kind told by the first item's keys; tags as a JSON list.
  *   ses       Amazon SES account suppression list: CSV email,reason (with or
  *             without the header line, as SES's bulk import takes it), JSON
  *             Lines {"emailAddress":..,"reason":"BOUNCE","lastUpdateTime":..},
@@ -68,10 +74,12 @@
  *
  * Detection (format NULL or ""), from the first non-blank line:
  *   '#'                       plain
- *   '{' or '['                JSON: a one-line object with "entry" is jsonl,
+ *   '['                       a JSON array: SendGrid's API (sendgrid)
+ *   '{'                       JSON: a one-line object with "entry" is jsonl,
  *                             with "emailAddress" ses; a document holding
  *                             "SuppressedDestinationSummaries" is ses, one
- *                             holding "Suppressions" postmark
+ *                             holding "Suppressions" postmark, one holding
+ *                             "items" Mailgun's API (mailgun)
  *   a CSV header              by its column names: entry -> csv;
  *                             suppressionreason -> postmark; address ->
  *                             mailgun; email with created -> sendgrid; email
@@ -106,7 +114,7 @@
  * Limits: a row (a CSV record's cells, a line, a JSON array element) holds
  * at most QUELL__ROW_MAX bytes, and a CSV row at most QUELL__COLS_MAX
  * cells.  Memory is constant whatever the input size: whole JSON documents
- * are scanned one array element at a time.
+ * (also a document that is an array) are scanned one element at a time.
  *
  * Text is valid UTF-8 from the moment it enters: a reply or reason that is
  * not (a Latin-1 reply from an old server, stored by an older quell and

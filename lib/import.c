@@ -1,8 +1,9 @@
 /*
  * import.c - the readers of formats.h: open a stream, have its format told
  * (import_detect.c), and drive one of four shapes (lines, CSV, JSON Lines,
- * a JSON document) into named values that the format's mapper
- * (import_<format>.c) turns into rows.
+ * a JSON document, element by element) into named values that the
+ * format's mapper (import_<format>.c) turns into rows.  A JSON list of
+ * strings (Mailgun's tags) becomes its compact text.
  *
  * Knows nothing of LMDB, rules or address normalization.
  */
@@ -248,6 +249,19 @@ static int json_repaired(struct quell__row *row, char *err, size_t errsize)
 	return 1;
 }
 
+/* Whether JSON array a holds strings only. */
+static int strings_only(json_t *a)
+{
+	size_t i;
+	json_t *e;
+
+	json_array_foreach(a, i, e) {
+		if (!json_is_string(e))
+			return 0;
+	}
+	return 1;
+}
+
 /* One JSON object (a line or an array element) into values, then a row. */
 static int json_record(struct quell__reader *r, const char *p, size_t n, size_t line,
                        struct quell__row *row, char *err, size_t errsize)
@@ -257,6 +271,7 @@ static int json_record(struct quell__reader *r, const char *p, size_t n, size_t 
 	json_t *val;
 	int seen[QUELL__SLOTS_MAX] = { 0 }, fixed = 0, rc;
 
+	r->fixlen = 0;
 	if (memchr(p, '\0', n) != NULL) {
 		snprintf(err, errsize, "NUL byte in the row");
 		return QUELL_EDATA;
@@ -268,7 +283,6 @@ static int json_record(struct quell__reader *r, const char *p, size_t n, size_t 
 
 		whole.s = (char *)p;
 		whole.len = n;
-		r->fixlen = 0;
 		if ((rc = repair(r, &whole, QUELL__REPAIR_NO_LATIN1, err, errsize)) != 0)
 			return rc;
 		p = whole.s;
@@ -312,9 +326,35 @@ static int json_record(struct quell__reader *r, const char *p, size_t n, size_t 
 		} else if (json_is_real(val)) {
 			v->type = V_REAL;
 			v->d = json_real_value(val);
+		} else if (json_is_array(val) && strings_only(val)) {
+			/* a list of names (Mailgun's tags): its compact text */
+			size_t k = json_dumpb(val, NULL, 0, JSON_COMPACT);
+
+			if (r->fix == NULL && (r->fix = malloc(QUELL__FIX_MAX)) == NULL) {
+				snprintf(err, errsize, "out of memory");
+				return QUELL_ENOMEM;
+			}
+			if (k == 0 || k >= QUELL__FIX_MAX - r->fixlen) {
+				v->type = V_OTHER;
+				continue;
+			}
+			v->s = r->fix + r->fixlen;
+			v->len = json_dumpb(val, v->s, k, JSON_COMPACT);
+			v->s[v->len] = '\0';
+			r->fixlen += v->len + 1;
+			v->type = V_STR;
 		} else if (!json_is_null(val)) {
 			v->type = V_OTHER;
 		}
+	}
+	if (r->need_start) { /* the first element tells the kind */
+		int present[QUELL__SLOTS_MAX] = { 0 };
+
+		for (int i = 0; i < r->fmt->nslots; i++)
+			present[i] = seen[i];
+		if ((rc = r->fmt->start(r, present, err, errsize)) != 0)
+			return rc;
+		r->need_start = 0;
 	}
 	row->line = line;
 	rc = r->fmt->map(r, r->v, row, err, errsize);

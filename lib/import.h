@@ -80,6 +80,8 @@ struct quell__reader {
 	struct quell__jscan js;
 	int csv_ok, js_ok;
 	int header;               /* CSV: 1 when the first line is a header */
+	int need_start;           /* JSON document: the kind is told by the
+	                             first element's keys (fmt->start) */
 	size_t ncols;             /* CSV: cells per row the header says */
 	int colslot[QUELL__COLS_MAX]; /* CSV: slot of column i, or -1 */
 	char colname[QUELL__COLS_MAX][32]; /* CSV: names of the used columns */

@@ -214,6 +214,12 @@ lst mailgun-bounces.csv 'alice@example.com	suppress	scope=address source=bounce 
 bob@example.net	suppress	scope=address source=bounce category=other rule=hard code=550 created=2023-11-15T08:00:00Z updated=2023-11-15T08:00:00Z
 carol@example.org	suppress	scope=address source=bounce category=import created=2023-11-16T09:30:00Z updated=2023-11-16T09:30:00Z'
 
+# the providers' API answers: SendGrid's JSON array, Mailgun's pages
+imp sendgrid-api-bounces.json 0 'quell: import: sendgrid-api-bounces.json: 2 read, 2 imported, 0 updated, 0 skipped, 0 rejected (format sendgrid)'
+imp mailgun-api-unsubscribes.json 0 'quell: import: mailgun-api-unsubscribes.json: 3 read, 3 imported, 0 updated, 0 skipped, 0 rejected (format mailgun)'
+lst mailgun-api-unsubscribes.json 'alice@example.com	suppress	scope=address source=unsubscribe category=unsubscribe created=2011-10-21T11:02:55Z updated=2011-10-21T11:02:55Z
+bob@example.com	suppress	scope=address stream=newsletter source=unsubscribe category=unsubscribe created=2011-10-21T11:02:55Z updated=2011-10-21T11:02:55Z
+bob@example.com	suppress	scope=address stream=promo source=unsubscribe category=unsubscribe created=2011-10-21T11:02:55Z updated=2011-10-21T11:02:55Z'
 imp mailgun-unsubscribes.csv 0 'quell: import: mailgun-unsubscribes.csv: 5 read, 5 imported, 0 updated, 0 skipped, 0 rejected (format mailgun)'
 lst mailgun-unsubscribes.csv 'dave@example.com	suppress	scope=address source=unsubscribe category=unsubscribe created=2023-11-14T22:13:20Z updated=2023-11-14T22:13:20Z
 erin@example.com	suppress	scope=address stream=newsletter source=unsubscribe category=unsubscribe created=2023-11-14T22:14:00Z updated=2023-11-14T22:14:00Z
