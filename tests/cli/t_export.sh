@@ -244,7 +244,9 @@ L1="$T_DIR/latin1"
 t 'setup: a Latin-1 reply' 0 \
 	$'m@ex.example\tsuppress\tverdict=suppress scope=address key=m@ex.example rule=user-unknown category=bad-mailbox code=550 status=5.1.1' \
 	'' --db "$L1" --now $T1 record m@ex.example $'550 5.1.1 Benutzer M\xfcller unbekannt'
-t 'setup: a Latin-1 reason' 0 '' '' --db "$L1" --now $T1 add --reason $'Gr\xfc\xdfe \xff' r@ex.example
+t 'setup: a Latin-1 reason, repaired and counted' 0 '' \
+	'quell: add: --reason: 3 bytes not UTF-8: stored repaired (read as Latin-1 or as U+FFFD)' \
+	--db "$L1" --now $T1 add --reason $'Gr\xfc\xdfe \xff' r@ex.example
 t 'the backup holds UTF-8' 0 "$HEADER
 m@ex.example,suppress,address,,bounce,bad-mailbox,user-unknown,550,5.1.1,Benutzer M"$'\xc3\xbc'"ller unbekannt,,$T1,$T1,,,,0,1
 r@ex.example,suppress,address,,manual,manual,,,,,Gr"$'\xc3\xbc\xc3\x9f'"e "$'\xc3\xbf'",$T1,$T1,,,,0,1" \
