@@ -196,6 +196,11 @@ static inline void cli_line_put(struct cli_line *l, const char *s, size_t n)
  * the terminating NUL).  Reads no further than a NUL. */
 size_t cli_utf8_len(const unsigned char *s);
 
+/* `--reason` that was not valid UTF-8: say how many of its bytes the
+ * library repaired (it stores text as valid UTF-8), unless -q.  For add
+ * and allow, after they succeeded. */
+void cli_note_repaired(struct cli *cli, const char *option, const char *text);
+
 /* DETAIL of space-separated key=value pairs.  Empty values, zero times and
  * zero numbers are left out.  `n` counts the pairs written so far. */
 struct cli_kv {

@@ -45,5 +45,8 @@ int cmd_allow(struct cli *cli, int argc, char **argv)
 		return status;
 	o.stream = cli->stream;
 	o.now = cli->now;
-	return cli_each_entry(cli, argv + optind, argc - optind, allow_one, &o, NULL);
+	status = cli_each_entry(cli, argv + optind, argc - optind, allow_one, &o, NULL);
+	if (status == 0)
+		cli_note_repaired(cli, "--reason", o.reason);
+	return status;
 }

@@ -1,9 +1,11 @@
 /*
  * cmd_export.c - `quell export [--format F] [--list L] [--category C]
- * [--since TIME] [FILE|-]`: the entries of the global --stream
- * (stream-less without it, every stream with `--stream '*'`) in quell's
+ * [--since TIME] [FILE|-]`: the entries of the global --stream in quell's
  * csv (the default) or jsonl, one key per line (plain), or a provider's
- * import shape, through quell_export in one read transaction.
+ * import shape, through quell_export in one read transaction.  Without
+ * --stream, csv and jsonl (the lossless backups) carry every stream, the
+ * other formats the stream-less entries; `--stream '*'` is every stream
+ * for all of them.
  *
  * Output goes to stdout, or to FILE: written to a temporary file in the
  * same directory, flushed to disk and renamed into place only when all of
@@ -39,6 +41,7 @@ static const struct option options[] = {
 static const char *const formats[] = { "csv",     "jsonl", "plain",    "sendgrid",
 	                               "mailgun", "ses",   "postmark", NULL };
 #define FORMATS "csv, jsonl, plain, sendgrid, mailgun, ses or postmark"
+#define LOSSLESS 2 /* formats[] below this index (csv, jsonl) carry every stream */
 #define ANY_LIST 3 /* formats[] below this index take any list */
 
 /* Where the export goes. */
@@ -203,7 +206,8 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 	if ((status = cli_open(cli)) != 0)
 		return status;
 	eo.format = formats[fmt];
-	eo.stream = cli->stream;
+	/* a backup without --stream must restore the unsubscribes of every stream */
+	eo.stream = cli->stream != NULL || fmt >= LOSSLESS ? cli->stream : "*";
 	eo.now = cli->now;
 	if ((status = out_open(cli, &o)) != 0)
 		return status;

@@ -9,7 +9,8 @@
  * database) and names it to the library, which uses the name in rejects
  * and as a hint to a provider export's kind.  Rejected rows are written as
  * FILE:LINE: reason, on stderr or into --rejects FILE; the summary (rows
- * read, imported, updated, skipped, rejected) goes to stderr unless -q, or
+ * read, imported, updated, skipped, rejected, and repaired when a row's
+ * text was not UTF-8) goes to stderr unless -q, or
  * with --json as one object on stdout.  Any rejected row makes the exit
  * status 65; the good rows are still written.  A progress line shows on a
  * terminal (progress.c).
@@ -104,15 +105,20 @@ static void publish(const struct run *r, const char *text)
 
 /* ------------------------------------------------------------ callbacks */
 
-/* "R read, I imported, U updated, S skipped, J rejected (format F)" */
+/* "R read, I imported, U updated, S skipped, J rejected[, N repaired]
+ * (format F)": repaired rows (text that was not UTF-8) only when any */
 static void counts(char *buf, size_t size, const struct quell_import_stats *st, int dry_run)
 {
+	char rep[48] = "";
+
+	if (st->repaired > 0)
+		snprintf(rep, sizeof rep, ", %llu repaired", (unsigned long long)st->repaired);
 	snprintf(buf, size,
-	         "%llu read, %llu imported, %llu updated, %llu skipped, %llu rejected "
+	         "%llu read, %llu imported, %llu updated, %llu skipped, %llu rejected%s "
 	         "(format %s%s)",
 	         (unsigned long long)st->read, (unsigned long long)st->imported,
 	         (unsigned long long)st->updated, (unsigned long long)st->skipped,
-	         (unsigned long long)st->rejected, st->format != NULL ? st->format : "unknown",
+	         (unsigned long long)st->rejected, rep, st->format != NULL ? st->format : "unknown",
 	         dry_run ? ", dry run" : "");
 }
 
@@ -250,6 +256,7 @@ static json_t *summary_json(const struct run *r, const struct quell_import_stats
 	bad |= cli_jset(o, "updated", cli_jnum(st->updated));
 	bad |= cli_jset(o, "skipped", cli_jnum(st->skipped));
 	bad |= cli_jset(o, "rejected", cli_jnum(st->rejected));
+	bad |= cli_jset(o, "repaired", cli_jnum(st->repaired));
 	bad |= cli_jset(o, "dry_run", json_boolean(r->dry_run));
 	if (bad) {
 		json_decref(o);

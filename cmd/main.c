@@ -76,7 +76,10 @@ const struct cli_cmd cli_commands[] = {
 	  "                       for csv and jsonl, suppress for the others; providers\n"
 	  "                       take suppress only)\n"
 	  "  --category C         only entries of category C\n"
-	  "  --since TIME         only entries updated at or after TIME\n",
+	  "  --since TIME         only entries updated at or after TIME\n"
+	  "  --stream S           only stream S ('*': every stream; default: every\n"
+	  "                       stream for csv and jsonl, stream-less entries for\n"
+	  "                       the others)\n",
 	  0 },
 	{ "ingest", cmd_ingest,
 	  "postfix-log [--follow] [--strict] [--verbose] FILE|-\ndsn [--strict] [--verbose] FILE...",

@@ -1,5 +1,6 @@
 /*
- * out.c - plain output: percent-encoding and key=value DETAIL fields.
+ * out.c - plain output: percent-encoding and key=value DETAIL fields, and
+ * the note that a --reason was repaired to UTF-8.
  *
  * Every byte that could break a tab-separated line or reach a terminal raw
  * is written as %XX: control bytes (tab, CR, LF included), DEL, the two
@@ -193,4 +194,21 @@ void cli_kv_num(struct cli_kv *kv, const char *k, uint64_t v)
 		buf[--i] = (char)('0' + v % 10);
 	while ((v /= 10) != 0);
 	out(kv, buf + i, sizeof buf - i);
+}
+
+void cli_note_repaired(struct cli *cli, const char *option, const char *text)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t bad = 0, n;
+
+	if (text == NULL || cli->quiet)
+		return;
+	while (*p != '\0') {
+		n = cli_utf8_len(p);
+		bad += n == 0;
+		p += n == 0 ? 1 : n;
+	}
+	if (bad > 0)
+		cli_warn(cli, "%s: %zu byte%s not UTF-8: stored repaired (read as Latin-1 or as "
+		         "U+FFFD)", option, bad, bad == 1 ? "" : "s");
 }

@@ -26,10 +26,12 @@
  *             bounce -> HardBounce, complaint -> SpamComplaint (both from
  *             the Recipient), unsubscribe -> ManualSuppression from the
  *             Recipient, others -> ManualSuppression from the Customer.
- * Provider CSV cells are not decoded by any reader, so they carry no
- * escapes: a run of control bytes becomes one space; text cells get the
- * formula quote before = + - @ (the address never: it would make it
- * invalid there).
+ * Provider CSV cells carry no escapes (the providers decode none): a run
+ * of control bytes becomes one space.  Every cell of every CSV shape gets
+ * the formula guard (quell__csv_formula in text.h: a ' before a cell that
+ * begins with = + - or @, also after spaces), the address too: an address
+ * such as `=x@example.com` is legal, and a spreadsheet must not run it.
+ * quell's provider readers drop that ' again.
  *
  * Knows nothing of LMDB or rules.
  */
@@ -105,13 +107,15 @@ static size_t printable_utf8(const unsigned char *s, size_t n)
 
 /*
  * One cell of quell's csv (formats.h): escapes for control bytes, quotes
- * when needed, and with `formula` a ' before a leading = + - @ or '.
+ * when needed, and a ' before a cell that the formula guard names or that
+ * begins with ' (quell's csv reader drops the first ' of every quoted
+ * cell that has one).
  */
-static void cell(struct quell__buf *b, const char *str, int formula)
+static void cell(struct quell__buf *b, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t n = strlen(str), i = 0;
-	int prefix = formula && n > 0 && strchr("=+-@'", s[0]) != NULL;
+	int prefix = n > 0 && (s[0] == '\'' || quell__csv_formula(str, n));
 	int quote = prefix || strpbrk(str, ",\"") != NULL;
 
 	if (quote)
@@ -152,21 +156,15 @@ static void cell(struct quell__buf *b, const char *str, int formula)
 
 /*
  * One cell of a provider's CSV, which no reader decodes: each run of
- * control bytes (and bytes that are not UTF-8) becomes one space, and a
- * ' goes before a leading = + - @ when `formula` (not before a ', so a
- * second export of the same text gives the same cell).
+ * control bytes (and bytes that are not UTF-8) becomes one space, and the
+ * cell as written gets the formula guard when it needs it.
  */
-static void provider_cell(struct quell__buf *b, const char *str, int formula)
+static void provider_cell(struct quell__buf *b, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	size_t n = strlen(str), i = 0;
-	int prefix = formula && n > 0 && strchr("=+-@", s[0]) != NULL;
-	int quote = prefix || strpbrk(str, ",\"") != NULL, space = 0;
+	size_t n = strlen(str), i = 0, start = b->len, end, k;
+	int quote = 0, space = 0, guard;
 
-	if (quote)
-		putc1(b, '"');
-	if (prefix)
-		putc1(b, '\'');
 	while (i < n) {
 		unsigned char c = s[i];
 		size_t len = c < 0x80 ? (c >= 0x20 && c != 0x7f) : printable_utf8(s + i, n - i);
@@ -181,13 +179,26 @@ static void provider_cell(struct quell__buf *b, const char *str, int formula)
 		space = 0;
 		if (c == '"')
 			putc1(b, '"');
+		quote |= c == '"' || c == ',';
 		quell__buf_put(b, s + i, len);
 		i += len;
 	}
 	if (space)
 		putc1(b, ' ');
-	if (quote)
-		putc1(b, '"');
+	if (b->oom)
+		return;
+	/* the guard looks at the cell as written (a tab became a space) */
+	guard = quell__csv_formula((const char *)b->data + start, b->len - start);
+	if (!guard && !quote)
+		return;
+	k = guard ? 2 : 1; /* the opening quote, and the ' */
+	end = b->len;
+	quell__buf_put(b, "\"'", k);
+	if (b->oom)
+		return;
+	memmove(b->data + start + k, b->data + start, end - start);
+	memcpy(b->data + start, "\"'", k);
+	putc1(b, '"');
 }
 
 static void time_cell(struct quell__buf *b, int64_t t)
@@ -291,17 +302,17 @@ static void put_csv(struct quell__buf *b, const struct quell_entry *e)
 	const int64_t t[] = { e->created, e->updated, e->expires, e->until, e->first_failure };
 
 	for (size_t i = 0; i < sizeof str / sizeof str[0]; i++) {
-		cell(b, str[i], 1);
+		cell(b, str[i]);
 		putc1(b, ',');
 	}
 	if (e->code != 0)
 		num(b, (uint64_t)e->code);
 	putc1(b, ',');
-	cell(b, e->status, 1);
+	cell(b, e->status);
 	putc1(b, ',');
-	cell(b, e->reply, 1);
+	cell(b, e->reply);
 	putc1(b, ',');
-	cell(b, e->reason, 1);
+	cell(b, e->reason);
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
 		putc1(b, ',');
 		time_cell(b, t[i]);
@@ -384,20 +395,20 @@ static void put_provider(struct quell__writer *w, const struct quell_entry *e)
 
 	switch (w->shape) {
 	case W_SENDGRID:
-		provider_cell(b, e->key, 0);
+		provider_cell(b, e->key);
 		putc1(b, ',');
 		if (e->created > 0)
 			num(b, (uint64_t)e->created);
 		putc1(b, '\n');
 		break;
 	case W_MAILGUN:
-		provider_cell(b, e->key, 0);
+		provider_cell(b, e->key);
 		putc1(b, ',');
 		num(b, e->code >= 200 && e->code <= 999 ? (uint64_t)e->code : 550);
 		putc1(b, ',');
-		provider_cell(b, *e->reply != '\0' ? e->reply : e->reason, 1);
+		provider_cell(b, *e->reply != '\0' ? e->reply : e->reason);
 		putc1(b, ',');
-		provider_cell(b, rfc2822(e->created, tb, sizeof tb), 0);
+		provider_cell(b, rfc2822(e->created, tb, sizeof tb));
 		putc1(b, '\n');
 		break;
 	case W_SES:

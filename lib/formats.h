@@ -33,6 +33,10 @@
  *               group unsubscribes  with a group (name) or group_id column:
  *                              unsubscribe, the group as the stream
  *             `created` is Unix seconds or `2023-11-14 22:13:20` (UTC).
+ *             Also the JSON arrays of SendGrid's API (/v3/suppression/...,
+ *             /v3/asm/suppressions): [{"email","created","reason",
+ *             "status"}...], the kind told by the first element's keys as
+ *             by columns (quell__reader_kind is "" until it was read).
  *   mailgun   Mailgun exports, CSV; kind by columns or file name (bounce,
  *             unsub, complain):
  *               bounces        address,code,error,created_at -> bounce; error
@@ -44,6 +48,8 @@
  *                              ["a","b"] works too.
  *               complaints     address,created_at -> complaint
  *             created_at as RFC 2822, `Tue, 14 Nov 2023 22:13:20 UTC`.
+ *             Also Mailgun's API pages {"items":[...],"paging":{...}}, the
+ *             kind told by the first item's keys; tags as a JSON list.
  *   ses       Amazon SES account suppression list: CSV email,reason (with or
  *             without the header line, as SES's bulk import takes it), JSON
  *             Lines {"emailAddress":..,"reason":"BOUNCE","lastUpdateTime":..},
@@ -68,10 +74,12 @@
  *
  * Detection (format NULL or ""), from the first non-blank line:
  *   '#'                       plain
- *   '{' or '['                JSON: a one-line object with "entry" is jsonl,
+ *   '['                       a JSON array: SendGrid's API (sendgrid)
+ *   '{'                       JSON: a one-line object with "entry" is jsonl,
  *                             with "emailAddress" ses; a document holding
  *                             "SuppressedDestinationSummaries" is ses, one
- *                             holding "Suppressions" postmark
+ *                             holding "Suppressions" postmark, one holding
+ *                             "items" Mailgun's API (mailgun)
  *   a CSV header              by its column names: entry -> csv;
  *                             suppressionreason -> postmark; address ->
  *                             mailgun; email with created -> sendgrid; email
@@ -94,19 +102,30 @@
  *     \xHH for other C0 bytes, DEL, the bytes of C1 characters and bytes
  *     that are not UTF-8.  The reader undoes exactly these escapes; any
  *     other backslash is kept as it is.
- *   - a cell that would begin with = + - @ or ' is written quoted with a '
- *     in front ("'=1", "'-x@example.com", "''quoted").  In quell's csv
- *     the reader drops the first ' of every QUOTED cell that begins with
- *     one; an unquoted ' stays.  (Provider CSVs are read as they are, and
- *     written without escapes: see export.c.)
+ *   - a cell that would begin with = + - @ (also after spaces) or ' is
+ *     written quoted with a ' in front ("'=1", "' =1", "'-x@example.com",
+ *     "''quoted").  In quell's csv the reader drops the first ' of every
+ *     QUOTED cell that begins with one; an unquoted ' stays.  (Provider
+ *     CSVs are written without escapes but with the same formula guard,
+ *     quell__csv_formula in text.h, and their readers drop one ' from a
+ *     cell that the guard made: see export.c.)
  * Writers are deterministic, so export -> import -> export is identical.
  *
  * Limits: a row (a CSV record's cells, a line, a JSON array element) holds
  * at most QUELL__ROW_MAX bytes, and a CSV row at most QUELL__COLS_MAX
  * cells.  Memory is constant whatever the input size: whole JSON documents
- * are scanned one array element at a time.
+ * (also a document that is an array) are scanned one element at a time.
  *
- * Rejected rows: bad quoting, NUL bytes, invalid UTF-8, malformed JSON,
+ * Text is valid UTF-8 from the moment it enters: a reply or reason that is
+ * not (a Latin-1 reply from an old server, stored by an older quell and
+ * exported as \xHH escapes) is repaired by quell__utf8_repair (text.h),
+ * never a reason to reject the row, and the row is marked repaired.  In a
+ * JSON record (which must be UTF-8 as a whole) every invalid byte becomes
+ * U+FFFD; the row is rejected only when that lands in the entry, stream,
+ * category, rule or status.
+ *
+ * Rejected rows: bad quoting, NUL bytes, invalid UTF-8 (outside texts),
+ * malformed JSON,
  * wrong column counts, bad times, numbers and names, rows over the limit.
  * Reading goes on after each: at the next line for CSV quoting errors and
  * over-long rows (counting lines as in the file), at the end of the row
@@ -195,6 +214,8 @@ struct quell__row {
 	unsigned has;         /* QUELL__HAS_* */
 	int restore;          /* 1: quell's csv or jsonl: restore the state as it
 	                         stands, no rules */
+	int repaired;         /* 1: its reply or reason was not valid UTF-8 and
+	                         was repaired (quell__utf8_repair) */
 };
 
 struct quell__reader;

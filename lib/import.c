@@ -1,8 +1,9 @@
 /*
  * import.c - the readers of formats.h: open a stream, have its format told
  * (import_detect.c), and drive one of four shapes (lines, CSV, JSON Lines,
- * a JSON document) into named values that the format's mapper
- * (import_<format>.c) turns into rows.
+ * a JSON document, element by element) into named values that the
+ * format's mapper (import_<format>.c) turns into rows.  A JSON list of
+ * strings (Mailgun's tags) becomes its compact text.
  *
  * Knows nothing of LMDB, rules or address normalization.
  */
@@ -140,6 +141,24 @@ static void join_split_dates(struct quell__csv *c, size_t ncols)
 	}
 }
 
+/* Replace v's text by its repair (text.h) in r->fix.  0 or QUELL_ENOMEM
+ * with err set. */
+static int repair(struct quell__reader *r, struct quell__val *v, int flags, char *err,
+                  size_t errsize)
+{
+	char *out;
+
+	if (r->fix == NULL && (r->fix = malloc(QUELL__FIX_MAX)) == NULL) {
+		snprintf(err, errsize, "out of memory");
+		return QUELL_ENOMEM;
+	}
+	out = r->fix + r->fixlen;
+	v->len = quell__utf8_repair(v->s, v->len, out, QUELL__FIX_MAX - r->fixlen, flags, NULL);
+	v->s = out;
+	r->fixlen += v->len + 1;
+	return 0;
+}
+
 static int next_csv(struct quell__reader *r, struct quell__row *row, size_t *line, char *err,
                     size_t errsize)
 {
@@ -159,10 +178,11 @@ static int next_csv(struct quell__reader *r, struct quell__row *row, size_t *lin
 	 * column when it fails (a bad byte in an ignored column is no matter) */
 	check = quell__utf8_check(r->csv.rec, r->csv.reclen) < r->csv.reclen;
 	memset(r->v, 0, (size_t)r->fmt->nslots * sizeof r->v[0]);
+	r->fixlen = 0;
 	for (size_t i = 0; i < r->ncols; i++) {
 		struct quell__val *v;
 		size_t bad;
-		int hex;
+		int hex = 0, text, broken = 0;
 
 		if (r->colslot[i] < 0)
 			continue;
@@ -173,22 +193,73 @@ static int next_csv(struct quell__reader *r, struct quell__row *row, size_t *lin
 		if (v->len == 0)
 			continue;
 		v->type = V_STR;
+		text = (r->fmt->text_slots >> r->colslot[i]) & 1;
 		if (check && (bad = quell__utf8_check(v->s, v->len)) < v->len) {
-			snprintf(err, errsize, "invalid UTF-8 in '%s' at byte %zu", v->name, bad + 1);
-			return QUELL_EDATA;
+			if (!text) {
+				snprintf(err, errsize, "invalid UTF-8 in '%s' at byte %zu", v->name,
+				         bad + 1);
+				return QUELL_EDATA;
+			}
+			broken = 1; /* repaired below, once the escapes are undone */
+		}
+		/* a provider CSV's formula guard (text.h); quell's csv drops its
+		 * own in quell__cell_decode */
+		if (!r->fmt->quell_cells && v->s[0] == '\'' &&
+		    quell__csv_formula(v->s + 1, v->len - 1)) {
+			v->s++;
+			v->len--;
 		}
 		if (r->fmt->quell_cells && !r->csv.nobackslash) {
 			v->s = quell__cell_decode(v->s, &v->len, r->csv.quoted[i], &hex);
 			if (hex && quell__utf8_check(v->s, v->len) < v->len) {
-				snprintf(err, errsize, "invalid UTF-8 in '%s' after \\x escapes", v->name);
-				return QUELL_EDATA;
+				if (!text) {
+					snprintf(err, errsize, "invalid UTF-8 in '%s' after \\x escapes",
+					         v->name);
+					return QUELL_EDATA;
+				}
+				broken = 1;
 			}
+		}
+		if (broken && quell__utf8_check(v->s, v->len) < v->len) {
+			if ((rc = repair(r, v, 0, err, errsize)) != 0)
+				return rc;
+			row->repaired = 1;
 		}
 		if (v->len == 0)
 			v->type = V_NONE;
 	}
 	row->line = *line;
 	return r->fmt->map(r, r->v, row, err, errsize);
+}
+
+/* After a JSON record was repaired: reject the row when a replacement
+ * landed outside its texts.  1, or QUELL_EDATA with err set. */
+static int json_repaired(struct quell__row *row, char *err, size_t errsize)
+{
+	const char *const names[] = { "entry", "stream", "category", "rule", "status" };
+	const char *const vals[] = { row->entry, row->stream, row->category, row->rule,
+		                     row->status };
+
+	for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++)
+		if (strstr(vals[i], "\xEF\xBF\xBD") != NULL) {
+			snprintf(err, errsize, "invalid UTF-8 in '%s'", names[i]);
+			return QUELL_EDATA;
+		}
+	row->repaired = 1;
+	return 1;
+}
+
+/* Whether JSON array a holds strings only. */
+static int strings_only(json_t *a)
+{
+	size_t i;
+	json_t *e;
+
+	json_array_foreach(a, i, e) {
+		if (!json_is_string(e))
+			return 0;
+	}
+	return 1;
 }
 
 /* One JSON object (a line or an array element) into values, then a row. */
@@ -198,11 +269,25 @@ static int json_record(struct quell__reader *r, const char *p, size_t n, size_t 
 	json_error_t je;
 	const char *key;
 	json_t *val;
-	int seen[QUELL__SLOTS_MAX] = { 0 };
+	int seen[QUELL__SLOTS_MAX] = { 0 }, fixed = 0, rc;
 
+	r->fixlen = 0;
 	if (memchr(p, '\0', n) != NULL) {
 		snprintf(err, errsize, "NUL byte in the row");
 		return QUELL_EDATA;
+	}
+	/* JSON is UTF-8 as a whole: repair the record (bytes as U+FFFD, which
+	 * json_repaired keeps out of the entry and names) */
+	if (quell__utf8_check(p, n) < n) {
+		struct quell__val whole = { 0 };
+
+		whole.s = (char *)p;
+		whole.len = n;
+		if ((rc = repair(r, &whole, QUELL__REPAIR_NO_LATIN1, err, errsize)) != 0)
+			return rc;
+		p = whole.s;
+		n = whole.len;
+		fixed = 1;
 	}
 	r->json = json_loadb(p, n, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
 	if (r->json == NULL) {
@@ -241,12 +326,39 @@ static int json_record(struct quell__reader *r, const char *p, size_t n, size_t 
 		} else if (json_is_real(val)) {
 			v->type = V_REAL;
 			v->d = json_real_value(val);
+		} else if (json_is_array(val) && strings_only(val)) {
+			/* a list of names (Mailgun's tags): its compact text */
+			size_t k = json_dumpb(val, NULL, 0, JSON_COMPACT);
+
+			if (r->fix == NULL && (r->fix = malloc(QUELL__FIX_MAX)) == NULL) {
+				snprintf(err, errsize, "out of memory");
+				return QUELL_ENOMEM;
+			}
+			if (k == 0 || k >= QUELL__FIX_MAX - r->fixlen) {
+				v->type = V_OTHER;
+				continue;
+			}
+			v->s = r->fix + r->fixlen;
+			v->len = json_dumpb(val, v->s, k, JSON_COMPACT);
+			v->s[v->len] = '\0';
+			r->fixlen += v->len + 1;
+			v->type = V_STR;
 		} else if (!json_is_null(val)) {
 			v->type = V_OTHER;
 		}
 	}
+	if (r->need_start) { /* the first element tells the kind */
+		int present[QUELL__SLOTS_MAX] = { 0 };
+
+		for (int i = 0; i < r->fmt->nslots; i++)
+			present[i] = seen[i];
+		if ((rc = r->fmt->start(r, present, err, errsize)) != 0)
+			return rc;
+		r->need_start = 0;
+	}
 	row->line = line;
-	return r->fmt->map(r, r->v, row, err, errsize);
+	rc = r->fmt->map(r, r->v, row, err, errsize);
+	return rc == 1 && fixed ? json_repaired(row, err, errsize) : rc;
 }
 
 static int next_jsonl(struct quell__reader *r, struct quell__row *row, size_t *line, char *err,
@@ -337,5 +449,6 @@ void quell__reader_close(struct quell__reader *r)
 		quell__jscan_fini(&r->js);
 	quell__in_close(&r->in);
 	free(r->ebuf);
+	free(r->fix);
 	free(r);
 }

@@ -18,6 +18,8 @@
 #include "jsonscan.h"
 
 #define QUELL__SLOTS_MAX 20 /* named values a format reads */
+/* Room for the repaired texts of one record: each byte may become three. */
+#define QUELL__FIX_MAX (3 * QUELL__ROW_MAX + QUELL__COLS_MAX + 1)
 
 /* One named value of a record.  Strings are NUL-terminated and may be
  * modified in place by the mapper (they live in the reader's buffers),
@@ -57,6 +59,9 @@ struct quell__fmt {
 	 * QUELL_EDATA with err set. */
 	int (*map)(struct quell__reader *r, struct quell__val *v, struct quell__row *row, char *err,
 	           size_t errsize);
+	/* Slots of free text (a reply, a reason: 1u << slot): not valid UTF-8
+	 * there is repaired (text.h), never a reason to reject the row. */
+	unsigned text_slots;
 };
 
 extern const struct quell__fmt quell__fmt_plain, quell__fmt_csv, quell__fmt_jsonl,
@@ -75,12 +80,17 @@ struct quell__reader {
 	struct quell__jscan js;
 	int csv_ok, js_ok;
 	int header;               /* CSV: 1 when the first line is a header */
+	int need_start;           /* JSON document: the kind is told by the
+	                             first element's keys (fmt->start) */
 	size_t ncols;             /* CSV: cells per row the header says */
 	int colslot[QUELL__COLS_MAX]; /* CSV: slot of column i, or -1 */
 	char colname[QUELL__COLS_MAX][32]; /* CSV: names of the used columns */
 	json_t *json;             /* the current JSON record, or NULL */
 	struct quell__val v[QUELL__SLOTS_MAX];
 	char *ebuf;               /* a trimmed JSON entry (QUELL__ROW_MAX + 1) */
+	char *fix;                /* repaired texts of the current record
+	                             (QUELL__FIX_MAX), allocated when needed */
+	size_t fixlen;
 	/* rows still to come from one record (Mailgun tags) */
 	int pending;
 	struct quell__row prow;

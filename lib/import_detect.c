@@ -2,7 +2,9 @@
  * import_detect.c - how a reader starts: tell the format from the first
  * line(s) when it is not named (formats.h lists the signs), read a CSV
  * header and map its columns to the format's slots, or walk a JSON
- * document to its array.  Reads nothing it does not consume, except the
+ * document to its array (a document that is an array is SendGrid's API;
+ * an object's array tells the format by its name: "items" Mailgun's API,
+ * "Suppressions" Postmark, "SuppressedDestinationSummaries" SES).  Reads nothing it does not consume, except the
  * first line, which it only looks at.
  *
  * Knows nothing of LMDB, rules or address normalization.
@@ -154,28 +156,57 @@ static int use_csv(struct quell__reader *r, const struct quell__fmt *f, int head
 	return 0;
 }
 
+/* A whole JSON document: an array (SendGrid's API), or an object holding
+ * the array under a name that tells the format. */
 static int use_doc(struct quell__reader *r, const struct quell__fmt *want, char *err,
                    size_t errsize)
 {
-	static const char *const keys[] = { "SuppressedDestinationSummaries", "Suppressions" };
-	size_t first = want == &quell__fmt_postmark ? 1 : 0;
-	size_t nkeys = want == NULL ? 2 : 1;
+	static const struct {
+		const char *key;
+		const struct quell__fmt *fmt;
+		const char *kindname; /* NULL: told by the first element */
+	} docs[] = {
+		{ "SuppressedDestinationSummaries", &quell__fmt_ses, "list-suppressed-destinations" },
+		{ "Suppressions", &quell__fmt_postmark, "json" },
+		{ "items", &quell__fmt_mailgun, NULL },
+	};
+	const char *keys[sizeof docs / sizeof docs[0]];
+	size_t idx[sizeof docs / sizeof docs[0]], nkeys = 0;
 	int rc;
 
 	r->shape = SHAPE_JSONDOC;
 	if (quell__jscan_init(&r->js, &r->in) != 0)
 		return oom(err, errsize);
 	r->js_ok = 1;
-	rc = quell__jscan_find(&r->js, keys + first, nkeys, err, errsize);
+	if (r->in.pos < r->in.len && r->in.buf[r->in.pos] == '[') {
+		if (want != NULL && want != &quell__fmt_sendgrid) {
+			snprintf(err, errsize, "a JSON array is not %s's", want->name);
+			return at_line(r, r->in.line, QUELL_EDATA, err, errsize);
+		}
+		if ((rc = quell__jscan_array(&r->js, err, errsize)) != 0)
+			return at_line(r, r->js.line, rc, err, errsize);
+		r->fmt = &quell__fmt_sendgrid;
+		r->need_start = 1;
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++)
+		if (want == NULL || want == docs[i].fmt) {
+			keys[nkeys] = docs[i].key;
+			idx[nkeys++] = i;
+		}
+	if (nkeys == 0) {
+		snprintf(err, errsize, "%s has no JSON object form (its API returns an array)",
+		         want->name);
+		return at_line(r, r->in.line, QUELL_EDATA, err, errsize);
+	}
+	rc = quell__jscan_find(&r->js, keys, nkeys, err, errsize);
 	if (rc < 0)
 		return at_line(r, r->js.line, rc, err, errsize);
-	if (first + (size_t)rc == 0) {
-		r->fmt = &quell__fmt_ses;
-		r->kindname = "list-suppressed-destinations";
-	} else {
-		r->fmt = &quell__fmt_postmark;
-		r->kindname = "json";
-	}
+	r->fmt = docs[idx[rc]].fmt;
+	if (docs[idx[rc]].kindname != NULL)
+		r->kindname = docs[idx[rc]].kindname;
+	else
+		r->need_start = 1;
 	return 0;
 }
 
@@ -194,11 +225,12 @@ static int sniff_json(struct quell__reader *r, const struct quell__fmt *want, co
 	}
 	if (complete && n <= QUELL__ROW_MAX)
 		o = json_loadb(line, n, 0, NULL);
-	if (o == NULL || !json_is_object(o)) { /* a document over several lines */
+	if (o == NULL || !json_is_object(o)) { /* a document over several lines, an array */
 		json_decref(o);
 		return use_doc(r, want, err, errsize);
 	}
-	doc = has_key(o, "SuppressedDestinationSummaries") || has_key(o, "Suppressions");
+	doc = has_key(o, "SuppressedDestinationSummaries") || has_key(o, "Suppressions") ||
+	      has_key(o, "items");
 	f = has_key(o, "entry")          ? &quell__fmt_jsonl
 	    : has_key(o, "emailaddress") ? &quell__fmt_ses
 	    : want == &quell__fmt_ses    ? want
@@ -243,7 +275,8 @@ int quell__reader_detect(struct quell__reader *r, const struct quell__fmt *want,
 	}
 	if (want == &quell__fmt_jsonl ||
 	    ((line[0] == '{' || line[0] == '[') &&
-	     (want == NULL || want == &quell__fmt_ses || want == &quell__fmt_postmark)))
+	     (want == NULL || want == &quell__fmt_ses || want == &quell__fmt_postmark ||
+	      want == &quell__fmt_sendgrid || want == &quell__fmt_mailgun)))
 		return sniff_json(r, want, line, n, complete, err, errsize);
 	if (want != NULL && want != &quell__fmt_ses)
 		return use_csv(r, want, 1, err, errsize);

@@ -144,5 +144,5 @@ static int map(struct quell__reader *r, struct quell__val *v, struct quell__row 
 }
 
 const struct quell__fmt quell__fmt_mailgun = {
-	"mailgun", cols, NSLOTS, ADDRESS, 0, start, map,
+	"mailgun", cols, NSLOTS, ADDRESS, 0, start, map, 1u << ERROR,
 };

@@ -71,5 +71,5 @@ static int map(struct quell__reader *r, struct quell__val *v, struct quell__row 
 }
 
 const struct quell__fmt quell__fmt_postmark = {
-	"postmark", cols, NSLOTS, EMAIL, 0, start, map,
+	"postmark", cols, NSLOTS, EMAIL, 0, start, map, 0,
 };

@@ -148,11 +148,11 @@ static int start_quell(struct quell__reader *r, const int *present, char *err, s
 }
 
 const struct quell__fmt quell__fmt_csv = {
-	"csv", quell_cols, NSLOTS, ENTRY, 1, start_quell, map_quell,
+	"csv", quell_cols, NSLOTS, ENTRY, 1, start_quell, map_quell, 1u << REPLY | 1u << REASON,
 };
 
 const struct quell__fmt quell__fmt_jsonl = {
-	"jsonl", quell_cols, NSLOTS, ENTRY, 0, start_quell, map_quell,
+	"jsonl", quell_cols, NSLOTS, ENTRY, 0, start_quell, map_quell, 1u << REPLY | 1u << REASON,
 };
 
 /* plain: import.c reads the lines itself; the table names the format. */
@@ -165,5 +165,5 @@ static int map_plain(struct quell__reader *r, struct quell__val *v, struct quell
 }
 
 const struct quell__fmt quell__fmt_plain = {
-	"plain", plain_cols, 1, 0, 0, start_quell, map_plain,
+	"plain", plain_cols, 1, 0, 0, start_quell, map_plain, 0,
 };

@@ -119,5 +119,5 @@ static int map(struct quell__reader *r, struct quell__val *v, struct quell__row 
 }
 
 const struct quell__fmt quell__fmt_sendgrid = {
-	"sendgrid", cols, NSLOTS, EMAIL, 0, start, map,
+	"sendgrid", cols, NSLOTS, EMAIL, 0, start, map, 1u << REASON,
 };

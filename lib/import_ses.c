@@ -57,5 +57,5 @@ static int map(struct quell__reader *r, struct quell__val *v, struct quell__row 
 }
 
 const struct quell__fmt quell__fmt_ses = {
-	"ses", cols, NSLOTS, EMAIL, 0, start, map,
+	"ses", cols, NSLOTS, EMAIL, 0, start, map, 0,
 };

@@ -19,7 +19,10 @@
  *                       so importing the file again counts nothing twice);
  *   --list allow        allowed as it stands (no rules);
  *   otherwise           suppressed as it stands.
- * For quell's csv/jsonl, --list keeps only the rows of that list.
+ * For quell's csv/jsonl, --list keeps only the rows of that list, and a
+ * domain entry for a public suffix or a single label is restored like any
+ * other (whatever the store holds, its own export restores); plain and
+ * provider rows that name one are rejected.
  * A row equal to what is stored changes nothing (no event, no ttl step).
  *
  * The importer knows nothing of how rows are spelled in files.
@@ -134,8 +137,12 @@ static int take(struct imp *m, const struct quell__row *row)
 		m->tmp = t;
 		m->cap = cap;
 	}
+	/* quell's own rows restore whatever the store held, a domain backoff
+	 * or entry for a public suffix or a single label too (older databases,
+	 * a 421 for a@b); plain and provider rows never name one */
 	rc = quell__entry_parse(row->entry, strlen(row->entry), m->h->lowercase_local,
-	                        quell__psl(m->h), key, sizeof key, &scope, err, sizeof err);
+	                        row->restore ? NULL : quell__psl(m->h), key, sizeof key, &scope,
+	                        err, sizeof err);
 	if (rc == QUELL_ENOMEM)
 		return rc;
 	if (rc != 0) {
@@ -180,6 +187,7 @@ static int take(struct imp *m, const struct quell__row *row)
 		m->st.skipped++;
 		return 1;
 	}
+	m->st.repaired += row->repaired != 0;
 	it->row = *row;
 	it->row.entry = "";
 	it->key = key;
@@ -412,27 +420,29 @@ static int write_batch(struct imp *m)
 	return 0;
 }
 
-/* The run collected so far, sorted, to disk. */
+/* The run collected so far, sorted, to disk.  0, or an error with its
+ * message set. */
 static int spill(struct imp *m)
 {
 	int rc;
 
-	if (m->runs == NULL && (rc = quell__runs_new(&m->runs)) != 0)
-		return rc;
+	if (m->runs == NULL && quell__runs_new(&m->runs) != 0)
+		return quell__error(m->h, QUELL_ENOMEM, "out of memory");
 	quell__slots_sort(m->slots, m->tmp, m->n);
 	if ((rc = quell__runs_spill(m->runs, m->slots, m->n)) != 0)
-		return rc;
+		return quell__error(m->h, rc, "%s", quell__runs_error(m->runs));
 	m->n = 0;
 	quell__arena_reset(&m->arena);
 	return 0;
 }
 
 /* A packed row into the batch, written when full.  `rec` must live until
- * the batch is written. */
+ * the batch is written.  0, or an error with its message set (the store
+ * sets its own). */
 static int add_row(struct imp *m, const unsigned char *rec, size_t len, size_t batch)
 {
 	if (quell__item_unpack(&m->bitems[m->bn], rec, len) != 0)
-		return QUELL_EIO;
+		return quell__error(m->h, QUELL_EINTERNAL, "import: a sorted row is damaged");
 	m->bweight += m->bitems[m->bn].kind == K_RULES ? RULES_WEIGHT : 1;
 	if (++m->bn == batch || m->bweight >= batch || m->barena.bytes >= BATCH_BYTES) {
 		int rc = write_batch(m);
@@ -442,7 +452,9 @@ static int add_row(struct imp *m, const unsigned char *rec, size_t len, size_t b
 	return 0;
 }
 
-/* Everything read: write it all in key order, batch by batch. */
+/* Everything read: write it all in key order, batch by batch.  0, or an
+ * error with its message set, once, by whatever failed: the store, the
+ * temporary files (spill.c), memory. */
 static int write_all(struct imp *m, size_t batch)
 {
 	const unsigned char *rec;
@@ -450,7 +462,7 @@ static int write_all(struct imp *m, size_t batch)
 	int rc;
 
 	if ((m->bitems = malloc(batch * sizeof *m->bitems)) == NULL)
-		return QUELL_ENOMEM;
+		return quell__error(m->h, QUELL_ENOMEM, "out of memory");
 	if (m->runs == NULL) { /* one run: sort it in memory */
 		quell__slots_sort(m->slots, m->tmp, m->n);
 		for (size_t i = 0; i < m->n; i++) {
@@ -471,12 +483,12 @@ static int write_all(struct imp *m, size_t batch)
 		const unsigned char *copy = quell__arena_copy(&m->barena, rec, len);
 
 		if (copy == NULL)
-			return QUELL_ENOMEM;
+			return quell__error(m->h, QUELL_ENOMEM, "out of memory");
 		if ((rc = add_row(m, copy, len, batch)) != 0)
 			return rc;
 	}
 	if (rc < 0)
-		return rc;
+		return quell__error(m->h, rc, "%s", quell__runs_error(m->runs));
 	return write_batch(m);
 }
 
@@ -555,16 +567,11 @@ int quell_import(quell *h, FILE *in, const struct quell_import_options *opts,
 		}
 		if ((m->arena.bytes + m->n * 2 * sizeof *m->slots >= RUN_BYTES ||
 		     m->n >= RUN_BATCHES * batch) &&
-		    (rc = spill(m)) != 0) {
-			rc = quell__error(h, rc, "import: cannot sort the input in temporary files");
+		    (rc = spill(m)) != 0)
 			goto out;
-		}
 	}
 	m->st.bytes = quell__reader_bytes(rd);
 	rc = write_all(m, batch);
-	if (rc == QUELL_EIO || rc == QUELL_ENOMEM)
-		rc = quell__error(h, rc, rc == QUELL_EIO ? "import: temporary files: read error"
-		                                         : "out of memory");
 	if (rc == 0 && m->o->progress != NULL)
 		m->o->progress(m->o->ctx, &m->st);
 out:

@@ -230,6 +230,19 @@ none:
 	return QUELL_EDATA;
 }
 
+int quell__jscan_array(struct quell__jscan *s, char *err, size_t errsize)
+{
+	int b = next_token(s->in);
+
+	if (b < -1)
+		return b;
+	if (b != '[')
+		return fail(s, err, errsize, "expected an array", b);
+	s->in->pos++;
+	s->state = S_FIRST;
+	return 0;
+}
+
 int quell__jscan_next(struct quell__jscan *s, char *err, size_t errsize)
 {
 	struct quell__in *in = s->in;

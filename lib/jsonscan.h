@@ -1,8 +1,9 @@
 /*
  * jsonscan.h - the elements of one array inside a whole JSON document,
  * one at a time, without holding the document: the scanner walks the
- * top-level object to the array named by one of a few member names, then
- * hands out each element's bytes (for json_loadb) in a bounded buffer.
+ * top-level object to the array named by one of a few member names (or
+ * takes a document that is an array itself), then hands out each
+ * element's bytes (for json_loadb) in a bounded buffer.
  *
  * The scanner checks structure only where it needs to (between members
  * and between elements); what an element means is for the JSON parser.
@@ -36,6 +37,13 @@ void quell__jscan_fini(struct quell__jscan *s);
  */
 int quell__jscan_find(struct quell__jscan *s, const char *const *keys, size_t nkeys,
                       char *err, size_t errsize);
+
+/*
+ * The document is the array itself (`[{...},{...}]`, as SendGrid's API
+ * returns its suppressions): read its opening bracket.  Returns 0,
+ * QUELL_EDATA (not an array) or QUELL_EIO.
+ */
+int quell__jscan_array(struct quell__jscan *s, char *err, size_t errsize);
 
 /*
  * The next element: 1 with s->el[0..ellen) (NUL-terminated) and s->line,

@@ -1,7 +1,8 @@
 /*
  * lists.c - changes made by hand: add and allow an entry, remove and
  * unallow it.  Each call is one write transaction that updates the key's
- * record and appends one history event per list entry it touched.
+ * record and appends one history event per list entry it touched.  A
+ * reason that is not valid UTF-8 is repaired (text.h) before it is stored.
  */
 #include <string.h>
 
@@ -9,6 +10,7 @@
 #include "check.h"
 #include "error.h"
 #include "store.h"
+#include "text.h"
 
 enum op { OP_ADD, OP_ALLOW, OP_REMOVE, OP_UNALLOW };
 
@@ -19,6 +21,7 @@ struct edit {
 	const char *stream;
 	int source;
 	const char *reason;
+	char reasonbuf[QUELL__TEXT_MAX + 1]; /* a reason that had to be repaired */
 	const char *category;
 	int64_t ttl;
 	int64_t now;
@@ -154,6 +157,13 @@ static int edit(quell *h, enum op op, const char *entry, const struct quell_add_
 			return quell__error(h, QUELL_EINVAL, "negative ttl");
 		c.ttl = o->ttl;
 		c.reason = o->reason ? o->reason : "";
+		/* stored as given, but valid UTF-8 (what is kept of it: the store
+		 * keeps QUELL__TEXT_MAX bytes) */
+		if (quell__utf8_check(c.reason, strlen(c.reason)) < strlen(c.reason)) {
+			quell__utf8_repair(c.reason, strlen(c.reason), c.reasonbuf, sizeof c.reasonbuf,
+			                   0, NULL);
+			c.reason = c.reasonbuf;
+		}
 		c.category = o->category && *o->category ? o->category
 		             : default_category(op == OP_ADD ? c.source : QUELL_SOURCE_MANUAL);
 		if (strlen(c.category) >= QUELL_NAME_MAX)

@@ -23,7 +23,8 @@
  * runs it on an empty one without a database.  Every reply is kept in the
  * recipient's history (and, for a domain-scope action, in the domain's too),
  * with its time, code, status and text: enough to replay it under other
- * rules.  A queue or message id counts a reply once per class (2xx, 4xx,
+ * rules.  A reply text that is not valid UTF-8 is repaired before anything
+ * sees it (quell__utf8_repair; outcome->repaired says so).  A queue or message id counts a reply once per class (2xx, 4xx,
  * 5xx): retries count once, the bounce that ends them too.
  */
 #include <stdio.h>
@@ -37,6 +38,7 @@
 #include "reply.h"
 #include "rules.h"
 #include "store.h"
+#include "text.h"
 
 #define GIVE_UP_TTL (30 * 86400)
 #define MIN_FAILURES 3
@@ -268,6 +270,14 @@ static int parse_reply(quell *h, const char *reply, struct quell__parsed *p,
 	                        out->error, sizeof out->error);
 	if (rc != 0)
 		return quell__error(h, rc, "%s", out->error);
+	/* text is valid UTF-8 from the moment it enters (a Latin-1 reply in
+	 * a Postfix log): the rules, the history and every export see that */
+	if (quell__utf8_check(p->reply.text, p->reply.text_len) < p->reply.text_len) {
+		p->reply.text_len = quell__utf8_repair(p->reply.text, p->reply.text_len, p->fixbuf,
+		                                       sizeof p->fixbuf, 0, NULL);
+		p->reply.text = p->fixbuf;
+		out->repaired = 1;
+	}
 	out->code = p->reply.code;
 	quell__copy(out->status, sizeof out->status, p->reply.status);
 	quell__copy(out->text, sizeof out->text, p->reply.text);

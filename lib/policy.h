@@ -15,8 +15,9 @@
 
 /* A recipient and its parsed reply. */
 struct quell__parsed {
-	struct quell__reply reply;
+	struct quell__reply reply;       /* its text valid UTF-8 (repaired) */
 	char textbuf[QUELL__REPLY_IN_MAX + 1];
+	char fixbuf[3 * QUELL__REPLY_IN_MAX + 1]; /* a text that had to be repaired */
 	char addr[QUELL_ENTRY_MAX];
 	size_t doff;
 	char domain[QUELL_ENTRY_MAX];

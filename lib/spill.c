@@ -6,13 +6,18 @@
  * varint input line, u8 kind | restore << 2, varint domain offset, varint
  * mask of the fields present, then each present field in the order of
  * `enum field`: numbers as varints (times zigzagged), strings with a NUL.
- * A run file is packed rows one after another; each run is read back
- * through its own buffered FILE, and the merge keeps one current row per
- * run in a binary heap.
+ * A run file is packed rows one after another, in an unlinked file made
+ * in $TMPDIR (else /tmp); each run is read back through its own buffered
+ * FILE, and the merge keeps one current row per run in a binary heap.
+ * Failures leave one message (quell__runs_error) that says what failed
+ * where: "temporary file in /tmp: write error: No space left on device".
  */
+#include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "record.h"
 #include "spill.h"
@@ -292,12 +297,63 @@ struct quell__runs {
 	size_t n, cap;
 	size_t *heap, nheap;
 	int started;
+	char dir[256];          /* where the files are */
+	char err[512];          /* what failed last */
 };
+
+/* Set r->err to "temporary file in DIR: what[: strerror(e)]"; returns rc. */
+static int fail(struct quell__runs *r, int rc, const char *what, int e)
+{
+	if (rc == QUELL_ENOMEM)
+		snprintf(r->err, sizeof r->err, "out of memory");
+	else if (e != 0)
+		snprintf(r->err, sizeof r->err, "temporary file in %s: %s: %s", r->dir, what,
+		         strerror(e));
+	else
+		snprintf(r->err, sizeof r->err, "temporary file in %s: %s", r->dir, what);
+	return rc;
+}
+
+const char *quell__runs_error(const struct quell__runs *r)
+{
+	return r->err[0] != '\0' ? r->err : "temporary files: no error";
+}
+
+/* A new unlinked file in r->dir, open for writing and reading back. */
+static FILE *tmp_open(struct quell__runs *r)
+{
+	char path[sizeof r->dir + 32];
+	FILE *f;
+	int fd, e;
+
+	snprintf(path, sizeof path, "%s/quell-import.XXXXXX", r->dir);
+	if ((fd = mkstemp(path)) < 0) {
+		fail(r, QUELL_EIO, "cannot create", errno);
+		return NULL;
+	}
+	unlink(path);
+	if ((f = fdopen(fd, "w+b")) == NULL) {
+		e = errno;
+		close(fd);
+		fail(r, QUELL_EIO, "cannot open", e);
+	}
+	return f;
+}
 
 int quell__runs_new(struct quell__runs **out)
 {
+	const char *dir = getenv("TMPDIR");
+	int n;
+
 	*out = calloc(1, sizeof **out);
-	return *out ? 0 : QUELL_ENOMEM;
+	if (*out == NULL)
+		return QUELL_ENOMEM;
+	if (dir == NULL || *dir != '/')
+		dir = "/tmp";
+	n = snprintf((*out)->dir, sizeof (*out)->dir, "%s", dir);
+	if (n < 0 || (size_t)n >= sizeof (*out)->dir)
+		snprintf((*out)->dir, sizeof (*out)->dir, "/tmp");
+	return 0;
 }
 
 size_t quell__runs_count(const struct quell__runs *r)
@@ -314,24 +370,26 @@ int quell__runs_spill(struct quell__runs *r, const struct quell__slot *s, size_t
 		size_t cap = r->cap ? r->cap * 2 : 8;
 		struct run *p = realloc(r->run, cap * sizeof *p);
 		if (p == NULL)
-			return QUELL_ENOMEM;
+			return fail(r, QUELL_ENOMEM, NULL, 0);
 		r->run = p;
 		r->cap = cap;
 	}
-	if ((f = tmpfile()) == NULL)
+	if ((f = tmp_open(r)) == NULL)
 		return QUELL_EIO;
 	for (size_t i = 0; i < n; i++) {
 		const unsigned char *body = skip_varint(s[i].rec);
 		size_t len = (size_t)(body - s[i].rec) + (size_t)get_varint(s[i].rec);
 
 		if (fwrite(s[i].rec, 1, len, f) != len) {
+			int e = errno;
 			fclose(f);
-			return QUELL_EIO;
+			return fail(r, QUELL_EIO, "write error", e);
 		}
 	}
 	if (fflush(f) != 0 || fseek(f, 0, SEEK_SET) != 0) {
+		int e = errno;
 		fclose(f);
-		return QUELL_EIO;
+		return fail(r, QUELL_EIO, "write error", e);
 	}
 	run = &r->run[r->n++];
 	memset(run, 0, sizeof *run);
@@ -341,8 +399,8 @@ int quell__runs_spill(struct quell__runs *r, const struct quell__slot *s, size_t
 
 /* ---------------------------------------------------------------- merge */
 
-/* Read a run's next row: 1, 0 at its end, or an error. */
-static int advance(struct run *run)
+/* Read a run's next row: 1, 0 at its end, or an error (r->err set). */
+static int advance(struct quell__runs *r, struct run *run)
 {
 	unsigned char hdr[10];
 	struct quell__item it;
@@ -354,31 +412,33 @@ static int advance(struct run *run)
 		if ((c = getc(run->f)) == EOF) {
 			if (k == 0 && !ferror(run->f))
 				return 0;
-			return QUELL_EIO;
+			return ferror(run->f) ? fail(r, QUELL_EIO, "read error", errno)
+			                      : fail(r, QUELL_EIO, "a row cut short", 0);
 		}
 		hdr[k] = (unsigned char)c;
 		body |= (uint64_t)(c & 0x7F) << (7 * k);
 		k++;
 		if (!(c & 0x80))
 			break;
-		if (k == 4)
-			return QUELL_EIO; /* longer than MAX_RECORD */
+		if (k == 4) /* longer than MAX_RECORD */
+			return fail(r, QUELL_EIO, "a damaged row", 0);
 	}
 	if (body == 0 || body > MAX_RECORD)
-		return QUELL_EIO;
+		return fail(r, QUELL_EIO, "a damaged row", 0);
 	n = k + (size_t)body;
 	if (n > run->cap) {
 		unsigned char *p = realloc(run->buf, n);
 		if (p == NULL)
-			return QUELL_ENOMEM;
+			return fail(r, QUELL_ENOMEM, NULL, 0);
 		run->buf = p;
 		run->cap = n;
 	}
 	memcpy(run->buf, hdr, k);
 	if (fread(run->buf + k, 1, (size_t)body, run->f) != body)
-		return QUELL_EIO;
+		return ferror(run->f) ? fail(r, QUELL_EIO, "read error", errno)
+		                      : fail(r, QUELL_EIO, "a row cut short", 0);
 	if (quell__item_unpack(&it, run->buf, n) != 0) /* checked once, trusted after */
-		return QUELL_EIO;
+		return fail(r, QUELL_EIO, "a damaged row", 0);
 	run->len = n;
 	run->cur = quell__slot_of(run->buf);
 	return 1;
@@ -418,9 +478,9 @@ int quell__runs_next(struct quell__runs *r, const unsigned char **rec, size_t *l
 		r->started = 1;
 		r->heap = malloc((r->n ? r->n : 1) * sizeof *r->heap);
 		if (r->heap == NULL)
-			return QUELL_ENOMEM;
+			return fail(r, QUELL_ENOMEM, NULL, 0);
 		for (size_t i = 0; i < r->n; i++) {
-			if ((rc = advance(&r->run[i])) < 0)
+			if ((rc = advance(r, &r->run[i])) < 0)
 				return rc;
 			if (rc == 1)
 				r->heap[r->nheap++] = i;
@@ -428,7 +488,7 @@ int quell__runs_next(struct quell__runs *r, const unsigned char **rec, size_t *l
 		for (size_t i = r->nheap / 2; i-- > 0;)
 			sift_down(r, i);
 	} else if (r->nheap > 0) {
-		rc = advance(&r->run[r->heap[0]]);
+		rc = advance(r, &r->run[r->heap[0]]);
 		if (rc < 0)
 			return rc;
 		if (rc == 0)

@@ -63,14 +63,22 @@ struct quell__runs;
 
 int quell__runs_new(struct quell__runs **out);
 
-/* Write n packed rows, already in order, as one run.  QUELL_EIO. */
+/* Write n packed rows, already in order, as one run: an unlinked file in
+ * $TMPDIR (else /tmp).  QUELL_EIO or QUELL_ENOMEM, quell__runs_error
+ * saying what failed. */
 int quell__runs_spill(struct quell__runs *r, const struct quell__slot *s, size_t n);
+
+/* The last failure of a runs call, one line naming the directory and the
+ * system's error: "temporary file in /tmp: write error: No space left on
+ * device".  Lives as long as r. */
+const char *quell__runs_error(const struct quell__runs *r);
 
 /* How many runs were written. */
 size_t quell__runs_count(const struct quell__runs *r);
 
 /* The next packed row of all runs in order: 1 with *rec and *len set (the
- * bytes live until the next call), 0 at the end, QUELL_EIO or QUELL_ENOMEM. */
+ * bytes live until the next call), 0 at the end, QUELL_EIO or QUELL_ENOMEM
+ * (quell__runs_error says what failed). */
 int quell__runs_next(struct quell__runs *r, const unsigned char **rec, size_t *len);
 
 void quell__runs_free(struct quell__runs *r);

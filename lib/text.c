@@ -1,5 +1,6 @@
 /*
- * text.c - UTF-8 checking, ASCII case folding and trimming (see text.h).
+ * text.c - UTF-8 checking and repair, ASCII case folding, trimming and
+ * the CSV formula guard (see text.h).
  */
 #include <string.h>
 
@@ -82,4 +83,81 @@ const char *quell__trim(const char *s, size_t *n)
 		len--;
 	*n = len;
 	return s;
+}
+
+int quell__csv_formula(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && s[i] == '\'')
+		i++;
+	while (i < n && s[i] == ' ')
+		i++;
+	return i < n && (s[i] == '=' || s[i] == '+' || s[i] == '-' || s[i] == '@');
+}
+
+/* The length of the valid UTF-8 sequence at s[0..n), or 0. */
+static size_t valid_seq(const unsigned char *s, size_t n)
+{
+	size_t len = s[0] < 0x80 ? 1 : s[0] < 0xE0 ? 2 : s[0] < 0xF0 ? 3 : 4;
+
+	if (len > n || quell__utf8_check((const char *)s, len) != len)
+		return 0;
+	return len;
+}
+
+/* Whether s[0..n), which is not valid UTF-8, reads as Latin-1: no valid
+ * multi-byte sequence in it, and no byte 0x80..0x9F (C1 controls there,
+ * printable in no Latin-1 text). */
+static int latin1(const unsigned char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < 0x80)
+			continue;
+		if (s[i] < 0xA0 || valid_seq(s + i, n - i) > 1)
+			return 0;
+	}
+	return 1;
+}
+
+size_t quell__utf8_repair(const char *str, size_t n, char *out, size_t size, int flags,
+                          int *changed)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, o = 0, ok;
+	int l1;
+
+	if (changed != NULL)
+		*changed = 0;
+	if (size == 0)
+		return 0;
+	ok = quell__utf8_check(str, n);
+	l1 = ok < n && !(flags & QUELL__REPAIR_NO_LATIN1) && latin1(s, n);
+	if (ok < n && changed != NULL)
+		*changed = 1;
+	while (i < n) {
+		unsigned char c[4];
+		const unsigned char *p = s + i;
+		size_t len = valid_seq(s + i, n - i), take = len;
+
+		if (len == 0) { /* a byte that starts no valid sequence */
+			take = 1;
+			if (l1) {
+				c[0] = (unsigned char)(0xC0 | s[i] >> 6);
+				c[1] = (unsigned char)(0x80 | (s[i] & 0x3F));
+				len = 2;
+			} else {
+				memcpy(c, "\xEF\xBF\xBD", 3);
+				len = 3;
+			}
+			p = c;
+		}
+		if (o + len + 1 > size)
+			break;
+		memcpy(out + o, p, len);
+		o += len;
+		i += take;
+	}
+	out[o] = '\0';
+	return o;
 }

@@ -1,7 +1,8 @@
 /*
  * text.h - small byte-string helpers of the format layer: UTF-8 checking
- * with a fast ASCII path, locale-free ASCII case folding, trimming, and
- * the times that provider exports write.
+ * with a fast ASCII path and its repair, locale-free ASCII case folding,
+ * trimming, the formula guard of CSV cells, and the times that provider
+ * exports write.
  *
  * Knows nothing of formats, LMDB or rules.
  */
@@ -16,9 +17,38 @@
  * when all of it is valid. */
 size_t quell__utf8_check(const char *s, size_t n);
 
+/*
+ * Make s[0..n) valid UTF-8 in out[0..size): text enters quell as valid
+ * UTF-8 (a reply from a log, a --reason, an import row's text).  Valid
+ * UTF-8 is copied as it is.  Text that is not is read as Latin-1 when it
+ * holds no valid multi-byte sequence and no byte 0x80..0x9F ("M\xFCller"
+ * becomes "Müller": an old server's reply), else each byte that starts no
+ * valid sequence becomes U+FFFD; with QUELL__REPAIR_NO_LATIN1 always the
+ * latter.  out is NUL-terminated and cut at a character boundary when
+ * short (size 3 * n + 1 is always enough).  Returns the length written;
+ * *changed (may be NULL) is 1 when s was not valid UTF-8.  Repairing a
+ * repaired text changes nothing.
+ */
+#define QUELL__REPAIR_NO_LATIN1 1
+size_t quell__utf8_repair(const char *s, size_t n, char *out, size_t size, int flags,
+                          int *changed);
+
 /* Whether s[0..n) equals the NUL-terminated ASCII word w, ignoring ASCII
  * case. */
 int quell__ieq(const char *s, size_t n, const char *w);
+
+/*
+ * The formula guard of every CSV writer (CONTRACT.md): whether a cell
+ * whose text is s[0..n) must be written with a ' in front, so that a
+ * spreadsheet shows it as text instead of running it.  That is when the
+ * text, past any leading ' and then any spaces, begins with = + - or @.
+ * The leading ' are skipped so that a text which already looks guarded
+ * (`'=1`) is guarded again (`''=1`): a reader drops one ' from a cell for
+ * which s[0] == '\'' && quell__csv_formula(s + 1, n - 1), and gets back
+ * exactly what was written.  Control bytes are not spaces here: writers
+ * turn them into escapes or spaces first and ask about what they write.
+ */
+int quell__csv_formula(const char *s, size_t n);
 
 /* Drop ASCII white space (space, tab, CR, LF) around s[0..*n): returns the
  * new start, *n the new length. */

@@ -93,6 +93,8 @@ static inline void render_row(struct text *t, const struct quell__row *r)
 		add(t, " count=%u", r->count);
 	if (r->restore)
 		add(t, " restore");
+	if (r->repaired)
+		add(t, " repaired");
 	add(t, "\n");
 }
 

@@ -1,6 +1,7 @@
 /*
  * test_export.c - the writers: the exact bytes of every format, the
- * formula quote and control-byte escapes of CSV cells, export -> import
+ * formula guard of every CSV writer (texts and addresses, read back by
+ * each reader) and the control-byte escapes of CSV cells, export -> import
  * -> export giving identical bytes for entries with every field set,
  * provider shapes read back by the provider readers, write errors, and
  * every allocation of a reader and a writer failing once.
@@ -284,6 +285,109 @@ static void test_provider_round_trip(void)
 	}
 }
 
+/* The formula guard (CONTRACT.md) in every CSV writer: quell's csv,
+ * sendgrid and mailgun, for texts and for addresses; and every reader
+ * takes the ' away again. */
+static const struct guard_case {
+	const char *text;   /* a reason, and the mailgun error cell */
+	const char *csv;    /* the reason cell of quell's csv */
+	const char *cell;   /* a provider cell */
+} guards[] = {
+	{ "=1+2", "\"'=1+2\"", "\"'=1+2\"" },
+	{ "+1", "\"'+1\"", "\"'+1\"" },
+	{ "-1", "\"'-1\"", "\"'-1\"" },
+	{ "@SUM(A1)", "\"'@SUM(A1)\"", "\"'@SUM(A1)\"" },
+	{ "  =cmd|' /C calc'!A0", "\"'  =cmd|' /C calc'!A0\"", "\"'  =cmd|' /C calc'!A0\"" },
+	{ " -x, y", "\"' -x, y\"", "\"' -x, y\"" },
+	{ "'=1", "\"''=1\"", "\"''=1\"" },
+	{ "'' @x", "\"''' @x\"", "\"''' @x\"" },
+	{ "'plain", "\"''plain\"", "'plain" },
+	{ "a=b", "a=b", "a=b" },
+	{ "   ", "   ", "   " },
+	{ "\t=tab", "\\t=tab", "\"' =tab\"" }, /* provider cells make the tab a space */
+};
+
+static void test_formula_guard(void)
+{
+	for (size_t i = 0; i < sizeof guards / sizeof guards[0]; i++) {
+		const struct guard_case *g = &guards[i];
+		struct quell_entry e = entries[5]; /* m@example.com, manual */
+		char want[256], *got, *back;
+		int skipped;
+		size_t n;
+
+		e.reason = g->text;
+		got = write_all("csv", &e, 1, &skipped);
+		snprintf(want, sizeof want,
+		         QUELL__COLUMNS "\nm@example.com,suppress,address,,manual,manual,,,,,%s,"
+		         "2023-11-14T22:13:20Z,2023-11-14T22:13:20Z,,,,0,1\n", g->csv);
+		if (strcmp(got, want) != 0)
+			fprintf(stderr, "\n  csv case %zu: got %s", i, got);
+		TU_EQ_STR(got, want);
+		back = reexport(got, "csv", &e, 1, &n); /* the reason reads back as it was */
+		TU_EQ_STR(back, got);
+		free(back);
+		free(got);
+
+		got = write_all("mailgun", &e, 1, &skipped);
+		snprintf(want, sizeof want, "address,code,error,created_at\nm@example.com,550,%s,"
+		         "\"Tue, 14 Nov 2023 22:13:20 UTC\"\n", g->cell);
+		if (strcmp(got, want) != 0)
+			fprintf(stderr, "\n  mailgun case %zu: got %s", i, got);
+		TU_EQ_STR(got, want);
+		back = reexport(got, "mailgun", NULL, 0, &n);
+		TU_EQ_STR(back, got);
+		free(back);
+		free(got);
+	}
+}
+
+/* Addresses may begin with = + - too: guarded in every CSV shape, read
+ * back as they were by each reader. */
+static void test_formula_guard_addresses(void)
+{
+	static const struct {
+		const char *key, *cell, *csv;
+	} keys[] = {
+		{ "=x@example.com", "\"'=x@example.com\"", "\"'=x@example.com\"" },
+		{ "+x@example.com", "\"'+x@example.com\"", "\"'+x@example.com\"" },
+		{ "-x@example.com", "\"'-x@example.com\"", "\"'-x@example.com\"" },
+		{ "'=x@example.com", "\"''=x@example.com\"", "\"''=x@example.com\"" },
+		{ "'x@example.com", "'x@example.com", "\"''x@example.com\"" },
+	};
+	static const char *const formats[] = { "sendgrid", "mailgun", "csv" };
+
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		for (size_t f = 0; f < 3; f++) {
+			struct quell_entry e = entries[5];
+			char *got, *again, want[256];
+			int skipped;
+			size_t n;
+
+			e.key = keys[i].key;
+			e.reason = "";
+			got = write_all(formats[f], &e, 1, &skipped);
+			if (f == 0)
+				snprintf(want, sizeof want, "email,created\n%s,1700000000\n", keys[i].cell);
+			else if (f == 1)
+				snprintf(want, sizeof want, "address,code,error,created_at\n%s,550,,"
+				         "\"Tue, 14 Nov 2023 22:13:20 UTC\"\n", keys[i].cell);
+			else
+				snprintf(want, sizeof want, QUELL__COLUMNS "\n%s,suppress,address,,manual,"
+				         "manual,,,,,,2023-11-14T22:13:20Z,2023-11-14T22:13:20Z,,,,0,1\n",
+				         keys[i].csv);
+			TU_EQ_STR(got, want);
+			/* read back: quell's csv gives the entry as it was, a provider's
+			 * its address (checked through the bytes written again) */
+			again = reexport(got, formats[f], f == 2 ? &e : NULL, f == 2 ? 1 : 0, &n);
+			TU_EQ_INT(n, 1);
+			TU_EQ_STR(again, got);
+			free(again);
+			free(got);
+		}
+	}
+}
+
 static void test_plain_once_per_key(void)
 {
 	struct quell_entry e[3] = { entries[4], entries[4], entries[5] };
@@ -429,6 +533,8 @@ static CU_TestInfo tests[] = {
 	{ "bytes of every format", test_shapes },
 	{ "export, import, export: identical", test_round_trip },
 	{ "provider shapes read back", test_provider_round_trip },
+	{ "formula guard in every CSV writer, read back", test_formula_guard },
+	{ "formula guard on addresses, read back", test_formula_guard_addresses },
 	{ "plain writes a key once", test_plain_once_per_key },
 	{ "times no entry has", test_odd_times },
 	{ "errors", test_errors },

@@ -76,6 +76,32 @@ static const struct fixture providers[] = {
 	  "4 frank@example.com unsubscribe cat=unsubscribe stream=newsletter created=2023-11-14T22:15:00Z\n"
 	  "4 frank@example.com unsubscribe cat=unsubscribe stream=promotions created=2023-11-14T22:15:00Z\n"
 	  "5 grace@example.com unsubscribe cat=unsubscribe created=2023-11-14T22:16:00Z\n" },
+	/* SendGrid's API (/v3/suppression/...): a JSON array; the kind is told
+	 * by the first element's keys once it is read */
+	{ "sendgrid-api-bounces.json", NULL,
+	  "sendgrid \n"
+	  "2 testemail1@test.com bounce status=5.1.1 reply=550 5.1.1 The email account that you tried to reach does not exist. Please try double-checking the recipient's email address for typos or unnecessary spaces. Learn more at https://support.google.com/mail/answer/6596 o186si2389584ioe.63 - gsmtp  created=2015-09-30T22:12:05Z\n"
+	  "8 testemail2@test.com bounce status=5.1.1 reply=550 5.1.1 <testemail2@test.com>: Recipient address rejected: User unknown in virtual alias table  created=2015-09-30T22:12:21Z\n" },
+	{ "sendgrid-api-spam-reports.json", NULL,
+	  "sendgrid \n"
+	  "1 user1@example.com complaint cat=complaint created=2015-09-30T22:12:21Z\n"
+	  "1 user2@example.com complaint cat=complaint created=2015-09-30T22:12:34Z\n" },
+	{ "sendgrid-api-group-suppressions.json", NULL,
+	  "sendgrid \n"
+	  "2 test1@example.com unsubscribe cat=unsubscribe stream=weekly-news created=2014-09-17T20:45:04Z\n"
+	  "3 test2@example.com unsubscribe cat=unsubscribe stream=promos created=2014-09-17T20:45:04Z\n" },
+	/* Mailgun's API pages: {"items":[...],"paging":{...}} */
+	{ "mailgun-api-bounces.json", NULL,
+	  "mailgun \n"
+	  "3 alice@example.com bounce code=550 reply=No such mailbox created=2011-10-21T11:02:55Z\n"
+	  "9 bob@example.com bounce code=552 reply=5.2.2 mailbox full created=2011-10-21T11:03:55Z\n" },
+	{ "mailgun-api-unsubscribes.json", NULL,
+	  "mailgun \n"
+	  "1 alice@example.com unsubscribe cat=unsubscribe created=2011-10-21T11:02:55Z\n"
+	  "1 bob@example.com unsubscribe cat=unsubscribe stream=newsletter created=2011-10-21T11:02:55Z\n"
+	  "1 bob@example.com unsubscribe cat=unsubscribe stream=promo created=2011-10-21T11:02:55Z\n" },
+	{ "mailgun-api-complaints.json", NULL,
+	  "mailgun \n1 carol@example.com complaint cat=complaint created=2016-11-15T08:25:11Z\n" },
 	{ "ses-list-suppressed-destinations.json", NULL,
 	  "ses list-suppressed-destinations\n"
 	  "3 recipient1@example.com bounce created=2023-11-14T22:13:20Z\n"
@@ -117,10 +143,12 @@ static const struct fixture providers[] = {
 	{ "invalid-utf8.csv", NULL,
 	  "sendgrid bounces\n"
 	  "2 ok1@example.com bounce status=5.1.1 reply=café is fine created=2023-11-14T22:13:19Z\n"
-	  "3! invalid UTF-8 in 'reason' at byte 4\n"
+	  /* a reply is repaired (Latin-1 here), an address is not */
+	  "3 latin1@example.com bounce status=5.1.1 reply=café is not created=2023-11-14T22:13:19Z repaired\n"
 	  "4! invalid UTF-8 in 'email' at byte 2\n"
 	  "5 ok2@example.com bounce status=5.1.1 reply=📧 fine created=2023-11-14T22:13:19Z\n"
-	  "6! invalid UTF-8 in 'reason' at byte 1\n" },
+	  /* a surrogate's bytes are no Latin-1 text: U+FFFD each */
+	  "6 surrogate@example.com bounce status=5.1.1 reply=\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd created=2023-11-14T22:13:19Z repaired\n" },
 	{ "long-line.csv", NULL,
 	  "sendgrid bounces\n"
 	  "2 ok1@example.com bounce status=5.1.1 reply=fine created=2023-11-14T22:13:19Z\n"
@@ -178,11 +206,22 @@ static const struct mem_case detection[] = {
 	{ "-", "postmark", "EmailAddress,CreatedAt\nx@example.com,1\n",
 	  "open: -4 -:1: postmark: no 'SuppressionReason' column in the header\n" },
 	{ "doc.json", NULL, "{\n  \"NextToken\": \"x\"\n}\n",
-	  "open: -4 doc.json:3: no \"SuppressedDestinationSummaries\" or \"Suppressions\" array in "
-	  "the JSON document\n" },
+	  "open: -4 doc.json:3: no \"SuppressedDestinationSummaries\" or \"Suppressions\" or "
+	  "\"items\" array in the JSON document\n" },
 	{ "doc.json", "postmark", "{\n  \"SuppressedDestinationSummaries\": []\n}\n",
 	  "open: -4 doc.json:3: no \"Suppressions\" array in the JSON document\n" },
-	{ "doc.json", NULL, "[\n1]\n", "open: -4 doc.json:1: malformed JSON: expected an object, found '['\n" },
+	/* a document that is an array is SendGrid's API; its elements are objects */
+	{ "doc.json", NULL, "[\n1]\n", "sendgrid \n2! malformed JSON: an object was expected\n" },
+	{ "doc.json", "mailgun", "[{\"address\":\"a@example.com\"}]",
+	  "open: -4 doc.json:1: a JSON array is not mailgun's\n" },
+	{ "doc.json", "sendgrid", "{\"items\": []}",
+	  "open: -4 doc.json:1: sendgrid has no JSON object form (its API returns an array)\n" },
+	{ "doc.json", "sendgrid", "\n [ {\"email\":\"a@example.com\",\"created\":\"1700000000\"} ]",
+	  "sendgrid \n2 a@example.com unsubscribe cat=unsubscribe created=2023-11-14T22:13:20Z\n" },
+	{ "bounces.json", NULL, "[]", "sendgrid \n" },
+	{ "one-line-items.json", NULL,
+	  "{\"items\":[{\"address\":\"a@example.com\",\"error\":\"550 5.1.1 unknown\"}],\"paging\":{}}",
+	  "mailgun \n1 a@example.com bounce reply=550 5.1.1 unknown\n" },
 	{ "doc.json", NULL, "{\n\"a\" 1}\n",
 	  "open: -4 doc.json:2: malformed JSON: expected ':' after a member name, found '1'\n" },
 	{ "one.json", NULL, "{\"Foo\": 1}\n",

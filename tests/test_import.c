@@ -3,11 +3,17 @@
  * with replies through the rules at the row's time, rows without as they
  * stand, idempotent re-import, rejected rows with their lines, dry runs,
  * batches, the csv and jsonl round trip (export -> import into an empty
- * database -> export gives identical bytes), and an import killed midway.
+ * database -> export gives identical bytes, also for domain entries that
+ * only quell's own rows may name, and over fuzzed text from a printed
+ * seed), text repaired to UTF-8 at the door (add, record, record_many,
+ * import rows), a temporary file that cannot be written (said once, with
+ * what failed where), and an import killed midway.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -357,6 +363,276 @@ static void test_round_trip_jsonl(void)
 	round_trip("jsonl");
 }
 
+/* Whatever the store holds, its own csv and jsonl restore: domain entries
+ * for a single label (a 421 recorded for a@b backs off `b`) or a public
+ * suffix, which plain and provider rows may not name. */
+static void test_restore_what_imports_refuse(void)
+{
+	static const char csv[] =
+		"entry,list,scope,stream,source,category,rule,code,status,reply,reason,created,"
+		"updated,expires,until,first_failure,attempts,count\n"
+		"b,backoff,domain,,bounce,transient,throttled,421,4.7.0,try later,,"
+		"2026-11-28T09:00:00Z,2026-11-28T09:00:00Z,,2026-11-28T11:00:00Z,"
+		"2026-11-28T09:00:00Z,1,0\n"
+		"co.uk,allow,domain,,manual,manual,,,,,partner,2026-11-28T09:00:00Z,"
+		"2026-11-28T09:00:00Z,,,,0,0\n"
+		"com,suppress,domain,,manual,manual,,,,,,2026-11-28T09:00:00Z,"
+		"2026-11-28T09:00:00Z,,,,0,1\n";
+	struct quell_import_stats st;
+	struct rejects rj = { 0 };
+	char d1[128], d2[128];
+	quell *a = tu_open(d1, sizeof d1, NULL), *b = tu_open(d2, sizeof d2, NULL);
+	size_t n = 0;
+	char *e, *j1, *j2;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	CU_ASSERT_EQUAL(import_text(a, csv, NULL, 0, &st, &rj), 0);
+	TU_EQ_INT(st.imported, 3);
+	TU_EQ_INT(st.rejected, 0);
+	if (rj.n > 0)
+		fprintf(stderr, "\n  rejected: %s\n", rj.reasons[0]);
+	TU_EQ_INT(verdict(a, "x@b"), QUELL_BACKOFF);
+	e = export_all(a, "csv", &n);
+	TU_EQ_STR(e, csv);
+	free(e);
+	/* jsonl too, into an empty database */
+	j1 = export_all(a, "jsonl", &n);
+	CU_ASSERT_EQUAL(import_text(b, j1, NULL, 0, &st, &rj), 0);
+	TU_EQ_INT(st.imported, 3);
+	TU_EQ_INT(st.rejected, 0);
+	j2 = export_all(b, "jsonl", &n);
+	TU_EQ_STR(j2, j1);
+	free(j1);
+	free(j2);
+	/* plain and provider rows still may not name them */
+	memset(&rj, 0, sizeof rj);
+	CU_ASSERT_EQUAL(import_text(b, "b\nco.uk\n", "plain", 0, &st, &rj), 0);
+	TU_EQ_INT(st.rejected, 2);
+	memset(&rj, 0, sizeof rj);
+	CU_ASSERT_EQUAL(import_text(b, "email,created\n@com,1700000000\n", "sendgrid", 0, &st, &rj),
+	                0);
+	TU_EQ_INT(st.rejected, 1);
+	tu_close(a, d1);
+	tu_close(b, d2);
+}
+
+/* xorshift64*: the fuzzed texts below, from a printed seed. */
+static uint64_t rnd(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * UINT64_C(2685821657736338717);
+}
+
+/* A NUL-terminated string of 1..max pseudo-random bytes (no NUL): mostly
+ * bytes of 0x80 and above, some ASCII, some control bytes, some valid
+ * UTF-8, so that every repair path runs. */
+static void random_text(uint64_t *s, char *out, size_t max)
+{
+	size_t n = 1 + rnd(s) % (max - 1), i = 0;
+
+	while (i < n) {
+		uint64_t r = rnd(s);
+
+		switch (r % 6) {
+		case 0: out[i++] = (char)(0x80 + (r >> 8) % 0x80); break;
+		case 1: out[i++] = (char)(1 + (r >> 8) % 0x1F); break;
+		case 2:
+			if (i + 2 <= n) { /* a valid two-byte character */
+				out[i++] = (char)(0xC2 + (r >> 8) % 30);
+				out[i++] = (char)(0x80 + (r >> 16) % 0x40);
+			}
+			break;
+		default: out[i++] = (char)(0x20 + (r >> 8) % 0x60); break;
+		}
+	}
+	out[n] = '\0';
+}
+
+#define FUZZ_TEXTS 300
+
+/*
+ * Restore from export over fuzzed text: pseudo-random byte strings (from a
+ * printed seed; QUELL_TEST_SEED sets it) enter as --reason and as replies;
+ * everything stored is valid UTF-8, and csv and jsonl export -> import into
+ * an empty database -> export give the same bytes, nothing rejected.
+ */
+static void test_round_trip_fuzzed_text(void)
+{
+	const char *env = getenv("QUELL_TEST_SEED");
+	uint64_t seed = env != NULL ? strtoull(env, NULL, 10) : UINT64_C(20261201), s;
+	struct quell_add_options a = QUELL_ADD_OPTIONS_INIT;
+	struct quell_record_options ro = QUELL_RECORD_OPTIONS_INIT;
+	char d1[128], text[400], addr[64];
+	quell *h = tu_open(d1, sizeof d1, NULL);
+	unsigned repaired = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	fprintf(stderr, "\n  fuzzed text: seed %llu (QUELL_TEST_SEED)\n", (unsigned long long)seed);
+	s = seed ? seed : 1;
+	a.now = ro.now = T0 - 1000;
+	for (int i = 0; i < FUZZ_TEXTS; i++) {
+		struct quell_outcome out;
+		int rc;
+
+		random_text(&s, text, sizeof text);
+		snprintf(addr, sizeof addr, "r%d@example.com", i);
+		a.reason = text;
+		CU_ASSERT_EQUAL(quell_add(h, addr, &a), 0);
+		random_text(&s, text, sizeof text);
+		snprintf(addr, sizeof addr, "b%d@example.org", i);
+		rc = quell_record(h, addr, text, &ro, &out);
+		CU_ASSERT(rc == 0 || rc == QUELL_EDATA);
+		repaired += rc == 0 && out.repaired;
+	}
+	CU_ASSERT(repaired > FUZZ_TEXTS / 2);
+	for (int f = 0; f < 2; f++) {
+		const char *format = f == 0 ? "csv" : "jsonl";
+		struct quell_import_stats st;
+		struct rejects rj = { 0 };
+		char d2[128];
+		quell *b = tu_open(d2, sizeof d2, NULL);
+		size_t n1 = 0, n2 = 0;
+		char *e1, *e2;
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+		e1 = export_all(h, format, &n1);
+		CU_ASSERT(n1 > 10000);
+		CU_ASSERT_EQUAL(import_text(b, e1, NULL, 0, &st, &rj), 0);
+		TU_EQ_INT(st.rejected, 0);
+		TU_EQ_INT(st.repaired, 0); /* stored text was repaired already */
+		if (rj.n > 0)
+			fprintf(stderr, "\n  %s: line %zu: %s\n", format, rj.lines[0], rj.reasons[0]);
+		e2 = export_all(b, format, &n2);
+		if (n1 != n2 || memcmp(e1, e2, n1) != 0)
+			fprintf(stderr, "\n  %s: the round trip differs (seed %llu)\n", format,
+			        (unsigned long long)seed);
+		CU_ASSERT(n1 == n2 && memcmp(e1, e2, n1) == 0);
+		free(e1);
+		free(e2);
+		tu_close(b, d2);
+	}
+	tu_close(h, d1);
+}
+
+/* A csv written before texts were repaired at the door (\xHH escapes of
+ * Latin-1 bytes) restores every row, its text repaired and counted. */
+static void test_old_csv_with_bad_text(void)
+{
+	static const char csv[] =
+		"entry,list,reply,reason\n"
+		"a@example.com,suppress,550 M\\xFCller unbekannt,\n"
+		"b@example.com,suppress,,caf\\xE9 \\xC3\\xA9\n"
+		"c@example.com,suppress,,ok\n";
+	struct quell_import_stats st;
+	struct rejects rj = { 0 };
+	struct quell_info *info = NULL;
+	char d[128];
+	quell *h = tu_open(d, sizeof d, NULL);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	CU_ASSERT_EQUAL(import_text(h, csv, NULL, 0, &st, &rj), 0);
+	TU_EQ_INT(st.imported, 3);
+	TU_EQ_INT(st.rejected, 0);
+	TU_EQ_INT(st.repaired, 2);
+	CU_ASSERT_EQUAL_FATAL(quell_show(h, "a@example.com", 0, &info), 0);
+	TU_EQ_STR(info->entries[0].reply, "550 M\xc3\xbcller unbekannt");
+	quell_info_free(info);
+	CU_ASSERT_EQUAL_FATAL(quell_show(h, "b@example.com", 0, &info), 0);
+	TU_EQ_STR(info->entries[0].reason, "caf\xef\xbf\xbd \xc3\xa9");
+	quell_info_free(info);
+	tu_close(h, d);
+}
+
+/* record, record_many and add repair text at the door. */
+static void test_repair_at_the_door(void)
+{
+	struct quell_add_options a = QUELL_ADD_OPTIONS_INIT;
+	struct quell_record_item items[2];
+	struct quell_outcome out;
+	struct quell_info *info = NULL;
+	char d[128];
+	quell *h = tu_open(d, sizeof d, NULL);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	a.now = T0;
+	a.reason = "Ticket \xe4\xf6\xfc";
+	CU_ASSERT_EQUAL(quell_add(h, "a@example.com", &a), 0);
+	CU_ASSERT_EQUAL_FATAL(quell_show(h, "a@example.com", 0, &info), 0);
+	TU_EQ_STR(info->entries[0].reason, "Ticket \xc3\xa4\xc3\xb6\xc3\xbc");
+	TU_EQ_STR(info->events[0].reason, "Ticket \xc3\xa4\xc3\xb6\xc3\xbc");
+	quell_info_free(info);
+
+	CU_ASSERT_EQUAL(quell_record(h, "b@example.com", "550 5.1.1 Benutzer M\xfcller unbekannt",
+	                             NULL, &out), 0);
+	TU_EQ_INT(out.repaired, 1);
+	TU_EQ_STR(out.text, "Benutzer M\xc3\xbcller unbekannt");
+	CU_ASSERT_EQUAL_FATAL(quell_show(h, "b@example.com", 0, &info), 0);
+	TU_EQ_STR(info->entries[0].reply, "Benutzer M\xc3\xbcller unbekannt");
+	quell_info_free(info);
+
+	memset(items, 0, sizeof items);
+	items[0].address = "c@example.com";
+	items[0].reply = "550 5.1.1 \xc3\xa4 but \xff";
+	items[1].address = "d@example.com";
+	items[1].reply = "550 5.1.1 fine";
+	CU_ASSERT_EQUAL(quell_record_many(h, items, 2), 0);
+	TU_EQ_INT(items[0].out.repaired, 1);
+	TU_EQ_INT(items[1].out.repaired, 0);
+	CU_ASSERT_EQUAL_FATAL(quell_show(h, "c@example.com", 0, &info), 0);
+	TU_EQ_STR(info->entries[0].reply, "\xc3\xa4 but \xef\xbf\xbd");
+	quell_info_free(info);
+	tu_close(h, d);
+}
+
+/* A temporary file that cannot be written (here: past RLIMIT_FSIZE, as a
+ * full disk would be) stops the import with one message that says what
+ * failed where, and writes nothing. */
+static void test_spill_write_error_said_once(void)
+{
+	struct quell_import_options o = QUELL_IMPORT_OPTIONS_INIT;
+	struct quell_import_stats st;
+	struct rlimit old, lim;
+	char d[128], want[256], *text;
+	const char *tmp = getenv("TMPDIR");
+	char *saved = tmp != NULL ? strdup(tmp) : NULL;
+	void (*oldsig)(int);
+	quell *h = tu_open(d, sizeof d, NULL);
+	size_t n = 0;
+	int rc;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	text = malloc(5000 * 32);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	for (int i = 0; i < 5000; i++)
+		n += (size_t)sprintf(text + n, "spill%05d@example.com\n", i);
+	o.format = "plain";
+	o.batch = 10; /* a run every 640 rows */
+	setenv("TMPDIR", d, 1);
+	CU_ASSERT_EQUAL_FATAL(getrlimit(RLIMIT_FSIZE, &old), 0);
+	lim = old;
+	lim.rlim_cur = 4096;
+	oldsig = signal(SIGXFSZ, SIG_IGN);
+	CU_ASSERT_EQUAL(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	rc = import_with(h, text, &o, &st);
+	setrlimit(RLIMIT_FSIZE, &old);
+	signal(SIGXFSZ, oldsig);
+	if (saved != NULL)
+		setenv("TMPDIR", saved, 1);
+	else
+		unsetenv("TMPDIR");
+	free(saved);
+	TU_EQ_INT(rc, QUELL_EIO);
+	snprintf(want, sizeof want, "temporary file in %s: write error: %s", d, strerror(EFBIG));
+	TU_EQ_STR(quell_errmsg(h), want);
+	TU_EQ_INT(st.written, 0);
+	TU_EQ_INT(verdict(h, "spill00000@example.com"), QUELL_ALLOW);
+	free(text);
+	tu_close(h, d);
+}
+
 static uint64_t keys_now(const char *dir)
 {
 	struct quell_options o = QUELL_OPTIONS_INIT;
@@ -542,6 +818,12 @@ static CU_TestInfo tests[] = {
 	{ "sorted runs in temporary files merge in order", test_runs_merge },
 	{ "csv round trip is byte-identical", test_round_trip_csv },
 	{ "jsonl round trip is byte-identical", test_round_trip_jsonl },
+	{ "csv/jsonl restore domains that other rows may not name",
+	  test_restore_what_imports_refuse },
+	{ "round trip over fuzzed text (seed printed)", test_round_trip_fuzzed_text },
+	{ "an old csv's bad text is repaired, not rejected", test_old_csv_with_bad_text },
+	{ "add, record and record_many repair text", test_repair_at_the_door },
+	{ "a temporary file write error is said once", test_spill_write_error_said_once },
 	{ "an import killed midway keeps its batches", test_killed_midway },
 	{ "--list allow: rows with replies go on the allow list", test_list_allow },
 	{ "--list backoff needs csv or jsonl", test_list_backoff_needs_quell_rows },

@@ -56,7 +56,29 @@ static const struct mem_case quell_rows[] = {
 	  "c@example.com,,,spam,,\nd@example.com,,,,2023-13-01T00:00:00Z,\ne@example.com,,,,,\"\\xC3\"\n",
 	  "csv \n2! bad number in 'code': '1000'\n3! bad scope in 'scope': 'mailbox'\n"
 	  "4! bad source in 'source': 'spam'\n5! bad time in 'created': '2023-13-01T00:00:00Z'\n"
-	  "6! invalid UTF-8 in 'reason' after \\x escapes\n" },
+	  "6 e@example.com reason=\xc3\x83 restore repaired\n" },
+	/* text is repaired, never a reason to reject a row: Latin-1 when it
+	 * reads as Latin-1, else U+FFFD per bad byte; other columns still
+	 * reject */
+	{ "-", NULL,
+	  "entry,reply,reason,stream\n"
+	  "a@example.com,550 M\xfcller unbekannt,\"\\xE4\",\n"
+	  "b@example.com,\xc3\xa4 and \xe4,\x85,\n"
+	  "c@example.com,,,n\xe4ws\n"
+	  "d@example.com,,\\xC3\\xA4 \xff,\n"
+	  "\"\\xE4@example.com\",,,\n",
+	  "csv \n2 a@example.com reply=550 M\xc3\xbcller unbekannt reason=\xc3\xa4 restore repaired\n"
+	  "3 b@example.com reply=\xc3\xa4 and \xef\xbf\xbd reason=\xef\xbf\xbd restore repaired\n"
+	  "4! invalid UTF-8 in 'stream' at byte 2\n"
+	  "5 d@example.com reason=\xc3\xa4 \xef\xbf\xbd restore repaired\n"
+	  "6! invalid UTF-8 in 'entry' after \\x escapes\n" },
+	{ "-", "jsonl",
+	  "{\"entry\":\"a@example.com\",\"reason\":\"M\xfcller\"}\n"
+	  "{\"entry\":\"b\xfc@example.com\",\"reason\":\"x\"}\n"
+	  "{\"entry\":\"c@example.com\",\"stream\":\"n\xe4ws\"}\n",
+	  "jsonl \n1 a@example.com reason=M\xef\xbf\xbdller restore repaired\n"
+	  "2! invalid UTF-8 in 'entry'\n"
+	  "3! invalid UTF-8 in 'stream'\n" },
 	{ "-", NULL,
 	  "{\"entry\":\"a@example.com\",\"list\":\"suppress\",\"scope\":\"address\",\"stream\":null,"
 	  "\"source\":\"complaint\",\"category\":\"complaint\",\"rule\":null,\"code\":550,"

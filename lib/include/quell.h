@@ -252,6 +252,10 @@ struct quell_outcome {
 	uint32_t count;                   /* count action: failures inside the window so
 	                                     far (the threshold-th suppresses) */
 	char error[QUELL_ERROR_MAX];      /* why the line was refused */
+	int repaired;                     /* 1: the reply text was not valid UTF-8
+	                                     and was repaired before the rules saw
+	                                     it (bad bytes as U+FFFD, or read as
+	                                     Latin-1: docs/import-export.md) */
 };
 
 #define QUELL_RECORD_OPTIONS_VERSION 1
@@ -622,6 +626,9 @@ struct quell_import_stats {
 	uint64_t written;   /* rows handled by committed batches (batches go in
 	                       key order, not file order) */
 	const char *format; /* the format read ("csv", "sendgrid", ...): static */
+	uint64_t repaired;  /* rows whose reply or reason was not valid UTF-8:
+	                       repaired (bad bytes as U+FFFD, or read as Latin-1;
+	                       docs/import-export.md), never rejected for it */
 };
 
 /* A refused row: "FILE:LINE: reason" is what a user should see. */
@@ -683,7 +690,9 @@ struct quell_export_options {
 	                          suppress for the others */
 	const char *category;  /* NULL: any */
 	int64_t since;         /* entries updated at or after; 0: any */
-	const char *stream;    /* NULL: stream-less entries; "*": every stream */
+	const char *stream;    /* NULL: stream-less entries; "*": every stream
+	                          (what `quell export` passes for csv and jsonl
+	                          without --stream: a backup holds them all) */
 	int64_t now;           /* 0 = clock (which entries are live) */
 };
 #define QUELL_EXPORT_OPTIONS_INIT { QUELL_EXPORT_OPTIONS_VERSION, NULL, 0, NULL, 0, NULL, 0 }

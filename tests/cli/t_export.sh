@@ -47,14 +47,15 @@ C_N="n@ex.example,suppress,address,news,unsubscribe,unsubscribe,,,,,,$T2,$T2,,,,
 
 # ---------------------------------------------------------- the formats
 
-t 'csv, the default: every list, stream-less entries' 0 "$HEADER
+t 'csv, the default: every list, every stream' 0 "$HEADER
 $C_ZZ
 $C_CMD
 $C_A
 $C_C
 $C_GONE
 $C_LATER
-$C_V" 'quell: export: 7 entries (format csv)' --now $T2 export
+$C_N
+$C_V" 'quell: export: 8 entries (format csv)' --now $T2 export
 t 'jsonl' 0 \
 '{"entry":"zz.example","list":"suppress","scope":"domain","stream":null,"source":"manual","category":"manual","rule":null,"code":null,"status":null,"reply":null,"reason":null,"created":"'$T1'","updated":"'$T1'","expires":"2026-01-31T00:00:00Z","until":null,"first_failure":null,"attempts":0,"count":1}
 {"entry":"=cmd@ex.example","list":"suppress","scope":"address","stream":null,"source":"manual","category":"manual","rule":null,"code":null,"status":null,"reply":null,"reason":"=1+2","created":"'$T1'","updated":"'$T1'","expires":null,"until":null,"first_failure":null,"attempts":0,"count":1}
@@ -62,8 +63,9 @@ t 'jsonl' 0 \
 {"entry":"c@ex.example","list":"suppress","scope":"address","stream":null,"source":"complaint","category":"complaint","rule":null,"code":null,"status":null,"reply":null,"reason":null,"created":"'$T1'","updated":"'$T1'","expires":null,"until":null,"first_failure":null,"attempts":0,"count":1}
 {"entry":"gone@ex.example","list":"suppress","scope":"address","stream":null,"source":"bounce","category":"bad-mailbox","rule":"user-unknown","code":550,"status":"5.1.1","reply":"<gone@ex.example>: no such user","reason":null,"created":"'$T1'","updated":"'$T1'","expires":null,"until":null,"first_failure":null,"attempts":0,"count":1}
 {"entry":"later@ex.example","list":"backoff","scope":"address","stream":null,"source":"bounce","category":"transient","rule":"transient","code":451,"status":"4.3.0","reply":"try again later","reason":null,"created":"'$T2'","updated":"'$T2'","expires":null,"until":"2026-01-02T00:15:00Z","first_failure":"'$T2'","attempts":1,"count":0}
+{"entry":"n@ex.example","list":"suppress","scope":"address","stream":"news","source":"unsubscribe","category":"unsubscribe","rule":null,"code":null,"status":null,"reply":null,"reason":null,"created":"'$T2'","updated":"'$T2'","expires":null,"until":null,"first_failure":null,"attempts":0,"count":1}
 {"entry":"v@ex.example","list":"allow","scope":"address","stream":null,"source":"manual","category":"manual","rule":null,"code":null,"status":null,"reply":null,"reason":"vip","created":"'$T2'","updated":"'$T2'","expires":null,"until":null,"first_failure":null,"attempts":0,"count":0}' \
-	'quell: export: 7 entries (format jsonl)' --now $T2 export --format jsonl
+	'quell: export: 8 entries (format jsonl)' --now $T2 export --format jsonl
 t 'plain: the suppress list, one key per line' 0 'zz.example
 =cmd@ex.example
 a@ex.example
@@ -71,17 +73,30 @@ c@ex.example
 gone@ex.example' 'quell: export: 5 entries (format plain)' --now $T2 export --format plain
 t 'plain --list allow' 0 'v@ex.example' 'quell: export: 1 entry (format plain)' \
 	--now $T2 export --format plain --list allow
-t 'sendgrid: addresses of the suppress list' 0 'email,created
-=cmd@ex.example,1767225600
+t 'sendgrid: addresses of the suppress list, the formula guarded' 0 'email,created
+"'"'"'=cmd@ex.example",1767225600
 a@ex.example,1767225600
 c@ex.example,1767225600
 gone@ex.example,1767225600' 'quell: export: 4 entries (format sendgrid)' --now $T2 export --format sendgrid
 t 'mailgun' 0 "address,code,error,created_at
-=cmd@ex.example,550,\"'=1+2\",\"Thu, 01 Jan 2026 00:00:00 UTC\"
+\"'=cmd@ex.example\",550,\"'=1+2\",\"Thu, 01 Jan 2026 00:00:00 UTC\"
 a@ex.example,550,\"tab here, \"\"quoted\"\"\",\"Thu, 01 Jan 2026 00:00:00 UTC\"
 c@ex.example,550,,\"Thu, 01 Jan 2026 00:00:00 UTC\"
 gone@ex.example,550,<gone@ex.example>: no such user,\"Thu, 01 Jan 2026 00:00:00 UTC\"" \
 	'quell: export: 4 entries (format mailgun)' --now $T2 export --format mailgun
+# the guard is the writer's: quell's readers take it away again
+q --now $T2 export -q --format sendgrid sg.csv
+q --now $T2 export -q --format mailgun mg.csv
+t 'a guarded sendgrid address reads back as it was' 0 '' \
+	'quell: import: sg.csv: 4 read, 4 imported, 0 updated, 0 skipped, 0 rejected (format sendgrid)' \
+	--db "$T_DIR/guard" --now $T2 import sg.csv
+t 'and a mailgun one, with its guarded text' 0 '' \
+	'quell: import: mg.csv: 4 read, 0 imported, 4 updated, 0 skipped, 0 rejected (format mailgun)' \
+	--db "$T_DIR/guard" --now $T2 import --force-suppress mg.csv
+t 'the addresses are the ones exported' 0 '=cmd@ex.example
+a@ex.example
+c@ex.example
+gone@ex.example' '' --db "$T_DIR/guard" --now $T2 export -q --format plain
 t 'ses' 0 '{"emailAddress":"=cmd@ex.example","reason":"BOUNCE"}
 {"emailAddress":"a@ex.example","reason":"BOUNCE"}
 {"emailAddress":"c@ex.example","reason":"COMPLAINT"}
@@ -107,7 +122,8 @@ $C_A
 $C_V" 'quell: export: 4 entries (format csv)' --now $T2 export --category manual
 t '--since' 0 "$HEADER
 $C_LATER
-$C_V" 'quell: export: 2 entries (format csv)' --now $T2 export --since $T2
+$C_N
+$C_V" 'quell: export: 3 entries (format csv)' --now $T2 export --since $T2
 t '--stream: that stream only' 0 "$HEADER
 $C_N" 'quell: export: 1 entry (format csv)' --now $T2 --stream news export
 t "--stream '*': every stream" 0 "$HEADER
@@ -137,11 +153,11 @@ $C_V" '' --now $T2 export -q --list allow
 
 # ------------------------------------------------------------- to a FILE
 
-t 'to a FILE' 0 '' 'quell: export: out.csv: 7 entries (format csv)' --now $T2 export out.csv
+t 'to a FILE' 0 '' 'quell: export: out.csv: 8 entries (format csv)' --now $T2 export out.csv
 q --now $T2 export -q >stdout.csv
 ok 'the FILE holds what stdout gets' cmp -s out.csv stdout.csv
 ok 'no temporary file is left' test "$(ls -A | grep -c '^\.out\.csv')" = 0
-t 'json summary with a FILE' 0 '{"file":"out.jsonl","format":"jsonl","entries":7}' '' \
+t 'json summary with a FILE' 0 '{"file":"out.jsonl","format":"jsonl","entries":8}' '' \
 	--now $T2 --json export --format jsonl out.jsonl
 touch kept.csv
 chmod 640 kept.csv
@@ -193,9 +209,55 @@ round_trip() {
 }
 ok 'csv: export, import into an empty database, export: the same bytes' round_trip csv
 ok 'jsonl: export, import into an empty database, export: the same bytes' round_trip jsonl
+
+# the README's backup line, as written there, restored into an empty
+# database: both export the same bytes, stream entries, allow and backoff
+# included
+readme_backup() {
+	local line
+	line=$(grep -o 'quell export --format csv > backup.csv' "$(dirname "$T_SCRIPT")/../../README.md") &&
+		[ -n "$line" ] &&
+		(eval "q --now $T2 ${line#quell }") 2>backup.err &&
+		[ "$(cat backup.err)" = 'quell: export: 8 entries (format csv)' ] &&
+		grep -q '^n@ex.example,suppress,address,news,unsubscribe,' backup.csv &&
+		grep -q '^v@ex.example,allow,' backup.csv &&
+		grep -q '^later@ex.example,backoff,' backup.csv &&
+		q --db "$T_DIR/readme" --now $T2 import -q backup.csv &&
+		q --db "$T_DIR/readme" --now $T2 export -q --format csv >restored.csv &&
+		cmp -s backup.csv restored.csv &&
+		q --db "$T_DIR/readme" --now $T2 --stream '*' export -q --format jsonl >restored.jsonl &&
+		q --now $T2 --stream '*' export -q --format jsonl >original.jsonl &&
+		cmp -s original.jsonl restored.jsonl
+}
+ok "the README's backup line restores everything" readme_backup
+t 'the restored unsubscribe still holds on its stream' 1 \
+	$'n@ex.example\tsuppress\tscope=address key=n@ex.example category=unsubscribe source=unsubscribe' \
+	'' --db "$T_DIR/readme" --now $T2 --stream news check n@ex.example
 t 'the round trip restored the backoff as it was' 1 \
 	'later@ex.example	backoff	scope=address key=later@ex.example rule=transient category=transient source=bounce until=2026-01-02T00:15:00Z' \
 	'' --db "$T_DIR/rt-csv" --now $T2 check later@ex.example
+
+# text enters as valid UTF-8: a Latin-1 reply (an old server, in a
+# Postfix log) and a --reason in Latin-1 are repaired, so the csv backup
+# restores the suppression instead of losing it
+L1="$T_DIR/latin1"
+t 'setup: a Latin-1 reply' 0 \
+	$'m@ex.example\tsuppress\tverdict=suppress scope=address key=m@ex.example rule=user-unknown category=bad-mailbox code=550 status=5.1.1' \
+	'' --db "$L1" --now $T1 record m@ex.example $'550 5.1.1 Benutzer M\xfcller unbekannt'
+t 'setup: a Latin-1 reason, repaired and counted' 0 '' \
+	'quell: add: --reason: 3 bytes not UTF-8: stored repaired (read as Latin-1 or as U+FFFD)' \
+	--db "$L1" --now $T1 add --reason $'Gr\xfc\xdfe \xff' r@ex.example
+t 'the backup holds UTF-8' 0 "$HEADER
+m@ex.example,suppress,address,,bounce,bad-mailbox,user-unknown,550,5.1.1,Benutzer M"$'\xc3\xbc'"ller unbekannt,,$T1,$T1,,,,0,1
+r@ex.example,suppress,address,,manual,manual,,,,,Gr"$'\xc3\xbc\xc3\x9f'"e "$'\xc3\xbf'",$T1,$T1,,,,0,1" \
+	'' --db "$L1" --now $T1 export -q
+latin1_restore() {
+	q --db "$L1" --now $T1 export -q l1.csv &&
+		q --db "$T_DIR/latin1-restored" --now $T1 import -q l1.csv &&
+		q --db "$T_DIR/latin1-restored" --now $T1 export -q l1-again.csv &&
+		cmp -s l1.csv l1-again.csv
+}
+ok 'export, import, export: the same bytes, nothing lost' latin1_restore
 
 # ---------------------------------------------------------- usage errors
 

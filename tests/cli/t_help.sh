@@ -167,5 +167,8 @@ Options:
                        take suppress only)
   --category C         only entries of category C
   --since TIME         only entries updated at or after TIME
+  --stream S           only stream S ('*': every stream; default: every
+                       stream for csv and jsonl, stream-less entries for
+                       the others)
 
 Global options: see 'quell help'." '' export --help

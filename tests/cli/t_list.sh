@@ -50,12 +50,14 @@ t 'list --json --stream' 0 \
 '{"entry":"n@ex.example","list":"suppress","scope":"address","stream":"news","source":"unsubscribe","category":"unsubscribe","rule":null,"code":null,"status":null,"reply":null,"reason":null,"created":"'$T2'","updated":"'$T2'","expires":null,"until":null,"first_failure":null,"attempts":null,"count":1}' \
 	'' --now $T2 list --json --stream news
 
-# every stored byte is escaped: C0, DEL, C1, invalid UTF-8, and the
-# k=v separators; UTF-8 text passes
-t 'setup: reason with every kind of byte' 0 '' '' --now $T1 add \
+# every stored byte is escaped: C0, DEL, C1 and the k=v separators; UTF-8
+# text passes (invalid UTF-8 was repaired when the reason came in: U+FFFD)
+t 'setup: reason with every kind of byte' 0 '' \
+	'quell: add: --reason: 2 bytes not UTF-8: stored repaired (read as Latin-1 or as U+FFFD)' \
+	--now $T1 add \
 	--reason $'a\x01b\x1b[2J\x7f\xc2\x9b\xff\xfe=%  \r\n\xc3\xa9' x@esc.example
 T_FILTER='/^x@esc/!d' t 'escaped plain' 0 \
-	"x@esc.example	suppress	scope=address source=manual category=manual reason=a%01b%1B[2J%7F%C2%9B%FF%FE%3D%25%20%20%0D%0A"$'\xc3\xa9'" created=$T1 updated=$T1" \
+	"x@esc.example	suppress	scope=address source=manual category=manual reason=a%01b%1B[2J%7F%C2%9B"$'\xef\xbf\xbd\xef\xbf\xbd'"%3D%25%20%20%0D%0A"$'\xc3\xa9'" created=$T1 updated=$T1" \
 	'' --now $T1 list
 T_FILTER='/"x@esc/!d' t 'escaped json' 0 \
 	'{"entry":"x@esc.example","list":"suppress","scope":"address","stream":null,"source":"manual","category":"manual","rule":null,"code":null,"status":null,"reply":null,"reason":"a\u0001b\u001B[2J\u007F\u009B'$'\xef\xbf\xbd\xef\xbf\xbd''=%  \r\n'$'\xc3\xa9''","created":"'$T1'","updated":"'$T1'","expires":null,"until":null,"first_failure":null,"attempts":null,"count":1}' \
