@@ -156,6 +156,32 @@ int cli_getopt(struct cli *cli, int argc, char **argv, const struct option *long
 	}
 }
 
+/* Whether s has a duration's shape (digits and units), whatever its size. */
+static int duration_shape(const char *s)
+{
+	size_t n = strspn(s, "0123456789");
+
+	while (n > 0) {
+		s += n;
+		if (*s == '\0')
+			return 1;
+		if (strchr("smhdwy", *s) == NULL)
+			return 0;
+		n = strspn(++s, "0123456789");
+	}
+	return *s == '\0' && s[-1] != '\0';
+}
+
+int cli_duration(struct cli *cli, const char *opt, const char *text, int64_t *out)
+{
+	if (quell_duration_parse(text, out) == 0)
+		return 0;
+	if (duration_shape(text) && strpbrk(text, "123456789") != NULL)
+		return cli_usage_error(cli, "%s: '%s' is too long: at most 100y (or forever)", opt,
+		                       text);
+	return cli_usage_error(cli, "%s: not a duration: '%s'", opt, text);
+}
+
 static int join(struct cli *cli, char *buf, size_t size, const char *dir, const char *sub)
 {
 	int n = snprintf(buf, size, "%s%s", dir, sub);

@@ -104,6 +104,11 @@ enum {
 int cli_getopt(struct cli *cli, int argc, char **argv, const struct option *longopts,
                int *status);
 
+/* Parse the duration `text` of option `opt` ("--ttl") into *out: 0, or 64
+ * after a usage error saying what is wrong (not a duration, or over
+ * QUELL_DURATION_MAX). */
+int cli_duration(struct cli *cli, const char *opt, const char *text, int64_t *out);
+
 /* The database directory: --db, $QUELL_DB, /var/lib/quell if it exists,
  * else ${XDG_DATA_HOME:-$HOME/.local/share}/quell.  0 or an exit status. */
 int cli_db_path(struct cli *cli, char *buf, size_t size);

@@ -75,7 +75,7 @@ static int edit_fn(quell *h, struct quell__wtxn *w, void *vctx)
 		e->code = 0;
 		e->reason = c->reason;
 		e->updated = c->now;
-		e->expires = c->ttl > 0 ? c->now + c->ttl : 0;
+		e->expires = c->ttl > 0 ? quell__time_add(c->now, c->ttl) : 0;
 		if (list == QUELL_LIST_SUPPRESS)
 			e->count++;
 		ev.list = list;

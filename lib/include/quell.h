@@ -137,11 +137,14 @@ QUELL_API const char *quell_version(void);
 
 /* Parse a duration: `30s`, `15m`, `8h`, `7d`, `2w`, `1y` (365 days), or
  * `forever`, which gives 0 (no expiry).  A bare number is seconds.  Zero,
- * negative and overflowing durations are QUELL_EINVAL. */
+ * negative durations and durations over QUELL_DURATION_MAX (100 years:
+ * say `forever`) are QUELL_EINVAL. */
+#define QUELL_DURATION_MAX (100LL * 365 * 86400)
 QUELL_API int quell_duration_parse(const char *text, int64_t *seconds);
 
 /* Parse a time: RFC 3339 (`2026-11-28T10:00:00Z`, offsets allowed,
- * fractions ignored) or Unix seconds.  QUELL_EINVAL when it is neither. */
+ * fractions ignored) or Unix seconds, within the years 0000-9999.
+ * QUELL_EINVAL when it is neither. */
 QUELL_API int quell_time_parse(const char *text, int64_t *t);
 
 /* Format a time as RFC 3339 UTC, `2026-11-28T10:00:00Z`, into buf (at

@@ -122,6 +122,16 @@ t 'bad --ttl'             64 '' "quell: add: --ttl: not a duration: '5x'
 $ADD_USAGE" add --ttl 5x a@b.example
 t 'zero --ttl'            64 '' "quell: add: --ttl: not a duration: '0s'
 $ADD_USAGE" add --ttl 0s a@b.example
+# a ttl whose expiry would overflow (and was stored already expired)
+t 'huge --ttl'            64 '' "quell: add: --ttl: '106751991167300d' is too long: at most 100y (or forever)
+$ADD_USAGE" add --ttl 106751991167300d a@b.example
+t 'allow: huge --ttl'     64 '' "quell: allow: --ttl: '101y' is too long: at most 100y (or forever)
+usage: quell allow ENTRY... [--reason TEXT] [--ttl DURATION]" allow --ttl 101y a@b.example
+t 'prune: huge --max-age' 64 '' "quell: prune: --max-age: '99999999999999999999d' is too long: at most 100y (or forever)
+usage: quell prune [--keep N] [--max-age DURATION]" prune --max-age 99999999999999999999d
+ok 'and nothing was created' test ! -e "$QUELL_DB"
+t 'huge --now'            64 '' "quell: check: --now: not a time: '9223372036854775807'
+$CHECK_USAGE" check --now 9223372036854775807 a@b.example
 t 'bad --source'          64 '' "quell: add: --source: 'bounce' is not manual, unsubscribe or complaint
 $ADD_USAGE" add --source bounce a@b.example
 t 'bad --now'             64 '' "quell: check: --now: not a time: 'yesterday'
