@@ -130,7 +130,14 @@ int cli_getopt(struct cli *cli, int argc, char **argv, const struct option *long
 		case 'q': cli->quiet = 1; break;
 		case CLI_OPT_DB: cli->db = optarg; break;
 		case CLI_OPT_RULES: cli->rules = optarg; break;
-		case CLI_OPT_STREAM: cli->stream = optarg; break;
+		case CLI_OPT_STREAM:
+			if (strcmp(optarg, "*") != 0 && !quell_stream_valid(optarg)) {
+				*status = cli_usage_error(cli, "--stream: '%s' is not a stream name: "
+				                          CLI_STREAM_RULE, optarg);
+				return CLI_STOP;
+			}
+			cli->stream = optarg;
+			break;
 		case CLI_OPT_JSON: cli->json = 1; break;
 		case CLI_OPT_NOW:
 			if (quell_time_parse(optarg, &cli->now) != 0) {
@@ -250,6 +257,10 @@ int cli_open(struct cli *cli)
 	/* a usage error before anything is opened or created */
 	if ((flags & CLI_RULES) && (status = cli_rules_path(cli, &rules)) != 0)
 		return status;
+	if (!(flags & (CLI_NODB | CLI_ALLSTREAMS)) && cli->stream != NULL &&
+	    strcmp(cli->stream, "*") == 0)
+		return cli_usage_error(cli, "--stream '*' (every stream): only list and export "
+		                       "take it; name one stream");
 	if (flags & CLI_NODB) {
 		opts.flags = QUELL_OPEN_NODB;
 		rc = quell_open(&cli->h, NULL, &opts);

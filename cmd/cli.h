@@ -34,6 +34,11 @@
 #define CLI_RULES 0x8u    /* loads the rules: --rules, $QUELL_RULES, ... */
 #define CLI_GROUP 0x10u   /* has subcommands: its options end at the first
                              operand, the subcommand (rules) */
+#define CLI_ALLSTREAMS 0x20u /* takes --stream '*', every stream (list, export) */
+
+/* What a stream name is (the contract's rule), for messages. */
+#define CLI_STREAM_RULE "1 to 64 characters of [a-z0-9._-], the first a letter or digit"
+
 
 struct cli;
 typedef int (*cli_fn)(struct cli *cli, int argc, char **argv);

@@ -56,7 +56,7 @@ const struct cli_cmd cli_commands[] = {
 	  "  --domains, --addresses           only this scope (default: both)\n"
 	  "  --category C                     only entries of category C\n"
 	  "  --since TIME                     only entries updated at or after TIME\n",
-	  0 },
+	  CLI_ALLSTREAMS },
 	{ "import", cmd_import,
 	  "[--format F] [--dry-run] [--force-suppress] [--rejects FILE] [--list L] FILE|-",
 	  "bulk import: quell's csv or jsonl, plain lists, provider exports",
@@ -77,7 +77,7 @@ const struct cli_cmd cli_commands[] = {
 	  "                       take suppress only)\n"
 	  "  --category C         only entries of category C\n"
 	  "  --since TIME         only entries updated at or after TIME\n",
-	  0 },
+	  CLI_ALLSTREAMS },
 	{ "ingest", cmd_ingest, "postfix-log [--follow] [--verbose] FILE|-\ndsn [--verbose] FILE...",
 	  "feed a mail log's delivery reports through the rules",
 	  "  --follow             postfix-log: keep reading FILE as it grows, across\n"

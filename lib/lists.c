@@ -8,6 +8,7 @@
 #include "address.h"
 #include "check.h"
 #include "error.h"
+#include "names.h"
 #include "store.h"
 
 enum op { OP_ADD, OP_ALLOW, OP_REMOVE, OP_UNALLOW };
@@ -160,10 +161,9 @@ static int edit(quell *h, enum op op, const char *entry, const struct quell_add_
 			return quell__error(h, QUELL_EINVAL, "category longer than %d bytes",
 			                    QUELL_NAME_MAX - 1);
 	}
+	if ((rc = quell__stream_check(h, stream, 0)) != 0)
+		return rc;
 	c.stream = stream ? stream : "";
-	if (strlen(c.stream) >= QUELL_NAME_MAX)
-		return quell__error(h, QUELL_EINVAL, "stream name longer than %d bytes",
-		                    QUELL_NAME_MAX - 1);
 	c.now = quell__now(now);
 	rc = quell__store_write(h, edit_fn, &c);
 	if (rc == QUELL_ENOTFOUND)

@@ -64,7 +64,8 @@ enum {
 
 /* Buffer sizes, each including the terminating NUL. */
 #define QUELL_ENTRY_MAX 256  /* a normalized address (254) or domain (255) */
-#define QUELL_NAME_MAX 64    /* rule, category and stream names */
+#define QUELL_NAME_MAX 64    /* rule and category names */
+#define QUELL_STREAM_MAX 65  /* stream names: [a-z0-9][a-z0-9._-]{0,63} */
 #define QUELL_REPLY_MAX 512  /* reply text carried by a check result */
 #define QUELL_ERROR_MAX 160  /* per-item error text in batch results */
 #define QUELL_STATUS_MAX 16  /* an enhanced status code, "5.7.606" */
@@ -126,6 +127,12 @@ QUELL_API const char *quell_source_name(int source);
 QUELL_API const char *quell_action_name(int action);
 QUELL_API int quell_list_parse(const char *name);
 QUELL_API int quell_source_parse(const char *name);
+
+/* 1 when `name` is a stream name, [a-z0-9][a-z0-9._-]{0,63}, else 0 (NULL
+ * and "" too: "no stream" is said with NULL).  Every call that takes a
+ * stream refuses another with QUELL_EINVAL; those that take "*" (every
+ * stream) say so. */
+QUELL_API int quell_stream_valid(const char *name);
 
 /* A static description of a return code ("out of memory"); never NULL. */
 QUELL_API const char *quell_strerror(int code);
@@ -677,7 +684,7 @@ QUELL_API int quell_export(quell *h, FILE *out, const struct quell_export_option
 /* ------------------------------------------------------- stats and upkeep */
 
 struct quell_count {
-	char name[QUELL_NAME_MAX];
+	char name[QUELL_STREAM_MAX]; /* a category or a stream */
 	uint64_t count;
 };
 
