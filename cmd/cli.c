@@ -6,11 +6,14 @@
  *
  * Knows nothing of any one command, nor of how the library stores data.
  */
+#include <dirent.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -246,6 +249,88 @@ int cli_rules_path(struct cli *cli, const char **path)
 	return 0;
 }
 
+/* Whether dir is an empty directory (1) or missing (2, and *made the
+ * topmost missing directory of its path, malloc'd); 0 otherwise, or when
+ * out of memory (then nothing is ever removed). */
+static int fresh_dir(const char *dir, char **made)
+{
+	struct dirent *de;
+	struct stat st;
+	char *cur, *slash;
+	DIR *d;
+	int n = 0;
+
+	*made = NULL;
+	if (stat(dir, &st) == 0) {
+		if (!S_ISDIR(st.st_mode) || (d = opendir(dir)) == NULL)
+			return 0;
+		while ((de = readdir(d)) != NULL)
+			if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+				n++;
+		closedir(d);
+		return n == 0;
+	}
+	if (errno != ENOENT || (cur = strdup(dir)) == NULL)
+		return 0;
+	for (;;) { /* up the path while the parent is missing too */
+		int parent;
+
+		for (size_t len = strlen(cur); len > 1 && cur[len - 1] == '/'; len--)
+			cur[len - 1] = '\0';
+		slash = strrchr(cur, '/');
+		if (slash == NULL || slash == cur)
+			break;
+		*slash = '\0';
+		parent = stat(cur, &st) == 0;
+		if (parent) {
+			*slash = '/';
+			break;
+		}
+	}
+	*made = cur;
+	return 2;
+}
+
+int cli_discard_new(struct cli *cli)
+{
+	struct dirent *de;
+	char path[4200];
+	DIR *d;
+
+	if (!cli->fresh || cli->fresh_dir == NULL)
+		return 0;
+	quell_close(cli->h);
+	cli->h = NULL;
+	if ((d = opendir(cli->fresh_dir)) != NULL) {
+		while ((de = readdir(d)) != NULL)
+			if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0 &&
+			    snprintf(path, sizeof path, "%s/%s", cli->fresh_dir, de->d_name) <
+			            (int)sizeof path)
+				unlink(path);
+		closedir(d);
+	}
+	if (cli->fresh == 2 && cli->fresh_made != NULL) {
+		/* the directories made, from the database's up to the topmost */
+		size_t top = strlen(cli->fresh_made);
+		char *slash;
+
+		snprintf(path, sizeof path, "%s", cli->fresh_dir);
+		while (strlen(path) >= top && rmdir(path) == 0 && (slash = strrchr(path, '/')) != NULL)
+			*slash = '\0';
+	}
+	cli_warn(cli, "no database in %s: nothing was added, so none was created",
+	         cli->fresh_dir);
+	return CLI_EX_NOINPUT;
+}
+
+void cli_free(struct cli *cli)
+{
+	free(cli->fresh_dir);
+	free(cli->fresh_made);
+	cli->fresh_dir = cli->fresh_made = NULL;
+	cli->fresh = 0;
+}
+
 int cli_open(struct cli *cli)
 {
 	struct quell_options opts = QUELL_OPTIONS_INIT;
@@ -268,10 +353,15 @@ int cli_open(struct cli *cli)
 		status = cli_db_path(cli, dir, sizeof dir);
 		if (status != 0)
 			return status;
-		if (!(flags & CLI_WRITES))
+		if (!(flags & CLI_WRITES)) {
 			opts.flags = QUELL_OPEN_READONLY;
-		else if (!(flags & CLI_NOCREATE))
+		} else if (!(flags & CLI_NOCREATE)) {
 			opts.flags = QUELL_OPEN_CREATE;
+			cli_free(cli);
+			cli->fresh = fresh_dir(dir, &cli->fresh_made);
+			if (cli->fresh && (cli->fresh_dir = strdup(dir)) == NULL)
+				cli->fresh = 0;
+		}
 		rc = quell_open(&cli->h, dir, &opts);
 	}
 	if (rc == 0 && (flags & CLI_RULES))

@@ -29,7 +29,7 @@
 
 /* Flags of a command table entry. */
 #define CLI_WRITES 0x1u   /* opens the database for writing */
-#define CLI_NOCREATE 0x2u /* ... but only an existing one (prune) */
+#define CLI_NOCREATE 0x2u /* ... but only an existing one (prune, remove, unallow) */
 #define CLI_NODB 0x4u     /* a handle without a database (QUELL_OPEN_NODB) */
 #define CLI_RULES 0x8u    /* loads the rules: --rules, $QUELL_RULES, ... */
 #define CLI_GROUP 0x10u   /* has subcommands: its options end at the first
@@ -68,6 +68,11 @@ struct cli {
 	int quiet;                 /* -q */
 	int64_t now;               /* --now; 0 = the clock */
 	quell *h;                  /* open handle, after cli_open() */
+	/* A database cli_open() created: its directory (malloc'd), and what
+	 * was there before: 1 an empty directory, 2 nothing (made: the topmost
+	 * directory created, malloc'd); 0: an existing database. */
+	int fresh;
+	char *fresh_dir, *fresh_made;
 };
 
 /* Option codes: the global ones, then the first one free for commands. */
@@ -129,6 +134,16 @@ int cli_rules_path(struct cli *cli, const char **path);
  * already printed: a bad rules file is "quell: COMMAND: FILE:LINE:COL:
  * message" and 65, a missing one 66). */
 int cli_open(struct cli *cli);
+
+/* For a command that may add nothing (import, ingest): when cli_open()
+ * created the database, close it and remove what was created, then say
+ * "no database in DIR" and return 66, since only commands that add
+ * something create a database.  Else 0.  Knows no file names: the
+ * directory was empty or missing before. */
+int cli_discard_new(struct cli *cli);
+
+/* Free what cli_open() kept in *cli (not the handle). */
+void cli_free(struct cli *cli);
 
 /* The exit status for a QUELL_E* code (the one place that maps them). */
 int cli_status(int code);

@@ -314,6 +314,8 @@ static int import(struct cli *cli, struct run *r, FILE *in, struct quell_import_
 		counts(c, sizeof c, &st, r->dry_run);
 		cli_warn(cli, "%s: %s", r->file, c);
 	}
+	if (!made && st.imported == 0 && st.updated == 0 && (status = cli_discard_new(cli)) != 0)
+		return status; /* nothing added: no database created */
 	return st.rejected > 0 ? CLI_EX_DATAERR : CLI_EX_OK;
 }
 

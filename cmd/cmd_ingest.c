@@ -260,6 +260,8 @@ static int postfix_log(struct cli *cli, int argc, char **argv)
 	free(g.pend);
 	if (status == 0)
 		status = ingest_summary(&g.o, g.file, "postfix-log");
+	if (status == 0 && g.o.imported == 0)
+		status = cli_discard_new(cli); /* nothing added: no database created */
 	ingest_out_free(&g.o);
 	if (status != 0)
 		return status;

@@ -339,7 +339,7 @@ int cmd_ingest_dsn(struct cli *cli, int argc, char **argv)
 {
 	struct ingest g;
 	struct stat st;
-	uint64_t rejected = 0;
+	uint64_t rejected = 0, imported = 0;
 	int c, status = 0, first;
 
 	memset(&g, 0, sizeof g);
@@ -387,7 +387,10 @@ int cmd_ingest_dsn(struct cli *cli, int argc, char **argv)
 		if (status == 0)
 			status = ingest_summary(&g.o, file, "dsn");
 		rejected += g.o.rejected;
+		imported += g.o.imported;
 	}
+	if (status == 0 && imported == 0)
+		status = cli_discard_new(cli); /* nothing added: no database created */
 	for (size_t i = 0; g.pend != NULL && i < BATCH; i++)
 		free(g.pend[i].path);
 	free(g.msg);

@@ -39,14 +39,14 @@ const struct cli_cmd cli_commands[] = {
 	  "  --source SOURCE      manual (default), unsubscribe or complaint\n",
 	  CLI_WRITES },
 	{ "remove", cmd_remove, "ENTRY...", "delete entries from the suppress and backoff lists",
-	  NULL, CLI_WRITES },
+	  NULL, CLI_WRITES | CLI_NOCREATE },
 	{ "allow", cmd_allow, "ENTRY... [--reason TEXT] [--ttl DURATION]",
 	  "put addresses or domains on the allow list",
 	  "  --reason TEXT        why (stored as given, escaped on output)\n"
 	  "  --ttl DURATION       expire after DURATION (30s, 15m, 8h, 7d, forever)\n",
 	  CLI_WRITES },
 	{ "unallow", cmd_unallow, "ENTRY...", "delete entries from the allow list", NULL,
-	  CLI_WRITES },
+	  CLI_WRITES | CLI_NOCREATE },
 	{ "show", cmd_show, "ENTRY", "everything known about one entry, with its history", NULL,
 	  0 },
 	{ "list", cmd_list,
@@ -173,6 +173,7 @@ int main(int argc, char **argv)
 	}
 	status = run(&cli, argc, argv);
 	quell_close(cli.h);
+	cli_free(&cli);
 	if (fclose(stdout) != 0) {
 		fprintf(stderr, "quell: %s%swrite error: %s\n", cli.cmd ? cli.cmd->name : "",
 		        cli.cmd ? ": " : "", strerror(errno));
