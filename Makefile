@@ -1,7 +1,8 @@
 # Makefile - build, test and install quell.
 #
 #   make            the library (static and shared) and build/bin/quell
-#   make check      install missing build packages, build, run every test
+#   make check      install missing build packages, build, run every test,
+#                   check the man pages (groff -mdoc -ww)
 #   make demo       install missing build packages, run quell on sample data
 #   make sanitize   the tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make valgrind   the tests under valgrind memcheck
@@ -48,7 +49,7 @@ QUELL     := $(B)/bin/quell
 RUNNER    := $(B)/tests/runner
 
 .PHONY: all deps check check-build unit cli eval sanitize valgrind fuzz bench bench-build demo \
-        install uninstall clean header-test integration
+        install uninstall clean header-test integration man-check
 
 all: $(STATIC) $(SHARED) $(QUELL)
 
@@ -108,7 +109,7 @@ $(RUNNER): $(TEST_OBJ) $(STATIC)
 
 check: deps
 	@$(MAKE) --no-print-directory check-build
-	@$(MAKE) --no-print-directory unit cli header-test
+	@$(MAKE) --no-print-directory unit cli header-test man-check
 
 check-build: all $(RUNNER)
 
@@ -132,6 +133,13 @@ header-test:
 	printf '#include "quell.h"\nint main(){struct quell_options o = QUELL_OPTIONS_INIT; return (int)o.flags;}\n' > $(B)/tmp/h.cpp
 	c++ -std=c++11 -Wall -Wextra -Wpedantic -Werror -Ilib/include -fsyntax-only $(B)/tmp/h.cpp
 	@echo "header-test: quell.h compiles alone as C11 and as C++"
+
+# Every man page in docs/ is clean for groff's mdoc macros with all
+# warnings on: any output is a failure (groff itself exits 0).
+man-check:
+	@for m in $(MAN); do out=$$(groff -mdoc -ww -z $$m 2>&1); \
+	  if [ -n "$$out" ]; then printf '%s\n' "$$out"; echo "man-check: $$m: not clean"; exit 1; fi; \
+	  done; echo "man-check: $(words $(MAN)) pages clean (groff -mdoc -ww -z)"
 
 sanitize: deps
 	@$(MAKE) --no-print-directory B=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \

@@ -107,16 +107,35 @@ int cli_fail_item(struct cli *cli, const char *item, int code)
 }
 
 /* The message for an option getopt refused; argv[optind - 1] is the word
- * that held it. */
-static int bad_option(struct cli *cli, int c, int argc, char **argv)
+ * that held it.  An unknown long option near a known one (a typo) gets a
+ * "did you mean". */
+static int bad_option(struct cli *cli, int c, int argc, char **argv,
+                      const struct option *longopts)
 {
 	const char *word = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
 	char shortopt[3] = { '-', (char)optopt, '\0' };
+	const char *guess = NULL;
+	unsigned best = 10;
 
 	if (optopt != 0 && strncmp(word, "--", 2) != 0)
 		word = shortopt;
 	if (c == ':')
 		return cli_usage_error(cli, "option '%s' needs a value", word);
+	if (strncmp(word, "--", 2) == 0 && word[2] != '\0') {
+		size_t n = strcspn(word + 2, "="); /* --strem=x: the name */
+
+		for (const struct option *o = longopts; o->name != NULL; o++) {
+			unsigned d = cli_distance(o->name, word + 2, n);
+
+			if (d < best && cli_near(d, o->name)) {
+				best = d;
+				guess = o->name;
+			}
+		}
+	}
+	if (guess != NULL)
+		return cli_usage_error(cli, "unknown option '%.*s'; did you mean '--%s'?",
+		                       (int)(strcspn(word, "=")), word, guess);
 	return cli_usage_error(cli, "unknown option '%s'", word);
 }
 
@@ -124,7 +143,7 @@ int cli_getopt(struct cli *cli, int argc, char **argv, const struct option *long
                int *status)
 {
 	const char *shortopts =
-		cli->cmd != NULL && !(cli->cmd->flags & CLI_GROUP) ? ":q" : "+:q";
+		cli->cmd != NULL && !(cli->cmd->flags & CLI_GROUP) ? ":qhV" : "+:qhV";
 	int c;
 
 	for (;;) {
@@ -148,17 +167,19 @@ int cli_getopt(struct cli *cli, int argc, char **argv, const struct option *long
 				return CLI_STOP;
 			}
 			break;
+		case 'h':
 		case CLI_OPT_HELP:
 			cli_help(stdout, cli->cmd);
 			*status = CLI_EX_OK;
 			return CLI_STOP;
+		case 'V':
 		case CLI_OPT_VERSION:
 			printf("quell %s\n", quell_version());
 			*status = CLI_EX_OK;
 			return CLI_STOP;
 		case '?':
 		case ':':
-			*status = bad_option(cli, c, argc, argv);
+			*status = bad_option(cli, c, argc, argv, longopts);
 			return CLI_STOP;
 		default:
 			return c;
@@ -391,8 +412,14 @@ int cli_group(struct cli *cli, int argc, char **argv, const struct cli_cmd *subs
 	for (sub = subs; sub->name != NULL; sub++)
 		if (strcmp(sub->name + plen, argv[first]) == 0)
 			break;
-	if (sub->name == NULL)
+	if (sub->name == NULL) {
+		const char *guess = cli_guess_command(argv[first], subs, plen);
+
+		if (guess != NULL)
+			return cli_usage_error(cli, "unknown subcommand '%s'; did you mean '%s'?",
+			                       argv[first], guess);
 		return cli_usage_error(cli, "unknown subcommand '%s': %s", argv[first], names);
+	}
 	cli->cmd = sub;
 	optind = 0; /* glibc: start afresh, at argv[1] of the subcommand */
 	return sub->fn(cli, argc - first, argv + first);

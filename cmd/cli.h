@@ -58,6 +58,24 @@ struct cli_cmd {
 extern const struct cli_cmd cli_commands[];
 const struct cli_cmd *cli_find(const char *name);
 
+/* The subcommand tables of the CLI_GROUP commands (names "GROUP SUB"),
+ * and the one of a command (NULL for a command without subcommands). */
+extern const struct cli_cmd cli_ingest_subs[]; /* cmd_ingest.c */
+extern const struct cli_cmd cli_rules_subs[];  /* cmd_rules.c */
+const struct cli_cmd *cli_subs(const struct cli_cmd *cmd);
+
+/* Edit distance (Damerau-Levenshtein, adjacent swaps cost 1) of a and b,
+ * capped at 9; `n` bytes of b (all when n is (size_t)-1). */
+unsigned cli_distance(const char *a, const char *b, size_t n);
+
+/* Whether a word at distance d from `name` is near enough to be a typo of
+ * it (not another word) for a "did you mean" (cmd_help.c). */
+int cli_near(unsigned d, const char *name);
+
+/* The name in tab (after its first `skip` bytes: "rules " for a group's
+ * subcommands) that word is a typo of, or NULL (cmd_help.c). */
+const char *cli_guess_command(const char *word, const struct cli_cmd *tab, size_t skip);
+
 /* The parsed global options and the open handle. */
 struct cli {
 	const struct cli_cmd *cmd; /* the command being run; NULL while parsing globals */

@@ -271,7 +271,7 @@ static int postfix_log(struct cli *cli, int argc, char **argv)
 /* ----------------------------------------------------------------- ingest */
 
 /* Names are "ingest SUB": the prefix in messages and usage lines. */
-static const struct cli_cmd subcommands[] = {
+const struct cli_cmd cli_ingest_subs[] = {
 	{ "ingest postfix-log", postfix_log, "[--follow] [--verbose] FILE|-",
 	  "record the delivery reports of a Postfix mail log (sent, deferred,\n"
 	  "bounced) at the time they were logged; other lines are skipped",
@@ -290,5 +290,5 @@ static const struct cli_cmd subcommands[] = {
 
 int cmd_ingest(struct cli *cli, int argc, char **argv)
 {
-	return cli_group(cli, argc, argv, subcommands, "postfix-log or dsn");
+	return cli_group(cli, argc, argv, cli_ingest_subs, "postfix-log or dsn");
 }

@@ -5,8 +5,9 @@
  *         COMMAND [ARGS]
  *
  * Global options may also appear among a command's arguments; each command
- * parses them with cli_getopt().  The table below drives `quell help`, and
- * its flags say how cli_open() opens the database.  Output to stdout is
+ * parses them with cli_getopt().  The table below (with the subcommand
+ * tables of the groups, cli_subs) drives `quell help`, and its flags say
+ * how cli_open() opens the database.  Output to stdout is
  * fully buffered (checks are streamed in bulk); stdout is closed before
  * exit so that a failed write is an error (74), not a silent loss.
  *
@@ -78,7 +79,7 @@ const struct cli_cmd cli_commands[] = {
 	  "  --category C         only entries of category C\n"
 	  "  --since TIME         only entries updated at or after TIME\n",
 	  CLI_ALLSTREAMS },
-	{ "ingest", cmd_ingest, "postfix-log [--follow] [--verbose] FILE|-\ndsn [--verbose] FILE...",
+	{ "ingest", cmd_ingest, "" /* usage and help: from cli_ingest_subs */,
 	  "feed a mail log's delivery reports through the rules",
 	  "  --follow             postfix-log: keep reading FILE as it grows, across\n"
 	  "                       rotation, until SIGINT or SIGTERM\n"
@@ -101,7 +102,7 @@ const struct cli_cmd cli_commands[] = {
 	  "  --idle-timeout D     close a client silent for D (default 10m; forever)\n"
 	  "  --verbose            log every connection and answer\n",
 	  CLI_RULES },
-	{ "rules", cmd_rules, "check [FILE]\nexplain [--domain D] REPLY\nexplain [--domain D] -",
+	{ "rules", cmd_rules, "" /* usage and help: from cli_rules_subs */,
 	  "validate a rules file, or explain what a reply would do",
 	  "  --domain D           explain: the recipient's domain, for rules with a\n"
 	  "                       domain condition\n",
@@ -116,10 +117,21 @@ const struct cli_cmd cli_commands[] = {
 	  CLI_WRITES | CLI_NOCREATE },
 	{ "backup", cmd_backup, "DIR",
 	  "write a compacted, consistent copy of the database into DIR", NULL, 0 },
-	{ "help", cmd_help, "[COMMAND]", "general help, or the help of one command", NULL,
-	  CLI_NODB },
+	{ "help", cmd_help, "[COMMAND [SUBCOMMAND]]",
+	  "general help, or the help of one command", NULL, CLI_NODB },
 	{ NULL, NULL, NULL, NULL, NULL, 0 }
 };
+
+const struct cli_cmd *cli_subs(const struct cli_cmd *cmd)
+{
+	if (cmd == NULL || !(cmd->flags & CLI_GROUP))
+		return NULL;
+	if (strcmp(cmd->name, "ingest") == 0)
+		return cli_ingest_subs;
+	if (strcmp(cmd->name, "rules") == 0)
+		return cli_rules_subs;
+	return NULL;
+}
 
 const struct cli_cmd *cli_find(const char *name)
 {
@@ -146,9 +158,14 @@ static int run(struct cli *cli, int argc, char **argv)
 	first = optind;
 	cli->cmd = cli_find(argv[first]);
 	if (cli->cmd == NULL) {
+		const char *guess = cli_guess_command(argv[first], cli_commands, 0);
+
 		fprintf(stderr, "quell: unknown command '");
 		cli_put_enc(stderr, argv[first], CLI_ENC_FIELD);
-		fprintf(stderr, "'; try 'quell help'\n");
+		if (guess != NULL)
+			fprintf(stderr, "'; did you mean '%s'?\n", guess);
+		else
+			fprintf(stderr, "'; try 'quell help'\n");
 		return CLI_EX_USAGE;
 	}
 	optind = 0; /* glibc: start afresh, at argv[1] of the command */

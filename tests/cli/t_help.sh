@@ -13,27 +13,36 @@ Global options (before the command or among its arguments):
   --json          JSON Lines on stdout, one object per result
   --now TIME      the current time: RFC 3339 or Unix seconds
   -q, --quiet     no notes on stderr
-  --help          this help, or a command'"'"'s help after the command
-  --version       print the version
+  -h, --help      this help, or a command'"'"'s help after the command
+  -V, --version   print the version
 
 Commands:
-  check     the verdict for each address, from the arguments or stdin
-  record    apply the rules to a reply for an address and store the outcome
-  add       suppress addresses or domains by hand
-  remove    delete entries from the suppress and backoff lists
-  allow     put addresses or domains on the allow list
-  unallow   delete entries from the allow list
-  show      everything known about one entry, with its history
-  list      list the live entries
-  import    bulk import: quell'"'"'s csv or jsonl, plain lists, provider exports
-  export    bulk export: quell'"'"'s csv or jsonl, plain, provider import shapes
-  ingest    feed a mail log'"'"'s delivery reports through the rules
-  policyd   a Postfix policy server answering smtpd'"'"'s recipient checks
-  rules     validate a rules file, or explain what a reply would do
-  stats     counts per list, scope, source, category, stream; sizes
-  prune     delete expired entries and trim history
-  backup    write a compacted, consistent copy of the database into DIR
-  help      general help, or the help of one command
+  check               the verdict for each address, from the arguments or stdin
+  record              apply the rules to a reply for an address and store the
+                      outcome
+  add                 suppress addresses or domains by hand
+  remove              delete entries from the suppress and backoff lists
+  allow               put addresses or domains on the allow list
+  unallow             delete entries from the allow list
+  show                everything known about one entry, with its history
+  list                list the live entries
+  import              bulk import: quell'"'"'s csv or jsonl, plain lists, provider
+                      exports
+  export              bulk export: quell'"'"'s csv or jsonl, plain, provider import
+                      shapes
+  ingest postfix-log  record the delivery reports of a Postfix mail log at the
+                      time they were logged
+  ingest dsn          record what bounce messages say about each recipient
+  policyd             a Postfix policy server answering smtpd'"'"'s recipient
+                      checks
+  rules check         validate a rules file
+  rules explain       which rule a reply matches, what it would do, and the
+                      verdict for an entry with no history
+  stats               counts per list, scope, source, category, stream; sizes
+  prune               delete expired entries and trim history
+  backup              write a compacted, consistent copy of the database into
+                      DIR
+  help                general help, or the help of one command
 
 Run '"'"'quell help COMMAND'"'"' for the usage and options of one command.'
 
@@ -86,7 +95,33 @@ Options:
 Global options: see 'quell help'." '' help prune
 t '--version'                 0 'quell 0.1.0' '' --version
 t 'check --version'           0 'quell 0.1.0' '' check --version
-t 'help --help'               0 "usage: quell help [COMMAND]
+t '-V'                        0 'quell 0.1.0' '' -V
+t 'check -V'                  0 'quell 0.1.0' '' check -V
+t '-h'                        0 "$HELP" ''  -h
+t 'add -h'                    0 "$ADD_HELP" '' add -h
+# the general help lists every command, a group as its subcommands: each
+# entry of a group's usage has its line
+every_sub() {
+	local g g2 s missing=0
+	for g in ingest rules; do
+		while read -r _ g2 s _; do
+			q help | grep -q "^  $g2 $s " || { echo "  missing: $g2 $s"; missing=1; }
+		done < <(q help $g | sed -n '/^usage:/,/^$/p' | sed '/^$/d; s/^usage://')
+	done
+	return $missing
+}
+ok 'help lists every subcommand' every_sub
+t 'help ingest dsn' 0 "usage: quell ingest dsn [--verbose] FILE...
+
+Record what bounce messages (RFC 3464 reports, abuse reports, other
+bounces) say about each recipient; FILE is a message, an mbox, a
+maildir or '-'; messages that are no bounce are skipped.
+
+Options:
+  --verbose            print each recorded recipient as record does
+
+Global options: see 'quell help'." '' help ingest dsn
+t 'help --help'               0 "usage: quell help [COMMAND [SUBCOMMAND]]
 
 General help, or the help of one command.
 
@@ -96,10 +131,28 @@ Global options: see 'quell help'." '' help --help
 t 'no command'        64 '' "quell: no command given
 $USAGE"
 t 'unknown command'   64 '' "quell: unknown command 'frob'; try 'quell help'" frob
+t 'did you mean: a letter left out' 64 '' "quell: unknown command 'chek'; did you mean 'check'?" chek
+t 'did you mean: two swapped'       64 '' "quell: unknown command 'improt'; did you mean 'import'?" improt
+t 'did you mean: a short name'      64 '' "quell: unknown command 'ad'; did you mean 'add'?" ad
+t 'no guess for another word'       64 '' "quell: unknown command 'delete'; try 'quell help'" delete
+t 'did you mean: help'  64 '' "quell: help: unknown command 'lst'; did you mean 'list'?
+usage: quell help [COMMAND [SUBCOMMAND]]" help lst
+t 'did you mean: help GROUP SUB'  64 '' "quell: help: unknown subcommand 'ingest dns'; did you mean 'dsn'?
+usage: quell help [COMMAND [SUBCOMMAND]]" help ingest dns
+t 'did you mean: a subcommand'  64 '' "quell: rules: unknown subcommand 'chek'; did you mean 'check'?
+usage: quell rules check [FILE]
+       quell rules explain [--domain D] REPLY
+       quell rules explain [--domain D] -" rules chek
+t 'did you mean: an option'  64 '' "quell: check: unknown option '--strem'; did you mean '--stream'?
+$CHECK_USAGE" check --strem news a@b.example
+t 'did you mean: an option with its value'  64 '' "quell: add: unknown option '--reasn'; did you mean '--reason'?
+$ADD_USAGE" add --reasn=x a@b.example
+t 'did you mean: a global option'  64 '' "quell: unknown option '--jsno'; did you mean '--json'?
+$USAGE" --jsno check a@b.example
 t 'help unknown'      64 '' "quell: help: unknown command 'frob'
-usage: quell help [COMMAND]" help frob
+usage: quell help [COMMAND [SUBCOMMAND]]" help frob
 t 'help two words'    64 '' "quell: help: unexpected argument 'list'
-usage: quell help [COMMAND]" help check list
+usage: quell help [COMMAND [SUBCOMMAND]]" help check list
 t 'unknown global option' 64 '' "quell: unknown option '--frob'
 $USAGE" --frob check a@b.example
 t 'unknown short option'  64 '' "quell: unknown option '-x'

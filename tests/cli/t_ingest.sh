@@ -83,7 +83,7 @@ U='usage: quell ingest postfix-log [--follow] [--verbose] FILE|-'
 t 'no subcommand' 64 '' 'quell: ingest: no subcommand given: postfix-log or dsn
 usage: quell ingest postfix-log [--follow] [--verbose] FILE|-
        quell ingest dsn [--verbose] FILE...' ingest
-t 'unknown subcommand' 64 '' "quell: ingest: unknown subcommand 'dsm': postfix-log or dsn
+t 'unknown subcommand' 64 '' "quell: ingest: unknown subcommand 'dsm'; did you mean 'dsn'?
 usage: quell ingest postfix-log [--follow] [--verbose] FILE|-
        quell ingest dsn [--verbose] FILE..." ingest dsm x
 t 'no input' 64 '' "quell: ingest postfix-log: no input given (a FILE, or '-' for stdin)
