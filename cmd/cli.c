@@ -161,6 +161,7 @@ int cli_getopt(struct cli *cli, int argc, char **argv, const struct option *long
 			cli->stream = optarg;
 			break;
 		case CLI_OPT_JSON: cli->json = 1; break;
+		case CLI_OPT_PORCELAIN: cli->porcelain = 1; break;
 		case CLI_OPT_NOW:
 			if (quell_time_parse(optarg, &cli->now) != 0) {
 				*status = cli_usage_error(cli, "--now: not a time: '%s'", optarg);

@@ -83,6 +83,7 @@ struct cli {
 	const char *rules;         /* --rules, or NULL (for commands that load rules) */
 	const char *stream;        /* --stream, or NULL */
 	int json;                  /* --json */
+	int porcelain;             /* --porcelain: machine forms even on a terminal */
 	int quiet;                 /* -q */
 	int64_t now;               /* --now; 0 = the clock */
 	quell *h;                  /* open handle, after cli_open() */
@@ -102,6 +103,7 @@ enum {
 	CLI_OPT_NOW,
 	CLI_OPT_HELP,
 	CLI_OPT_VERSION,
+	CLI_OPT_PORCELAIN,
 	CLI_OPT_CMD = 0x200
 };
 
@@ -115,6 +117,7 @@ enum {
 	{ "quiet", no_argument, NULL, 'q' },                                \
 	{ "help", no_argument, NULL, CLI_OPT_HELP },                        \
 	{ "version", no_argument, NULL, CLI_OPT_VERSION },                  \
+	{ "porcelain", no_argument, NULL, CLI_OPT_PORCELAIN },              \
 	{ NULL, 0, NULL, 0 }
 
 /* ----------------------------------------------------------------- cli.c */
@@ -245,6 +248,8 @@ struct cli_kv {
 	FILE *f;
 	int n;
 	struct cli_line *line; /* when set, the pairs go there instead of f */
+	int readable;          /* for people (show on a terminal): values escape
+	                          only what CLI_ENC_FIELD does, not space, % or = */
 };
 void cli_kv(struct cli_kv *kv, const char *key, const char *value);
 void cli_kv_time(struct cli_kv *kv, const char *key, int64_t t);
@@ -274,6 +279,8 @@ int cli_json_put(struct cli *cli, json_t *v);
  * as text so that show can print "-"), or the check JSON object. */
 void cli_result_plain(FILE *f, const char *address, const char *verdict,
                       const struct quell_result *r);
+/* The DETAIL pairs of a check result alone. */
+void cli_result_detail(struct cli_kv *kv, const struct quell_result *r);
 json_t *cli_result_json(const char *address, const struct quell_result *r);
 
 /* One list entry: the DETAIL pairs (list's set, or show's full set), or the

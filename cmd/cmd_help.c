@@ -18,6 +18,7 @@ static const char global_help[] =
 	"  --rules FILE    the rules file, for commands that apply rules\n"
 	"  --stream NAME   the mail stream to check or act on\n"
 	"  --json          JSON Lines on stdout, one object per result\n"
+	"  --porcelain     escaped machine forms even on a terminal (show)\n"
 	"  --now TIME      the current time: RFC 3339 or Unix seconds\n"
 	"  -q, --quiet     no notes on stderr\n"
 	"  -h, --help      this help, or a command's help after the command\n"

@@ -428,6 +428,16 @@ QUELL_API int quell_address_normalize(quell *h, const char *address, char *out, 
 QUELL_API int quell_entry_normalize(quell *h, const char *entry, char *out, size_t outsize,
                                     int *scope);
 
+/*
+ * The form of a normalized key (address or domain) for people: its
+ * domain's A-labels (`xn--bcher-kva`) as Unicode (`bücher`), into out (at
+ * least QUELL_ENTRY_MAX * 4 bytes is always enough).  Returns 1 when that
+ * differs from key, 0 when key has no A-label (out is key), or
+ * QUELL_EADDRESS (an A-label that does not decode), QUELL_EINVAL (out too
+ * small, or NULL), QUELL_ENOMEM.  No handle, no message: for display only.
+ */
+QUELL_API int quell_entry_unicode(const char *key, char *out, size_t outsize);
+
 /* ----------------------------------------------------------------- check */
 
 /* The answer for one address.  Plain data: no pointers, nothing to free. */
