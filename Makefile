@@ -10,6 +10,9 @@
 #   make integration  quell policyd behind a private Postfix, driven by swaks
 #   make bench      build and run the benchmarks in bench/
 #   make install    PREFIX (/usr/local) and DESTDIR are honoured
+#   make install-db DB_DIR=/var/lib/quell DB_USER=quell DB_GROUP=quell
+#                   the database directory of a shared database: owned by
+#                   DB_USER (who writes), group DB_GROUP (who check), 2750
 #
 # Build output goes to $(B) (build/ by default); sanitize builds go to
 # build/asan.  Packages come from scripts/install-deps, which only calls
@@ -49,7 +52,7 @@ QUELL     := $(B)/bin/quell
 RUNNER    := $(B)/tests/runner
 
 .PHONY: all deps check check-build unit cli eval sanitize valgrind fuzz bench bench-build demo \
-        install uninstall clean header-test integration man-check
+        install install-db uninstall clean header-test integration man-check
 
 all: $(STATIC) $(SHARED) $(QUELL)
 
@@ -237,6 +240,17 @@ install: all
 	  -e 's|@REQUIRES@|$(PKGS)|g' quell.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/quell.pc
 	for m in $(MAN); do s=$${m##*.}; \
 	  install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; done
+
+# A database that one user writes and the members of one group read (check,
+# show, list, export, policyd): the directory setgid to the group, so that
+# the files quell creates in it are the group's; quell creates data.mdb
+# 0640 and lock.mdb 0660 (readers must write LMDB's lock file).  The user
+# and the group must exist; README.md ("One writer, many readers").
+DB_DIR   ?= /var/lib/quell
+DB_USER  ?= quell
+DB_GROUP ?= quell
+install-db:
+	install -d -o $(DB_USER) -g $(DB_GROUP) -m 2750 $(DESTDIR)$(DB_DIR)
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/quell $(DESTDIR)$(PREFIX)/lib/libquell.a \

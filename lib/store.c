@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "perms.h"
 #include "store.h"
 
 #define DEFAULT_MAP ((size_t)64 << 20)
@@ -157,7 +158,7 @@ int quell__store_open(quell *h, const char *dir, unsigned flags, size_t map_size
 	char data[4200];
 	struct stat st;
 	MDB_txn *txn = NULL;
-	int rc;
+	int rc, lock_existed;
 
 	if (dir == NULL || *dir == '\0')
 		return quell__error(h, QUELL_EINVAL, "no database directory given");
@@ -194,9 +195,12 @@ int quell__store_open(quell *h, const char *dir, unsigned flags, size_t map_size
 	if ((rc = mdb_env_set_maxdbs(s->env, 8)) != 0 ||
 	    (rc = mdb_env_set_mapsize(s->env, map_size ? map_size : DEFAULT_MAP)) != 0)
 		return quell__mdb_error(h, rc, "configure environment");
-	rc = mdb_env_open(s->env, dir, MDB_NOTLS | (s->readonly ? MDB_RDONLY : 0), 0644);
+	lock_existed = quell__lock_exists(dir);
+	rc = mdb_env_open(s->env, dir, MDB_NOTLS | (s->readonly ? MDB_RDONLY : 0), QUELL__DB_MODE);
 	if (rc != 0)
 		return quell__mdb_error(h, rc, s->path);
+	if (!lock_existed && !s->readonly)
+		quell__lock_share(dir); /* a group that reads the data may lock */
 	{
 		mdb_filehandle_t fd;
 
