@@ -11,6 +11,7 @@ Global options (before the command or among its arguments):
   --rules FILE    the rules file, for commands that apply rules
   --stream NAME   the mail stream to check or act on
   --json          JSON Lines on stdout, one object per result
+  --porcelain     escaped machine forms even on a terminal (show)
   --now TIME      the current time: RFC 3339 or Unix seconds
   -q, --quiet     no notes on stderr
   -h, --help      this help, or a command'"'"'s help after the command
