@@ -313,7 +313,9 @@ static int fresh_dir(const char *dir, char **made)
 	return 2;
 }
 
-int cli_discard_new(struct cli *cli)
+/* Close the handle and remove the database cli_open() created (see
+ * cli_discard_new); 1 when there was one. */
+static int discard(struct cli *cli)
 {
 	struct dirent *de;
 	char path[4200];
@@ -337,9 +339,18 @@ int cli_discard_new(struct cli *cli)
 		char *slash;
 
 		snprintf(path, sizeof path, "%s", cli->fresh_dir);
+		for (size_t len = strlen(path); len > 1 && path[len - 1] == '/'; len--)
+			path[len - 1] = '\0'; /* as fresh_dir() saw it */
 		while (strlen(path) >= top && rmdir(path) == 0 && (slash = strrchr(path, '/')) != NULL)
 			*slash = '\0';
 	}
+	return 1;
+}
+
+int cli_discard_new(struct cli *cli)
+{
+	if (!discard(cli))
+		return 0;
 	cli_warn(cli, "no database in %s: nothing was added, so none was created",
 	         cli->fresh_dir);
 	return CLI_EX_NOINPUT;
@@ -388,8 +399,11 @@ int cli_open(struct cli *cli)
 	}
 	if (rc == 0 && (flags & CLI_RULES))
 		rc = quell_rules_load(cli->h, rules);
-	if (rc != 0)
-		return cli_fail(cli, rc);
+	if (rc != 0) {
+		status = cli_fail(cli, rc);
+		discard(cli); /* a bad rules file leaves no new database behind */
+		return status;
+	}
 	return 0;
 }
 

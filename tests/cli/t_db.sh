@@ -90,6 +90,11 @@ T_IN=$'Nov 28 10:00:00 mx postfix/qmgr[1]: ABC: removed\n' t 'ingest postfix-log
 quell: ingest postfix-log: $nothing" --db "$M" ingest postfix-log -
 t 'ingest dsn of an empty input' 66 '' "quell: ingest dsn: -: 0 read, 0 imported, 0 updated, 0 skipped, 0 rejected
 quell: ingest dsn: $nothing" --db "$M" ingest dsn -
+t 'a trailing slash' 66 '' "quell: import: -: 0 read, 0 imported, 0 updated, 0 skipped, 0 rejected (format plain)
+quell: import: no database in $M/: nothing was added, so none was created" --db "$M/" import -
+printf 'version: 1\nrules:\n  - name: x\n' >"$T_DIR/bad.yaml"
+T_IN=$'n@ex.example\n' t 'a bad rules file' 65 '' "quell: import: $T_DIR/bad.yaml:3:5: rule: missing key 'then'" \
+	--db "$M" --rules "$T_DIR/bad.yaml" import -
 ok 'none of them created anything' test ! -e "$T_DIR/typo"
 mkdir "$T_DIR/made"
 t 'import into an empty directory' 66 '' "quell: import: -: 0 read, 0 imported, 0 updated, 0 skipped, 0 rejected (format plain)
