@@ -2,7 +2,9 @@
  * cli.c - the parts every command shares: global options among a command's
  * arguments, finding and opening the database, finding and loading the
  * rules, and turning QUELL_E* codes into sysexits(3) exit statuses and
- * "quell: COMMAND: message" lines.
+ * "quell: COMMAND: message" lines; the checks of --stream and durations;
+ * "did you mean" for a mistyped option; and removing again a database
+ * that a command which added nothing had to create (cli_discard_new).
  *
  * Knows nothing of any one command, nor of how the library stores data.
  */

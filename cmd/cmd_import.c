@@ -6,7 +6,8 @@
  * durable write transaction.
  *
  * The command opens the input itself (a missing one is 66 and creates no
- * database) and names it to the library, which uses the name in rejects
+ * database; nor does an import that adds nothing: cli_discard_new, 66)
+ * and names it to the library, which uses the name in rejects
  * and as a hint to a provider export's kind.  Rejected rows are written as
  * FILE:LINE: reason, on stderr or into --rejects FILE; the summary (rows
  * read, imported, updated, skipped, rejected) goes to stderr unless -q, or

@@ -26,6 +26,8 @@
  * SIGTERM end the reading cleanly, with the summary, for a file (stdin is
  * read to its end, and a signal ends the process the default way).
  *
+ * A run that records nothing creates no database (cli_discard_new: 66).
+ *
  * A syslog stamp (`Nov 28 10:00:00`) is read in the local time zone (TZ)
  * of the reference time, --now or the clock; RFC 3339 stamps carry their
  * own offset.  Reports are recorded in batches (quell_record_many: one

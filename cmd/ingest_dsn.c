@@ -7,7 +7,8 @@
  * '>'), or a directory: a maildir (the files of new/ and cur/) or a plain
  * directory of message files, each of which may itself be an mbox; names
  * starting with '.' are left alone, files are read in name order.  "-"
- * reads stdin (one message or an mbox).
+ * reads stdin (one message or an mbox).  A run that records nothing from
+ * any FILE creates no database (cli_discard_new: 66).
  *
  * quell_dsn_parse reads each message (lib/dsn.c); every recipient it
  * reports is recorded (quell_record_many, in batches of BATCH recipients,

@@ -1,7 +1,9 @@
 /*
  * lists.c - changes made by hand: add and allow an entry, remove and
  * unallow it.  Each call is one write transaction that updates the key's
- * record and appends one history event per list entry it touched.
+ * record and appends one history event per list entry it touched.  A
+ * stream that breaks the name rule (names.h) is QUELL_EINVAL, nothing
+ * written.
  */
 #include <string.h>
 

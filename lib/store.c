@@ -6,7 +6,8 @@
  * (found in /proc/self/maps: LMDB reports the map's address only for
  * MDB_FIXEDMAP environments).
  *
- * LMDB's codes are mapped to QUELL_E* here and nowhere else.
+ * LMDB's codes are mapped to QUELL_E* here and nowhere else.  The modes
+ * of new files, for a database shared by a group, are perms.c's.
  */
 #include <errno.h>
 #include <fcntl.h>
