@@ -1,7 +1,8 @@
 # Makefile - build, test and install quell.
 #
 #   make            the library (static and shared) and build/bin/quell
-#   make check      install missing build packages, build, run every test
+#   make check      install missing build packages, build, run every test,
+#                   check the man pages (groff -mdoc -ww)
 #   make demo       install missing build packages, run quell on sample data
 #   make sanitize   the tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make valgrind   the tests under valgrind memcheck
@@ -9,6 +10,9 @@
 #   make integration  quell policyd behind a private Postfix, driven by swaks
 #   make bench      build and run the benchmarks in bench/
 #   make install    PREFIX (/usr/local) and DESTDIR are honoured
+#   make install-db DB_DIR=/var/lib/quell DB_USER=quell DB_GROUP=quell
+#                   the database directory of a shared database: owned by
+#                   DB_USER (who writes), group DB_GROUP (who check), 2750
 #
 # Build output goes to $(B) (build/ by default); sanitize builds go to
 # build/asan.  Packages come from scripts/install-deps, which only calls
@@ -48,7 +52,7 @@ QUELL     := $(B)/bin/quell
 RUNNER    := $(B)/tests/runner
 
 .PHONY: all deps check check-build unit cli eval sanitize valgrind fuzz bench bench-build demo \
-        install uninstall clean header-test integration
+        install install-db uninstall clean header-test integration man-check
 
 all: $(STATIC) $(SHARED) $(QUELL)
 
@@ -108,7 +112,7 @@ $(RUNNER): $(TEST_OBJ) $(STATIC)
 
 check: deps
 	@$(MAKE) --no-print-directory check-build
-	@$(MAKE) --no-print-directory unit cli header-test
+	@$(MAKE) --no-print-directory unit cli header-test man-check
 
 check-build: all $(RUNNER)
 
@@ -132,6 +136,13 @@ header-test:
 	printf '#include "quell.h"\nint main(){struct quell_options o = QUELL_OPTIONS_INIT; return (int)o.flags;}\n' > $(B)/tmp/h.cpp
 	c++ -std=c++11 -Wall -Wextra -Wpedantic -Werror -Ilib/include -fsyntax-only $(B)/tmp/h.cpp
 	@echo "header-test: quell.h compiles alone as C11 and as C++"
+
+# Every man page in docs/ is clean for groff's mdoc macros with all
+# warnings on: any output is a failure (groff itself exits 0).
+man-check:
+	@for m in $(MAN); do out=$$(groff -mdoc -ww -z $$m 2>&1); \
+	  if [ -n "$$out" ]; then printf '%s\n' "$$out"; echo "man-check: $$m: not clean"; exit 1; fi; \
+	  done; echo "man-check: $(words $(MAN)) pages clean (groff -mdoc -ww -z)"
 
 sanitize: deps
 	@$(MAKE) --no-print-directory B=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
@@ -229,6 +240,17 @@ install: all
 	  -e 's|@REQUIRES@|$(PKGS)|g' quell.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/quell.pc
 	for m in $(MAN); do s=$${m##*.}; \
 	  install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; done
+
+# A database that one user writes and the members of one group read (check,
+# show, list, export, policyd): the directory setgid to the group, so that
+# the files quell creates in it are the group's; quell creates data.mdb
+# 0640 and lock.mdb 0660 (readers must write LMDB's lock file).  The user
+# and the group must exist; README.md ("One writer, many readers").
+DB_DIR   ?= /var/lib/quell
+DB_USER  ?= quell
+DB_GROUP ?= quell
+install-db:
+	install -d -o $(DB_USER) -g $(DB_GROUP) -m 2750 $(DESTDIR)$(DB_DIR)
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/quell $(DESTDIR)$(PREFIX)/lib/libquell.a \

@@ -2,15 +2,20 @@
  * cli.c - the parts every command shares: global options among a command's
  * arguments, finding and opening the database, finding and loading the
  * rules, and turning QUELL_E* codes into sysexits(3) exit statuses and
- * "quell: COMMAND: message" lines.
+ * "quell: COMMAND: message" lines; the checks of --stream and durations;
+ * "did you mean" for a mistyped option; and removing again a database
+ * that a command which added nothing had to create (cli_discard_new).
  *
  * Knows nothing of any one command, nor of how the library stores data.
  */
+#include <dirent.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -104,16 +109,35 @@ int cli_fail_item(struct cli *cli, const char *item, int code)
 }
 
 /* The message for an option getopt refused; argv[optind - 1] is the word
- * that held it. */
-static int bad_option(struct cli *cli, int c, int argc, char **argv)
+ * that held it.  An unknown long option near a known one (a typo) gets a
+ * "did you mean". */
+static int bad_option(struct cli *cli, int c, int argc, char **argv,
+                      const struct option *longopts)
 {
 	const char *word = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
 	char shortopt[3] = { '-', (char)optopt, '\0' };
+	const char *guess = NULL;
+	unsigned best = 10;
 
 	if (optopt != 0 && strncmp(word, "--", 2) != 0)
 		word = shortopt;
 	if (c == ':')
 		return cli_usage_error(cli, "option '%s' needs a value", word);
+	if (strncmp(word, "--", 2) == 0 && word[2] != '\0') {
+		size_t n = strcspn(word + 2, "="); /* --strem=x: the name */
+
+		for (const struct option *o = longopts; o->name != NULL; o++) {
+			unsigned d = cli_distance(o->name, word + 2, n);
+
+			if (d < best && cli_near(d, o->name)) {
+				best = d;
+				guess = o->name;
+			}
+		}
+	}
+	if (guess != NULL)
+		return cli_usage_error(cli, "unknown option '%.*s'; did you mean '--%s'?",
+		                       (int)(strcspn(word, "=")), word, guess);
 	return cli_usage_error(cli, "unknown option '%s'", word);
 }
 
@@ -121,7 +145,7 @@ int cli_getopt(struct cli *cli, int argc, char **argv, const struct option *long
                int *status)
 {
 	const char *shortopts =
-		cli->cmd != NULL && !(cli->cmd->flags & CLI_GROUP) ? ":q" : "+:q";
+		cli->cmd != NULL && !(cli->cmd->flags & CLI_GROUP) ? ":qhV" : "+:qhV";
 	int c;
 
 	for (;;) {
@@ -130,30 +154,66 @@ int cli_getopt(struct cli *cli, int argc, char **argv, const struct option *long
 		case 'q': cli->quiet = 1; break;
 		case CLI_OPT_DB: cli->db = optarg; break;
 		case CLI_OPT_RULES: cli->rules = optarg; break;
-		case CLI_OPT_STREAM: cli->stream = optarg; break;
+		case CLI_OPT_STREAM:
+			if (strcmp(optarg, "*") != 0 && !quell_stream_valid(optarg)) {
+				*status = cli_usage_error(cli, "--stream: '%s' is not a stream name: "
+				                          CLI_STREAM_RULE, optarg);
+				return CLI_STOP;
+			}
+			cli->stream = optarg;
+			break;
 		case CLI_OPT_JSON: cli->json = 1; break;
+		case CLI_OPT_PORCELAIN: cli->porcelain = 1; break;
 		case CLI_OPT_NOW:
 			if (quell_time_parse(optarg, &cli->now) != 0) {
 				*status = cli_usage_error(cli, "--now: not a time: '%s'", optarg);
 				return CLI_STOP;
 			}
 			break;
+		case 'h':
 		case CLI_OPT_HELP:
 			cli_help(stdout, cli->cmd);
 			*status = CLI_EX_OK;
 			return CLI_STOP;
+		case 'V':
 		case CLI_OPT_VERSION:
 			printf("quell %s\n", quell_version());
 			*status = CLI_EX_OK;
 			return CLI_STOP;
 		case '?':
 		case ':':
-			*status = bad_option(cli, c, argc, argv);
+			*status = bad_option(cli, c, argc, argv, longopts);
 			return CLI_STOP;
 		default:
 			return c;
 		}
 	}
+}
+
+/* Whether s has a duration's shape (digits and units), whatever its size. */
+static int duration_shape(const char *s)
+{
+	size_t n = strspn(s, "0123456789");
+
+	while (n > 0) {
+		s += n;
+		if (*s == '\0')
+			return 1;
+		if (strchr("smhdwy", *s) == NULL)
+			return 0;
+		n = strspn(++s, "0123456789");
+	}
+	return *s == '\0' && s[-1] != '\0';
+}
+
+int cli_duration(struct cli *cli, const char *opt, const char *text, int64_t *out)
+{
+	if (quell_duration_parse(text, out) == 0)
+		return 0;
+	if (duration_shape(text) && strpbrk(text, "123456789") != NULL)
+		return cli_usage_error(cli, "%s: '%s' is too long: at most 100y (or forever)", opt,
+		                       text);
+	return cli_usage_error(cli, "%s: not a duration: '%s'", opt, text);
 }
 
 static int join(struct cli *cli, char *buf, size_t size, const char *dir, const char *sub)
@@ -213,6 +273,99 @@ int cli_rules_path(struct cli *cli, const char **path)
 	return 0;
 }
 
+/* Whether dir is an empty directory (1) or missing (2, and *made the
+ * topmost missing directory of its path, malloc'd); 0 otherwise, or when
+ * out of memory (then nothing is ever removed). */
+static int fresh_dir(const char *dir, char **made)
+{
+	struct dirent *de;
+	struct stat st;
+	char *cur, *slash;
+	DIR *d;
+	int n = 0;
+
+	*made = NULL;
+	if (stat(dir, &st) == 0) {
+		if (!S_ISDIR(st.st_mode) || (d = opendir(dir)) == NULL)
+			return 0;
+		while ((de = readdir(d)) != NULL)
+			if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+				n++;
+		closedir(d);
+		return n == 0;
+	}
+	if (errno != ENOENT || (cur = strdup(dir)) == NULL)
+		return 0;
+	for (;;) { /* up the path while the parent is missing too */
+		int parent;
+
+		for (size_t len = strlen(cur); len > 1 && cur[len - 1] == '/'; len--)
+			cur[len - 1] = '\0';
+		slash = strrchr(cur, '/');
+		if (slash == NULL || slash == cur)
+			break;
+		*slash = '\0';
+		parent = stat(cur, &st) == 0;
+		if (parent) {
+			*slash = '/';
+			break;
+		}
+	}
+	*made = cur;
+	return 2;
+}
+
+/* Close the handle and remove the database cli_open() created (see
+ * cli_discard_new); 1 when there was one. */
+static int discard(struct cli *cli)
+{
+	struct dirent *de;
+	char path[4200];
+	DIR *d;
+
+	if (!cli->fresh || cli->fresh_dir == NULL)
+		return 0;
+	quell_close(cli->h);
+	cli->h = NULL;
+	if ((d = opendir(cli->fresh_dir)) != NULL) {
+		while ((de = readdir(d)) != NULL)
+			if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0 &&
+			    snprintf(path, sizeof path, "%s/%s", cli->fresh_dir, de->d_name) <
+			            (int)sizeof path)
+				unlink(path);
+		closedir(d);
+	}
+	if (cli->fresh == 2 && cli->fresh_made != NULL) {
+		/* the directories made, from the database's up to the topmost */
+		size_t top = strlen(cli->fresh_made);
+		char *slash;
+
+		snprintf(path, sizeof path, "%s", cli->fresh_dir);
+		for (size_t len = strlen(path); len > 1 && path[len - 1] == '/'; len--)
+			path[len - 1] = '\0'; /* as fresh_dir() saw it */
+		while (strlen(path) >= top && rmdir(path) == 0 && (slash = strrchr(path, '/')) != NULL)
+			*slash = '\0';
+	}
+	return 1;
+}
+
+int cli_discard_new(struct cli *cli)
+{
+	if (!discard(cli))
+		return 0;
+	cli_warn(cli, "no database in %s: nothing was added, so none was created",
+	         cli->fresh_dir);
+	return CLI_EX_NOINPUT;
+}
+
+void cli_free(struct cli *cli)
+{
+	free(cli->fresh_dir);
+	free(cli->fresh_made);
+	cli->fresh_dir = cli->fresh_made = NULL;
+	cli->fresh = 0;
+}
+
 int cli_open(struct cli *cli)
 {
 	struct quell_options opts = QUELL_OPTIONS_INIT;
@@ -224,6 +377,10 @@ int cli_open(struct cli *cli)
 	/* a usage error before anything is opened or created */
 	if ((flags & CLI_RULES) && (status = cli_rules_path(cli, &rules)) != 0)
 		return status;
+	if (!(flags & (CLI_NODB | CLI_ALLSTREAMS)) && cli->stream != NULL &&
+	    strcmp(cli->stream, "*") == 0)
+		return cli_usage_error(cli, "--stream '*' (every stream): only list and export "
+		                       "take it; name one stream");
 	if (flags & CLI_NODB) {
 		opts.flags = QUELL_OPEN_NODB;
 		rc = quell_open(&cli->h, NULL, &opts);
@@ -231,16 +388,24 @@ int cli_open(struct cli *cli)
 		status = cli_db_path(cli, dir, sizeof dir);
 		if (status != 0)
 			return status;
-		if (!(flags & CLI_WRITES))
+		if (!(flags & CLI_WRITES)) {
 			opts.flags = QUELL_OPEN_READONLY;
-		else if (!(flags & CLI_NOCREATE))
+		} else if (!(flags & CLI_NOCREATE)) {
 			opts.flags = QUELL_OPEN_CREATE;
+			cli_free(cli);
+			cli->fresh = fresh_dir(dir, &cli->fresh_made);
+			if (cli->fresh && (cli->fresh_dir = strdup(dir)) == NULL)
+				cli->fresh = 0;
+		}
 		rc = quell_open(&cli->h, dir, &opts);
 	}
 	if (rc == 0 && (flags & CLI_RULES))
 		rc = quell_rules_load(cli->h, rules);
-	if (rc != 0)
-		return cli_fail(cli, rc);
+	if (rc != 0) {
+		status = cli_fail(cli, rc);
+		discard(cli); /* a bad rules file leaves no new database behind */
+		return status;
+	}
 	return 0;
 }
 
@@ -264,8 +429,14 @@ int cli_group(struct cli *cli, int argc, char **argv, const struct cli_cmd *subs
 	for (sub = subs; sub->name != NULL; sub++)
 		if (strcmp(sub->name + plen, argv[first]) == 0)
 			break;
-	if (sub->name == NULL)
+	if (sub->name == NULL) {
+		const char *guess = cli_guess_command(argv[first], subs, plen);
+
+		if (guess != NULL)
+			return cli_usage_error(cli, "unknown subcommand '%s'; did you mean '%s'?",
+			                       argv[first], guess);
 		return cli_usage_error(cli, "unknown subcommand '%s': %s", argv[first], names);
+	}
 	cli->cmd = sub;
 	optind = 0; /* glibc: start afresh, at argv[1] of the subcommand */
 	return sub->fn(cli, argc - first, argv + first);

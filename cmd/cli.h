@@ -29,11 +29,16 @@
 
 /* Flags of a command table entry. */
 #define CLI_WRITES 0x1u   /* opens the database for writing */
-#define CLI_NOCREATE 0x2u /* ... but only an existing one (prune) */
+#define CLI_NOCREATE 0x2u /* ... but only an existing one (prune, remove, unallow) */
 #define CLI_NODB 0x4u     /* a handle without a database (QUELL_OPEN_NODB) */
 #define CLI_RULES 0x8u    /* loads the rules: --rules, $QUELL_RULES, ... */
 #define CLI_GROUP 0x10u   /* has subcommands: its options end at the first
                              operand, the subcommand (rules) */
+#define CLI_ALLSTREAMS 0x20u /* takes --stream '*', every stream (list, export) */
+
+/* What a stream name is (the contract's rule), for messages. */
+#define CLI_STREAM_RULE "1 to 64 characters of [a-z0-9._-], the first a letter or digit"
+
 
 struct cli;
 typedef int (*cli_fn)(struct cli *cli, int argc, char **argv);
@@ -53,6 +58,24 @@ struct cli_cmd {
 extern const struct cli_cmd cli_commands[];
 const struct cli_cmd *cli_find(const char *name);
 
+/* The subcommand tables of the CLI_GROUP commands (names "GROUP SUB"),
+ * and the one of a command (NULL for a command without subcommands). */
+extern const struct cli_cmd cli_ingest_subs[]; /* cmd_ingest.c */
+extern const struct cli_cmd cli_rules_subs[];  /* cmd_rules.c */
+const struct cli_cmd *cli_subs(const struct cli_cmd *cmd);
+
+/* Edit distance (Damerau-Levenshtein, adjacent swaps cost 1) of a and b,
+ * capped at 9; `n` bytes of b (all when n is (size_t)-1). */
+unsigned cli_distance(const char *a, const char *b, size_t n);
+
+/* Whether a word at distance d from `name` is near enough to be a typo of
+ * it (not another word) for a "did you mean" (cmd_help.c). */
+int cli_near(unsigned d, const char *name);
+
+/* The name in tab (after its first `skip` bytes: "rules " for a group's
+ * subcommands) that word is a typo of, or NULL (cmd_help.c). */
+const char *cli_guess_command(const char *word, const struct cli_cmd *tab, size_t skip);
+
 /* The parsed global options and the open handle. */
 struct cli {
 	const struct cli_cmd *cmd; /* the command being run; NULL while parsing globals */
@@ -60,9 +83,15 @@ struct cli {
 	const char *rules;         /* --rules, or NULL (for commands that load rules) */
 	const char *stream;        /* --stream, or NULL */
 	int json;                  /* --json */
+	int porcelain;             /* --porcelain: machine forms even on a terminal */
 	int quiet;                 /* -q */
 	int64_t now;               /* --now; 0 = the clock */
 	quell *h;                  /* open handle, after cli_open() */
+	/* A database cli_open() created: its directory (malloc'd), and what
+	 * was there before: 1 an empty directory, 2 nothing (made: the topmost
+	 * directory created, malloc'd); 0: an existing database. */
+	int fresh;
+	char *fresh_dir, *fresh_made;
 };
 
 /* Option codes: the global ones, then the first one free for commands. */
@@ -74,6 +103,7 @@ enum {
 	CLI_OPT_NOW,
 	CLI_OPT_HELP,
 	CLI_OPT_VERSION,
+	CLI_OPT_PORCELAIN,
 	CLI_OPT_CMD = 0x200
 };
 
@@ -87,6 +117,7 @@ enum {
 	{ "quiet", no_argument, NULL, 'q' },                                \
 	{ "help", no_argument, NULL, CLI_OPT_HELP },                        \
 	{ "version", no_argument, NULL, CLI_OPT_VERSION },                  \
+	{ "porcelain", no_argument, NULL, CLI_OPT_PORCELAIN },              \
 	{ NULL, 0, NULL, 0 }
 
 /* ----------------------------------------------------------------- cli.c */
@@ -104,6 +135,11 @@ enum {
 int cli_getopt(struct cli *cli, int argc, char **argv, const struct option *longopts,
                int *status);
 
+/* Parse the duration `text` of option `opt` ("--ttl") into *out: 0, or 64
+ * after a usage error saying what is wrong (not a duration, or over
+ * QUELL_DURATION_MAX). */
+int cli_duration(struct cli *cli, const char *opt, const char *text, int64_t *out);
+
 /* The database directory: --db, $QUELL_DB, /var/lib/quell if it exists,
  * else ${XDG_DATA_HOME:-$HOME/.local/share}/quell.  0 or an exit status. */
 int cli_db_path(struct cli *cli, char *buf, size_t size);
@@ -119,6 +155,16 @@ int cli_rules_path(struct cli *cli, const char **path);
  * already printed: a bad rules file is "quell: COMMAND: FILE:LINE:COL:
  * message" and 65, a missing one 66). */
 int cli_open(struct cli *cli);
+
+/* For a command that may add nothing (import, ingest): when cli_open()
+ * created the database, close it and remove what was created, then say
+ * "no database in DIR" and return 66, since only commands that add
+ * something create a database.  Else 0.  Knows no file names: the
+ * directory was empty or missing before. */
+int cli_discard_new(struct cli *cli);
+
+/* Free what cli_open() kept in *cli (not the handle). */
+void cli_free(struct cli *cli);
 
 /* The exit status for a QUELL_E* code (the one place that maps them). */
 int cli_status(int code);
@@ -207,6 +253,8 @@ struct cli_kv {
 	FILE *f;
 	int n;
 	struct cli_line *line; /* when set, the pairs go there instead of f */
+	int readable;          /* for people (show on a terminal): values escape
+	                          only what CLI_ENC_FIELD does, not space, % or = */
 };
 void cli_kv(struct cli_kv *kv, const char *key, const char *value);
 void cli_kv_time(struct cli_kv *kv, const char *key, int64_t t);
@@ -236,6 +284,8 @@ int cli_json_put(struct cli *cli, json_t *v);
  * as text so that show can print "-"), or the check JSON object. */
 void cli_result_plain(FILE *f, const char *address, const char *verdict,
                       const struct quell_result *r);
+/* The DETAIL pairs of a check result alone. */
+void cli_result_detail(struct cli_kv *kv, const struct quell_result *r);
 json_t *cli_result_json(const char *address, const struct quell_result *r);
 
 /* One list entry: the DETAIL pairs (list's set, or show's full set), or the

@@ -34,8 +34,8 @@ int cmd_allow(struct cli *cli, int argc, char **argv)
 			o.reason = optarg;
 			break;
 		case OPT_TTL:
-			if (quell_duration_parse(optarg, &o.ttl) != 0)
-				return cli_usage_error(cli, "--ttl: not a duration: '%s'", optarg);
+			if ((status = cli_duration(cli, "--ttl", optarg, &o.ttl)) != 0)
+				return status;
 			break;
 		}
 	}

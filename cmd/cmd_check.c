@@ -7,7 +7,8 @@
  * is the lines already read: it is answered, and stdout flushed, before the
  * next read(2) may block, so a process talking to `check -` through pipes
  * gets its answers, and a bulk run makes one write per buffer, not per
- * line.  Nothing is allocated per line.
+ * line.  Nothing is allocated per line.  Blank lines and comment lines
+ * (`#` first, after spaces and tabs) get no answer.
  *
  * Exit: 0 all allowed, 1 some suppressed or backed off (none invalid), 65
  * some invalid (the others are still answered).  Knows nothing of how a
@@ -93,13 +94,17 @@ static int from_args(struct cli *cli, struct batch *b, int argc, char **argv)
 	return status;
 }
 
-/* One line of stdin (cli_each_line); NULL: answer the batch gathered. */
+/* One line of stdin (cli_each_line); NULL: answer the batch gathered.  A
+ * comment line (`#` first, after blanks) is skipped as a blank one is, as
+ * in a plain import list. */
 static int line(struct cli *cli, char *text, const char *refused, void *ctx)
 {
 	struct batch *b = ctx;
 
 	if (text == NULL)
 		return b->n > 0 ? answer(cli, b) : 0;
+	if (text[strspn(text, " \t")] == '#')
+		return 0;
 	return add(cli, b, text, refused);
 }
 

@@ -6,7 +6,8 @@
  * durable write transaction.
  *
  * The command opens the input itself (a missing one is 66 and creates no
- * database) and names it to the library, which uses the name in rejects
+ * database; nor does an import that adds nothing: cli_discard_new, 66)
+ * and names it to the library, which uses the name in rejects
  * and as a hint to a provider export's kind.  Rejected rows are written as
  * FILE:LINE: reason, on stderr or into --rejects FILE; the summary (rows
  * read, imported, updated, skipped, rejected, and repaired when a row's
@@ -321,6 +322,8 @@ static int import(struct cli *cli, struct run *r, FILE *in, struct quell_import_
 		counts(c, sizeof c, &st, r->dry_run);
 		cli_warn(cli, "%s: %s", r->file, c);
 	}
+	if (!made && st.imported == 0 && st.updated == 0 && (status = cli_discard_new(cli)) != 0)
+		return status; /* nothing added: no database created */
 	return st.rejected > 0 ? CLI_EX_DATAERR : CLI_EX_OK;
 }
 

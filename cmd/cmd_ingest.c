@@ -33,6 +33,8 @@
  * SIGTERM end the reading cleanly, with the summary, for a file (stdin is
  * read to its end, and a signal ends the process the default way).
  *
+ * A run that records nothing creates no database (cli_discard_new: 66).
+ *
  * A syslog stamp (`Nov 28 10:00:00`) is read in the local time zone (TZ)
  * of the reference time, --now or the clock; RFC 3339 stamps carry their
  * own offset.  Reports are recorded in batches (quell_record_many: one
@@ -419,6 +421,12 @@ static int postfix_log(struct cli *cli, int argc, char **argv)
 	if (status == 0)
 		status = ingest_exit(&g.o, g.o.read, g.o.recognized, g.o.rejected, g.file,
 		                     "no line is a log line (a time stamp and a host)");
+	if ((status == 0 || status == CLI_EX_DATAERR) && g.o.imported == 0) {
+		int d = cli_discard_new(cli); /* nothing added: no database created */
+
+		if (status == 0)
+			status = d;
+	}
 	ingest_out_free(&g.o);
 	return status;
 }
@@ -426,7 +434,7 @@ static int postfix_log(struct cli *cli, int argc, char **argv)
 /* ----------------------------------------------------------------- ingest */
 
 /* Names are "ingest SUB": the prefix in messages and usage lines. */
-static const struct cli_cmd subcommands[] = {
+const struct cli_cmd cli_ingest_subs[] = {
 	{ "ingest postfix-log", postfix_log, "[--follow] [--strict] [--verbose] FILE|-",
 	  "record the delivery reports of a Postfix mail log (sent, deferred,\n"
 	  "bounced) at the time they were logged; other lines are skipped",
@@ -449,5 +457,5 @@ static const struct cli_cmd subcommands[] = {
 
 int cmd_ingest(struct cli *cli, int argc, char **argv)
 {
-	return cli_group(cli, argc, argv, subcommands, "postfix-log or dsn");
+	return cli_group(cli, argc, argv, cli_ingest_subs, "postfix-log or dsn");
 }

@@ -39,7 +39,7 @@ struct ctx {
 static int each(const struct quell_entry *e, void *arg)
 {
 	struct ctx *x = arg;
-	struct cli_kv kv = { stdout, 0, NULL };
+	struct cli_kv kv = { stdout, 0, NULL, 0 };
 
 	if (x->cli->json) {
 		x->status = cli_json_put(x->cli, cli_entry_json(e));

@@ -53,8 +53,8 @@ int cmd_prune(struct cli *cli, int argc, char **argv)
 				                       optarg);
 			break;
 		case OPT_MAX_AGE:
-			if (quell_duration_parse(optarg, &o.max_age) != 0)
-				return cli_usage_error(cli, "--max-age: not a duration: '%s'", optarg);
+			if ((status = cli_duration(cli, "--max-age", optarg, &o.max_age)) != 0)
+				return status;
 			if (o.max_age == 0)
 				o.max_age = -1; /* forever: no age limit */
 			break;

@@ -157,7 +157,7 @@ static int rules_explain(struct cli *cli, int argc, char **argv)
 /* ------------------------------------------------------------------ rules */
 
 /* Names are "rules SUB": the prefix in messages and usage lines. */
-static const struct cli_cmd subcommands[] = {
+const struct cli_cmd cli_rules_subs[] = {
 	{ "rules check", rules_check, "[FILE]",
 	  "validate a rules file: FILE, or the rules that --rules would load", NULL, CLI_NODB },
 	{ "rules explain", rules_explain, "[--domain D] REPLY\n[--domain D] -",
@@ -170,5 +170,5 @@ static const struct cli_cmd subcommands[] = {
 
 int cmd_rules(struct cli *cli, int argc, char **argv)
 {
-	return cli_group(cli, argc, argv, subcommands, "check or explain");
+	return cli_group(cli, argc, argv, cli_rules_subs, "check or explain");
 }

@@ -10,9 +10,16 @@
  * --json: one object {key, scope, verdict, check, entries, history}.
  * A key the database has never seen is no error: verdict allow, no entries.
  *
+ * For people - stdout a terminal and no --porcelain - the same lines are
+ * readable: values escape only control bytes and invalid UTF-8 (a reason
+ * `Ticket #42 from the CEO` as it is, not `Ticket%20#42...`), and a key
+ * with an IDN domain has its Unicode form beside it, in parentheses.
+ * Into a pipe or a file, the escaped form stays exactly as it was.
+ *
  * Knows nothing of how entries or history are stored.
  */
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -64,24 +71,45 @@ static json_t *event_json(const struct quell_event *ev)
 	return o;
 }
 
+/* The first line for people: the key, its Unicode form beside it when it
+ * has an IDN domain, the verdict, and the readable pairs. */
+static void readable_head(const char *key, const char *verdict, const struct quell_result *r)
+{
+	struct cli_kv kv = { stdout, 0, NULL, 1 };
+	char u[QUELL_ENTRY_MAX * 4];
+
+	cli_put_enc(stdout, key, CLI_ENC_FIELD);
+	if (quell_entry_unicode(key, u, sizeof u) == 1) {
+		fputs(" (", stdout);
+		cli_put_enc(stdout, u, CLI_ENC_FIELD);
+		fputc(')', stdout);
+	}
+	printf("\t%s\t", verdict);
+	cli_result_detail(&kv, r);
+	putchar('\n');
+}
+
 static void show_plain(const char *key, const struct quell_result *r,
-                       const struct quell_info *info)
+                       const struct quell_info *info, int readable)
 {
 	struct quell_result none;
 	struct cli_kv kv;
 	char t[QUELL_TIME_MAX];
+	const char *verdict = r != NULL ? quell_verdict_name(r->verdict) : "-";
 
-	if (r != NULL) {
-		cli_result_plain(stdout, key, quell_verdict_name(r->verdict), r);
-	} else {
+	if (r == NULL) {
 		memset(&none, 0, sizeof none);
-		cli_result_plain(stdout, key, "-", &none);
+		r = &none;
 	}
+	if (readable)
+		readable_head(key, verdict, r);
+	else
+		cli_result_plain(stdout, key, verdict, r);
 	for (size_t i = 0; info != NULL && i < info->nentries; i++) {
 		const struct quell_entry *e = &info->entries[i];
 
 		printf("entry\t%s\t", quell_list_name(e->list));
-		kv = (struct cli_kv){ stdout, 0, NULL };
+		kv = (struct cli_kv){ stdout, 0, NULL, readable };
 		cli_entry_detail(&kv, e, 1);
 		putchar('\n');
 	}
@@ -90,7 +118,7 @@ static void show_plain(const char *key, const struct quell_result *r,
 
 		printf("event\t%s\t%s\t", quell_time_format(ev->time, t, sizeof t),
 		       quell_action_name(ev->action));
-		kv = (struct cli_kv){ stdout, 0, NULL };
+		kv = (struct cli_kv){ stdout, 0, NULL, readable };
 		event_detail(&kv, ev);
 		putchar('\n');
 	}
@@ -160,7 +188,8 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 		                                     scope == QUELL_SCOPE_ADDRESS ? &res : NULL,
 		                                     info));
 	else
-		show_plain(key, scope == QUELL_SCOPE_ADDRESS ? &res : NULL, info);
+		show_plain(key, scope == QUELL_SCOPE_ADDRESS ? &res : NULL, info,
+		           !cli->porcelain && isatty(STDOUT_FILENO));
 	if (info != NULL)
 		quell_info_free(info);
 	return status;

@@ -5,7 +5,7 @@
  * Plain: NAME<TAB>VALUE lines, where NAME is the path of the value in the
  * --json object joined with dots (`suppress.address`, `source.bounce`,
  * `category.bad-mailbox`, `stream.marketing`; the stream-less set is
- * `stream.`, the empty name).  Every list, scope and source is printed,
+ * `stream.-`, a name no stream can have).  Every list, scope and source is printed,
  * zero or not; categories and streams only when they have entries.
  *
  * Knows nothing of how the counts are made.
@@ -22,11 +22,17 @@ static const int sources[] = { QUELL_SOURCE_BOUNCE, QUELL_SOURCE_COMPLAINT,
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The name of a count: "-" for the stream-less set, never an empty name. */
+static const char *name_of(const struct quell_count *c)
+{
+	return c->name[0] != '\0' ? c->name : "-";
+}
+
 static void plain_names(const char *group, const struct quell_count *c, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		printf("%s.", group);
-		cli_put_enc(stdout, c[i].name, CLI_ENC_VALUE);
+		cli_put_enc(stdout, name_of(&c[i]), CLI_ENC_VALUE);
 		printf("\t%llu\n", (unsigned long long)c[i].count);
 	}
 }
@@ -57,7 +63,7 @@ static json_t *names_json(const struct quell_count *c, size_t n)
 	int bad = o == NULL;
 
 	for (size_t i = 0; !bad && i < n; i++)
-		bad |= cli_jset(o, c[i].name, cli_jnum(c[i].count));
+		bad |= cli_jset(o, name_of(&c[i]), cli_jnum(c[i].count));
 	if (bad) {
 		json_decref(o);
 		return NULL;

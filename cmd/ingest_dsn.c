@@ -8,7 +8,8 @@
  * '>'), or a directory: a maildir (the files of new/ and cur/) or a plain
  * directory of message files, each of which may itself be an mbox; names
  * starting with '.' are left alone, files are read in name order.  "-"
- * reads stdin (one message or an mbox).
+ * reads stdin (one message or an mbox).  A run that records nothing from
+ * any FILE creates no database (cli_discard_new: 66).
  *
  * quell_dsn_parse reads each message (lib/dsn.c); every recipient it
  * reports is recorded (quell_record_many, in batches of BATCH recipients,
@@ -391,7 +392,7 @@ int cmd_ingest_dsn(struct cli *cli, int argc, char **argv)
 {
 	struct ingest g;
 	struct stat st;
-	uint64_t read = 0, recognized = 0, rejected = 0;
+	uint64_t read = 0, recognized = 0, rejected = 0, imported = 0;
 	int c, status = 0, first, strict = 0;
 
 	memset(&g, 0, sizeof g);
@@ -445,11 +446,18 @@ int cmd_ingest_dsn(struct cli *cli, int argc, char **argv)
 		read += g.o.read;
 		recognized += g.o.recognized;
 		rejected += g.o.rejected;
+		imported += g.o.imported;
 	}
 	if (status == 0)
 		status = ingest_exit(&g.o, read, recognized, rejected,
 		                     argc - first == 1 ? argv[first] : "input",
 		                     "no mail message in it (nothing starts with a header)");
+	if ((status == 0 || status == CLI_EX_DATAERR) && imported == 0) {
+		int d = cli_discard_new(cli); /* nothing added: no database created */
+
+		if (status == 0)
+			status = d;
+	}
 	for (size_t i = 0; g.pend != NULL && i < BATCH; i++)
 		free(g.pend[i].path);
 	free(g.msg);

@@ -5,8 +5,9 @@
  *         COMMAND [ARGS]
  *
  * Global options may also appear among a command's arguments; each command
- * parses them with cli_getopt().  The table below drives `quell help`, and
- * its flags say how cli_open() opens the database.  Output to stdout is
+ * parses them with cli_getopt().  The table below (with the subcommand
+ * tables of the groups, cli_subs) drives `quell help`, and its flags say
+ * how cli_open() opens the database.  Output to stdout is
  * fully buffered (checks are streamed in bulk); stdout is closed before
  * exit so that a failed write is an error (74), not a silent loss.
  *
@@ -39,14 +40,14 @@ const struct cli_cmd cli_commands[] = {
 	  "  --source SOURCE      manual (default), unsubscribe or complaint\n",
 	  CLI_WRITES },
 	{ "remove", cmd_remove, "ENTRY...", "delete entries from the suppress and backoff lists",
-	  NULL, CLI_WRITES },
+	  NULL, CLI_WRITES | CLI_NOCREATE },
 	{ "allow", cmd_allow, "ENTRY... [--reason TEXT] [--ttl DURATION]",
 	  "put addresses or domains on the allow list",
 	  "  --reason TEXT        why (stored as given, escaped on output)\n"
 	  "  --ttl DURATION       expire after DURATION (30s, 15m, 8h, 7d, forever)\n",
 	  CLI_WRITES },
 	{ "unallow", cmd_unallow, "ENTRY...", "delete entries from the allow list", NULL,
-	  CLI_WRITES },
+	  CLI_WRITES | CLI_NOCREATE },
 	{ "show", cmd_show, "ENTRY", "everything known about one entry, with its history", NULL,
 	  0 },
 	{ "list", cmd_list,
@@ -56,7 +57,7 @@ const struct cli_cmd cli_commands[] = {
 	  "  --domains, --addresses           only this scope (default: both)\n"
 	  "  --category C                     only entries of category C\n"
 	  "  --since TIME                     only entries updated at or after TIME\n",
-	  0 },
+	  CLI_ALLSTREAMS },
 	{ "import", cmd_import,
 	  "[--format F] [--dry-run] [--force-suppress] [--rejects FILE] [--list L] FILE|-",
 	  "bulk import: quell's csv or jsonl, plain lists, provider exports",
@@ -80,9 +81,8 @@ const struct cli_cmd cli_commands[] = {
 	  "  --stream S           only stream S ('*': every stream; default: every\n"
 	  "                       stream for csv and jsonl, stream-less entries for\n"
 	  "                       the others)\n",
-	  0 },
-	{ "ingest", cmd_ingest,
-	  "postfix-log [--follow] [--strict] [--verbose] FILE|-\ndsn [--strict] [--verbose] FILE...",
+	  CLI_ALLSTREAMS },
+	{ "ingest", cmd_ingest, "" /* usage and help: from cli_ingest_subs */,
 	  "feed a mail log's delivery reports through the rules",
 	  "  --follow             postfix-log: keep reading FILE as it grows, across\n"
 	  "                       rotation, until SIGINT or SIGTERM\n"
@@ -106,7 +106,7 @@ const struct cli_cmd cli_commands[] = {
 	  "  --idle-timeout D     close a client silent for D (default 10m; forever)\n"
 	  "  --verbose            log every connection and answer\n",
 	  CLI_RULES },
-	{ "rules", cmd_rules, "check [FILE]\nexplain [--domain D] REPLY\nexplain [--domain D] -",
+	{ "rules", cmd_rules, "" /* usage and help: from cli_rules_subs */,
 	  "validate a rules file, or explain what a reply would do",
 	  "  --domain D           explain: the recipient's domain, for rules with a\n"
 	  "                       domain condition\n",
@@ -121,10 +121,21 @@ const struct cli_cmd cli_commands[] = {
 	  CLI_WRITES | CLI_NOCREATE },
 	{ "backup", cmd_backup, "DIR",
 	  "write a compacted, consistent copy of the database into DIR", NULL, 0 },
-	{ "help", cmd_help, "[COMMAND]", "general help, or the help of one command", NULL,
-	  CLI_NODB },
+	{ "help", cmd_help, "[COMMAND [SUBCOMMAND]]",
+	  "general help, or the help of one command", NULL, CLI_NODB },
 	{ NULL, NULL, NULL, NULL, NULL, 0 }
 };
+
+const struct cli_cmd *cli_subs(const struct cli_cmd *cmd)
+{
+	if (cmd == NULL || !(cmd->flags & CLI_GROUP))
+		return NULL;
+	if (strcmp(cmd->name, "ingest") == 0)
+		return cli_ingest_subs;
+	if (strcmp(cmd->name, "rules") == 0)
+		return cli_rules_subs;
+	return NULL;
+}
 
 const struct cli_cmd *cli_find(const char *name)
 {
@@ -151,9 +162,14 @@ static int run(struct cli *cli, int argc, char **argv)
 	first = optind;
 	cli->cmd = cli_find(argv[first]);
 	if (cli->cmd == NULL) {
+		const char *guess = cli_guess_command(argv[first], cli_commands, 0);
+
 		fprintf(stderr, "quell: unknown command '");
 		cli_put_enc(stderr, argv[first], CLI_ENC_FIELD);
-		fprintf(stderr, "'; try 'quell help'\n");
+		if (guess != NULL)
+			fprintf(stderr, "'; did you mean '%s'?\n", guess);
+		else
+			fprintf(stderr, "'; try 'quell help'\n");
 		return CLI_EX_USAGE;
 	}
 	optind = 0; /* glibc: start afresh, at argv[1] of the command */
@@ -178,6 +194,7 @@ int main(int argc, char **argv)
 	}
 	status = run(&cli, argc, argv);
 	quell_close(cli.h);
+	cli_free(&cli);
 	if (fclose(stdout) != 0) {
 		fprintf(stderr, "quell: %s%swrite error: %s\n", cli.cmd ? cli.cmd->name : "",
 		        cli.cmd ? ": " : "", strerror(errno));

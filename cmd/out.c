@@ -6,7 +6,8 @@
  * is written as %XX: control bytes (tab, CR, LF included), DEL, the two
  * bytes of a UTF-8 encoded C1 control (U+0080..U+009F), and any byte that
  * is not part of valid UTF-8.  Values of key=value pairs also encode space,
- * '%' and '=' so that DETAIL splits on spaces and decodes unambiguously.
+ * '%' and '=' so that DETAIL splits on spaces and decodes unambiguously,
+ * except in the readable form for people (show on a terminal).
  *
  * Writes go through a line buffer (struct cli_line) in front of the FILE,
  * so a result line costs one stdio call: no allocation, no bound on length
@@ -166,9 +167,9 @@ void cli_kv(struct cli_kv *kv, const char *k, const char *value)
 		return;
 	key(kv, k);
 	if (kv->line != NULL)
-		cli_line_enc(kv->line, value, CLI_ENC_VALUE);
+		cli_line_enc(kv->line, value, kv->readable ? CLI_ENC_FIELD : CLI_ENC_VALUE);
 	else
-		cli_put_enc(kv->f, value, CLI_ENC_VALUE);
+		cli_put_enc(kv->f, value, kv->readable ? CLI_ENC_FIELD : CLI_ENC_VALUE);
 }
 
 void cli_kv_time(struct cli_kv *kv, const char *k, int64_t t)

@@ -15,7 +15,7 @@ void cli_result_plain(FILE *f, const char *address, const char *verdict,
                       const struct quell_result *r)
 {
 	struct cli_line l;
-	struct cli_kv kv = { f, 0, &l };
+	struct cli_kv kv = { f, 0, &l, 0 };
 
 	l.f = f;
 	l.n = 0;
@@ -23,15 +23,20 @@ void cli_result_plain(FILE *f, const char *address, const char *verdict,
 	cli_line_put(&l, "\t", 1);
 	cli_line_put(&l, verdict, strlen(verdict));
 	cli_line_put(&l, "\t", 1);
-	cli_kv(&kv, "scope", quell_scope_name(r->scope));
-	cli_kv(&kv, "key", r->key);
-	cli_kv(&kv, "rule", r->rule);
-	cli_kv(&kv, "category", r->category);
-	cli_kv(&kv, "source", quell_source_name(r->source));
-	cli_kv_time(&kv, "until", r->until);
-	cli_kv(&kv, "error", r->error);
+	cli_result_detail(&kv, r);
 	cli_line_put(&l, "\n", 1);
 	cli_line_flush(&l);
+}
+
+void cli_result_detail(struct cli_kv *kv, const struct quell_result *r)
+{
+	cli_kv(kv, "scope", quell_scope_name(r->scope));
+	cli_kv(kv, "key", r->key);
+	cli_kv(kv, "rule", r->rule);
+	cli_kv(kv, "category", r->category);
+	cli_kv(kv, "source", quell_source_name(r->source));
+	cli_kv_time(kv, "until", r->until);
+	cli_kv(kv, "error", r->error);
 }
 
 json_t *cli_result_json(const char *address, const struct quell_result *r)
@@ -130,7 +135,7 @@ static const char *outcome_action(const struct quell_outcome *o)
 void cli_outcome_plain(FILE *f, const char *column, const struct quell_outcome *o)
 {
 	struct cli_line l;
-	struct cli_kv kv = { f, 0, &l };
+	struct cli_kv kv = { f, 0, &l, 0 };
 	const char *action = outcome_action(o);
 
 	l.f = f;

@@ -18,6 +18,7 @@
 #include "address.h"
 #include "check.h"
 #include "error.h"
+#include "names.h"
 #include "store.h"
 
 #define MAX_LEVELS 128 /* a 255-octet domain has at most 128 labels */
@@ -242,6 +243,8 @@ int quell_check(quell *h, const char *address, const char *stream, int64_t now,
 
 	if (h == NULL || res == NULL || address == NULL)
 		return quell__error(h, QUELL_EINVAL, "check: NULL argument");
+	if ((rc = quell__stream_check(h, stream, 0)) != 0)
+		return rc;
 	if ((rc = normalize(h, address, res, &doff)) != 0)
 		return quell__error(h, rc == QUELL_ENOMEM ? rc : QUELL_EADDRESS, "%s", res->error);
 	if ((rc = quell__store_read_begin(h, &txn)) != 0)
@@ -262,6 +265,8 @@ int quell_check_many(quell *h, const char *const *addresses, size_t n, const cha
 		*ninvalid = 0;
 	if (h == NULL || (n > 0 && (addresses == NULL || results == NULL)))
 		return quell__error(h, QUELL_EINVAL, "check_many: NULL argument");
+	if ((rc = quell__stream_check(h, stream, 0)) != 0)
+		return rc;
 	if (n == 0)
 		return 0;
 	now = quell__now(now);

@@ -1,7 +1,8 @@
 /*
  * domain.c - normalize a domain: UTS #46 non-transitional mapping to
  * IDNA2008 A-labels (libidn2), lowercase, no trailing dot, address literals
- * refused.  Used for the domain of a mailbox and for domain entries.
+ * refused.  Used for the domain of a mailbox and for domain entries.  And
+ * back, for people: quell_entry_unicode() shows A-labels as Unicode.
  *
  * Labels are normalized one at a time so that a message can name the label
  * that is wrong.  A pure ASCII label that is not an A-label is checked
@@ -26,6 +27,42 @@
 
 #include "address_priv.h"
 #include "quell.h"
+
+int quell_entry_unicode(const char *key, char *out, size_t outsize)
+{
+	const char *at, *dom;
+	char *u = NULL;
+	size_t local, n;
+	int rc;
+
+	if (key == NULL || out == NULL || outsize == 0)
+		return QUELL_EINVAL;
+	at = strrchr(key, '@');
+	dom = at != NULL ? at + 1 : key;
+	local = (size_t)(dom - key);
+	if (strstr(dom, "xn--") == NULL) {
+		if (strlen(key) >= outsize)
+			return QUELL_EINVAL;
+		memcpy(out, key, strlen(key) + 1);
+		return 0;
+	}
+	rc = idn2_to_unicode_8z8z(dom, &u, 0);
+	if (rc == IDN2_MALLOC)
+		return QUELL_ENOMEM;
+	if (rc != IDN2_OK || u == NULL) {
+		idn2_free(u);
+		return QUELL_EADDRESS;
+	}
+	n = strlen(u);
+	if (local + n >= outsize) {
+		idn2_free(u);
+		return QUELL_EINVAL;
+	}
+	memcpy(out, key, local);
+	memcpy(out + local, u, n + 1);
+	idn2_free(u);
+	return strcmp(out, key) != 0;
+}
 
 /* Raw bytes of one non-ASCII label handed to libidn2.  Longer labels can
  * only fit in 63 octets by carrying characters that UTS #46 ignores; they

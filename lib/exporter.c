@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "names.h"
 #include "formats.h"
 
 struct exp {
@@ -50,6 +51,8 @@ int quell_export(quell *h, FILE *out, const struct quell_export_options *opts, u
 	if (opts->version < 1 || opts->version > QUELL_EXPORT_OPTIONS_VERSION)
 		return quell__error(h, QUELL_EINVAL, "export options version %u is not supported",
 		                    opts->version);
+	if ((rc = quell__stream_check(h, opts->stream, 1)) != 0)
+		return rc;
 	format = opts->format ? opts->format : "csv";
 	own = strcmp(format, "csv") == 0 || strcmp(format, "jsonl") == 0;
 	memset(&x, 0, sizeof x);

@@ -37,6 +37,9 @@ const struct psl_ctx_st *quell__psl(quell *h);
 /* The clock, or `now` when it is not 0. */
 int64_t quell__now(int64_t now);
 
+/* t + d, saturated at INT64_MIN and INT64_MAX instead of overflowing. */
+int64_t quell__time_add(int64_t t, int64_t d);
+
 /* Days since 1970-01-01 of a Gregorian date (timefmt.c). */
 int64_t quell__days_from_civil(int64_t y, unsigned m, unsigned d);
 

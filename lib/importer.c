@@ -34,6 +34,7 @@
 #include "check.h"
 #include "digest.h"
 #include "error.h"
+#include "names.h"
 #include "formats.h"
 #include "arena.h"
 #include "policy.h"
@@ -154,7 +155,13 @@ static int take(struct imp *m, const struct quell__row *row)
 		                                                  : "scope says domain, entry is an address");
 		return 1;
 	}
-	for (int i = 0; i < 3; i++)
+	if (row->stream[0] != '\0' && !quell_stream_valid(row->stream)) {
+		snprintf(err, sizeof err, "stream '%.40s': not a stream name (" QUELL__STREAM_RULE ")",
+		         row->stream);
+		reject(m, row->line, err);
+		return 1;
+	}
+	for (int i = 1; i < 3; i++)
 		if (!name_ok(names[i])) {
 			snprintf(err, sizeof err, "%s '%.40s' is not a name of [a-z0-9._-], under 64 bytes",
 			         i == 0 ? "stream" : i == 1 ? "category" : "rule", names[i]);
@@ -514,9 +521,8 @@ int quell_import(quell *h, FILE *in, const struct quell_import_options *opts,
 	if (opts->list != 0 && opts->list != QUELL_LIST_SUPPRESS && opts->list != QUELL_LIST_ALLOW &&
 	    opts->list != QUELL_LIST_BACKOFF)
 		return quell__error(h, QUELL_EINVAL, "import: unknown list %d", opts->list);
-	if (opts->stream != NULL && !name_ok(opts->stream))
-		return quell__error(h, QUELL_EINVAL, "stream '%s' is not a name of [a-z0-9._-]",
-		                    opts->stream);
+	if ((rc = quell__stream_check(h, opts->stream, 0)) != 0)
+		return rc;
 	if (h->store == NULL)
 		return quell__error(h, QUELL_EINVAL, "no database is open");
 	m = calloc(1, sizeof *m);

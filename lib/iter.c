@@ -6,6 +6,7 @@
 
 #include "check.h"
 #include "error.h"
+#include "names.h"
 #include "store.h"
 
 struct walk {
@@ -93,6 +94,8 @@ int quell_list(quell *h, const struct quell_list_options *opts, quell_entry_cb c
 	if (opts->version < 1 || opts->version > QUELL_LIST_OPTIONS_VERSION)
 		return quell__error(h, QUELL_EINVAL, "list options version %u is not supported",
 		                    opts->version);
+	if ((rc = quell__stream_check(h, opts->stream, 1)) != 0)
+		return rc;
 	w.o = opts;
 	w.now = quell__now(opts->now);
 	w.cb = cb;

@@ -2,13 +2,16 @@
  * lists.c - changes made by hand: add and allow an entry, remove and
  * unallow it.  Each call is one write transaction that updates the key's
  * record and appends one history event per list entry it touched.  A
- * reason that is not valid UTF-8 is repaired (text.h) before it is stored.
+ * reason that is not valid UTF-8 is repaired (text.h) before it is stored;
+ * a stream that breaks the name rule (names.h) is QUELL_EINVAL, nothing
+ * written.
  */
 #include <string.h>
 
 #include "address.h"
 #include "check.h"
 #include "error.h"
+#include "names.h"
 #include "store.h"
 #include "text.h"
 
@@ -78,7 +81,7 @@ static int edit_fn(quell *h, struct quell__wtxn *w, void *vctx)
 		e->code = 0;
 		e->reason = c->reason;
 		e->updated = c->now;
-		e->expires = c->ttl > 0 ? c->now + c->ttl : 0;
+		e->expires = c->ttl > 0 ? quell__time_add(c->now, c->ttl) : 0;
 		if (list == QUELL_LIST_SUPPRESS)
 			e->count++;
 		ev.list = list;
@@ -170,10 +173,9 @@ static int edit(quell *h, enum op op, const char *entry, const struct quell_add_
 			return quell__error(h, QUELL_EINVAL, "category longer than %d bytes",
 			                    QUELL_NAME_MAX - 1);
 	}
+	if ((rc = quell__stream_check(h, stream, 0)) != 0)
+		return rc;
 	c.stream = stream ? stream : "";
-	if (strlen(c.stream) >= QUELL_NAME_MAX)
-		return quell__error(h, QUELL_EINVAL, "stream name longer than %d bytes",
-		                    QUELL_NAME_MAX - 1);
 	c.now = quell__now(now);
 	rc = quell__store_write(h, edit_fn, &c);
 	if (rc == QUELL_ENOTFOUND)

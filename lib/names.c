@@ -1,10 +1,12 @@
 /*
  * names.c - the names of verdicts, scopes, lists, sources and actions, as
- * they appear on the command line and in every output format.
+ * they appear on the command line and in every output format; and the rule
+ * for stream names, [a-z0-9][a-z0-9._-]{0,63}, that every path checks.
  */
 #include <string.h>
 
-#include "quell.h"
+#include "error.h"
+#include "names.h"
 
 static const char *const verdicts[] = { "allow", "suppress", "backoff", "invalid" };
 static const char *const scopes[] = { "", "address", "domain" };
@@ -34,5 +36,25 @@ static int find(const char *const *tab, size_t n, const char *name)
 
 int quell_list_parse(const char *name) { return find(lists, 4, name); }
 int quell_source_parse(const char *name) { return find(sources, 6, name); }
+
+int quell_stream_valid(const char *name)
+{
+	size_t n;
+
+	if (name == NULL || !((*name >= 'a' && *name <= 'z') || (*name >= '0' && *name <= '9')))
+		return 0;
+	n = strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789._-");
+	return name[n] == '\0' && n < QUELL_STREAM_MAX;
+}
+
+int quell__stream_check(const quell *h, const char *stream, int every)
+{
+	if (stream == NULL || *stream == '\0' || quell_stream_valid(stream))
+		return 0;
+	if (every && strcmp(stream, "*") == 0)
+		return 0;
+	return quell__error(h, QUELL_EINVAL, "stream '%.80s': not a stream name (" QUELL__STREAM_RULE
+	                    ")", stream);
+}
 
 const char *quell_version(void) { return QUELL_VERSION_STRING; }

@@ -132,7 +132,7 @@ static int suppress(struct quell__rec *r, const struct decision *d, const char *
 		return QUELL_EDATA;
 	stamp(e, d, category);
 	e->reason = reason;
-	e->expires = ttl > 0 ? d->now + ttl : 0;
+	e->expires = ttl > 0 ? quell__time_add(d->now, ttl) : 0;
 	e->count = (created ? 0 : e->count) > d->prior ? e->count + 1 : d->prior + 1;
 	drop_lists(r, QUELL_LIST_BACKOFF, QUELL__LIST_COUNT);
 	fx->action = QUELL_ACTION_SUPPRESS;
@@ -184,7 +184,7 @@ static int apply(struct quell__rec *r, const struct decision *d, unsigned char *
 		}
 		e->attempts++;
 		stamp(e, d, d->category);
-		e->until = d->now + backoff_delay(bo, e->attempts);
+		e->until = quell__time_add(d->now, backoff_delay(bo, e->attempts));
 		fx->list = QUELL_LIST_BACKOFF;
 		fx->until = e->until;
 		if (bo->give_up_after > 0 && d->now - e->first_failure >= bo->give_up_after &&

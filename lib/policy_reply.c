@@ -367,7 +367,7 @@ int quell__policy_answer(quell *h, const struct quell__preq *req,
 	if (stream != NULL && stream[0] == '\0')
 		stream = NULL;
 	out->stream = stream;
-	if (stream != NULL && !quell__preply_name_ok(stream)) {
+	if (stream != NULL && !quell_stream_valid(stream)) {
 		snprintf(out->error, sizeof out->error,
 		         "policy_context '%.60s': not a stream name ([a-z0-9._-]+)", stream);
 		fail(out, set, fail_open);

@@ -226,7 +226,7 @@ void quell__rec_encode(struct quell__buf *b, const struct quell__rec *r)
 		quell__buf_varint(b, quell__zigzag(e->expires));
 		quell__buf_varint(b, quell__zigzag(e->until));
 		quell__buf_varint(b, quell__zigzag(e->first_failure));
-		put_str(b, e->stream, QUELL_NAME_MAX - 1);
+		put_str(b, e->stream, QUELL_STREAM_MAX - 1);
 		put_str(b, e->category, QUELL_NAME_MAX - 1);
 		put_str(b, e->rule, QUELL_NAME_MAX - 1);
 		put_str(b, e->status, QUELL_STATUS_MAX - 1);
@@ -283,7 +283,7 @@ void quell__event_encode(struct quell__buf *b, const struct quell_event *ev)
 	quell__buf_varint(b, (uint64_t)ev->code);
 	quell__buf_varint(b, quell__zigzag(ev->until));
 	put_str(b, ev->origin, QUELL_NAME_MAX - 1);
-	put_str(b, ev->stream, QUELL_NAME_MAX - 1);
+	put_str(b, ev->stream, QUELL_STREAM_MAX - 1);
 	put_str(b, ev->rule, QUELL_NAME_MAX - 1);
 	put_str(b, ev->category, QUELL_NAME_MAX - 1);
 	put_str(b, ev->status, QUELL_STATUS_MAX - 1);

@@ -6,7 +6,8 @@
  * (found in /proc/self/maps: LMDB reports the map's address only for
  * MDB_FIXEDMAP environments).
  *
- * LMDB's codes are mapped to QUELL_E* here and nowhere else.
+ * LMDB's codes are mapped to QUELL_E* here and nowhere else.  The modes
+ * of new files, for a database shared by a group, are perms.c's.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "perms.h"
 #include "store.h"
 
 #define DEFAULT_MAP ((size_t)64 << 20)
@@ -157,7 +159,7 @@ int quell__store_open(quell *h, const char *dir, unsigned flags, size_t map_size
 	char data[4200];
 	struct stat st;
 	MDB_txn *txn = NULL;
-	int rc;
+	int rc, lock_existed;
 
 	if (dir == NULL || *dir == '\0')
 		return quell__error(h, QUELL_EINVAL, "no database directory given");
@@ -194,9 +196,12 @@ int quell__store_open(quell *h, const char *dir, unsigned flags, size_t map_size
 	if ((rc = mdb_env_set_maxdbs(s->env, 8)) != 0 ||
 	    (rc = mdb_env_set_mapsize(s->env, map_size ? map_size : DEFAULT_MAP)) != 0)
 		return quell__mdb_error(h, rc, "configure environment");
-	rc = mdb_env_open(s->env, dir, MDB_NOTLS | (s->readonly ? MDB_RDONLY : 0), 0644);
+	lock_existed = quell__lock_exists(dir);
+	rc = mdb_env_open(s->env, dir, MDB_NOTLS | (s->readonly ? MDB_RDONLY : 0), QUELL__DB_MODE);
 	if (rc != 0)
 		return quell__mdb_error(h, rc, s->path);
+	if (!lock_existed && !s->readonly)
+		quell__lock_share(dir); /* a group that reads the data may lock */
 	{
 		mdb_filehandle_t fd;
 

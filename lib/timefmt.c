@@ -2,6 +2,11 @@
  * timefmt.c - durations (`15m`, `7d`, `forever`) and times (RFC 3339 or
  * Unix seconds), parsed and formatted without the C library's time zone
  * state, so results never depend on TZ.
+ *
+ * Both are bounded so that a time plus a duration always fits: durations
+ * up to QUELL_DURATION_MAX (100 years), times within the years 0000-9999
+ * that RFC 3339 can write.  quell__time_add saturates all the same, for
+ * values that come through the C API unchecked.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -21,6 +26,20 @@ int64_t quell__now(int64_t now)
 	if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
 		return (int64_t)time(NULL);
 	return (int64_t)ts.tv_sec;
+}
+
+/* The first and last second that RFC 3339 can write (0000-01-01T00:00:00Z,
+ * 9999-12-31T23:59:59Z). */
+#define TIME_MIN (-62167219200LL)
+#define TIME_MAX 253402300799LL
+
+int64_t quell__time_add(int64_t t, int64_t d)
+{
+	if (d > 0 && t > INT64_MAX - d)
+		return INT64_MAX;
+	if (d < 0 && t < INT64_MIN - d)
+		return INT64_MIN;
+	return t + d;
 }
 
 int quell_duration_parse(const char *text, int64_t *seconds)
@@ -55,7 +74,7 @@ int quell_duration_parse(const char *text, int64_t *seconds)
 		case 'y': mult = 365 * 86400; p++; break;
 		default: return QUELL_EINVAL;
 		}
-		if (n > (INT64_MAX - total) / mult)
+		if (n > (QUELL_DURATION_MAX - total) / mult)
 			return QUELL_EINVAL;
 		total += n * mult;
 	}
@@ -131,7 +150,9 @@ int quell_time_parse(const char *text, int64_t *t)
 
 		errno = 0;
 		v = strtoll(text, &end, 10);
-		if (*end == '\0' && errno == 0) {
+		if (*end == '\0' && (errno != 0 || v < TIME_MIN || v > TIME_MAX))
+			return QUELL_EINVAL;
+		if (*end == '\0') {
 			*t = (int64_t)v;
 			return 0;
 		}

@@ -46,7 +46,7 @@ static int tally_add(struct tally *t, const char *name)
 		t->v = v;
 		t->cap = cap;
 	}
-	quell__copy(t->v[t->n].name, QUELL_NAME_MAX, name);
+	quell__copy(t->v[t->n].name, sizeof t->v[t->n].name, name);
 	t->v[t->n++].count = 1;
 	return 0;
 }
@@ -251,7 +251,7 @@ static int prune_entries_fn(quell *h, struct quell__wtxn *w, void *vctx)
 	for (size_t i = 0; i < nkeys; i++) {
 		struct quell__rec r;
 		struct quell_event ev[QUELL__REC_MAX];
-		char cat[QUELL__REC_MAX][QUELL_NAME_MAX], stream[QUELL__REC_MAX][QUELL_NAME_MAX];
+		char cat[QUELL__REC_MAX][QUELL_NAME_MAX], stream[QUELL__REC_MAX][QUELL_STREAM_MAX];
 		size_t nev = 0;
 
 		if ((rc = quell__store_get(h, w->txn, p->scope, keys[i], strlen(keys[i]), &v)) != 0)
@@ -271,7 +271,7 @@ static int prune_entries_fn(quell *h, struct quell__wtxn *w, void *vctx)
 				ev[nev].source = e->source;
 				ev[nev].action = QUELL_ACTION_EXPIRE;
 				quell__copy(cat[nev], QUELL_NAME_MAX, e->category);
-				quell__copy(stream[nev], QUELL_NAME_MAX, e->stream);
+				quell__copy(stream[nev], QUELL_STREAM_MAX, e->stream);
 				ev[nev].category = cat[nev];
 				ev[nev].stream = stream[nev];
 				ev[nev].rule = ev[nev].status = ev[nev].reply = ev[nev].reason = "";

@@ -19,6 +19,7 @@
 
 #include "address.h"
 #include "quell.h"
+#include "testutil.h"
 
 enum kind { ADDR, DOM, ENTRY };
 
@@ -637,7 +638,40 @@ static void test_fast_path(void)
 		}
 }
 
+/* The Unicode form of a key, for people (show on a terminal); the
+ * A-labels are the contract's own examples and RFC 5890's. */
+static void test_unicode_form(void)
+{
+	static const struct {
+		const char *key;
+		int rc;
+		const char *want;
+	} cases[] = {
+		{ "user@xn--bcher-kva.example", 1, "user@b\xc3\xbc" "cher.example" },
+		{ "xn--strae-oqa.de", 1, "stra\xc3\x9f" "e.de" },
+		{ "mail.xn--strae-oqa.de", 1, "mail.stra\xc3\x9f" "e.de" },
+		{ "a@xn--80akhbyknj4f.xn--p1ai", 1, "a@\xd0\xb8\xd1\x81\xd0\xbf\xd1\x8b\xd1\x82\xd0\xb0"
+		  "\xd0\xbd\xd0\xb8\xd0\xb5.\xd1\x80\xd1\x84" },
+		{ "plain@example.com", 0, "plain@example.com" },
+		{ "xn--@example.com", 0, "xn--@example.com" }, /* the local part is never touched */
+		{ "a@xn--zz.example", QUELL_EADDRESS, NULL },
+	};
+	char out[QUELL_ENTRY_MAX * 4];
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int rc = quell_entry_unicode(cases[i].key, out, sizeof out);
+
+		TU_EQ_INT(rc, cases[i].rc);
+		if (rc >= 0)
+			TU_EQ_STR(out, cases[i].want);
+	}
+	TU_EQ_INT(quell_entry_unicode("user@xn--bcher-kva.example", out, 10), QUELL_EINVAL);
+	TU_EQ_INT(quell_entry_unicode("example.com", out, 5), QUELL_EINVAL);
+	TU_EQ_INT(quell_entry_unicode(NULL, out, sizeof out), QUELL_EINVAL);
+}
+
 static CU_TestInfo address_tests[] = {
+	{ "unicode form for people", test_unicode_form },
 	{ "valid ascii", test_valid_ascii },
 	{ "quoting", test_quoting },
 	{ "utf8 and idn", test_utf8_idn },

@@ -248,6 +248,66 @@ static void test_streams(void)
 	CU_ASSERT_EQUAL(quell_remove(h, "b@example.com", "marketing", T0), QUELL_ENOTFOUND);
 }
 
+static int count_cb(const struct quell_entry *e, void *ctx)
+{
+	(void)e;
+	(void)ctx;
+	return 0;
+}
+
+/* The stream name rule, [a-z0-9][a-z0-9._-]{0,63}, on every call that
+ * takes a stream: a bad name is QUELL_EINVAL with a message, and writes
+ * nothing. */
+static void test_stream_names(void)
+{
+	static const char *const good[] = { "marketing", "a", "0", "news.letter_2-b",
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" /* 64 */ };
+	static const char *const bad[] = { "Marketing", "bad name", "-x", ".x", "_x", "*", "a/b",
+		"caf\xc3\xa9",
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" /* 65 */ };
+	struct quell_add_options o = QUELL_ADD_OPTIONS_INIT;
+	struct quell_list_options lo = QUELL_LIST_OPTIONS_INIT;
+	struct quell_result res;
+	const char *one = "a@example.com";
+
+	fresh();
+	CU_ASSERT_EQUAL(quell_stream_valid(""), 0);
+	CU_ASSERT_EQUAL(quell_stream_valid(NULL), 0);
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		if (!quell_stream_valid(good[i]))
+			fprintf(stderr, "\n  stream '%s': want valid\n", good[i]);
+		CU_ASSERT_EQUAL(quell_stream_valid(good[i]), 1);
+		o.stream = good[i];
+		o.now = T0;
+		TU_EQ_INT(quell_add(h, one, &o), 0);
+		want(one, good[i], T0, QUELL_SUPPRESS, QUELL_SCOPE_ADDRESS, one);
+		TU_EQ_INT(quell_remove(h, one, good[i], T0), 0);
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char msg[256];
+
+		if (quell_stream_valid(bad[i]))
+			fprintf(stderr, "\n  stream '%s': want invalid\n", bad[i]);
+		CU_ASSERT_EQUAL(quell_stream_valid(bad[i]), 0);
+		snprintf(msg, sizeof msg, "stream '%s': not a stream name (1 to 64 characters of "
+		         "[a-z0-9._-], the first a letter or digit)", bad[i]);
+		o.stream = bad[i];
+		TU_EQ_INT(quell_add(h, one, &o), QUELL_EINVAL);
+		TU_EQ_STR(quell_errmsg(h), msg);
+		TU_EQ_INT(quell_allow(h, one, &o), QUELL_EINVAL);
+		TU_EQ_INT(quell_remove(h, one, bad[i], T0), QUELL_EINVAL);
+		TU_EQ_INT(quell_unallow(h, one, bad[i], T0), QUELL_EINVAL);
+		TU_EQ_INT(quell_check(h, one, bad[i], T0, &res), QUELL_EINVAL);
+		TU_EQ_STR(quell_errmsg(h), msg);
+		TU_EQ_INT(quell_check_many(h, &one, 1, bad[i], T0, &res, NULL), QUELL_EINVAL);
+		lo.stream = bad[i];
+		if (strcmp(bad[i], "*") != 0) /* "every stream" for a list */
+			TU_EQ_INT(quell_list(h, &lo, count_cb, NULL), QUELL_EINVAL);
+	}
+	/* nothing was written under a bad name */
+	want(one, NULL, T0, QUELL_ALLOW, QUELL_SCOPE_NONE, "");
+}
+
 static void test_remove_unallow(void)
 {
 	fresh();
@@ -340,6 +400,7 @@ static CU_TestInfo tests[] = {
 	{ "backoff while until is ahead", test_backoff },
 	{ "ttl expiry", test_ttl_expiry },
 	{ "streams", test_streams },
+	{ "stream names", test_stream_names },
 	{ "remove and unallow", test_remove_unallow },
 	{ "result fields", test_result_fields },
 	{ "invalid addresses and entries", test_invalid },

@@ -31,6 +31,13 @@ static const struct dcase durations[] = {
 	{ "5 m", QUELL_EINVAL, 0 },
 	{ "99999999999999999999d", QUELL_EINVAL, 0 },
 	{ "9223372036854775807d", QUELL_EINVAL, 0 },
+	/* now + ttl overflowed with these; over 100 years is refused */
+	{ "106751991167300d", QUELL_EINVAL, 0 },
+	{ "100y", 0, 3153600000 },
+	{ "100y1s", QUELL_EINVAL, 0 },
+	{ "36500d", 0, 3153600000 },
+	{ "36501d", QUELL_EINVAL, 0 },
+	{ "3153600001", QUELL_EINVAL, 0 },
 };
 
 static void test_durations(void)
@@ -74,6 +81,13 @@ static const struct tcase times[] = {
 	{ "yesterday", QUELL_EINVAL, 0 },
 	{ "", QUELL_EINVAL, 0 },
 	{ "17e8", QUELL_EINVAL, 0 },
+	/* Unix seconds within the years RFC 3339 writes: 0000 to 9999 */
+	{ "253402300799", 0, 253402300799 },
+	{ "253402300800", QUELL_EINVAL, 0 },
+	{ "-62167219200", 0, -62167219200 },
+	{ "-62167219201", QUELL_EINVAL, 0 },
+	{ "9223372036854775807", QUELL_EINVAL, 0 },
+	{ "99999999999999999999", QUELL_EINVAL, 0 },
 };
 
 static void test_times(void)

@@ -64,7 +64,8 @@ enum {
 
 /* Buffer sizes, each including the terminating NUL. */
 #define QUELL_ENTRY_MAX 256  /* a normalized address (254) or domain (255) */
-#define QUELL_NAME_MAX 64    /* rule, category and stream names */
+#define QUELL_NAME_MAX 64    /* rule and category names */
+#define QUELL_STREAM_MAX 65  /* stream names: [a-z0-9][a-z0-9._-]{0,63} */
 #define QUELL_REPLY_MAX 512  /* reply text carried by a check result */
 #define QUELL_ERROR_MAX 160  /* per-item error text in batch results */
 #define QUELL_STATUS_MAX 16  /* an enhanced status code, "5.7.606" */
@@ -127,6 +128,12 @@ QUELL_API const char *quell_action_name(int action);
 QUELL_API int quell_list_parse(const char *name);
 QUELL_API int quell_source_parse(const char *name);
 
+/* 1 when `name` is a stream name, [a-z0-9][a-z0-9._-]{0,63}, else 0 (NULL
+ * and "" too: "no stream" is said with NULL).  Every call that takes a
+ * stream refuses another with QUELL_EINVAL; those that take "*" (every
+ * stream) say so. */
+QUELL_API int quell_stream_valid(const char *name);
+
 /* A static description of a return code ("out of memory"); never NULL. */
 QUELL_API const char *quell_strerror(int code);
 
@@ -137,11 +144,14 @@ QUELL_API const char *quell_version(void);
 
 /* Parse a duration: `30s`, `15m`, `8h`, `7d`, `2w`, `1y` (365 days), or
  * `forever`, which gives 0 (no expiry).  A bare number is seconds.  Zero,
- * negative and overflowing durations are QUELL_EINVAL. */
+ * negative durations and durations over QUELL_DURATION_MAX (100 years:
+ * say `forever`) are QUELL_EINVAL. */
+#define QUELL_DURATION_MAX (100LL * 365 * 86400)
 QUELL_API int quell_duration_parse(const char *text, int64_t *seconds);
 
 /* Parse a time: RFC 3339 (`2026-11-28T10:00:00Z`, offsets allowed,
- * fractions ignored) or Unix seconds.  QUELL_EINVAL when it is neither. */
+ * fractions ignored) or Unix seconds, within the years 0000-9999.
+ * QUELL_EINVAL when it is neither. */
 QUELL_API int quell_time_parse(const char *text, int64_t *t);
 
 /* Format a time as RFC 3339 UTC, `2026-11-28T10:00:00Z`, into buf (at
@@ -450,6 +460,16 @@ QUELL_API int quell_address_normalize(quell *h, const char *address, char *out, 
 QUELL_API int quell_entry_normalize(quell *h, const char *entry, char *out, size_t outsize,
                                     int *scope);
 
+/*
+ * The form of a normalized key (address or domain) for people: its
+ * domain's A-labels (`xn--bcher-kva`) as Unicode (`bücher`), into out (at
+ * least QUELL_ENTRY_MAX * 4 bytes is always enough).  Returns 1 when that
+ * differs from key, 0 when key has no A-label (out is key), or
+ * QUELL_EADDRESS (an A-label that does not decode), QUELL_EINVAL (out too
+ * small, or NULL), QUELL_ENOMEM.  No handle, no message: for display only.
+ */
+QUELL_API int quell_entry_unicode(const char *key, char *out, size_t outsize);
+
 /* ----------------------------------------------------------------- check */
 
 /* The answer for one address.  Plain data: no pointers, nothing to free. */
@@ -711,7 +731,7 @@ QUELL_API int quell_export(quell *h, FILE *out, const struct quell_export_option
 /* ------------------------------------------------------- stats and upkeep */
 
 struct quell_count {
-	char name[QUELL_NAME_MAX];
+	char name[QUELL_STREAM_MAX]; /* a category or a stream */
 	uint64_t count;
 };
 

@@ -72,6 +72,9 @@ t 'stdin: one suppressed' 1 \
 	'' "${N[@]}" check -
 T_IN='' t 'stdin: nothing' 0 '' '' check -
 T_IN=$'\n\n\r\n' t 'stdin: empty lines only' 0 '' '' check -
+T_IN=$'# a list of addresses\nok@example.net\n  # indented comment\r\n\t#\n' \
+t 'stdin: comment lines skipped like blank ones' 0 $'ok@example.net\tallow\t' '' check -
+t 'an argument is never a comment' 65 $'#x\tinvalid\terror=missing%20\'@\'' '' check '#x'
 T_IN=$'a@example.com\nbad@\n' \
 t 'stdin: json' 65 "$J_A
 $J_BAD" '' "${N[@]}" check --json -

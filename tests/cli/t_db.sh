@@ -61,3 +61,48 @@ if [ -w /dev/full ]; then
 	ok 'stdout full: --version' full_version
 	ok 'stdout full: check -' full_check
 fi
+
+# A mistyped --db creates nothing: read-only commands, remove, unallow, and
+# an import or ingest that adds nothing exit 66 and leave no trace (not
+# even the directories of the path); only commands that add create one.
+M=$T_DIR/typo/sub/db
+nothing="no database in $M: nothing was added, so none was created"
+for c in check show list stats export backup remove unallow prune; do
+	args=()
+	case $c in
+	check | show | remove | unallow) args=(a@ex.example) ;;
+	backup) args=("$T_DIR/bk") ;;
+	esac
+	t "$c: a missing database" 66 '' "quell: $c: no database in $M" --db "$M" $c "${args[@]}"
+done
+t 'import of an empty input' 66 '' "quell: import: -: 0 read, 0 imported, 0 updated, 0 skipped, 0 rejected (format plain)
+quell: import: $nothing" --db "$M" import -
+T_IN=$'x y@ex.example\n' t 'import whose rows are all rejected' 66 '' "-:1: local part: unexpected ' ' at character 2
+quell: import: -: 1 read, 0 imported, 0 updated, 0 skipped, 1 rejected (format plain)
+quell: import: $nothing" --db "$M" import -
+t 'import --json of an empty input' 66 \
+	'{"file":"-","format":"plain","read":0,"imported":0,"updated":0,"skipped":0,"rejected":0,"repaired":0,"dry_run":false}' \
+	"quell: import: $nothing" --db "$M" --json import -
+t 'import --dry-run' 0 '' 'quell: import: -: 0 read, 0 imported, 0 updated, 0 skipped, 0 rejected (format plain, dry run)' \
+	--db "$M" import --dry-run -
+T_IN=$'Nov 28 10:00:00 mx postfix/qmgr[1]: ABC: removed\n' t 'ingest postfix-log that records nothing' 66 '' \
+	"quell: ingest postfix-log: -: 1 read, 0 imported, 0 updated, 0 duplicates, 1 skipped, 0 rejected
+quell: ingest postfix-log: $nothing" --db "$M" ingest postfix-log -
+t 'ingest dsn of an empty input' 66 '' "quell: ingest dsn: -: 0 read, 0 imported, 0 updated, 0 duplicates, 0 skipped, 0 rejected
+quell: ingest dsn: $nothing" --db "$M" ingest dsn -
+t 'a trailing slash' 66 '' "quell: import: -: 0 read, 0 imported, 0 updated, 0 skipped, 0 rejected (format plain)
+quell: import: no database in $M/: nothing was added, so none was created" --db "$M/" import -
+printf 'version: 1\nrules:\n  - name: x\n' >"$T_DIR/bad.yaml"
+T_IN=$'n@ex.example\n' t 'a bad rules file' 65 '' "quell: import: $T_DIR/bad.yaml:3:5: rule: missing key 'then'" \
+	--db "$M" --rules "$T_DIR/bad.yaml" import -
+ok 'none of them created anything' test ! -e "$T_DIR/typo"
+mkdir "$T_DIR/made"
+t 'import into an empty directory' 66 '' "quell: import: -: 0 read, 0 imported, 0 updated, 0 skipped, 0 rejected (format plain)
+quell: import: no database in $T_DIR/made: nothing was added, so none was created" --db "$T_DIR/made" import -
+ok 'the directory stays, empty' test -d "$T_DIR/made" -a -z "$(ls -A "$T_DIR/made")"
+T_IN=$'n@ex.example\n' t 'an import that adds creates' 0 '' \
+	'quell: import: -: 1 read, 1 imported, 0 updated, 0 skipped, 0 rejected (format plain)' --db "$M" import -
+ok 'created' test -f "$M/data.mdb"
+t 'then an empty import leaves it' 0 '' 'quell: import: -: 0 read, 0 imported, 0 updated, 0 skipped, 0 rejected (format plain)' \
+	--db "$M" import -
+t 'and it holds the entry' 0 'n@ex.example' '' --db "$M" export --format plain -q

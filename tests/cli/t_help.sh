@@ -11,29 +11,39 @@ Global options (before the command or among its arguments):
   --rules FILE    the rules file, for commands that apply rules
   --stream NAME   the mail stream to check or act on
   --json          JSON Lines on stdout, one object per result
+  --porcelain     escaped machine forms even on a terminal (show)
   --now TIME      the current time: RFC 3339 or Unix seconds
   -q, --quiet     no notes on stderr
-  --help          this help, or a command'"'"'s help after the command
-  --version       print the version
+  -h, --help      this help, or a command'"'"'s help after the command
+  -V, --version   print the version
 
 Commands:
-  check     the verdict for each address, from the arguments or stdin
-  record    apply the rules to a reply for an address and store the outcome
-  add       suppress addresses or domains by hand
-  remove    delete entries from the suppress and backoff lists
-  allow     put addresses or domains on the allow list
-  unallow   delete entries from the allow list
-  show      everything known about one entry, with its history
-  list      list the live entries
-  import    bulk import: quell'"'"'s csv or jsonl, plain lists, provider exports
-  export    bulk export: quell'"'"'s csv or jsonl, plain, provider import shapes
-  ingest    feed a mail log'"'"'s delivery reports through the rules
-  policyd   a Postfix policy server answering smtpd'"'"'s recipient checks
-  rules     validate a rules file, or explain what a reply would do
-  stats     counts per list, scope, source, category, stream; sizes
-  prune     delete expired entries and trim history
-  backup    write a compacted, consistent copy of the database into DIR
-  help      general help, or the help of one command
+  check               the verdict for each address, from the arguments or stdin
+  record              apply the rules to a reply for an address and store the
+                      outcome
+  add                 suppress addresses or domains by hand
+  remove              delete entries from the suppress and backoff lists
+  allow               put addresses or domains on the allow list
+  unallow             delete entries from the allow list
+  show                everything known about one entry, with its history
+  list                list the live entries
+  import              bulk import: quell'"'"'s csv or jsonl, plain lists, provider
+                      exports
+  export              bulk export: quell'"'"'s csv or jsonl, plain, provider import
+                      shapes
+  ingest postfix-log  record the delivery reports of a Postfix mail log at the
+                      time they were logged
+  ingest dsn          record what bounce messages say about each recipient
+  policyd             a Postfix policy server answering smtpd'"'"'s recipient
+                      checks
+  rules check         validate a rules file
+  rules explain       which rule a reply matches, what it would do, and the
+                      verdict for an entry with no history
+  stats               counts per list, scope, source, category, stream; sizes
+  prune               delete expired entries and trim history
+  backup              write a compacted, consistent copy of the database into
+                      DIR
+  help                general help, or the help of one command
 
 Run '"'"'quell help COMMAND'"'"' for the usage and options of one command.'
 
@@ -86,7 +96,35 @@ Options:
 Global options: see 'quell help'." '' help prune
 t '--version'                 0 'quell 0.1.0' '' --version
 t 'check --version'           0 'quell 0.1.0' '' check --version
-t 'help --help'               0 "usage: quell help [COMMAND]
+t '-V'                        0 'quell 0.1.0' '' -V
+t 'check -V'                  0 'quell 0.1.0' '' check -V
+t '-h'                        0 "$HELP" ''  -h
+t 'add -h'                    0 "$ADD_HELP" '' add -h
+# the general help lists every command, a group as its subcommands: each
+# entry of a group's usage has its line
+every_sub() {
+	local g g2 s missing=0
+	for g in ingest rules; do
+		while read -r _ g2 s _; do
+			q help | grep -q "^  $g2 $s " || { echo "  missing: $g2 $s"; missing=1; }
+		done < <(q help $g | sed -n '/^usage:/,/^$/p' | sed '/^$/d; s/^usage://')
+	done
+	return $missing
+}
+ok 'help lists every subcommand' every_sub
+t 'help ingest dsn' 0 "usage: quell ingest dsn [--strict] [--verbose] FILE...
+
+Record what bounce messages (RFC 3464 reports, abuse reports, other
+bounces) say about each recipient; FILE is a message, an mbox, a
+maildir or '-'; messages that are no bounce are skipped.
+
+Options:
+  --strict             a recipient quell refuses is rejected and makes
+                       the exit status 65
+  --verbose            print each recorded recipient as record does
+
+Global options: see 'quell help'." '' help ingest dsn
+t 'help --help'               0 "usage: quell help [COMMAND [SUBCOMMAND]]
 
 General help, or the help of one command.
 
@@ -96,10 +134,28 @@ Global options: see 'quell help'." '' help --help
 t 'no command'        64 '' "quell: no command given
 $USAGE"
 t 'unknown command'   64 '' "quell: unknown command 'frob'; try 'quell help'" frob
+t 'did you mean: a letter left out' 64 '' "quell: unknown command 'chek'; did you mean 'check'?" chek
+t 'did you mean: two swapped'       64 '' "quell: unknown command 'improt'; did you mean 'import'?" improt
+t 'did you mean: a short name'      64 '' "quell: unknown command 'ad'; did you mean 'add'?" ad
+t 'no guess for another word'       64 '' "quell: unknown command 'delete'; try 'quell help'" delete
+t 'did you mean: help'  64 '' "quell: help: unknown command 'lst'; did you mean 'list'?
+usage: quell help [COMMAND [SUBCOMMAND]]" help lst
+t 'did you mean: help GROUP SUB'  64 '' "quell: help: unknown subcommand 'ingest dns'; did you mean 'dsn'?
+usage: quell help [COMMAND [SUBCOMMAND]]" help ingest dns
+t 'did you mean: a subcommand'  64 '' "quell: rules: unknown subcommand 'chek'; did you mean 'check'?
+usage: quell rules check [FILE]
+       quell rules explain [--domain D] REPLY
+       quell rules explain [--domain D] -" rules chek
+t 'did you mean: an option'  64 '' "quell: check: unknown option '--strem'; did you mean '--stream'?
+$CHECK_USAGE" check --strem news a@b.example
+t 'did you mean: an option with its value'  64 '' "quell: add: unknown option '--reasn'; did you mean '--reason'?
+$ADD_USAGE" add --reasn=x a@b.example
+t 'did you mean: a global option'  64 '' "quell: unknown option '--jsno'; did you mean '--json'?
+$USAGE" --jsno check a@b.example
 t 'help unknown'      64 '' "quell: help: unknown command 'frob'
-usage: quell help [COMMAND]" help frob
+usage: quell help [COMMAND [SUBCOMMAND]]" help frob
 t 'help two words'    64 '' "quell: help: unexpected argument 'list'
-usage: quell help [COMMAND]" help check list
+usage: quell help [COMMAND [SUBCOMMAND]]" help check list
 t 'unknown global option' 64 '' "quell: unknown option '--frob'
 $USAGE" --frob check a@b.example
 t 'unknown short option'  64 '' "quell: unknown option '-x'
@@ -122,6 +178,16 @@ t 'bad --ttl'             64 '' "quell: add: --ttl: not a duration: '5x'
 $ADD_USAGE" add --ttl 5x a@b.example
 t 'zero --ttl'            64 '' "quell: add: --ttl: not a duration: '0s'
 $ADD_USAGE" add --ttl 0s a@b.example
+# a ttl whose expiry would overflow (and was stored already expired)
+t 'huge --ttl'            64 '' "quell: add: --ttl: '106751991167300d' is too long: at most 100y (or forever)
+$ADD_USAGE" add --ttl 106751991167300d a@b.example
+t 'allow: huge --ttl'     64 '' "quell: allow: --ttl: '101y' is too long: at most 100y (or forever)
+usage: quell allow ENTRY... [--reason TEXT] [--ttl DURATION]" allow --ttl 101y a@b.example
+t 'prune: huge --max-age' 64 '' "quell: prune: --max-age: '99999999999999999999d' is too long: at most 100y (or forever)
+usage: quell prune [--keep N] [--max-age DURATION]" prune --max-age 99999999999999999999d
+ok 'and nothing was created' test ! -e "$QUELL_DB"
+t 'huge --now'            64 '' "quell: check: --now: not a time: '9223372036854775807'
+$CHECK_USAGE" check --now 9223372036854775807 a@b.example
 t 'bad --source'          64 '' "quell: add: --source: 'bounce' is not manual, unsubscribe or complaint
 $ADD_USAGE" add --source bounce a@b.example
 t 'bad --now'             64 '' "quell: check: --now: not a time: 'yesterday'

@@ -105,7 +105,7 @@ U='usage: quell ingest postfix-log [--follow] [--strict] [--verbose] FILE|-'
 t 'no subcommand' 64 '' 'quell: ingest: no subcommand given: postfix-log or dsn
 usage: quell ingest postfix-log [--follow] [--strict] [--verbose] FILE|-
        quell ingest dsn [--strict] [--verbose] FILE...' ingest
-t 'unknown subcommand' 64 '' "quell: ingest: unknown subcommand 'dsm': postfix-log or dsn
+t 'unknown subcommand' 64 '' "quell: ingest: unknown subcommand 'dsm'; did you mean 'dsn'?
 usage: quell ingest postfix-log [--follow] [--strict] [--verbose] FILE|-
        quell ingest dsn [--strict] [--verbose] FILE..." ingest dsm x
 t 'no input' 64 '' "quell: ingest postfix-log: no input given (a FILE, or '-' for stdin)

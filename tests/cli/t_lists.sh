@@ -72,6 +72,9 @@ t 'before expiry: until' 1 "t@ex.example${S}scope=address key=t@ex.example categ
 t 'at expiry: gone' 0 "t@ex.example${A}" '' --now 2026-01-01T01:00:00Z check t@ex.example
 t 'unix seconds for --now' 1 "t@ex.example${S}scope=address key=t@ex.example category=manual source=manual until=2026-01-01T01:00:00Z" \
 	'' --now 1767225600 check t@ex.example
+t 'add --ttl 100y: the longest' 0 '' '' --now 9999-01-01T00:00:00Z add --ttl 100y long@ex.example
+t '100y later, still suppressed' 1 "long@ex.example${S}scope=address key=long@ex.example category=manual source=manual until=10098-12-07T00:00:00Z" \
+	'' --now 9999-01-01T00:00:01Z check long@ex.example
 t 'allow --ttl 30m over a suppression' 0 '' '' "${N[@]}" allow --ttl 30m m@ex.example
 t 'allow in force' 0 "m@ex.example${A}scope=address key=m@ex.example category=manual source=manual until=2026-01-01T00:30:00Z" \
 	'' --now 2026-01-01T00:10:00Z check m@ex.example

@@ -119,9 +119,9 @@ usage: quell policyd --listen unix:PATH|inet:HOST:PORT [OPTION...]" \
 t 'a bad --max-connections' 64 '' "quell: policyd: --max-connections: a number, 1 to 100000: '0'
 usage: quell policyd --listen unix:PATH|inet:HOST:PORT [OPTION...]" \
 	policyd --listen "unix:$SOCK" --max-connections 0
-t 'a bad --stream' 64 '' "quell: policyd: --stream: 'News' is not a name of [a-z0-9._-]
+t 'a bad --stream' 64 '' "quell: policyd: --stream: 'News' is not a stream name: 1 to 64 characters of [a-z0-9._-], the first a letter or digit
 usage: quell policyd --listen unix:PATH|inet:HOST:PORT [OPTION...]" \
-	--stream News policyd --listen "unix:$SOCK"
+	policyd --stream News --listen "unix:$SOCK"
 t '--json' 64 '' 'quell: policyd: --json: policyd writes no output
 usage: quell policyd --listen unix:PATH|inet:HOST:PORT [OPTION...]' \
 	--json policyd --listen "unix:$SOCK"

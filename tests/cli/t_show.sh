@@ -57,3 +57,43 @@ t 'show invalid' 65 '' "quell: show: bad@: domain is empty" show bad@
 t 'show public suffix' 65 '' "quell: show: co.uk: domain 'co.uk' is a public suffix" show co.uk
 t 'show without entry' 64 '' 'quell: show: no entry given
 usage: quell show ENTRY' show
+
+# For people: on a terminal, show prints readable values (only control
+# bytes escaped) and the Unicode form of an IDN domain beside its A-label;
+# into a pipe, and with --porcelain, the escaped form stays exactly.
+t 'IDN: an address' 0 '' '' --now $T1 add --reason 'Ticket #42: 100% sure, a=b' user@BÜCHER.example
+t 'IDN: a domain' 0 '' '' --now $T1 add --reason "$REASON" straße.de
+IDN_PIPE="user@xn--bcher-kva.example	suppress	scope=address key=user@xn--bcher-kva.example category=manual source=manual
+entry	suppress	scope=address source=manual category=manual reason=Ticket%20#42:%20100%25%20sure,%20a%3Db created=$T1 updated=$T1 count=1
+event	$T1	suppress	list=suppress source=manual category=manual reason=Ticket%20#42:%20100%25%20sure,%20a%3Db verdict=suppress origin=$ORIGIN seq=5"
+t 'into a pipe: escaped' 0 "$IDN_PIPE" '' --now $T1 show user@xn--bcher-kva.example
+t '--porcelain: escaped' 0 "$IDN_PIPE" '' --now $T1 --porcelain show user@xn--bcher-kva.example
+if command -v script >/dev/null 2>&1; then
+	# stdout on a pseudo-terminal (util-linux script), CRs of the tty removed
+	tty_out() {
+		script -qec "$(printf '%q ' $QUELL_WRAP "$QUELL_BIN" "$@")" /dev/null </dev/null |
+			tr -d '\r'
+	}
+	tty_is() { # WANT ARGS...
+		local want=$1 got
+		shift
+		got=$(tty_out "$@")
+		[ "$got" = "$want" ] && return 0
+		diff -u <(printf '%s\n' "$want") <(printf '%s\n' "$got") | sed 's/^/  /'
+		return 1
+	}
+	ok 'on a terminal: readable, with the Unicode domain' tty_is \
+		"user@xn--bcher-kva.example (user@bücher.example)	suppress	scope=address key=user@xn--bcher-kva.example category=manual source=manual
+entry	suppress	scope=address source=manual category=manual reason=Ticket #42: 100% sure, a=b created=$T1 updated=$T1 count=1
+event	$T1	suppress	list=suppress source=manual category=manual reason=Ticket #42: 100% sure, a=b verdict=suppress origin=$ORIGIN seq=5" \
+		--now $T1 show user@xn--bcher-kva.example
+	ok 'on a terminal: control bytes still escaped' tty_is \
+		"xn--strae-oqa.de (straße.de)	-	
+entry	suppress	scope=domain source=manual category=manual reason=line1%0Aline2%09tab%1B[31mred%7F 100% a=b created=$T1 updated=$T1 count=1
+event	$T1	suppress	list=suppress source=manual category=manual reason=line1%0Aline2%09tab%1B[31mred%7F 100% a=b verdict=suppress origin=$ORIGIN seq=6" \
+		--now $T1 show straße.de
+	ok 'on a terminal, --porcelain: escaped' tty_is "$IDN_PIPE" \
+		--now $T1 --porcelain show user@xn--bcher-kva.example
+else
+	echo "t_show.sh: no script(1) (util-linux): terminal output of show not tested" >&2
+fi

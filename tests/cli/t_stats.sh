@@ -32,7 +32,7 @@ source.import	0
 category.complaint	1
 category.manual	3
 category.unsubscribe	1
-stream.	4
+stream.-	4
 stream.news	1
 keys	6
 expired	1
@@ -43,7 +43,7 @@ used_bytes	N
 map_bytes	N"
 T_FILTER=$SIZES t 'stats' 0 "$STATS" '' --now $T3 stats
 T_FILTER=$JSIZES t 'stats --json' 0 \
-	'{"suppress":{"address":3,"domain":1},"allow":{"address":1,"domain":0},"backoff":{"address":0,"domain":0},"source":{"bounce":0,"complaint":1,"unsubscribe":1,"manual":3,"import":0},"category":{"complaint":1,"manual":3,"unsubscribe":1},"stream":{"":4,"news":1},"keys":6,"expired":1,"events":9,"last_seq":9,"db_bytes":N,"used_bytes":N,"map_bytes":N}' \
+	'{"suppress":{"address":3,"domain":1},"allow":{"address":1,"domain":0},"backoff":{"address":0,"domain":0},"source":{"bounce":0,"complaint":1,"unsubscribe":1,"manual":3,"import":0},"category":{"complaint":1,"manual":3,"unsubscribe":1},"stream":{"-":4,"news":1},"keys":6,"expired":1,"events":9,"last_seq":9,"db_bytes":N,"used_bytes":N,"map_bytes":N}' \
 	'' --now $T3 stats --json
 sizes_are_numbers() { q stats | grep -Eq $'^db_bytes\t[1-9][0-9]*$'; }
 ok 'stats sizes are numbers' sizes_are_numbers
