@@ -15,9 +15,18 @@
  *     and applies its default_action);
  *   - EOF: pending answers are sent, then the connection is closed;
  *   - --idle-timeout: a connection silent that long is closed.
- * At --max-connections the listening socket is left alone (new clients
- * wait in the backlog).  When accept(2) runs out of descriptors or memory
- * it pauses for a second instead of spinning.
+ * Idle clients may not hold the service: when a client waits and
+ * --max-connections are open, or accept(2) runs out of descriptors, the
+ * longest-idle connection is closed to make room (Postfix reconnects when
+ * it needs one again).  A connection is idle when it has nothing in hand
+ * (no request being read, no answer being sent), counted from its last
+ * progress; one in the middle of a request becomes a candidate only
+ * after EVICT_GRACE_MS, counted from the start of that request, so a slow
+ * trickle does not protect it.  With no candidate, new clients wait in
+ * the backlog until there is one.  When accept(2) runs out of descriptors
+ * or memory with nothing to close, it pauses for a second instead of
+ * spinning.  policyd_run raises the soft limit of open files to the hard
+ * limit.
  *
  * Signals arrive through a self-pipe: the handlers only write one byte.
  * SIGTERM and SIGINT stop the loop (everything is closed by the caller);
@@ -30,6 +39,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -40,6 +51,7 @@
 #define OUT_MAX (4 * POLICYD_ANSWER_MAX)
 #define ACCEPT_PAUSE_MS 1000
 #define ACCEPTS_PER_ROUND 64
+#define EVICT_GRACE_MS 1000 /* a request in progress is safe from eviction */
 
 struct conn {
 	int fd;
@@ -48,6 +60,7 @@ struct conn {
 	int closing;      /* refused request: send what is pending, then close */
 	int dead;         /* close it now */
 	int64_t last;     /* monotonic ms of the last progress */
+	int64_t begun;    /* ... of the first byte of the request in hand */
 	size_t inoff, inlen, outoff, outlen;
 	char in[IN_MAX];
 	char out[OUT_MAX];
@@ -83,6 +96,8 @@ struct loop {
 	struct pollfd *pfd;
 	unsigned long next_id;
 	int64_t accept_paused_until;
+	int64_t evict_at;      /* at the limit with no candidate: when one may be
+	                          (monotonic ms), else 0 */
 	int stop;
 };
 
@@ -154,8 +169,10 @@ static void on_readable(struct loop *l, struct conn *c)
 		n = read(c->fd, c->in + c->inlen, IN_MAX - c->inlen);
 	while (n < 0 && errno == EINTR);
 	if (n > 0) {
-		c->inlen += (size_t)n;
 		c->last = now_ms();
+		if (c->inlen == 0 && !quell__preq_partial(&c->req))
+			c->begun = c->last;
+		c->inlen += (size_t)n;
 	} else if (n == 0) {
 		c->eof = 1;
 	} else if (errno != EAGAIN && errno != EWOULDBLOCK) {
@@ -178,25 +195,112 @@ static void drop(struct loop *l, size_t i)
 	l->conns[i] = l->conns[--l->n];
 }
 
+/* Since when c counts as idle, or -1 while it may not be closed to make
+ * room (a request in hand for less than EVICT_GRACE_MS). */
+static int in_hand(const struct conn *c)
+{
+	return c->inlen > 0 || c->outlen > 0 || c->closing || quell__preq_partial(&c->req);
+}
+
+static int64_t idle_since(const struct conn *c, int64_t now)
+{
+	if (c->dead)
+		return -1;
+	if (!in_hand(c))
+		return c->last;
+	return now - c->begun >= EVICT_GRACE_MS ? c->begun : -1;
+}
+
+/* The index of the longest-idle connection that may be closed, or -1;
+ * then *when (if not NULL) is when one may be, or 0 if none ever. */
+static ptrdiff_t victim(const struct loop *l, int64_t now, int64_t *when)
+{
+	ptrdiff_t best = -1;
+	int64_t best_t = 0, next = 0;
+
+	for (size_t i = 0; i < l->n; i++) {
+		const struct conn *c = l->conns[i];
+		int64_t t = idle_since(c, now);
+
+		if (t >= 0 && (best < 0 || t < best_t)) {
+			best = (ptrdiff_t)i;
+			best_t = t;
+		} else if (t < 0 && !c->dead && (next == 0 || c->begun + EVICT_GRACE_MS < next)) {
+			next = c->begun + EVICT_GRACE_MS;
+		}
+	}
+	if (when != NULL)
+		*when = best < 0 ? next : 0;
+	return best;
+}
+
+/* Close the longest-idle connection for a new client; 1 if one was. */
+static int evict(struct loop *l)
+{
+	int64_t now = now_ms();
+
+	/* a few tries: a candidate whose next request has just come is busy */
+	for (int tries = 0; tries < 4; tries++) {
+		ptrdiff_t i = victim(l, now, NULL);
+		struct conn *c;
+		int waiting = 0;
+
+		if (i < 0)
+			return 0;
+		c = l->conns[i];
+		if (!in_hand(c) && ioctl(c->fd, FIONREAD, &waiting) == 0 && waiting > 0) {
+			c->last = now;
+			continue;
+		}
+		if (l->pd->verbose)
+			policyd_info(l->pd, "client %lu: idle %lld ms, closed to make room", c->id,
+			             (long long)(now - idle_since(c, now)));
+		drop(l, (size_t)i);
+		return 1;
+	}
+	return 0;
+}
+
+/* 1 when a client waits on the listening socket. */
+static int waiting_client(int lfd)
+{
+	struct pollfd p = { lfd, POLLIN, 0 };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
+}
+
 static void accept_some(struct loop *l)
 {
 	struct policyd *pd = l->pd;
+	int retried = 0;
 
-	for (int k = 0; k < ACCEPTS_PER_ROUND && l->n < pd->max_conns; k++) {
+	for (int k = 0; k < ACCEPTS_PER_ROUND; k++) {
 		struct conn *c;
-		int fd = accept4(pd->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		int fd;
 
+		/* at the limit, make room for a client that waits (the poll saw
+		 * the first of a round) */
+		if (l->n >= pd->max_conns && ((k > 0 && !waiting_client(pd->lfd)) || !evict(l)))
+			return;
+		fd = accept4(pd->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				return;
-			/* EMFILE, ENFILE, ENOBUFS, ENOMEM and the like: wait */
+			/* out of descriptors: the longest-idle connection makes room */
+			if ((errno == EMFILE || errno == ENFILE) && !retried && evict(l)) {
+				retried = 1;
+				k--;
+				continue;
+			}
+			/* ENOBUFS, ENOMEM, or nothing to close: wait */
 			cli_warn(pd->cli, "accept: %s; not accepting for %d ms", strerror(errno),
 			         ACCEPT_PAUSE_MS);
 			l->accept_paused_until = now_ms() + ACCEPT_PAUSE_MS;
 			return;
 		}
+		retried = 0;
 		c = malloc(sizeof *c);
 		if (c == NULL) {
 			close(fd);
@@ -208,7 +312,7 @@ static void accept_some(struct loop *l)
 		c->fd = fd;
 		c->id = ++l->next_id;
 		c->eof = c->closing = c->dead = 0;
-		c->last = now_ms();
+		c->last = c->begun = now_ms();
 		c->inoff = c->inlen = c->outoff = c->outlen = 0;
 		quell__preq_reset(&c->req);
 		l->conns[l->n++] = c;
@@ -258,14 +362,17 @@ static void signals(int on, struct sigaction old[NCAUGHT])
 
 /* ------------------------------------------------------------------- loop */
 
-/* Milliseconds poll may sleep: until the first idle deadline or the end of
- * an accept pause; -1 for none. */
+/* Milliseconds poll may sleep: until the first idle deadline, the end of
+ * an accept pause, or the time a connection may be closed for a waiting
+ * client; -1 for none. */
 static int timeout(const struct loop *l, int64_t now)
 {
 	int64_t t = -1;
 
 	if (l->accept_paused_until > now)
 		t = l->accept_paused_until - now;
+	if (l->evict_at > 0 && (t < 0 || l->evict_at - now < t))
+		t = l->evict_at > now ? l->evict_at - now : 0;
 	if (l->pd->idle_ms > 0) {
 		for (size_t i = 0; i < l->n; i++) {
 			int64_t left = l->conns[i]->last + l->pd->idle_ms - now;
@@ -286,7 +393,13 @@ static int serve(struct loop *l, int sigr)
 	while (!l->stop) {
 		int64_t now = now_ms();
 		size_t np = 0, first;
-		int accepting = l->n < pd->max_conns && l->accept_paused_until <= now;
+		int accepting = l->accept_paused_until <= now;
+
+		/* at the limit, the listening socket is watched only while a
+		 * connection could make room */
+		l->evict_at = 0;
+		if (accepting && l->n >= pd->max_conns && victim(l, now, &l->evict_at) < 0)
+			accepting = 0;
 
 		l->pfd[np++] = (struct pollfd){ sigr, POLLIN, 0 };
 		l->pfd[np++] = (struct pollfd){ accepting ? pd->lfd : -1, POLLIN, 0 };
@@ -335,12 +448,26 @@ static int serve(struct loop *l, int sigr)
 	return 0;
 }
 
+/* As many descriptors as allowed: --max-connections may be more than the
+ * soft limit (and when it is not, EMFILE still finds a connection to
+ * close). */
+static void raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 int policyd_run(struct policyd *pd)
 {
 	struct sigaction old[NCAUGHT];
 	struct loop l;
 	int pipefd[2], status;
 
+	raise_nofile();
 	memset(&l, 0, sizeof l);
 	l.pd = pd;
 	if (pipe2(pipefd, O_NONBLOCK | O_CLOEXEC) != 0) {

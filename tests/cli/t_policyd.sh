@@ -3,7 +3,9 @@
 # one connection, many connections at once, other protocol states, bad
 # recipients, streams from --stream and policy_context, reply templates,
 # malformed requests (closed without a reply), a check that fails (451, or
-# DUNNO with --fail-open), the idle timeout, stale and live socket files,
+# DUNNO with --fail-open), the idle timeout, idle clients that fill
+# --max-connections or the open-file limit (the longest-idle one is closed
+# for a new client), stale and live socket files,
 # socket modes, TCP on 127.0.0.1 (and ::1 when there is one), clients that
 # send far more than the server buffers before reading, SIGHUP with
 # a good and a bad rules file, SIGTERM; usage errors.  Every client and
@@ -22,12 +24,14 @@ trap 'for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done; rm -rf "$T_DI
 
 # start NAME ARGS...: quell ARGS in the background, stderr in $T_DIR/NAME.log;
 # waits (10 s at most) for its "listening on" line, or with START_PROBE=1
-# (for -q) until a client can connect to $SOCK.  Sets PID and LOG.
+# (for -q) until a client can connect to $SOCK.  START_NOFILE=N runs it
+# with a hard limit of N open files.  Sets PID and LOG.
 start() {
 	LOG=$T_DIR/$1.log
 	shift
 	# shellcheck disable=SC2086 # QUELL_WRAP is a command line
-	(exec $QUELL_WRAP "$QUELL_BIN" "$@" 2>"$LOG" </dev/null) &
+	( if [ -n "${START_NOFILE:-}" ]; then ulimit -n "$START_NOFILE" || exit 99; fi
+	  exec $QUELL_WRAP "$QUELL_BIN" "$@" 2>"$LOG" </dev/null) &
 	PID=$!
 	PIDS+=("$PID")
 	for _ in $(seq 200); do
@@ -291,6 +295,30 @@ expect 'the log: stale socket removed, SIGHUP good and bad' "quell: policyd: rem
 quell: policyd: listening on unix:$SOCK
 quell: policyd: SIGHUP: rules reloaded from $RULES (2 rules)
 quell: policyd: SIGHUP: $RULES:4:21: action: 'nope' is not suppress, backoff, count, clear or ignore; keeping the rules loaded before
+quell: policyd: stopped" "$LOG"
+
+# ------------------------------------------- idle clients hold nothing
+
+start evict --now $NOW policyd --listen "unix:$SOCK" --max-connections 5 --verbose
+"$PC" -t 5 -i -n 5 -w 200 "unix:$SOCK" <"$T_DIR/one.req" >"$T_DIR/evict.out" 2>"$T_DIR/evict.err"
+expect '5 idle clients at --max-connections 5: a new one is answered at once' "$SUPP$A" \
+	"$T_DIR/evict.out"
+expect '... one idle connection was closed for it' \
+	'policy_client: 5 idle connections, 1 closed by the server' "$T_DIR/evict.err"
+stop TERM
+ok '... the longest-idle one, logged' grep -q '^quell: policyd: client 1: idle [0-9]* ms, closed to make room$' "$LOG"
+ok '... and only that one' test "$(grep -c 'closed to make room' "$LOG")" = 1
+
+# more clients than open files: accept(2) fails with EMFILE, and the
+# longest-idle connection makes room (not a pause of a second per try)
+START_NOFILE=64 start nofile --now $NOW policyd --listen "unix:$SOCK" --max-connections 1000
+"$PC" -t 5 -i -n 100 -w 200 "unix:$SOCK" <"$T_DIR/one.req" >"$T_DIR/evict.out" 2>"$T_DIR/evict.err"
+expect '100 idle clients, 64 open files: a new one is answered at once' "$SUPP$A" \
+	"$T_DIR/evict.out"
+ok '... some idle connections were closed for it' \
+	grep -q '^policy_client: 100 idle connections, [1-9][0-9]* closed by the server$' "$T_DIR/evict.err"
+stop TERM
+expect '... and nothing was refused' "quell: policyd: listening on unix:$SOCK
 quell: policyd: stopped" "$LOG"
 
 : >"$SOCK"
