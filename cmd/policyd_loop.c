@@ -25,11 +25,11 @@
  * progress; one in the middle of a request, or new and silent so far,
  * becomes a candidate only after EVICT_GRACE_MS, counted from the start
  * of that request or from the accept, so a slow trickle does not protect
- * it and a burst of new clients still waits its turn.  With no candidate, new clients wait in
- * the backlog until there is one.  When accept(2) runs out of descriptors
- * or memory with nothing to close, it pauses for a second instead of
- * spinning.  policyd_run raises the soft limit of open files to the hard
- * limit.
+ * it and a burst of new clients still takes turns.  With no candidate,
+ * new clients wait in the backlog until there is one.  When accept(2) runs
+ * out of memory, or of descriptors with nothing to close, it pauses (a
+ * second at most) instead of spinning.  policyd_run raises the soft limit
+ * of open files to the hard limit.
  *
  * Signals arrive through a self-pipe: the handlers only write one byte.
  * SIGTERM and SIGINT stop the loop (everything is closed by the caller);
@@ -208,13 +208,15 @@ static void drop(struct loop *l, size_t i)
 	l->conns[i] = l->conns[--l->n];
 }
 
-/* Since when c counts as idle, or -1 while it may not be closed to make
- * room (a request in hand for less than EVICT_GRACE_MS). */
+/* A request being read or answered. */
 static int in_hand(const struct conn *c)
 {
 	return c->inlen > 0 || c->outlen > 0 || c->closing || quell__preq_partial(&c->req);
 }
 
+/* Since when c counts as idle, or -1 while it may not be closed to make
+ * room (a request in hand, or nothing yet since the accept, for less than
+ * EVICT_GRACE_MS). */
 static int64_t idle_since(const struct conn *c, int64_t now)
 {
 	if (c->dead)
@@ -395,9 +397,9 @@ static void signals(int on, struct sigaction old[NCAUGHT])
 
 /* ------------------------------------------------------------------- loop */
 
-/* Milliseconds epoll_wait may sleep: until the first idle deadline, the end of
- * an accept pause, or the time a connection may be closed for a waiting
- * client; -1 for none. */
+/* Milliseconds epoll_wait may sleep: until the first idle deadline, the
+ * end of an accept pause, or the time a connection may be closed for a
+ * waiting client; -1 for none. */
 static int timeout(const struct loop *l, int64_t now)
 {
 	int64_t t = -1;
