@@ -311,17 +311,22 @@ ok '... the longest-idle one, logged' grep -q '^quell: policyd: client 1: idle [
 ok '... and only that one' test "$(grep -c 'closed to make room' "$LOG")" = 1
 
 # more clients than open files: accept(2) fails with EMFILE, and the
-# longest-idle connection makes room (not a pause of a second per try)
-START_NOFILE=64 start nofile --now $NOW policyd --listen "unix:$SOCK" --max-connections 1000
-"$PC" -t 5 -i -n 100 -w 1100 "unix:$SOCK" <"$T_DIR/one.req" >"$T_DIR/evict.out" 2>"$T_DIR/evict.err"
-expect '100 idle clients, 64 open files: a new one is answered at once' "$SUPP$A" \
-	"$T_DIR/evict.out"
-ok '... some idle connections were closed for it' \
-	grep -q '^policy_client: 100 idle connections, [1-9][0-9]* closed by the server$' "$T_DIR/evict.err"
-stop TERM
-expect '... the limit said once at the start, nothing refused' "quell: policyd: listening on unix:$SOCK
+# longest-idle connection makes room (no "accept: Too many open files"
+# pause after pause).  Not under QUELL_WRAP: valgrind keeps the top of the limit for itself and
+# closes a descriptor accept(2) returns there, so that client sees its
+# connection closed.
+if [ -z "$QUELL_WRAP" ]; then
+	START_NOFILE=64 start nofile --now $NOW policyd --listen "unix:$SOCK" --max-connections 1000
+	"$PC" -t 5 -i -n 100 -w 1100 "unix:$SOCK" <"$T_DIR/one.req" >"$T_DIR/evict.out" 2>"$T_DIR/evict.err"
+	expect '100 idle clients, 64 open files: a new one is answered at once' "$SUPP$A" \
+		"$T_DIR/evict.out"
+	ok '... some idle connections were closed for it' \
+		grep -q '^policy_client: 100 idle connections, [1-9][0-9]* closed by the server$' "$T_DIR/evict.err"
+	stop TERM
+	expect '... the limit said once at the start, nothing refused' "quell: policyd: listening on unix:$SOCK
 quell: policyd: --max-connections 1000: only 64 open files allowed; the longest-idle connection makes room before that
 quell: policyd: stopped" "$LOG"
+fi
 
 : >"$SOCK"
 t 'a file that is no socket: refused' 74 '' "quell: policyd: $SOCK: exists and is not a socket" \
