@@ -9,8 +9,8 @@
  * A request in the RCPT state is answered with the verdict for its
  * recipient, through quell_check() as `quell check` does: a suppressed
  * recipient gets a 550 (5.1.1, or 5.7.1 for an unsubscribe or complaint),
- * a backed-off one a 450 4.2.1, anything else DUNNO; the texts come from
- * templates (policy_reply.h).  The stream is --stream, else the
+ * anything else DUNNO, a backed-off one too unless --reply backoff=...
+ * defers it; the texts come from templates (policy_reply.h).  The stream is --stream, else the
  * request's policy_context, else none.  A failed check answers 451 4.3.0
  * (DUNNO with --fail-open).  Never OK.
  *

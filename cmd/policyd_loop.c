@@ -1,6 +1,8 @@
 /*
  * policyd_loop.c - the event loop of `quell policyd`: one thread, one
- * poll(2) over the signal pipe, the listening socket and every client.
+ * epoll(7) set with the signal pipe, the listening socket and every
+ * client, so that a round costs what is ready, not what is open (a
+ * thousand idle clients do not slow the one that asks).
  *
  * Each Postfix smtpd process keeps its own connection open for many
  * requests, so many connections are served at once.  Per connection:
@@ -15,9 +17,19 @@
  *     and applies its default_action);
  *   - EOF: pending answers are sent, then the connection is closed;
  *   - --idle-timeout: a connection silent that long is closed.
- * At --max-connections the listening socket is left alone (new clients
- * wait in the backlog).  When accept(2) runs out of descriptors or memory
- * it pauses for a second instead of spinning.
+ * Idle clients may not hold the service: when a client waits and
+ * --max-connections are open, or accept(2) runs out of descriptors, the
+ * longest-idle connection is closed to make room (Postfix reconnects when
+ * it needs one again).  A connection is idle when it has nothing in hand
+ * (no request being read, no answer being sent), counted from its last
+ * progress; one in the middle of a request, or new and silent so far,
+ * becomes a candidate only after EVICT_GRACE_MS, counted from the start
+ * of that request or from the accept, so a slow trickle does not protect
+ * it and a burst of new clients still takes turns.  With no candidate,
+ * new clients wait in the backlog until there is one.  When accept(2) runs
+ * out of memory, or of descriptors with nothing to close, it pauses (a
+ * second at most) instead of spinning.  policyd_run raises the soft limit
+ * of open files to the hard limit.
  *
  * Signals arrive through a self-pipe: the handlers only write one byte.
  * SIGTERM and SIGINT stop the loop (everything is closed by the caller);
@@ -30,6 +42,9 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -40,6 +55,10 @@
 #define OUT_MAX (4 * POLICYD_ANSWER_MAX)
 #define ACCEPT_PAUSE_MS 1000
 #define ACCEPTS_PER_ROUND 64
+#define EVICT_GRACE_MS 1000 /* a request in progress is safe from eviction */
+#define EVENTS_MAX 256      /* events taken from one epoll_wait */
+#define FDS_OTHER 16        /* descriptors besides the clients: stdio, the
+                               database, the sockets, the epoll set */
 
 struct conn {
 	int fd;
@@ -47,7 +66,11 @@ struct conn {
 	int eof;          /* the client closed its side */
 	int closing;      /* refused request: send what is pending, then close */
 	int dead;         /* close it now */
+	uint32_t events;  /* what the epoll set watches for it */
 	int64_t last;     /* monotonic ms of the last progress */
+	int64_t begun;    /* ... of the first byte of the request in hand, or
+	                     of the accept while none has come yet */
+	int asked;        /* a byte has come */
 	size_t inoff, inlen, outoff, outlen;
 	char in[IN_MAX];
 	char out[OUT_MAX];
@@ -80,9 +103,13 @@ struct loop {
 	struct policyd *pd;
 	struct conn **conns;
 	size_t n;
-	struct pollfd *pfd;
+	int ep;                /* the epoll set */
+	uint32_t lfd_events;   /* what it watches on the listening socket */
+	char tag_sig, tag_lfd; /* their addresses tell the two apart in events */
 	unsigned long next_id;
 	int64_t accept_paused_until;
+	int64_t evict_at;      /* at the limit with no candidate: when one may be
+	                          (monotonic ms), else 0 */
 	int stop;
 };
 
@@ -154,8 +181,11 @@ static void on_readable(struct loop *l, struct conn *c)
 		n = read(c->fd, c->in + c->inlen, IN_MAX - c->inlen);
 	while (n < 0 && errno == EINTR);
 	if (n > 0) {
-		c->inlen += (size_t)n;
 		c->last = now_ms();
+		if (c->inlen == 0 && !quell__preq_partial(&c->req))
+			c->begun = c->last;
+		c->asked = 1;
+		c->inlen += (size_t)n;
 	} else if (n == 0) {
 		c->eof = 1;
 	} else if (errno != EAGAIN && errno != EWOULDBLOCK) {
@@ -178,25 +208,124 @@ static void drop(struct loop *l, size_t i)
 	l->conns[i] = l->conns[--l->n];
 }
 
+/* A request being read or answered. */
+static int in_hand(const struct conn *c)
+{
+	return c->inlen > 0 || c->outlen > 0 || c->closing || quell__preq_partial(&c->req);
+}
+
+/* Since when c counts as idle, or -1 while it may not be closed to make
+ * room (a request in hand, or nothing yet since the accept, for less than
+ * EVICT_GRACE_MS). */
+static int64_t idle_since(const struct conn *c, int64_t now)
+{
+	if (c->dead)
+		return -1;
+	if (c->asked && !in_hand(c))
+		return c->last;
+	return now - c->begun >= EVICT_GRACE_MS ? c->begun : -1;
+}
+
+/* The index of the longest-idle connection that may be closed, or -1;
+ * then *when (if not NULL) is when one may be, or 0 if none ever. */
+static ptrdiff_t victim(const struct loop *l, int64_t now, int64_t *when)
+{
+	ptrdiff_t best = -1;
+	int64_t best_t = 0, next = 0;
+
+	for (size_t i = 0; i < l->n; i++) {
+		const struct conn *c = l->conns[i];
+		int64_t t = idle_since(c, now);
+
+		if (t >= 0 && (best < 0 || t < best_t)) {
+			best = (ptrdiff_t)i;
+			best_t = t;
+		} else if (t < 0 && !c->dead && (next == 0 || c->begun + EVICT_GRACE_MS < next)) {
+			next = c->begun + EVICT_GRACE_MS;
+		}
+	}
+	if (when != NULL)
+		*when = best < 0 ? next : 0;
+	return best;
+}
+
+/* Close the longest-idle connection for a new client; 1 if one was. */
+static int evict(struct loop *l)
+{
+	int64_t now = now_ms();
+
+	/* a few tries: a candidate whose next request has just come is busy */
+	for (int tries = 0; tries < 4; tries++) {
+		ptrdiff_t i = victim(l, now, NULL);
+		struct conn *c;
+		int waiting = 0;
+
+		if (i < 0)
+			return 0;
+		c = l->conns[i];
+		if (!in_hand(c) && ioctl(c->fd, FIONREAD, &waiting) == 0 && waiting > 0) {
+			c->last = now;
+			continue;
+		}
+		if (l->pd->verbose)
+			policyd_info(l->pd, "client %lu: idle %lld ms, closed to make room", c->id,
+			             (long long)(now - idle_since(c, now)));
+		drop(l, (size_t)i);
+		return 1;
+	}
+	return 0;
+}
+
+/* 1 when a client waits on the listening socket. */
+static int waiting_client(int lfd)
+{
+	struct pollfd p = { lfd, POLLIN, 0 };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
+}
+
 static void accept_some(struct loop *l)
 {
 	struct policyd *pd = l->pd;
+	int retried = 0;
 
-	for (int k = 0; k < ACCEPTS_PER_ROUND && l->n < pd->max_conns; k++) {
+	for (int k = 0; k < ACCEPTS_PER_ROUND; k++) {
 		struct conn *c;
-		int fd = accept4(pd->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		int fd;
 
+		/* at the limit, make room for a client that waits (the epoll
+		 * set saw the first of a round) */
+		if (l->n >= pd->max_conns && ((k > 0 && !waiting_client(pd->lfd)) || !evict(l)))
+			return;
+		fd = accept4(pd->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				return;
-			/* EMFILE, ENFILE, ENOBUFS, ENOMEM and the like: wait */
+			/* out of descriptors: the longest-idle connection makes room,
+			 * or will when its grace ends */
+			if (errno == EMFILE || errno == ENFILE) {
+				int64_t now = now_ms(), when = 0;
+
+				if (!retried && evict(l)) {
+					retried = 1;
+					k--;
+					continue;
+				}
+				if (victim(l, now, &when) < 0 && when > 0) {
+					l->accept_paused_until =
+						when < now + ACCEPT_PAUSE_MS ? when : now + ACCEPT_PAUSE_MS;
+					return;
+				}
+			}
+			/* ENOBUFS, ENOMEM, or nothing to close: wait */
 			cli_warn(pd->cli, "accept: %s; not accepting for %d ms", strerror(errno),
 			         ACCEPT_PAUSE_MS);
 			l->accept_paused_until = now_ms() + ACCEPT_PAUSE_MS;
 			return;
 		}
+		retried = 0;
 		c = malloc(sizeof *c);
 		if (c == NULL) {
 			close(fd);
@@ -206,9 +335,19 @@ static void accept_some(struct loop *l)
 			return;
 		}
 		c->fd = fd;
+		c->events = EPOLLIN;
+		if (epoll_ctl(l->ep, EPOLL_CTL_ADD, fd,
+		              &(struct epoll_event){ .events = c->events, .data.ptr = c }) != 0) {
+			cli_warn(pd->cli, "accept: epoll: %s; not accepting for %d ms",
+			         strerror(errno), ACCEPT_PAUSE_MS);
+			close(fd);
+			free(c);
+			l->accept_paused_until = now_ms() + ACCEPT_PAUSE_MS;
+			return;
+		}
 		c->id = ++l->next_id;
-		c->eof = c->closing = c->dead = 0;
-		c->last = now_ms();
+		c->eof = c->closing = c->dead = c->asked = 0;
+		c->last = c->begun = now_ms();
 		c->inoff = c->inlen = c->outoff = c->outlen = 0;
 		quell__preq_reset(&c->req);
 		l->conns[l->n++] = c;
@@ -258,14 +397,17 @@ static void signals(int on, struct sigaction old[NCAUGHT])
 
 /* ------------------------------------------------------------------- loop */
 
-/* Milliseconds poll may sleep: until the first idle deadline or the end of
- * an accept pause; -1 for none. */
+/* Milliseconds epoll_wait may sleep: until the first idle deadline, the
+ * end of an accept pause, or the time a connection may be closed for a
+ * waiting client; -1 for none. */
 static int timeout(const struct loop *l, int64_t now)
 {
 	int64_t t = -1;
 
 	if (l->accept_paused_until > now)
 		t = l->accept_paused_until - now;
+	if (l->evict_at > 0 && (t < 0 || l->evict_at - now < t))
+		t = l->evict_at > now ? l->evict_at - now : 0;
 	if (l->pd->idle_ms > 0) {
 		for (size_t i = 0; i < l->n; i++) {
 			int64_t left = l->conns[i]->last + l->pd->idle_ms - now;
@@ -279,45 +421,82 @@ static int timeout(const struct loop *l, int64_t now)
 	return t > 1000000 ? 1000000 : (int)t;
 }
 
+/* Make the set watch fd for want (its current mask in *have); 0 or -1. */
+static int watch(struct loop *l, int fd, uint32_t *have, uint32_t want, void *ptr)
+{
+	struct epoll_event e = { .events = want, .data.ptr = ptr };
+
+	if (*have == want)
+		return 0;
+	if (epoll_ctl(l->ep, EPOLL_CTL_MOD, fd, &e) != 0)
+		return -1;
+	*have = want;
+	return 0;
+}
+
+/* A connection's event, as poll(2) would have said it. */
+static void on_event(struct loop *l, struct conn *c, uint32_t re)
+{
+	if (c->dead)
+		return;
+	if (re & EPOLLERR)
+		c->dead = 1;
+	else if (re & (EPOLLIN | EPOLLHUP) && !c->eof && !c->closing && c->inlen == 0)
+		on_readable(l, c);
+	else if (re & (EPOLLOUT | EPOLLHUP))
+		service(l, c);
+}
+
 static int serve(struct loop *l, int sigr)
 {
 	struct policyd *pd = l->pd;
+	struct epoll_event ev[EVENTS_MAX];
 
 	while (!l->stop) {
 		int64_t now = now_ms();
-		size_t np = 0, first;
-		int accepting = l->n < pd->max_conns && l->accept_paused_until <= now;
+		int accepting = l->accept_paused_until <= now, got_lfd = 0, got_sig = 0, n;
 
-		l->pfd[np++] = (struct pollfd){ sigr, POLLIN, 0 };
-		l->pfd[np++] = (struct pollfd){ accepting ? pd->lfd : -1, POLLIN, 0 };
-		first = np;
+		/* at the limit, the listening socket is watched only while a
+		 * connection could make room */
+		l->evict_at = 0;
+		if (accepting && l->n >= pd->max_conns && victim(l, now, &l->evict_at) < 0)
+			accepting = 0;
+		if (watch(l, pd->lfd, &l->lfd_events, accepting ? EPOLLIN : 0, &l->tag_lfd) != 0) {
+			cli_warn(pd->cli, "epoll: %s", strerror(errno));
+			return CLI_EX_IOERR;
+		}
 		for (size_t i = 0; i < l->n; i++) {
 			struct conn *c = l->conns[i];
-			short ev = 0;
+			uint32_t want = 0;
 
 			if (!c->eof && !c->closing && c->inlen == 0)
-				ev |= POLLIN;
+				want |= EPOLLIN;
 			if (c->outlen > c->outoff)
-				ev |= POLLOUT;
-			l->pfd[np++] = (struct pollfd){ c->fd, ev, 0 };
+				want |= EPOLLOUT;
+			if (watch(l, c->fd, &c->events, want, c) != 0) {
+				cli_warn(pd->cli, "client %lu: epoll: %s; closed", c->id, strerror(errno));
+				c->dead = 1;
+			}
 		}
-		if (poll(l->pfd, (nfds_t)np, timeout(l, now)) < 0) {
+		n = epoll_wait(l->ep, ev, EVENTS_MAX, timeout(l, now));
+		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			cli_warn(pd->cli, "poll: %s", strerror(errno));
+			cli_warn(pd->cli, "epoll_wait: %s", strerror(errno));
 			return CLI_EX_IOERR;
+		}
+		for (int i = 0; i < n; i++) {
+			if (ev[i].data.ptr == &l->tag_sig)
+				got_sig = 1;
+			else if (ev[i].data.ptr == &l->tag_lfd)
+				got_lfd = (ev[i].events & EPOLLIN) != 0;
+			else
+				on_event(l, ev[i].data.ptr, ev[i].events);
 		}
 		now = now_ms();
 		for (size_t i = 0; i < l->n; i++) {
 			struct conn *c = l->conns[i];
-			short re = l->pfd[first + i].revents;
 
-			if (re & (POLLERR | POLLNVAL))
-				c->dead = 1;
-			else if (re & (POLLIN | POLLHUP) && !c->eof && !c->closing && c->inlen == 0)
-				on_readable(l, c);
-			else if (re & (POLLOUT | POLLHUP))
-				service(l, c);
 			if (!c->dead && pd->idle_ms > 0 && now - c->last >= pd->idle_ms) {
 				if (pd->verbose)
 					policyd_info(pd, "client %lu: idle, closed", c->id);
@@ -327,12 +506,32 @@ static int serve(struct loop *l, int sigr)
 		for (size_t i = l->n; i-- > 0;)
 			if (l->conns[i]->dead)
 				drop(l, i);
-		if (l->pfd[1].revents & POLLIN)
+		if (got_lfd)
 			accept_some(l);
-		if (l->pfd[0].revents & POLLIN)
+		if (got_sig)
 			read_signals(l, sigr);
 	}
 	return 0;
+}
+
+/* As many descriptors as allowed: --max-connections may be more than the
+ * soft limit.  When they are still fewer, say so once: EMFILE then finds
+ * a connection to close. */
+static void raise_nofile(struct policyd *pd)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur != RLIM_INFINITY && pd->max_conns + FDS_OTHER > rl.rlim_cur)
+		policyd_info(pd, "--max-connections %zu: only %llu open files allowed; the "
+		             "longest-idle connection makes room before that", pd->max_conns,
+		             (unsigned long long)rl.rlim_cur);
 }
 
 int policyd_run(struct policyd *pd)
@@ -341,6 +540,7 @@ int policyd_run(struct policyd *pd)
 	struct loop l;
 	int pipefd[2], status;
 
+	raise_nofile(pd);
 	memset(&l, 0, sizeof l);
 	l.pd = pd;
 	if (pipe2(pipefd, O_NONBLOCK | O_CLOEXEC) != 0) {
@@ -348,13 +548,24 @@ int policyd_run(struct policyd *pd)
 		return CLI_EX_IOERR;
 	}
 	l.conns = calloc(pd->max_conns, sizeof *l.conns);
-	l.pfd = calloc(pd->max_conns + 2, sizeof *l.pfd);
-	if (l.conns == NULL || l.pfd == NULL) {
-		free(l.conns);
-		free(l.pfd);
+	if (l.conns == NULL) {
 		close(pipefd[0]);
 		close(pipefd[1]);
 		return cli_oom(pd->cli);
+	}
+	l.lfd_events = EPOLLIN;
+	if ((l.ep = epoll_create1(EPOLL_CLOEXEC)) < 0 ||
+	    epoll_ctl(l.ep, EPOLL_CTL_ADD, pipefd[0],
+	              &(struct epoll_event){ .events = EPOLLIN, .data.ptr = &l.tag_sig }) != 0 ||
+	    epoll_ctl(l.ep, EPOLL_CTL_ADD, pd->lfd,
+	              &(struct epoll_event){ .events = l.lfd_events, .data.ptr = &l.tag_lfd }) != 0) {
+		cli_warn(pd->cli, "epoll: %s", strerror(errno));
+		if (l.ep >= 0)
+			close(l.ep);
+		free(l.conns);
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return CLI_EX_IOERR;
 	}
 	sig_fd = pipefd[1];
 	signals(1, old);
@@ -366,7 +577,7 @@ int policyd_run(struct policyd *pd)
 		free(l.conns[--l.n]);
 	}
 	free(l.conns);
-	free(l.pfd);
+	close(l.ep);
 	close(pipefd[0]);
 	close(pipefd[1]);
 	return status;

@@ -556,6 +556,17 @@ static int mailbox(const char *in, size_t s, size_t e, int lowercase, char *out,
 	return general_mailbox(in, s, e, lowercase, out, outsize, domain_off, err, errsize);
 }
 
+int quell__domain_too_wide(const struct psl_ctx_st *psl, const char *dom)
+{
+	if (psl_is_public_suffix2(psl, dom, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE))
+		return QUELL__WIDE_SUFFIX;
+	/* a top-level name alone is a suffix too, listed or not (`nope`,
+	 * `localhost`): an entry for it would cover a whole namespace */
+	if (strchr(dom, '.') == NULL)
+		return QUELL__WIDE_TLD;
+	return 0;
+}
+
 static int domain_entry(const char *in, size_t s, size_t e, const struct psl_ctx_st *psl,
                         char *out, size_t outsize, char *err, size_t errsize)
 {
@@ -568,15 +579,14 @@ static int domain_entry(const char *in, size_t s, size_t e, const struct psl_ctx
 	rc = quell__domain_normalize(in, s, e, dom, &dlen, err, errsize);
 	if (rc != 0)
 		return rc;
-	if (psl != NULL &&
-	    psl_is_public_suffix2(psl, dom, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE))
+	switch (psl != NULL ? quell__domain_too_wide(psl, dom) : 0) {
+	case QUELL__WIDE_SUFFIX:
 		return quell__addr_fail(err, errsize, "domain '%s' is a public suffix", dom);
-	/* a top-level name alone is a suffix too, listed or not (`nope`,
-	 * `localhost`): an entry for it would cover a whole namespace */
-	if (psl != NULL && memchr(dom, '.', dlen) == NULL)
+	case QUELL__WIDE_TLD:
 		return quell__addr_fail(err, errsize,
 		                        "domain '%s' is a top-level name; give a registered domain",
 		                        dom);
+	}
 	return copy_out(dom, dlen, out, outsize, err, errsize);
 }
 

@@ -52,6 +52,19 @@ int quell__domain_parse(const char *in, size_t len, const struct psl_ctx_st *psl
                         size_t outsize, char *err, size_t errsize);
 
 /*
+ * Whether a domain entry for the normalized domain dom would cover a whole
+ * namespace instead of one registrant: QUELL__WIDE_SUFFIX for a public
+ * suffix (`com`, `co.uk`, an IDN one such as `xn--55qx5d.cn`, also
+ * private-section ones such as `github.io`), QUELL__WIDE_TLD for any other
+ * single label (`localhost`), else 0.  No such entry is ever written: the
+ * command line refuses it, a rule's domain-scope outcome falls back to the
+ * address (policy.c).
+ */
+#define QUELL__WIDE_SUFFIX 1
+#define QUELL__WIDE_TLD 2
+int quell__domain_too_wide(const struct psl_ctx_st *psl, const char *dom);
+
+/*
  * An entry as written on a command line: an address when it has an '@'
  * that is not its first character, else a domain.  *scope (if not NULL)
  * is set to QUELL_SCOPE_ADDRESS or QUELL_SCOPE_DOMAIN as soon as the kind

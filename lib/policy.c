@@ -18,6 +18,9 @@
  *             its domain's backoff;
  *   ignore    history only.
  * A domain-scope suppression of a protected domain is applied as ignore.
+ * A domain-scope outcome for a public suffix or a single-label name (a
+ * bounce for `x@com`, `x@co.uk`, `x@localhost`) would cover a whole
+ * namespace: it applies to the address instead, and its event says so.
  *
  * The pure part (apply()) works on an in-memory record, so `rules explain`
  * runs it on an empty one without a database.  Every reply is kept in the
@@ -56,6 +59,8 @@ struct decision {
 	int code;
 	const char *status, *text;
 	unsigned prior;                  /* rule-made suppressions of the key before */
+	int wide;                        /* QUELL__WIDE_*: the rule's domain scope fell
+	                                    back to the address; else 0 */
 };
 
 /* What apply() did, for the event and the outcome. */
@@ -284,8 +289,8 @@ static int parse_reply(quell *h, const char *reply, struct quell__parsed *p,
 	return 0;
 }
 
-static void decide(const struct quell__rules *rs, const struct quell__parsed *p, int64_t now,
-                   int source, struct decision *d)
+static void decide(quell *h, const struct quell__rules *rs, const struct quell__parsed *p,
+                   int64_t now, int source, struct decision *d)
 {
 	const char *dom = p->domain[0] ? p->domain : NULL;
 
@@ -319,6 +324,26 @@ static void decide(const struct quell__rules *rs, const struct quell__parsed *p,
 	if (d->scope == QUELL_SCOPE_DOMAIN && d->action == QUELL_ACTION_SUPPRESS && dom != NULL &&
 	    quell__rules_protected(rs, dom))
 		d->action = QUELL_ACTION_IGNORE;
+	/* the one place where a rule's scope picks the key: never a public
+	 * suffix or a single label, whatever the action (the test `add`
+	 * applies to domain entries) */
+	if (d->scope == QUELL_SCOPE_DOMAIN && dom != NULL &&
+	    (d->wide = quell__domain_too_wide(quell__psl(h), dom)) != 0)
+		d->scope = QUELL_SCOPE_ADDRESS;
+}
+
+/* The event's reason: the effect's, and why the scope fell back. */
+static const char *event_reason(const struct decision *d, const struct effect *fx,
+                                const char *domain, char *buf, size_t size)
+{
+	if (d->wide == 0)
+		return fx->reason;
+	/* buf has room for both; were it cut, the effect's part is whole */
+	if (snprintf(buf, size, "%s%sdomain '%s' is %s: address scope", fx->reason,
+	             fx->reason[0] ? "; " : "", domain,
+	             d->wide == QUELL__WIDE_SUFFIX ? "a public suffix" : "a top-level name") < 0)
+		return fx->reason;
+	return buf;
 }
 
 static void fill_outcome(struct quell_outcome *out, const struct decision *d,
@@ -384,7 +409,7 @@ int quell_explain(quell *h, const char *address, const char *domain, const char 
 		return rc;
 	}
 	now = quell__now(now);
-	decide(rs, p, now, QUELL_SOURCE_BOUNCE, &d);
+	decide(h, rs, p, now, QUELL_SOURCE_BOUNCE, &d);
 	r->n = 0;
 	rc = apply(r, &d, ext, &fx);
 	fill_outcome(out, &d, &fx, d.scope == QUELL_SCOPE_DOMAIN ? p->domain : p->addr);
@@ -484,9 +509,10 @@ int quell__record_txn(quell *h, struct quell__wtxn *w, struct quell__job *c)
 	struct quell_event ev;
 	struct quell_result res;
 	const char *key;
+	char reason[sizeof fx.reason + QUELL_ENTRY_MAX + 40];
 	int rc, dup;
 
-	decide(c->rs, &c->p, c->now, c->source, &d);
+	decide(h, c->rs, &c->p, c->now, c->source, &d);
 	key = d.scope == QUELL_SCOPE_DOMAIN ? c->p.domain : c->p.addr;
 	if ((dup = seen_before(h, w, c)) < 0)
 		return dup;
@@ -531,7 +557,7 @@ int quell__record_txn(quell *h, struct quell__wtxn *w, struct quell__job *c)
 				               : quell__error(h, QUELL_EDATA,
 				                              "%s: too many entries for one key", key);
 		}
-		ev.reason = fx.reason;
+		ev.reason = event_reason(&d, &fx, c->p.domain, reason, sizeof reason);
 		if (d.action != QUELL_ACTION_IGNORE &&
 		    (rc = quell__store_put(h, w, d.scope, key, &c->rec)) != 0)
 			return rc;

@@ -25,7 +25,8 @@ static const char *const defaults[QUELL__PREPLY_NKINDS] = {
 	"550 5.1.1 Recipient suppressed ({category})",
 	"550 5.7.1 Recipient opted out ({source})",
 	"550 5.7.1 Recipient opted out ({source})",
-	"450 4.2.1 Recipient deferred ({category}) until {until}",
+	"DUNNO", /* Postfix queues and retries on its own; one throttling reply
+	            must not refuse a whole provider's recipients at submission */
 	"451 4.3.0 Suppression list unavailable",
 };
 

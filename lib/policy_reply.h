@@ -11,7 +11,9 @@
  *   suppress:CATEGORY    (suppress)
  *   unsubscribe          550 5.7.1 Recipient opted out ({source})
  *   complaint            550 5.7.1 Recipient opted out ({source})
- *   backoff              450 4.2.1 Recipient deferred ({category}) until {until}
+ *   backoff              DUNNO (Postfix queues and retries on its own;
+ *                        to defer: 450 4.2.1 Recipient deferred ({category})
+ *                        until {until})
  *   backoff:CATEGORY     (backoff)
  *   error                451 4.3.0 Suppression list unavailable
  *

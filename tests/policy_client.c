@@ -2,7 +2,8 @@
  * policy_client.c - a small Postfix policy client for the CLI tests of
  * `quell policyd` (tests/cli/t_policyd.sh); built by `make cli`.
  *
- *   policy_client [-t SECONDS] [-c N] [-i] unix:PATH|inet:HOST:PORT < REQUESTS
+ *   policy_client [-t SECONDS] [-c N] [-i] [-n IDLE [-w MS]] [-m]
+ *                 unix:PATH|inet:HOST:PORT < REQUESTS
  *
  * Reads the requests from stdin, connects (N connections, all open before
  * anything is sent), and sends them:
@@ -15,7 +16,17 @@
  * Prints what the first connection received, as it came; "[closed]" on a
  * line of its own when the server closed a connection while an answer was
  * awaited.  Every connection must receive the same bytes.
- *
+ *   -n IDLE  first open IDLE more connections that send nothing and stay
+ *            open to the end, then go on as above; at the end, says on
+ *            stderr how many of them the server had closed:
+ *            "policy_client: IDLE idle connections, K closed by the server";
+ *   -w MS    wait that long after opening the idle connections (so that
+ *            the server has taken them all);
+ *   -m       says on stderr how long the requests took, from the first
+ *            connect (after the idle ones) to the last answer:
+ *            "policy_client: answered in N.NNN ms".
+ * The soft limit of open files is raised to the hard limit.
+ * *
  * Exit: 0 done, 1 the connections received different bytes, 2 usage or
  * connect error, 3 timeout (-t, default 10 s).
  */
@@ -27,8 +38,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 struct buf {
@@ -167,26 +180,61 @@ static size_t answers(const struct buf *b)
 	return n;
 }
 
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+/* How many of the n idle connections the server has closed (EOF or a
+ * reset waiting, seen without blocking). */
+static int idle_closed(const int *fds, int n)
+{
+	int k = 0;
+
+	for (int i = 0; i < n; i++) {
+		char b;
+		ssize_t r = recv(fds[i], &b, 1, MSG_DONTWAIT);
+
+		if (r == 0 || (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK))
+			k++;
+	}
+	return k;
+}
+
 int main(int argc, char **argv)
 {
 	struct buf in = { NULL, 0, 0 };
 	struct peer *peers;
 	char tmp[4096];
-	int c, nconn = 1, interactive = 0, status = 0;
+	int c, nconn = 1, interactive = 0, status = 0, nidle = 0, measure = 0, wait_ms = 0;
+	int *idle = NULL;
 	unsigned timeout = 10;
+	double t0;
+	struct rlimit rl;
 	ssize_t k;
 
-	while ((c = getopt(argc, argv, "t:c:i")) != -1) {
+	while ((c = getopt(argc, argv, "t:c:in:w:m")) != -1) {
 		switch (c) {
 		case 't': timeout = (unsigned)atoi(optarg); break;
 		case 'c': nconn = atoi(optarg); break;
 		case 'i': interactive = 1; break;
+		case 'n': nidle = atoi(optarg); break;
+		case 'm': measure = 1; break;
+		case 'w': wait_ms = atoi(optarg); break;
 		default: return 2;
 		}
 	}
-	if (optind + 1 != argc || nconn < 1) {
-		fprintf(stderr, "usage: policy_client [-t SECONDS] [-c N] [-i] ADDR < REQUESTS\n");
+	if (optind + 1 != argc || nconn < 1 || nidle < 0 || wait_ms < 0) {
+		fprintf(stderr, "usage: policy_client [-t SECONDS] [-c N] [-i] [-n IDLE [-w MS]] [-m] "
+		                "ADDR < REQUESTS\n");
 		return 2;
+	}
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 	signal(SIGALRM, on_alarm);
 	alarm(timeout);
@@ -194,8 +242,14 @@ int main(int argc, char **argv)
 	while ((k = read(STDIN_FILENO, tmp, sizeof tmp)) > 0)
 		put(&in, tmp, (size_t)k);
 	peers = calloc((size_t)nconn, sizeof *peers);
-	if (peers == NULL)
+	idle = calloc((size_t)nidle + 1, sizeof *idle);
+	if (peers == NULL || idle == NULL)
 		die("calloc");
+	for (int i = 0; i < nidle; i++)
+		idle[i] = connect_to(argv[optind]);
+	if (wait_ms > 0)
+		poll(NULL, 0, wait_ms);
+	t0 = now_ms();
 	for (int i = 0; i < nconn; i++)
 		peers[i].fd = connect_to(argv[optind]);
 
@@ -259,6 +313,14 @@ int main(int argc, char **argv)
 			off += len;
 		}
 	}
+	if (measure)
+		fprintf(stderr, "policy_client: answered in %.3f ms\n", now_ms() - t0);
+	if (nidle > 0)
+		fprintf(stderr, "policy_client: %d idle connections, %d closed by the server\n", nidle,
+		        idle_closed(idle, nidle));
+	for (int i = 0; i < nidle; i++)
+		close(idle[i]);
+	free(idle);
 	for (int i = 0; i < nconn; i++) {
 		if (interactive && peers[i].closed)
 			put(&peers[i].got, "[closed]\n", 9);

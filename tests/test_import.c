@@ -171,6 +171,44 @@ static void test_provider_rows_through_rules(void)
 	tu_close(h, dir);
 }
 
+/* A bounce row for an address at a public suffix goes through the rules
+ * like any other, but its domain-scope outcome lands on the address. */
+static void test_provider_row_public_suffix(void)
+{
+	static const char text[] =
+		"email,created,status,reason\n"
+		"signup@com,1795860000,5.1.2,\"550 5.1.2 Host or domain name not found\"\n"
+		"x@co.uk,1795860000,5.1.2,\"550 5.1.2 Host or domain name not found\"\n"
+		"y@gone.co.uk,1795860000,5.1.2,\"550 5.1.2 Host or domain name not found\"\n";
+	struct quell_import_stats st;
+	struct rejects rj = { 0 };
+	struct quell_result r;
+	struct quell_info *info = NULL;
+	char dir[128];
+	quell *h = tu_open(dir, sizeof dir, NULL);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	CU_ASSERT_EQUAL(import_text(h, text, NULL, 0, &st, &rj), 0);
+	TU_EQ_STR(st.format, "sendgrid");
+	TU_EQ_INT(st.rejected, 0);
+	CU_ASSERT_EQUAL(quell_check(h, "signup@com", NULL, T0, &r), 0);
+	TU_EQ_INT(r.verdict, QUELL_SUPPRESS);
+	TU_EQ_INT(r.scope, QUELL_SCOPE_ADDRESS);
+	TU_EQ_STR(r.key, "signup@com");
+	TU_EQ_INT(verdict(h, "anyone@example.com"), QUELL_ALLOW);
+	TU_EQ_INT(verdict(h, "x@co.uk"), QUELL_SUPPRESS);
+	TU_EQ_INT(verdict(h, "a@bbc.co.uk"), QUELL_ALLOW);
+	CU_ASSERT_EQUAL(quell_check(h, "z@gone.co.uk", NULL, T0, &r), 0);
+	TU_EQ_INT(r.verdict, QUELL_SUPPRESS); /* a registered domain keeps its entry */
+	TU_EQ_STR(r.key, "gone.co.uk");
+	CU_ASSERT_EQUAL_FATAL(quell_show(h, "signup@com", 0, &info), 0);
+	TU_EQ_INT(info->nevents, 1);
+	if (info->nevents == 1)
+		TU_EQ_STR(info->events[0].reason, "domain 'com' is a public suffix: address scope");
+	quell_info_free(info);
+	tu_close(h, dir);
+}
+
 static void test_complaints_and_unsubscribes(void)
 {
 	static const char ses[] = "email,reason\nspam@example.com,COMPLAINT\nb@example.com,BOUNCE\n";
@@ -813,6 +851,8 @@ static void test_reject_once_when_map_grows(void)
 static CU_TestInfo tests[] = {
 	{ "plain rows, rejects with lines, re-import", test_plain },
 	{ "provider rows with replies go through the rules", test_provider_rows_through_rules },
+	{ "a bounce row at a public suffix suppresses the address only",
+	  test_provider_row_public_suffix },
 	{ "complaints and bounces from SES", test_complaints_and_unsubscribes },
 	{ "dry run and batches", test_dry_run_and_batches },
 	{ "sorted runs in temporary files merge in order", test_runs_merge },

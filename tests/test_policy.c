@@ -382,6 +382,120 @@ static void test_domain_scope_and_protect(void)
 	TU_EQ_INT(verdict("a@gmail.com", T0, NULL), QUELL_ALLOW);
 }
 
+/* Domain entries counted by quell_list. */
+static int count_entry(const struct quell_entry *e, void *ctx)
+{
+	(void)e;
+	++*(size_t *)ctx;
+	return 0;
+}
+
+static size_t domain_entries(void)
+{
+	struct quell_list_options lo = QUELL_LIST_OPTIONS_INIT;
+	size_t n = 0;
+
+	lo.scope = QUELL_SCOPE_DOMAIN;
+	lo.stream = "*";
+	lo.now = T0;
+	CU_ASSERT_EQUAL(quell_list(h, &lo, count_entry, &n), 0);
+	return n;
+}
+
+/* A domain-scope outcome never makes an entry for a public suffix or a
+ * single label: the address gets it, its event says why, and nothing
+ * else is touched.  Through quell_record and quell_record_many. */
+static const struct {
+	const char *addr, *reply;
+	int action;
+	const char *key, *reason, *neighbour;
+} wide[] = {
+	{ "signup@com", "550 5.1.2 Host or domain name not found", QUELL_ACTION_SUPPRESS,
+	  "signup@com", "domain 'com' is a public suffix: address scope", "a@example.com" },
+	{ "x@co.uk", "550 5.1.2 Host or domain name not found", QUELL_ACTION_SUPPRESS, "x@co.uk",
+	  "domain 'co.uk' is a public suffix: address scope", "a@bbc.co.uk" },
+	{ "x@localhost", "550 5.1.2 Host or domain name not found", QUELL_ACTION_SUPPRESS,
+	  "x@localhost", "domain 'localhost' is a top-level name: address scope", "y@localhost" },
+	/* an IDN suffix of two labels (U+516C U+53F8 .cn), and one of one (.рф) */
+	{ "x@\xe5\x85\xac\xe5\x8f\xb8.cn", "550 5.1.2 no such domain", QUELL_ACTION_SUPPRESS,
+	  "x@xn--55qx5d.cn", "domain 'xn--55qx5d.cn' is a public suffix: address scope",
+	  "a@shop.xn--55qx5d.cn" },
+	{ "x@\xd1\x80\xd1\x84", "550 5.1.2 no such domain", QUELL_ACTION_SUPPRESS, "x@xn--p1ai",
+	  "domain 'xn--p1ai' is a public suffix: address scope", "a@xn--d1acufc.xn--p1ai" },
+	/* a private-section suffix */
+	{ "x@github.io", "550 5.1.2 no such domain", QUELL_ACTION_SUPPRESS, "x@github.io",
+	  "domain 'github.io' is a public suffix: address scope", "a@someone.github.io" },
+	/* backoff too */
+	{ "t@com", "421 4.7.0 Try again later", QUELL_ACTION_BACKOFF, "t@com",
+	  "domain 'com' is a public suffix: address scope", "b@example.com" },
+};
+#define NWIDE (sizeof wide / sizeof wide[0])
+
+static void check_wide(size_t i, const struct quell_outcome *o, int rc)
+{
+	struct quell_info *info = NULL;
+	int want = wide[i].action == QUELL_ACTION_SUPPRESS ? QUELL_SUPPRESS : QUELL_BACKOFF;
+
+	if (rc != 0 || o->scope != QUELL_SCOPE_ADDRESS || strcmp(o->key, wide[i].key) != 0)
+		fprintf(stderr, "\n  case %zu (%s): got rc %d scope %d key '%s', want address %s\n",
+		        i, wide[i].addr, rc, o->scope, o->key, wide[i].key);
+	TU_EQ_INT(rc, 0);
+	TU_EQ_INT(o->action, wide[i].action);
+	TU_EQ_INT(o->scope, QUELL_SCOPE_ADDRESS);
+	TU_EQ_STR(o->key, wide[i].key);
+	TU_EQ_INT(o->verdict, want);
+	TU_EQ_INT(verdict(wide[i].addr, T0, NULL), want);
+	TU_EQ_INT(verdict(wide[i].neighbour, T0, NULL), QUELL_ALLOW);
+	CU_ASSERT_EQUAL_FATAL(quell_show(h, wide[i].key, 0, &info), 0);
+	TU_EQ_INT(info->nevents, 1);
+	if (info->nevents == 1)
+		TU_EQ_STR(info->events[0].reason, wide[i].reason);
+	quell_info_free(info);
+}
+
+static void test_wide_domains_fall_back(void)
+{
+	struct quell_record_item items[NWIDE];
+	struct quell_record_options at = QUELL_RECORD_OPTIONS_INIT;
+	struct quell_outcome o;
+
+	fresh();
+	for (size_t i = 0; i < NWIDE; i++) {
+		struct quell_record_options ro = QUELL_RECORD_OPTIONS_INIT;
+
+		ro.now = T0;
+		check_wide(i, &o, quell_record(h, wide[i].addr, wide[i].reply, &ro, &o));
+	}
+	TU_EQ_INT(domain_entries(), 0);
+
+	fresh();
+	at.now = T0;
+	memset(items, 0, sizeof items);
+	for (size_t i = 0; i < NWIDE; i++) {
+		items[i].address = wide[i].addr;
+		items[i].reply = wide[i].reply;
+		items[i].opts = &at;
+	}
+	CU_ASSERT_EQUAL(quell_record_many(h, items, NWIDE), 0);
+	for (size_t i = 0; i < NWIDE; i++)
+		check_wide(i, &items[i].out, items[i].rc);
+	TU_EQ_INT(domain_entries(), 0);
+
+	/* a registered domain below a suffix still gets its domain entry,
+	 * with nothing said in its event */
+	o = rec("x@gone.co.uk", "550 5.1.2 Host or domain name not found", T0);
+	TU_EQ_INT(o.scope, QUELL_SCOPE_DOMAIN);
+	TU_EQ_STR(o.key, "gone.co.uk");
+	TU_EQ_INT(domain_entries(), 1);
+	/* explain says the same */
+	CU_ASSERT_EQUAL(quell_explain(h, "x@co.uk", NULL, "550 5.1.2 no such domain", T0, &o), 0);
+	TU_EQ_INT(o.scope, QUELL_SCOPE_ADDRESS);
+	TU_EQ_STR(o.key, "x@co.uk");
+	CU_ASSERT_EQUAL(quell_explain(h, NULL, "com", "550 5.1.2 no such domain", T0, &o), 0);
+	TU_EQ_INT(o.scope, QUELL_SCOPE_ADDRESS);
+	TU_EQ_STR(o.key, "");
+}
+
 static void test_complaint(void)
 {
 	struct quell_record_options ro = QUELL_RECORD_OPTIONS_INIT;
@@ -473,6 +587,7 @@ static CU_TestInfo tests[] = {
 	{ "a 4xx user unknown counts toward suppression", test_soft_bounce_user_unknown },
 	{ "ttl escalates", test_ttl_escalation },
 	{ "domain scope and protected domains", test_domain_scope_and_protect },
+	{ "no domain entry for a public suffix or a single label", test_wide_domains_fall_back },
 	{ "complaints", test_complaint },
 	{ "bad addresses and replies", test_bad_input },
 	{ "explain", test_explain },

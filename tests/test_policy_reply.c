@@ -4,7 +4,8 @@
  * defines the actions and RFC 3463 the enhanced status codes; expansion
  * with hostile database text (CR, LF, controls, UTF-8, very long); and the
  * answer to requests against a real database, one per verdict and source,
- * per protocol state, stream and failure.
+ * per protocol state, stream and failure; a backoff DUNNO unless a
+ * --reply asks to defer it.
  */
 #include <stdlib.h>
 
@@ -237,8 +238,8 @@ static const struct acase acases[] = {
 	  "550 5.1.1 Recipient suppressed (manual)", 1, 0 },
 	{ "complaint", RCPT("angry@example.com") "\n", NULL, 0, 0,
 	  "550 5.7.1 Recipient opted out (complaint)", 1, 0 },
-	{ "backed off", RCPT("later@example.com") "\n", NULL, 0, 0,
-	  "450 4.2.1 Recipient deferred (transient) until 2026-11-28T10:14:00Z", 1, 0 },
+	{ "backed off: DUNNO by default", RCPT("later@example.com") "\n", NULL, 0, 0, "DUNNO", 1,
+	  0 },
 	{ "allowed", RCPT("fine@example.com") "\n", NULL, 0, 0, "DUNNO", 1, 0 },
 	{ "unsubscribed from a stream: not seen without it", RCPT("reader@example.com") "\n",
 	  NULL, 0, 0, "DUNNO", 1, 0 },
@@ -296,11 +297,42 @@ static void test_answers(void)
 	}
 }
 
+/* A backoff is DUNNO unless a --reply asks to defer. */
+static void test_backoff_opt_in(void)
+{
+	static const struct {
+		const char *reply, *action;
+	} cases[] = {
+		{ NULL, "DUNNO" },
+		{ "backoff=450 4.2.1 Recipient deferred ({category}) until {until}",
+		  "450 4.2.1 Recipient deferred (transient) until 2026-11-28T10:14:00Z" },
+		{ "backoff:transient=DEFER_IF_PERMIT later", "DEFER_IF_PERMIT later" },
+		{ "backoff:quota=DEFER_IF_PERMIT later", "DUNNO" },
+	};
+	static const char rq[] = RCPT("later@example.com") "\n";
+	struct quell__policy_answer a;
+	struct quell__preply_set s;
+	char err[256];
+	size_t used;
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		quell__preply_init(&s);
+		if (cases[i].reply != NULL)
+			CU_ASSERT_EQUAL_FATAL(quell__preply_set(&s, cases[i].reply, err, sizeof err), 0);
+		quell__preq_reset(req);
+		CU_ASSERT_EQUAL_FATAL(quell__preq_feed(req, rq, strlen(rq), &used), 1);
+		TU_EQ_INT(quell__policy_answer(h, req, &s, NULL, NOW, 0, &a), 0);
+		TU_EQ_INT(a.res.verdict, QUELL_BACKOFF);
+		TU_EQ_STR(a.action, cases[i].action);
+	}
+}
+
 static CU_TestInfo tests[] = {
 	{ "templates taken and refused", test_templates },
 	{ "template by verdict, source and category", test_pick },
 	{ "expansion keeps printable ASCII, bounded", test_expand },
 	{ "answers per verdict, state and stream", test_answers },
+	{ "a backoff is DUNNO unless --reply defers it", test_backoff_opt_in },
 	CU_TEST_INFO_NULL,
 };
 

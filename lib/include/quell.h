@@ -285,7 +285,10 @@ struct quell_record_options {
  * count, clear or ignore.  A reply carrying a queue or message id already
  * recorded for this address with a reply of the same class (2xx, 4xx,
  * 5xx) changes nothing (out->duplicate = 1): a message deferred five times
- * counts once, the bounce that ends it counts too.
+ * counts once, the bounce that ends it counts too.  A domain-scope outcome
+ * for a public suffix or a single-label domain (`signup@com`) is applied
+ * to the address instead (out->scope QUELL_SCOPE_ADDRESS), and the event's
+ * reason says so.
  *
  * Errors: QUELL_EADDRESS (bad address), QUELL_EDATA (empty or unusable
  * reply), and the store's errors.  out->error says which, for batch output.

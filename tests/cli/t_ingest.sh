@@ -1,7 +1,8 @@
 # t_ingest.sh - ingest postfix-log: a sample mail log with bounces, a
 # Spamhaus block, local and DNS failures, a bad recipient, lines that are
 # no reports, and one queue id deferred five times; what check says
-# afterwards; a second run changes nothing; stdin, JSON, usage errors; and
+# afterwards; a second run changes nothing; stdin, JSON, usage errors;
+# bounces for addresses at a public suffix (address scope only); and
 # --follow across an append and a rotation, ended by SIGTERM.
 
 LOG=$(dirname "$T_SCRIPT")/../data/postfix/mail.log
@@ -93,6 +94,20 @@ T_IN=$'Nov 28 10:00:00 mx1 postfix/smtp[1]: 1A2B3C4D5F: to=<s2@f.example>, relay
 	'' --now $NOW --json ingest postfix-log --verbose -
 T_IN='' t 'stdin: nothing' 0 '' 'quell: ingest postfix-log: -: 0 read, 0 imported, 0 updated, 0 duplicates, 0 skipped, 0 rejected' \
 	ingest postfix-log -
+
+# a bounce for an address at a public suffix never suppresses the suffix
+T_IN='Nov 28 10:03:00 mx1 postfix/error[500]: 8A9B0C1D2F: to=<signup@com>, relay=none, delay=0.3, dsn=5.1.2, status=bounced (Host or domain name not found. Name service error for name=com type=MX: Host not found)
+Nov 28 10:03:01 mx1 postfix/error[500]: 8A9B0C1D30: to=<x@co.uk>, relay=none, delay=0.3, dsn=5.1.2, status=bounced (Host or domain name not found. Name service error for name=co.uk type=MX: Host not found)
+' t 'a 5.1.2 for signup@com and x@co.uk: address scope' 0 \
+	$'signup@com\tsuppress\tverdict=suppress scope=address key=signup@com rule=bad-domain-status category=bad-domain status=5.1.2
+x@co.uk\tsuppress\tverdict=suppress scope=address key=x@co.uk rule=bad-domain-status category=bad-domain status=5.1.2' \
+	'' --db "$T_DIR/psl" --now $NOW -q ingest postfix-log --verbose -
+t '... the rest of .com and .co.uk stays allowed' 1 \
+	$'signup@com\tsuppress\tscope=address key=signup@com rule=bad-domain-status category=bad-domain source=bounce
+a@example.com\tallow\t
+b@bbc.co.uk\tallow\t' \
+	'' --db "$T_DIR/psl" --now $NOW check signup@com a@example.com b@bbc.co.uk
+t '... and no domain entry exists' 0 '' '' --db "$T_DIR/psl" --now $NOW list --domains
 
 # -------------------------------------------------------------- errors
 

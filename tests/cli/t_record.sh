@@ -1,5 +1,6 @@
 # t_record.sh - record: each action of the rules (suppress, ignore, backoff
-# at address and domain scope, clear, count up to its threshold), record -
+# at address and domain scope, never a domain entry for a public suffix
+# or a single label, clear, count up to its threshold), record -
 # with bad lines, JSON, duplicates by queue id, check and show afterwards,
 # the rules file lookup and usage errors.
 
@@ -47,6 +48,35 @@ T_FILTER='s/ origin=.*//' t "show: a domain backoff is in the recipient's histor
 event	$T0	backoff	list=backoff source=bounce rule=service-unavailable category=transient code=421 status=4.7.0 reply=mx.four.example%20Too%20many%20connections,%20slow%20down until=2026-01-01T00:15:00Z verdict=backoff" \
 	'' --now $T10 show d@four.example
 t 'a domain backoff ends at its time' 0 $'d@four.example\tallow\t' '' --now $T20 check d@four.example
+
+# a domain-scope outcome never covers a public suffix or a single label:
+# the address gets it, and its event says why
+t 'a bounce for signup@com: the address, not every .com' 0 \
+	$'signup@com\tsuppress\tverdict=suppress scope=address key=signup@com rule=bad-domain-status category=bad-domain code=550 status=5.1.2' \
+	'' --now $T0 record signup@com '550 5.1.2 Host or domain name not found'
+t '... x@co.uk' 0 \
+	$'x@co.uk\tsuppress\tverdict=suppress scope=address key=x@co.uk rule=bad-domain-status category=bad-domain code=550 status=5.1.2' \
+	'' --now $T0 record x@co.uk '550 5.1.2 Host or domain name not found'
+t '... x@localhost' 0 \
+	$'x@localhost\tsuppress\tverdict=suppress scope=address key=x@localhost rule=bad-domain-status category=bad-domain code=550 status=5.1.2' \
+	'' --now $T0 record x@localhost '550 5.1.2 Host or domain name not found'
+t '... an IDN public suffix (公司.cn)' 0 \
+	$'x@\xe5\x85\xac\xe5\x8f\xb8.cn\tsuppress\tverdict=suppress scope=address key=x@xn--55qx5d.cn rule=bad-domain-status category=bad-domain code=550 status=5.1.2' \
+	'' --now $T0 record $'x@\xe5\x85\xac\xe5\x8f\xb8.cn' '550 5.1.2 Host or domain name not found'
+t '... a domain backoff (421) for x@com' 0 \
+	$'y@com\tbackoff\tverdict=backoff scope=address key=y@com rule=service-unavailable category=transient code=421 status=4.7.0 until=2026-01-01T00:15:00Z' \
+	'' --now $T0 record y@com '421 4.7.0 Too many connections, slow down'
+t '... every other address stays allowed' 0 \
+	$'a@example.com\tallow\t\nb@bbc.co.uk\tallow\t\nz@localhost\tallow\t\na@shop.xn--55qx5d.cn\tallow\t' \
+	'' --now $T0 check a@example.com b@bbc.co.uk z@localhost a@shop.xn--55qx5d.cn
+t '... no domain entry was written (four.example is the 421 above)' 0 \
+	$'four.example\tbackoff\tscope=domain source=bounce category=transient rule=service-unavailable code=421 status=4.7.0 created=2026-01-01T00:00:00Z updated=2026-01-01T00:00:00Z until=2026-01-01T00:15:00Z attempts=1' \
+	'' --now $T0 list --domains
+T_FILTER='s/ origin=.*//' t '... the event says why' 0 \
+	"signup@com	suppress	scope=address key=signup@com rule=bad-domain-status category=bad-domain source=bounce
+entry	suppress	scope=address source=bounce category=bad-domain rule=bad-domain-status code=550 status=5.1.2 reply=Host%20or%20domain%20name%20not%20found created=$T0 updated=$T0 count=1
+event	$T0	suppress	list=suppress source=bounce rule=bad-domain-status category=bad-domain code=550 status=5.1.2 reply=Host%20or%20domain%20name%20not%20found reason=domain%20'com'%20is%20a%20public%20suffix:%20address%20scope verdict=suppress" \
+	'' --now $T0 show signup@com
 
 # the contract: a 2xx clears (the rule's name is the rules file's business)
 T_FILTER='s/ rule=[^ ]*//' \
