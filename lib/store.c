@@ -1,10 +1,19 @@
 /*
- * store.c - the LMDB environment behind a handle: open and create, the
- * read transaction pool, write transactions that grow the map on
- * MDB_MAP_FULL, the primitive reads and writes of records, events and
- * seen reply ids, and trimming the map's pages from the resident set
- * (found in /proc/self/maps: LMDB reports the map's address only for
- * MDB_FIXEDMAP environments).
+ * store.c - the LMDB environment behind a handle: open and create, reopen
+ * (the data file replaced under a long-running handle), the read
+ * transaction pool, write transactions that grow the map on MDB_MAP_FULL,
+ * the primitive reads and writes of records, events and seen reply ids,
+ * backup, and trimming the map's pages from the resident set (found in
+ * /proc/self/maps: LMDB reports the map's address only for MDB_FIXEDMAP
+ * environments).
+ *
+ * Other processes: every transaction start, the open's own included,
+ * takes a map another process grew (MDB_MAP_RESIZED) and clears the
+ * reader slots of processes that died (MDB_READERS_FULL; also at open and
+ * once a minute on the read path).  Nothing reads the map before the data
+ * file is known to hold the pages its meta page names (a truncated file
+ * would be SIGBUS).  A creation that committed nothing removes its files;
+ * a backup is written under a temporary name and linked into place.
  *
  * LMDB's codes are mapped to QUELL_E* here and nowhere else.
  */

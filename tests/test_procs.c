@@ -12,8 +12,12 @@
  *
  * Each child writes its counts into a pipe; the parent prints them (the
  * figure) and asserts that nothing failed and that every write is there.
+ *
+ * And quell_reopen(): a long-running handle follows its directory when
+ * another process replaces, removes or makes again the data file.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -190,8 +194,74 @@ static void test_writers_and_readers(void)
 	tu_close(h, dir);
 }
 
+/* A long-running handle follows its directory: a data file replaced by
+ * another (as `mv backup/data.mdb db/` does), then removed, then made
+ * again. */
+static void test_reopen(void)
+{
+	struct quell_add_options a = QUELL_ADD_OPTIONS_INIT;
+	struct quell_options o = QUELL_OPTIONS_INIT;
+	struct quell_result res;
+	char dir[128], other[128], path[300], to[300];
+	quell *h, *w = NULL;
+	int changed = -1;
+
+	a.now = T0;
+	h = tu_open(dir, sizeof dir, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	w = tu_open(other, sizeof other, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+	CU_ASSERT_EQUAL_FATAL(quell_add(w, "new@example.org", &a), 0);
+	quell_close(w);
+
+	/* nothing changed: nothing done */
+	TU_EQ_INT(quell_reopen(h, 0, &changed), 0);
+	TU_EQ_INT(changed, 0);
+	TU_EQ_INT(quell_check(h, "new@example.org", NULL, T0, &res), 0);
+	TU_EQ_INT(res.verdict, QUELL_ALLOW);
+
+	/* replaced */
+	snprintf(path, sizeof path, "%s/data.mdb", other);
+	snprintf(to, sizeof to, "%s/data.mdb", dir);
+	CU_ASSERT_EQUAL_FATAL(rename(path, to), 0);
+	TU_EQ_INT(quell_reopen(h, 0, &changed), 0);
+	TU_EQ_INT(changed, 1);
+	TU_EQ_INT(quell_check(h, "new@example.org", NULL, T0, &res), 0);
+	TU_EQ_INT(res.verdict, QUELL_SUPPRESS);
+
+	/* removed: every call fails until it is back */
+	tu_rmtree(dir);
+	TU_EQ_INT(quell_reopen(h, 0, &changed), QUELL_ENODB);
+	TU_EQ_INT(changed, 1);
+	TU_EQ_INT(quell_check(h, "new@example.org", NULL, T0, &res), QUELL_ENODB);
+	CU_ASSERT(strstr(quell_errmsg(h), "removed while open") != NULL);
+	TU_EQ_INT(quell_add(h, "x@example.org", &a), QUELL_ENODB);
+	TU_EQ_INT(quell_reopen(h, 0, &changed), QUELL_ENODB);
+	TU_EQ_INT(changed, 0);
+
+	/* made again */
+	o.flags = QUELL_OPEN_CREATE;
+	CU_ASSERT_EQUAL_FATAL(quell_open(&w, dir, &o), 0);
+	CU_ASSERT_EQUAL_FATAL(quell_add(w, "again@example.org", &a), 0);
+	quell_close(w);
+	TU_EQ_INT(quell_reopen(h, 0, &changed), 0);
+	TU_EQ_INT(changed, 1);
+	TU_EQ_INT(quell_check(h, "again@example.org", NULL, T0, &res), 0);
+	TU_EQ_INT(res.verdict, QUELL_SUPPRESS);
+	TU_EQ_INT(quell_add(h, "x@example.org", &a), 0);
+
+	/* forced: the same file again */
+	TU_EQ_INT(quell_reopen(h, QUELL_REOPEN_FORCE, &changed), 0);
+	TU_EQ_INT(changed, 1);
+	TU_EQ_INT(quell_check(h, "x@example.org", NULL, T0, &res), 0);
+	TU_EQ_INT(res.verdict, QUELL_SUPPRESS);
+	tu_close(h, dir);
+	tu_rmtree(other);
+}
+
 static CU_TestInfo tests[] = {
-	{ "two writers and a reader in processes of their own", test_writers_and_readers },
+	{ "two writers and two readers in processes of their own", test_writers_and_readers },
+	{ "reopen follows a replaced, removed, new data file", test_reopen },
 	CU_TEST_INFO_NULL,
 };
 
