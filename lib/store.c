@@ -389,6 +389,10 @@ int quell__store_reopen(quell *h, int force, int *changed)
 		rc = quell__error(h, QUELL_EDB, "%s is empty: not a database", data);
 	else if ((rc = env_open(h, s, s->map_size, lc, &lc, 0)) == 0)
 		*changed = 1;
+	if (rc != 0) { /* what every call says until a reopen works */
+		s->lost_code = rc;
+		snprintf(s->lost, sizeof s->lost, "%s", quell_errmsg(h));
+	}
 	pthread_rwlock_unlock(&s->resize);
 	if (rc == 0)
 		h->lowercase_local = lc;
@@ -445,10 +449,15 @@ static int readers_due(struct quell__store *s)
 	return due;
 }
 
-/* The error for a store whose environment is closed (see reopen). */
-static int closed(quell *h, const struct quell__store *s)
+/* The error for a store whose environment is closed (see reopen): the
+ * one that reopen met.  The caller holds s->resize, shared, and releases
+ * it. */
+static int closed(quell *h, struct quell__store *s)
 {
-	return quell__error(h, QUELL_ENODB, "no database in %s (removed while open)", s->path);
+	int rc = quell__error(h, s->lost_code, "%s", s->lost);
+
+	pthread_rwlock_unlock(&s->resize);
+	return rc;
 }
 
 int quell__store_read_begin(quell *h, MDB_txn **out)
@@ -468,10 +477,8 @@ int quell__store_read_begin(quell *h, MDB_txn **out)
 		int rc;
 
 		pthread_rwlock_rdlock(&s->resize);
-		if (s->env == NULL) {
-			pthread_rwlock_unlock(&s->resize);
+		if (s->env == NULL)
 			return closed(h, s);
-		}
 		pthread_mutex_lock(&s->pool_lock);
 		if (s->npool > 0)
 			txn = s->pool[--s->npool];
@@ -531,7 +538,6 @@ int quell__store_write(quell *h, quell__write_fn fn, void *ctx)
 
 		pthread_rwlock_rdlock(&s->resize);
 		if (s->env == NULL) {
-			pthread_rwlock_unlock(&s->resize);
 			rc = closed(h, s);
 			break;
 		}
@@ -629,7 +635,6 @@ int quell__store_backup(quell *h, const char *dir)
 
 		pthread_rwlock_rdlock(&s->resize);
 		if (s->env == NULL) {
-			pthread_rwlock_unlock(&s->resize);
 			rc = closed(h, s);
 			break;
 		}

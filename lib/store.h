@@ -56,6 +56,8 @@ struct quell__store {
 	MDB_txn *pool[QUELL__POOL];
 	size_t npool;
 	char path[4096];
+	int lost_code;             /* env NULL: why, as the failed reopen said */
+	char lost[QUELL__ERRMSG_MAX];
 };
 
 /* A write in progress. */

@@ -243,6 +243,11 @@ static void test_reopen(void)
 	o.flags = QUELL_OPEN_CREATE;
 	CU_ASSERT_EQUAL_FATAL(quell_open(&w, dir, &o), 0);
 	CU_ASSERT_EQUAL_FATAL(quell_add(w, "again@example.org", &a), 0);
+	for (int i = 0; i < 300; i++) { /* pages enough to cut some off */
+		char addr[64];
+		snprintf(addr, sizeof addr, "fill%03d@example.org", i);
+		CU_ASSERT_EQUAL_FATAL(quell_add(w, addr, &a), 0);
+	}
 	quell_close(w);
 	TU_EQ_INT(quell_reopen(h, 0, &changed), 0);
 	TU_EQ_INT(changed, 1);
@@ -255,6 +260,12 @@ static void test_reopen(void)
 	TU_EQ_INT(changed, 1);
 	TU_EQ_INT(quell_check(h, "x@example.org", NULL, T0, &res), 0);
 	TU_EQ_INT(res.verdict, QUELL_SUPPRESS);
+
+	/* the file cut short: every call says so, none reads past its end */
+	CU_ASSERT_EQUAL(truncate(to, 8192), 0); /* the meta pages */
+	TU_EQ_INT(quell_reopen(h, QUELL_REOPEN_FORCE, &changed), QUELL_EDB);
+	TU_EQ_INT(quell_check(h, "x@example.org", NULL, T0, &res), QUELL_EDB);
+	CU_ASSERT(strstr(quell_errmsg(h), "truncated or damaged") != NULL);
 	tu_close(h, dir);
 	tu_rmtree(other);
 }
