@@ -12,8 +12,10 @@
  * reader slots of processes that died (MDB_READERS_FULL; also at open and
  * once a minute on the read path).  Nothing reads the map before the data
  * file is known to hold the pages its meta page names (a truncated file
- * would be SIGBUS).  A creation that committed nothing removes its files;
- * a backup is written under a temporary name and linked into place.
+ * would be SIGBUS), nor before a missing lock file has its blocks (LMDB
+ * writes it through a map: SIGBUS on a full file system).  A creation
+ * that committed nothing removes its files; a backup is written under a
+ * temporary name and linked into place.
  *
  * LMDB's codes are mapped to QUELL_E* here and nowhere else.
  */
@@ -33,6 +35,8 @@
 
 #define DEFAULT_MAP ((size_t)64 << 20)
 #define LOOSE_SLACK 8     /* pages a sound data file may end short */
+#define LOCK_BYTES 8192   /* LMDB's lock file, default 126 readers */
+#define FILE_MODE 0644    /* data.mdb and lock.mdb */
 #define READERS_EVERY 60 /* seconds between looks for dead readers' slots */
 
 /* Seconds on the monotonic clock. */
@@ -233,6 +237,33 @@ static int check_size(quell *h, struct quell__store *s)
 	return 0;
 }
 
+/* LMDB maps its lock file and writes to it through the map: a lock file
+ * it makes on a full file system (a sparse file) is SIGBUS on the first
+ * write.  So a missing lock file is made here first, its blocks allocated
+ * (posix_fallocate); LOCK_BYTES is what LMDB 0.9 makes for its default
+ * 126 readers (a larger file would only give more slots, a smaller one
+ * LMDB grows itself).  Only a lack of space is an error: anything else
+ * (a read-only directory) is left for LMDB to say. */
+static int make_lock_file(quell *h, struct quell__store *s, int fresh)
+{
+	char path[4200];
+	int fd, rc;
+
+	snprintf(path, sizeof path, "%s/lock.mdb", s->path);
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, FILE_MODE);
+	if (fd < 0)
+		return 0; /* there already, or not ours to make */
+	rc = posix_fallocate(fd, 0, LOCK_BYTES);
+	close(fd);
+	if (rc != ENOSPC && rc != EDQUOT)
+		return 0;
+	unlink(path);
+	if (fresh)
+		return quell__error(h, QUELL_EIO, "cannot create a database in %s: %s", s->path,
+		                    strerror(rc));
+	return quell__error(h, QUELL_EIO, "%s: %s", path, strerror(rc));
+}
+
 /* Open the environment of directory s->path into s (env, tables, the data
  * file's identity): the work of opening, and of reopening with no other
  * transaction running.  On failure s->env is NULL and, with *fresh set (a
@@ -254,7 +285,10 @@ static int env_open(quell *h, struct quell__store *s, size_t map_size, int lower
 		rc = quell__mdb_error(h, rc, "configure environment");
 		goto fail;
 	}
-	rc = mdb_env_open(s->env, s->path, MDB_NOTLS | (s->readonly ? MDB_RDONLY : 0), 0644);
+	if ((rc = make_lock_file(h, s, fresh)) != 0)
+		goto fail;
+	rc = mdb_env_open(s->env, s->path, MDB_NOTLS | (s->readonly ? MDB_RDONLY : 0),
+	                  FILE_MODE);
 	if (rc != 0) {
 		rc = fresh ? quell__error(h, rc == ENOSPC || rc == EIO ? QUELL_EIO : QUELL_EDB,
 		                          "cannot create a database in %s: %s", s->path,

@@ -115,6 +115,12 @@ if mount -t tmpfs -o size=64k tmpfs "$T_DIR/small" 2>/dev/null; then
 	ok 'leaves no half database behind' test -z "$(ls -A "$T_DIR/small/new")"
 	t 'no database there' 66 '' "quell: check: no database in $T_DIR/small/new" \
 		--db "$T_DIR/small/new" check a@ex.example
+	# not one block free: LMDB's own lock file would be SIGBUS
+	head -c $((64 * 1024)) /dev/zero >"$T_DIR/small/fill2" 2>/dev/null
+	t 'creating a database with not one block free' 74 '' \
+		"quell: add: cannot create a database in $T_DIR/small/new2: No space left on device" \
+		--db "$T_DIR/small/new2" add a@ex.example
+	ok 'leaves nothing behind' test -z "$(ls -A "$T_DIR/small/new2")"
 	umount "$T_DIR/small"
 else
 	echo "t_store.sh: cannot mount a tmpfs (not root?): full file system cases skipped"
