@@ -14,24 +14,30 @@
  * request's policy_context, else none.  A failed check answers 451 4.3.0
  * (DUNNO with --fail-open).  Never OK.
  *
- * The database is opened read-only, once; every check is one read
- * transaction, so writers (`record`, `ingest`) are seen at once.  SIGHUP
- * reloads the rules file; SIGTERM and SIGINT stop the server cleanly (exit
- * 0, the unix socket removed).  Log lines go to stderr, one per event:
- * startup, reload, stop, failures, refused requests, and with --verbose
- * every connection and answer.  This file: options, answers and log
+ * The database is opened read-only; every check is one read transaction,
+ * so writers (`record`, `ingest`) are seen at once.  At most once a
+ * second, before an answer, the data file is compared with the one open
+ * (quell_reopen): a backup moved into place, or the directory removed and
+ * made again, is reopened, and a database gone makes checks fail (451, or
+ * DUNNO with --fail-open) until it is back; one log line each.  SIGHUP
+ * reloads the rules file and reopens the database; SIGTERM and SIGINT stop
+ * the server cleanly (exit 0, the unix socket removed).  Log lines go to
+ * stderr, one per event: startup, reload, reopen, stop, failures, refused
+ * requests, and with --verbose every connection and answer.  This file: options, answers and log
  * lines; the socket is policyd_net.c, the event loop policyd_loop.c.
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "policyd.h"
 
 #define DEFAULT_MODE 0660
 #define DEFAULT_MAX_CONNS 512
 #define DEFAULT_IDLE_MS (600 * 1000)
+#define DB_LOOK_MS 1000 /* how often the database file is looked at */
 
 enum {
 	OPT_LISTEN = CLI_OPT_CMD,
@@ -69,6 +75,50 @@ void policyd_info(struct policyd *pd, const char *fmt, ...)
 	cli_warn(pd->cli, "%s", msg);
 }
 
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Log what a reopen did: one line when the database changed or was lost,
+ * nothing more while it stays lost. */
+static void reopened(struct policyd *pd, int rc, int changed, const char *why)
+{
+	struct cli *cli = pd->cli;
+
+	if (rc != 0) {
+		if (!pd->db_lost)
+			cli_warn(cli, "%s%s; checks fail until it is back", why, quell_errmsg(cli->h));
+		pd->db_lost = 1;
+		return;
+	}
+	if (*why != '\0')
+		policyd_info(pd, "%sdatabase reopened", why);
+	else if (pd->db_lost)
+		policyd_info(pd, "the database is back; reopened");
+	else if (changed)
+		policyd_info(pd, "the database file was replaced; reopened");
+	pd->db_lost = 0;
+}
+
+/* At most once a second, before an answer: is the database file still
+ * the one open?  A backup moved into place, or the directory removed and
+ * made again, is reopened (one stat(2) when nothing changed). */
+static void look_at_db(struct policyd *pd)
+{
+	int64_t now = mono_ms();
+	int changed = 0, rc;
+
+	if (now - pd->db_looked_ms < DB_LOOK_MS)
+		return;
+	pd->db_looked_ms = now;
+	rc = quell_reopen(pd->cli->h, 0, &changed);
+	reopened(pd, rc, changed, "");
+}
+
 size_t policyd_answer(struct policyd *pd, const struct quell__preq *req, unsigned long id,
                       char *out)
 {
@@ -76,6 +126,7 @@ size_t policyd_answer(struct policyd *pd, const struct quell__preq *req, unsigne
 	struct cli *cli = pd->cli;
 	int n;
 
+	look_at_db(pd);
 	if (quell__policy_answer(cli->h, req, &pd->replies, cli->stream, cli->now,
 	                         pd->fail_open, &a) != 0) {
 		cli_warn(cli, "client %lu: request refused: %s; closed without a reply", id,
@@ -101,14 +152,19 @@ void policyd_reload(struct policyd *pd)
 {
 	struct cli *cli = pd->cli;
 	size_t n = 0;
+	int changed = 0, rc;
 
 	if (quell_rules_load(cli->h, pd->rules) != 0) {
 		cli_warn(cli, "SIGHUP: %s; keeping the rules loaded before", quell_errmsg(cli->h));
-		return;
+	} else {
+		quell_rules_count(cli->h, &n);
+		policyd_info(pd, "SIGHUP: rules reloaded from %s (%zu rules)",
+		             pd->rules ? pd->rules : "<default rules>", n);
 	}
-	quell_rules_count(cli->h, &n);
-	policyd_info(pd, "SIGHUP: rules reloaded from %s (%zu rules)",
-	             pd->rules ? pd->rules : "<default rules>", n);
+	pd->db_lost = 0; /* say what this reopen finds */
+	rc = quell_reopen(cli->h, QUELL_REOPEN_FORCE, &changed);
+	pd->db_looked_ms = mono_ms();
+	reopened(pd, rc, changed, "SIGHUP: ");
 }
 
 static int parse_mode(struct policyd *pd, const char *s)

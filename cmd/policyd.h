@@ -46,6 +46,11 @@ struct policyd {
 	dev_t dev;                 /* ... and its identity, so that only */
 	ino_t ino;                 /*     our own file is removed */
 	char where[160];           /* "unix:PATH" or "inet:ADDR:PORT" bound */
+
+	int64_t db_looked_ms;      /* monotonic ms of the last look at the
+	                              database file (policyd_look_at_db) */
+	int db_lost;               /* the last look found no usable database
+	                              (logged once) */
 };
 
 /* policyd_net.c: parse --socket-owner into uid and gid (0 or 64, printed). */
@@ -74,7 +79,8 @@ int policyd_run(struct policyd *pd);
 size_t policyd_answer(struct policyd *pd, const struct quell__preq *req, unsigned long id,
                       char *out);
 
-/* cmd_policyd.c: reload the rules (SIGHUP); a bad file keeps the old ones. */
+/* cmd_policyd.c: reload the rules (SIGHUP); a bad file keeps the old ones.
+ * Reopens the database too. */
 void policyd_reload(struct policyd *pd);
 
 /* cmd_policyd.c: a log line on stderr, "quell: policyd: ..." (control

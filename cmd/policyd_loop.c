@@ -33,7 +33,8 @@
  *
  * Signals arrive through a self-pipe: the handlers only write one byte.
  * SIGTERM and SIGINT stop the loop (everything is closed by the caller);
- * SIGHUP reloads the rules.  SIGPIPE is ignored; writes use MSG_NOSIGNAL.
+ * SIGHUP reloads the rules and reopens the database.  SIGPIPE is ignored;
+ * writes use MSG_NOSIGNAL.
  * Knows nothing of what requests mean or of the database.
  */
 #include <errno.h>

@@ -1,5 +1,6 @@
 /*
- * quell.c - the handle: open, close, and the address entry points that need
+ * quell.c - the handle: open, reopen (the data file replaced under a
+ * long-running handle), close, and the address entry points that need
  * the handle's settings (lowercase_local_part, public suffix data).
  *
  * Public suffix data (libpsl) is loaded on the first domain entry, not at
@@ -51,6 +52,22 @@ int quell_open(quell **out, const char *dir, const struct quell_options *opts)
 	if (opts->flags & QUELL_OPEN_NODB)
 		return 0;
 	return quell__store_open(h, dir, opts->flags, opts->map_size, h->lowercase_local);
+}
+
+int quell_reopen(quell *h, unsigned int flags, int *changed)
+{
+	int c = 0, rc;
+
+	if (changed != NULL)
+		*changed = 0;
+	if (h == NULL)
+		return QUELL_EINVAL;
+	if (h->store == NULL)
+		return quell__error(h, QUELL_EINVAL, "no database is open");
+	rc = quell__store_reopen(h, (flags & QUELL_REOPEN_FORCE) != 0, &c);
+	if (changed != NULL)
+		*changed = c;
+	return rc;
 }
 
 void quell_close(quell *h)

@@ -1,10 +1,21 @@
 /*
- * store.c - the LMDB environment behind a handle: open and create, the
- * read transaction pool, write transactions that grow the map on
- * MDB_MAP_FULL, the primitive reads and writes of records, events, seen
- * reply ids and meta values (marks), and trimming the map's pages from the resident set
- * (found in /proc/self/maps: LMDB reports the map's address only for
- * MDB_FIXEDMAP environments).
+ * store.c - the LMDB environment behind a handle: open and create, reopen
+ * (the data file replaced under a long-running handle), the read
+ * transaction pool, write transactions that grow the map on MDB_MAP_FULL,
+ * the primitive reads and writes of records, events, seen reply ids and
+ * meta values (marks), backup, and trimming the map's pages from the resident set (found in
+ * /proc/self/maps: LMDB reports the map's address only for MDB_FIXEDMAP
+ * environments).
+ *
+ * Other processes: every transaction start, the open's own included,
+ * takes a map another process grew (MDB_MAP_RESIZED) and clears the
+ * reader slots of processes that died (MDB_READERS_FULL; also at open and
+ * once a minute on the read path).  Nothing reads the map before the data
+ * file is known to hold the pages its meta page names (a truncated file
+ * would be SIGBUS), nor before a missing lock file has its blocks (LMDB
+ * writes it through a map: SIGBUS on a full file system).  A creation
+ * that committed nothing removes its files; a backup is written under a
+ * temporary name and linked into place.
  *
  * LMDB's codes are mapped to QUELL_E* here and nowhere else.  The modes
  * of new files, for a database shared by a group, are perms.c's.
@@ -17,6 +28,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "error.h"
@@ -24,6 +36,19 @@
 #include "store.h"
 
 #define DEFAULT_MAP ((size_t)64 << 20)
+#define LOOSE_SLACK 8     /* pages a sound data file may end short */
+#define LOCK_BYTES 8192   /* LMDB's lock file, default 126 readers */
+#define FILE_MODE QUELL__DB_MODE /* data.mdb and lock.mdb (perms.h) */
+#define READERS_EVERY 60 /* seconds between looks for dead readers' slots */
+
+/* Seconds on the monotonic clock. */
+static int64_t mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec;
+}
 
 int quell__mdb_error(const quell *h, int rc, const char *what)
 {
@@ -108,14 +133,15 @@ static int open_tables(quell *h, struct quell__store *s, MDB_txn *txn, unsigned 
 }
 
 /* Read the meta table, creating it in a new database (txn is a write txn
- * then).  Sets h->lowercase_local and h->origin. */
-static int setup_meta(quell *h, struct quell__store *s, MDB_txn *txn, int lowercase_default)
+ * then).  Sets *lc (lowercase_local_part) and, when it is empty, h->origin. */
+static int setup_meta(quell *h, struct quell__store *s, MDB_txn *txn, int lowercase_default,
+                      int *lc)
 {
 	MDB_val v;
 	int rc = get_meta(txn, s->meta, "schema", &v);
 
 	if (rc == MDB_NOTFOUND && !s->readonly) {
-		unsigned char schema = QUELL__SCHEMA, lc = lowercase_default ? 1 : 0;
+		unsigned char schema = QUELL__SCHEMA, lcb = lowercase_default ? 1 : 0;
 		unsigned char seq[8] = { 0 };
 		char host[QUELL_NAME_MAX];
 
@@ -123,7 +149,7 @@ static int setup_meta(quell *h, struct quell__store *s, MDB_txn *txn, int lowerc
 			snprintf(host, sizeof host, "localhost");
 		host[sizeof host - 1] = '\0';
 		if ((rc = put_meta(txn, s->meta, "schema", &schema, 1)) != 0 ||
-		    (rc = put_meta(txn, s->meta, "lowercase_local_part", &lc, 1)) != 0 ||
+		    (rc = put_meta(txn, s->meta, "lowercase_local_part", &lcb, 1)) != 0 ||
 		    (rc = put_meta(txn, s->meta, "origin", host, strlen(host))) != 0 ||
 		    (rc = put_meta(txn, s->meta, "seq", seq, 8)) != 0)
 			return quell__mdb_error(h, rc, "create meta table");
@@ -140,7 +166,7 @@ static int setup_meta(quell *h, struct quell__store *s, MDB_txn *txn, int lowerc
 	if ((rc = get_meta(txn, s->meta, "lowercase_local_part", &v)) != 0 || v.mv_size != 1)
 		return quell__error(h, QUELL_EDB, "%s: meta table lacks lowercase_local_part",
 		                    s->path);
-	h->lowercase_local = *(unsigned char *)v.mv_data != 0;
+	*lc = *(unsigned char *)v.mv_data != 0;
 	if (h->origin[0] == '\0') {
 		if ((rc = get_meta(txn, s->meta, "origin", &v)) != 0)
 			return quell__error(h, QUELL_EDB, "%s: meta table lacks origin", s->path);
@@ -151,6 +177,171 @@ static int setup_meta(quell *h, struct quell__store *s, MDB_txn *txn, int lowerc
 	return 0;
 }
 
+/* A transaction could not start because of what other processes did: a
+ * map another process grew past ours (MDB_MAP_RESIZED: take its size), or
+ * reader slots left taken by processes that died (MDB_READERS_FULL: clear
+ * them).  1 when the cause is gone and the start may be tried again, 0
+ * when it is not that (the caller reports rc), or an error.  `s` is the
+ * shared store whose lock keeps transactions out while the map moves, or
+ * NULL for an environment no other thread sees yet (`env`). */
+static int recover(const quell *h, struct quell__store *s, MDB_env *env, int rc)
+{
+	int dead = 0, r;
+
+	if (rc != MDB_MAP_RESIZED && rc != MDB_READERS_FULL)
+		return 0;
+	if (s != NULL) {
+		if (rc == MDB_MAP_RESIZED)
+			pthread_rwlock_wrlock(&s->resize);
+		else
+			pthread_rwlock_rdlock(&s->resize);
+		env = s->env;
+	}
+	if (env == NULL)
+		r = 1; /* closed meanwhile (reopen): the next try says so */
+	else if (rc == MDB_MAP_RESIZED)
+		r = (rc = mdb_env_set_mapsize(env, 0)) != 0 ? -1 : 1;
+	else
+		r = mdb_reader_check(env, &dead) == 0 && dead > 0;
+	if (s != NULL)
+		pthread_rwlock_unlock(&s->resize);
+	return r < 0 ? quell__mdb_error(h, rc, "adopt map size") : r;
+}
+
+/* A data file shorter than its own pages (truncated, a half-written copy,
+ * a damaged meta page) would be read through the map past its end, which
+ * is SIGBUS, not an error: compare before anything else reads the map.
+ * The meta pages themselves were read with read(2) by mdb_env_open.  A
+ * sound file may end a few pages short: LMDB does not write pages that a
+ * transaction took from the end and freed again ("loose" pages, free and
+ * never read), hence LOOSE_SLACK. */
+static int check_size(quell *h, struct quell__store *s)
+{
+	mdb_filehandle_t fd;
+	MDB_envinfo info;
+	MDB_stat ms;
+	struct stat st;
+	unsigned long long need;
+
+	/* the meta first: the file only grows, and other writers commit */
+	if (mdb_env_info(s->env, &info) != 0 || mdb_env_stat(s->env, &ms) != 0)
+		return quell__error(h, QUELL_EDB, "%s/data.mdb is damaged", s->path);
+	if (mdb_env_get_fd(s->env, &fd) != 0 || fstat(fd, &st) != 0)
+		return quell__error(h, QUELL_EIO, "%s/data.mdb: %s", s->path, strerror(errno));
+	s->data_dev = st.st_dev;
+	s->data_ino = st.st_ino;
+	need = ((unsigned long long)info.me_last_pgno + 1) * ms.ms_psize;
+	if (info.me_last_pgno >= SIZE_MAX / ms.ms_psize ||
+	    need > (unsigned long long)st.st_size + LOOSE_SLACK * ms.ms_psize)
+		return quell__error(h, QUELL_EDB, "%s/data.mdb is truncated or damaged: %lld bytes, "
+		                    "its pages need %llu; restore it from a backup", s->path,
+		                    (long long)st.st_size, need);
+	return 0;
+}
+
+/* LMDB maps its lock file and writes to it through the map: a lock file
+ * it makes on a full file system (a sparse file) is SIGBUS on the first
+ * write.  So a missing lock file is made here first, its blocks allocated
+ * (posix_fallocate); LOCK_BYTES is what LMDB 0.9 makes for its default
+ * 126 readers (a larger file would only give more slots, a smaller one
+ * LMDB grows itself).  Only a lack of space is an error: anything else
+ * (a read-only directory) is left for LMDB to say. */
+static int make_lock_file(quell *h, struct quell__store *s, int fresh)
+{
+	char path[4200];
+	int fd, rc;
+
+	snprintf(path, sizeof path, "%s/lock.mdb", s->path);
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, FILE_MODE);
+	if (fd < 0)
+		return 0; /* there already, or not ours to make */
+	rc = posix_fallocate(fd, 0, LOCK_BYTES);
+	close(fd);
+	if (rc != ENOSPC && rc != EDQUOT)
+		return 0;
+	unlink(path);
+	if (fresh)
+		return quell__error(h, QUELL_EIO, "cannot create a database in %s: %s", s->path,
+		                    strerror(rc));
+	return quell__error(h, QUELL_EIO, "%s: %s", path, strerror(rc));
+}
+
+/* Open the environment of directory s->path into s (env, tables, the data
+ * file's identity): the work of opening, and of reopening with no other
+ * transaction running.  On failure s->env is NULL and, with *fresh set (a
+ * database being created), the files are removed again when nothing was
+ * ever committed to them, so a creation that failed (a full file system)
+ * leaves no half database behind. */
+static int env_open(quell *h, struct quell__store *s, size_t map_size, int lowercase_default,
+                    int *lc, int fresh)
+{
+	MDB_txn *txn = NULL;
+	int rc, tries = 0, opened = 0, lock_existed;
+
+	if ((rc = mdb_env_create(&s->env)) != 0) {
+		s->env = NULL;
+		return quell__mdb_error(h, rc, "create environment");
+	}
+	if ((rc = mdb_env_set_maxdbs(s->env, 8)) != 0 ||
+	    (rc = mdb_env_set_mapsize(s->env, map_size ? map_size : DEFAULT_MAP)) != 0) {
+		rc = quell__mdb_error(h, rc, "configure environment");
+		goto fail;
+	}
+	lock_existed = quell__lock_exists(s->path);
+	if ((rc = make_lock_file(h, s, fresh)) != 0)
+		goto fail;
+	rc = mdb_env_open(s->env, s->path, MDB_NOTLS | (s->readonly ? MDB_RDONLY : 0),
+	                  FILE_MODE);
+	if (rc != 0) {
+		rc = fresh ? quell__error(h, rc == ENOSPC || rc == EIO ? QUELL_EIO : QUELL_EDB,
+		                          "cannot create a database in %s: %s", s->path,
+		                          mdb_strerror(rc))
+		           : quell__mdb_error(h, rc, s->path);
+		goto fail;
+	}
+	opened = 1;
+	if (!lock_existed && !s->readonly)
+		quell__lock_share(s->path); /* a group that reads the data may lock */
+	if ((rc = check_size(h, s)) != 0)
+		goto fail;
+	mdb_reader_check(s->env, NULL); /* slots of readers that died */
+	while ((rc = mdb_txn_begin(s->env, NULL, s->readonly ? MDB_RDONLY : 0, &txn)) != 0) {
+		int r = tries++ < 40 ? recover(h, NULL, s->env, rc) : 0;
+		if (r <= 0) {
+			rc = r < 0 ? r : quell__mdb_error(h, rc, "begin transaction");
+			goto fail;
+		}
+	}
+	rc = open_tables(h, s, txn, s->readonly ? 0 : MDB_CREATE);
+	if (rc == 0)
+		rc = setup_meta(h, s, txn, lowercase_default, lc);
+	if (rc != 0) {
+		mdb_txn_abort(txn);
+		goto fail;
+	}
+	if ((rc = mdb_txn_commit(txn)) != 0) {
+		rc = quell__mdb_error(h, rc, fresh ? "create the tables" : "commit");
+		goto fail;
+	}
+	return 0;
+fail:
+	if (fresh) {
+		MDB_envinfo info;
+		char path[4200];
+
+		/* nothing committed: no other process has written to it */
+		if (!opened || mdb_env_info(s->env, &info) != 0 || info.me_last_txnid == 0) {
+			snprintf(path, sizeof path, "%s/data.mdb", s->path);
+			unlink(path);
+			snprintf(path, sizeof path, "%s/lock.mdb", s->path);
+			unlink(path);
+		}
+	}
+	mdb_env_close(s->env);
+	s->env = NULL;
+	return rc;
+}
+
 int quell__store_open(quell *h, const char *dir, unsigned flags, size_t map_size,
                       int lowercase_default)
 {
@@ -158,8 +349,7 @@ int quell__store_open(quell *h, const char *dir, unsigned flags, size_t map_size
 	pthread_rwlockattr_t attr;
 	char data[4200];
 	struct stat st;
-	MDB_txn *txn = NULL;
-	int rc, lock_existed;
+	int rc, fresh = 0, lc = lowercase_default;
 
 	if (dir == NULL || *dir == '\0')
 		return quell__error(h, QUELL_EINVAL, "no database directory given");
@@ -168,6 +358,7 @@ int quell__store_open(quell *h, const char *dir, unsigned flags, size_t map_size
 		return quell__error(h, QUELL_ENOMEM, "out of memory");
 	h->store = s;
 	s->readonly = (flags & QUELL_OPEN_READONLY) != 0;
+	s->map_size = map_size;
 	if (snprintf(s->path, sizeof s->path, "%s", dir) >= (int)sizeof s->path ||
 	    snprintf(data, sizeof data, "%s/data.mdb", dir) >= (int)sizeof data)
 		return quell__error(h, QUELL_EINVAL, "database path too long");
@@ -190,38 +381,61 @@ int quell__store_open(quell *h, const char *dir, unsigned flags, size_t map_size
 			return quell__error(h, QUELL_ENODB, "no database in %s", dir);
 		if ((rc = mkdirs(dir)) != 0)
 			return quell__error(h, QUELL_EIO, "cannot create %s: %s", dir, strerror(rc));
+		fresh = 1;
+	} else if (st.st_size == 0 && !(flags & QUELL_OPEN_CREATE)) {
+		/* LMDB would take it for a new database */
+		return quell__error(h, QUELL_EDB, "%s is empty: not a database", data);
 	}
-	if ((rc = mdb_env_create(&s->env)) != 0)
-		return quell__mdb_error(h, rc, "create environment");
-	if ((rc = mdb_env_set_maxdbs(s->env, 8)) != 0 ||
-	    (rc = mdb_env_set_mapsize(s->env, map_size ? map_size : DEFAULT_MAP)) != 0)
-		return quell__mdb_error(h, rc, "configure environment");
-	lock_existed = quell__lock_exists(dir);
-	rc = mdb_env_open(s->env, dir, MDB_NOTLS | (s->readonly ? MDB_RDONLY : 0), QUELL__DB_MODE);
-	if (rc != 0)
-		return quell__mdb_error(h, rc, s->path);
-	if (!lock_existed && !s->readonly)
-		quell__lock_share(dir); /* a group that reads the data may lock */
-	{
-		mdb_filehandle_t fd;
-
-		if (mdb_env_get_fd(s->env, &fd) == 0 && fstat(fd, &st) == 0) {
-			s->data_dev = st.st_dev;
-			s->data_ino = st.st_ino;
-		}
-	}
-	if ((rc = mdb_txn_begin(s->env, NULL, s->readonly ? MDB_RDONLY : 0, &txn)) != 0)
-		return quell__mdb_error(h, rc, "begin transaction");
-	rc = open_tables(h, s, txn, s->readonly ? 0 : MDB_CREATE);
-	if (rc == 0)
-		rc = setup_meta(h, s, txn, lowercase_default);
-	if (rc != 0) {
-		mdb_txn_abort(txn);
+	if ((rc = env_open(h, s, map_size, lowercase_default, &lc, fresh)) != 0)
 		return rc;
-	}
-	if ((rc = mdb_txn_commit(txn)) != 0)
-		return quell__mdb_error(h, rc, "commit");
+	h->lowercase_local = lc;
+	s->readers_checked = mono();
 	return 0;
+}
+
+int quell__store_reopen(quell *h, int force, int *changed)
+{
+	struct quell__store *s = h->store;
+	char data[4200];
+	struct stat st;
+	int rc, same, lc = h->lowercase_local;
+
+	*changed = 0;
+	if (s == NULL)
+		return quell__error(h, QUELL_EINVAL, "no database is open");
+	snprintf(data, sizeof data, "%s/data.mdb", s->path);
+	rc = stat(data, &st);
+	pthread_rwlock_rdlock(&s->resize);
+	same = s->env != NULL && rc == 0 && st.st_dev == s->data_dev && st.st_ino == s->data_ino;
+	pthread_rwlock_unlock(&s->resize);
+	if (same && !force)
+		return 0;
+	/* no transaction may run while the environment changes; and the old
+	 * one is closed before the new one opens: closing an environment
+	 * drops every lock this process holds on its lock file */
+	pthread_rwlock_wrlock(&s->resize);
+	pthread_mutex_lock(&s->pool_lock);
+	while (s->npool > 0)
+		mdb_txn_abort(s->pool[--s->npool]);
+	pthread_mutex_unlock(&s->pool_lock);
+	*changed = s->env != NULL;
+	if (s->env != NULL)
+		mdb_env_close(s->env);
+	s->env = NULL;
+	if (stat(data, &st) != 0)
+		rc = quell__error(h, QUELL_ENODB, "no database in %s (removed while open)", s->path);
+	else if (st.st_size == 0)
+		rc = quell__error(h, QUELL_EDB, "%s is empty: not a database", data);
+	else if ((rc = env_open(h, s, s->map_size, lc, &lc, 0)) == 0)
+		*changed = 1;
+	if (rc != 0) { /* what every call says until a reopen works */
+		s->lost_code = rc;
+		snprintf(s->lost, sizeof s->lost, "%s", quell_errmsg(h));
+	}
+	pthread_rwlock_unlock(&s->resize);
+	if (rc == 0)
+		h->lowercase_local = lc;
+	return rc;
 }
 
 void quell__store_close(struct quell__store *s)
@@ -239,17 +453,6 @@ void quell__store_close(struct quell__store *s)
 	free(s);
 }
 
-/* Take the map size another process set (MDB_MAP_RESIZED). */
-static int adopt_size(const quell *h, struct quell__store *s)
-{
-	int rc;
-
-	pthread_rwlock_wrlock(&s->resize);
-	rc = mdb_env_set_mapsize(s->env, 0);
-	pthread_rwlock_unlock(&s->resize);
-	return rc ? quell__mdb_error(h, rc, "adopt map size") : 0;
-}
-
 static int grow(const quell *h, struct quell__store *s)
 {
 	MDB_envinfo info;
@@ -257,6 +460,10 @@ static int grow(const quell *h, struct quell__store *s)
 	int rc;
 
 	pthread_rwlock_wrlock(&s->resize);
+	if (s->env == NULL) { /* closed meanwhile (reopen): the next try says so */
+		pthread_rwlock_unlock(&s->resize);
+		return 0;
+	}
 	mdb_env_info(s->env, &info);
 	size = info.me_mapsize;
 	size = size > SIZE_MAX / 2 ? SIZE_MAX : size * 2;
@@ -265,17 +472,52 @@ static int grow(const quell *h, struct quell__store *s)
 	return rc ? quell__mdb_error(h, rc, "grow map") : 0;
 }
 
+/* Whether a minute passed since dead readers' slots were last looked
+ * for: a long-running process (policyd) clears them now and then, so
+ * that others can still start. */
+static int readers_due(struct quell__store *s)
+{
+	int64_t now = mono();
+	int due;
+
+	pthread_mutex_lock(&s->pool_lock);
+	due = now - s->readers_checked >= READERS_EVERY;
+	if (due)
+		s->readers_checked = now;
+	pthread_mutex_unlock(&s->pool_lock);
+	return due;
+}
+
+/* The error for a store whose environment is closed (see reopen): the
+ * one that reopen met.  The caller holds s->resize, shared, and releases
+ * it. */
+static int closed(quell *h, struct quell__store *s)
+{
+	int rc = quell__error(h, s->lost_code, "%s", s->lost);
+
+	pthread_rwlock_unlock(&s->resize);
+	return rc;
+}
+
 int quell__store_read_begin(quell *h, MDB_txn **out)
 {
 	struct quell__store *s = h->store;
 
 	if (s == NULL)
 		return quell__error(h, QUELL_EINVAL, "no database is open");
+	if (readers_due(s)) {
+		pthread_rwlock_rdlock(&s->resize);
+		if (s->env != NULL)
+			mdb_reader_check(s->env, NULL);
+		pthread_rwlock_unlock(&s->resize);
+	}
 	for (int tries = 0;; tries++) {
 		MDB_txn *txn = NULL;
 		int rc;
 
 		pthread_rwlock_rdlock(&s->resize);
+		if (s->env == NULL)
+			return closed(h, s);
 		pthread_mutex_lock(&s->pool_lock);
 		if (s->npool > 0)
 			txn = s->pool[--s->npool];
@@ -292,10 +534,12 @@ int quell__store_read_begin(quell *h, MDB_txn **out)
 			return 0;
 		}
 		pthread_rwlock_unlock(&s->resize);
-		if (rc == MDB_MAP_RESIZED && tries < 3) {
-			if ((rc = adopt_size(h, s)) != 0)
-				return rc;
-			continue;
+		if (tries < 40) {
+			int r = recover(h, s, NULL, rc);
+			if (r < 0)
+				return r;
+			if (r > 0)
+				continue;
 		}
 		return quell__mdb_error(h, rc, "begin read transaction");
 	}
@@ -332,13 +576,19 @@ int quell__store_write(quell *h, quell__write_fn fn, void *ctx)
 		MDB_val v;
 
 		pthread_rwlock_rdlock(&s->resize);
+		if (s->env == NULL) {
+			rc = closed(h, s);
+			break;
+		}
 		rc = mdb_txn_begin(s->env, NULL, 0, &w.txn);
 		if (rc != 0) {
+			int r;
+
 			pthread_rwlock_unlock(&s->resize);
 			w.txn = NULL;
-			if (rc == MDB_MAP_RESIZED && (rc = adopt_size(h, s)) == 0)
+			if ((r = recover(h, s, NULL, rc)) > 0)
 				continue;
-			rc = rc ? quell__mdb_error(h, rc, "begin write transaction") : rc;
+			rc = r < 0 ? r : quell__mdb_error(h, rc, "begin write transaction");
 			break;
 		}
 		w.seq = 0;
@@ -372,6 +622,79 @@ int quell__store_write(quell *h, quell__write_fn fn, void *ctx)
 	quell__buf_free(&w.buf);
 	if (rc == QUELL__EMAPFULL)
 		rc = quell__error(h, QUELL_EDB, "database: the map is full and cannot grow");
+	return rc;
+}
+
+/* Make a finished copy durable under its own name: fsync it, give it
+ * the name `final` only if nothing has it (link(2) never replaces; a file
+ * system without hard links gets a rename after a look), fsync the
+ * directory. */
+static int publish(quell *h, int fd, const char *tmp, const char *final, const char *dir)
+{
+	int dfd, rc = 0;
+
+	if (fsync(fd) != 0)
+		rc = quell__error(h, QUELL_EIO, "backup: %s: %s", tmp, strerror(errno));
+	if (close(fd) != 0 && rc == 0)
+		rc = quell__error(h, QUELL_EIO, "backup: %s: %s", tmp, strerror(errno));
+	if (rc != 0)
+		return rc;
+	if (link(tmp, final) != 0) {
+		struct stat st;
+
+		if (errno == EEXIST || stat(final, &st) == 0)
+			return quell__error(h, QUELL_EIO, "%s already holds a database; a backup "
+			                    "never overwrites one", dir);
+		if (rename(tmp, final) != 0)
+			return quell__error(h, QUELL_EIO, "backup: %s: %s", final, strerror(errno));
+	}
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		if (fsync(dfd) != 0)
+			rc = quell__error(h, QUELL_EIO, "backup: %s: %s", dir, strerror(errno));
+		close(dfd);
+	}
+	return rc;
+}
+
+int quell__store_backup(quell *h, const char *dir)
+{
+	struct quell__store *s = h->store;
+	char tmp[4200], final[4200];
+	struct stat st;
+	int fd, rc = 0;
+
+	if (snprintf(final, sizeof final, "%s/data.mdb", dir) >= (int)sizeof final ||
+	    snprintf(tmp, sizeof tmp, "%s/.data.mdb.XXXXXX", dir) >= (int)sizeof tmp)
+		return quell__error(h, QUELL_EINVAL, "backup path too long");
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0)
+		return quell__error(h, QUELL_EIO, "backup: %s: %s", dir, strerror(errno));
+	for (int tries = 0;; tries++) {
+		mdb_filehandle_t src;
+		int r;
+
+		pthread_rwlock_rdlock(&s->resize);
+		if (s->env == NULL) {
+			rc = closed(h, s);
+			break;
+		}
+		/* the copy gets the mode of the original */
+		if (tries == 0 && mdb_env_get_fd(s->env, &src) == 0 && fstat(src, &st) == 0)
+			fchmod(fd, st.st_mode & 0777);
+		rc = mdb_env_copyfd2(s->env, fd, MDB_CP_COMPACT);
+		pthread_rwlock_unlock(&s->resize);
+		if (rc == 0)
+			break;
+		r = tries < 40 ? recover(h, s, NULL, rc) : 0;
+		if (r > 0 && ftruncate(fd, 0) == 0 && lseek(fd, 0, SEEK_SET) == 0)
+			continue;
+		rc = r < 0 ? r : quell__mdb_error(h, rc, "copy");
+		break;
+	}
+	if (rc == 0)
+		rc = publish(h, fd, tmp, final, dir);
+	else
+		close(fd);
+	unlink(tmp);
 	return rc;
 }
 

@@ -13,7 +13,9 @@
  *            counted, so a retried message is one event, not five
  *
  * Reads take a pooled read-only transaction (reset/renew, no allocation
- * once warm).  Writes run a function inside one write transaction; when
+ * once warm).  Any transaction start survives what other processes did
+ * (a map grown elsewhere, reader slots of dead processes).  One handle per
+ * database per process: LMDB's locks are per process.  Writes run a function inside one write transaction; when
  * the map is full the transaction is aborted, the map doubled and the
  * function run again, so a logical change is all or nothing.
  *
@@ -41,14 +43,22 @@ struct quell__store {
 	MDB_env *env;
 	MDB_dbi addr, domain, history, changes, meta, seen;
 	int readonly;
-	dev_t data_dev;            /* the data file, to find its map (trim) */
+	size_t map_size;           /* asked for at open (0: default) */
+	int64_t readers_checked;   /* monotonic s of the last look for dead
+	                              readers' slots; under pool_lock */
+	dev_t data_dev;            /* the data file, to find its map (trim) and
+	                              to see it replaced (reopen) */
 	ino_t data_ino;
 	int locks;                 /* 1: resize ready, 2: pool_lock ready */
-	pthread_rwlock_t resize;   /* txns hold it shared; growing the map, exclusive */
+	pthread_rwlock_t resize;   /* txns hold it shared; growing the map and
+	                              swapping env (reopen), exclusive.  env is
+	                              NULL when a reopen found no database */
 	pthread_mutex_t pool_lock;
 	MDB_txn *pool[QUELL__POOL];
 	size_t npool;
 	char path[4096];
+	int lost_code;             /* env NULL: why, as the failed reopen said */
+	char lost[QUELL__ERRMSG_MAX];
 };
 
 /* A write in progress. */
@@ -83,6 +93,19 @@ int quell__store_seen(quell *h, struct quell__wtxn *w, const void *key, size_t k
 int quell__store_open(quell *h, const char *dir, unsigned flags, size_t map_size,
                       int lowercase_default);
 void quell__store_close(struct quell__store *s);
+
+/* Reopen the database when data.mdb in its directory is no longer the
+ * file open (replaced, or removed and made again), or always with force.
+ * *changed is 1 when the handle now reads another environment (or none:
+ * reads and writes then fail with QUELL_ENODB until a reopen succeeds).
+ * Waits for running transactions. */
+int quell__store_reopen(quell *h, int force, int *changed);
+
+/* Write a compacted copy of the database to DIR/data.mdb (DIR exists):
+ * into a temporary file in DIR first, which takes the name only once it
+ * is complete and on disk, so a failed backup (a full disk) leaves no
+ * partial database behind.  Never replaces a data.mdb already there. */
+int quell__store_backup(quell *h, const char *dir);
 
 /* Map an LMDB code to a QUELL_E* code with a message "WHAT: reason". */
 int quell__mdb_error(const quell *h, int rc, const char *what);

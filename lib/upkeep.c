@@ -463,7 +463,6 @@ int quell_backup(quell *h, const char *dir)
 {
 	char path[4200];
 	struct stat sb;
-	int rc;
 
 	if (h == NULL || dir == NULL || *dir == '\0')
 		return quell__error(h, QUELL_EINVAL, "no backup directory given");
@@ -477,6 +476,5 @@ int quell_backup(quell *h, const char *dir)
 	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
 		return quell__error(h, QUELL_EIO, "cannot create %s: %s", dir,
 		                    strerror(errno));
-	rc = mdb_env_copy2(h->store->env, dir, MDB_CP_COMPACT);
-	return rc ? quell__mdb_error(h, rc, "copy") : 0;
+	return quell__store_backup(h, dir);
 }

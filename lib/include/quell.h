@@ -209,6 +209,28 @@ QUELL_API void quell_close(quell *h);
  * A NULL handle gives the message of a failed allocation. */
 QUELL_API const char *quell_errmsg(const quell *h);
 
+/* Flags for quell_reopen(). */
+#define QUELL_REOPEN_FORCE 0x1u /* reopen even when the file is the same */
+
+/*
+ * Follow the database directory when its data file changed under a
+ * long-running handle: a backup moved into place, or the directory removed
+ * and a database made there again.  Compares the file the handle reads
+ * with the one the directory holds (device and inode: one stat(2)) and
+ * reopens when they differ, or always with QUELL_REOPEN_FORCE.  Waits for
+ * the calls running on other threads; pooled transactions are dropped.
+ * *changed (may be NULL) is set to 1 when the handle now reads another
+ * file, or none.
+ *
+ * When the directory holds no database any more (or one that cannot be
+ * opened), the handle lets the old file go: every read and write then
+ * fails with the same error until a later quell_reopen() succeeds.
+ *
+ * Errors: QUELL_ENODB (no database there any more), QUELL_EIO, QUELL_EDB
+ * (as quell_open), QUELL_EINVAL (a handle without a database).
+ */
+QUELL_API int quell_reopen(quell *h, unsigned int flags, int *changed);
+
 /* Whether the database folds local parts to lower case (set at creation). */
 QUELL_API int quell_lowercase_local_part(const quell *h);
 

@@ -8,7 +8,9 @@
 # for a new client), stale and live socket files,
 # socket modes, TCP on 127.0.0.1 (and ::1 when there is one), clients that
 # send far more than the server buffers before reading, SIGHUP with
-# a good and a bad rules file, SIGTERM; usage errors.  Every client and
+# a good and a bad rules file (and the database reopened), SIGTERM; the
+# database file replaced by a backup, removed, made again (seen within a
+# second, without a restart); usage errors.  Every client and
 # wait has a timeout, so a hung server fails the test instead of hanging.
 
 PC=${QUELL_POLICY_CLIENT:-}
@@ -294,7 +296,9 @@ ok 'SIGINT: the socket is removed' test ! -e "$SOCK"
 expect 'the log: stale socket removed, SIGHUP good and bad' "quell: policyd: removed the stale socket $SOCK
 quell: policyd: listening on unix:$SOCK
 quell: policyd: SIGHUP: rules reloaded from $RULES (2 rules)
+quell: policyd: SIGHUP: database reopened
 quell: policyd: SIGHUP: $RULES:4:21: action: 'nope' is not suppress, backoff, count, clear or ignore; keeping the rules loaded before
+quell: policyd: SIGHUP: database reopened
 quell: policyd: stopped" "$LOG"
 
 # ------------------------------------------- idle clients hold nothing
@@ -357,3 +361,38 @@ if grep -qs ' lo$' /proc/net/if_inet6; then
 	ask 'inet:[::1]' "$SUPP$A" -i "inet:[::1]:$PORT" <"$T_DIR/one.req"
 	stop TERM
 fi
+
+# ------------------------------- the database replaced, removed, made again
+
+DB2=$T_DIR/db2
+q --db "$DB2" add old@example.com
+q --db "$T_DIR/other" add new@example.com
+q --db "$T_DIR/other" backup "$T_DIR/bk2"
+rcpt new@example.com >"$T_DIR/new.req"
+rcpt new2@example.com >"$T_DIR/new2.req"
+printf 'version: 1\nrules:\n  - name: all\n    then: { action: ignore }\n' >"$T_DIR/one-rule.yaml"
+start reopen --now $NOW --db "$DB2" --rules "$T_DIR/one-rule.yaml" policyd --listen "unix:$SOCK"
+ask 'before: new@ is not suppressed' "$DUNNO$A" -i "unix:$SOCK" <"$T_DIR/new.req"
+mv "$T_DIR/bk2/data.mdb" "$DB2/data.mdb"
+sleep 1.1
+ask 'a backup moved into place: answered from it' "$DOMAIN$A" -i "unix:$SOCK" <"$T_DIR/new.req"
+rm -rf "$DB2"
+sleep 1.1
+ask 'the database removed: 451' "action=451 4.3.0 Suppression list unavailable$A" \
+	-i "unix:$SOCK" <"$T_DIR/new.req"
+q --db "$DB2" add new2@example.com
+sleep 1.1
+ask 'made again: answered from the new one' "$DOMAIN$A" -i "unix:$SOCK" <"$T_DIR/new2.req"
+ask '... where new@ is not suppressed' "$DUNNO$A" -i "unix:$SOCK" <"$T_DIR/new.req"
+kill -HUP "$PID"
+sleep 0.3
+ask 'after SIGHUP, still answering' "$DOMAIN$A" -i "unix:$SOCK" <"$T_DIR/new2.req"
+stop TERM
+expect 'the log: replaced, lost, back, SIGHUP' "quell: policyd: listening on unix:$SOCK
+quell: policyd: the database file was replaced; reopened
+quell: policyd: no database in $DB2 (removed while open); checks fail until it is back
+quell: policyd: client 3: new@example.com: cannot check: no database in $DB2 (removed while open); answered 451 4.3.0 Suppression list unavailable
+quell: policyd: the database is back; reopened
+quell: policyd: SIGHUP: rules reloaded from $T_DIR/one-rule.yaml (1 rules)
+quell: policyd: SIGHUP: database reopened
+quell: policyd: stopped" "$LOG"
