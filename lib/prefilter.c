@@ -5,13 +5,17 @@
  * folded bytes that occur in some literal, the boundary byte, and one
  * class for every other byte), and the scan of a reply through it.
  *
- * The scan reads each byte once: it feeds the boundary byte first where
- * \b would match (the "wordness" of the byte differs from the one before,
- * with a non-word character before the start and after the end, as PCRE2
- * sees them without PCRE2_UCP), then the byte's class; each state carries
- * the patterns whose literals end there.  A reply holding U+017F or
- * U+212A (which PCRE2 matches caselessly against s and k, while the
- * folding here is ASCII only) is not prefiltered: every pattern may match.
+ * The reply's boundaries (where \b would match: the "wordness" of a byte
+ * differs from the one before, with non-word characters before the start
+ * and after the end, as PCRE2 sees it without PCRE2_UCP) are not fed as
+ * bytes of their own: a second table holds, for each state and class,
+ * where the boundary byte and then that class lead, and the scan takes it
+ * where the wordness changes; the literals that end right after such a
+ * boundary are looked up per state then.  States that end a literal are
+ * numbered last, so the scan reads most bytes with two table lookups and
+ * one comparison.  A reply holding U+017F or U+212A
+ * (which PCRE2 matches caselessly against s and k, while the folding here
+ * is ASCII only) is not prefiltered: every pattern may match.
  *
  * Knows nothing of rules or of how patterns are written.
  */
@@ -33,11 +37,14 @@ struct quell__pf {
 	unsigned char cls[256];           /* a reply's byte -> its class (0: none) */
 	unsigned char word[256];          /* a reply's byte is a word character */
 	unsigned cb;                      /* the boundary byte's class */
-	unsigned ncls;                    /* classes, 0 included */
+	size_t ncls;                      /* classes, 0 included */
 	size_t nstate;
-	uint16_t *delta;                  /* next state: [state * ncls + class] */
-	uint16_t *out;                    /* per state: 0, or 1 + index into outs */
-	uint64_t (*outs)[QUELL__PF_WORDS];
+	size_t first_out;                 /* states from here on end a literal */
+	uint16_t *delta;                  /* [b][state * ncls + class]: the next
+	                                     state, b = 1 after a boundary */
+	uint64_t (*outs)[QUELL__PF_WORDS]; /* [state - first_out]: its patterns */
+	uint16_t *bout;                   /* per state: 0, or 1 + index into bouts */
+	uint64_t (*bouts)[QUELL__PF_WORDS]; /* the patterns of "a boundary now" */
 };
 
 static unsigned char fold(unsigned char c)
@@ -54,8 +61,9 @@ void quell__pf_free(struct quell__pf *pf)
 	if (pf == NULL)
 		return;
 	free(pf->delta);
-	free(pf->out);
 	free(pf->outs);
+	free(pf->bout);
+	free(pf->bouts);
 	free(pf);
 }
 
@@ -95,14 +103,17 @@ static int trie_add(struct trie *t, const struct quell__pf *pf,
 {
 	size_t need = 0;
 
-	for (size_t i = 0; i < l->n; i++)
+	for (size_t i = 0; i < l->n; i++) {
+		if (l->len[i] == 0 || (l->len[i] == 1 && l->lit[i][0] == QUELL__PF_B))
+			return 1; /* the root must end no literal */
 		need += l->len[i];
+	}
 	if (t->n + need > STATES_MAX)
 		return 1;
 	for (size_t i = 0; i < l->n; i++) {
-		size_t s = 0;
+		size_t s = 0, len = l->len[i];
 
-		for (size_t k = 0; k < l->len[i]; k++) {
+		for (size_t k = 0; k < len; k++) {
 			unsigned char b = l->lit[i][k];
 			unsigned c = b == QUELL__PF_B ? pf->cb : pf->cls[b];
 			uint16_t *slot = &t->next[s * t->ncls + c];
@@ -123,60 +134,79 @@ static int trie_add(struct trie *t, const struct quell__pf *pf,
 }
 
 /* Turn the trie into the DFA: fail links by breadth, then each missing
- * edge follows its state's fail link; outputs collect along fail links. */
+ * edge follows its state's fail link; outputs collect along fail links.
+ * Then number the states that end a literal last, and make the table of
+ * "a boundary, then this class". */
 static int finish(struct quell__pf *pf, struct trie *t)
 {
 	uint16_t *queue = malloc(t->n * sizeof *queue), *fail = calloc(t->n, sizeof *fail);
-	size_t head = 0, tail = 0, nouts = 0;
+	uint16_t *map = malloc(t->n * sizeof *map);
+	size_t head = 0, tail = 0, k, nc = t->ncls, n = t->n, nb = 0;
 	int rc = QUELL_ENOMEM;
 
-	if (queue == NULL || fail == NULL)
+	if (queue == NULL || fail == NULL || map == NULL)
 		goto done;
 	queue[tail++] = 0;
 	while (head < tail) {
 		size_t s = queue[head++];
 
-		for (size_t c = 0; c < t->ncls; c++) {
-			uint16_t *slot = &t->next[s * t->ncls + c];
+		for (size_t c = 0; c < nc; c++) {
+			uint16_t *slot = &t->next[s * nc + c];
 
 			if (*slot != 0) {
-				size_t child = *slot, f = s == 0 ? 0 : t->next[fail[s] * t->ncls + c];
+				size_t child = *slot, f = s == 0 ? 0 : t->next[fail[s] * nc + c];
 
 				fail[child] = (uint16_t)f;
 				for (int w = 0; w < QUELL__PF_WORDS; w++)
 					t->set[child][w] |= t->set[f][w];
 				queue[tail++] = (uint16_t)child;
 			} else {
-				*slot = s == 0 ? 0 : t->next[fail[s] * t->ncls + c];
+				*slot = s == 0 ? 0 : t->next[fail[s] * nc + c];
 			}
 		}
 	}
-	pf->out = calloc(t->n, sizeof *pf->out);
-	pf->outs = malloc(t->n * sizeof *pf->outs);
-	if (pf->out == NULL || pf->outs == NULL)
-		goto done;
-	for (size_t s = 0; s < t->n; s++) {
-		size_t k;
-		int any = 0;
+	/* states without output first (the root is one: no literal is empty) */
+	k = 0;
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t s = 0; s < n; s++) {
+			int any = 0;
 
-		for (int w = 0; w < QUELL__PF_WORDS; w++)
-			any |= t->set[s][w] != 0;
-		if (!any)
-			continue;
-		for (k = 0; k < nouts; k++)
-			if (memcmp(pf->outs[k], t->set[s], sizeof pf->outs[k]) == 0)
-				break;
-		if (k == nouts)
-			memcpy(pf->outs[nouts++], t->set[s], sizeof pf->outs[k]);
-		pf->out[s] = (uint16_t)(k + 1);
+			for (int w = 0; w < QUELL__PF_WORDS; w++)
+				any |= t->set[s][w] != 0;
+			if (any == pass) {
+				if (pass == 1 && pf->first_out == 0)
+					pf->first_out = k;
+				map[s] = (uint16_t)k++;
+			}
+		}
+	if (pf->first_out == 0)
+		pf->first_out = n;
+	pf->delta = malloc(2 * n * nc * sizeof *pf->delta);
+	pf->outs = malloc((n - pf->first_out + 1) * sizeof *pf->outs);
+	pf->bout = calloc(n, sizeof *pf->bout);
+	pf->bouts = malloc(n * sizeof *pf->bouts);
+	if (pf->delta == NULL || pf->outs == NULL || pf->bout == NULL || pf->bouts == NULL)
+		goto done;
+	for (size_t s = 0; s < n; s++) {
+		size_t to = map[s], after_b = t->next[s * nc + pf->cb];
+
+		for (size_t c = 0; c < nc; c++) {
+			pf->delta[to * nc + c] = map[t->next[s * nc + c]];
+			pf->delta[n * nc + to * nc + c] = map[t->next[after_b * nc + c]];
+		}
+		if (to >= pf->first_out)
+			memcpy(pf->outs[to - pf->first_out], t->set[s], sizeof pf->outs[0]);
+		if (map[after_b] >= pf->first_out) { /* literals that end with a boundary */
+			memcpy(pf->bouts[nb], t->set[after_b], sizeof pf->bouts[0]);
+			pf->bout[to] = (uint16_t)++nb;
+		}
 	}
-	pf->delta = t->next;
-	t->next = NULL;
-	pf->nstate = t->n;
+	pf->nstate = n;
 	rc = 0;
 done:
 	free(queue);
 	free(fail);
+	free(map);
 	return rc;
 }
 
@@ -253,6 +283,7 @@ int quell__pf_build(struct quell__pf **out, const char *const *patterns, const s
 	}
 	if ((rc = finish(pf, &t)) != 0)
 		goto fail;
+	free(t.next);
 	free(t.set);
 	free(lits);
 	*out = pf;
@@ -265,13 +296,20 @@ fail:
 	return QUELL_ENOMEM;
 }
 
+/* Add the patterns of bits to found. */
+static void collect(uint64_t found[QUELL__PF_WORDS], const uint64_t bits[QUELL__PF_WORDS])
+{
+	for (int k = 0; k < QUELL__PF_WORDS; k++)
+		found[k] |= bits[k];
+}
+
 void quell__pf_scan(const struct quell__pf *pf, const char *text, size_t len,
                     uint64_t maybe[QUELL__PF_WORDS])
 {
-	const unsigned char *t = (const unsigned char *)text;
+	const unsigned char *t = (const unsigned char *)text, *end = t + len, *cls, *word;
 	uint64_t found[QUELL__PF_WORDS] = { 0 };
-	const uint16_t *delta;
-	size_t s = 0, ncls, cb;
+	const uint16_t *delta, *after_b, *bout;
+	size_t s = 0, ncls, first_out;
 	unsigned pw = 0, high = 0;
 
 	memset(maybe, 0xFF, QUELL__PF_WORDS * sizeof *maybe);
@@ -279,30 +317,28 @@ void quell__pf_scan(const struct quell__pf *pf, const char *text, size_t len,
 		return;
 	delta = pf->delta;
 	ncls = pf->ncls;
-	cb = pf->cb;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char b = t[i];
-		unsigned w = pf->word[b];
+	after_b = delta + pf->nstate * ncls;
+	first_out = pf->first_out;
+	cls = pf->cls;
+	word = pf->word;
+	bout = pf->bout;
+	for (const unsigned char *p = t; p < end; p++) {
+		unsigned b = *p, w = word[b];
 
-		if (w != pw) {
-			s = delta[s * ncls + cb];
-			if (pf->out[s] != 0)
-				for (int k = 0; k < QUELL__PF_WORDS; k++)
-					found[k] |= pf->outs[pf->out[s] - 1][k];
+		if (w == pw) {
+			s = delta[s * ncls + cls[b]];
+		} else {
+			if (bout[s] != 0)
+				collect(found, pf->bouts[bout[s] - 1]);
+			s = after_b[s * ncls + cls[b]];
 			pw = w;
 		}
 		high |= b;
-		s = delta[s * ncls + pf->cls[b]];
-		if (pf->out[s] != 0)
-			for (int k = 0; k < QUELL__PF_WORDS; k++)
-				found[k] |= pf->outs[pf->out[s] - 1][k];
+		if (s >= first_out)
+			collect(found, pf->outs[s - first_out]);
 	}
-	if (pw) {
-		s = delta[s * ncls + cb];
-		if (pf->out[s] != 0)
-			for (int k = 0; k < QUELL__PF_WORDS; k++)
-				found[k] |= pf->outs[pf->out[s] - 1][k];
-	}
+	if (pw && bout[s] != 0) /* the end, after a word character */
+		collect(found, pf->bouts[bout[s] - 1]);
 	if ((high & 0x80) != 0 &&
 	    (memmem(t, len, "\xC5\xBF", 2) != NULL || memmem(t, len, "\xE2\x84\xAA", 3) != NULL))
 		return; /* long s or Kelvin sign: caselessly s and k for PCRE2 */

@@ -29,7 +29,7 @@
 #include <stdint.h>
 
 #define QUELL__PF_B 0x80          /* a word boundary inside a literal */
-#define QUELL__PF_LIT_MAX 20      /* bytes kept of one literal */
+#define QUELL__PF_LIT_MAX 16      /* bytes kept of one literal */
 #define QUELL__PF_LITS_MAX 128    /* literals of one pattern */
 #define QUELL__PF_PATTERNS 256    /* patterns with a prefilter: the first ones */
 #define QUELL__PF_WORDS (QUELL__PF_PATTERNS / 64)

@@ -59,7 +59,7 @@ static const struct {
 	const char *pattern, *want;
 } extract_cases[] = {
 	/* words, boundaries, folding */
-	{ "(?i)\\bno\\ssuch\\suser\\b", "~no~ ~such~ ~user~" },
+	{ "(?i)\\bno\\ssuch\\suser\\b", "~no~ ~such~ ~use" },
 	{ "(?i)Mailbox FULL", "mailbox~ ~full" },
 	{ "(?i)null ?mx", "nullmx|null~ ~mx" },
 	{ "(?i)\\b(?:spam(?!haus|cop)|junk)", "~junk|~spam" },
