@@ -86,6 +86,8 @@ static const struct {
 	{ "(?i)ящик\\sпереполнен", "!" },
 	{ "(?i)full|(?=[^\\x00-\\x7f])(?:一杯|満杯)", "full|!" },
 	{ "(?i)\\x{212A}elvin", "elvin" },
+	{ "(?i)\\x{212A}", "-" },
+	{ "(?i)\xC5\xBF", "-" },
 	{ "(?i)[\\x{17F}t]ea", "ea" },
 	/* give up: not modelled, or nothing worth a scan */
 	{ "\\Qabc\\E", "-" },
