@@ -957,7 +957,8 @@ static void trim(struct quell__pf_lits *out)
 			if (out->len[j] == out->len[i] && j > i)
 				continue; /* of two equal ones, keep the first */
 			for (size_t s = 0; s + out->len[j] <= out->len[i] && !redundant; s++)
-				redundant = memcmp(out->lit[i] + s, out->lit[j], out->len[j]) == 0 &&
+				redundant = out->lit[i][s] == out->lit[j][0] &&
+				            memcmp(out->lit[i] + s, out->lit[j], out->len[j]) == 0 &&
 				            (out->len[j] < out->len[i] || j < i);
 		}
 		if (!redundant) {

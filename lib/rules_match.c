@@ -153,8 +153,13 @@ static int prepare(struct matcher *m)
 {
 	const unsigned char *t = (const unsigned char *)m->text;
 	size_t i = 0, k;
+	unsigned char high = 0;
 	char *out;
 
+	for (size_t j = 0; j < m->len; j++)
+		high |= t[j];
+	if (high < 0x80) /* ASCII, the common case: nothing to repair */
+		i = m->len;
 	while (i < m->len && (k = quell__rl_utf8_char(t + i, m->len - i)) > 0)
 		i += k;
 	if (i < m->len) {
