@@ -202,7 +202,8 @@ $(B)/bench/bench_check: bench/bench_check.c bench/util.c bench/util.h $(STATIC)
 
 $(B)/bench/bench_rules: bench/bench_rules.c $(STATIC)
 	@mkdir -p $(dir $@)
-	$(BENCH_CC) -o $@ bench/bench_rules.c $(STATIC) $(LDLIBS_ALL)
+	$(BENCH_CC) -Wl,--wrap=pcre2_jit_match_8,--wrap=pcre2_match_8 -o $@ bench/bench_rules.c \
+	  $(STATIC) $(LDLIBS_ALL)
 
 # --- fuzzing (clang + libFuzzer) --------------------------------------------
 

@@ -11,8 +11,10 @@
  * Modules: rules_yaml.c (YAML events to a small checked tree),
  * rules_value.c (typed values), rules_when.c (conditions and regular
  * expressions), rules_load.c (the schema and entry points), rules_match.c
- * (matching, lifetime, accessors).  Nothing here knows of the database;
- * nothing outside these files knows of libyaml or PCRE2.
+ * (matching, lifetime, accessors), prefilter.c and prefilter_parse.c (the
+ * literal prefilter: which patterns cannot match a reply).  Nothing here
+ * knows of the database; nothing outside these files knows of libyaml or
+ * PCRE2.
  */
 #ifndef QUELL_RULES_H
 #define QUELL_RULES_H

@@ -10,6 +10,7 @@
 #include <stdatomic.h>
 
 #include "error.h"
+#include "prefilter.h"
 #include "rules.h"
 
 /* Bounds that keep a hostile file from costing much (the loader is fuzzed). */
@@ -37,6 +38,8 @@ struct quell__rules {
 	struct quell__rule *rules;
 	size_t nregex;                  /* distinct `text` patterns, compiled once */
 	struct quell__regex *regex;
+	struct quell__pf *pf;           /* which patterns a reply's literals allow
+	                                   (prefilter.h); NULL: all of them */
 	pcre2_match_context *mctx;      /* shared, never changed after load */
 };
 

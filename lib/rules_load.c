@@ -5,9 +5,10 @@
  * points that read a buffer or a file.
  *
  * The YAML tree comes from rules_yaml.c, typed values from rules_value.c,
- * `when` conditions from rules_when.c.  Every key, type and value is
- * checked; an error names the place as FILE:LINE:COL (1-based) and leaves
- * nothing allocated: a bad file is never half-loaded.
+ * `when` conditions from rules_when.c, the literal prefilter of the text
+ * patterns from prefilter.c once all of them are compiled.  Every key,
+ * type and value is checked; an error names the place as FILE:LINE:COL
+ * (1-based) and leaves nothing allocated: a bad file is never half-loaded.
  *
  * Knows nothing of replies beyond the match data it prepares, and nothing
  * of the database.
@@ -305,6 +306,27 @@ static int load_top(struct quell__rl_ctx *c, const ynode *root)
 
 /* ------------------------------------------------------------- entry */
 
+/* Once every `text` pattern is compiled: the literal prefilter over all
+ * of them (prefilter.h), which lets a match skip the patterns whose
+ * literals a reply does not hold. */
+static int build_prefilter(struct quell__rl_ctx *c)
+{
+	struct quell__rules *set = c->set;
+	size_t n = set->nregex < QUELL__PF_PATTERNS ? set->nregex : QUELL__PF_PATTERNS;
+	const char *pats[QUELL__PF_PATTERNS];
+	size_t lens[QUELL__PF_PATTERNS];
+
+	if (n == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		pats[i] = set->regex[i].pattern;
+		lens[i] = set->regex[i].len;
+	}
+	if (quell__pf_build(&set->pf, pats, lens, n) != 0)
+		return quell__rl_nomem(c);
+	return 0;
+}
+
 static int load_buf(const char *buf, size_t len, const char *filename,
                     void (*report)(void *, const char *), void *arg, struct quell__rules **out,
                     char *err, size_t errsize);
@@ -373,7 +395,7 @@ static int load_buf(const char *buf, size_t len, const char *filename,
 		if (err != NULL && errsize > 0)
 			snprintf(err, errsize, "%s", c.first);
 	}
-	if (rc != 0)
+	if (rc != 0 || (rc = build_prefilter(&c)) != 0)
 		goto fail;
 	*out = set;
 	return 0;

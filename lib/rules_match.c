@@ -5,11 +5,13 @@
  * Matching reads the set only, so any number of threads may match at once.
  * Per rule, the cheap tests run first (a bitmap for the code, then status
  * patterns, then the domain); the regular expression runs last, at most
- * once per distinct pattern per call (equal patterns share a result).  The
- * PCRE2 match data lives in a small arena on the caller's stack, so a match
- * allocates nothing on the heap when the patterns were JIT-compiled and
- * the text is short or valid UTF-8 (the interpreter, and the repair of a
- * long text that is not UTF-8, take memory from malloc).
+ * once per distinct pattern per call (equal patterns share a result).
+ * Before the first one runs, the literal prefilter (prefilter.h) scans the
+ * reply once and tells which patterns cannot match it: those are not run
+ * at all.  The PCRE2 match data lives in a small arena on the caller's
+ * stack, so a match allocates nothing on the heap when the patterns were
+ * JIT-compiled and the text is short or valid UTF-8 (the interpreter, and
+ * the repair of a long text that is not UTF-8, take memory from malloc).
  *
  * Knows nothing of YAML or of the database.
  */
@@ -40,6 +42,7 @@ void quell__rules_free(struct quell__rules *r)
 		free(r->regex[i].pattern);
 	}
 	free(r->regex);
+	quell__pf_free(r->pf);
 	for (size_t i = 0; i < r->nprotect; i++)
 		free(r->protect[i].name);
 	free(r->protect);
@@ -124,6 +127,7 @@ size_t quell__rl_utf8_char(const unsigned char *s, size_t n)
 #define MEMO_MAX 256
 #define FIXED_MAX 2048
 #define SLACK 64 /* zeroed bytes after a repaired text: JIT reads ahead */
+_Static_assert(QUELL__PF_PATTERNS <= MEMO_MAX, "prefiltered patterns have a memo");
 struct matcher {
 	const struct quell__rules *set;
 	const char *text;              /* valid UTF-8 once prepared */
@@ -133,7 +137,9 @@ struct matcher {
 	char fixed[FIXED_MAX + SLACK]; /* a short repaired text */
 	struct arena arena;
 	pcre2_general_context *gctx;
-	pcre2_match_data *md;
+	pcre2_match_data *md;          /* made before the first PCRE2 run */
+	uint64_t maybe[QUELL__PF_WORDS]; /* prefilter: bit i clear, pattern i
+	                                    cannot match (index < QUELL__PF_PATTERNS) */
 	signed char memo[MEMO_MAX];    /* 0 unknown, 1 match, -1 no match */
 };
 
@@ -142,15 +148,20 @@ struct matcher {
  * not UTF-8 (Latin-1 from an old server, a cut character) is matched with
  * each stray byte read as '?'.  (PCRE2_MATCH_INVALID_UTF would do this
  * without a copy, but PCRE2 10.42's JIT then fails \S, \W and \D on every
- * non-ASCII character: PCRE2 issue #224.)  Match data comes from an arena
- * on the stack.
+ * non-ASCII character: PCRE2 issue #224.)  Then the prefilter scans what
+ * PCRE2 would see.
  */
 static int prepare(struct matcher *m)
 {
 	const unsigned char *t = (const unsigned char *)m->text;
 	size_t i = 0, k;
+	unsigned char high = 0;
 	char *out;
 
+	for (size_t j = 0; j < m->len; j++)
+		high |= t[j];
+	if (high < 0x80) /* ASCII, the common case: nothing to repair */
+		i = m->len;
 	while (i < m->len && (k = quell__rl_utf8_char(t + i, m->len - i)) > 0)
 		i += k;
 	if (i < m->len) {
@@ -169,10 +180,17 @@ static int prepare(struct matcher *m)
 		}
 		m->text = out;
 	}
+	quell__pf_scan(m->set->pf, m->text, m->len, m->maybe);
+	return 1;
+}
+
+/* Match data for PCRE2, from an arena on the stack; 0 or -1. */
+static int match_data(struct matcher *m)
+{
 	m->gctx = pcre2_general_context_create(arena_malloc, arena_free, &m->arena);
 	if (m->gctx != NULL)
 		m->md = pcre2_match_data_create(1, m->gctx);
-	return m->md != NULL ? 1 : -1;
+	return m->md != NULL ? 0 : -1;
 }
 
 static int regex_match(struct matcher *m, int index)
@@ -186,6 +204,14 @@ static int regex_match(struct matcher *m, int index)
 		m->prepared = prepare(m);
 	if (m->prepared < 0)
 		return 0; /* cannot run a regex: it does not match */
+	if (index < QUELL__PF_PATTERNS && !(m->maybe[index / 64] >> (index % 64) & 1)) {
+		m->memo[index] = -1; /* none of its literals is there */
+		return 0;
+	}
+	if (m->md == NULL && match_data(m) != 0) {
+		m->prepared = -1;
+		return 0;
+	}
 	re = &m->set->regex[index];
 	rc = PCRE2_ERROR_JIT_STACKLIMIT;
 	if (re->jit)

@@ -11,6 +11,7 @@
 
 #include <CUnit/CUnit.h>
 
+#include "prefilter_check.h"
 #include "reply.h"
 #include "rules.h"
 
@@ -386,10 +387,19 @@ static void test_policy_protect(void)
 	quell__rules_unref(r);
 }
 
+/* The literal prefilter skips no pattern PCRE2 matches in these replies
+ * (test_prefilter.c). */
+static void test_policy_prefilter(void)
+{
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		pfc_agrees(cases[i].reply, strlen(cases[i].reply));
+}
+
 static CU_TestInfo policy_tests[] = {
 	{ "the compiled-in defaults load and are sound", test_policy_shape },
 	{ "real replies get an operator's decision", test_policy_table },
 	{ "big providers are protected from domain scope", test_policy_protect },
+	{ "the prefilter agrees with PCRE2 on every reply", test_policy_prefilter },
 	CU_TEST_INFO_NULL,
 };
 
