@@ -263,30 +263,6 @@ static int wait_more(struct ingest *g, struct lines *lr)
 	return 0;
 }
 
-/* A batch pending and nothing more to read within IDLE_MS (a pipe from
- * `journalctl -f`): write the batch now, as the next read may block for
- * long.  0 or an exit status. */
-static int flush_if_idle(struct ingest *g, int fd)
-{
-	struct pollfd p = { fd, POLLIN, 0 };
-	int rc;
-
-	if (g->o.n == 0)
-		return 0;
-	do
-		rc = poll(&p, 1, IDLE_MS);
-	while (rc < 0 && errno == EINTR && !stopping);
-	if (rc != 0)
-		return 0; /* data, the end or an error: the read tells which */
-	if ((rc = ingest_flush(&g->o)) != 0)
-		return rc;
-	if (g->verbose && fflush(stdout) != 0) {
-		cli_warn(g->cli, "write error: %s", strerror(errno));
-		return CLI_EX_IOERR;
-	}
-	return 0;
-}
-
 /* Following a file that does not exist yet: wait for it to appear (or for
  * a signal).  0 or an exit status. */
 static int wait_file(struct ingest *g)
@@ -339,7 +315,8 @@ static int read_log(struct ingest *g)
 		if (g->verbose && !g->follow && fflush(stdout) != 0) {
 			cli_warn(g->cli, "write error: %s", strerror(errno));
 			status = CLI_EX_IOERR;
-		} else if (!g->follow && (status = flush_if_idle(g, g->fd)) != 0) {
+		} else if (!g->follow &&
+		           (status = ingest_flush_if_idle(&g->o, g->fd, IDLE_MS, &stopping)) != 0) {
 			break;
 		} else if (lines_fill(&lr) != 0) {
 			cli_warn(g->cli, "%s: %s", g->file, strerror(errno));

@@ -10,6 +10,8 @@
 #ifndef QUELL_CMD_INGEST_H
 #define QUELL_CMD_INGEST_H
 
+#include <signal.h>
+
 #include "cli.h"
 
 struct ingest_out {
@@ -41,6 +43,13 @@ int ingest_added(struct ingest_out *o);
  * did, in order.  0 or an exit status (a database error, named after the
  * batch's last file: nothing of the batch was written). */
 int ingest_flush(struct ingest_out *o);
+
+/* A batch pending and nothing more to read on fd within idle_ms (a pipe
+ * from `journalctl -f`, an mbox on a pipe that stays open): write the
+ * batch now, as the next read may block for long.  A wait cut by a signal
+ * is taken up again unless *stop is set.  0 or an exit status. */
+int ingest_flush_if_idle(struct ingest_out *o, int fd, int idle_ms,
+                         const volatile sig_atomic_t *stop);
 
 /* A report that cannot be used (a recipient quell refuses): "FILE:LINE:
  * RECIPIENT: reason" on stderr (recipient may be NULL), counted as skipped

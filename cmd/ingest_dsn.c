@@ -55,6 +55,9 @@
 #define BATCH 256 /* recipients per commit */
 #define IDLE_MS 1000 /* input quiet this long with a batch pending: write it */
 
+/* Reading messages stops at no signal: a wait for input is taken up again. */
+static const volatile sig_atomic_t never;
+
 enum { OPT_VERBOSE = CLI_OPT_CMD, OPT_STRICT };
 
 static const struct option dsn_options[] = {
@@ -94,30 +97,6 @@ struct ingest {
 	struct pending *pend; /* [BATCH]: what o's items point to */
 };
 
-/* A batch pending and nothing more to read within IDLE_MS (an mbox on a
- * pipe that stays open): write the batch now, as the next read may block
- * for long.  0 or an exit status. */
-static int flush_if_idle(struct ingest *g, int fd)
-{
-	struct pollfd p = { fd, POLLIN, 0 };
-	int rc;
-
-	if (g->o.n == 0)
-		return 0;
-	do
-		rc = poll(&p, 1, IDLE_MS);
-	while (rc < 0 && errno == EINTR);
-	if (rc != 0)
-		return 0; /* data, the end or an error: the read tells which */
-	if ((rc = ingest_flush(&g->o)) != 0)
-		return rc;
-	if (g->verbose && fflush(stdout) != 0) {
-		cli_warn(g->cli, "write error: %s", strerror(errno));
-		return CLI_EX_IOERR;
-	}
-	return 0;
-}
-
 /* The next piece: 1 (*line_start: it starts a line), 0 at the end, -1
  * with errno set, or -2 with r->status set (writing a batch failed). */
 static int piece(struct rd *r, char **p, size_t *n, int *line_start)
@@ -141,7 +120,7 @@ static int piece(struct rd *r, char **p, size_t *n, int *line_start)
 		memmove(r->buf, r->buf + r->start, r->end - r->start);
 		r->end -= r->start;
 		r->start = 0;
-		if ((r->status = flush_if_idle(r->g, r->fd)) != 0)
+		if ((r->status = ingest_flush_if_idle(&r->g->o, r->fd, IDLE_MS, &never)) != 0)
 			return -2;
 		do
 			got = read(r->fd, r->buf + r->end, READ_BUF - r->end);

@@ -2,6 +2,8 @@
  * ingest_out.c - the counts, refusals, batches and summary of the ingest
  * subcommands (see ingest.h).
  */
+#include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -138,4 +140,26 @@ int ingest_exit(struct ingest_out *o, uint64_t read, uint64_t recognized, uint64
 		return CLI_EX_DATAERR;
 	}
 	return o->strict && rejected > 0 ? CLI_EX_DATAERR : CLI_EX_OK;
+}
+
+int ingest_flush_if_idle(struct ingest_out *o, int fd, int idle_ms,
+                         const volatile sig_atomic_t *stop)
+{
+	struct pollfd p = { fd, POLLIN, 0 };
+	int rc;
+
+	if (o->n == 0)
+		return 0;
+	do
+		rc = poll(&p, 1, idle_ms);
+	while (rc < 0 && errno == EINTR && !*stop);
+	if (rc != 0)
+		return 0; /* data, the end or an error: the read tells which */
+	if ((rc = ingest_flush(o)) != 0)
+		return rc;
+	if (o->verbose && fflush(stdout) != 0) {
+		cli_warn(o->cli, "write error: %s", strerror(errno));
+		return CLI_EX_IOERR;
+	}
+	return 0;
 }

@@ -40,22 +40,6 @@ static const char *const col_names[C_N] = { "id", "reason", "kind", "email_code"
 	                                    "email_status", "diagnostic_text", "recipient",
 	                                    "reason_p5" };
 
-/* Split line at tabs into at most max fields; returns the count. */
-static size_t split_tabs(char *line, char **f, size_t max)
-{
-	size_t n = 0;
-
-	line[strcspn(line, "\r\n")] = '\0';
-	while (n < max) {
-		f[n++] = line;
-		line = strchr(line, '\t');
-		if (line == NULL)
-			break;
-		*line++ = '\0';
-	}
-	return n;
-}
-
 /* Parse a status "5.1.1" into r (a tiny oracle of its own, not the parser's). */
 static void fill_status(struct quell__reply *r, const char *s)
 {
@@ -265,7 +249,7 @@ static void test_eval_sisimai(void)
 		goto out;
 	}
 	{
-		size_t n = split_tabs(line, f, 32);
+		size_t n = tu_split_tabs(line, f, 32);
 
 		for (size_t c = 0; c < C_N; c++) {
 			idx[c] = (size_t)-1;
@@ -282,7 +266,7 @@ static void test_eval_sisimai(void)
 	fprintf(stderr, "\n");
 	while (getline(&line, &cap, in) >= 0) {
 		char *g[C_N];
-		size_t n = split_tabs(line, f, 32), c;
+		size_t n = tu_split_tabs(line, f, 32), c;
 
 		for (c = 0; c < C_N && idx[c] < n; c++)
 			g[c] = f[idx[c]];

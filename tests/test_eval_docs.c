@@ -38,33 +38,6 @@
 #define DOCS_FILE "tests/data/replies-docs.tsv"
 #define REGISTRY_FILE "tests/data/enhanced-status.tsv"
 
-static struct quell__rules *defaults(void)
-{
-	struct quell__rules *r = NULL;
-	char err[512];
-
-	if (quell__rules_load((const char *)quell__default_rules, quell__default_rules_len,
-	                      "config/rules.yaml", &r, err, sizeof err) != 0)
-		fprintf(stderr, "\n%s\n", err);
-	return r;
-}
-
-/* Split line at tabs into at most max fields; returns the count. */
-static size_t split_tabs(char *line, char **f, size_t max)
-{
-	size_t n = 0;
-
-	line[strcspn(line, "\r\n")] = '\0';
-	while (n < max) {
-		f[n++] = line;
-		line = strchr(line, '\t');
-		if (line == NULL)
-			break;
-		*line++ = '\0';
-	}
-	return n;
-}
-
 static int isalnum_ascii(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
@@ -174,7 +147,7 @@ static int judge_docs(const struct quell__rules *r, struct docs *d, int verbose)
 		size_t s, l;
 		int want_sup, got_sup;
 
-		if (lineno++ == 0 || split_tabs(line, f, 8) != 5)
+		if (lineno++ == 0 || tu_split_tabs(line, f, 8) != 5)
 			continue;
 		domain_in(f[3], dom, sizeof dom);
 		got = outcome(r, f[3], dom, &rule);
@@ -224,7 +197,7 @@ static void registry_hits(const struct quell__rules *r, struct docs *d)
 	while (getline(&line, &cap, in) >= 0) {
 		const struct quell__rule *rule;
 
-		if (split_tabs(line, f, 8) != 6 || strncmp(f[0], "X.", 2) != 0)
+		if (tu_split_tabs(line, f, 8) != 6 || strncmp(f[0], "X.", 2) != 0)
 			continue;
 		for (const char *k = "245"; *k; k++) {
 			if (strchr(f[1], *k) == NULL)
@@ -244,7 +217,7 @@ unsigned tu_docs_rule_hits(const char *rule_name)
 	static int done;
 
 	if (!done) {
-		struct quell__rules *r = defaults();
+		struct quell__rules *r = tu_default_rules();
 
 		done = 1;
 		if (r == NULL || judge_docs(r, &d, 0) != 0)
@@ -266,7 +239,7 @@ static double pct(unsigned a, unsigned b)
 
 static void test_eval_docs(void)
 {
-	struct quell__rules *r = defaults();
+	struct quell__rules *r = tu_default_rules();
 	struct docs d;
 	unsigned langs_with_rows = 0;
 
@@ -330,7 +303,7 @@ static void registry_case(const struct quell__rules *r, const char *code, char k
 
 static void test_eval_registry(void)
 {
-	struct quell__rules *r = defaults();
+	struct quell__rules *r = tu_default_rules();
 	char *line = NULL, *f[8];
 	size_t cap = 0, lineno = 0;
 	unsigned codes = 0, checked = 0;
@@ -345,7 +318,7 @@ static void test_eval_registry(void)
 	while (getline(&line, &cap, in) >= 0) {
 		if (lineno++ == 0)
 			continue;
-		if (split_tabs(line, f, 8) != 6 || strncmp(f[0], "X.", 2) != 0) {
+		if (tu_split_tabs(line, f, 8) != 6 || strncmp(f[0], "X.", 2) != 0) {
 			fprintf(stderr, "\n  %s:%zu: expected 6 fields", REGISTRY_FILE, lineno);
 			CU_FAIL("bad registry line");
 			continue;

@@ -14,6 +14,7 @@
 #include "prefilter_check.h"
 #include "reply.h"
 #include "rules.h"
+#include "testutil.h"
 
 enum { SUP = QUELL_ACTION_SUPPRESS, BACK = QUELL_ACTION_BACKOFF, CNT = QUELL_ACTION_COUNT,
        CLR = QUELL_ACTION_CLEAR, IGN = QUELL_ACTION_IGNORE };
@@ -285,17 +286,6 @@ static const struct policy_case cases[] = {
 	{ "something nobody has ever said", IGN, 0, "other", "unclassified" },
 };
 
-static struct quell__rules *defaults(void)
-{
-	struct quell__rules *r = NULL;
-	char err[512];
-
-	if (quell__rules_load((const char *)quell__default_rules, quell__default_rules_len,
-	                      "config/rules.yaml", &r, err, sizeof err) != 0)
-		fprintf(stderr, "\n%s\n", err);
-	return r;
-}
-
 /* The defaults load, every category is one the contract lists, count
  * rules have their numbers, and the last rule takes every reply. */
 static void test_policy_shape(void)
@@ -304,7 +294,7 @@ static void test_policy_shape(void)
 		                                  "quota",       "policy",     "spam",
 		                                  "content",     "protocol",   "routing",
 		                                  "transient",   "delivered",  "other" };
-	struct quell__rules *r = defaults();
+	struct quell__rules *r = tu_default_rules();
 	const struct quell__rule *last;
 	struct quell__reply empty;
 
@@ -342,7 +332,7 @@ static void test_policy_shape(void)
 
 static void test_policy_table(void)
 {
-	struct quell__rules *r = defaults();
+	struct quell__rules *r = tu_default_rules();
 	char buf[QUELL__REPLY_IN_MAX + 1];
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
@@ -373,7 +363,7 @@ static void test_policy_table(void)
 static void test_policy_protect(void)
 {
 	const char *in = "Sorry, I couldn't find any host named gmail.com. (#5.1.2)";
-	struct quell__rules *r = defaults();
+	struct quell__rules *r = tu_default_rules();
 	const struct quell__rule *rule;
 	struct quell__reply rp;
 	char buf[128];

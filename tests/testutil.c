@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "rules.h"
 #include "testutil.h"
 
 quell *tu_open(char *dir, size_t dirsize, const struct quell_options *opts)
@@ -86,4 +87,30 @@ int tu_eval_label(const char *reason)
 		if (strcmp(keep[i], reason) == 0)
 			return 0;
 	return -1;
+}
+
+size_t tu_split_tabs(char *line, char **f, size_t max)
+{
+	size_t n = 0;
+
+	line[strcspn(line, "\r\n")] = '\0';
+	while (n < max) {
+		f[n++] = line;
+		line = strchr(line, '\t');
+		if (line == NULL)
+			break;
+		*line++ = '\0';
+	}
+	return n;
+}
+
+struct quell__rules *tu_default_rules(void)
+{
+	struct quell__rules *r = NULL;
+	char err[512];
+
+	if (quell__rules_load((const char *)quell__default_rules, quell__default_rules_len,
+	                      "config/rules.yaml", &r, err, sizeof err) != 0)
+		fprintf(stderr, "\n%s\n", err);
+	return r;
 }

@@ -29,6 +29,14 @@ long tu_alloc_seen(void);
  * the caller judges itself: notaccept, feedback). */
 int tu_eval_label(const char *reason);
 
+/* Split line at tabs into at most max fields (the line end cut off);
+ * returns the count. */
+size_t tu_split_tabs(char *line, char **f, size_t max);
+
+/* The default rules compiled in, loaded (NULL and the message on stderr
+ * when they do not load); drop with quell__rules_unref. */
+struct quell__rules *tu_default_rules(void);
+
 /* How many replies of the documentation corpus (tests/data/replies-docs.tsv)
  * the default rule named rule_name decides (test_eval_docs.c). */
 unsigned tu_docs_rule_hits(const char *rule_name);
