@@ -360,8 +360,12 @@ static int load_buf(const char *buf, size_t len, const char *filename,
 	c.errsize = errsize;
 	c.report = report;
 	c.report_arg = arg;
-	if (len > QUELL__RULES_FILE_MAX)
-		return quell__rl_fail(&c, NULL, "larger than %u bytes", QUELL__RULES_FILE_MAX);
+	if (len > QUELL__RULES_FILE_MAX) {
+		rc = quell__rl_fail(&c, NULL, "larger than %u bytes", QUELL__RULES_FILE_MAX);
+		if (report != NULL && err != NULL)
+			report(arg, err);
+		return rc;
+	}
 	set = calloc(1, sizeof *set);
 	if (set == NULL)
 		return quell__rl_nomem(&c);
@@ -381,15 +385,10 @@ static int load_buf(const char *buf, size_t len, const char *filename,
 		rc = quell__rl_fail(&c, NULL, "cannot set the regular expression match limit");
 		goto fail;
 	}
-	if ((rc = quell__yaml_parse(buf != NULL ? buf : "", len, c.file, &root, err, errsize)) != 0) {
-		if (rc == QUELL_EDATA && report != NULL && err != NULL)
-			report(arg, err);
+	if ((rc = quell__yaml_parse(buf != NULL ? buf : "", len, c.file, &root, err, errsize)) != 0)
 		goto fail;
-	}
 	rc = load_top(&c, root);
 	quell__yaml_free(root);
-	if (rc == QUELL_EDATA && report != NULL && c.nerrors == 0 && err != NULL)
-		report(arg, err); /* an error of the file as a whole */
 	if (rc == 0 && c.nerrors > 0) {
 		rc = QUELL_EDATA;
 		if (err != NULL && errsize > 0)
@@ -400,6 +399,10 @@ static int load_buf(const char *buf, size_t len, const char *filename,
 	*out = set;
 	return 0;
 fail:
+	/* an error of the file as a whole (YAML syntax, top level): the one
+	 * reported, when the parts reported none */
+	if (rc == QUELL_EDATA && report != NULL && c.nerrors == 0 && err != NULL)
+		report(arg, err);
 	quell__rules_free(set);
 	return rc;
 }
@@ -451,9 +454,12 @@ int quell__rules_check(const char *mem, size_t mem_len, const char *path,
 			if (cap > QUELL__RULES_FILE_MAX) {
 				fclose(f);
 				free(buf);
-				if (err != NULL && errsize > 0)
+				if (err != NULL && errsize > 0) {
 					snprintf(err, errsize, "%s:1:1: larger than %u bytes", path,
 					         QUELL__RULES_FILE_MAX);
+					if (report != NULL)
+						report(arg, err);
+				}
 				return QUELL_EDATA;
 			}
 			cap = cap == 0 ? 8192 : cap * 2;

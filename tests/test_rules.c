@@ -581,6 +581,68 @@ static void test_rules_alias_bound(void)
 	free(buf);
 }
 
+/* The check that reports every error: each one line, in file order, the
+ * first also in err; a good file reports none. */
+struct reported {
+	unsigned n;
+	char first[256];
+};
+
+static void on_reported(void *arg, const char *msg)
+{
+	struct reported *r = arg;
+
+	CU_ASSERT(strncmp(msg, "r.yaml:", 7) == 0 && strchr(msg, '\n') == NULL);
+	if (r->n++ == 0)
+		snprintf(r->first, sizeof r->first, "%s", msg);
+}
+
+static void test_rules_check_every_error(void)
+{
+	static const struct {
+		const char *text;
+		unsigned want;
+	} t[] = {
+		{ "version: 2\nbackoff: {initial: x}\nrules:\n  - name: a\n    when: {code: 999}\n"
+		  "    then: {action: ignore}\n  - name: b\n    then: {action: nope}\n"
+		  "  - name: a\n    then: {action: ignore}\n", 5 },
+		{ "version: 1\nrules: [\n", 1 },    /* YAML syntax: the check ends */
+		{ "", 1 },                          /* the file as a whole */
+		{ "version: 1\nrules: {}\n", 1 },
+		{ "version: 1\nrules:\n  - name: a\n    then: {action: ignore}\n", 0 },
+	};
+	struct quell__rules *r = NULL;
+	char err[256], *big;
+
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		struct reported rep = { 0, "" };
+		int rc = quell__rules_check(t[i].text, strlen(t[i].text), "r.yaml", on_reported, &rep,
+		                            &r, err, sizeof err);
+
+		if (rep.n != t[i].want)
+			fprintf(stderr, "\ncase %zu: %u errors reported, want %u\n", i, rep.n, t[i].want);
+		CU_ASSERT_EQUAL(rep.n, t[i].want);
+		CU_ASSERT_EQUAL(rc, t[i].want ? QUELL_EDATA : 0);
+		if (t[i].want)
+			CU_ASSERT_STRING_EQUAL(err, rep.first);
+		CU_ASSERT((r != NULL) == (t[i].want == 0));
+		quell__rules_unref(r);
+		r = NULL;
+	}
+	/* too big to read at all: one error, said */
+	big = calloc(1, (16u << 20) + 2);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(big);
+	{
+		struct reported rep = { 0, "" };
+
+		CU_ASSERT_EQUAL(quell__rules_check(big, (16u << 20) + 1, "r.yaml", on_reported, &rep,
+		                                   &r, err, sizeof err), QUELL_EDATA);
+		CU_ASSERT_EQUAL(rep.n, 1);
+		CU_ASSERT(strstr(rep.first, "larger than") != NULL);
+	}
+	free(big);
+}
+
 /* --------------------------------------------------------------- files */
 
 static void test_rules_load_file(void)
@@ -657,6 +719,7 @@ static CU_TestInfo rules_tests[] = {
 	{ "matching from four threads", test_rules_threads },
 	{ "load from a file", test_rules_load_file },
 	{ "aliases copy scalars, within the file bound", test_rules_alias_bound },
+	{ "check: every error reported", test_rules_check_every_error },
 	{ "the i-th allocation fails", test_rules_alloc_failures },
 	CU_TEST_INFO_NULL,
 };
