@@ -27,8 +27,10 @@
  * recipient's history (and, for a domain-scope action, in the domain's too),
  * with its time, code, status and text: enough to replay it under other
  * rules.  A reply text that is not valid UTF-8 is repaired before anything
- * sees it (quell__utf8_repair; outcome->repaired says so).  A queue or message id counts a reply once per class (2xx, 4xx,
- * 5xx): retries count once, the bounce that ends them too.
+ * sees it (quell__utf8_repair; outcome->repaired says so).  A queue or
+ * message id counts a reply once per class (2xx, 4xx, 5xx): retries count
+ * once, the bounce that ends them too, and a reply counted before writes
+ * nothing (no event, no change-feed entry).
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -13,11 +13,12 @@
  *            counted, so a retried message is one event, not five
  *
  * Reads take a pooled read-only transaction (reset/renew, no allocation
- * once warm).  Any transaction start survives what other processes did
- * (a map grown elsewhere, reader slots of dead processes).  One handle per
- * database per process: LMDB's locks are per process.  Writes run a function inside one write transaction; when
- * the map is full the transaction is aborted, the map doubled and the
- * function run again, so a logical change is all or nothing.
+ * once warm).  Any transaction start survives what other processes did (a
+ * map grown elsewhere, reader slots of dead processes).  One handle per
+ * database per process: LMDB's locks are per process.  Writes run a
+ * function inside one write transaction; when the map is full the
+ * transaction is aborted, the map doubled and the function run again, so a
+ * logical change is all or nothing.
  *
  * The store knows nothing of YAML, rules or the command line.
  */

@@ -221,7 +221,8 @@ static void test_eval_sisimai(void)
 	FILE *in;
 	int rc;
 
-	snprintf(path, sizeof path, "%s/sisimai/replies.tsv", dir != NULL ? dir : "(QUELL_EVAL_DIR unset)");
+	snprintf(path, sizeof path, "%s/sisimai/replies.tsv",
+	         dir != NULL ? dir : "(QUELL_EVAL_DIR unset)");
 	if (dir == NULL || (in = fopen(path, "r")) == NULL) {
 		if (req != NULL && strcmp(req, "1") == 0)
 			CU_FAIL_FATAL("eval data not found and QUELL_REQUIRE_EVAL=1");
