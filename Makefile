@@ -138,11 +138,13 @@ header-test:
 	@echo "header-test: quell.h compiles alone as C11 and as C++"
 
 # Every man page in docs/ is clean for groff's mdoc macros with all
-# warnings on: any output is a failure (groff itself exits 0).
+# warnings on: any output is a failure (groff itself exits 0); and quell.3
+# documents every public function of quell.h, nothing else.
 man-check:
 	@for m in $(MAN); do out=$$(groff -mdoc -ww -z $$m 2>&1); \
 	  if [ -n "$$out" ]; then printf '%s\n' "$$out"; echo "man-check: $$m: not clean"; exit 1; fi; \
 	  done; echo "man-check: $(words $(MAN)) pages clean (groff -mdoc -ww -z)"
+	@scripts/check-api-docs lib/include/quell.h docs/quell.3
 
 sanitize: deps
 	@$(MAKE) --no-print-directory B=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
