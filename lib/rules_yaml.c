@@ -208,6 +208,7 @@ static int is_null_scalar(const char *s, size_t len)
 static int on_event(struct builder *b, const yaml_event_t *e)
 {
 	const yaml_mark_t *m = &e->start_mark;
+	const struct anchor *alias = NULL; /* what an alias names */
 	struct quell__ynode *n;
 	int rc;
 
@@ -235,6 +236,7 @@ static int on_event(struct builder *b, const yaml_event_t *e)
 			return fail(b, m->line + 1, m->column + 1,
 			            "YAML aliases (*%s) of mappings and lists are not allowed in a "
 			            "rules file; only of a scalar", name);
+		alias = a;
 		b->alias_bytes += a->scalar->len;
 		if (b->alias_bytes > QUELL__RULES_FILE_MAX)
 			return fail(b, m->line + 1, m->column + 1,
@@ -283,16 +285,13 @@ static int on_event(struct builder *b, const yaml_event_t *e)
 	             e->type == YAML_MAPPING_START_EVENT ? QUELL__Y_MAP : QUELL__Y_SEQ, m);
 	if (n == NULL)
 		return QUELL_ENOMEM;
-	if (e->type == YAML_SCALAR_EVENT || e->type == YAML_ALIAS_EVENT) {
-		const struct anchor *a = b->anchors;
+	if (e->type == YAML_SCALAR_EVENT || alias != NULL) {
 		const char *value;
 		size_t len;
 
-		if (e->type == YAML_ALIAS_EVENT) {
-			while (strcmp(a->name, (const char *)e->data.alias.anchor) != 0)
-				a = a->next;
-			value = a->scalar->str;
-			len = a->scalar->len;
+		if (alias != NULL) {
+			value = alias->scalar->str;
+			len = alias->scalar->len;
 		} else {
 			value = (const char *)e->data.scalar.value;
 			len = e->data.scalar.length;
@@ -306,9 +305,9 @@ static int on_event(struct builder *b, const yaml_event_t *e)
 			memcpy(n->str, value, len);
 		n->str[len] = '\0';
 		n->len = len;
-		if (e->type == YAML_ALIAS_EVENT) {
-			n->plain = a->scalar->plain;
-			n->null = a->scalar->null;
+		if (alias != NULL) {
+			n->plain = alias->scalar->plain;
+			n->null = alias->scalar->null;
 		} else {
 			n->plain = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 			n->null = n->plain && is_null_scalar(n->str, len);
