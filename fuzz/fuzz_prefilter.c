@@ -41,16 +41,7 @@ static void check_text(const pcre2_code *code, pcre2_match_context *mctx,
 
 	if (fixed == NULL)
 		return;
-	for (size_t i = 0; i < len;) {
-		size_t k = quell__rl_utf8_char((const unsigned char *)text + i, len - i);
-
-		if (k == 0) {
-			fixed[i++] = '?';
-			continue;
-		}
-		memcpy(fixed + i, text + i, k);
-		i += k;
-	}
+	quell__rl_repair(text, len, fixed);
 	quell__pf_scan(pf, fixed, len, maybe);
 	rc = pcre2_match(code, (PCRE2_SPTR)fixed, len, 0, 0, md, mctx);
 	if (rc >= 0 && !(maybe[0] & 1)) {

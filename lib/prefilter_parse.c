@@ -320,6 +320,34 @@ static long hex_escape(struct px *x)
 	return n > 0 ? v : -1;
 }
 
+/* The character a backslash and c stand for, inside a class or out:
+ * \t \n \r \f \e \a, \xHH and \x{H...}, or c itself quoted (a
+ * punctuation or non-ASCII character, whose UTF-8 continues at x->p); -1
+ * for a letter or digit escape not modelled here (\Q \E \g \k \N \o \c
+ * \1 ...).  x->p is past what was read. */
+static long escaped_char(struct px *x, long c)
+{
+	size_t n;
+
+	switch (c) {
+	case 't': return '\t';
+	case 'n': return '\n';
+	case 'r': return '\r';
+	case 'f': return '\f';
+	case 'e': return 0x1B;
+	case 'a': return 0x07;
+	case 'x': return hex_escape(x);
+	}
+	if (c >= 0x80) {
+		c = (long)utf8_get(x->p - 1, x->end, &n);
+		x->p += n - 1;
+		return c;
+	}
+	if (((c | 32) >= 'a' && (c | 32) <= 'z') || (c >= '0' && c <= '9'))
+		return -1;
+	return c;
+}
+
 /* ------------------------------------------------------------- classes */
 
 /* [...] after the '['. */
@@ -409,25 +437,9 @@ static int parse_class(struct px *x, struct info *f)
 				prev = -1;
 				continue;
 			case 'b': c = 0x08; break;
-			case 't': c = '\t'; break;
-			case 'n': c = '\n'; break;
-			case 'r': c = '\r'; break;
-			case 'f': c = '\f'; break;
-			case 'e': c = 0x1B; break;
-			case 'a': c = 0x07; break;
-			case 'x':
-				if ((c = hex_escape(x)) < 0)
-					return GIVEUP;
-				break;
 			default:
-				if (c >= 0x80) {
-					size_t n;
-
-					c = (long)utf8_get(x->p - 1, x->end, &n);
-					x->p += n - 1;
-				} else if (((c | 32) >= 'a' && (c | 32) <= 'z') || (c >= '0' && c <= '9')) {
+				if ((c = escaped_char(x, c)) < 0)
 					return GIVEUP;
-				}
 			}
 			single = 1;
 		} else {
@@ -502,25 +514,9 @@ static int parse_escape(struct px *x, struct info *f)
 		x->p++;
 		f->kind = K_ANY;
 		return 0;
-	case 't': c = '\t'; break;
-	case 'n': c = '\n'; break;
-	case 'r': c = '\r'; break;
-	case 'f': c = '\f'; break;
-	case 'e': c = 0x1B; break;
-	case 'a': c = 0x07; break;
-	case 'x':
-		if ((c = hex_escape(x)) < 0)
-			return GIVEUP;
-		break;
 	default:
-		if (c >= 0x80) {
-			size_t n;
-
-			c = (long)utf8_get(x->p - 1, x->end, &n);
-			x->p += n - 1;
-		} else if (((c | 32) >= 'a' && (c | 32) <= 'z') || (c >= '0' && c <= '9')) {
-			return GIVEUP; /* \Q \E \g \k \N \o \c \1 ...: not modelled */
-		}
+		if ((c = escaped_char(x, c)) < 0)
+			return GIVEUP;
 	}
 	return char_info(f, (uint32_t)c);
 }

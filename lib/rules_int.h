@@ -79,6 +79,10 @@ void quell__yaml_free(struct quell__ynode *n);
  * past U+10FFFF), which is what PCRE2 accepts.  rules_match.c. */
 size_t quell__rl_utf8_char(const unsigned char *s, size_t n);
 
+/* Copy text[0..len) to out[0..len) as the patterns see it: each byte that
+ * is not part of a well-formed UTF-8 character as '?'.  rules_match.c. */
+void quell__rl_repair(const char *text, size_t len, char *out);
+
 /* Make msg one printable line: control bytes and bytes that are not
  * UTF-8 (a value quoted in a message may hold them, or be cut in the
  * middle of a character) become '?'.  rules_value.c. */

@@ -151,6 +151,21 @@ struct matcher {
  * non-ASCII character: PCRE2 issue #224.)  Then the prefilter scans what
  * PCRE2 would see.
  */
+void quell__rl_repair(const char *text, size_t len, char *out)
+{
+	const unsigned char *t = (const unsigned char *)text;
+	size_t i = 0, k;
+
+	while (i < len) {
+		if ((k = quell__rl_utf8_char(t + i, len - i)) == 0) {
+			out[i++] = '?';
+			continue;
+		}
+		memcpy(out + i, t + i, k);
+		i += k;
+	}
+}
+
 static int prepare(struct matcher *m)
 {
 	const unsigned char *t = (const unsigned char *)m->text;
@@ -169,15 +184,7 @@ static int prepare(struct matcher *m)
 		if (out == NULL)
 			return -1;
 		memset(out + m->len, 0, SLACK);
-		memcpy(out, t, i);
-		while (i < m->len) {
-			if ((k = quell__rl_utf8_char(t + i, m->len - i)) == 0) {
-				out[i++] = '?';
-				continue;
-			}
-			memcpy(out + i, t + i, k);
-			i += k;
-		}
+		quell__rl_repair(m->text, m->len, out);
 		m->text = out;
 	}
 	quell__pf_scan(m->set->pf, m->text, m->len, m->maybe);

@@ -40,6 +40,7 @@
 #define LOCK_BYTES 8192   /* LMDB's lock file, default 126 readers */
 #define FILE_MODE QUELL__DB_MODE /* data.mdb and lock.mdb (perms.h) */
 #define READERS_EVERY 60 /* seconds between looks for dead readers' slots */
+#define READERS_READS 1024 /* read transactions between looks at the clock */
 
 /* Seconds on the monotonic clock. */
 static int64_t mono(void)
@@ -474,11 +475,18 @@ static int grow(const quell *h, struct quell__store *s)
 
 /* Whether a minute passed since dead readers' slots were last looked
  * for: a long-running process (policyd) clears them now and then, so
- * that others can still start. */
+ * that others can still start.  The check path pays one relaxed counter
+ * for it; the clock and the lock are for one read in READERS_READS (a
+ * process that reads less gets its slots cleared by whoever meets
+ * MDB_READERS_FULL, and at open). */
 static int readers_due(struct quell__store *s)
 {
-	int64_t now = mono();
+	int64_t now;
 	int due;
+
+	if (atomic_fetch_add_explicit(&s->reads, 1, memory_order_relaxed) % READERS_READS != 0)
+		return 0;
+	now = mono();
 
 	pthread_mutex_lock(&s->pool_lock);
 	due = now - s->readers_checked >= READERS_EVERY;

@@ -27,6 +27,7 @@
 
 #include <lmdb.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sys/types.h>
 
 #include "buf.h"
@@ -47,6 +48,8 @@ struct quell__store {
 	size_t map_size;           /* asked for at open (0: default) */
 	int64_t readers_checked;   /* monotonic s of the last look for dead
 	                              readers' slots; under pool_lock */
+	atomic_uint reads;         /* read transactions begun: the clock is
+	                              looked at once every READERS_READS */
 	dev_t data_dev;            /* the data file, to find its map (trim) and
 	                              to see it replaced (reopen) */
 	ino_t data_ino;

@@ -225,16 +225,7 @@ int pfc_agrees(const char *text, size_t len)
 	 * bytes after it as there: JIT code reads ahead of the subject */
 	fixed = calloc(len + 64, 1);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(fixed);
-	for (size_t i = 0; i < len;) {
-		size_t k = quell__rl_utf8_char((const unsigned char *)text + i, len - i);
-
-		if (k == 0) {
-			fixed[i++] = '?';
-			continue;
-		}
-		memcpy(fixed + i, text + i, k);
-		i += k;
-	}
+	quell__rl_repair(text, len, fixed);
 	quell__pf_scan(with_pf->pf, fixed, len, maybe);
 	for (size_t i = 0; i < with_pf->nregex && i < QUELL__PF_PATTERNS; i++) {
 		int rc = pcre2_match(with_pf->regex[i].code, (PCRE2_SPTR)fixed, len, 0, 0, pfc_md,
