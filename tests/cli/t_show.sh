@@ -69,9 +69,11 @@ event	$T1	suppress	list=suppress source=manual category=manual reason=Ticket%20#
 t 'into a pipe: escaped' 0 "$IDN_PIPE" '' --now $T1 show user@xn--bcher-kva.example
 t '--porcelain: escaped' 0 "$IDN_PIPE" '' --now $T1 --porcelain show user@xn--bcher-kva.example
 if command -v script >/dev/null 2>&1; then
-	# stdout on a pseudo-terminal (util-linux script), CRs of the tty removed
+	# stdout on a pseudo-terminal (util-linux script), CRs of the tty removed;
+	# script(1) runs the command with $SHELL, which may be dash: the
+	# $'...' quoting of printf %q needs bash
 	tty_out() {
-		script -qec "$(printf '%q ' $QUELL_WRAP "$QUELL_BIN" "$@")" /dev/null </dev/null |
+		SHELL=$BASH script -qec "$(printf '%q ' $QUELL_WRAP "$QUELL_BIN" "$@")" /dev/null </dev/null |
 			tr -d '\r'
 	}
 	tty_is() { # WANT ARGS...
