@@ -9,32 +9,53 @@
 #   make fuzz       build the libFuzzer targets (clang) and run each FUZZ_TIME s
 #   make integration  quell policyd behind a private Postfix, driven by swaks
 #   make bench      build and run the benchmarks in bench/
-#   make install    PREFIX (/usr/local) and DESTDIR are honoured
+#   make install    PREFIX (/usr/local), LIBDIR ($(PREFIX)/lib; multiarch:
+#                   LIBDIR=/usr/lib/x86_64-linux-gnu) and DESTDIR are honoured
+#   make packaging-check  what a packager relies on: a build with
+#                   dpkg-buildflags' hardening links BIND_NOW, `make` alone
+#                   passes no -Werror, install honours LIBDIR, the
+#                   dependency step is quiet when nothing is missing
 #   make install-db DB_DIR=/var/lib/quell DB_USER=quell DB_GROUP=quell
 #                   the database directory of a shared database: owned by
 #                   DB_USER (who writes), group DB_GROUP (who check), 2750
 #
 # Build output goes to $(B) (build/ by default); sanitize builds go to
 # build/asan.  Packages come from scripts/install-deps, which only calls
-# apt-get when a pkg-config module or a header is missing.
+# apt-get when a pkg-config module or a header is missing, and prints
+# nothing when nothing is.
+#
+# Flags: CPPFLAGS, CFLAGS and LDFLAGS (from the command line or the
+# environment, e.g. dpkg-buildflags') reach every compile and link line,
+# after quell's own, so they can override them; LDLIBS is added to the
+# libraries.  Warnings are errors only where WERROR=-Werror is set:
+# `make check`, `make sanitize` and `make valgrind` set it (unless WERROR
+# is given: `make check WERROR=` only warns), so CI fails on a warning
+# while `make` of a release with a newer compiler only warns.
 
 VERSION   := 0.1.0
 SOMAJOR   := 0
 PREFIX    ?= /usr/local
+LIBDIR    ?= $(PREFIX)/lib
 DESTDIR   ?=
 B         ?= build
 CC        ?= cc
+AR        ?= ar
+PKG_CONFIG ?= pkg-config
 FUZZ_TIME ?= 20
 
 PKGS      := lmdb yaml-0.1 libpcre2-8 libidn2 libpsl jansson
-WARN      := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes \
+WARN      := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
              -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
+WERROR    ?=
+# what check, sanitize and valgrind build with: -Werror, or WERROR if given
+CHECK_WERROR = $(if $(filter command line environment,$(origin WERROR)),$(WERROR),-Werror)
 OPT       ?= -O2 -g
 SAN       ?=
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lunistring -lpthread
-CPPFLAGS  += -D_GNU_SOURCE -Ilib/include -Ilib -I$(B)/gen
-ALL_CFLAGS = -std=c11 $(WARN) $(OPT) $(SAN) -fPIC -fvisibility=hidden $(PKG_CFLAGS) $(CFLAGS)
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lunistring -lpthread
+ALL_CPPFLAGS = -D_GNU_SOURCE -Ilib/include -Ilib -I$(B)/gen $(CPPFLAGS)
+ALL_CFLAGS = -std=c11 $(WARN) $(WERROR) $(OPT) $(SAN) -fPIC -fvisibility=hidden $(PKG_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(ALL_CFLAGS) $(LDFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) $(LDLIBS)
 
 LIB_SRC   := $(sort $(wildcard lib/*.c))
@@ -52,7 +73,7 @@ QUELL     := $(B)/bin/quell
 RUNNER    := $(B)/tests/runner
 
 .PHONY: all deps check check-build unit cli eval sanitize valgrind fuzz bench bench-build demo \
-        install install-db uninstall clean header-test integration man-check
+        install install-db uninstall clean header-test integration man-check packaging-check
 
 all: $(STATIC) $(SHARED) $(QUELL)
 
@@ -63,7 +84,7 @@ deps:
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(B)/gen/default_rules.c: config/rules.yaml scripts/embed
 	@mkdir -p $(dir $@)
@@ -71,22 +92,22 @@ $(B)/gen/default_rules.c: config/rules.yaml scripts/embed
 
 $(B)/obj/gen/default_rules.o: $(B)/gen/default_rules.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(STATIC): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@
-	ar rcs $@ $^
+	$(AR) rcs $@ $^
 
 $(SHARED): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,libquell.so.$(SOMAJOR) -o $@ $^ $(LDLIBS_ALL)
+	$(CC) $(ALL_LDFLAGS) -shared -Wl,-soname,libquell.so.$(SOMAJOR) -o $@ $^ $(LDLIBS_ALL)
 	ln -sf libquell.so.$(VERSION) $(B)/lib/libquell.so.$(SOMAJOR)
 	ln -sf libquell.so.$(SOMAJOR) $(B)/lib/libquell.so
 
 $(QUELL): $(CMD_OBJ) $(STATIC)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $(CMD_OBJ) $(STATIC) $(LDLIBS_ALL)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CMD_OBJ) $(STATIC) $(LDLIBS_ALL)
 
 # --- tests ------------------------------------------------------------------
 
@@ -108,11 +129,11 @@ TEST_WRAP_LD := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup
 
 $(RUNNER): $(TEST_OBJ) $(STATIC)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(TEST_WRAP_LD) -o $@ $(TEST_OBJ) $(STATIC) $(LDLIBS_ALL) -lcunit
+	$(CC) $(ALL_LDFLAGS) $(TEST_WRAP_LD) -o $@ $(TEST_OBJ) $(STATIC) $(LDLIBS_ALL) -lcunit
 
 check: deps
-	@$(MAKE) --no-print-directory check-build
-	@$(MAKE) --no-print-directory unit cli header-test man-check
+	@$(MAKE) --no-print-directory WERROR=$(CHECK_WERROR) check-build
+	@$(MAKE) --no-print-directory WERROR=$(CHECK_WERROR) unit cli header-test man-check
 
 check-build: all $(RUNNER)
 
@@ -123,7 +144,7 @@ unit: $(RUNNER)
 POLICY_CLIENT := $(B)/tests/policy_client
 $(POLICY_CLIENT): tests/policy_client.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $<
+	$(CC) $(CPPFLAGS) $(ALL_LDFLAGS) -o $@ $<
 
 cli: $(QUELL) $(POLICY_CLIENT)
 	QUELL_BIN=$(abspath $(QUELL)) QUELL_POLICY_CLIENT=$(abspath $(POLICY_CLIENT)) \
@@ -148,14 +169,14 @@ man-check:
 
 sanitize: deps
 	@$(MAKE) --no-print-directory B=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
-	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" check-build
+	  WERROR=$(CHECK_WERROR) SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" check-build
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
-	  $(MAKE) --no-print-directory B=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
+	  $(MAKE) --no-print-directory B=build/asan OPT="-O1 -g -fno-omit-frame-pointer" WERROR=$(CHECK_WERROR) \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" unit cli
 
 valgrind: deps
-	@$(MAKE) --no-print-directory check-build
-	$(MAKE) --no-print-directory unit cli \
+	@$(MAKE) --no-print-directory WERROR=$(CHECK_WERROR) check-build
+	$(MAKE) --no-print-directory WERROR=$(CHECK_WERROR) unit cli \
 	  TEST_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
 
 # End to end: a private Postfix instance (postfix and swaks are installed
@@ -165,6 +186,13 @@ integration:
 	@scripts/install-deps --integration
 	@$(MAKE) --no-print-directory all
 	tests/integration/run $(abspath $(QUELL))
+
+# What a packager relies on (scripts/packaging-check says what): a build
+# with dpkg-buildflags' hardening in build/pkg linked BIND_NOW, no -Werror
+# from `make`, install with LIBDIR, a quiet dependency step.  CI runs it.
+packaging-check:
+	@scripts/install-deps --packaging
+	scripts/packaging-check build/pkg
 
 # --- benchmarks -------------------------------------------------------------
 
@@ -177,7 +205,7 @@ BENCH_N    ?= 1000000
 BENCH_RUNS ?= 5
 BENCH_SEED ?= 1
 BENCH_PROG := $(addprefix $(B)/bench/,gen rss raw_lmdb bench_check bench_rules)
-BENCH_CC    = $(CC) $(CPPFLAGS) -Ibench $(ALL_CFLAGS)
+BENCH_CC    = $(CC) $(ALL_CPPFLAGS) -Ibench $(ALL_LDFLAGS)
 
 bench: deps
 	@scripts/install-deps --bench
@@ -215,7 +243,7 @@ fuzz: deps
 	  SAN="-fsanitize=fuzzer-no-link,address,undefined" $(FUZZ_B)/lib/libquell.a
 	@set -e; for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
 	  echo "fuzz: $$n"; \
-	  clang $(CPPFLAGS) -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
+	  clang $(ALL_CPPFLAGS) -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
 	    -I$(FUZZ_B)/gen -o $(FUZZ_B)/$$n $$f $(FUZZ_B)/lib/libquell.a $(PKG_LIBS); \
 	  mkdir -p fuzz/corpus/$$n $(FUZZ_B)/corpus/$$n; \
 	  $(FUZZ_B)/$$n -max_total_time=$(FUZZ_TIME) -max_len=4096 \
@@ -230,17 +258,17 @@ demo: deps
 # --- install ----------------------------------------------------------------
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(LIBDIR)/pkgconfig \
 	  $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/share/man/man1 \
 	  $(DESTDIR)$(PREFIX)/share/man/man3 $(DESTDIR)$(PREFIX)/share/man/man5
 	install -m 755 $(QUELL) $(DESTDIR)$(PREFIX)/bin/quell
-	install -m 644 $(STATIC) $(DESTDIR)$(PREFIX)/lib/libquell.a
-	install -m 755 $(SHARED) $(DESTDIR)$(PREFIX)/lib/libquell.so.$(VERSION)
-	ln -sf libquell.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libquell.so.$(SOMAJOR)
-	ln -sf libquell.so.$(SOMAJOR) $(DESTDIR)$(PREFIX)/lib/libquell.so
+	install -m 644 $(STATIC) $(DESTDIR)$(LIBDIR)/libquell.a
+	install -m 755 $(SHARED) $(DESTDIR)$(LIBDIR)/libquell.so.$(VERSION)
+	ln -sf libquell.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libquell.so.$(SOMAJOR)
+	ln -sf libquell.so.$(SOMAJOR) $(DESTDIR)$(LIBDIR)/libquell.so
 	install -m 644 lib/include/quell.h $(DESTDIR)$(PREFIX)/include/quell.h
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
-	  -e 's|@REQUIRES@|$(PKGS)|g' quell.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/quell.pc
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
+	  -e 's|@REQUIRES@|$(PKGS)|g' quell.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/quell.pc
 	for m in $(MAN); do s=$${m##*.}; \
 	  install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; done
 
@@ -256,10 +284,10 @@ install-db:
 	install -d -o $(DB_USER) -g $(DB_GROUP) -m 2750 $(DESTDIR)$(DB_DIR)
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/quell $(DESTDIR)$(PREFIX)/lib/libquell.a \
-	  $(DESTDIR)$(PREFIX)/lib/libquell.so $(DESTDIR)$(PREFIX)/lib/libquell.so.$(SOMAJOR) \
-	  $(DESTDIR)$(PREFIX)/lib/libquell.so.$(VERSION) $(DESTDIR)$(PREFIX)/include/quell.h \
-	  $(DESTDIR)$(PREFIX)/lib/pkgconfig/quell.pc
+	rm -f $(DESTDIR)$(PREFIX)/bin/quell $(DESTDIR)$(LIBDIR)/libquell.a \
+	  $(DESTDIR)$(LIBDIR)/libquell.so $(DESTDIR)$(LIBDIR)/libquell.so.$(SOMAJOR) \
+	  $(DESTDIR)$(LIBDIR)/libquell.so.$(VERSION) $(DESTDIR)$(PREFIX)/include/quell.h \
+	  $(DESTDIR)$(LIBDIR)/pkgconfig/quell.pc
 	for m in $(MAN); do s=$${m##*.}; \
 	  rm -f $(DESTDIR)$(PREFIX)/share/man/man$$s/$$(basename $$m); done
 
