@@ -16,7 +16,8 @@
  * what is wrong and where, counted in characters (code points) from 1 in
  * the input as given: "local part: unexpected ',' at character 2".  Control
  * characters are shown as \xHH, never raw.  On any error out is "".
- * Implemented in address.c (local parts, mailboxes, entries) and domain.c.
+ * Implemented in address.c (local parts, mailboxes, entries) and domain.c,
+ * with the message helpers of address_text.c.
  */
 #ifndef QUELL_ADDRESS_H
 #define QUELL_ADDRESS_H

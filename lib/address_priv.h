@@ -1,8 +1,8 @@
 /*
  * address_priv.h - what address.c (local parts, mailboxes, entries) and
  * domain.c (domains) share: UTF-8 decoding, character positions for
- * messages, message formatting, and the domain normalizer.  Nothing outside
- * these two files includes it.
+ * messages, message formatting (all in address_text.c), and the domain
+ * normalizer (domain.c).  Nothing outside these three files includes it.
  *
  * Positions in messages are counted in characters (UTF-8 code points) from
  * 1 in the input as the caller gave it, before any trimming; a byte that
