@@ -2,7 +2,7 @@
  * dsn_ctx.h - the state of one quell_dsn_parse, shared by dsn.c (the MIME
  * walk, text bounces, the entry point) and dsn_fields.c (the fields of
  * delivery-status and feedback-report parts), and the helpers both use to
- * build and hand out reports.
+ * build and hand out reports (dsn_report.c).
  *
  * Knows nothing of rules or of the database.
  */
