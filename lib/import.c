@@ -7,7 +7,6 @@
  *
  * Knows nothing of LMDB, rules or address normalization.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,13 +24,6 @@ static const struct quell__fmt *format_named(const char *name)
 		if (strcmp(formats[i]->name, name) == 0)
 			return formats[i];
 	return NULL;
-}
-
-int quell__reader_ioerr(const struct quell__reader *r, char *err, size_t errsize)
-{
-	snprintf(err, errsize, "%s: read error: %s", r->filename,
-	         strerror(r->in.err != 0 ? r->in.err : EIO));
-	return QUELL_EIO;
 }
 
 int quell__reader_open(FILE *in, const char *format, const char *filename,

@@ -102,7 +102,8 @@ struct quell__reader {
 int quell__reader_detect(struct quell__reader *r, const struct quell__fmt *want, char *err,
                          size_t errsize);
 
-/* Set err to "FILE: read error: ..." and return QUELL_EIO. */
+/* Set err to "FILE: read error: ..." and return QUELL_EIO
+ * (import_detect.c). */
 int quell__reader_ioerr(const struct quell__reader *r, char *err, size_t errsize);
 
 /* --- helpers for the mappers (import_val.c) --------------------------- */

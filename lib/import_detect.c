@@ -6,15 +6,23 @@
  * object's array tells the format by its name: "items" Mailgun's API,
  * "Suppressions" Postmark, "SuppressedDestinationSummaries" SES).  Reads
  * nothing it does not consume, except the first line, which it only looks
- * at.
+ * at.  Also the read error message of a reader, for import.c too.
  *
  * Knows nothing of LMDB, rules or address normalization.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "import.h"
 #include "text.h"
+
+int quell__reader_ioerr(const struct quell__reader *r, char *err, size_t errsize)
+{
+	snprintf(err, errsize, "%s: read error: %s", r->filename,
+	         strerror(r->in.err != 0 ? r->in.err : EIO));
+	return QUELL_EIO;
+}
 
 static int oom(char *err, size_t errsize)
 {
