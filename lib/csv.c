@@ -167,125 +167,177 @@ static int plain_row(struct quell__csv *c)
 	return 1;
 }
 
-int quell__csv_next(struct quell__csv *c, char *err, size_t errsize)
+/* Skip blank lines (LF or CRLF) and start a record: 1 when one follows, 0
+ * at the end of the input, or QUELL_EIO. */
+static int record_start(struct quell__csv *c)
 {
 	struct quell__in *in = c->in;
-	size_t nul = 0; /* the column (from 1) of the first NUL byte, 0 if none */
 	int b;
 
-again:
-	c->nf = 0;
-	c->reclen = 0;
-	c->line = in->line;
-	c->nobackslash = 0;
-	if ((b = peek(in)) == -1)
-		return 0;
-	if (b < 0)
-		return b;
-	if (b == '\r' && (b = peek_at(in, 1)) < -1)
-		return b;
-	if (b == '\n') { /* a blank line: LF or CRLF */
-		in->pos += in->buf[in->pos] == '\r' ? 2 : 1;
+	for (;;) {
+		c->nf = 0;
+		c->reclen = 0;
+		c->line = in->line;
+		c->nobackslash = 0;
+		if ((b = peek(in)) == -1)
+			return 0;
+		if (b < 0)
+			return b;
+		if (b == '\r' && (b = peek_at(in, 1)) < -1)
+			return b;
+		if (b != '\n')
+			return 1;
+		in->pos += in->buf[in->pos] == '\r' ? 2 : 1; /* a blank line */
 		in->line++;
-		goto again;
 	}
-	if (plain_row(c))
-		return 1;
-	for (;;) { /* one cell per turn */
-		int cls, quoted = 0;
+}
 
-		if (c->nf == QUELL__COLS_MAX)
-			return reject(c, 1, err, errsize, "more than 256 columns");
-		c->off[c->nf] = (uint32_t)c->reclen;
+/* Past a closing quote, b the next byte: ',' or the end of the record
+ * (LF, CRLF or the end of the input) into *cls, left unconsumed; anything
+ * else is refused. */
+static int after_quote(struct quell__csv *c, int b, int *cls, char *err, size_t errsize)
+{
+	struct quell__in *in = c->in;
+
+	if (b == ',' || b == '\n' || b == -1) {
+		*cls = b == ',' ? COMMA : b == '\n' ? LF : -1;
+		return 0;
+	}
+	if (b == '\r') {
+		in->pos++;
 		if ((b = peek(in)) < -1)
 			return b;
-		if (b == '"') {
-			quoted = 1;
-			in->pos++;
-			for (;;) {
-				cls = run(c, quoted_class);
-				if (cls == -2)
-					return reject(c, 1, err, errsize, "row longer than 65536 bytes");
-				if (cls == -1)
-					return reject(c, 0, err, errsize, "quoted cell not closed at the end of the input");
-				if (cls < 0)
-					return cls;
-				if (cls == NUL) {
-					in->pos++;
-					if (nul == 0)
-						nul = c->nf + 1;
-					continue;
-				}
-				if (cls == LF) {
-					if (put(c, (const unsigned char *)"\n", 1) != 0)
-						return reject(c, 1, err, errsize, "row longer than 65536 bytes");
-					in->pos++;
-					in->line++;
-					continue;
-				}
-				in->pos++; /* a quote: "" or the closing one */
-				if ((b = peek(in)) < -1)
-					return b;
-				if (b != '"')
-					break;
-				if (put(c, (const unsigned char *)"\"", 1) != 0)
-					return reject(c, 1, err, errsize, "row longer than 65536 bytes");
-				in->pos++;
-			}
-			/* after the closing quote: , or the end of the record */
-			if (b == ',' || b == '\n' || b == -1) {
-				cls = b == ',' ? COMMA : b == '\n' ? LF : -1;
-			} else if (b == '\r') {
-				in->pos++;
-				if ((b = peek(in)) < -1)
-					return b;
-				if (b != '\n' && b != -1)
-					return reject(c, 1, err, errsize, "text after a closing quote");
-				cls = b == '\n' ? LF : -1;
-			} else {
-				return reject(c, 1, err, errsize, "text after a closing quote");
-			}
-		} else {
-			for (;;) {
-				cls = run(c, unquoted_class);
-				if (cls == -2)
-					return reject(c, 1, err, errsize, "row longer than 65536 bytes");
-				if (cls < -1)
-					return cls;
-				if (cls == NUL) {
-					in->pos++;
-					if (nul == 0)
-						nul = c->nf + 1;
-					continue;
-				}
-				if (cls == QUOTE)
-					return reject(c, 1, err, errsize, "quote inside an unquoted cell");
-				if (cls == CR) { /* CRLF ends the record; a lone CR is data */
-					in->pos++;
-					if ((b = peek(in)) < -1)
-						return b;
-					if (b == '\n') {
-						cls = LF;
-						break;
-					}
-					if (put(c, (const unsigned char *)"\r", 1) != 0)
-						return reject(c, 1, err, errsize, "row longer than 65536 bytes");
-					continue;
-				}
-				break; /* COMMA, LF or the end */
-			}
+		if (b == '\n' || b == -1) {
+			*cls = b == '\n' ? LF : -1;
+			return 0;
 		}
-		end_cell(c, quoted);
-		if (cls == COMMA) {
+	}
+	return reject(c, 1, err, errsize, "text after a closing quote");
+}
+
+/* The rest of a quoted cell (its opening quote consumed): "" is a quote,
+ * NUL bytes are noted in *nul (column from 1), LF is data.  0 with what
+ * ends the cell in *cls (COMMA, LF or -1 at the end, unconsumed), or what
+ * quell__csv_next returns for an error. */
+static int quoted_cell(struct quell__csv *c, size_t *nul, int *cls, char *err, size_t errsize)
+{
+	struct quell__in *in = c->in;
+	int b, k;
+
+	for (;;) {
+		k = run(c, quoted_class);
+		if (k == -2)
+			return reject(c, 1, err, errsize, "row longer than 65536 bytes");
+		if (k == -1)
+			return reject(c, 0, err, errsize, "quoted cell not closed at the end of the input");
+		if (k < 0)
+			return k;
+		if (k == NUL) {
 			in->pos++;
+			if (*nul == 0)
+				*nul = c->nf + 1;
 			continue;
 		}
-		if (cls == LF) {
+		if (k == LF) {
+			if (put(c, (const unsigned char *)"\n", 1) != 0)
+				return reject(c, 1, err, errsize, "row longer than 65536 bytes");
 			in->pos++;
 			in->line++;
+			continue;
 		}
-		break;
+		in->pos++; /* a quote: "" or the closing one */
+		if ((b = peek(in)) < -1)
+			return b;
+		if (b != '"')
+			return after_quote(c, b, cls, err, errsize);
+		if (put(c, (const unsigned char *)"\"", 1) != 0)
+			return reject(c, 1, err, errsize, "row longer than 65536 bytes");
+		in->pos++;
 	}
+}
+
+/* An unquoted cell: a quote is refused, NUL bytes are noted in *nul, a
+ * lone CR is data.  0 with what ends the cell in *cls (COMMA, LF or -1,
+ * unconsumed; of a CRLF the CR is consumed), or an error as above. */
+static int unquoted_cell(struct quell__csv *c, size_t *nul, int *cls, char *err,
+                         size_t errsize)
+{
+	struct quell__in *in = c->in;
+	int b, k;
+
+	for (;;) {
+		k = run(c, unquoted_class);
+		if (k == -2)
+			return reject(c, 1, err, errsize, "row longer than 65536 bytes");
+		if (k < -1)
+			return k;
+		if (k == NUL) {
+			in->pos++;
+			if (*nul == 0)
+				*nul = c->nf + 1;
+			continue;
+		}
+		if (k == QUOTE)
+			return reject(c, 1, err, errsize, "quote inside an unquoted cell");
+		if (k == CR) { /* CRLF ends the record; a lone CR is data */
+			in->pos++;
+			if ((b = peek(in)) < -1)
+				return b;
+			if (b == '\n') {
+				*cls = LF;
+				return 0;
+			}
+			if (put(c, (const unsigned char *)"\r", 1) != 0)
+				return reject(c, 1, err, errsize, "row longer than 65536 bytes");
+			continue;
+		}
+		*cls = k; /* COMMA, LF or the end */
+		return 0;
+	}
+}
+
+/* One cell and what ends it, consumed: *cls is COMMA, LF or -1 (the end of
+ * the input).  0, or an error as above. */
+static int cell(struct quell__csv *c, size_t *nul, int *cls, char *err, size_t errsize)
+{
+	struct quell__in *in = c->in;
+	int b, rc, quoted;
+
+	c->off[c->nf] = (uint32_t)c->reclen;
+	if ((b = peek(in)) < -1)
+		return b;
+	quoted = b == '"';
+	if (quoted) {
+		in->pos++;
+		rc = quoted_cell(c, nul, cls, err, errsize);
+	} else {
+		rc = unquoted_cell(c, nul, cls, err, errsize);
+	}
+	if (rc != 0)
+		return rc;
+	end_cell(c, quoted);
+	if (*cls == COMMA || *cls == LF)
+		in->pos++;
+	if (*cls == LF)
+		in->line++;
+	return 0;
+}
+
+int quell__csv_next(struct quell__csv *c, char *err, size_t errsize)
+{
+	size_t nul = 0; /* the column (from 1) of the first NUL byte, 0 if none */
+	int rc, cls;
+
+	if ((rc = record_start(c)) <= 0)
+		return rc;
+	if (plain_row(c))
+		return 1;
+	do { /* one cell per turn */
+		if (c->nf == QUELL__COLS_MAX)
+			return reject(c, 1, err, errsize, "more than 256 columns");
+		if ((rc = cell(c, &nul, &cls, err, errsize)) != 0)
+			return rc;
+	} while (cls == COMMA);
 	if (nul != 0) {
 		snprintf(err, errsize, "NUL byte in column %zu", nul);
 		return QUELL_EDATA;
