@@ -254,22 +254,19 @@ static int strings_only(json_t *a)
 	return 1;
 }
 
-/* One JSON object (a line or an array element) into values, then a row. */
-static int json_record(struct quell__reader *r, const char *p, size_t n, size_t line,
-                       struct quell__row *row, char *err, size_t errsize)
+/* Parse one JSON object p[0..n) into r->json.  Bytes that are not UTF-8
+ * are repaired first (*fixed set: U+FFFD, which json_repaired keeps out
+ * of the entry and names), since JSON is UTF-8 as a whole. */
+static int json_parse(struct quell__reader *r, const char *p, size_t n, int *fixed, char *err,
+                      size_t errsize)
 {
 	json_error_t je;
-	const char *key;
-	json_t *val;
-	int seen[QUELL__SLOTS_MAX] = { 0 }, fixed = 0, rc;
+	int rc;
 
-	r->fixlen = 0;
 	if (memchr(p, '\0', n) != NULL) {
 		snprintf(err, errsize, "NUL byte in the row");
 		return QUELL_EDATA;
 	}
-	/* JSON is UTF-8 as a whole: repair the record (bytes as U+FFFD, which
-	 * json_repaired keeps out of the entry and names) */
 	if (quell__utf8_check(p, n) < n) {
 		struct quell__val whole = { 0 };
 
@@ -279,7 +276,7 @@ static int json_record(struct quell__reader *r, const char *p, size_t n, size_t 
 			return rc;
 		p = whole.s;
 		n = whole.len;
-		fixed = 1;
+		*fixed = 1;
 	}
 	r->json = json_loadb(p, n, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
 	if (r->json == NULL) {
@@ -290,6 +287,55 @@ static int json_record(struct quell__reader *r, const char *p, size_t n, size_t 
 		snprintf(err, errsize, "malformed JSON: an object was expected");
 		return QUELL_EDATA;
 	}
+	return 0;
+}
+
+/* A JSON member's value into v: a string, a number, a list of strings
+ * (Mailgun's tags) as its compact text in r->fix; anything else is
+ * V_OTHER, null absent. */
+static int json_value(struct quell__reader *r, json_t *val, struct quell__val *v, char *err,
+                      size_t errsize)
+{
+	if (json_is_string(val)) {
+		v->s = (char *)json_string_value(val);
+		v->len = json_string_length(val);
+		v->type = v->len > 0 ? V_JSTR : V_NONE;
+	} else if (json_is_integer(val)) {
+		v->type = V_INT;
+		v->i = json_integer_value(val);
+	} else if (json_is_real(val)) {
+		v->type = V_REAL;
+		v->d = json_real_value(val);
+	} else if (json_is_array(val) && strings_only(val)) {
+		size_t k = json_dumpb(val, NULL, 0, JSON_COMPACT);
+
+		if (r->fix == NULL && (r->fix = malloc(QUELL__FIX_MAX)) == NULL) {
+			snprintf(err, errsize, "out of memory");
+			return QUELL_ENOMEM;
+		}
+		if (k == 0 || k >= QUELL__FIX_MAX - r->fixlen) {
+			v->type = V_OTHER;
+			return 0;
+		}
+		v->s = r->fix + r->fixlen;
+		v->len = json_dumpb(val, v->s, k, JSON_COMPACT);
+		v->s[v->len] = '\0';
+		r->fixlen += v->len + 1;
+		v->type = V_STR;
+	} else if (!json_is_null(val)) {
+		v->type = V_OTHER;
+	}
+	return 0;
+}
+
+/* The members of r->json that the format has columns for into r->v;
+ * seen[slot] is 1 for each found.  A slot named twice is refused. */
+static int json_values(struct quell__reader *r, int *seen, char *err, size_t errsize)
+{
+	const char *key;
+	json_t *val;
+	int rc;
+
 	memset(r->v, 0, (size_t)r->fmt->nslots * sizeof r->v[0]);
 	json_object_foreach(r->json, key, val) {
 		size_t kl = strlen(key);
@@ -308,37 +354,23 @@ static int json_record(struct quell__reader *r, const char *p, size_t n, size_t 
 		}
 		seen[slot] = 1;
 		v->name = key;
-		if (json_is_string(val)) {
-			v->s = (char *)json_string_value(val);
-			v->len = json_string_length(val);
-			v->type = v->len > 0 ? V_JSTR : V_NONE;
-		} else if (json_is_integer(val)) {
-			v->type = V_INT;
-			v->i = json_integer_value(val);
-		} else if (json_is_real(val)) {
-			v->type = V_REAL;
-			v->d = json_real_value(val);
-		} else if (json_is_array(val) && strings_only(val)) {
-			/* a list of names (Mailgun's tags): its compact text */
-			size_t k = json_dumpb(val, NULL, 0, JSON_COMPACT);
-
-			if (r->fix == NULL && (r->fix = malloc(QUELL__FIX_MAX)) == NULL) {
-				snprintf(err, errsize, "out of memory");
-				return QUELL_ENOMEM;
-			}
-			if (k == 0 || k >= QUELL__FIX_MAX - r->fixlen) {
-				v->type = V_OTHER;
-				continue;
-			}
-			v->s = r->fix + r->fixlen;
-			v->len = json_dumpb(val, v->s, k, JSON_COMPACT);
-			v->s[v->len] = '\0';
-			r->fixlen += v->len + 1;
-			v->type = V_STR;
-		} else if (!json_is_null(val)) {
-			v->type = V_OTHER;
-		}
+		if ((rc = json_value(r, val, v, err, errsize)) != 0)
+			return rc;
 	}
+	return 0;
+}
+
+/* One JSON object (a line or an array element) into values, then a row. */
+static int json_record(struct quell__reader *r, const char *p, size_t n, size_t line,
+                       struct quell__row *row, char *err, size_t errsize)
+{
+	int seen[QUELL__SLOTS_MAX] = { 0 }, fixed = 0, rc;
+
+	r->fixlen = 0;
+	if ((rc = json_parse(r, p, n, &fixed, err, errsize)) != 0)
+		return rc;
+	if ((rc = json_values(r, seen, err, errsize)) != 0)
+		return rc;
 	if (r->need_start) { /* the first element tells the kind */
 		int present[QUELL__SLOTS_MAX] = { 0 };
 
