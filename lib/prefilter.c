@@ -210,26 +210,19 @@ done:
 	return rc;
 }
 
-int quell__pf_build(struct quell__pf **out, const char *const *patterns, const size_t *lens,
-                    size_t n)
+/* The literals of each pattern into lits[]; a pattern without any is
+ * always "may match".  The bytes of the literals are marked in pf->cls.
+ * 0 or QUELL_ENOMEM. */
+static int extract_all(struct quell__pf *pf, const char *const *patterns, const size_t *lens,
+                       struct quell__pf_lits *lits)
 {
-	struct quell__pf *pf = calloc(1, sizeof *pf);
-	struct quell__pf_lits *lits = NULL;
-	struct trie t = { 0, 0, 0, NULL, NULL };
-	int rc = QUELL_ENOMEM;
-
-	*out = NULL;
-	if (pf == NULL)
-		return QUELL_ENOMEM;
-	pf->npat = n < QUELL__PF_PATTERNS ? n : QUELL__PF_PATTERNS;
-	if (pf->npat > 0 && (lits = calloc(pf->npat, sizeof *lits)) == NULL)
-		goto fail;
-	/* the literals, and the classes of the bytes in them */
 	for (size_t p = 0; p < pf->npat; p++) {
+		int rc;
+
 		pf->covered[p / 64] |= (uint64_t)1 << (p % 64);
 		rc = quell__pf_extract(patterns[p], lens[p], &lits[p]);
 		if (rc < 0)
-			goto fail;
+			return rc;
 		if (rc == 0) {
 			lits[p].n = 0;
 			lits[p].nonascii = 0;
@@ -240,13 +233,23 @@ int quell__pf_build(struct quell__pf **out, const char *const *patterns, const s
 			for (size_t k = 0; k < lits[p].len[i]; k++)
 				pf->cls[lits[p].lit[i][k]] = 1; /* marked for now */
 	}
+	return 0;
+}
+
+/* From the marked bytes, the classes: one per byte that occurs in a
+ * literal (folded), one for the boundary, 0 for every other byte; a
+ * reply's byte goes straight to its class.  And which bytes are word
+ * characters. */
+static void make_classes(struct quell__pf *pf)
+{
+	unsigned char byfold[128];
+
 	pf->ncls = 1;
 	for (int b = 0; b < 0x80; b++)
 		if (pf->cls[b])
 			pf->cls[b] = (unsigned char)pf->ncls++;
 	pf->cb = pf->ncls++;
 	pf->cls[QUELL__PF_B] = 0;
-	/* a reply's byte straight to its class */
 	for (int b = 0x80; b < 256; b++)
 		pf->cls[b] = 0;
 	for (int b = 0x7F; b >= 0; b--) {
@@ -255,24 +258,28 @@ int quell__pf_build(struct quell__pf **out, const char *const *patterns, const s
 		pf->word[b] = (unsigned char)((f >= 'a' && f <= 'z') || (f >= '0' && f <= '9') ||
 		                              f == '_');
 	}
-	{
-		unsigned char byfold[128];
+	memcpy(byfold, pf->cls, sizeof byfold);
+	for (int b = 0; b < 0x80; b++)
+		pf->cls[b] = byfold[fold((unsigned char)b)];
+}
 
-		memcpy(byfold, pf->cls, sizeof byfold);
-		for (int b = 0; b < 0x80; b++)
-			pf->cls[b] = byfold[fold((unsigned char)b)];
-	}
-	t.ncls = pf->ncls;
-	if ((rc = trie_grow(&t)) != 0)
-		goto fail;
-	memset(t.next, 0, t.ncls * sizeof *t.next);
-	memset(t.set[0], 0, sizeof t.set[0]);
-	t.n = 1;
+/* The trie of every pattern's literals; a pattern that finds no room left
+ * gets no prefilter.  0 or QUELL_ENOMEM. */
+static int fill_trie(struct quell__pf *pf, struct trie *t, struct quell__pf_lits *lits)
+{
+	int rc;
+
+	t->ncls = pf->ncls;
+	if ((rc = trie_grow(t)) != 0)
+		return rc;
+	memset(t->next, 0, t->ncls * sizeof *t->next);
+	memset(t->set[0], 0, sizeof t->set[0]);
+	t->n = 1;
 	for (size_t p = 0; p < pf->npat; p++) {
 		if (lits[p].n == 0 && !lits[p].nonascii)
 			continue;
-		if ((rc = trie_add(&t, pf, &lits[p], p)) < 0)
-			goto fail;
+		if ((rc = trie_add(t, pf, &lits[p], p)) < 0)
+			return rc;
 		if (rc == 1) { /* no room left: no prefilter for it */
 			pf->always[p / 64] |= (uint64_t)1 << (p % 64);
 			continue;
@@ -281,7 +288,26 @@ int quell__pf_build(struct quell__pf **out, const char *const *patterns, const s
 			pf->high[p / 64] |= (uint64_t)1 << (p % 64);
 		pf->nlit++;
 	}
-	if ((rc = finish(pf, &t)) != 0)
+	return 0;
+}
+
+int quell__pf_build(struct quell__pf **out, const char *const *patterns, const size_t *lens,
+                    size_t n)
+{
+	struct quell__pf *pf = calloc(1, sizeof *pf);
+	struct quell__pf_lits *lits = NULL;
+	struct trie t = { 0, 0, 0, NULL, NULL };
+
+	*out = NULL;
+	if (pf == NULL)
+		return QUELL_ENOMEM;
+	pf->npat = n < QUELL__PF_PATTERNS ? n : QUELL__PF_PATTERNS;
+	if (pf->npat > 0 && (lits = calloc(pf->npat, sizeof *lits)) == NULL)
+		goto fail;
+	if (extract_all(pf, patterns, lens, lits) != 0)
+		goto fail;
+	make_classes(pf);
+	if (fill_trie(pf, &t, lits) != 0 || finish(pf, &t) != 0)
 		goto fail;
 	free(t.next);
 	free(t.set);
