@@ -350,12 +350,130 @@ static long escaped_char(struct px *x, long c)
 
 /* ------------------------------------------------------------- classes */
 
+/* What a class holds so far: its ASCII characters (folded), whether it
+ * holds more (a non-ASCII character, \d, \p{..}...), and the last single
+ * character (-1: none), which a '-' makes the start of a range. */
+struct cls {
+	unsigned char in[128];
+	int wide;
+	int prev;
+};
+
+/* The end of a range after "prev-": a character, a quoted punctuation
+ * character or \x..; another escape or a '[' gives up. */
+static int class_range(struct px *x, struct cls *k)
+{
+	long hi;
+
+	if (*x->p == '\\') {
+		x->p++;
+		if (x->p >= x->end)
+			return GIVEUP;
+		if (*x->p == 'x') {
+			x->p++;
+			hi = hex_escape(x);
+		} else if (*x->p < 0x80 && !((*x->p | 32) >= 'a' && (*x->p | 32) <= 'z') &&
+		           !(*x->p >= '0' && *x->p <= '9')) {
+			hi = *x->p++;
+		} else {
+			return GIVEUP;
+		}
+	} else if (*x->p == '[') {
+		return GIVEUP;
+	} else {
+		size_t n;
+
+		hi = (long)utf8_get(x->p, x->end, &n);
+		x->p += n;
+	}
+	if (hi < k->prev)
+		return GIVEUP;
+	for (long c = k->prev; c <= hi && c < 0x80; c++)
+		k->in[fold((unsigned char)c)] = 1;
+	if (hi >= 0x80)
+		k->wide = 1;
+	k->prev = -1;
+	return 0;
+}
+
+/* A backslash inside a class, after the '\': *c gets the character it
+ * stands for, or -1 for a set of characters (\s, \d, \p{..}...), which
+ * is added to k. */
+static int class_escape(struct px *x, struct cls *k, long *c)
+{
+	if (x->p >= x->end)
+		return GIVEUP;
+	*c = *x->p++;
+	switch (*c) {
+	case 's':
+		k->in[' '] = 1;
+		*c = -1;
+		return 0;
+	case 'd': case 'D': case 'w': case 'W': case 'S': case 'h': case 'H':
+	case 'v': case 'V':
+		k->wide = 1;
+		*c = -1;
+		return 0;
+	case 'p': case 'P':
+		if (x->p < x->end && *x->p == '{') {
+			while (x->p < x->end && *x->p != '}')
+				x->p++;
+			if (x->p >= x->end)
+				return GIVEUP;
+		}
+		x->p++;
+		k->wide = 1;
+		*c = -1;
+		return 0;
+	case 'b':
+		*c = 0x08;
+		return 0;
+	default:
+		return (*c = escaped_char(x, *c)) < 0 ? GIVEUP : 0;
+	}
+}
+
+/* A single character c of the class. */
+static void class_char(struct cls *k, long c)
+{
+	if (c == 0x17F || c == 0x212A || c >= 0x80)
+		k->wide = 1;
+	else
+		k->in[fold((unsigned char)c)] = 1;
+	k->prev = (int)(c < 0x80 ? c : 0x7FFFFFFF);
+	if (c >= 0x80)
+		k->prev = -1;
+}
+
+/* What the class k (neg: negated) says: EXACT of its characters when
+ * they are a few ASCII ones, else ANY. */
+static int class_info(struct info *f, const struct cls *k, int neg)
+{
+	size_t nin = 0;
+
+	memset(f, 0, sizeof *f);
+	f->kind = K_ANY;
+	for (int i = 0; i < 128; i++)
+		nin += k->in[i];
+	if (neg || k->wide || nin == 0 || nin > 4)
+		return 0;
+	f->kind = K_EXACT;
+	for (int i = 0; i < 128; i++) {
+		struct str s = { 1, { (unsigned char)i } };
+
+		if (k->in[i] && set_add(&f->s, &s) != 0) {
+			info_free(f);
+			return NOMEM;
+		}
+	}
+	return 0;
+}
+
 /* [...] after the '['. */
 static int parse_class(struct px *x, struct info *f)
 {
-	unsigned char in[128] = { 0 };
-	int neg = 0, wide = 0, first = 1, prev = -1; /* prev: last single char, for ranges */
-	size_t nin = 0;
+	struct cls k = { { 0 }, 0, -1 };
+	int neg = 0, first = 1, rc;
 
 	if (x->p < x->end && *x->p == '^') {
 		neg = 1;
@@ -363,7 +481,6 @@ static int parse_class(struct px *x, struct info *f)
 	}
 	for (;;) {
 		long c;
-		int single = 0;
 
 		if (x->p >= x->end)
 			return GIVEUP;
@@ -375,106 +492,29 @@ static int parse_class(struct px *x, struct info *f)
 		if (*x->p == '[' && x->p + 1 < x->end &&
 		    (x->p[1] == ':' || x->p[1] == '.' || x->p[1] == '='))
 			return GIVEUP; /* POSIX class */
-		if (*x->p == '-' && prev >= 0 && x->p + 1 < x->end && x->p[1] != ']') {
-			/* a range prev-hi */
-			long hi;
-
-			x->p++;
-			if (*x->p == '\\') {
-				x->p++;
-				if (x->p >= x->end)
-					return GIVEUP;
-				if (*x->p == 'x') {
-					x->p++;
-					hi = hex_escape(x);
-				} else if (*x->p < 0x80 && !((*x->p | 32) >= 'a' && (*x->p | 32) <= 'z') &&
-				           !(*x->p >= '0' && *x->p <= '9')) {
-					hi = *x->p++;
-				} else {
-					return GIVEUP;
-				}
-			} else if (*x->p == '[') {
-				return GIVEUP;
-			} else {
-				size_t n;
-
-				hi = (long)utf8_get(x->p, x->end, &n);
-				x->p += n;
-			}
-			if (hi < prev)
-				return GIVEUP;
-			for (long k = prev; k <= hi && k < 0x80; k++)
-				in[fold((unsigned char)k)] = 1;
-			if (hi >= 0x80)
-				wide = 1;
-			prev = -1;
+		if (*x->p == '-' && k.prev >= 0 && x->p + 1 < x->end && x->p[1] != ']') {
+			x->p++; /* a range prev-hi */
+			if ((rc = class_range(x, &k)) != 0)
+				return rc;
 			continue;
 		}
 		if (*x->p == '\\') {
 			x->p++;
-			if (x->p >= x->end)
-				return GIVEUP;
-			c = *x->p++;
-			switch (c) {
-			case 's':
-				in[' '] = 1;
-				prev = -1;
+			if ((rc = class_escape(x, &k, &c)) != 0)
+				return rc;
+			if (c < 0) {
+				k.prev = -1;
 				continue;
-			case 'd': case 'D': case 'w': case 'W': case 'S': case 'h': case 'H':
-			case 'v': case 'V':
-				wide = 1;
-				prev = -1;
-				continue;
-			case 'p': case 'P':
-				if (x->p < x->end && *x->p == '{') {
-					while (x->p < x->end && *x->p != '}')
-						x->p++;
-					if (x->p >= x->end)
-						return GIVEUP;
-				}
-				x->p++;
-				wide = 1;
-				prev = -1;
-				continue;
-			case 'b': c = 0x08; break;
-			default:
-				if ((c = escaped_char(x, c)) < 0)
-					return GIVEUP;
 			}
-			single = 1;
 		} else {
 			size_t n;
 
 			c = (long)utf8_get(x->p, x->end, &n);
 			x->p += n;
-			single = 1;
 		}
-		if (single) {
-			if (c == 0x17F || c == 0x212A || c >= 0x80)
-				wide = 1;
-			else
-				in[fold((unsigned char)c)] = 1;
-			prev = (int)(c < 0x80 ? c : 0x7FFFFFFF);
-			if (c >= 0x80)
-				prev = -1;
-		}
+		class_char(&k, c);
 	}
-	memset(f, 0, sizeof *f);
-	f->kind = K_ANY;
-	for (int i = 0; i < 128; i++)
-		nin += in[i];
-	if (neg || wide || nin == 0 || nin > 4)
-		return 0;
-	f->kind = K_EXACT;
-	for (int i = 0; i < 128; i++) {
-		struct str s = { 1, { (unsigned char)i } };
-
-		if (in[i] && set_add(&f->s, &s) != 0) {
-			info_free(f);
-			return NOMEM;
-		}
-	}
-	return 0;
+	return class_info(f, &k, neg);
 }
 
 /* ------------------------------------------------------------- pieces */
