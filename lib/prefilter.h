@@ -3,13 +3,14 @@
  * which `text` patterns can match a reply at all, found by one pass over
  * the reply instead of one PCRE2 run per pattern.
  *
- * At load, each pattern is analysed (prefilter_parse.c) for a set of
- * literals at least one of which occurs in any text the pattern matches;
- * the literals of all patterns make one Aho-Corasick automaton
- * (prefilter.c).  At match time one scan of the reply says, per pattern,
- * "may match" (run PCRE2) or "cannot match" (skip it).  A pattern the
- * analysis is not sure about gets no literals and always "may match":
- * the prefilter never changes a decision, it only saves work.
+ * At load, each pattern is analysed (prefilter_parse.c, with
+ * prefilter_class.c and prefilter_set.c) for a set of literals at least
+ * one of which occurs in any text the pattern matches; the literals of
+ * all patterns make one Aho-Corasick automaton (prefilter.c).  At match
+ * time one scan of the reply says, per pattern, "may match" (run PCRE2) or
+ * "cannot match" (skip it).  A pattern the analysis is not sure about
+ * gets no literals and always "may match": the prefilter never changes a
+ * decision, it only saves work.
  *
  * Literals are compared folded: ASCII letters in lower case, the six
  * ASCII white space bytes (what \s matches without PCRE2_UCP) as one

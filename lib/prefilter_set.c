@@ -1,0 +1,208 @@
+/*
+ * prefilter_set.c - the sets of literals of the prefilter's pattern
+ * analysis (prefilter_parse.h): adding strings, joining them with a
+ * boundary byte where wordness changes, multiplying sets while they stay
+ * small, scoring a requirement (how selective it is) and shrinking one
+ * that has too many strings.
+ *
+ * Knows nothing of pattern syntax, rules, the automaton or PCRE2.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "prefilter_parse.h"
+
+/* ------------------------------------------------------------- sets */
+
+void quell__pf_set_free(struct quell__pf_set *s)
+{
+	free(s->v);
+	s->v = NULL;
+	s->n = s->cap = 0;
+}
+
+int quell__pf_set_add(struct quell__pf_set *s, const struct quell__pf_str *x)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i].n == x->n && memcmp(s->v[i].b, x->b, x->n) == 0)
+			return 0;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 4;
+		struct quell__pf_str *v = realloc(s->v, cap * sizeof *v);
+
+		if (v == NULL)
+			return QUELL__PF_NOMEM;
+		s->v = v;
+		s->cap = cap;
+	}
+	s->v[s->n++] = *x;
+	return 0;
+}
+
+void quell__pf_info_free(struct quell__pf_info *f)
+{
+	quell__pf_set_free(&f->s);
+	f->kind = QUELL__PF_ANY;
+	f->nonascii = 0;
+}
+
+int quell__pf_info_one(struct quell__pf_info *f, const unsigned char *b, size_t n)
+{
+	struct quell__pf_str x;
+
+	f->kind = QUELL__PF_EXACT;
+	f->nonascii = 0;
+	memset(&f->s, 0, sizeof f->s);
+	x.n = (unsigned char)n;
+	memcpy(x.b, b, n);
+	return quell__pf_set_add(&f->s, &x);
+}
+
+static int word(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+unsigned char quell__pf_fold(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return (unsigned char)(c + 32);
+	if (c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r')
+		return ' ';
+	return c;
+}
+
+/* a . b with a boundary byte where the wordness changes; 0 when too long */
+static int join(struct quell__pf_str *out, const struct quell__pf_str *a,
+                const struct quell__pf_str *b)
+{
+	size_t n = a->n;
+
+	memcpy(out->b, a->b, a->n);
+	if (a->n > 0 && b->n > 0) {
+		unsigned char x = a->b[a->n - 1], y = b->b[0];
+
+		if (x == QUELL__PF_B && y == QUELL__PF_B)
+			n--; /* \b\b is \b */
+		else if (x != QUELL__PF_B && y != QUELL__PF_B && word(x) != word(y)) {
+			if (n >= QUELL__PF_STR_MAX)
+				return 0;
+			out->b[n++] = QUELL__PF_B;
+		}
+	}
+	if (n + b->n > QUELL__PF_STR_MAX)
+		return 0;
+	memcpy(out->b + n, b->b, b->n);
+	out->n = (unsigned char)(n + b->n);
+	return 1;
+}
+
+/* *out = a x b; QUELL__PF_GIVEUP when too many or too long strings */
+int quell__pf_product(struct quell__pf_set *out, const struct quell__pf_set *a,
+                      const struct quell__pf_set *b)
+{
+	struct quell__pf_str x;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (a->n * b->n > QUELL__PF_EXACT_MAX)
+		return QUELL__PF_GIVEUP;
+	for (size_t i = 0; i < a->n; i++)
+		for (size_t j = 0; j < b->n; j++) {
+			if (!join(&x, &a->v[i], &b->v[j])) {
+				quell__pf_set_free(out);
+				return QUELL__PF_GIVEUP;
+			}
+			if ((rc = quell__pf_set_add(out, &x)) != 0) {
+				quell__pf_set_free(out);
+				return rc;
+			}
+		}
+	return 0;
+}
+
+/* How selective a requirement is: its weakest literal's letters (spaces
+ * and boundaries do not count; "a byte >= 0x80" counts 4), then fewer
+ * literals.  -1: no requirement at all. */
+static long weight(const struct quell__pf_str *x)
+{
+	long w = 0;
+
+	for (size_t i = 0; i < x->n; i++)
+		w += x->b[i] != QUELL__PF_B && x->b[i] != ' ';
+	return w;
+}
+
+static long score(const struct quell__pf_set *s, int nonascii)
+{
+	long min = nonascii ? 4 : 1000;
+
+	if (s->n == 0 && !nonascii)
+		return -1;
+	for (size_t i = 0; i < s->n; i++) {
+		long w = weight(&s->v[i]);
+
+		if (w == 0)
+			return -1; /* the empty string, or only spaces: no use */
+		if (w < min)
+			min = w;
+	}
+	return min * 1000 - (long)s->n - nonascii;
+}
+
+/* Offer the requirement of f to *best (f is left as it was). */
+int quell__pf_offer(struct quell__pf_info *best, const struct quell__pf_info *f)
+{
+	struct quell__pf_set copy = { 0, 0, NULL };
+	int rc;
+
+	if (f->kind == QUELL__PF_ANY || score(&f->s, f->nonascii) <= score(&best->s, best->nonascii))
+		return 0;
+	for (size_t i = 0; i < f->s.n; i++)
+		if ((rc = quell__pf_set_add(&copy, &f->s.v[i])) != 0) {
+			quell__pf_set_free(&copy);
+			return rc;
+		}
+	quell__pf_set_free(&best->s);
+	best->s = copy;
+	best->kind = QUELL__PF_REQ;
+	best->nonascii = f->nonascii;
+	return 0;
+}
+
+/* Whether s holds the empty string (then it requires nothing). */
+int quell__pf_has_empty(const struct quell__pf_set *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i].n == 0)
+			return 1;
+	return 0;
+}
+
+/* Make a requirement of more than max strings shorter until it has at
+ * most max: each string cut to its first cut bytes still holds one (any
+ * text holding a string holds its beginning); duplicates go.  Gives the
+ * requirement up (ANY) when even short ones are too many. */
+void quell__pf_shrink(struct quell__pf_info *f, size_t max)
+{
+	static const unsigned char cuts[] = { 16, 12, 10, 8, 6, 5, 4 };
+
+	for (size_t c = 0; c < sizeof cuts && f->s.n > max; c++) {
+		size_t k = 0;
+
+		for (size_t i = 0; i < f->s.n; i++) {
+			struct quell__pf_str x = f->s.v[i];
+			int dup = 0;
+
+			if (x.n > cuts[c])
+				x.n = cuts[c];
+			for (size_t j = 0; j < k && !dup; j++)
+				dup = f->s.v[j].n == x.n && memcmp(f->s.v[j].b, x.b, x.n) == 0;
+			if (!dup)
+				f->s.v[k++] = x;
+		}
+		f->s.n = k;
+	}
+	if (f->s.n > max)
+		quell__pf_info_free(f);
+}
