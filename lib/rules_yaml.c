@@ -204,79 +204,89 @@ static int is_null_scalar(const char *s, size_t len)
 	                     memcmp(s, "NULL", 4) == 0));
 }
 
-/* Handle one event; returns 0, 1 at the end of the stream, or an error. */
-static int on_event(struct builder *b, const yaml_event_t *e)
+/* The anchor an alias event names, in *out: only a scalar's, and the
+ * bytes all aliases copy are bounded. */
+static int find_alias(struct builder *b, const yaml_event_t *e, const struct anchor **out)
 {
 	const yaml_mark_t *m = &e->start_mark;
-	const struct anchor *alias = NULL; /* what an alias names */
+	const char *name = e->data.alias.anchor ? (const char *)e->data.alias.anchor : "";
+	const struct anchor *a = b->anchors;
+
+	while (a != NULL && strcmp(a->name, name) != 0)
+		a = a->next;
+	if (a == NULL)
+		return fail(b, m->line + 1, m->column + 1, "unknown YAML anchor (*%s)", name);
+	if (a->scalar == NULL)
+		return fail(b, m->line + 1, m->column + 1,
+		            "YAML aliases (*%s) of mappings and lists are not allowed in a "
+		            "rules file; only of a scalar", name);
+	*out = a;
+	b->alias_bytes += a->scalar->len;
+	if (b->alias_bytes > QUELL__RULES_FILE_MAX)
+		return fail(b, m->line + 1, m->column + 1,
+		            "YAML aliases copy more than %u bytes in all",
+		            (unsigned)QUELL__RULES_FILE_MAX);
+	return 0;
+}
+
+/* The start of a sequence or a mapping: no tag, not too deep. */
+static int check_open(struct builder *b, const yaml_event_t *e)
+{
+	const yaml_mark_t *m = &e->start_mark;
+	const yaml_char_t *tag = e->type == YAML_SEQUENCE_START_EVENT ?
+	                                 e->data.sequence_start.tag :
+	                                 e->data.mapping_start.tag;
+	int implicit = e->type == YAML_SEQUENCE_START_EVENT ?
+	                       e->data.sequence_start.implicit :
+	                       e->data.mapping_start.implicit;
+
+	if (tag != NULL && !implicit)
+		return fail(b, m->line + 1, m->column + 1,
+		            "YAML tags (%s) are not allowed in a rules file", (const char *)tag);
+	if (b->depth >= QUELL__YAML_DEPTH_MAX)
+		return fail(b, m->line + 1, m->column + 1, "nested deeper than %d levels",
+		            QUELL__YAML_DEPTH_MAX);
+	return 0;
+}
+
+/* The text of scalar node n: the event's, or the scalar alias names. */
+static int set_scalar(struct quell__ynode *n, const yaml_event_t *e, const struct anchor *alias)
+{
+	const char *value;
+	size_t len;
+
+	if (alias != NULL) {
+		value = alias->scalar->str;
+		len = alias->scalar->len;
+	} else {
+		value = (const char *)e->data.scalar.value;
+		len = e->data.scalar.length;
+	}
+	n->str = malloc(len + 1);
+	if (n->str == NULL)
+		return QUELL_ENOMEM;
+	if (len > 0)
+		memcpy(n->str, value, len);
+	n->str[len] = '\0';
+	n->len = len;
+	if (alias != NULL) {
+		n->plain = alias->scalar->plain;
+		n->null = alias->scalar->null;
+	} else {
+		n->plain = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+		n->null = n->plain && is_null_scalar(n->str, len);
+	}
+	return 0;
+}
+
+/* The node of a scalar, an alias (of a scalar: a copy of it), or the
+ * start of a sequence or a mapping, attached to the tree with its anchor;
+ * a collection becomes the one new nodes go into. */
+static int add_node(struct builder *b, const yaml_event_t *e, const struct anchor *alias)
+{
+	const yaml_mark_t *m = &e->start_mark;
 	struct quell__ynode *n;
-	int rc;
-
-	switch (e->type) {
-	case YAML_STREAM_START_EVENT:
-	case YAML_DOCUMENT_END_EVENT:
-	case YAML_NO_EVENT:
-		return 0;
-	case YAML_STREAM_END_EVENT:
-		return 1;
-	case YAML_DOCUMENT_START_EVENT:
-		if (++b->documents > 1)
-			return fail(b, m->line + 1, m->column + 1,
-			            "a rules file holds one YAML document, this is a second one");
-		return 0;
-	case YAML_ALIAS_EVENT: {
-		const char *name = e->data.alias.anchor ? (const char *)e->data.alias.anchor : "";
-		const struct anchor *a = b->anchors;
-
-		while (a != NULL && strcmp(a->name, name) != 0)
-			a = a->next;
-		if (a == NULL)
-			return fail(b, m->line + 1, m->column + 1, "unknown YAML anchor (*%s)", name);
-		if (a->scalar == NULL)
-			return fail(b, m->line + 1, m->column + 1,
-			            "YAML aliases (*%s) of mappings and lists are not allowed in a "
-			            "rules file; only of a scalar", name);
-		alias = a;
-		b->alias_bytes += a->scalar->len;
-		if (b->alias_bytes > QUELL__RULES_FILE_MAX)
-			return fail(b, m->line + 1, m->column + 1,
-			            "YAML aliases copy more than %u bytes in all",
-			            (unsigned)QUELL__RULES_FILE_MAX);
-		break;
-	}
-	case YAML_SCALAR_EVENT:
-		if (e->data.scalar.tag != NULL && !e->data.scalar.plain_implicit &&
-		    !e->data.scalar.quoted_implicit)
-			return fail(b, m->line + 1, m->column + 1,
-			            "YAML tags (%s) are not allowed in a rules file",
-			            (const char *)e->data.scalar.tag);
-		break;
-	case YAML_SEQUENCE_START_EVENT:
-	case YAML_MAPPING_START_EVENT: {
-		const yaml_char_t *tag = e->type == YAML_SEQUENCE_START_EVENT ?
-		                                 e->data.sequence_start.tag :
-		                                 e->data.mapping_start.tag;
-		int implicit = e->type == YAML_SEQUENCE_START_EVENT ?
-		                       e->data.sequence_start.implicit :
-		                       e->data.mapping_start.implicit;
-
-		if (tag != NULL && !implicit)
-			return fail(b, m->line + 1, m->column + 1,
-			            "YAML tags (%s) are not allowed in a rules file",
-			            (const char *)tag);
-		if (b->depth >= QUELL__YAML_DEPTH_MAX)
-			return fail(b, m->line + 1, m->column + 1,
-			            "nested deeper than %d levels", QUELL__YAML_DEPTH_MAX);
-		break;
-	}
-	case YAML_SEQUENCE_END_EVENT:
-	case YAML_MAPPING_END_EVENT:
-		if (b->depth > 0)
-			b->depth--;
-		return 0;
-	default:
-		return 0;
-	}
+	int rc = 0;
 
 	if (++b->nodes > QUELL__YAML_NODES_MAX)
 		return fail(b, m->line + 1, m->column + 1, "more than %d YAML nodes",
@@ -285,33 +295,9 @@ static int on_event(struct builder *b, const yaml_event_t *e)
 	             e->type == YAML_MAPPING_START_EVENT ? QUELL__Y_MAP : QUELL__Y_SEQ, m);
 	if (n == NULL)
 		return QUELL_ENOMEM;
-	if (e->type == YAML_SCALAR_EVENT || alias != NULL) {
-		const char *value;
-		size_t len;
-
-		if (alias != NULL) {
-			value = alias->scalar->str;
-			len = alias->scalar->len;
-		} else {
-			value = (const char *)e->data.scalar.value;
-			len = e->data.scalar.length;
-		}
-		n->str = malloc(len + 1);
-		if (n->str == NULL) {
-			free(n);
-			return QUELL_ENOMEM;
-		}
-		if (len > 0)
-			memcpy(n->str, value, len);
-		n->str[len] = '\0';
-		n->len = len;
-		if (alias != NULL) {
-			n->plain = alias->scalar->plain;
-			n->null = alias->scalar->null;
-		} else {
-			n->plain = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-			n->null = n->plain && is_null_scalar(n->str, len);
-		}
+	if ((e->type == YAML_SCALAR_EVENT || alias != NULL) && set_scalar(n, e, alias) != 0) {
+		free(n);
+		return QUELL_ENOMEM;
 	}
 	if ((rc = attach(b, n)) != 0)
 		return rc;
@@ -327,6 +313,52 @@ static int on_event(struct builder *b, const yaml_event_t *e)
 	if (n->type != QUELL__Y_SCALAR)
 		b->stack[b->depth++] = n;
 	return 0;
+}
+
+/* Handle one event; returns 0, 1 at the end of the stream, or an error. */
+static int on_event(struct builder *b, const yaml_event_t *e)
+{
+	const yaml_mark_t *m = &e->start_mark;
+	const struct anchor *alias = NULL; /* what an alias names */
+	int rc;
+
+	switch (e->type) {
+	case YAML_STREAM_START_EVENT:
+	case YAML_DOCUMENT_END_EVENT:
+	case YAML_NO_EVENT:
+		return 0;
+	case YAML_STREAM_END_EVENT:
+		return 1;
+	case YAML_DOCUMENT_START_EVENT:
+		if (++b->documents > 1)
+			return fail(b, m->line + 1, m->column + 1,
+			            "a rules file holds one YAML document, this is a second one");
+		return 0;
+	case YAML_ALIAS_EVENT:
+		if ((rc = find_alias(b, e, &alias)) != 0)
+			return rc;
+		break;
+	case YAML_SCALAR_EVENT:
+		if (e->data.scalar.tag != NULL && !e->data.scalar.plain_implicit &&
+		    !e->data.scalar.quoted_implicit)
+			return fail(b, m->line + 1, m->column + 1,
+			            "YAML tags (%s) are not allowed in a rules file",
+			            (const char *)e->data.scalar.tag);
+		break;
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT:
+		if ((rc = check_open(b, e)) != 0)
+			return rc;
+		break;
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		if (b->depth > 0)
+			b->depth--;
+		return 0;
+	default:
+		return 0;
+	}
+	return add_node(b, e, alias);
 }
 
 int quell__yaml_parse(const char *buf, size_t len, const char *file,
