@@ -6,7 +6,9 @@
  * finished batch in place.  Besides entries and history, it forgets the
  * reply ids (queue ids, message ids, import row digests) seen longer ago
  * than max_age, so the table that makes a retried message count once does
- * not grow without bound.
+ * not grow without bound.  A backoff past its `until` goes once it has been
+ * idle for the loaded rules' give_up_after (the rules loader holds the
+ * default; 0 keeps it: a run that never gives up never ends).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -16,10 +18,11 @@
 
 #include "check.h"
 #include "error.h"
+#include "policy.h"
+#include "rules.h"
 #include "store.h"
 
 #define BATCH 2000
-#define GIVE_UP_DEFAULT (5 * 86400)    /* backoff state idle this long is over */
 #define COUNT_IDLE (30 * 86400)        /* count state idle this long is dropped */
 #define MAX_AGE_DEFAULT (730 * 86400)  /* two years of history */
 #define KEEP_DEFAULT 100
@@ -182,20 +185,21 @@ struct place {
 
 struct prune {
 	int64_t now, max_age;
+	int64_t give_up;                 /* the rules' give_up_after; 0: never */
 	size_t keep;
 	int scope;                       /* table being pruned of entries */
 	struct place base, w;
 	struct quell_prune_result res, batch;
 };
 
-static int stale(const struct quell_entry *e, int64_t now)
+static int stale(const struct quell_entry *e, int64_t now, int64_t give_up)
 {
 	switch (e->list) {
 	case QUELL_LIST_SUPPRESS:
 	case QUELL_LIST_ALLOW:
 		return e->expires != 0 && e->expires <= now;
 	case QUELL_LIST_BACKOFF:
-		return e->until <= now && e->updated + GIVE_UP_DEFAULT <= now;
+		return e->until <= now && give_up > 0 && quell__time_add(e->updated, give_up) <= now;
 	case QUELL__LIST_COUNT:
 		return e->updated + COUNT_IDLE <= now;
 	default:
@@ -237,7 +241,7 @@ static int prune_entries_fn(quell *h, struct quell__wtxn *w, void *vctx)
 		if (quell__rec_begin(&it, v.mv_data, v.mv_size) != 0)
 			continue;
 		while (quell__rec_next(&it, &x) == 1)
-			if (stale(&x.e, p->now)) {
+			if (stale(&x.e, p->now, p->give_up)) {
 				memcpy(keys[nkeys], k.mv_data, k.mv_size);
 				keys[nkeys++][k.mv_size] = '\0';
 				break;
@@ -260,7 +264,7 @@ static int prune_entries_fn(quell *h, struct quell__wtxn *w, void *vctx)
 			continue;
 		for (size_t j = 0; j < r.n;) {
 			const struct quell_entry *e = &r.ent[j].e;
-			if (!stale(e, p->now)) {
+			if (!stale(e, p->now, p->give_up)) {
 				j++;
 				continue;
 			}
@@ -425,6 +429,7 @@ static int run_batches(quell *h, quell__write_fn fn, struct prune *p, enum walk_
 int quell_prune(quell *h, const struct quell_prune_options *opts, struct quell_prune_result *res)
 {
 	struct quell_prune_options def = QUELL_PRUNE_OPTIONS_INIT;
+	struct quell__rules *rs;
 	struct prune *p;
 	int rc;
 
@@ -438,6 +443,12 @@ int quell_prune(quell *h, const struct quell_prune_options *opts, struct quell_p
 	p = calloc(1, sizeof *p);
 	if (p == NULL)
 		return quell__error(h, QUELL_ENOMEM, "out of memory");
+	if ((rc = quell__rules_get(h, &rs)) != 0) {
+		free(p);
+		return rc;
+	}
+	p->give_up = quell__rules_backoff(rs)->give_up_after;
+	quell__rules_unref(rs);
 	p->now = quell__now(opts->now);
 	p->keep = opts->keep ? opts->keep : KEEP_DEFAULT;
 	p->max_age = opts->max_age ? opts->max_age : MAX_AGE_DEFAULT;

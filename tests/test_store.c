@@ -331,6 +331,44 @@ static void test_prune(void)
 	tu_close(h, dir);
 }
 
+/* A backoff past its until goes once idle for the loaded rules'
+ * give_up_after: 5d with the default rules, 1d with a file that says so. */
+static void test_prune_give_up(void)
+{
+	static const char yaml[] = "version: 1\n"
+	                           "backoff: { give_up_after: 1d }\n"
+	                           "rules:\n"
+	                           "  - name: transient\n"
+	                           "    when: { code: 4xx }\n"
+	                           "    then: { action: backoff, scope: address }\n";
+	struct quell_record_options ro = QUELL_RECORD_OPTIONS_INIT;
+	struct quell_prune_options po = QUELL_PRUNE_OPTIONS_INIT;
+	struct quell_prune_result pr;
+	struct quell_outcome out;
+	char dir[128], path[200];
+	FILE *f;
+	quell *h = tu_open(dir, sizeof dir, NULL);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	ro.now = T0;
+	CU_ASSERT_EQUAL_FATAL(quell_record(h, "slow@example.com", "451 4.7.1 try later", &ro,
+	                                   &out), 0);
+	TU_EQ_INT(out.verdict, QUELL_BACKOFF);
+	po.now = T0 + 2 * 86400;
+	CU_ASSERT_EQUAL_FATAL(quell_prune(h, &po, &pr), 0);
+	TU_EQ_INT(pr.entries_removed, 0); /* default rules: 5 days */
+	snprintf(path, sizeof path, "%s/rules.yaml", dir);
+	f = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs(yaml, f);
+	fclose(f);
+	CU_ASSERT_EQUAL_FATAL(quell_rules_load(h, path), 0);
+	unlink(path);
+	CU_ASSERT_EQUAL_FATAL(quell_prune(h, &po, &pr), 0);
+	TU_EQ_INT(pr.entries_removed, 1);
+	tu_close(h, dir);
+}
+
 /* Regression: deleting the last record of the history table ended the
  * walk with EINVAL (found by the CLI tests). */
 static void test_prune_last_event(void)
@@ -457,6 +495,7 @@ static CU_TestInfo tests[] = {
 	{ "stats", test_stats },
 	{ "prune", test_prune },
 	{ "prune deletes the last event", test_prune_last_event },
+	{ "prune gives up as the rules say", test_prune_give_up },
 	{ "backup", test_backup },
 	{ "handle without a database", test_nodb_handle },
 	{ "options version", test_options_version },
