@@ -107,15 +107,14 @@ int quell__store_put_meta(MDB_txn *txn, MDB_dbi meta, const char *name, const vo
 	return mdb_put(txn, meta, &k, &v, 0);
 }
 
-static const char *const table_names[] = { "addr", "domain", "history", "changes", "meta",
-	                                       "seen" };
+/* by enum quell__table */
+static const char *const table_names[QUELL__T_COUNT] = { "addr", "domain", "history", "changes",
+	                                                 "seen", "meta" };
 
 static int open_tables(quell *h, struct quell__store *s, MDB_txn *txn, unsigned flags)
 {
-	MDB_dbi *dbis[] = { &s->addr, &s->domain, &s->history, &s->changes, &s->meta, &s->seen };
-
-	for (size_t i = 0; i < 6; i++) {
-		int rc = mdb_dbi_open(txn, table_names[i], flags, dbis[i]);
+	for (size_t i = 0; i < QUELL__T_COUNT; i++) {
+		int rc = mdb_dbi_open(txn, table_names[i], flags, &s->dbi[i]);
 		if (rc == MDB_NOTFOUND)
 			return quell__error(h, QUELL_EDB, "%s is not a quell database (no table '%s')",
 			                    s->path, table_names[i]);
@@ -130,8 +129,9 @@ static int open_tables(quell *h, struct quell__store *s, MDB_txn *txn, unsigned 
 static int setup_meta(quell *h, struct quell__store *s, MDB_txn *txn, int lowercase_default,
                       int *lc)
 {
+	MDB_dbi meta = s->dbi[QUELL__T_META];
 	MDB_val v;
-	int rc = quell__store_get_meta(txn, s->meta, "schema", &v);
+	int rc = quell__store_get_meta(txn, meta, "schema", &v);
 
 	if (rc == MDB_NOTFOUND && !s->readonly) {
 		unsigned char schema = QUELL__SCHEMA, lcb = lowercase_default ? 1 : 0;
@@ -141,12 +141,12 @@ static int setup_meta(quell *h, struct quell__store *s, MDB_txn *txn, int lowerc
 		if (gethostname(host, sizeof host) != 0 || host[0] == '\0')
 			snprintf(host, sizeof host, "localhost");
 		host[sizeof host - 1] = '\0';
-		if ((rc = quell__store_put_meta(txn, s->meta, "schema", &schema, 1)) != 0 ||
-		    (rc = quell__store_put_meta(txn, s->meta, "lowercase_local_part", &lcb, 1)) != 0 ||
-		    (rc = quell__store_put_meta(txn, s->meta, "origin", host, strlen(host))) != 0 ||
-		    (rc = quell__store_put_meta(txn, s->meta, "seq", seq, 8)) != 0)
+		if ((rc = quell__store_put_meta(txn, meta, "schema", &schema, 1)) != 0 ||
+		    (rc = quell__store_put_meta(txn, meta, "lowercase_local_part", &lcb, 1)) != 0 ||
+		    (rc = quell__store_put_meta(txn, meta, "origin", host, strlen(host))) != 0 ||
+		    (rc = quell__store_put_meta(txn, meta, "seq", seq, 8)) != 0)
 			return quell__mdb_error(h, rc, "create meta table");
-		rc = quell__store_get_meta(txn, s->meta, "schema", &v);
+		rc = quell__store_get_meta(txn, meta, "schema", &v);
 	}
 	if (rc == MDB_NOTFOUND)
 		return quell__error(h, QUELL_EDB, "%s is not a quell database (no schema)", s->path);
@@ -156,12 +156,13 @@ static int setup_meta(quell *h, struct quell__store *s, MDB_txn *txn, int lowerc
 		return quell__error(h, QUELL_EDB, "%s has database schema %u; this quell reads %d",
 		                    s->path, v.mv_size ? *(unsigned char *)v.mv_data : 0,
 		                    QUELL__SCHEMA);
-	if ((rc = quell__store_get_meta(txn, s->meta, "lowercase_local_part", &v)) != 0 || v.mv_size != 1)
+	rc = quell__store_get_meta(txn, meta, "lowercase_local_part", &v);
+	if (rc != 0 || v.mv_size != 1)
 		return quell__error(h, QUELL_EDB, "%s: meta table lacks lowercase_local_part",
 		                    s->path);
 	*lc = *(unsigned char *)v.mv_data != 0;
 	if (h->origin[0] == '\0') {
-		if ((rc = quell__store_get_meta(txn, s->meta, "origin", &v)) != 0)
+		if ((rc = quell__store_get_meta(txn, meta, "origin", &v)) != 0)
 			return quell__error(h, QUELL_EDB, "%s: meta table lacks origin", s->path);
 		snprintf(h->origin, sizeof h->origin, "%.*s",
 		         (int)(v.mv_size < sizeof h->origin ? v.mv_size : sizeof h->origin - 1),

@@ -1,8 +1,9 @@
 /*
- * store_file.c - the store's data file as a file: a compacted backup
- * written under a temporary name and linked into place, and trimming the
- * map's pages from the resident set (found in /proc/self/maps: LMDB
- * reports the map's address only for MDB_FIXEDMAP environments).
+ * store_file.c - the store's data file as a file: its sizes (stats), a
+ * compacted backup written under a temporary name and linked into place,
+ * and trimming the map's pages from the resident set (found in
+ * /proc/self/maps: LMDB reports the map's address only for MDB_FIXEDMAP
+ * environments).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -166,4 +167,32 @@ void quell__store_wtrim(quell *h, struct quell__wtxn *w, size_t over)
 	(void)w; /* its transaction holds the resize lock: the map stays put */
 	if (over == 0 || resident() > over)
 		trim(h->store);
+}
+
+int quell__store_stat(quell *h, struct quell__txn *txn, struct quell__store_stat *st)
+{
+	MDB_txn *t = quell__mtxn(txn);
+	MDB_val v;
+	MDB_stat ms;
+	MDB_envinfo info;
+	struct stat sb;
+	char path[4200];
+	int rc;
+
+	memset(st, 0, sizeof *st);
+	if ((rc = mdb_stat(t, h->store->dbi[QUELL__T_HISTORY], &ms)) != 0)
+		return quell__mdb_error(h, rc, "stat history");
+	st->events = ms.ms_entries;
+	if (quell__store_get_meta(t, h->store->dbi[QUELL__T_META], "seq", &v) == 0 &&
+	    v.mv_size == 8)
+		st->last_seq = quell__be64_get(v.mv_data);
+	if ((rc = mdb_stat(t, h->store->dbi[QUELL__T_ADDR], &ms)) != 0)
+		return quell__mdb_error(h, rc, "stat");
+	mdb_env_info(mdb_txn_env(t), &info);
+	st->map_bytes = info.me_mapsize;
+	st->used_bytes = ((uint64_t)info.me_last_pgno + 1) * ms.ms_psize;
+	snprintf(path, sizeof path, "%s/data.mdb", h->store->path);
+	if (stat(path, &sb) == 0)
+		st->db_bytes = (uint64_t)sb.st_size;
+	return 0;
 }

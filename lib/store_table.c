@@ -1,47 +1,51 @@
 /*
- * store_table.c - the store's tables: records of keys (read, decoded,
- * written), history events with their change feed entries, seen reply
- * ids and meta values (marks), through the write transaction's cursors.
+ * store_table.c - the store's tables, record by record: records of keys
+ * (read, decoded, written), history events with their change feed
+ * entries, seen reply ids and meta values (marks), through the write
+ * transaction's cursors.  Walks over many records are store_scan.c's.
+ *
+ * quell__store_put and quell__store_event are the only writers of
+ * records, history and the change feed: every path that changes an entry
+ * (lists, import, record, prune, and whatever applies a fleet's events)
+ * comes through them.
  */
 #include <string.h>
 
 #include "error.h"
 #include "store_int.h"
 
-MDB_dbi quell__store_dbi(const quell *h, int scope)
+static void val_out(struct quell__val *out, const MDB_val *v)
 {
-	return scope == QUELL_SCOPE_DOMAIN ? h->store->domain : h->store->addr;
+	out->data = v->mv_data;
+	out->len = v->mv_size;
 }
 
-int quell__store_get(const quell *h, MDB_txn *txn, int scope, const char *key, size_t keylen,
-                     MDB_val *val)
+int quell__store_get(const quell *h, struct quell__txn *txn, int scope, const char *key,
+                     size_t keylen, struct quell__val *val)
 {
-	MDB_val k = { keylen, (void *)key };
-	int rc = mdb_get(txn, quell__store_dbi(h, scope), &k, val);
+	MDB_val k = { keylen, (void *)key }, v;
+	int rc = mdb_get(quell__mtxn(txn), h->store->dbi[QUELL__T_SCOPE(scope)], &k, &v);
 
 	if (rc == MDB_NOTFOUND)
 		return 1;
-	return rc ? quell__mdb_error(h, rc, "read") : 0;
+	if (rc != 0)
+		return quell__mdb_error(h, rc, "read");
+	val_out(val, &v);
+	return 0;
 }
 
 int quell__store_wcur(const quell *h, struct quell__wtxn *w, enum quell__table i,
                       MDB_cursor **out)
 {
-	MDB_dbi dbi[5] = { h->store->addr, h->store->domain, h->store->history,
-		           h->store->changes, h->store->seen };
 	int rc;
 
-	if (w->cur[i] == NULL && (rc = mdb_cursor_open(w->txn, dbi[i], &w->cur[i])) != 0) {
+	if (w->cur[i] == NULL &&
+	    (rc = mdb_cursor_open(w->txn, h->store->dbi[i], &w->cur[i])) != 0) {
 		w->cur[i] = NULL;
 		return quell__mdb_error(h, rc, "open cursor");
 	}
 	*out = w->cur[i];
 	return 0;
-}
-
-static int wcur(const quell *h, struct quell__wtxn *w, int i, MDB_cursor **out)
-{
-	return quell__store_wcur(h, w, (enum quell__table)i, out);
 }
 
 int quell__store_seen(quell *h, struct quell__wtxn *w, const void *key, size_t klen, int64_t t)
@@ -51,7 +55,7 @@ int quell__store_seen(quell *h, struct quell__wtxn *w, const void *key, size_t k
 	MDB_cursor *c = NULL;
 	int rc;
 
-	if ((rc = wcur(h, w, QUELL__T_SEEN, &c)) != 0)
+	if ((rc = quell__store_wcur(h, w, QUELL__T_SEEN, &c)) != 0)
 		return rc;
 	quell__be64_put(tb, (uint64_t)t);
 	/* one search: insert, or find the id already there */
@@ -62,30 +66,33 @@ int quell__store_seen(quell *h, struct quell__wtxn *w, const void *key, size_t k
 }
 
 int quell__store_wget(const quell *h, struct quell__wtxn *w, int scope, const char *key,
-                      size_t keylen, MDB_val *val)
+                      size_t keylen, struct quell__val *val)
 {
-	MDB_val k = { keylen, (void *)key };
+	MDB_val k = { keylen, (void *)key }, v;
 	MDB_cursor *c = NULL;
 	int rc;
 
-	if ((rc = wcur(h, w, scope == QUELL_SCOPE_DOMAIN, &c)) != 0)
+	if ((rc = quell__store_wcur(h, w, QUELL__T_SCOPE(scope), &c)) != 0)
 		return rc;
-	rc = mdb_cursor_get(c, &k, val, MDB_SET_KEY);
+	rc = mdb_cursor_get(c, &k, &v, MDB_SET_KEY);
 	if (rc == MDB_NOTFOUND)
 		return 1;
-	return rc ? quell__mdb_error(h, rc, "read") : 0;
+	if (rc != 0)
+		return quell__mdb_error(h, rc, "read");
+	val_out(val, &v);
+	return 0;
 }
 
 int quell__store_load(quell *h, struct quell__wtxn *w, int scope, const char *key,
                       struct quell__rec *r)
 {
-	MDB_val v;
+	struct quell__val v;
 	int rc = quell__store_wget(h, w, scope, key, strlen(key), &v);
 
 	r->n = 0;
 	if (rc < 0)
 		return rc;
-	if (rc == 0 && quell__rec_decode(r, v.mv_data, v.mv_size) != 0)
+	if (rc == 0 && quell__rec_decode(r, v.data, v.len) != 0)
 		return quell__error(h, QUELL_EDB, "database: the record of %s is damaged", key);
 	return 0;
 }
@@ -98,7 +105,7 @@ int quell__store_put(quell *h, struct quell__wtxn *w, int scope, const char *key
 	int rc;
 
 	if (r->n == 0) {
-		rc = mdb_del(w->txn, quell__store_dbi(h, scope), &k, NULL);
+		rc = mdb_del(w->txn, h->store->dbi[QUELL__T_SCOPE(scope)], &k, NULL);
 		return rc && rc != MDB_NOTFOUND ? quell__mdb_error(h, rc, "delete") : 0;
 	}
 	w->buf.len = 0;
@@ -107,7 +114,7 @@ int quell__store_put(quell *h, struct quell__wtxn *w, int scope, const char *key
 		return quell__error(h, QUELL_ENOMEM, "out of memory");
 	v.mv_size = w->buf.len;
 	v.mv_data = w->buf.data;
-	if ((rc = wcur(h, w, scope == QUELL_SCOPE_DOMAIN, &c)) != 0)
+	if ((rc = quell__store_wcur(h, w, QUELL__T_SCOPE(scope), &c)) != 0)
 		return rc;
 	rc = mdb_cursor_put(c, &k, &v, 0);
 	return rc ? quell__mdb_error(h, rc, "write") : 0;
@@ -147,14 +154,14 @@ int quell__store_event(quell *h, struct quell__wtxn *w, const char *key, struct 
 	k.mv_data = hk;
 	v.mv_size = w->buf.len;
 	v.mv_data = w->buf.data;
-	if ((rc = wcur(h, w, 2, &c)) != 0)
+	if ((rc = quell__store_wcur(h, w, QUELL__T_HISTORY, &c)) != 0)
 		return rc;
 	if ((rc = mdb_cursor_put(c, &k, &v, 0)) != 0)
 		return quell__mdb_error(h, rc, "write history");
 	quell__be64_put(sk, ev->seq);
 	ck.mv_size = 8;
 	ck.mv_data = sk;
-	if ((rc = wcur(h, w, 3, &c)) != 0)
+	if ((rc = quell__store_wcur(h, w, QUELL__T_CHANGES, &c)) != 0)
 		return rc;
 	rc = mdb_cursor_put(c, &ck, &k, MDB_APPEND);
 	if (rc == MDB_KEYEXIST) /* a sequence number reused: keep the newest */
@@ -164,21 +171,25 @@ int quell__store_event(quell *h, struct quell__wtxn *w, const char *key, struct 
 
 /* ------------------------------------------------------------------ marks */
 
-int quell__store_meta_get(quell *h, MDB_txn *txn, const void *name, size_t nlen, MDB_val *v)
+int quell__store_meta_get(quell *h, struct quell__txn *txn, const void *name, size_t nlen,
+                          struct quell__val *v)
 {
-	MDB_val k = { nlen, (void *)name };
-	int rc = mdb_get(txn, h->store->meta, &k, v);
+	MDB_val k = { nlen, (void *)name }, mv;
+	int rc = mdb_get(quell__mtxn(txn), h->store->dbi[QUELL__T_META], &k, &mv);
 
 	if (rc == MDB_NOTFOUND)
 		return 1;
-	return rc ? quell__mdb_error(h, rc, "read meta table") : 0;
+	if (rc != 0)
+		return quell__mdb_error(h, rc, "read meta table");
+	val_out(v, &mv);
+	return 0;
 }
 
 int quell__store_meta_put(quell *h, struct quell__wtxn *w, const void *name, size_t nlen,
                           const void *value, size_t vlen)
 {
 	MDB_val k = { nlen, (void *)name }, v = { vlen, (void *)value };
-	int rc = mdb_put(w->txn, h->store->meta, &k, &v, 0);
+	int rc = mdb_put(w->txn, h->store->dbi[QUELL__T_META], &k, &v, 0);
 
 	return rc ? quell__mdb_error(h, rc, "write meta table") : 0;
 }

@@ -66,7 +66,7 @@ int quell__store_closed(quell *h, struct quell__store *s)
 	return rc;
 }
 
-int quell__store_read_begin(quell *h, MDB_txn **out)
+int quell__store_read_begin(quell *h, struct quell__txn **out)
 {
 	struct quell__store *s = h->store;
 
@@ -97,7 +97,7 @@ int quell__store_read_begin(quell *h, MDB_txn **out)
 			rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &txn);
 		}
 		if (rc == 0) {
-			*out = txn;
+			*out = quell__qtxn(txn);
 			return 0;
 		}
 		pthread_rwlock_unlock(&s->resize);
@@ -112,9 +112,10 @@ int quell__store_read_begin(quell *h, MDB_txn **out)
 	}
 }
 
-void quell__store_read_end(quell *h, MDB_txn *txn)
+void quell__store_read_end(quell *h, struct quell__txn *view)
 {
 	struct quell__store *s = h->store;
+	MDB_txn *txn = quell__mtxn(view);
 
 	mdb_txn_reset(txn);
 	pthread_mutex_lock(&s->pool_lock);
@@ -126,6 +127,11 @@ void quell__store_read_end(quell *h, MDB_txn *txn)
 	if (txn != NULL)
 		mdb_txn_abort(txn);
 	pthread_rwlock_unlock(&s->resize);
+}
+
+struct quell__txn *quell__store_wview(struct quell__wtxn *w)
+{
+	return quell__qtxn(w->txn);
 }
 
 int quell__store_write(quell *h, quell__write_fn fn, void *ctx)
@@ -161,13 +167,13 @@ int quell__store_write(quell *h, quell__write_fn fn, void *ctx)
 		w.seq = 0;
 		w.seq_dirty = 0;
 		memset(w.cur, 0, sizeof w.cur); /* the last attempt's went with it */
-		if ((rc = quell__store_get_meta(w.txn, s->meta, "seq", &v)) == 0 && v.mv_size == 8)
+		if ((rc = quell__store_get_meta(w.txn, s->dbi[QUELL__T_META], "seq", &v)) == 0 && v.mv_size == 8)
 			w.seq = quell__be64_get(v.mv_data);
 		rc = fn(h, &w, ctx);
 		if (rc == 0 && w.seq_dirty) {
 			unsigned char seq[8];
 			quell__be64_put(seq, w.seq);
-			if ((rc = quell__store_put_meta(w.txn, s->meta, "seq", seq, 8)) != 0)
+			if ((rc = quell__store_put_meta(w.txn, s->dbi[QUELL__T_META], "seq", seq, 8)) != 0)
 				rc = quell__mdb_error(h, rc, "write sequence number");
 		}
 		if (rc == 0) {
