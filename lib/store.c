@@ -29,6 +29,11 @@
 #include "store_int.h"
 
 #define DEFAULT_MAP ((size_t)64 << 20)
+/* The default limit of the map: far more than any suppression list needs
+ * (millions of entries with their history take a few GiB), yet a runaway
+ * writer stops long before it fills a disk; the map is address space, so
+ * a 32-bit process gets 1 GiB. */
+#define DEFAULT_MAX (sizeof(size_t) >= 8 ? (size_t)64 << 30 : (size_t)1 << 30)
 #define LOOSE_SLACK 8     /* pages a sound data file may end short */
 #define LOCK_BYTES 8192   /* LMDB's lock file, default 126 readers */
 #define FILE_MODE QUELL__DB_MODE /* data.mdb and lock.mdb (perms.h) */
@@ -277,7 +282,7 @@ static int env_open(quell *h, struct quell__store *s, size_t map_size, int lower
 		return quell__mdb_error(h, rc, "create environment");
 	}
 	if ((rc = mdb_env_set_maxdbs(s->env, 8)) != 0 ||
-	    (rc = mdb_env_set_mapsize(s->env, map_size ? map_size : DEFAULT_MAP)) != 0) {
+	    (rc = mdb_env_set_mapsize(s->env, map_size)) != 0) {
 		rc = quell__mdb_error(h, rc, "configure environment");
 		goto fail;
 	}
@@ -337,7 +342,7 @@ fail:
 }
 
 int quell__store_open(quell *h, const char *dir, unsigned flags, size_t map_size,
-                      int lowercase_default)
+                      size_t max_size, int lowercase_default)
 {
 	struct quell__store *s;
 	pthread_rwlockattr_t attr;
@@ -352,7 +357,10 @@ int quell__store_open(quell *h, const char *dir, unsigned flags, size_t map_size
 		return quell__error(h, QUELL_ENOMEM, "out of memory");
 	h->store = s;
 	s->readonly = (flags & QUELL_OPEN_READONLY) != 0;
-	s->map_size = map_size;
+	s->max_size = max_size ? max_size : DEFAULT_MAX;
+	s->map_size = map_size ? map_size : DEFAULT_MAP;
+	if (s->map_size > s->max_size)
+		s->map_size = s->max_size;
 	if (snprintf(s->path, sizeof s->path, "%s", dir) >= (int)sizeof s->path ||
 	    snprintf(data, sizeof data, "%s/data.mdb", dir) >= (int)sizeof data)
 		return quell__error(h, QUELL_EINVAL, "database path too long");
@@ -380,7 +388,7 @@ int quell__store_open(quell *h, const char *dir, unsigned flags, size_t map_size
 		/* LMDB would take it for a new database */
 		return quell__error(h, QUELL_EDB, "%s is empty: not a database", data);
 	}
-	if ((rc = env_open(h, s, map_size, lowercase_default, &lc, fresh)) != 0)
+	if ((rc = env_open(h, s, s->map_size, lowercase_default, &lc, fresh)) != 0)
 		return rc;
 	h->lowercase_local = lc;
 	s->readers_checked = quell__store_mono();

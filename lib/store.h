@@ -20,8 +20,8 @@
  * map grown elsewhere, reader slots of dead processes).  One handle per
  * database per process: LMDB's locks are per process.  Writes run a
  * function inside one write transaction; when the map is full the
- * transaction is aborted, the map doubled
- * and the function run again, so a logical change is all or nothing.
+ * transaction is aborted, the map doubled (up to the limit the handle was
+ * opened with: Postfix's slmdb does the same) and the function run again, so a logical change is all or nothing.
  *
  * Every write of an entry and its event goes through quell__store_put and
  * quell__store_event: the one place that writes records, history and the
@@ -61,8 +61,11 @@ enum quell__table { QUELL__T_ADDR, QUELL__T_DOMAIN, QUELL__T_HISTORY, QUELL__T_C
 /* The table that holds keys of this scope (QUELL_SCOPE_*). */
 #define QUELL__T_SCOPE(scope) ((scope) == QUELL_SCOPE_DOMAIN ? QUELL__T_DOMAIN : QUELL__T_ADDR)
 
+/* Open (or with QUELL_OPEN_CREATE create) the database in dir: the map
+ * starts at map_size (0: 64 MiB) and never grows past max_size (0: the
+ * default, 64 GiB; 1 GiB with a 32-bit size_t). */
 int quell__store_open(quell *h, const char *dir, unsigned flags, size_t map_size,
-                      int lowercase_default);
+                      size_t max_size, int lowercase_default);
 void quell__store_close(struct quell__store *s);
 
 /* Reopen the database when data.mdb in its directory is no longer the
@@ -92,7 +95,8 @@ typedef int (*quell__write_fn)(quell *h, struct quell__wtxn *w, void *ctx);
 /* Run fn in one write transaction and commit it (durably).  fn returns 0
  * to commit, QUELL_ENOTFOUND to abort quietly (the call returns it), or an
  * error (abort).  When the map is full the store grows it and runs fn
- * again from the start, so fn must not keep state across runs. */
+ * again from the start, so fn must not keep state across runs.  A full
+ * map at its size limit is QUELL_EIO, saying so; nothing is written. */
 int quell__store_write(quell *h, quell__write_fn fn, void *ctx);
 
 /* Read a key's record: 0 with *val set, 1 when there is none, or an

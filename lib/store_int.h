@@ -28,7 +28,8 @@ struct quell__store {
 	MDB_env *env;
 	MDB_dbi dbi[QUELL__T_COUNT]; /* enum quell__table */
 	int readonly;
-	size_t map_size;           /* asked for at open (0: default) */
+	size_t map_size;           /* at open (and reopen), <= max_size */
+	size_t max_size;           /* the map never grows past it */
 	int64_t readers_checked;   /* monotonic s of the last look for dead
 	                              readers' slots; under pool_lock */
 	atomic_uint reads;         /* read transactions begun: the clock is

@@ -26,7 +26,13 @@ static int grow(const quell *h, struct quell__store *s)
 	}
 	mdb_env_info(s->env, &info);
 	size = info.me_mapsize;
-	size = size > SIZE_MAX / 2 ? SIZE_MAX : size * 2;
+	if (size >= s->max_size) {
+		pthread_rwlock_unlock(&s->resize);
+		return quell__error(h, QUELL_EIO, "database: full at its size limit of %zu bytes; "
+		                    "prune it, or raise the limit (max_db_size, quell "
+		                    "--max-db-size SIZE)", s->max_size);
+	}
+	size = size > s->max_size / 2 ? s->max_size : size * 2;
 	rc = mdb_env_set_mapsize(s->env, size);
 	pthread_rwlock_unlock(&s->resize);
 	return rc ? quell__mdb_error(h, rc, "grow map") : 0;
