@@ -246,13 +246,53 @@ static const void *resume(const struct prune *p)
 	return p->w.have_from ? p->w.from : NULL;
 }
 
+/* Remove key's stale entries, each but a count with an expire event. */
+static int expire_key(quell *h, struct quell__wtxn *w, struct prune *p, const char *key)
+{
+	struct quell__rec r;
+	struct quell__val v;
+	struct quell_event ev[QUELL__REC_MAX];
+	char cat[QUELL__REC_MAX][QUELL_NAME_MAX], stream[QUELL__REC_MAX][QUELL_STREAM_MAX];
+	size_t nev = 0;
+	int rc = quell__store_get(h, quell__store_wview(w), p->scope, key, strlen(key), &v);
+
+	if (rc != 0)
+		return rc < 0 ? rc : quell__error(h, QUELL_EINTERNAL, "key vanished");
+	if (quell__rec_decode(&r, v.data, v.len) != 0)
+		return 0;
+	for (size_t j = 0; j < r.n;) {
+		const struct quell_entry *e = &r.ent[j].e;
+		if (!stale(e, p->now, p->give_up)) {
+			j++;
+			continue;
+		}
+		if (e->list != QUELL__LIST_COUNT) {
+			memset(&ev[nev], 0, sizeof ev[nev]);
+			ev[nev].time = p->now;
+			ev[nev].list = e->list;
+			ev[nev].source = e->source;
+			ev[nev].action = QUELL_ACTION_EXPIRE;
+			quell__copy(cat[nev], QUELL_NAME_MAX, e->category);
+			quell__copy(stream[nev], QUELL_STREAM_MAX, e->stream);
+			ev[nev].category = cat[nev];
+			ev[nev].stream = stream[nev];
+			ev[nev].rule = ev[nev].status = ev[nev].reply = ev[nev].reason = "";
+			nev++;
+		}
+		quell__rec_remove(&r, j);
+		p->batch.entries_removed++;
+	}
+	for (size_t j = 0; j < nev; j++)
+		ev[j].verdict = quell__rec_verdict(&r, ev[j].stream, p->now);
+	return quell__store_change(h, w, p->scope, key, &r, ev, nev);
+}
+
 /* One batch of the entry tables: find stale entries, rewrite their keys. */
 static int prune_entries_fn(quell *h, struct quell__wtxn *w, void *vctx)
 {
 	struct prune *p = vctx;
 	char keys[STALE_KEYS][QUELL_ENTRY_MAX];
 	struct batch_walk bw = { h, w, p, 0, keys, 0 };
-	struct quell__val v;
 	int rc;
 
 	p->batch.entries_removed = 0;
@@ -262,48 +302,9 @@ static int prune_entries_fn(quell *h, struct quell__wtxn *w, void *vctx)
 	if (rc < 0)
 		return rc;
 	p->w.done = rc == 0;
-
-	for (size_t i = 0; i < bw.nkeys; i++) {
-		struct quell__rec r;
-		struct quell_event ev[QUELL__REC_MAX];
-		char cat[QUELL__REC_MAX][QUELL_NAME_MAX], stream[QUELL__REC_MAX][QUELL_STREAM_MAX];
-		size_t nev = 0;
-
-		rc = quell__store_get(h, quell__store_wview(w), p->scope, keys[i], strlen(keys[i]), &v);
-		if (rc != 0)
-			return rc < 0 ? rc : quell__error(h, QUELL_EINTERNAL, "key vanished");
-		if (quell__rec_decode(&r, v.data, v.len) != 0)
-			continue;
-		for (size_t j = 0; j < r.n;) {
-			const struct quell_entry *e = &r.ent[j].e;
-			if (!stale(e, p->now, p->give_up)) {
-				j++;
-				continue;
-			}
-			if (e->list != QUELL__LIST_COUNT) {
-				memset(&ev[nev], 0, sizeof ev[nev]);
-				ev[nev].time = p->now;
-				ev[nev].list = e->list;
-				ev[nev].source = e->source;
-				ev[nev].action = QUELL_ACTION_EXPIRE;
-				quell__copy(cat[nev], QUELL_NAME_MAX, e->category);
-				quell__copy(stream[nev], QUELL_STREAM_MAX, e->stream);
-				ev[nev].category = cat[nev];
-				ev[nev].stream = stream[nev];
-				ev[nev].rule = ev[nev].status = ev[nev].reply = ev[nev].reason = "";
-				nev++;
-			}
-			quell__rec_remove(&r, j);
-			p->batch.entries_removed++;
-		}
-		for (size_t j = 0; j < nev; j++)
-			ev[j].verdict = quell__rec_verdict(&r, ev[j].stream, p->now);
-		if ((rc = quell__store_put(h, w, p->scope, keys[i], &r)) != 0)
+	for (size_t i = 0; i < bw.nkeys; i++)
+		if ((rc = expire_key(h, w, p, keys[i])) != 0)
 			return rc;
-		for (size_t j = 0; j < nev; j++)
-			if ((rc = quell__store_event(h, w, keys[i], &ev[j])) != 0)
-				return rc;
-	}
 	p->w.have_from = 1;
 	return 0;
 }
