@@ -141,6 +141,33 @@ static int bad_option(struct cli *cli, int c, int argc, char **argv,
 	return cli_usage_error(cli, "unknown option '%s'", word);
 }
 
+/* A size in bytes: digits, then K, M, G or T (powers of 1024) or nothing;
+ * at least 1.  0, or -1 when it is not one or does not fit a size_t. */
+static int parse_size(const char *s, size_t *out)
+{
+	static const char units[] = "KMGT";
+	unsigned long long v;
+	const char *u;
+	char *end;
+	int shift = 0;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || v == 0)
+		return -1;
+	if (*end != '\0') {
+		if (end[1] != '\0' || (u = strchr(units, end[0])) == NULL)
+			return -1;
+		shift = 10 * (int)(u - units + 1);
+	}
+	if (v > (unsigned long long)SIZE_MAX >> shift)
+		return -1;
+	*out = (size_t)(v << shift);
+	return 0;
+}
+
 int cli_getopt(struct cli *cli, int argc, char **argv, const struct option *longopts,
                int *status)
 {
@@ -164,6 +191,13 @@ int cli_getopt(struct cli *cli, int argc, char **argv, const struct option *long
 			break;
 		case CLI_OPT_JSON: cli->json = 1; break;
 		case CLI_OPT_PORCELAIN: cli->porcelain = 1; break;
+		case CLI_OPT_MAX_DB_SIZE:
+			if (parse_size(optarg, &cli->max_db_size) != 0) {
+				*status = cli_usage_error(cli, "--max-db-size: not a size: '%s' (bytes, "
+				                          "or a number with K, M, G or T)", optarg);
+				return CLI_STOP;
+			}
+			break;
 		case CLI_OPT_NOW:
 			if (quell_time_parse(optarg, &cli->now) != 0) {
 				*status = cli_usage_error(cli, "--now: not a time: '%s'", optarg);
@@ -374,6 +408,7 @@ int cli_open(struct cli *cli)
 	char dir[4096];
 	int status, rc;
 
+	opts.max_db_size = cli->max_db_size;
 	/* a usage error before anything is opened or created */
 	if ((flags & CLI_RULES) && (status = cli_rules_path(cli, &rules)) != 0)
 		return status;

@@ -86,6 +86,7 @@ struct cli {
 	int porcelain;             /* --porcelain: machine forms even on a terminal */
 	int quiet;                 /* -q */
 	int64_t now;               /* --now; 0 = the clock */
+	size_t max_db_size;        /* --max-db-size; 0 = the library's default */
 	quell *h;                  /* open handle, after cli_open() */
 	/* A database cli_open() created: its directory (malloc'd), and what
 	 * was there before: 1 an empty directory, 2 nothing (made: the topmost
@@ -104,6 +105,7 @@ enum {
 	CLI_OPT_HELP,
 	CLI_OPT_VERSION,
 	CLI_OPT_PORCELAIN,
+	CLI_OPT_MAX_DB_SIZE,
 	CLI_OPT_CMD = 0x200
 };
 
@@ -118,6 +120,7 @@ enum {
 	{ "help", no_argument, NULL, CLI_OPT_HELP },                        \
 	{ "version", no_argument, NULL, CLI_OPT_VERSION },                  \
 	{ "porcelain", no_argument, NULL, CLI_OPT_PORCELAIN },              \
+	{ "max-db-size", required_argument, NULL, CLI_OPT_MAX_DB_SIZE },    \
 	{ NULL, 0, NULL, 0 }
 
 /* ----------------------------------------------------------------- cli.c */

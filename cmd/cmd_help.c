@@ -20,6 +20,9 @@ static const char global_help[] =
 	"  --json          JSON Lines on stdout, one object per result\n"
 	"  --porcelain     escaped machine forms even on a terminal (show)\n"
 	"  --now TIME      the current time: RFC 3339 or Unix seconds\n"
+	"  --max-db-size SIZE\n"
+	"                  the most the database may grow to: bytes, or 512M, 4G,\n"
+	"                  1T (default 64G)\n"
 	"  -q, --quiet     no notes on stderr\n"
 	"  -h, --help      this help, or a command's help after the command\n"
 	"  -V, --version   print the version\n";

@@ -118,7 +118,7 @@ const struct cli_cmd cli_commands[] = {
 	  "  --keep N             keep the newest N events per key (default 100)\n"
 	  "  --max-age DURATION   drop events older than DURATION (default 2y;\n"
 	  "                       forever: no age limit)\n",
-	  CLI_WRITES | CLI_NOCREATE },
+	  CLI_WRITES | CLI_NOCREATE | CLI_RULES },
 	{ "backup", cmd_backup, "DIR",
 	  "write a compacted, consistent copy of the database into DIR", NULL, 0 },
 	{ "help", cmd_help, "[COMMAND [SUBCOMMAND]]",

@@ -27,7 +27,7 @@ struct probe {
 	int scope;
 	const char *key;
 	size_t keylen;
-	MDB_val val;
+	struct quell__val val;
 };
 
 void quell__copy(char *dst, size_t size, const char *src)
@@ -84,8 +84,8 @@ static void scan(const struct probe *pr, size_t np, const char *stream, int64_t 
 		struct quell__rec_iter it;
 		struct quell__ent x;
 
-		if (pr[i].val.mv_data == NULL ||
-		    quell__rec_begin(&it, pr[i].val.mv_data, pr[i].val.mv_size) != 0)
+		if (pr[i].val.data == NULL ||
+		    quell__rec_begin(&it, pr[i].val.data, pr[i].val.len) != 0)
 			continue;
 		while (quell__rec_next(&it, &x) == 1) {
 			if (!quell__stream_sees(&x.e, stream) || !quell__entry_live(&x.e, now))
@@ -136,7 +136,7 @@ static void reset(struct quell_result *res)
 	res->key[0] = res->rule[0] = res->category[0] = res->reply[0] = res->error[0] = '\0';
 }
 
-int quell__check_txn(quell *h, MDB_txn *txn, struct quell__wtxn *w, const char *addr,
+int quell__check_txn(quell *h, struct quell__txn *txn, struct quell__wtxn *w, const char *addr,
                      size_t domain_off, const char *stream, int64_t now,
                      struct quell_result *res)
 {
@@ -172,7 +172,7 @@ int quell__check_txn(quell *h, MDB_txn *txn, struct quell__wtxn *w, const char *
 		if (rc < 0)
 			return rc;
 		if (rc == 1)
-			pr[k].val.mv_data = NULL;
+			pr[k].val.data = NULL;
 	}
 
 	scan(pr, np, stream, now, first, ent);
@@ -237,7 +237,7 @@ static int normalize(quell *h, const char *address, struct quell_result *res, si
 int quell_check(quell *h, const char *address, const char *stream, int64_t now,
                 struct quell_result *res)
 {
-	MDB_txn *txn;
+	struct quell__txn *txn;
 	size_t doff = 0;
 	int rc;
 
@@ -257,7 +257,7 @@ int quell_check(quell *h, const char *address, const char *stream, int64_t now,
 int quell_check_many(quell *h, const char *const *addresses, size_t n, const char *stream,
                      int64_t now, struct quell_result *results, size_t *ninvalid)
 {
-	MDB_txn *txn;
+	struct quell__txn *txn;
 	size_t bad = 0;
 	int rc, err = 0;
 

@@ -5,17 +5,17 @@
 #ifndef QUELL_CHECK_H
 #define QUELL_CHECK_H
 
-#include <lmdb.h>
-
 #include "record.h"
 
+struct quell__txn;
 struct quell__wtxn;
 
 /* Verdict for the normalized address addr (domain starts at domain_off),
- * filling res (normalized is left as it is).  Allocates nothing.  Inside a
- * write, w (else NULL) lets the probes go through its cursors, which find
- * keys near the last ones without a search from the root. */
-int quell__check_txn(quell *h, MDB_txn *txn, struct quell__wtxn *w, const char *addr,
+ * filling res (normalized is left as it is).  Allocates nothing.  Reads
+ * through txn; inside a write, w instead (txn is then unused and may be
+ * NULL): its cursors find keys near the last ones without a search from
+ * the root. */
+int quell__check_txn(quell *h, struct quell__txn *txn, struct quell__wtxn *w, const char *addr,
                      size_t domain_off, const char *stream, int64_t now,
                      struct quell_result *res);
 

@@ -10,6 +10,9 @@
 #include "store.h"
 
 struct walk {
+	quell *h;
+	int scope;                       /* of the table being walked */
+	int stop;                        /* what cb said when it stopped */
 	const struct quell_list_options *o;
 	int64_t now;
 	quell_entry_cb cb;
@@ -39,52 +42,47 @@ static int passes(const struct walk *w, const struct quell_entry *e)
 	return 1;
 }
 
-static int walk_table(quell *h, MDB_txn *txn, int scope, struct walk *w)
+static int list_step(const struct quell__val *k, const struct quell__val *v, void *vctx)
 {
-	MDB_cursor *cur;
-	MDB_val k, v;
+	struct walk *w = vctx;
 	char key[QUELL_ENTRY_MAX];
-	int rc, stop = 0;
+	struct quell__rec_iter it;
+	struct quell__ent x;
+	int r;
 
-	if ((rc = mdb_cursor_open(txn, quell__store_dbi(h, scope), &cur)) != 0)
-		return quell__mdb_error(h, rc, "open cursor");
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0 && !stop;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		struct quell__rec_iter it;
-		struct quell__ent x;
-		int r;
-
-		if (k.mv_size >= sizeof key || quell__rec_begin(&it, v.mv_data, v.mv_size) != 0) {
-			mdb_cursor_close(cur);
-			return quell__error(h, QUELL_EDB, "database: a damaged record in the %s table",
-			                    quell_scope_name(scope));
-		}
-		memcpy(key, k.mv_data, k.mv_size);
-		key[k.mv_size] = '\0';
-		while ((r = quell__rec_next(&it, &x)) == 1) {
-			x.e.key = key;
-			x.e.scope = scope;
-			if (!passes(w, &x.e))
-				continue;
-			if ((stop = w->cb(&x.e, w->ctx)) != 0)
-				break;
-		}
-		if (r < 0) {
-			mdb_cursor_close(cur);
-			return quell__error(h, QUELL_EDB, "database: the record of %s is damaged", key);
-		}
+	if (k->len >= sizeof key || quell__rec_begin(&it, v->data, v->len) != 0)
+		return quell__error(w->h, QUELL_EDB, "database: a damaged record in the %s table",
+		                    quell_scope_name(w->scope));
+	memcpy(key, k->data, k->len);
+	key[k->len] = '\0';
+	while ((r = quell__rec_next(&it, &x)) == 1) {
+		x.e.key = key;
+		x.e.scope = w->scope;
+		if (!passes(w, &x.e))
+			continue;
+		if ((w->stop = w->cb(&x.e, w->ctx)) != 0)
+			return QUELL__SCAN_STOP;
 	}
-	mdb_cursor_close(cur);
-	if (stop)
-		return stop;
-	return rc == MDB_NOTFOUND ? 0 : quell__mdb_error(h, rc, "read");
+	if (r < 0)
+		return quell__error(w->h, QUELL_EDB, "database: the record of %s is damaged", key);
+	return QUELL__SCAN_NEXT;
+}
+
+static int walk_table(quell *h, struct quell__txn *txn, int scope, struct walk *w)
+{
+	int rc;
+
+	w->scope = scope;
+	w->stop = 0;
+	rc = quell__store_scan(h, txn, QUELL__T_SCOPE(scope), NULL, 0, 0, list_step, w);
+	return rc == QUELL__SCAN_STOP ? w->stop : rc;
 }
 
 int quell_list(quell *h, const struct quell_list_options *opts, quell_entry_cb cb, void *ctx)
 {
 	struct quell_list_options def = QUELL_LIST_OPTIONS_INIT;
 	struct walk w;
-	MDB_txn *txn;
+	struct quell__txn *txn;
 	int rc = 0;
 
 	if (h == NULL || cb == NULL)
@@ -96,6 +94,7 @@ int quell_list(quell *h, const struct quell_list_options *opts, quell_entry_cb c
 		                    opts->version);
 	if ((rc = quell__stream_check(h, opts->stream, 1)) != 0)
 		return rc;
+	w.h = h;
 	w.o = opts;
 	w.now = quell__now(opts->now);
 	w.cb = cb;

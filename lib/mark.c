@@ -3,7 +3,7 @@
  * name in the meta table ("mark:NAME"), such as the position a followed
  * log was read to (see quell.h, "marks").
  *
- * Knows nothing of what a mark means; the store (store.c) holds the LMDB
+ * Knows nothing of what a mark means; the store (store_table.c) holds the LMDB
  * side.
  */
 #include <string.h>
@@ -60,8 +60,8 @@ int quell_mark_get(quell *h, const char *name, void *buf, size_t size, size_t *l
 {
 	char key[KEY_MAX];
 	size_t klen;
-	MDB_txn *txn;
-	MDB_val v;
+	struct quell__txn *txn;
+	struct quell__val v;
 	int rc;
 
 	if (h == NULL || len == NULL || (buf == NULL && size > 0))
@@ -76,12 +76,12 @@ int quell_mark_get(quell *h, const char *name, void *buf, size_t size, size_t *l
 	if (rc == 1) {
 		rc = quell__error(h, QUELL_ENOTFOUND, "mark %s: none", name);
 	} else if (rc == 0) {
-		*len = v.mv_size;
-		if (v.mv_size > size)
+		*len = v.len;
+		if (v.len > size)
 			rc = quell__error(h, QUELL_EINVAL, "mark %s: %zu bytes, buffer of %zu", name,
-			                  v.mv_size, size);
-		else if (v.mv_size > 0)
-			memcpy(buf, v.mv_data, v.mv_size);
+			                  v.len, size);
+		else if (v.len > 0)
+			memcpy(buf, v.data, v.len);
 	}
 	quell__store_read_end(h, txn);
 	return rc;

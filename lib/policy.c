@@ -429,30 +429,31 @@ int quell_explain(quell *h, const char *address, const char *domain, const char 
  * count only picks a ttl from a list of at most QUELL__TTL_MAX. */
 #define PRIOR_SCAN 1024
 
+struct prior {
+	size_t seen;
+	unsigned n;
+};
+
+static int count_prior(const struct quell_event *ev, void *vctx)
+{
+	struct prior *p = vctx;
+
+	if (p->seen++ >= PRIOR_SCAN)
+		return 1;
+	if (ev != NULL && ev->action == QUELL_ACTION_SUPPRESS && ev->source == QUELL_SOURCE_BOUNCE &&
+	    ev->rule[0] != '\0')
+		p->n++;
+	return 0;
+}
+
 /* Rule-made suppressions of key in its recent history (see PRIOR_SCAN). */
 static int prior_suppressions(quell *h, struct quell__wtxn *w, const char *key, unsigned *n)
 {
-	size_t seen = 0;
+	struct prior p = { 0, 0 };
+	int rc = quell__store_history(h, quell__store_wview(w), key, count_prior, &p);
 
-	unsigned char pfx[QUELL__HKEY_MAX];
-	size_t plen = quell__history_prefix(key, pfx);
-	MDB_cursor *cur;
-	MDB_val k = { plen, pfx }, v;
-	int rc;
-
-	*n = 0;
-	if ((rc = quell__store_wcur(h, w, QUELL__T_HISTORY, &cur)) != 0)
-		return rc;
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-	     rc == 0 && k.mv_size > plen && memcmp(k.mv_data, pfx, plen) == 0 && seen++ < PRIOR_SCAN;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		struct quell_event ev;
-		if (quell__event_decode(&ev, v.mv_data, v.mv_size) == 0 &&
-		    ev.action == QUELL_ACTION_SUPPRESS && ev.source == QUELL_SOURCE_BOUNCE &&
-		    ev.rule[0] != '\0')
-			(*n)++;
-	}
-	return rc == 0 || rc == MDB_NOTFOUND ? 0 : quell__mdb_error(h, rc, "read history");
+	*n = p.n;
+	return rc;
 }
 
 /* The class of a reply for its ids: '2', '4' or '5' from the code, else
@@ -580,7 +581,7 @@ int quell__record_txn(quell *h, struct quell__wtxn *w, struct quell__job *c)
 	ev.category = fx.category ? fx.category : "";
 	ev.until = fx.until;
 	/* the recipient's verdict after this reply, through the check path */
-	if ((rc = quell__check_txn(h, w->txn, w, c->p.addr, c->p.doff, NULL, c->now, &res)) != 0)
+	if ((rc = quell__check_txn(h, NULL, w, c->p.addr, c->p.doff, NULL, c->now, &res)) != 0)
 		return rc;
 	ev.verdict = res.verdict;
 	fill_outcome(out, &d, &fx, key);

@@ -51,7 +51,8 @@ int quell_open(quell **out, const char *dir, const struct quell_options *opts)
 		                    QUELL_NAME_MAX - 1);
 	if (opts->flags & QUELL_OPEN_NODB)
 		return 0;
-	return quell__store_open(h, dir, opts->flags, opts->map_size, h->lowercase_local);
+	return quell__store_open(h, dir, opts->flags, opts->map_size,
+	                         opts->version >= 2 ? opts->max_db_size : 0, h->lowercase_local);
 }
 
 int quell_reopen(quell *h, unsigned int flags, int *changed)

@@ -38,56 +38,55 @@ static size_t event_bytes(const struct quell_event *e)
 	       strlen(e->status) + strlen(e->reply) + strlen(e->reason) + 7;
 }
 
-/* Walk the key's history: count (out == NULL) or copy. */
-static int walk_history(quell *h, MDB_txn *txn, const char *key, size_t max, size_t *n,
-                        size_t *bytes, struct quell_event *out, struct pool *pl)
+struct history_copy {
+	size_t max, *n, *bytes;
+	struct quell_event *out; /* NULL: count only */
+	struct pool *pl;
+};
+
+static int take_event(const struct quell_event *ev, void *vctx)
 {
-	unsigned char pfx[QUELL__HKEY_MAX];
-	size_t plen = quell__history_prefix(key, pfx);
-	MDB_cursor *cur;
-	MDB_val k = { plen, pfx }, v;
-	int rc;
+	struct history_copy *c = vctx;
 
-	*n = 0;
-	if ((rc = mdb_cursor_open(txn, h->store->history, &cur)) != 0)
-		return quell__mdb_error(h, rc, "open history cursor");
-	rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-	while (rc == 0 && (max == 0 || *n < max) && k.mv_size > plen &&
-	       memcmp(k.mv_data, pfx, plen) == 0) {
-		struct quell_event ev;
-
-		if (quell__event_decode(&ev, v.mv_data, v.mv_size) == 0) {
-			if (out == NULL) {
-				*bytes += event_bytes(&ev);
-			} else {
-				struct quell_event *o = &out[*n];
-				*o = ev;
-				o->origin = dup(pl, ev.origin);
-				o->stream = dup(pl, ev.stream);
-				o->rule = dup(pl, ev.rule);
-				o->category = dup(pl, ev.category);
-				o->status = dup(pl, ev.status);
-				o->reply = dup(pl, ev.reply);
-				o->reason = dup(pl, ev.reason);
-			}
-			(*n)++;
-		}
-		rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+	if (c->max != 0 && *c->n >= c->max)
+		return 1;
+	if (ev == NULL)
+		return 0; /* damaged: skipped */
+	if (c->out == NULL) {
+		*c->bytes += event_bytes(ev);
+	} else {
+		struct quell_event *o = &c->out[*c->n];
+		*o = *ev;
+		o->origin = dup(c->pl, ev->origin);
+		o->stream = dup(c->pl, ev->stream);
+		o->rule = dup(c->pl, ev->rule);
+		o->category = dup(c->pl, ev->category);
+		o->status = dup(c->pl, ev->status);
+		o->reply = dup(c->pl, ev->reply);
+		o->reason = dup(c->pl, ev->reason);
 	}
-	mdb_cursor_close(cur);
-	if (rc != 0 && rc != MDB_NOTFOUND)
-		return quell__mdb_error(h, rc, "read history");
+	(*c->n)++;
 	return 0;
 }
 
-static int show_txn(quell *h, MDB_txn *txn, const char *key, int scope, size_t max,
+/* Walk the key's history: count (out == NULL) or copy. */
+static int walk_history(quell *h, struct quell__txn *txn, const char *key, size_t max,
+                        size_t *n, size_t *bytes, struct quell_event *out, struct pool *pl)
+{
+	struct history_copy c = { max, n, bytes, out, pl };
+
+	*n = 0;
+	return quell__store_history(h, txn, key, take_event, &c);
+}
+
+static int show_txn(quell *h, struct quell__txn *txn, const char *key, int scope, size_t max,
                     struct quell_info **out)
 {
 	struct quell__rec_iter it;
 	struct quell__ent x;
 	struct quell_info *info;
 	struct pool pl;
-	MDB_val v;
+	struct quell__val v;
 	size_t nent = 0, nev = 0, bytes = 0, size;
 	int rc, have;
 
@@ -96,7 +95,7 @@ static int show_txn(quell *h, MDB_txn *txn, const char *key, int scope, size_t m
 		return rc;
 	have = rc == 0;
 	if (have) {
-		if (quell__rec_begin(&it, v.mv_data, v.mv_size) != 0)
+		if (quell__rec_begin(&it, v.data, v.len) != 0)
 			return quell__error(h, QUELL_EDB, "database: the record of %s is damaged", key);
 		while ((rc = quell__rec_next(&it, &x)) == 1)
 			if (x.e.list != QUELL__LIST_COUNT) {
@@ -123,7 +122,7 @@ static int show_txn(quell *h, MDB_txn *txn, const char *key, int scope, size_t m
 	quell__copy(info->key, sizeof info->key, key);
 	info->scope = scope;
 	if (have) {
-		quell__rec_begin(&it, v.mv_data, v.mv_size);
+		quell__rec_begin(&it, v.data, v.len);
 		while (quell__rec_next(&it, &x) == 1) {
 			struct quell_entry *e;
 
@@ -153,7 +152,7 @@ static int show_txn(quell *h, MDB_txn *txn, const char *key, int scope, size_t m
 int quell_show(quell *h, const char *entry, size_t max_events, struct quell_info **out)
 {
 	char key[QUELL_ENTRY_MAX];
-	MDB_txn *txn;
+	struct quell__txn *txn;
 	int scope, rc;
 
 	if (out != NULL)

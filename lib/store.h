@@ -1,5 +1,8 @@
 /*
- * store.h - the one module that knows LMDB.
+ * store.h - the one module that knows LMDB (store.c, store_txn.c,
+ * store_table.c, store_file.c; their private header store_int.h is the
+ * only one that includes <lmdb.h>).  Callers see opaque transactions,
+ * tables by name and byte strings; never an LMDB type or code.
  *
  * One environment per database directory, with these named tables:
  *   addr     normalized address -> key record (record.h)
@@ -17,85 +20,52 @@
  * map grown elsewhere, reader slots of dead processes).  One handle per
  * database per process: LMDB's locks are per process.  Writes run a
  * function inside one write transaction; when the map is full the
- * transaction is aborted, the map doubled and the function run again, so a
- * logical change is all or nothing.
+ * transaction is aborted, the map doubled (up to the limit the handle was
+ * opened with: Postfix's slmdb does the same) and the function run again, so a logical change is all or nothing.
+ *
+ * Every write of an entry and its events goes through quell__store_change
+ * (or its two halves, quell__store_put and quell__store_event): the one
+ * place that writes records, history and the change feed.
  *
  * The store knows nothing of YAML, rules or the command line.
  */
 #ifndef QUELL_STORE_H
 #define QUELL_STORE_H
 
-#include <lmdb.h>
-#include <pthread.h>
-#include <stdatomic.h>
-#include <sys/types.h>
+#include <stddef.h>
+#include <stdint.h>
 
-#include "buf.h"
 #include "handle.h"
 #include "record.h"
 
-#define QUELL__SCHEMA 1
-#define QUELL__POOL 32
 #define QUELL__HKEY_MAX (QUELL_ENTRY_MAX + 17)
-
-/* Internal code: the map is full (never leaves the store). */
-#define QUELL__EMAPFULL (-100)
-
-struct quell__store {
-	MDB_env *env;
-	MDB_dbi addr, domain, history, changes, meta, seen;
-	int readonly;
-	size_t map_size;           /* asked for at open (0: default) */
-	int64_t readers_checked;   /* monotonic s of the last look for dead
-	                              readers' slots; under pool_lock */
-	atomic_uint reads;         /* read transactions begun: the clock is
-	                              looked at once every READERS_READS */
-	dev_t data_dev;            /* the data file, to find its map (trim) and
-	                              to see it replaced (reopen) */
-	ino_t data_ino;
-	int locks;                 /* 1: resize ready, 2: pool_lock ready */
-	pthread_rwlock_t resize;   /* txns hold it shared; growing the map and
-	                              swapping env (reopen), exclusive.  env is
-	                              NULL when a reopen found no database */
-	pthread_mutex_t pool_lock;
-	MDB_txn *pool[QUELL__POOL];
-	size_t npool;
-	char path[4096];
-	int lost_code;             /* env NULL: why, as the failed reopen said */
-	char lost[QUELL__ERRMSG_MAX];
-};
-
-/* A write in progress. */
-struct quell__wtxn {
-	MDB_txn *txn;
-	uint64_t seq;       /* last sequence number used */
-	int seq_dirty;
-	struct quell__buf buf; /* scratch for encoding, reused */
-	MDB_cursor *cur[5];    /* enum quell__table: opened on first use, closed
-	                          with the transaction.  A cursor writing keys in
-	                          order finds the next one on the page it is on,
-	                          without a search from the root */
-};
-
-/* The tables a write transaction keeps a cursor on. */
-enum quell__table { QUELL__T_ADDR, QUELL__T_DOMAIN, QUELL__T_HISTORY, QUELL__T_CHANGES,
-	            QUELL__T_SEEN };
-
-/* The write transaction's cursor on a table, opened on first use (closed
- * with the transaction).  0 or an error. */
-int quell__store_wcur(const quell *h, struct quell__wtxn *w, enum quell__table t,
-                      MDB_cursor **out);
 
 /* Longest key of the seen table: address, kind and class bytes, an id of
  * up to 255 bytes. */
 #define QUELL__SEEN_KEY_MAX (QUELL_ENTRY_MAX + 2 + 255)
 
-/* Mark the reply id `key` seen at time t: 0 when it is new (and now
- * stored), 1 when it was there already, or an error. */
-int quell__store_seen(quell *h, struct quell__wtxn *w, const void *key, size_t klen, int64_t t);
+struct quell__store;  /* the environment of a handle (store_int.h) */
+struct quell__wtxn;   /* a write in progress */
+struct quell__txn;    /* a read view: a read transaction, or a write's */
 
+/* Bytes the store hands out: valid until the transaction ends or writes. */
+struct quell__val {
+	const void *data;
+	size_t len;
+};
+
+/* The tables, for scans and deletes. */
+enum quell__table { QUELL__T_ADDR, QUELL__T_DOMAIN, QUELL__T_HISTORY, QUELL__T_CHANGES,
+	            QUELL__T_SEEN, QUELL__T_META, QUELL__T_COUNT };
+
+/* The table that holds keys of this scope (QUELL_SCOPE_*). */
+#define QUELL__T_SCOPE(scope) ((scope) == QUELL_SCOPE_DOMAIN ? QUELL__T_DOMAIN : QUELL__T_ADDR)
+
+/* Open (or with QUELL_OPEN_CREATE create) the database in dir: the map
+ * starts at map_size (0: 64 MiB) and never grows past max_size (0: the
+ * default, 64 GiB; 1 GiB with a 32-bit size_t). */
 int quell__store_open(quell *h, const char *dir, unsigned flags, size_t map_size,
-                      int lowercase_default);
+                      size_t max_size, int lowercase_default);
 void quell__store_close(struct quell__store *s);
 
 /* Reopen the database when data.mdb in its directory is no longer the
@@ -111,32 +81,34 @@ int quell__store_reopen(quell *h, int force, int *changed);
  * partial database behind.  Never replaces a data.mdb already there. */
 int quell__store_backup(quell *h, const char *dir);
 
-/* Map an LMDB code to a QUELL_E* code with a message "WHAT: reason". */
-int quell__mdb_error(const quell *h, int rc, const char *what);
+/* A read transaction from the pool (no allocation once warm); end it with
+ * quell__store_read_end. */
+int quell__store_read_begin(quell *h, struct quell__txn **txn);
+void quell__store_read_end(quell *h, struct quell__txn *txn);
 
-int quell__store_read_begin(quell *h, MDB_txn **txn);
-void quell__store_read_end(quell *h, MDB_txn *txn);
+/* The write in progress as a read view, for the calls that take one
+ * (they then see its own changes; a scan may delete through it). */
+struct quell__txn *quell__store_wview(struct quell__wtxn *w);
 
 typedef int (*quell__write_fn)(quell *h, struct quell__wtxn *w, void *ctx);
 
 /* Run fn in one write transaction and commit it (durably).  fn returns 0
  * to commit, QUELL_ENOTFOUND to abort quietly (the call returns it), or an
- * error (abort).  LMDB errors inside fn go through quell__mdb_error, which
- * returns QUELL__EMAPFULL for a full map: the store grows it and runs fn
- * again from the start, so fn must not keep state across runs. */
+ * error (abort).  When the map is full the store grows it and runs fn
+ * again from the start, so fn must not keep state across runs.  A full
+ * map at its size limit is QUELL_EIO, saying so; nothing is written. */
 int quell__store_write(quell *h, quell__write_fn fn, void *ctx);
 
-/* The table that holds keys of this scope. */
-MDB_dbi quell__store_dbi(const quell *h, int scope);
-
-/* Read a key's record: 0 with *val set, MDB_NOTFOUND as 1, or an error. */
-int quell__store_get(const quell *h, MDB_txn *txn, int scope, const char *key, size_t keylen,
-                     MDB_val *val);
+/* Read a key's record: 0 with *val set, 1 when there is none, or an
+ * error.  Allocates nothing (the check path). */
+int quell__store_get(const quell *h, struct quell__txn *txn, int scope, const char *key,
+                     size_t keylen, struct quell__val *val);
 
 /* Read a key's record inside a write: as quell__store_get, through the
- * transaction's cursor. */
+ * transaction's cursor (which finds keys near the last ones without a
+ * search from the root). */
 int quell__store_wget(const quell *h, struct quell__wtxn *w, int scope, const char *key,
-                      size_t keylen, MDB_val *val);
+                      size_t keylen, struct quell__val *val);
 
 /* A key's record decoded into r inside a write (r->n == 0 when there is
  * none); QUELL_EDB when it is damaged. */
@@ -149,8 +121,63 @@ int quell__store_load(quell *h, struct quell__wtxn *w, int scope, const char *ke
 int quell__store_put(quell *h, struct quell__wtxn *w, int scope, const char *key,
                      const struct quell__rec *r);
 
-/* Append a history event for key: sets ev->seq and ev->origin. */
+/* Append a history event for key, with its change feed entry: sets
+ * ev->seq and ev->origin. */
 int quell__store_event(quell *h, struct quell__wtxn *w, const char *key, struct quell_event *ev);
+
+/* A change of one key: write its record r (delete it when r->n == 0; leave
+ * it when r is NULL), then append its nev events in order (each gets its
+ * seq and origin).  The writer of an entry with its history that every
+ * path can share, local or applying another host's events. */
+int quell__store_change(quell *h, struct quell__wtxn *w, int scope, const char *key,
+                        const struct quell__rec *r, struct quell_event *ev, size_t nev);
+
+/* Mark the reply id `key` seen at time t: 0 when it is new (and now
+ * stored), 1 when it was there already, or an error. */
+int quell__store_seen(quell *h, struct quell__wtxn *w, const void *key, size_t klen, int64_t t);
+
+/* What a scan's function answers for an item. */
+enum quell__scan_step {
+	QUELL__SCAN_NEXT,   /* go on */
+	QUELL__SCAN_STOP,   /* stop here: the scan returns QUELL__SCAN_STOP */
+	QUELL__SCAN_DELETE  /* delete this item (a write's view only), go on */
+};
+
+/* Called for each item of a scan with its key and value (valid during the
+ * call); returns an enum quell__scan_step or a negative error. */
+typedef int (*quell__scan_fn)(const struct quell__val *key, const struct quell__val *val,
+                              void *ctx);
+
+/* Walk table t in key order from the first key at or after from[0..fromlen)
+ * (from the first key when from is NULL; with `after`, a key equal to from
+ * is skipped).  0 at the end of the table, QUELL__SCAN_STOP when fn
+ * stopped, or an error (fn's own, or the store's with a message). */
+int quell__store_scan(quell *h, struct quell__txn *txn, enum quell__table t, const void *from,
+                      size_t fromlen, int after, quell__scan_fn fn, void *ctx);
+
+/* Called for each event of a history walk; ev is NULL for one that cannot
+ * be decoded.  Returns 0 to go on, 1 to stop, or a negative error. */
+typedef int (*quell__event_fn)(const struct quell_event *ev, void *ctx);
+
+/* Walk key's history, newest first.  0, or fn's error, or the store's. */
+int quell__store_history(quell *h, struct quell__txn *txn, const char *key, quell__event_fn fn,
+                         void *ctx);
+
+/* Delete key[0..klen) from table t inside a write: 0 also when absent. */
+int quell__store_del(quell *h, struct quell__wtxn *w, enum quell__table t, const void *key,
+                     size_t klen);
+
+/* Sizes and counters of the database. */
+struct quell__store_stat {
+	uint64_t events;     /* history events */
+	uint64_t last_seq;   /* the newest sequence number */
+	uint64_t map_bytes;  /* current map size */
+	uint64_t used_bytes; /* pages in use */
+	uint64_t db_bytes;   /* the data file's size (0 if unknown) */
+};
+
+/* Fill st inside a read view. */
+int quell__store_stat(quell *h, struct quell__txn *txn, struct quell__store_stat *st);
 
 /* Let the kernel take back the map's pages from this process's resident
  * set (they stay in the page cache): a long import touches every page. */
@@ -159,17 +186,14 @@ void quell__store_trim(quell *h);
  * the process's resident set is over `over` bytes (0: always). */
 void quell__store_wtrim(quell *h, struct quell__wtxn *w, size_t over);
 
-/* The meta table's value under name[0..nlen) in a read or write
- * transaction: 0 with *v set (valid until the transaction ends or writes),
- * 1 when there is none, or an error. */
-int quell__store_meta_get(quell *h, MDB_txn *txn, const void *name, size_t nlen, MDB_val *v);
+/* The meta table's value under name[0..nlen) in a read view: 0 with *v
+ * set, 1 when there is none, or an error. */
+int quell__store_meta_get(quell *h, struct quell__txn *txn, const void *name, size_t nlen,
+                          struct quell__val *v);
 
 /* Set the meta table's value under name[0..nlen) inside a write.  Names
  * of the store's own ("schema", "seq", ...) are the caller's to avoid. */
 int quell__store_meta_put(quell *h, struct quell__wtxn *w, const void *name, size_t nlen,
                           const void *value, size_t vlen);
-
-/* Build the history key prefix (key NUL) into out; returns its length. */
-size_t quell__history_prefix(const char *key, unsigned char *out);
 
 #endif

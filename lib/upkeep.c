@@ -6,7 +6,9 @@
  * finished batch in place.  Besides entries and history, it forgets the
  * reply ids (queue ids, message ids, import row digests) seen longer ago
  * than max_age, so the table that makes a retried message count once does
- * not grow without bound.
+ * not grow without bound.  A backoff past its `until` goes once it has been
+ * idle for the loaded rules' give_up_after (the rules loader holds the
+ * default; 0 keeps it: a run that never gives up never ends).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -16,10 +18,11 @@
 
 #include "check.h"
 #include "error.h"
+#include "policy.h"
+#include "rules.h"
 #include "store.h"
 
 #define BATCH 2000
-#define GIVE_UP_DEFAULT (5 * 86400)    /* backoff state idle this long is over */
 #define COUNT_IDLE (30 * 86400)        /* count state idle this long is dropped */
 #define MAX_AGE_DEFAULT (730 * 86400)  /* two years of history */
 #define KEEP_DEFAULT 100
@@ -56,55 +59,57 @@ static int by_name(const void *a, const void *b)
 	return strcmp(((const struct quell_count *)a)->name, ((const struct quell_count *)b)->name);
 }
 
-static int stats_table(quell *h, MDB_txn *txn, int scope, int64_t now, struct quell_stats *st,
-                       struct tally *cats, struct tally *streams)
+struct stats_walk {
+	quell *h;
+	int scope;
+	int64_t now;
+	struct quell_stats *st;
+	struct tally *cats, *streams;
+};
+
+static int stats_step(const struct quell__val *k, const struct quell__val *v, void *vctx)
 {
-	MDB_cursor *cur;
-	MDB_val k, v;
-	int rc;
+	struct stats_walk *sw = vctx;
+	struct quell_stats *st = sw->st;
+	struct quell__rec_iter it;
+	struct quell__ent x;
 
-	if ((rc = mdb_cursor_open(txn, quell__store_dbi(h, scope), &cur)) != 0)
-		return quell__mdb_error(h, rc, "open cursor");
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		struct quell__rec_iter it;
-		struct quell__ent x;
+	(void)k;
+	st->keys++;
+	if (quell__rec_begin(&it, v->data, v->len) != 0)
+		return QUELL__SCAN_NEXT;
+	while (quell__rec_next(&it, &x) == 1) {
+		const struct quell_entry *e = &x.e;
 
-		st->keys++;
-		if (quell__rec_begin(&it, v.mv_data, v.mv_size) != 0)
+		if (e->list < QUELL_LIST_SUPPRESS || e->list > QUELL_LIST_BACKOFF)
 			continue;
-		while (quell__rec_next(&it, &x) == 1) {
-			const struct quell_entry *e = &x.e;
-
-			if (e->list < QUELL_LIST_SUPPRESS || e->list > QUELL_LIST_BACKOFF)
-				continue;
-			if (!quell__entry_live(e, now)) {
-				st->expired++;
-				continue;
-			}
-			st->entries[e->list][scope]++;
-			if (e->source >= 0 && e->source < 6)
-				st->by_source[e->source]++;
-			if (tally_add(cats, e->category) != 0 || tally_add(streams, e->stream) != 0) {
-				mdb_cursor_close(cur);
-				return quell__error(h, QUELL_ENOMEM, "out of memory");
-			}
+		if (!quell__entry_live(e, sw->now)) {
+			st->expired++;
+			continue;
 		}
+		st->entries[e->list][sw->scope]++;
+		if (e->source >= 0 && e->source < 6)
+			st->by_source[e->source]++;
+		if (tally_add(sw->cats, e->category) != 0 || tally_add(sw->streams, e->stream) != 0)
+			return quell__error(sw->h, QUELL_ENOMEM, "out of memory");
 	}
-	mdb_cursor_close(cur);
-	return rc == MDB_NOTFOUND ? 0 : quell__mdb_error(h, rc, "read");
+	return QUELL__SCAN_NEXT;
+}
+
+static int stats_table(quell *h, struct quell__txn *txn, int scope, int64_t now,
+                       struct quell_stats *st, struct tally *cats, struct tally *streams)
+{
+	struct stats_walk sw = { h, scope, now, st, cats, streams };
+
+	return quell__store_scan(h, txn, QUELL__T_SCOPE(scope), NULL, 0, 0, stats_step, &sw);
 }
 
 int quell_stats_get(quell *h, int64_t now, struct quell_stats **out)
 {
 	struct tally cats = { NULL, 0, 0 }, streams = { NULL, 0, 0 };
+	struct quell__store_stat ss;
 	struct quell_stats *st;
-	MDB_txn *txn;
-	MDB_stat ms;
-	MDB_envinfo info;
-	MDB_val k = { 3, (void *)"seq" }, v;
-	struct stat sb;
-	char path[4200];
+	struct quell__txn *txn;
 	int rc;
 
 	if (out != NULL)
@@ -122,14 +127,8 @@ int quell_stats_get(quell *h, int64_t now, struct quell_stats **out)
 	rc = stats_table(h, txn, QUELL_SCOPE_DOMAIN, now, st, &cats, &streams);
 	if (rc == 0)
 		rc = stats_table(h, txn, QUELL_SCOPE_ADDRESS, now, st, &cats, &streams);
-	if (rc == 0 && (rc = mdb_stat(txn, h->store->history, &ms)) == 0)
-		st->events = ms.ms_entries;
-	else if (rc > 0)
-		rc = quell__mdb_error(h, rc, "stat history");
-	if (rc == 0 && mdb_get(txn, h->store->meta, &k, &v) == 0 && v.mv_size == 8)
-		st->last_seq = quell__be64_get(v.mv_data);
-	if (rc == 0 && (rc = mdb_stat(txn, h->store->addr, &ms)) != 0)
-		rc = quell__mdb_error(h, rc, "stat");
+	if (rc == 0)
+		rc = quell__store_stat(h, txn, &ss);
 	quell__store_read_end(h, txn);
 	if (rc != 0) {
 		free(cats.v);
@@ -137,12 +136,11 @@ int quell_stats_get(quell *h, int64_t now, struct quell_stats **out)
 		free(st);
 		return rc;
 	}
-	mdb_env_info(h->store->env, &info);
-	st->map_bytes = info.me_mapsize;
-	st->used_bytes = ((uint64_t)info.me_last_pgno + 1) * ms.ms_psize;
-	snprintf(path, sizeof path, "%s/data.mdb", h->store->path);
-	if (stat(path, &sb) == 0)
-		st->db_bytes = (uint64_t)sb.st_size;
+	st->events = ss.events;
+	st->last_seq = ss.last_seq;
+	st->map_bytes = ss.map_bytes;
+	st->used_bytes = ss.used_bytes;
+	st->db_bytes = ss.db_bytes;
 	if (cats.n > 0) /* qsort's array may not be NULL, even when empty */
 		qsort(cats.v, cats.n, sizeof *cats.v, by_name);
 	if (streams.n > 0)
@@ -182,20 +180,21 @@ struct place {
 
 struct prune {
 	int64_t now, max_age;
+	int64_t give_up;                 /* the rules' give_up_after; 0: never */
 	size_t keep;
 	int scope;                       /* table being pruned of entries */
 	struct place base, w;
 	struct quell_prune_result res, batch;
 };
 
-static int stale(const struct quell_entry *e, int64_t now)
+static int stale(const struct quell_entry *e, int64_t now, int64_t give_up)
 {
 	switch (e->list) {
 	case QUELL_LIST_SUPPRESS:
 	case QUELL_LIST_ALLOW:
 		return e->expires != 0 && e->expires <= now;
 	case QUELL_LIST_BACKOFF:
-		return e->until <= now && e->updated + GIVE_UP_DEFAULT <= now;
+		return e->until <= now && give_up > 0 && quell__time_add(e->updated, give_up) <= now;
 	case QUELL__LIST_COUNT:
 		return e->updated + COUNT_IDLE <= now;
 	default:
@@ -203,203 +202,203 @@ static int stale(const struct quell_entry *e, int64_t now)
 	}
 }
 
+/* A batch's walk: the prune, the write it runs in, what it saw. */
+struct batch_walk {
+	quell *h;
+	struct quell__wtxn *w;
+	struct prune *p;
+	size_t scanned;
+	char (*keys)[QUELL_ENTRY_MAX]; /* entries: keys with stale entries */
+	size_t nkeys;
+};
+
+#define STALE_KEYS 64
+
+/* Entries: note the keys that hold a stale entry. */
+static int find_stale(const struct quell__val *k, const struct quell__val *v, void *vctx)
+{
+	struct batch_walk *bw = vctx;
+	struct prune *p = bw->p;
+	struct quell__rec_iter it;
+	struct quell__ent x;
+
+	if (bw->scanned >= BATCH || bw->nkeys >= STALE_KEYS)
+		return QUELL__SCAN_STOP;
+	bw->scanned++;
+	if (k->len >= QUELL_ENTRY_MAX)
+		return QUELL__SCAN_NEXT;
+	memcpy(p->w.from, k->data, k->len);
+	p->w.fromlen = k->len;
+	if (quell__rec_begin(&it, v->data, v->len) != 0)
+		return QUELL__SCAN_NEXT;
+	while (quell__rec_next(&it, &x) == 1)
+		if (stale(&x.e, p->now, p->give_up)) {
+			memcpy(bw->keys[bw->nkeys], k->data, k->len);
+			bw->keys[bw->nkeys++][k->len] = '\0';
+			break;
+		}
+	return QUELL__SCAN_NEXT;
+}
+
+/* Where a batch starts: after the last key of the one before. */
+static const void *resume(const struct prune *p)
+{
+	return p->w.have_from ? p->w.from : NULL;
+}
+
+/* Remove key's stale entries, each but a count with an expire event. */
+static int expire_key(quell *h, struct quell__wtxn *w, struct prune *p, const char *key)
+{
+	struct quell__rec r;
+	struct quell__val v;
+	struct quell_event ev[QUELL__REC_MAX];
+	char cat[QUELL__REC_MAX][QUELL_NAME_MAX], stream[QUELL__REC_MAX][QUELL_STREAM_MAX];
+	size_t nev = 0;
+	int rc = quell__store_get(h, quell__store_wview(w), p->scope, key, strlen(key), &v);
+
+	if (rc != 0)
+		return rc < 0 ? rc : quell__error(h, QUELL_EINTERNAL, "key vanished");
+	if (quell__rec_decode(&r, v.data, v.len) != 0)
+		return 0;
+	for (size_t j = 0; j < r.n;) {
+		const struct quell_entry *e = &r.ent[j].e;
+		if (!stale(e, p->now, p->give_up)) {
+			j++;
+			continue;
+		}
+		if (e->list != QUELL__LIST_COUNT) {
+			memset(&ev[nev], 0, sizeof ev[nev]);
+			ev[nev].time = p->now;
+			ev[nev].list = e->list;
+			ev[nev].source = e->source;
+			ev[nev].action = QUELL_ACTION_EXPIRE;
+			quell__copy(cat[nev], QUELL_NAME_MAX, e->category);
+			quell__copy(stream[nev], QUELL_STREAM_MAX, e->stream);
+			ev[nev].category = cat[nev];
+			ev[nev].stream = stream[nev];
+			ev[nev].rule = ev[nev].status = ev[nev].reply = ev[nev].reason = "";
+			nev++;
+		}
+		quell__rec_remove(&r, j);
+		p->batch.entries_removed++;
+	}
+	for (size_t j = 0; j < nev; j++)
+		ev[j].verdict = quell__rec_verdict(&r, ev[j].stream, p->now);
+	return quell__store_change(h, w, p->scope, key, &r, ev, nev);
+}
+
 /* One batch of the entry tables: find stale entries, rewrite their keys. */
 static int prune_entries_fn(quell *h, struct quell__wtxn *w, void *vctx)
 {
 	struct prune *p = vctx;
-	char keys[64][QUELL_ENTRY_MAX];
-	size_t nkeys = 0, scanned = 0;
-	MDB_cursor *cur;
-	MDB_val k, v;
+	char keys[STALE_KEYS][QUELL_ENTRY_MAX];
+	struct batch_walk bw = { h, w, p, 0, keys, 0 };
 	int rc;
 
 	p->batch.entries_removed = 0;
 	p->w = p->base;
-	if ((rc = mdb_cursor_open(w->txn, quell__store_dbi(h, p->scope), &cur)) != 0)
-		return quell__mdb_error(h, rc, "open cursor");
-	k.mv_size = p->w.fromlen;
-	k.mv_data = p->w.from;
-	rc = p->w.have_from ? mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE)
-	                  : mdb_cursor_get(cur, &k, &v, MDB_FIRST);
-	if (rc == 0 && p->w.have_from && k.mv_size == p->w.fromlen &&
-	    memcmp(k.mv_data, p->w.from, p->w.fromlen) == 0)
-		rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
-	for (; rc == 0 && scanned < BATCH && nkeys < 64;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		struct quell__rec_iter it;
-		struct quell__ent x;
-
-		scanned++;
-		if (k.mv_size >= QUELL_ENTRY_MAX)
-			continue;
-		memcpy(p->w.from, k.mv_data, k.mv_size);
-		p->w.fromlen = k.mv_size;
-		if (quell__rec_begin(&it, v.mv_data, v.mv_size) != 0)
-			continue;
-		while (quell__rec_next(&it, &x) == 1)
-			if (stale(&x.e, p->now)) {
-				memcpy(keys[nkeys], k.mv_data, k.mv_size);
-				keys[nkeys++][k.mv_size] = '\0';
-				break;
-			}
-	}
-	mdb_cursor_close(cur);
-	if (rc != 0 && rc != MDB_NOTFOUND)
-		return quell__mdb_error(h, rc, "read");
-	p->w.done = rc == MDB_NOTFOUND;
-
-	for (size_t i = 0; i < nkeys; i++) {
-		struct quell__rec r;
-		struct quell_event ev[QUELL__REC_MAX];
-		char cat[QUELL__REC_MAX][QUELL_NAME_MAX], stream[QUELL__REC_MAX][QUELL_STREAM_MAX];
-		size_t nev = 0;
-
-		if ((rc = quell__store_get(h, w->txn, p->scope, keys[i], strlen(keys[i]), &v)) != 0)
-			return rc < 0 ? rc : quell__error(h, QUELL_EINTERNAL, "key vanished");
-		if (quell__rec_decode(&r, v.mv_data, v.mv_size) != 0)
-			continue;
-		for (size_t j = 0; j < r.n;) {
-			const struct quell_entry *e = &r.ent[j].e;
-			if (!stale(e, p->now)) {
-				j++;
-				continue;
-			}
-			if (e->list != QUELL__LIST_COUNT) {
-				memset(&ev[nev], 0, sizeof ev[nev]);
-				ev[nev].time = p->now;
-				ev[nev].list = e->list;
-				ev[nev].source = e->source;
-				ev[nev].action = QUELL_ACTION_EXPIRE;
-				quell__copy(cat[nev], QUELL_NAME_MAX, e->category);
-				quell__copy(stream[nev], QUELL_STREAM_MAX, e->stream);
-				ev[nev].category = cat[nev];
-				ev[nev].stream = stream[nev];
-				ev[nev].rule = ev[nev].status = ev[nev].reply = ev[nev].reason = "";
-				nev++;
-			}
-			quell__rec_remove(&r, j);
-			p->batch.entries_removed++;
-		}
-		for (size_t j = 0; j < nev; j++)
-			ev[j].verdict = quell__rec_verdict(&r, ev[j].stream, p->now);
-		if ((rc = quell__store_put(h, w, p->scope, keys[i], &r)) != 0)
+	rc = quell__store_scan(h, quell__store_wview(w), QUELL__T_SCOPE(p->scope), resume(p),
+	                       p->w.fromlen, 1, find_stale, &bw);
+	if (rc < 0)
+		return rc;
+	p->w.done = rc == 0;
+	for (size_t i = 0; i < bw.nkeys; i++)
+		if ((rc = expire_key(h, w, p, keys[i])) != 0)
 			return rc;
-		for (size_t j = 0; j < nev; j++)
-			if ((rc = quell__store_event(h, w, keys[i], &ev[j])) != 0)
-				return rc;
-	}
 	p->w.have_from = 1;
 	return 0;
 }
 
-/* One batch of history: drop events past `keep` per key or older than
- * max_age, with their change feed entries. */
+/* History: drop events past `keep` per key or older than max_age, with
+ * their change feed entries. */
+static int prune_event(const struct quell__val *k, const struct quell__val *v, void *vctx)
+{
+	struct batch_walk *bw = vctx;
+	struct prune *p = bw->p;
+	const unsigned char *kd = k->data;
+	const unsigned char *nul = memchr(kd, 0, k->len);
+	size_t glen = nul ? (size_t)(nul - kd) + 1 : k->len;
+	int64_t t;
+	uint64_t seq;
+	int rc;
+
+	(void)v;
+	if (bw->scanned >= BATCH)
+		return QUELL__SCAN_STOP;
+	bw->scanned++;
+	if (nul == NULL || k->len != glen + 16 || k->len > sizeof p->w.from)
+		return QUELL__SCAN_NEXT;
+	if (glen != p->w.grouplen || memcmp(kd, p->w.group, glen) != 0) {
+		memcpy(p->w.group, kd, glen);
+		p->w.grouplen = glen;
+		p->w.ingroup = 0;
+	}
+	p->w.ingroup++;
+	t = (int64_t)(~quell__be64_get(kd + glen) ^ (UINT64_C(1) << 63));
+	seq = ~quell__be64_get(kd + glen + 8);
+	memcpy(p->w.from, kd, k->len);
+	p->w.fromlen = k->len;
+	if (p->w.ingroup > p->keep || (p->max_age > 0 && t < p->now - p->max_age)) {
+		unsigned char sk[8];
+
+		quell__be64_put(sk, seq);
+		if ((rc = quell__store_del(bw->h, bw->w, QUELL__T_CHANGES, sk, 8)) != 0)
+			return rc;
+		p->batch.events_removed++;
+		return QUELL__SCAN_DELETE;
+	}
+	return QUELL__SCAN_NEXT;
+}
+
+/* One batch of history. */
 static int prune_history_fn(quell *h, struct quell__wtxn *w, void *vctx)
 {
 	struct prune *p = vctx;
-	size_t scanned = 0;
-	MDB_cursor *cur;
-	MDB_val k, v;
+	struct batch_walk bw = { h, w, p, 0, NULL, 0 };
 	int rc;
 
 	p->batch.events_removed = 0;
 	p->w = p->base;
-	if ((rc = mdb_cursor_open(w->txn, h->store->history, &cur)) != 0)
-		return quell__mdb_error(h, rc, "open history cursor");
-	k.mv_size = p->w.fromlen;
-	k.mv_data = p->w.from;
-	rc = p->w.have_from ? mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE)
-	                  : mdb_cursor_get(cur, &k, &v, MDB_FIRST);
-	if (rc == 0 && p->w.have_from && k.mv_size == p->w.fromlen &&
-	    memcmp(k.mv_data, p->w.from, p->w.fromlen) == 0)
-		rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
-	while (rc == 0 && scanned < BATCH) {
-		const unsigned char *kd = k.mv_data;
-		const unsigned char *nul = memchr(kd, 0, k.mv_size);
-		size_t glen = nul ? (size_t)(nul - kd) + 1 : k.mv_size;
-		int64_t t;
-		uint64_t seq;
-
-		scanned++;
-		if (nul == NULL || k.mv_size != glen + 16 || k.mv_size > sizeof p->w.from) {
-			rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
-			continue;
-		}
-		if (glen != p->w.grouplen || memcmp(kd, p->w.group, glen) != 0) {
-			memcpy(p->w.group, kd, glen);
-			p->w.grouplen = glen;
-			p->w.ingroup = 0;
-		}
-		p->w.ingroup++;
-		t = (int64_t)(~quell__be64_get(kd + glen) ^ (UINT64_C(1) << 63));
-		seq = ~quell__be64_get(kd + glen + 8);
-		memcpy(p->w.from, kd, k.mv_size);
-		p->w.fromlen = k.mv_size;
-		if (p->w.ingroup > p->keep || (p->max_age > 0 && t < p->now - p->max_age)) {
-			unsigned char sk[8];
-			MDB_val ck = { 8, sk };
-
-			quell__be64_put(sk, seq);
-			if ((rc = mdb_cursor_del(cur, 0)) != 0)
-				break;
-			rc = mdb_del(w->txn, h->store->changes, &ck, NULL);
-			if (rc != 0 && rc != MDB_NOTFOUND)
-				break;
-			p->batch.events_removed++;
-			/* seek past the deleted key: after a delete at the end of
-			 * the table the cursor has no current item to step from */
-			k.mv_size = p->w.fromlen;
-			k.mv_data = p->w.from;
-			rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-			continue;
-		}
-		rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
-	}
-	mdb_cursor_close(cur);
-	if (rc != 0 && rc != MDB_NOTFOUND)
-		return quell__mdb_error(h, rc, "prune history");
-	p->w.done = rc == MDB_NOTFOUND;
+	rc = quell__store_scan(h, quell__store_wview(w), QUELL__T_HISTORY, resume(p), p->w.fromlen,
+	                       1, prune_event, &bw);
+	if (rc < 0)
+		return rc;
+	p->w.done = rc == 0;
 	p->w.have_from = 1;
 	return 0;
 }
 
-/* One batch of the seen ids: drop those seen before now - max_age. */
+/* Seen ids: drop those seen before now - max_age. */
+static int prune_seen_id(const struct quell__val *k, const struct quell__val *v, void *vctx)
+{
+	struct batch_walk *bw = vctx;
+	struct prune *p = bw->p;
+
+	if (bw->scanned++ >= BATCH)
+		return QUELL__SCAN_STOP;
+	if (k->len <= sizeof p->w.from) {
+		memcpy(p->w.from, k->data, k->len);
+		p->w.fromlen = k->len;
+		p->w.have_from = 1;
+	}
+	if (v->len == 8 && (int64_t)quell__be64_get(v->data) < p->now - p->max_age)
+		return QUELL__SCAN_DELETE;
+	return QUELL__SCAN_NEXT;
+}
+
+/* One batch of the seen ids. */
 static int prune_seen_fn(quell *h, struct quell__wtxn *w, void *vctx)
 {
 	struct prune *p = vctx;
-	size_t scanned = 0;
-	MDB_cursor *cur;
-	MDB_val k, v;
+	struct batch_walk bw = { h, w, p, 0, NULL, 0 };
 	int rc;
 
 	p->w = p->base;
-	if ((rc = quell__store_wcur(h, w, QUELL__T_SEEN, &cur)) != 0)
+	rc = quell__store_scan(h, quell__store_wview(w), QUELL__T_SEEN, resume(p), p->w.fromlen, 0,
+	                       prune_seen_id, &bw);
+	if (rc < 0)
 		return rc;
-	k.mv_size = p->w.fromlen;
-	k.mv_data = p->w.from;
-	rc = p->w.have_from ? mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE)
-	                    : mdb_cursor_get(cur, &k, &v, MDB_FIRST);
-	while (rc == 0 && scanned++ < BATCH) {
-		if (k.mv_size <= sizeof p->w.from) {
-			memcpy(p->w.from, k.mv_data, k.mv_size);
-			p->w.fromlen = k.mv_size;
-			p->w.have_from = 1;
-		}
-		if (v.mv_size == 8 &&
-		    (int64_t)quell__be64_get(v.mv_data) < p->now - p->max_age) {
-			if ((rc = mdb_cursor_del(cur, 0)) != 0)
-				break;
-			/* the cursor's next item is the deleted one's successor */
-			k.mv_size = p->w.fromlen;
-			k.mv_data = p->w.from;
-			rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-			continue;
-		}
-		rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
-	}
-	if (rc != 0 && rc != MDB_NOTFOUND)
-		return quell__mdb_error(h, rc, "prune seen ids");
-	p->w.done = rc == MDB_NOTFOUND;
+	p->w.done = rc == 0;
 	return 0;
 }
 
@@ -425,6 +424,7 @@ static int run_batches(quell *h, quell__write_fn fn, struct prune *p, enum walk_
 int quell_prune(quell *h, const struct quell_prune_options *opts, struct quell_prune_result *res)
 {
 	struct quell_prune_options def = QUELL_PRUNE_OPTIONS_INIT;
+	struct quell__rules *rs;
 	struct prune *p;
 	int rc;
 
@@ -438,6 +438,12 @@ int quell_prune(quell *h, const struct quell_prune_options *opts, struct quell_p
 	p = calloc(1, sizeof *p);
 	if (p == NULL)
 		return quell__error(h, QUELL_ENOMEM, "out of memory");
+	if ((rc = quell__rules_get(h, &rs)) != 0) {
+		free(p);
+		return rc;
+	}
+	p->give_up = quell__rules_backoff(rs)->give_up_after;
+	quell__rules_unref(rs);
 	p->now = quell__now(opts->now);
 	p->keep = opts->keep ? opts->keep : KEEP_DEFAULT;
 	p->max_age = opts->max_age ? opts->max_age : MAX_AGE_DEFAULT;

@@ -73,12 +73,12 @@ static int put_backoff(quell *hh, struct quell__wtxn *w, void *vctx)
 {
 	struct backoff_ctx *c = vctx;
 	struct quell__rec r;
-	MDB_val v;
-	int rc = quell__store_get(hh, w->txn, c->scope, c->key, strlen(c->key), &v);
+	struct quell__val v;
+	int rc = quell__store_get(hh, quell__store_wview(w), c->scope, c->key, strlen(c->key), &v);
 
 	r.n = 0;
 	if (rc == 0)
-		CU_ASSERT_EQUAL(quell__rec_decode(&r, v.mv_data, v.mv_size), 0);
+		CU_ASSERT_EQUAL(quell__rec_decode(&r, v.data, v.len), 0);
 	memset(&r.ent[r.n], 0, sizeof r.ent[0]);
 	r.ent[r.n].e.list = QUELL_LIST_BACKOFF;
 	r.ent[r.n].e.stream = r.ent[r.n].e.category = r.ent[r.n].e.rule = "";

@@ -1,7 +1,7 @@
 /*
  * test_store.c - the database: create and reopen, read-only opens that never
- * create, the map growing on MDB_MAP_FULL, history newest first, list
- * filters, stats, prune, backup and marks.
+ * create, the map growing on MDB_MAP_FULL up to max_db_size, history newest
+ * first, list filters, stats, prune, backup and marks.
  */
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -107,6 +107,57 @@ static void test_map_grows(void)
 	TU_EQ_INT(st->events, 3000);
 	TU_EQ_INT(st->last_seq, 3000);
 	quell_stats_free(st);
+	tu_close(h, dir);
+}
+
+/* The map stops growing at max_db_size: the write that needs more fails
+ * with QUELL_EIO saying so, and the database stays whole and readable. */
+static void test_map_limit(void)
+{
+	struct quell_options o = QUELL_OPTIONS_INIT;
+	struct quell_add_options a = QUELL_ADD_OPTIONS_INIT;
+	struct quell_stats *st = NULL;
+	struct quell_result res;
+	char dir[128], addr[64];
+	quell *h;
+	int rc = 0, n = 0;
+
+	o.map_size = 64 * 1024;
+	o.max_db_size = 256 * 1024;
+	h = tu_open(dir, sizeof dir, &o);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	a.now = T0;
+	a.reason = "filling the map with a reason long enough to take some room";
+	for (; n < 20000; n++) {
+		snprintf(addr, sizeof addr, "user%05d@example.com", n);
+		if ((rc = quell_add(h, addr, &a)) != 0)
+			break;
+	}
+	TU_EQ_INT(rc, QUELL_EIO);
+	CU_ASSERT(n > 100);
+	CU_ASSERT(strstr(quell_errmsg(h), "full at its size limit of 262144 bytes") != NULL);
+	CU_ASSERT_EQUAL(quell_check(h, "user00000@example.com", NULL, T0, &res), 0);
+	TU_EQ_INT(res.verdict, QUELL_SUPPRESS);
+	CU_ASSERT_EQUAL_FATAL(quell_stats_get(h, T0, &st), 0);
+	TU_EQ_INT(st->entries[QUELL_LIST_SUPPRESS][QUELL_SCOPE_ADDRESS], n);
+	CU_ASSERT(st->map_bytes <= 256 * 1024);
+	quell_stats_free(st);
+	quell_close(h);
+	/* reopened without the limit: all there, and it grows again */
+	o = (struct quell_options)QUELL_OPTIONS_INIT;
+	CU_ASSERT_EQUAL_FATAL(quell_open(&h, dir, &o), 0);
+	CU_ASSERT_EQUAL_FATAL(quell_stats_get(h, T0, &st), 0);
+	TU_EQ_INT(st->entries[QUELL_LIST_SUPPRESS][QUELL_SCOPE_ADDRESS], n);
+	TU_EQ_INT(st->events, n);
+	quell_stats_free(st);
+	CU_ASSERT_EQUAL(quell_add(h, addr, &a), 0);
+	/* version 1 of the options has no limit field: the default applies */
+	quell_close(h);
+	o.version = 1;
+	o.max_db_size = 1; /* not read */
+	CU_ASSERT_EQUAL_FATAL(quell_open(&h, dir, &o), 0);
+	snprintf(addr, sizeof addr, "user%05d@example.com", n + 1);
+	CU_ASSERT_EQUAL(quell_add(h, addr, &a), 0);
 	tu_close(h, dir);
 }
 
@@ -331,6 +382,44 @@ static void test_prune(void)
 	tu_close(h, dir);
 }
 
+/* A backoff past its until goes once idle for the loaded rules'
+ * give_up_after: 5d with the default rules, 1d with a file that says so. */
+static void test_prune_give_up(void)
+{
+	static const char yaml[] = "version: 1\n"
+	                           "backoff: { give_up_after: 1d }\n"
+	                           "rules:\n"
+	                           "  - name: transient\n"
+	                           "    when: { code: 4xx }\n"
+	                           "    then: { action: backoff, scope: address }\n";
+	struct quell_record_options ro = QUELL_RECORD_OPTIONS_INIT;
+	struct quell_prune_options po = QUELL_PRUNE_OPTIONS_INIT;
+	struct quell_prune_result pr;
+	struct quell_outcome out;
+	char dir[128], path[200];
+	FILE *f;
+	quell *h = tu_open(dir, sizeof dir, NULL);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	ro.now = T0;
+	CU_ASSERT_EQUAL_FATAL(quell_record(h, "slow@example.com", "451 4.7.1 try later", &ro,
+	                                   &out), 0);
+	TU_EQ_INT(out.verdict, QUELL_BACKOFF);
+	po.now = T0 + 2 * 86400;
+	CU_ASSERT_EQUAL_FATAL(quell_prune(h, &po, &pr), 0);
+	TU_EQ_INT(pr.entries_removed, 0); /* default rules: 5 days */
+	snprintf(path, sizeof path, "%s/rules.yaml", dir);
+	f = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs(yaml, f);
+	fclose(f);
+	CU_ASSERT_EQUAL_FATAL(quell_rules_load(h, path), 0);
+	unlink(path);
+	CU_ASSERT_EQUAL_FATAL(quell_prune(h, &po, &pr), 0);
+	TU_EQ_INT(pr.entries_removed, 1);
+	tu_close(h, dir);
+}
+
 /* Regression: deleting the last record of the history table ended the
  * walk with EINVAL (found by the CLI tests). */
 static void test_prune_last_event(void)
@@ -452,11 +541,13 @@ static CU_TestInfo tests[] = {
 	{ "reopen read-only", test_reopen_readonly },
 	{ "lowercase_local_part is the database's", test_lowercase_setting },
 	{ "map grows on MDB_MAP_FULL", test_map_grows },
+	{ "map stops at max_db_size", test_map_limit },
 	{ "history newest first", test_history },
 	{ "list filters", test_list },
 	{ "stats", test_stats },
 	{ "prune", test_prune },
 	{ "prune deletes the last event", test_prune_last_event },
+	{ "prune gives up as the rules say", test_prune_give_up },
 	{ "backup", test_backup },
 	{ "handle without a database", test_nodb_handle },
 	{ "options version", test_options_version },

@@ -168,19 +168,23 @@ typedef struct quell quell;
 #define QUELL_OPEN_CREATE 0x2u   /* create the directory and database if missing */
 #define QUELL_OPEN_NODB 0x4u     /* no database at all: addresses and rules only */
 
-#define QUELL_OPTIONS_VERSION 1
+#define QUELL_OPTIONS_VERSION 2
 struct quell_options {
 	unsigned int version;     /* QUELL_OPTIONS_VERSION */
 	unsigned int flags;       /* QUELL_OPEN_* */
 	int lowercase_local_part; /* for a database being created: 1 (default) or 0;
 	                             an existing database keeps its own setting */
 	size_t map_size;          /* initial LMDB map size in bytes; 0 = 64 MiB.
-	                             The map grows by itself when it is full. */
+	                             The map grows by itself when it is full,
+	                             up to max_db_size. */
 	const char *origin;       /* host id stamped on change events; NULL = the
 	                             one stored in the database (made at creation
 	                             from the host name) */
+	size_t max_db_size;       /* version 2: the map never grows past this many
+	                             bytes (writes then fail with QUELL_EIO);
+	                             0 = 64 GiB (1 GiB with a 32-bit size_t) */
 };
-#define QUELL_OPTIONS_INIT { QUELL_OPTIONS_VERSION, 0u, 1, 0, NULL }
+#define QUELL_OPTIONS_INIT { QUELL_OPTIONS_VERSION, 0u, 1, 0, NULL, 0 }
 
 /*
  * Open the database in directory `dir` (one LMDB environment).  Without

@@ -1,6 +1,6 @@
 # t_db.sh - which database: --db, $QUELL_DB, /var/lib/quell, the XDG data
 # directory; read-only commands never create one; global options among a
-# command's arguments.
+# command's arguments; --max-db-size, the most a database may grow to.
 
 T1=2026-01-01T00:00:00Z
 A=$'\tallow\t'
@@ -106,3 +106,27 @@ ok 'created' test -f "$M/data.mdb"
 t 'then an empty import leaves it' 0 '' 'quell: import: -: 0 read, 0 imported, 0 updated, 0 skipped, 0 rejected (format plain)' \
 	--db "$M" import -
 t 'and it holds the entry' 0 'n@ex.example' '' --db "$M" export --format plain -q
+
+# --max-db-size: the map grows only up to it; a write at the limit fails
+# with 74 and a message saying how to raise it, and what was written before
+# stays readable.  Where it fills depends on the page size: the status and
+# the message are compared, not the address it stopped at.
+C=$T_DIR/capped
+fill_capped() {
+	# shellcheck disable=SC2046 # one address per word
+	q --db "$C" --max-db-size 128K --now $T1 add $(seq -f 'user%05g@cap.example' 1 3000) \
+		2>"$T_DIR/cap.err"
+	[ $? = 74 ] &&
+		grep -q ': database: full at its size limit of 131072 bytes; prune it, or raise the limit (max_db_size, quell --max-db-size SIZE)$' "$T_DIR/cap.err"
+}
+ok '--max-db-size 128K: full, exit 74, saying so' fill_capped
+t 'what was written stays readable' 1 $'user00001@cap.example\tsuppress\tscope=address key=user00001@cap.example category=manual source=manual' '' \
+	--db "$C" --now $T1 check user00001@cap.example
+# shellcheck disable=SC2046 # one address per word
+t 'a higher limit lets it grow' 0 '' '' --db "$C" --max-db-size 16M --now $T1 add $(seq -f 'user%05g@cap.example' 1 3000)
+t '--max-db-size: not a size' 64 '' "quell: --max-db-size: not a size: '12X' (bytes, or a number with K, M, G or T)
+usage: quell [--db DIR] [--rules FILE] [--stream NAME] [--json] [--now TIME]
+             [-q] COMMAND [ARGS]
+       quell help [COMMAND] | --help | --version" --max-db-size 12X check a@ex.example
+t '--max-db-size 0 is not one either' 64 '' "quell: add: --max-db-size: not a size: '0' (bytes, or a number with K, M, G or T)
+usage: quell add ENTRY... [--reason TEXT] [--ttl DURATION] [--source manual|unsubscribe|complaint]" add a@ex.example --max-db-size 0

@@ -13,6 +13,9 @@ Global options (before the command or among its arguments):
   --json          JSON Lines on stdout, one object per result
   --porcelain     escaped machine forms even on a terminal (show)
   --now TIME      the current time: RFC 3339 or Unix seconds
+  --max-db-size SIZE
+                  the most the database may grow to: bytes, or 512M, 4G,
+                  1T (default 64G)
   -q, --quiet     no notes on stderr
   -h, --help      this help, or a command'"'"'s help after the command
   -V, --version   print the version

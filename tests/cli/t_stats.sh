@@ -1,4 +1,4 @@
-# t_stats.sh - stats, prune and backup.
+# t_stats.sh - stats, prune (and the give-up of the loaded rules) and backup.
 
 T1=2026-01-01T00:00:00Z T3=2026-01-03T00:00:00Z
 SIZES='s/^\(db_bytes\|used_bytes\|map_bytes\)\t[0-9][0-9]*$/\1\tN/'
@@ -75,3 +75,14 @@ last_seq	10}
 T_FILTER=$SIZES t 'stats after prune' 0 "$AFTER" '' --now $T3 stats
 t 'prune --max-age bad' 64 '' "quell: prune: --max-age: not a duration: 'old'
 usage: quell prune [--keep N] [--max-age DURATION]" prune --max-age old
+
+# prune ends a backoff idle for the rules' give_up_after: 5 days with the
+# default rules, 1 day with a file that says so (--rules).
+G=$T_DIR/giveup
+t 'setup: a backoff' 0 $'slow@ex.example\tbackoff\tverdict=backoff scope=domain key=ex.example rule=throttled category=transient code=451 status=4.7.1 until=2026-01-01T00:15:00Z' '' \
+	--db "$G" --now $T1 record slow@ex.example '451 4.7.1 try later'
+t 'prune after 2 days keeps it (default give_up_after 5d)' 0 $'entries_removed\t0\nevents_removed\t0' '' \
+	--db "$G" --now $T3 prune
+printf 'version: 1\nbackoff: { give_up_after: 1d }\nrules:\n  - name: transient\n    when: { code: 4xx }\n    then: { action: backoff, scope: address }\n' >"$T_DIR/giveup.yaml"
+t 'prune with give_up_after 1d ends it' 0 $'entries_removed\t1\nevents_removed\t0' '' \
+	--db "$G" --rules "$T_DIR/giveup.yaml" --now $T3 prune

@@ -1,0 +1,109 @@
+/*
+ * store_int.h - the inside of the store, shared by its own files
+ * (store.c, store_txn.c, store_table.c, store_file.c) and nothing else:
+ * the only header that includes <lmdb.h>.
+ *
+ * A struct quell__txn is an MDB_txn seen from outside: the pointer is
+ * converted, never dereferenced as anything else, so a read view costs no
+ * allocation and no indirection (quell__mtxn).
+ */
+#ifndef QUELL_STORE_INT_H
+#define QUELL_STORE_INT_H
+
+#include <lmdb.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <sys/types.h>
+
+#include "buf.h"
+#include "store.h"
+
+#define QUELL__SCHEMA 1
+#define QUELL__POOL 32
+
+/* Internal code: the map is full (never leaves the store). */
+#define QUELL__EMAPFULL (-100)
+
+struct quell__store {
+	MDB_env *env;
+	MDB_dbi dbi[QUELL__T_COUNT]; /* enum quell__table */
+	int readonly;
+	size_t map_size;           /* at open (and reopen), <= max_size */
+	size_t max_size;           /* the map never grows past it */
+	int64_t readers_checked;   /* monotonic s of the last look for dead
+	                              readers' slots; under pool_lock */
+	atomic_uint reads;         /* read transactions begun: the clock is
+	                              looked at once every READERS_READS */
+	dev_t data_dev;            /* the data file, to find its map (trim) and
+	                              to see it replaced (reopen) */
+	ino_t data_ino;
+	int locks;                 /* 1: resize ready, 2: pool_lock ready */
+	pthread_rwlock_t resize;   /* txns hold it shared; growing the map and
+	                              swapping env (reopen), exclusive.  env is
+	                              NULL when a reopen found no database */
+	pthread_mutex_t pool_lock;
+	MDB_txn *pool[QUELL__POOL];
+	size_t npool;
+	char path[4096];
+	int lost_code;             /* env NULL: why, as the failed reopen said */
+	char lost[QUELL__ERRMSG_MAX];
+};
+
+/* A write in progress. */
+struct quell__wtxn {
+	MDB_txn *txn;
+	uint64_t seq;       /* last sequence number used */
+	int seq_dirty;
+	struct quell__buf buf; /* scratch for encoding, reused */
+	MDB_cursor *cur[QUELL__T_COUNT]; /* enum quell__table: opened on first
+	                          use, closed with the transaction.  A cursor
+	                          writing keys in order finds the next one on
+	                          the page it is on, without a search from the
+	                          root */
+};
+
+/* The LMDB transaction behind a read view, and back. */
+static inline MDB_txn *quell__mtxn(struct quell__txn *t)
+{
+	return (MDB_txn *)(void *)t;
+}
+
+static inline struct quell__txn *quell__qtxn(MDB_txn *t)
+{
+	return (struct quell__txn *)(void *)t;
+}
+
+/* Map an LMDB code to a QUELL_E* code with a message "WHAT: reason". */
+int quell__mdb_error(const quell *h, int rc, const char *what);
+
+/* The write transaction's cursor on a table, opened on first use (closed
+ * with the transaction).  0 or an error. */
+int quell__store_wcur(const quell *h, struct quell__wtxn *w, enum quell__table t,
+                      MDB_cursor **out);
+
+/* Build the history key prefix (key NUL) into out; returns its length. */
+size_t quell__history_prefix(const char *key, unsigned char *out);
+
+/* Seconds on the monotonic clock. */
+int64_t quell__store_mono(void);
+
+/* The meta table's value under a C string name (LMDB codes). */
+int quell__store_get_meta(MDB_txn *txn, MDB_dbi meta, const char *name, MDB_val *v);
+int quell__store_put_meta(MDB_txn *txn, MDB_dbi meta, const char *name, const void *p,
+                          size_t n);
+
+/* A transaction could not start because of what other processes did: a
+ * map another process grew past ours (MDB_MAP_RESIZED: take its size), or
+ * reader slots left taken by processes that died (MDB_READERS_FULL: clear
+ * them).  1 when the cause is gone and the start may be tried again, 0
+ * when it is not that (the caller reports rc), or an error.  `s` is the
+ * shared store whose lock keeps transactions out while the map moves, or
+ * NULL for an environment no other thread sees yet (`env`). */
+int quell__store_recover(const quell *h, struct quell__store *s, MDB_env *env, int rc);
+
+/* The error for a store whose environment is closed (see reopen): the
+ * one that reopen met.  The caller holds s->resize, shared, and releases
+ * it. */
+int quell__store_closed(quell *h, struct quell__store *s);
+
+#endif

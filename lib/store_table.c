@@ -1,0 +1,206 @@
+/*
+ * store_table.c - the store's tables, record by record: records of keys
+ * (read, decoded, written), history events with their change feed
+ * entries, seen reply ids and meta values (marks), through the write
+ * transaction's cursors.  Walks over many records are store_scan.c's.
+ *
+ * quell__store_put and quell__store_event are the only writers of
+ * records, history and the change feed, and quell__store_change, the two
+ * together, the one writer of an entry with its events: every path that
+ * changes an entry (lists, import, record, prune, and whatever applies a
+ * fleet's events) comes through them.
+ */
+#include <string.h>
+
+#include "error.h"
+#include "store_int.h"
+
+static void val_out(struct quell__val *out, const MDB_val *v)
+{
+	out->data = v->mv_data;
+	out->len = v->mv_size;
+}
+
+int quell__store_get(const quell *h, struct quell__txn *txn, int scope, const char *key,
+                     size_t keylen, struct quell__val *val)
+{
+	MDB_val k = { keylen, (void *)key }, v;
+	int rc = mdb_get(quell__mtxn(txn), h->store->dbi[QUELL__T_SCOPE(scope)], &k, &v);
+
+	if (rc == MDB_NOTFOUND)
+		return 1;
+	if (rc != 0)
+		return quell__mdb_error(h, rc, "read");
+	val_out(val, &v);
+	return 0;
+}
+
+int quell__store_wcur(const quell *h, struct quell__wtxn *w, enum quell__table i,
+                      MDB_cursor **out)
+{
+	int rc;
+
+	if (w->cur[i] == NULL &&
+	    (rc = mdb_cursor_open(w->txn, h->store->dbi[i], &w->cur[i])) != 0) {
+		w->cur[i] = NULL;
+		return quell__mdb_error(h, rc, "open cursor");
+	}
+	*out = w->cur[i];
+	return 0;
+}
+
+int quell__store_seen(quell *h, struct quell__wtxn *w, const void *key, size_t klen, int64_t t)
+{
+	unsigned char tb[8];
+	MDB_val k = { klen, (void *)key }, v = { sizeof tb, tb };
+	MDB_cursor *c = NULL;
+	int rc;
+
+	if ((rc = quell__store_wcur(h, w, QUELL__T_SEEN, &c)) != 0)
+		return rc;
+	quell__be64_put(tb, (uint64_t)t);
+	/* one search: insert, or find the id already there */
+	rc = mdb_cursor_put(c, &k, &v, MDB_NOOVERWRITE);
+	if (rc == MDB_KEYEXIST)
+		return 1;
+	return rc ? quell__mdb_error(h, rc, "write seen ids") : 0;
+}
+
+int quell__store_wget(const quell *h, struct quell__wtxn *w, int scope, const char *key,
+                      size_t keylen, struct quell__val *val)
+{
+	MDB_val k = { keylen, (void *)key }, v;
+	MDB_cursor *c = NULL;
+	int rc;
+
+	if ((rc = quell__store_wcur(h, w, QUELL__T_SCOPE(scope), &c)) != 0)
+		return rc;
+	rc = mdb_cursor_get(c, &k, &v, MDB_SET_KEY);
+	if (rc == MDB_NOTFOUND)
+		return 1;
+	if (rc != 0)
+		return quell__mdb_error(h, rc, "read");
+	val_out(val, &v);
+	return 0;
+}
+
+int quell__store_load(quell *h, struct quell__wtxn *w, int scope, const char *key,
+                      struct quell__rec *r)
+{
+	struct quell__val v;
+	int rc = quell__store_wget(h, w, scope, key, strlen(key), &v);
+
+	r->n = 0;
+	if (rc < 0)
+		return rc;
+	if (rc == 0 && quell__rec_decode(r, v.data, v.len) != 0)
+		return quell__error(h, QUELL_EDB, "database: the record of %s is damaged", key);
+	return 0;
+}
+
+int quell__store_put(quell *h, struct quell__wtxn *w, int scope, const char *key,
+                     const struct quell__rec *r)
+{
+	MDB_val k = { strlen(key), (void *)key }, v;
+	MDB_cursor *c = NULL;
+	int rc;
+
+	if (r->n == 0) {
+		rc = mdb_del(w->txn, h->store->dbi[QUELL__T_SCOPE(scope)], &k, NULL);
+		return rc && rc != MDB_NOTFOUND ? quell__mdb_error(h, rc, "delete") : 0;
+	}
+	w->buf.len = 0;
+	quell__rec_encode(&w->buf, r);
+	if (w->buf.oom)
+		return quell__error(h, QUELL_ENOMEM, "out of memory");
+	v.mv_size = w->buf.len;
+	v.mv_data = w->buf.data;
+	if ((rc = quell__store_wcur(h, w, QUELL__T_SCOPE(scope), &c)) != 0)
+		return rc;
+	rc = mdb_cursor_put(c, &k, &v, 0);
+	return rc ? quell__mdb_error(h, rc, "write") : 0;
+}
+
+size_t quell__history_prefix(const char *key, unsigned char *out)
+{
+	size_t n = strlen(key);
+
+	memcpy(out, key, n);
+	out[n] = '\0';
+	return n + 1;
+}
+
+int quell__store_event(quell *h, struct quell__wtxn *w, const char *key, struct quell_event *ev)
+{
+	unsigned char hk[QUELL__HKEY_MAX], sk[8];
+	size_t n;
+	MDB_val k, v, ck;
+	MDB_cursor *c = NULL;
+	int rc;
+
+	if (strlen(key) >= QUELL_ENTRY_MAX)
+		return quell__error(h, QUELL_EINTERNAL, "history key too long");
+	ev->seq = ++w->seq;
+	ev->origin = h->origin;
+	w->seq_dirty = 1;
+	n = quell__history_prefix(key, hk);
+	quell__be64_put(hk + n, ~((uint64_t)ev->time ^ (UINT64_C(1) << 63)));
+	quell__be64_put(hk + n + 8, ~ev->seq);
+	n += 16;
+	w->buf.len = 0;
+	quell__event_encode(&w->buf, ev);
+	if (w->buf.oom)
+		return quell__error(h, QUELL_ENOMEM, "out of memory");
+	k.mv_size = n;
+	k.mv_data = hk;
+	v.mv_size = w->buf.len;
+	v.mv_data = w->buf.data;
+	if ((rc = quell__store_wcur(h, w, QUELL__T_HISTORY, &c)) != 0)
+		return rc;
+	if ((rc = mdb_cursor_put(c, &k, &v, 0)) != 0)
+		return quell__mdb_error(h, rc, "write history");
+	quell__be64_put(sk, ev->seq);
+	ck.mv_size = 8;
+	ck.mv_data = sk;
+	if ((rc = quell__store_wcur(h, w, QUELL__T_CHANGES, &c)) != 0)
+		return rc;
+	rc = mdb_cursor_put(c, &ck, &k, MDB_APPEND);
+	if (rc == MDB_KEYEXIST) /* a sequence number reused: keep the newest */
+		rc = mdb_cursor_put(c, &ck, &k, 0);
+	return rc ? quell__mdb_error(h, rc, "write change feed") : 0;
+}
+
+int quell__store_change(quell *h, struct quell__wtxn *w, int scope, const char *key,
+                        const struct quell__rec *r, struct quell_event *ev, size_t nev)
+{
+	int rc = r != NULL ? quell__store_put(h, w, scope, key, r) : 0;
+
+	for (size_t i = 0; rc == 0 && i < nev; i++)
+		rc = quell__store_event(h, w, key, &ev[i]);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ marks */
+
+int quell__store_meta_get(quell *h, struct quell__txn *txn, const void *name, size_t nlen,
+                          struct quell__val *v)
+{
+	MDB_val k = { nlen, (void *)name }, mv;
+	int rc = mdb_get(quell__mtxn(txn), h->store->dbi[QUELL__T_META], &k, &mv);
+
+	if (rc == MDB_NOTFOUND)
+		return 1;
+	if (rc != 0)
+		return quell__mdb_error(h, rc, "read meta table");
+	val_out(v, &mv);
+	return 0;
+}
+
+int quell__store_meta_put(quell *h, struct quell__wtxn *w, const void *name, size_t nlen,
+                          const void *value, size_t vlen)
+{
+	MDB_val k = { nlen, (void *)name }, v = { vlen, (void *)value };
+	int rc = mdb_put(w->txn, h->store->dbi[QUELL__T_META], &k, &v, 0);
+
+	return rc ? quell__mdb_error(h, rc, "write meta table") : 0;
+}
