@@ -4,9 +4,9 @@
  * (policyd_net.c), the event loop (policyd_loop.c), and the answer to one
  * request with its log lines (cmd_policyd.c).
  *
- * The command reads requests and builds answers with two internal
- * modules of the static library, policy_req.h and policy_reply.h (bounded
- * parsing and sanitized replies live there, where unit tests and a fuzz
+ * The command reads requests and builds answers with two modules of its
+ * own, policy_req.h and policy_reply.h (bounded parsing and sanitized
+ * replies live there, apart from the sockets, where unit tests and a fuzz
  * target reach them); the verdict itself comes from quell_check(), the
  * path `quell check` takes.  Knows nothing of LMDB.
  */

@@ -21,8 +21,9 @@
  * before any attribute.
  *
  * Knows nothing of sockets, of what the attributes mean, or of the
- * database; internal to the library (not in quell.h), used by `quell
- * policyd`, its tests and its fuzz target.
+ * database.  Part of the server (cmd/), not of the library: used by
+ * `quell policyd`, its tests and its fuzz target (the Makefile links
+ * cmd/policy_req.c and cmd/policy_reply.c into both).
  */
 #ifndef QUELL_POLICY_REQ_H
 #define QUELL_POLICY_REQ_H
