@@ -119,16 +119,16 @@ static void look_at_db(struct policyd *pd)
 	reopened(pd, rc, changed, "");
 }
 
-size_t policyd_answer(struct policyd *pd, const struct quell__preq *req, unsigned long id,
+size_t policyd_answer(struct policyd *pd, const struct policy_req *req, unsigned long id,
                       char *out)
 {
-	struct quell__policy_answer a;
+	struct policy_answer a;
 	struct cli *cli = pd->cli;
 	int n;
 
 	look_at_db(pd);
-	if (quell__policy_answer(cli->h, req, &pd->replies, cli->stream, cli->now,
-	                         pd->fail_open, &a) != 0) {
+	if (policy_answer(cli->h, req, &pd->replies, cli->stream, cli->now,
+	                  pd->fail_open, &a) != 0) {
 		cli_warn(cli, "client %lu: request refused: %s; closed without a reply", id,
 		         a.error);
 		return 0;
@@ -217,7 +217,7 @@ static int options_of(struct policyd *pd, int argc, char **argv, int *mode_given
 		case OPT_OWNER: pd->owner = optarg; break;
 		case OPT_MODE: status = parse_mode(pd, optarg); *mode_given = 1; break;
 		case OPT_REPLY:
-			if (quell__preply_set(&pd->replies, optarg, err, sizeof err) != 0)
+			if (policy_reply_set(&pd->replies, optarg, err, sizeof err) != 0)
 				status = cli_usage_error(pd->cli, "--reply: %s", err);
 			break;
 		case OPT_FAIL_OPEN: pd->fail_open = 1; break;
@@ -235,7 +235,7 @@ static int options_of(struct policyd *pd, int argc, char **argv, int *mode_given
 	if (pd->cli->json)
 		return cli_usage_error(pd->cli, "--json: policyd writes no output");
 	if (pd->cli->stream != NULL && pd->cli->stream[0] != '\0' &&
-	    !quell__preply_name_ok(pd->cli->stream))
+	    !policy_reply_name_ok(pd->cli->stream))
 		return cli_usage_error(pd->cli, "--stream: '%s' is not a name of [a-z0-9._-]",
 		                       pd->cli->stream);
 	if ((status = policyd_parse_listen(pd)) < 0)
@@ -262,7 +262,7 @@ int cmd_policyd(struct cli *cli, int argc, char **argv)
 	pd->gid = (gid_t)-1;
 	pd->max_conns = DEFAULT_MAX_CONNS;
 	pd->idle_ms = DEFAULT_IDLE_MS;
-	quell__preply_init(&pd->replies);
+	policy_reply_init(&pd->replies);
 	status = options_of(pd, argc, argv, &mode_given);
 	if (status == 0)
 		status = cli_rules_path(cli, &pd->rules);

@@ -22,14 +22,14 @@
 #include "policy_req.h"
 
 /* "action=" VALUE "\n\n": the longest answer, in bytes. */
-#define POLICYD_ANSWER_MAX (sizeof "action=" - 1 + QUELL__PREPLY_MAX - 1 + 2)
+#define POLICYD_ANSWER_MAX (sizeof "action=" - 1 + POLICY_REPLY_MAX - 1 + 2)
 
 struct policyd {
 	struct cli *cli;
 	const char *listen;        /* --listen, as given */
 	const char *owner;         /* --socket-owner, or NULL */
 	const char *rules;         /* the rules file SIGHUP reloads; NULL: built-in */
-	struct quell__preply_set replies;
+	struct policy_reply_set replies;
 	mode_t mode;               /* --socket-mode */
 	uid_t uid;                 /* from --socket-owner; (uid_t)-1: unchanged */
 	gid_t gid;                 /* (gid_t)-1: unchanged */
@@ -76,7 +76,7 @@ int policyd_run(struct policyd *pd);
  * into out (POLICYD_ANSWER_MAX bytes); its length, or 0 when the request
  * is refused (logged; the connection is then closed without a reply).
  * `id` names the connection in log lines. */
-size_t policyd_answer(struct policyd *pd, const struct quell__preq *req, unsigned long id,
+size_t policyd_answer(struct policyd *pd, const struct policy_req *req, unsigned long id,
                       char *out);
 
 /* cmd_policyd.c: reload the rules (SIGHUP); a bad file keeps the old ones.

@@ -75,7 +75,7 @@ struct conn {
 	size_t inoff, inlen, outoff, outlen;
 	char in[IN_MAX];
 	char out[OUT_MAX];
-	struct quell__preq req;
+	struct policy_req req;
 };
 
 /* The self-pipe: written by signal handlers, read by the loop. */
@@ -147,7 +147,7 @@ static void service(struct loop *l, struct conn *c)
 	for (;;) {
 		while (!c->closing && c->inoff < c->inlen &&
 		       OUT_MAX - c->outlen >= POLICYD_ANSWER_MAX) {
-			rc = quell__preq_feed(&c->req, c->in + c->inoff, c->inlen - c->inoff, &used);
+			rc = policy_req_feed(&c->req, c->in + c->inoff, c->inlen - c->inoff, &used);
 			c->inoff += used;
 			if (rc == 1) {
 				n = policyd_answer(l->pd, &c->req, c->id, c->out + c->outlen);
@@ -168,7 +168,7 @@ static void service(struct loop *l, struct conn *c)
 			break;
 	}
 	if (c->outlen == 0 && (c->closing || (c->eof && c->inlen == 0))) {
-		if (c->eof && !c->closing && quell__preq_partial(&c->req))
+		if (c->eof && !c->closing && policy_req_partial(&c->req))
 			cli_warn(l->pd->cli, "client %lu: closed in the middle of a request", c->id);
 		c->dead = 1;
 	}
@@ -183,7 +183,7 @@ static void on_readable(struct loop *l, struct conn *c)
 	while (n < 0 && errno == EINTR);
 	if (n > 0) {
 		c->last = now_ms();
-		if (c->inlen == 0 && !quell__preq_partial(&c->req))
+		if (c->inlen == 0 && !policy_req_partial(&c->req))
 			c->begun = c->last;
 		c->asked = 1;
 		c->inlen += (size_t)n;
@@ -212,7 +212,7 @@ static void drop(struct loop *l, size_t i)
 /* A request being read or answered. */
 static int in_hand(const struct conn *c)
 {
-	return c->inlen > 0 || c->outlen > 0 || c->closing || quell__preq_partial(&c->req);
+	return c->inlen > 0 || c->outlen > 0 || c->closing || policy_req_partial(&c->req);
 }
 
 /* Since when c counts as idle, or -1 while it may not be closed to make
@@ -350,7 +350,7 @@ static void accept_some(struct loop *l)
 		c->eof = c->closing = c->dead = c->asked = 0;
 		c->last = c->begun = now_ms();
 		c->inoff = c->inlen = c->outoff = c->outlen = 0;
-		quell__preq_reset(&c->req);
+		policy_req_reset(&c->req);
 		l->conns[l->n++] = c;
 		if (pd->verbose)
 			policyd_info(pd, "client %lu: connected", c->id);
