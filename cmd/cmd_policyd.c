@@ -119,8 +119,9 @@ static void look_at_db(struct policyd *pd)
 	reopened(pd, rc, changed, "");
 }
 
-size_t policyd_answer(struct policyd *pd, const struct policy_req *req, unsigned long id,
-                      char *out)
+/* The policyd_answer_fn the loop runs: the verdict, as an action line. */
+static size_t answer(struct policyd *pd, const struct policy_req *req, unsigned long id,
+                     char *out)
 {
 	struct policy_answer a;
 	struct cli *cli = pd->cli;
@@ -271,7 +272,7 @@ int cmd_policyd(struct cli *cli, int argc, char **argv)
 	if (status == 0 && (status = policyd_listen(pd)) == 0) {
 		policyd_info(pd, "listening on %s%s", pd->where,
 		             pd->fail_open ? " (--fail-open)" : "");
-		status = policyd_run(pd);
+		status = policyd_run(pd, answer);
 		policyd_info(pd, "stopped");
 	}
 	policyd_unlisten(pd);

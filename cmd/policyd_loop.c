@@ -35,7 +35,8 @@
  * SIGTERM and SIGINT stop the loop (everything is closed by the caller);
  * SIGHUP reloads the rules and reopens the database.  SIGPIPE is ignored;
  * writes use MSG_NOSIGNAL.
- * Knows nothing of what requests mean or of the database.
+ * Knows nothing of what requests mean or of the database: the answer to
+ * each is the function policyd_run is given (policyd_answer_fn).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -102,6 +103,7 @@ static int64_t now_ms(void)
 
 struct loop {
 	struct policyd *pd;
+	policyd_answer_fn *answer; /* the service: one request's answer */
 	struct conn **conns;
 	size_t n;
 	int ep;                /* the epoll set */
@@ -150,7 +152,7 @@ static void service(struct loop *l, struct conn *c)
 			rc = policy_req_feed(&c->req, c->in + c->inoff, c->inlen - c->inoff, &used);
 			c->inoff += used;
 			if (rc == 1) {
-				n = policyd_answer(l->pd, &c->req, c->id, c->out + c->outlen);
+				n = l->answer(l->pd, &c->req, c->id, c->out + c->outlen);
 				if (n == 0)
 					c->closing = 1;
 				c->outlen += n;
@@ -535,7 +537,7 @@ static void raise_nofile(struct policyd *pd)
 		             (unsigned long long)rl.rlim_cur);
 }
 
-int policyd_run(struct policyd *pd)
+int policyd_run(struct policyd *pd, policyd_answer_fn *answer)
 {
 	struct sigaction old[NCAUGHT];
 	struct loop l;
@@ -544,6 +546,7 @@ int policyd_run(struct policyd *pd)
 	raise_nofile(pd);
 	memset(&l, 0, sizeof l);
 	l.pd = pd;
+	l.answer = answer;
 	if (pipe2(pipefd, O_NONBLOCK | O_CLOEXEC) != 0) {
 		cli_warn(pd->cli, "pipe: %s", strerror(errno));
 		return CLI_EX_IOERR;
