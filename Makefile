@@ -69,6 +69,13 @@ $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
+# The CLI and the servers use the public API only: cmd/ is built without
+# -Ilib (nor the library's generated sources), so quell.h is all it sees.
+CMD_CPPFLAGS = $(filter-out -Ilib -I$(B)/gen,$(CPPFLAGS))
+$(B)/obj/cmd/%.o: cmd/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CMD_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
 $(B)/gen/default_rules.c: config/rules.yaml scripts/embed
 	@mkdir -p $(dir $@)
 	scripts/embed quell__default_rules config/rules.yaml > $@
