@@ -196,6 +196,20 @@ int cli_usage_error(struct cli *cli, const char *fmt, ...)
 int cli_group(struct cli *cli, int argc, char **argv, const struct cli_cmd *subs,
               const char *names);
 
+/* One signal for cli_signals: its handler (or SIG_IGN), and whether it
+ * stays ignored when it was ignored as quell started (a background job's
+ * SIGINT). */
+struct cli_signal {
+	int sig;
+	void (*handler)(int);
+	int keep_ignored;
+};
+
+/* The one place signals are set up (cli.c): install the n handlers of
+ * sigs, without SA_RESTART, saving what each had in old[i] (on), or give
+ * them back what they had (off). */
+void cli_signals(int on, const struct cli_signal *sigs, size_t n, struct sigaction *old);
+
 /* Catch SIGINT and SIGTERM with handler, without SA_RESTART (on), or give
  * them back what they had (off); one ignored when quell started stays
  * ignored. */

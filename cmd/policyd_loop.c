@@ -376,27 +376,15 @@ static void read_signals(struct loop *l, int fd)
 	}
 }
 
-static const int caught[] = { SIGTERM, SIGINT, SIGHUP, SIGPIPE };
+/* SIGINT ignored when we started (a background job): stays so; SIGHUP
+ * reloads even under nohup(1). */
+static const struct cli_signal caught[] = {
+	{ SIGTERM, on_signal, 0 },
+	{ SIGINT, on_signal, 1 },
+	{ SIGHUP, on_signal, 0 },
+	{ SIGPIPE, SIG_IGN, 0 },
+};
 #define NCAUGHT (sizeof caught / sizeof caught[0])
-
-static void signals(int on, struct sigaction old[NCAUGHT])
-{
-	struct sigaction sa;
-
-	for (size_t i = 0; i < NCAUGHT; i++) {
-		if (!on) {
-			sigaction(caught[i], &old[i], NULL);
-			continue;
-		}
-		memset(&sa, 0, sizeof sa);
-		sa.sa_handler = caught[i] == SIGPIPE ? SIG_IGN : on_signal;
-		sigemptyset(&sa.sa_mask);
-		sigaction(caught[i], &sa, &old[i]);
-		/* SIGINT ignored when we started (a background job): stays so */
-		if (caught[i] == SIGINT && old[i].sa_handler == SIG_IGN)
-			sigaction(caught[i], &old[i], NULL);
-	}
-}
 
 /* ------------------------------------------------------------------- loop */
 
@@ -572,9 +560,9 @@ int policyd_run(struct policyd *pd, policyd_answer_fn *answer)
 		return CLI_EX_IOERR;
 	}
 	sig_fd = pipefd[1];
-	signals(1, old);
+	cli_signals(1, caught, NCAUGHT, old);
 	status = serve(&l, pipefd[0]);
-	signals(0, old);
+	cli_signals(0, caught, NCAUGHT, old);
 	sig_fd = -1;
 	while (l.n > 0) {
 		close(l.conns[l.n - 1]->fd);
