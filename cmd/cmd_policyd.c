@@ -62,6 +62,29 @@ static const struct option options[] = {
 	CLI_GLOBAL_OPTIONS
 };
 
+/* The command table's entry (main.c): usage, summary and option help. */
+const struct cli_cmd cli_cmd_policyd = {
+	.name = "policyd",
+	.fn = cmd_policyd,
+	.synopsis = "--listen unix:PATH|inet:HOST:PORT [OPTION...]",
+	.summary = "a Postfix policy server answering smtpd's recipient checks",
+	.options =
+		"  --listen ADDR        unix:PATH, or inet:HOST:PORT ([::1]:PORT for IPv6;\n"
+		"                       port 0: any free one, named in the startup line)\n"
+		"  --socket-owner U[:G] owner and group of the unix socket (smtpd runs as\n"
+		"                       postfix)\n"
+		"  --socket-mode MODE   mode of the unix socket, octal (default 0660)\n"
+		"  --reply KEY=TEMPLATE the answer for KEY: suppress, unsubscribe, complaint,\n"
+		"                       backoff, error, suppress:CATEGORY, backoff:CATEGORY;\n"
+		"                       TEMPLATE '5NN X.Y.Z text', REJECT, DEFER_IF_PERMIT...\n"
+		"                       or DUNNO, with {category} {source} {rule} {until}...\n"
+		"  --fail-open          answer DUNNO, not 451 4.3.0, when a check fails\n"
+		"  --max-connections N  clients served at once (default 512)\n"
+		"  --idle-timeout D     close a client silent for D (default 10m; forever)\n"
+		"  --verbose            log every connection and answer\n",
+	.flags = CLI_RULES,
+};
+
 void policyd_info(struct policyd *pd, const char *fmt, ...)
 {
 	char msg[1024];
