@@ -65,6 +65,10 @@ FUZZ_SRC  := $(sort $(wildcard fuzz/fuzz_*.c))
 LIB_OBJ   := $(LIB_SRC:%.c=$(B)/obj/%.o) $(B)/obj/gen/default_rules.o
 CMD_OBJ   := $(CMD_SRC:%.c=$(B)/obj/%.o)
 TEST_OBJ  := $(TEST_SRC:%.c=$(B)/obj/%.o) $(B)/obj/tests/runner.o $(B)/obj/tests/testutil.o
+# The Postfix policy protocol lives in cmd/ (the server's); its tests and
+# fuzz target take these sources of it, never main.c.
+CMD_PROTO_SRC := cmd/policy_req.c cmd/policy_reply.c
+CMD_PROTO_OBJ := $(CMD_PROTO_SRC:%.c=$(B)/obj/%.o)
 MAN       := $(wildcard docs/*.1 docs/*.3 docs/*.5)
 
 STATIC    := $(B)/lib/libquell.a
@@ -85,6 +89,13 @@ deps:
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+# The CLI and the servers use the public API only: cmd/ is built without
+# -Ilib (nor the library's generated sources), so quell.h is all it sees.
+CMD_CPPFLAGS = $(filter-out -Ilib -I$(B)/gen,$(ALL_CPPFLAGS))
+$(B)/obj/cmd/%.o: cmd/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CMD_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(B)/gen/default_rules.c: config/rules.yaml scripts/embed
 	@mkdir -p $(dir $@)
@@ -122,14 +133,16 @@ $(B)/gen/suites.h: $(TEST_SRC)
 	   echo "	quell_suites_$$n, \\"; done; echo; } > $@.tmp && mv $@.tmp $@
 
 $(B)/obj/tests/runner.o: $(B)/gen/suites.h
+$(B)/obj/tests/%.o: ALL_CPPFLAGS += -Icmd
 
 # quell's own allocations in the runner go through wrappers that tests can
 # make fail (tests/alloc.h, tests/test_alloc.c).
 TEST_WRAP_LD := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup
 
-$(RUNNER): $(TEST_OBJ) $(STATIC)
+$(RUNNER): $(TEST_OBJ) $(CMD_PROTO_OBJ) $(STATIC)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) $(TEST_WRAP_LD) -o $@ $(TEST_OBJ) $(STATIC) $(LDLIBS_ALL) -lcunit
+	$(CC) $(ALL_LDFLAGS) $(TEST_WRAP_LD) -o $@ $(TEST_OBJ) $(CMD_PROTO_OBJ) $(STATIC) \
+	  $(LDLIBS_ALL) -lcunit
 
 check: deps
 	@$(MAKE) --no-print-directory WERROR=$(CHECK_WERROR) check-build
@@ -243,8 +256,9 @@ fuzz: deps
 	  SAN="-fsanitize=fuzzer-no-link,address,undefined" $(FUZZ_B)/lib/libquell.a
 	@set -e; for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
 	  echo "fuzz: $$n"; \
+	  case $$n in *policy*) proto="-Icmd $(CMD_PROTO_SRC)";; *) proto=;; esac; \
 	  clang $(ALL_CPPFLAGS) -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
-	    -I$(FUZZ_B)/gen -o $(FUZZ_B)/$$n $$f $(FUZZ_B)/lib/libquell.a $(PKG_LIBS); \
+	    -I$(FUZZ_B)/gen -o $(FUZZ_B)/$$n $$f $$proto $(FUZZ_B)/lib/libquell.a $(PKG_LIBS); \
 	  mkdir -p fuzz/corpus/$$n $(FUZZ_B)/corpus/$$n; \
 	  $(FUZZ_B)/$$n -max_total_time=$(FUZZ_TIME) -max_len=4096 \
 	    $(FUZZ_B)/corpus/$$n fuzz/corpus/$$n; done

@@ -3,8 +3,9 @@
  * arguments, finding and opening the database, finding and loading the
  * rules, and turning QUELL_E* codes into sysexits(3) exit statuses and
  * "quell: COMMAND: message" lines; the checks of --stream and durations;
- * "did you mean" for a mistyped option; and removing again a database
- * that a command which added nothing had to create (cli_discard_new).
+ * "did you mean" for a mistyped option; removing again a database
+ * that a command which added nothing had to create (cli_discard_new); and
+ * the one place signal handlers are set up (cli_signals).
  *
  * Knows nothing of any one command, nor of how the library stores data.
  */
@@ -479,21 +480,28 @@ int cli_group(struct cli *cli, int argc, char **argv, const struct cli_cmd *subs
 
 /* --------------------------------------------------------------- signals */
 
-void cli_catch_signals(int on, void (*handler)(int), struct sigaction old[2])
+void cli_signals(int on, const struct cli_signal *sigs, size_t n, struct sigaction *old)
 {
-	static const int sigs[2] = { SIGINT, SIGTERM };
 	struct sigaction sa;
 
-	for (int i = 0; i < 2; i++) {
+	for (size_t i = 0; i < n; i++) {
 		if (!on) {
-			sigaction(sigs[i], &old[i], NULL);
+			sigaction(sigs[i].sig, &old[i], NULL);
 			continue;
 		}
 		memset(&sa, 0, sizeof sa);
-		sa.sa_handler = handler;
+		sa.sa_handler = sigs[i].handler;
 		sigemptyset(&sa.sa_mask);
-		sigaction(sigs[i], &sa, &old[i]);
-		if (old[i].sa_handler == SIG_IGN) /* ignored when we started: stays so */
-			sigaction(sigs[i], &old[i], NULL);
+		sigaction(sigs[i].sig, &sa, &old[i]);
+		/* ignored when we started: stays so */
+		if (sigs[i].keep_ignored && old[i].sa_handler == SIG_IGN)
+			sigaction(sigs[i].sig, &old[i], NULL);
 	}
+}
+
+void cli_catch_signals(int on, void (*handler)(int), struct sigaction old[2])
+{
+	const struct cli_signal sigs[2] = { { SIGINT, handler, 1 }, { SIGTERM, handler, 1 } };
+
+	cli_signals(on, sigs, 2, old);
 }

@@ -43,8 +43,11 @@
 struct cli;
 typedef int (*cli_fn)(struct cli *cli, int argc, char **argv);
 
-/* One command.  `synopsis` holds the forms after "quell NAME", one per line;
- * `options` the help text of the command's own options (or NULL). */
+/* One command, described in its own cmd_NAME.c beside its getopt table
+ * (cli_cmd_NAME).  `synopsis` holds the forms after "quell NAME", one per
+ * line; `options` the help text of the command's own options (or NULL);
+ * `subs` the subcommand table of a CLI_GROUP command (names "GROUP SUB",
+ * ended by an entry whose name is NULL). */
 struct cli_cmd {
 	const char *name;
 	cli_fn fn;
@@ -52,16 +55,15 @@ struct cli_cmd {
 	const char *summary;
 	const char *options;
 	unsigned int flags;
+	const struct cli_cmd *subs;
 };
 
-/* The command table (main.c), ended by an entry whose name is NULL. */
-extern const struct cli_cmd cli_commands[];
+/* The command table (main.c): pointers to the descriptors, ended by NULL. */
+extern const struct cli_cmd *const cli_commands[];
 const struct cli_cmd *cli_find(const char *name);
 
-/* The subcommand tables of the CLI_GROUP commands (names "GROUP SUB"),
- * and the one of a command (NULL for a command without subcommands). */
-extern const struct cli_cmd cli_ingest_subs[]; /* cmd_ingest.c */
-extern const struct cli_cmd cli_rules_subs[];  /* cmd_rules.c */
+/* The subcommand table of a command: NULL for one without subcommands
+ * (cmd_help.c). */
 const struct cli_cmd *cli_subs(const struct cli_cmd *cmd);
 
 /* Edit distance (Damerau-Levenshtein, adjacent swaps cost 1) of a and b,
@@ -73,7 +75,8 @@ unsigned cli_distance(const char *a, const char *b, size_t n);
 int cli_near(unsigned d, const char *name);
 
 /* The name in tab (after its first `skip` bytes: "rules " for a group's
- * subcommands) that word is a typo of, or NULL (cmd_help.c). */
+ * subcommands; tab NULL: the command table) that word is a typo of, or
+ * NULL (cmd_help.c). */
 const char *cli_guess_command(const char *word, const struct cli_cmd *tab, size_t skip);
 
 /* The parsed global options and the open handle. */
@@ -198,6 +201,20 @@ int cli_usage_error(struct cli *cli, const char *fmt, ...)
  * messages ("check or explain").  Returns the exit status. */
 int cli_group(struct cli *cli, int argc, char **argv, const struct cli_cmd *subs,
               const char *names);
+
+/* One signal for cli_signals: its handler (or SIG_IGN), and whether it
+ * stays ignored when it was ignored as quell started (a background job's
+ * SIGINT). */
+struct cli_signal {
+	int sig;
+	void (*handler)(int);
+	int keep_ignored;
+};
+
+/* The one place signals are set up (cli.c): install the n handlers of
+ * sigs, without SA_RESTART, saving what each had in old[i] (on), or give
+ * them back what they had (off). */
+void cli_signals(int on, const struct cli_signal *sigs, size_t n, struct sigaction *old);
 
 /* Catch SIGINT and SIGTERM with handler, without SA_RESTART (on), or give
  * them back what they had (off); one ignored when quell started stays
@@ -361,6 +378,12 @@ void cli_progress_clear(struct cli_progress *p);
 size_t cli_progress_blank(const struct cli_progress *p, char *buf, size_t size);
 
 /* ------------------------------------------------------------- commands */
+
+/* Each command's descriptor, in its cmd_NAME.c. */
+extern const struct cli_cmd cli_cmd_add, cli_cmd_allow, cli_cmd_backup, cli_cmd_check,
+	cli_cmd_export, cli_cmd_help, cli_cmd_import, cli_cmd_ingest, cli_cmd_list,
+	cli_cmd_policyd, cli_cmd_prune, cli_cmd_record, cli_cmd_remove, cli_cmd_rules,
+	cli_cmd_show, cli_cmd_stats, cli_cmd_unallow;
 
 int cmd_add(struct cli *cli, int argc, char **argv);
 int cmd_allow(struct cli *cli, int argc, char **argv);

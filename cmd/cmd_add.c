@@ -17,6 +17,19 @@ static const struct option options[] = {
 	CLI_GLOBAL_OPTIONS
 };
 
+/* The command table's entry (main.c): usage, summary and option help. */
+const struct cli_cmd cli_cmd_add = {
+	.name = "add",
+	.fn = cmd_add,
+	.synopsis = "ENTRY... [--reason TEXT] [--ttl DURATION] [--source manual|unsubscribe|complaint]",
+	.summary = "suppress addresses or domains by hand",
+	.options =
+		"  --reason TEXT        why (stored as given, escaped on output)\n"
+		"  --ttl DURATION       expire after DURATION (30s, 15m, 8h, 7d, forever)\n"
+		"  --source SOURCE      manual (default), unsubscribe or complaint\n",
+	.flags = CLI_WRITES,
+};
+
 static int add_one(struct cli *cli, const char *entry, void *ctx)
 {
 	return quell_add(cli->h, entry, ctx);

@@ -16,6 +16,18 @@ static const struct option options[] = {
 	CLI_GLOBAL_OPTIONS
 };
 
+/* The command table's entry (main.c): usage, summary and option help. */
+const struct cli_cmd cli_cmd_allow = {
+	.name = "allow",
+	.fn = cmd_allow,
+	.synopsis = "ENTRY... [--reason TEXT] [--ttl DURATION]",
+	.summary = "put addresses or domains on the allow list",
+	.options =
+		"  --reason TEXT        why (stored as given, escaped on output)\n"
+		"  --ttl DURATION       expire after DURATION (30s, 15m, 8h, 7d, forever)\n",
+	.flags = CLI_WRITES,
+};
+
 static int allow_one(struct cli *cli, const char *entry, void *ctx)
 {
 	return quell_allow(cli->h, entry, ctx);

@@ -10,6 +10,15 @@
 
 static const struct option options[] = { CLI_GLOBAL_OPTIONS };
 
+/* The command table's entry (main.c): usage, summary and option help. */
+const struct cli_cmd cli_cmd_backup = {
+	.name = "backup",
+	.fn = cmd_backup,
+	.synopsis = "DIR",
+	.summary = "write a compacted, consistent copy of the database into DIR",
+	.flags = 0,
+};
+
 int cmd_backup(struct cli *cli, int argc, char **argv)
 {
 	int c, rc, status = 0;

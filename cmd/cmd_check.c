@@ -110,6 +110,15 @@ static int line(struct cli *cli, char *text, const char *refused, void *ctx)
 
 static const struct option options[] = { CLI_GLOBAL_OPTIONS };
 
+/* The command table's entry (main.c): usage, summary and option help. */
+const struct cli_cmd cli_cmd_check = {
+	.name = "check",
+	.fn = cmd_check,
+	.synopsis = "ADDR...\n-",
+	.summary = "the verdict for each address, from the arguments or stdin",
+	.flags = 0,
+};
+
 int cmd_check(struct cli *cli, int argc, char **argv)
 {
 	struct batch b;

@@ -37,6 +37,26 @@ static const struct option options[] = {
 	CLI_GLOBAL_OPTIONS
 };
 
+/* The command table's entry (main.c): usage, summary and option help. */
+const struct cli_cmd cli_cmd_export = {
+	.name = "export",
+	.fn = cmd_export,
+	.synopsis = "[--format F] [--list L] [--category C] [--since TIME] [FILE|-]",
+	.summary = "bulk export: quell's csv or jsonl, plain, provider import shapes",
+	.options =
+		"  --format F           csv (default), jsonl, plain, sendgrid, mailgun, ses or\n"
+		"                       postmark\n"
+		"  --list L             only list L: suppress, allow or backoff (default: all\n"
+		"                       for csv and jsonl, suppress for the others; providers\n"
+		"                       take suppress only)\n"
+		"  --category C         only entries of category C\n"
+		"  --since TIME         only entries updated at or after TIME\n"
+		"  --stream S           only stream S ('*': every stream; default: every\n"
+		"                       stream for csv and jsonl, stream-less entries for\n"
+		"                       the others)\n",
+	.flags = CLI_ALLSTREAMS,
+};
+
 /* The names --format takes; the first ones write every list. */
 static const char *const formats[] = { "csv",     "jsonl", "plain",    "sendgrid",
 	                               "mailgun", "ses",   "postmark", NULL };

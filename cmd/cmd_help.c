@@ -44,6 +44,11 @@ static void forms(FILE *f, const struct cli_cmd *cmd, const char **lead)
 	} while (nl != NULL);
 }
 
+const struct cli_cmd *cli_subs(const struct cli_cmd *cmd)
+{
+	return cmd != NULL && (cmd->flags & CLI_GROUP) ? cmd->subs : NULL;
+}
+
 void cli_usage(FILE *f, const struct cli_cmd *cmd)
 {
 	const struct cli_cmd *subs = cli_subs(cmd);
@@ -115,14 +120,14 @@ static void commands(FILE *f)
 	char b[256];
 	int width = 0;
 
-	for (c = cli_commands; c->name != NULL; c++)
+	for (const struct cli_cmd *const *t = cli_commands; (c = *t) != NULL; t++)
 		for (s = cli_subs(c) ? cli_subs(c) : c; s->name != NULL; s++) {
 			if ((int)strlen(s->name) > width)
 				width = (int)strlen(s->name);
 			if (s == c)
 				break;
 		}
-	for (c = cli_commands; c->name != NULL; c++) {
+	for (const struct cli_cmd *const *t = cli_commands; (c = *t) != NULL; t++) {
 		if (cli_subs(c) == NULL) {
 			entry(f, c->name, width, c->summary);
 			continue;
@@ -187,18 +192,20 @@ int cli_near(unsigned d, const char *name)
 	return d <= (strlen(name) <= 4 ? 1u : 2u);
 }
 
-/* The command nearest to word, or NULL. */
+/* The command nearest to word, or NULL: in tab, or in the command table
+ * when tab is NULL. */
 static const struct cli_cmd *nearest(const char *word, const struct cli_cmd *tab, size_t skip)
 {
-	const struct cli_cmd *best = NULL;
+	const struct cli_cmd *best = NULL, *c;
 	unsigned bd = 10;
 
-	for (; tab->name != NULL; tab++) {
-		unsigned dist = cli_distance(word, tab->name + skip, (size_t)-1);
+	for (size_t i = 0; (c = tab != NULL ? &tab[i] : cli_commands[i]) != NULL &&
+	                   c->name != NULL; i++) {
+		unsigned dist = cli_distance(word, c->name + skip, (size_t)-1);
 
-		if (dist < bd && cli_near(dist, tab->name + skip)) {
+		if (dist < bd && cli_near(dist, c->name + skip)) {
 			bd = dist;
-			best = tab;
+			best = c;
 		}
 	}
 	return best;
@@ -213,6 +220,15 @@ const char *cli_guess_command(const char *word, const struct cli_cmd *tab, size_
 
 static const struct option options[] = { CLI_GLOBAL_OPTIONS };
 
+/* The command table's entry (main.c): usage, summary and option help. */
+const struct cli_cmd cli_cmd_help = {
+	.name = "help",
+	.fn = cmd_help,
+	.synopsis = "[COMMAND [SUBCOMMAND]]",
+	.summary = "general help, or the help of one command",
+	.flags = CLI_NODB,
+};
+
 int cmd_help(struct cli *cli, int argc, char **argv)
 {
 	const struct cli_cmd *cmd = NULL;
@@ -225,7 +241,7 @@ int cmd_help(struct cli *cli, int argc, char **argv)
 		const char *word = argv[optind], *guess;
 
 		if ((cmd = cli_find(word)) == NULL) {
-			if ((guess = cli_guess_command(word, cli_commands, 0)) != NULL)
+			if ((guess = cli_guess_command(word, NULL, 0)) != NULL)
 				return cli_usage_error(cli, "unknown command '%s'; did you mean '%s'?",
 				                       word, guess);
 			return cli_usage_error(cli, "unknown command '%s'", word);

@@ -52,6 +52,23 @@ static const struct option options[] = {
 	CLI_GLOBAL_OPTIONS
 };
 
+/* The command table's entry (main.c): usage, summary and option help. */
+const struct cli_cmd cli_cmd_import = {
+	.name = "import",
+	.fn = cmd_import,
+	.synopsis = "[--format F] [--dry-run] [--force-suppress] [--rejects FILE] [--list L] FILE|-",
+	.summary = "bulk import: quell's csv or jsonl, plain lists, provider exports",
+	.options =
+		"  --format F           plain, csv, jsonl, sendgrid, mailgun, ses or postmark\n"
+		"                       (default: told from the first line)\n"
+		"  --dry-run            read, judge and count every row, but write nothing\n"
+		"  --force-suppress     suppress every row as it stands, without the rules\n"
+		"  --rejects FILE       write rejected rows there instead of to stderr\n"
+		"  --list L             csv, jsonl: import only rows of list L; plain and\n"
+		"                       provider rows: put them on L (suppress or allow)\n",
+	.flags = CLI_WRITES | CLI_RULES,
+};
+
 /* The names --format takes (the contract's formats). */
 static const char *const formats[] = { "plain",   "csv", "jsonl",    "sendgrid",
 	                               "mailgun", "ses", "postmark", NULL };

@@ -411,7 +411,7 @@ static int postfix_log(struct cli *cli, int argc, char **argv)
 /* ----------------------------------------------------------------- ingest */
 
 /* Names are "ingest SUB": the prefix in messages and usage lines. */
-const struct cli_cmd cli_ingest_subs[] = {
+static const struct cli_cmd cli_ingest_subs[] = {
 	{ "ingest postfix-log", postfix_log, "[--follow] [--strict] [--verbose] FILE|-",
 	  "record the delivery reports of a Postfix mail log (sent, deferred,\n"
 	  "bounced) at the time they were logged; other lines are skipped",
@@ -420,7 +420,7 @@ const struct cli_cmd cli_ingest_subs[] = {
 	  "  --strict             a report quell cannot use (a bad recipient) is\n"
 	  "                       rejected and makes the exit status 65\n"
 	  "  --verbose            print each recorded report as record does\n",
-	  CLI_WRITES | CLI_RULES },
+	  CLI_WRITES | CLI_RULES, NULL },
 	{ "ingest dsn", cmd_ingest_dsn, "[--strict] [--verbose] FILE...",
 	  "record what bounce messages (RFC 3464 reports, abuse reports, other\n"
 	  "bounces) say about each recipient; FILE is a message, an mbox, a\n"
@@ -428,8 +428,23 @@ const struct cli_cmd cli_ingest_subs[] = {
 	  "  --strict             a recipient quell refuses is rejected and makes\n"
 	  "                       the exit status 65\n"
 	  "  --verbose            print each recorded recipient as record does\n",
-	  CLI_WRITES | CLI_RULES },
-	{ NULL, NULL, NULL, NULL, NULL, 0 }
+	  CLI_WRITES | CLI_RULES, NULL },
+	{ NULL, NULL, NULL, NULL, NULL, 0, NULL }
+};
+
+/* The command table's entry (main.c): usage, summary and option help. */
+const struct cli_cmd cli_cmd_ingest = {
+	.name = "ingest",
+	.fn = cmd_ingest,
+	.synopsis = "" /* usage and help: from cli_ingest_subs */,
+	.summary = "feed a mail log's delivery reports through the rules",
+	.options =
+		"  --follow             postfix-log: keep reading FILE as it grows, across\n"
+		"                       rotation, until SIGINT or SIGTERM\n"
+		"  --strict             a report quell cannot use is rejected (exit 65)\n"
+		"  --verbose            print each recorded report as record does\n",
+	.flags = CLI_WRITES | CLI_RULES | CLI_GROUP,
+	.subs = cli_ingest_subs,
 };
 
 int cmd_ingest(struct cli *cli, int argc, char **argv)

@@ -31,6 +31,20 @@ static const struct option options[] = {
 	CLI_GLOBAL_OPTIONS
 };
 
+/* The command table's entry (main.c): usage, summary and option help. */
+const struct cli_cmd cli_cmd_list = {
+	.name = "list",
+	.fn = cmd_list,
+	.synopsis = "[--suppress|--allow|--backoff] [--domains|--addresses] [--category C] [--since TIME]",
+	.summary = "list the live entries",
+	.options =
+		"  --suppress, --allow, --backoff   only this list (default: all three)\n"
+		"  --domains, --addresses           only this scope (default: both)\n"
+		"  --category C                     only entries of category C\n"
+		"  --since TIME                     only entries updated at or after TIME\n",
+	.flags = CLI_ALLSTREAMS,
+};
+
 struct ctx {
 	struct cli *cli;
 	int status; /* exit status when the callback stopped the walk */

@@ -62,6 +62,29 @@ static const struct option options[] = {
 	CLI_GLOBAL_OPTIONS
 };
 
+/* The command table's entry (main.c): usage, summary and option help. */
+const struct cli_cmd cli_cmd_policyd = {
+	.name = "policyd",
+	.fn = cmd_policyd,
+	.synopsis = "--listen unix:PATH|inet:HOST:PORT [OPTION...]",
+	.summary = "a Postfix policy server answering smtpd's recipient checks",
+	.options =
+		"  --listen ADDR        unix:PATH, or inet:HOST:PORT ([::1]:PORT for IPv6;\n"
+		"                       port 0: any free one, named in the startup line)\n"
+		"  --socket-owner U[:G] owner and group of the unix socket (smtpd runs as\n"
+		"                       postfix)\n"
+		"  --socket-mode MODE   mode of the unix socket, octal (default 0660)\n"
+		"  --reply KEY=TEMPLATE the answer for KEY: suppress, unsubscribe, complaint,\n"
+		"                       backoff, error, suppress:CATEGORY, backoff:CATEGORY;\n"
+		"                       TEMPLATE '5NN X.Y.Z text', REJECT, DEFER_IF_PERMIT...\n"
+		"                       or DUNNO, with {category} {source} {rule} {until}...\n"
+		"  --fail-open          answer DUNNO, not 451 4.3.0, when a check fails\n"
+		"  --max-connections N  clients served at once (default 512)\n"
+		"  --idle-timeout D     close a client silent for D (default 10m; forever)\n"
+		"  --verbose            log every connection and answer\n",
+	.flags = CLI_RULES,
+};
+
 void policyd_info(struct policyd *pd, const char *fmt, ...)
 {
 	char msg[1024];
@@ -119,16 +142,17 @@ static void look_at_db(struct policyd *pd)
 	reopened(pd, rc, changed, "");
 }
 
-size_t policyd_answer(struct policyd *pd, const struct quell__preq *req, unsigned long id,
-                      char *out)
+/* The policyd_answer_fn the loop runs: the verdict, as an action line. */
+static size_t answer(struct policyd *pd, const struct policy_req *req, unsigned long id,
+                     char *out)
 {
-	struct quell__policy_answer a;
+	struct policy_answer a;
 	struct cli *cli = pd->cli;
 	int n;
 
 	look_at_db(pd);
-	if (quell__policy_answer(cli->h, req, &pd->replies, cli->stream, cli->now,
-	                         pd->fail_open, &a) != 0) {
+	if (policy_answer(cli->h, req, &pd->replies, cli->stream, cli->now,
+	                  pd->fail_open, &a) != 0) {
 		cli_warn(cli, "client %lu: request refused: %s; closed without a reply", id,
 		         a.error);
 		return 0;
@@ -217,7 +241,7 @@ static int options_of(struct policyd *pd, int argc, char **argv, int *mode_given
 		case OPT_OWNER: pd->owner = optarg; break;
 		case OPT_MODE: status = parse_mode(pd, optarg); *mode_given = 1; break;
 		case OPT_REPLY:
-			if (quell__preply_set(&pd->replies, optarg, err, sizeof err) != 0)
+			if (policy_reply_set(&pd->replies, optarg, err, sizeof err) != 0)
 				status = cli_usage_error(pd->cli, "--reply: %s", err);
 			break;
 		case OPT_FAIL_OPEN: pd->fail_open = 1; break;
@@ -235,7 +259,7 @@ static int options_of(struct policyd *pd, int argc, char **argv, int *mode_given
 	if (pd->cli->json)
 		return cli_usage_error(pd->cli, "--json: policyd writes no output");
 	if (pd->cli->stream != NULL && pd->cli->stream[0] != '\0' &&
-	    !quell__preply_name_ok(pd->cli->stream))
+	    !policy_reply_name_ok(pd->cli->stream))
 		return cli_usage_error(pd->cli, "--stream: '%s' is not a name of [a-z0-9._-]",
 		                       pd->cli->stream);
 	if ((status = policyd_parse_listen(pd)) < 0)
@@ -262,7 +286,7 @@ int cmd_policyd(struct cli *cli, int argc, char **argv)
 	pd->gid = (gid_t)-1;
 	pd->max_conns = DEFAULT_MAX_CONNS;
 	pd->idle_ms = DEFAULT_IDLE_MS;
-	quell__preply_init(&pd->replies);
+	policy_reply_init(&pd->replies);
 	status = options_of(pd, argc, argv, &mode_given);
 	if (status == 0)
 		status = cli_rules_path(cli, &pd->rules);
@@ -271,7 +295,7 @@ int cmd_policyd(struct cli *cli, int argc, char **argv)
 	if (status == 0 && (status = policyd_listen(pd)) == 0) {
 		policyd_info(pd, "listening on %s%s", pd->where,
 		             pd->fail_open ? " (--fail-open)" : "");
-		status = policyd_run(pd);
+		status = policyd_run(pd, answer);
 		policyd_info(pd, "stopped");
 	}
 	policyd_unlisten(pd);

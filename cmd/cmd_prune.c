@@ -20,6 +20,19 @@ static const struct option options[] = {
 	CLI_GLOBAL_OPTIONS
 };
 
+/* The command table's entry (main.c): usage, summary and option help. */
+const struct cli_cmd cli_cmd_prune = {
+	.name = "prune",
+	.fn = cmd_prune,
+	.synopsis = "[--keep N] [--max-age DURATION]",
+	.summary = "delete expired entries and trim history",
+	.options =
+		"  --keep N             keep the newest N events per key (default 100)\n"
+		"  --max-age DURATION   drop events older than DURATION (default 2y;\n"
+		"                       forever: no age limit)\n",
+	.flags = CLI_WRITES | CLI_NOCREATE | CLI_RULES,
+};
+
 /* A count of at least 1, digits only. */
 static int parse_count(const char *s, size_t *out)
 {

@@ -25,6 +25,19 @@ static const struct option options[] = {
 	CLI_GLOBAL_OPTIONS
 };
 
+/* The command table's entry (main.c): usage, summary and option help. */
+const struct cli_cmd cli_cmd_record = {
+	.name = "record",
+	.fn = cmd_record,
+	.synopsis = "ADDR REPLY [--queue-id ID] [--message-id ID]\n-",
+	.summary = "apply the rules to a reply for an address and store the outcome",
+	.options =
+		"  --queue-id ID        the MTA's queue id of the message: a reply with an id\n"
+		"                       already recorded for the address changes nothing\n"
+		"  --message-id ID      the same with the message's Message-ID\n",
+	.flags = CLI_WRITES | CLI_RULES,
+};
+
 struct run {
 	struct quell_record_options opts;
 	struct quell_outcome out;

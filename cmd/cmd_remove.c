@@ -10,6 +10,15 @@
 
 static const struct option options[] = { CLI_GLOBAL_OPTIONS };
 
+/* The command table's entry (main.c): usage, summary and option help. */
+const struct cli_cmd cli_cmd_remove = {
+	.name = "remove",
+	.fn = cmd_remove,
+	.synopsis = "ENTRY...",
+	.summary = "delete entries from the suppress and backoff lists",
+	.flags = CLI_WRITES | CLI_NOCREATE,
+};
+
 static int remove_one(struct cli *cli, const char *entry, void *ctx)
 {
 	(void)ctx;

@@ -157,15 +157,29 @@ static int rules_explain(struct cli *cli, int argc, char **argv)
 /* ------------------------------------------------------------------ rules */
 
 /* Names are "rules SUB": the prefix in messages and usage lines. */
-const struct cli_cmd cli_rules_subs[] = {
+static const struct cli_cmd cli_rules_subs[] = {
 	{ "rules check", rules_check, "[FILE]",
-	  "validate a rules file: FILE, or the rules that --rules would load", NULL, CLI_NODB },
+	  "validate a rules file: FILE, or the rules that --rules would load", NULL, CLI_NODB,
+	  NULL },
 	{ "rules explain", rules_explain, "[--domain D] REPLY\n[--domain D] -",
 	  "which rule a reply matches, what it would do, and the verdict for an entry\n"
 	  "with no history; '-' reads REPLY or ADDR<TAB>REPLY lines from stdin",
 	  "  --domain D           the recipient's domain, for rules with a domain condition\n",
-	  CLI_NODB | CLI_RULES },
-	{ NULL, NULL, NULL, NULL, NULL, 0 }
+	  CLI_NODB | CLI_RULES, NULL },
+	{ NULL, NULL, NULL, NULL, NULL, 0, NULL }
+};
+
+/* The command table's entry (main.c): usage, summary and option help. */
+const struct cli_cmd cli_cmd_rules = {
+	.name = "rules",
+	.fn = cmd_rules,
+	.synopsis = "" /* usage and help: from cli_rules_subs */,
+	.summary = "validate a rules file, or explain what a reply would do",
+	.options =
+		"  --domain D           explain: the recipient's domain, for rules with a\n"
+		"                       domain condition\n",
+	.flags = CLI_NODB | CLI_GROUP,
+	.subs = cli_rules_subs,
 };
 
 int cmd_rules(struct cli *cli, int argc, char **argv)

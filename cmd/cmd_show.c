@@ -25,6 +25,15 @@
 
 static const struct option options[] = { CLI_GLOBAL_OPTIONS };
 
+/* The command table's entry (main.c): usage, summary and option help. */
+const struct cli_cmd cli_cmd_show = {
+	.name = "show",
+	.fn = cmd_show,
+	.synopsis = "ENTRY",
+	.summary = "everything known about one entry, with its history",
+	.flags = 0,
+};
+
 static void event_detail(struct cli_kv *kv, const struct quell_event *ev)
 {
 	cli_kv(kv, "list", quell_list_name(ev->list));

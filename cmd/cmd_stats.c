@@ -14,6 +14,15 @@
 
 static const struct option options[] = { CLI_GLOBAL_OPTIONS };
 
+/* The command table's entry (main.c): usage, summary and option help. */
+const struct cli_cmd cli_cmd_stats = {
+	.name = "stats",
+	.fn = cmd_stats,
+	.synopsis = "",
+	.summary = "counts per list, scope, source, category, stream; sizes",
+	.flags = 0,
+};
+
 static const int lists[] = { QUELL_LIST_SUPPRESS, QUELL_LIST_ALLOW, QUELL_LIST_BACKOFF };
 static const int scopes[] = { QUELL_SCOPE_ADDRESS, QUELL_SCOPE_DOMAIN };
 static const int sources[] = { QUELL_SOURCE_BOUNCE, QUELL_SOURCE_COMPLAINT,

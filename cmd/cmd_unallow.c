@@ -9,6 +9,15 @@
 
 static const struct option options[] = { CLI_GLOBAL_OPTIONS };
 
+/* The command table's entry (main.c): usage, summary and option help. */
+const struct cli_cmd cli_cmd_unallow = {
+	.name = "unallow",
+	.fn = cmd_unallow,
+	.synopsis = "ENTRY...",
+	.summary = "delete entries from the allow list",
+	.flags = CLI_WRITES | CLI_NOCREATE,
+};
+
 static int unallow_one(struct cli *cli, const char *entry, void *ctx)
 {
 	(void)ctx;

@@ -5,9 +5,11 @@
  *         COMMAND [ARGS]
  *
  * Global options may also appear among a command's arguments; each command
- * parses them with cli_getopt().  The table below (with the subcommand
- * tables of the groups, cli_subs) drives `quell help`, and its flags say
- * how cli_open() opens the database.  Output to stdout is
+ * parses them with cli_getopt().  The table below lists the descriptors
+ * that the cmd_*.c files export (struct cli_cmd: name, function, usage,
+ * option help, flags, subcommands), each beside its command's getopt
+ * table; they drive `quell help`, and their flags say how cli_open()
+ * opens the database.  Output to stdout is
  * fully buffered (checks are streamed in bulk); stdout is closed before
  * exit so that a failed write is an error (74), not a silent loss.
  *
@@ -22,126 +24,34 @@
 
 #define OUTBUF_SIZE (256 * 1024)
 
-const struct cli_cmd cli_commands[] = {
-	{ "check", cmd_check, "ADDR...\n-",
-	  "the verdict for each address, from the arguments or stdin",
-	  NULL, 0 },
-	{ "record", cmd_record, "ADDR REPLY [--queue-id ID] [--message-id ID]\n-",
-	  "apply the rules to a reply for an address and store the outcome",
-	  "  --queue-id ID        the MTA's queue id of the message: a reply with an id\n"
-	  "                       already recorded for the address changes nothing\n"
-	  "  --message-id ID      the same with the message's Message-ID\n",
-	  CLI_WRITES | CLI_RULES },
-	{ "add", cmd_add,
-	  "ENTRY... [--reason TEXT] [--ttl DURATION] [--source manual|unsubscribe|complaint]",
-	  "suppress addresses or domains by hand",
-	  "  --reason TEXT        why (stored as given, escaped on output)\n"
-	  "  --ttl DURATION       expire after DURATION (30s, 15m, 8h, 7d, forever)\n"
-	  "  --source SOURCE      manual (default), unsubscribe or complaint\n",
-	  CLI_WRITES },
-	{ "remove", cmd_remove, "ENTRY...", "delete entries from the suppress and backoff lists",
-	  NULL, CLI_WRITES | CLI_NOCREATE },
-	{ "allow", cmd_allow, "ENTRY... [--reason TEXT] [--ttl DURATION]",
-	  "put addresses or domains on the allow list",
-	  "  --reason TEXT        why (stored as given, escaped on output)\n"
-	  "  --ttl DURATION       expire after DURATION (30s, 15m, 8h, 7d, forever)\n",
-	  CLI_WRITES },
-	{ "unallow", cmd_unallow, "ENTRY...", "delete entries from the allow list", NULL,
-	  CLI_WRITES | CLI_NOCREATE },
-	{ "show", cmd_show, "ENTRY", "everything known about one entry, with its history", NULL,
-	  0 },
-	{ "list", cmd_list,
-	  "[--suppress|--allow|--backoff] [--domains|--addresses] [--category C] [--since TIME]",
-	  "list the live entries",
-	  "  --suppress, --allow, --backoff   only this list (default: all three)\n"
-	  "  --domains, --addresses           only this scope (default: both)\n"
-	  "  --category C                     only entries of category C\n"
-	  "  --since TIME                     only entries updated at or after TIME\n",
-	  CLI_ALLSTREAMS },
-	{ "import", cmd_import,
-	  "[--format F] [--dry-run] [--force-suppress] [--rejects FILE] [--list L] FILE|-",
-	  "bulk import: quell's csv or jsonl, plain lists, provider exports",
-	  "  --format F           plain, csv, jsonl, sendgrid, mailgun, ses or postmark\n"
-	  "                       (default: told from the first line)\n"
-	  "  --dry-run            read, judge and count every row, but write nothing\n"
-	  "  --force-suppress     suppress every row as it stands, without the rules\n"
-	  "  --rejects FILE       write rejected rows there instead of to stderr\n"
-	  "  --list L             csv, jsonl: import only rows of list L; plain and\n"
-	  "                       provider rows: put them on L (suppress or allow)\n",
-	  CLI_WRITES | CLI_RULES },
-	{ "export", cmd_export, "[--format F] [--list L] [--category C] [--since TIME] [FILE|-]",
-	  "bulk export: quell's csv or jsonl, plain, provider import shapes",
-	  "  --format F           csv (default), jsonl, plain, sendgrid, mailgun, ses or\n"
-	  "                       postmark\n"
-	  "  --list L             only list L: suppress, allow or backoff (default: all\n"
-	  "                       for csv and jsonl, suppress for the others; providers\n"
-	  "                       take suppress only)\n"
-	  "  --category C         only entries of category C\n"
-	  "  --since TIME         only entries updated at or after TIME\n"
-	  "  --stream S           only stream S ('*': every stream; default: every\n"
-	  "                       stream for csv and jsonl, stream-less entries for\n"
-	  "                       the others)\n",
-	  CLI_ALLSTREAMS },
-	{ "ingest", cmd_ingest, "" /* usage and help: from cli_ingest_subs */,
-	  "feed a mail log's delivery reports through the rules",
-	  "  --follow             postfix-log: keep reading FILE as it grows, across\n"
-	  "                       rotation, until SIGINT or SIGTERM\n"
-	  "  --strict             a report quell cannot use is rejected (exit 65)\n"
-	  "  --verbose            print each recorded report as record does\n",
-	  CLI_WRITES | CLI_RULES | CLI_GROUP },
-	{ "policyd", cmd_policyd,
-	  "--listen unix:PATH|inet:HOST:PORT [OPTION...]",
-	  "a Postfix policy server answering smtpd's recipient checks",
-	  "  --listen ADDR        unix:PATH, or inet:HOST:PORT ([::1]:PORT for IPv6;\n"
-	  "                       port 0: any free one, named in the startup line)\n"
-	  "  --socket-owner U[:G] owner and group of the unix socket (smtpd runs as\n"
-	  "                       postfix)\n"
-	  "  --socket-mode MODE   mode of the unix socket, octal (default 0660)\n"
-	  "  --reply KEY=TEMPLATE the answer for KEY: suppress, unsubscribe, complaint,\n"
-	  "                       backoff, error, suppress:CATEGORY, backoff:CATEGORY;\n"
-	  "                       TEMPLATE '5NN X.Y.Z text', REJECT, DEFER_IF_PERMIT...\n"
-	  "                       or DUNNO, with {category} {source} {rule} {until}...\n"
-	  "  --fail-open          answer DUNNO, not 451 4.3.0, when a check fails\n"
-	  "  --max-connections N  clients served at once (default 512)\n"
-	  "  --idle-timeout D     close a client silent for D (default 10m; forever)\n"
-	  "  --verbose            log every connection and answer\n",
-	  CLI_RULES },
-	{ "rules", cmd_rules, "" /* usage and help: from cli_rules_subs */,
-	  "validate a rules file, or explain what a reply would do",
-	  "  --domain D           explain: the recipient's domain, for rules with a\n"
-	  "                       domain condition\n",
-	  CLI_NODB | CLI_GROUP },
-	{ "stats", cmd_stats, "", "counts per list, scope, source, category, stream; sizes",
-	  NULL, 0 },
-	{ "prune", cmd_prune, "[--keep N] [--max-age DURATION]",
-	  "delete expired entries and trim history",
-	  "  --keep N             keep the newest N events per key (default 100)\n"
-	  "  --max-age DURATION   drop events older than DURATION (default 2y;\n"
-	  "                       forever: no age limit)\n",
-	  CLI_WRITES | CLI_NOCREATE | CLI_RULES },
-	{ "backup", cmd_backup, "DIR",
-	  "write a compacted, consistent copy of the database into DIR", NULL, 0 },
-	{ "help", cmd_help, "[COMMAND [SUBCOMMAND]]",
-	  "general help, or the help of one command", NULL, CLI_NODB },
-	{ NULL, NULL, NULL, NULL, NULL, 0 }
+/* The command table: the descriptors the cmd_*.c files export, in the
+ * order `quell help` lists them. */
+const struct cli_cmd *const cli_commands[] = {
+	&cli_cmd_check,
+	&cli_cmd_record,
+	&cli_cmd_add,
+	&cli_cmd_remove,
+	&cli_cmd_allow,
+	&cli_cmd_unallow,
+	&cli_cmd_show,
+	&cli_cmd_list,
+	&cli_cmd_import,
+	&cli_cmd_export,
+	&cli_cmd_ingest,
+	&cli_cmd_policyd,
+	&cli_cmd_rules,
+	&cli_cmd_stats,
+	&cli_cmd_prune,
+	&cli_cmd_backup,
+	&cli_cmd_help,
+	NULL
 };
-
-const struct cli_cmd *cli_subs(const struct cli_cmd *cmd)
-{
-	if (cmd == NULL || !(cmd->flags & CLI_GROUP))
-		return NULL;
-	if (strcmp(cmd->name, "ingest") == 0)
-		return cli_ingest_subs;
-	if (strcmp(cmd->name, "rules") == 0)
-		return cli_rules_subs;
-	return NULL;
-}
 
 const struct cli_cmd *cli_find(const char *name)
 {
-	for (const struct cli_cmd *c = cli_commands; c->name != NULL; c++)
-		if (strcmp(c->name, name) == 0)
-			return c;
+	for (const struct cli_cmd *const *c = cli_commands; *c != NULL; c++)
+		if (strcmp((*c)->name, name) == 0)
+			return *c;
 	return NULL;
 }
 
@@ -162,7 +72,7 @@ static int run(struct cli *cli, int argc, char **argv)
 	first = optind;
 	cli->cmd = cli_find(argv[first]);
 	if (cli->cmd == NULL) {
-		const char *guess = cli_guess_command(argv[first], cli_commands, 0);
+		const char *guess = cli_guess_command(argv[first], NULL, 0);
 
 		fprintf(stderr, "quell: unknown command '");
 		cli_put_enc(stderr, argv[first], CLI_ENC_FIELD);

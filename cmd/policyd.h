@@ -2,11 +2,12 @@
  * policyd.h - what the files of `quell policyd` share: the server's
  * settings and state (struct policyd), the listening socket
  * (policyd_net.c), the event loop (policyd_loop.c), and the answer to one
- * request with its log lines (cmd_policyd.c).
+ * request with its log lines (cmd_policyd.c), which the loop is given as
+ * a function pointer (policyd_answer_fn).
  *
- * The command reads requests and builds answers with two internal
- * modules of the static library, policy_req.h and policy_reply.h (bounded
- * parsing and sanitized replies live there, where unit tests and a fuzz
+ * The command reads requests and builds answers with two modules of its
+ * own, policy_req.h and policy_reply.h (bounded parsing and sanitized
+ * replies live there, apart from the sockets, where unit tests and a fuzz
  * target reach them); the verdict itself comes from quell_check(), the
  * path `quell check` takes.  Knows nothing of LMDB.
  */
@@ -22,14 +23,14 @@
 #include "policy_req.h"
 
 /* "action=" VALUE "\n\n": the longest answer, in bytes. */
-#define POLICYD_ANSWER_MAX (sizeof "action=" - 1 + QUELL__PREPLY_MAX - 1 + 2)
+#define POLICYD_ANSWER_MAX (sizeof "action=" - 1 + POLICY_REPLY_MAX - 1 + 2)
 
 struct policyd {
 	struct cli *cli;
 	const char *listen;        /* --listen, as given */
 	const char *owner;         /* --socket-owner, or NULL */
 	const char *rules;         /* the rules file SIGHUP reloads; NULL: built-in */
-	struct quell__preply_set replies;
+	struct policy_reply_set replies;
 	mode_t mode;               /* --socket-mode */
 	uid_t uid;                 /* from --socket-owner; (uid_t)-1: unchanged */
 	gid_t gid;                 /* (gid_t)-1: unchanged */
@@ -69,15 +70,17 @@ int policyd_listen(struct policyd *pd);
  * still the one we made. */
 void policyd_unlisten(struct policyd *pd);
 
-/* policyd_loop.c: serve until SIGTERM or SIGINT.  0, or an exit status. */
-int policyd_run(struct policyd *pd);
-
-/* cmd_policyd.c: the answer to one complete request, "action=...\n\n",
+/* The service the loop runs for each complete request (as Postfix's
+ * multi_server_main takes its service): the answer, "action=...\n\n",
  * into out (POLICYD_ANSWER_MAX bytes); its length, or 0 when the request
  * is refused (logged; the connection is then closed without a reply).
- * `id` names the connection in log lines. */
-size_t policyd_answer(struct policyd *pd, const struct quell__preq *req, unsigned long id,
-                      char *out);
+ * `id` names the connection in log lines.  cmd_policyd.c gives its own. */
+typedef size_t policyd_answer_fn(struct policyd *pd, const struct policy_req *req,
+                                 unsigned long id, char *out);
+
+/* policyd_loop.c: serve until SIGTERM or SIGINT, each complete request
+ * answered by `answer`.  0, or an exit status. */
+int policyd_run(struct policyd *pd, policyd_answer_fn *answer);
 
 /* cmd_policyd.c: reload the rules (SIGHUP); a bad file keeps the old ones.
  * Reopens the database too. */

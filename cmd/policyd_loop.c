@@ -35,7 +35,8 @@
  * SIGTERM and SIGINT stop the loop (everything is closed by the caller);
  * SIGHUP reloads the rules and reopens the database.  SIGPIPE is ignored;
  * writes use MSG_NOSIGNAL.
- * Knows nothing of what requests mean or of the database.
+ * Knows nothing of what requests mean or of the database: the answer to
+ * each is the function policyd_run is given (policyd_answer_fn).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -75,7 +76,7 @@ struct conn {
 	size_t inoff, inlen, outoff, outlen;
 	char in[IN_MAX];
 	char out[OUT_MAX];
-	struct quell__preq req;
+	struct policy_req req;
 };
 
 /* The self-pipe: written by signal handlers, read by the loop. */
@@ -102,6 +103,7 @@ static int64_t now_ms(void)
 
 struct loop {
 	struct policyd *pd;
+	policyd_answer_fn *answer; /* the service: one request's answer */
 	struct conn **conns;
 	size_t n;
 	int ep;                /* the epoll set */
@@ -147,10 +149,10 @@ static void service(struct loop *l, struct conn *c)
 	for (;;) {
 		while (!c->closing && c->inoff < c->inlen &&
 		       OUT_MAX - c->outlen >= POLICYD_ANSWER_MAX) {
-			rc = quell__preq_feed(&c->req, c->in + c->inoff, c->inlen - c->inoff, &used);
+			rc = policy_req_feed(&c->req, c->in + c->inoff, c->inlen - c->inoff, &used);
 			c->inoff += used;
 			if (rc == 1) {
-				n = policyd_answer(l->pd, &c->req, c->id, c->out + c->outlen);
+				n = l->answer(l->pd, &c->req, c->id, c->out + c->outlen);
 				if (n == 0)
 					c->closing = 1;
 				c->outlen += n;
@@ -168,7 +170,7 @@ static void service(struct loop *l, struct conn *c)
 			break;
 	}
 	if (c->outlen == 0 && (c->closing || (c->eof && c->inlen == 0))) {
-		if (c->eof && !c->closing && quell__preq_partial(&c->req))
+		if (c->eof && !c->closing && policy_req_partial(&c->req))
 			cli_warn(l->pd->cli, "client %lu: closed in the middle of a request", c->id);
 		c->dead = 1;
 	}
@@ -183,7 +185,7 @@ static void on_readable(struct loop *l, struct conn *c)
 	while (n < 0 && errno == EINTR);
 	if (n > 0) {
 		c->last = now_ms();
-		if (c->inlen == 0 && !quell__preq_partial(&c->req))
+		if (c->inlen == 0 && !policy_req_partial(&c->req))
 			c->begun = c->last;
 		c->asked = 1;
 		c->inlen += (size_t)n;
@@ -212,7 +214,7 @@ static void drop(struct loop *l, size_t i)
 /* A request being read or answered. */
 static int in_hand(const struct conn *c)
 {
-	return c->inlen > 0 || c->outlen > 0 || c->closing || quell__preq_partial(&c->req);
+	return c->inlen > 0 || c->outlen > 0 || c->closing || policy_req_partial(&c->req);
 }
 
 /* Since when c counts as idle, or -1 while it may not be closed to make
@@ -350,7 +352,7 @@ static void accept_some(struct loop *l)
 		c->eof = c->closing = c->dead = c->asked = 0;
 		c->last = c->begun = now_ms();
 		c->inoff = c->inlen = c->outoff = c->outlen = 0;
-		quell__preq_reset(&c->req);
+		policy_req_reset(&c->req);
 		l->conns[l->n++] = c;
 		if (pd->verbose)
 			policyd_info(pd, "client %lu: connected", c->id);
@@ -374,27 +376,15 @@ static void read_signals(struct loop *l, int fd)
 	}
 }
 
-static const int caught[] = { SIGTERM, SIGINT, SIGHUP, SIGPIPE };
+/* SIGINT ignored when we started (a background job): stays so; SIGHUP
+ * reloads even under nohup(1). */
+static const struct cli_signal caught[] = {
+	{ SIGTERM, on_signal, 0 },
+	{ SIGINT, on_signal, 1 },
+	{ SIGHUP, on_signal, 0 },
+	{ SIGPIPE, SIG_IGN, 0 },
+};
 #define NCAUGHT (sizeof caught / sizeof caught[0])
-
-static void signals(int on, struct sigaction old[NCAUGHT])
-{
-	struct sigaction sa;
-
-	for (size_t i = 0; i < NCAUGHT; i++) {
-		if (!on) {
-			sigaction(caught[i], &old[i], NULL);
-			continue;
-		}
-		memset(&sa, 0, sizeof sa);
-		sa.sa_handler = caught[i] == SIGPIPE ? SIG_IGN : on_signal;
-		sigemptyset(&sa.sa_mask);
-		sigaction(caught[i], &sa, &old[i]);
-		/* SIGINT ignored when we started (a background job): stays so */
-		if (caught[i] == SIGINT && old[i].sa_handler == SIG_IGN)
-			sigaction(caught[i], &old[i], NULL);
-	}
-}
 
 /* ------------------------------------------------------------------- loop */
 
@@ -535,7 +525,7 @@ static void raise_nofile(struct policyd *pd)
 		             (unsigned long long)rl.rlim_cur);
 }
 
-int policyd_run(struct policyd *pd)
+int policyd_run(struct policyd *pd, policyd_answer_fn *answer)
 {
 	struct sigaction old[NCAUGHT];
 	struct loop l;
@@ -544,6 +534,7 @@ int policyd_run(struct policyd *pd)
 	raise_nofile(pd);
 	memset(&l, 0, sizeof l);
 	l.pd = pd;
+	l.answer = answer;
 	if (pipe2(pipefd, O_NONBLOCK | O_CLOEXEC) != 0) {
 		cli_warn(pd->cli, "pipe: %s", strerror(errno));
 		return CLI_EX_IOERR;
@@ -569,9 +560,9 @@ int policyd_run(struct policyd *pd)
 		return CLI_EX_IOERR;
 	}
 	sig_fd = pipefd[1];
-	signals(1, old);
+	cli_signals(1, caught, NCAUGHT, old);
 	status = serve(&l, pipefd[0]);
-	signals(0, old);
+	cli_signals(0, caught, NCAUGHT, old);
 	sig_fd = -1;
 	while (l.n > 0) {
 		close(l.conns[l.n - 1]->fd);

@@ -1,7 +1,7 @@
 /*
  * fuzz_policy_req.c - libFuzzer target for the Postfix policy request
- * parser (quell__preq_feed) and the reply templates (quell__preply_set,
- * quell__preply_expand).
+ * parser (policy_req_feed) and the reply templates (policy_reply_set,
+ * policy_reply_expand).
  *
  * The first input byte picks how the rest is cut into pieces (1 to 256
  * bytes, as reads from a socket would); the rest is a byte stream of
@@ -15,7 +15,7 @@
  *   - a refused request says why and on which line;
  *   - every attribute value, taken as a reply template, is either refused
  *     with a reason or expands (with the value as hostile database text in
- *     every field) to at most QUELL__PREPLY_MAX - 1 bytes of printable
+ *     every field) to at most POLICY_REPLY_MAX - 1 bytes of printable
  *     ASCII.
  * A failed check aborts, which libFuzzer reports with the input.
  */
@@ -31,33 +31,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define CHECK(x) do { if (!(x)) { fprintf(stderr, "check failed: %s\n", #x); abort(); } } while (0)
 
-static struct quell__preq a, b;
+static struct policy_req a, b;
 
 static void check_clean(const char *s, size_t n)
 {
-	CHECK(n < QUELL__PREPLY_MAX);
+	CHECK(n < POLICY_REPLY_MAX);
 	CHECK(strlen(s) == n);
 	for (size_t i = 0; i < n; i++)
 		CHECK((unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f);
 }
 
-static void check_request(const struct quell__preq *p)
+static void check_request(const struct policy_req *p)
 {
-	static struct quell__preply_set set;
+	static struct policy_reply_set set;
 	static struct quell_result r;
-	char err[256], spec[QUELL__PREPLY_TMPL_MAX + 32], out[QUELL__PREPLY_MAX];
+	char err[256], spec[POLICY_REPLY_TMPL_MAX + 32], out[POLICY_REPLY_MAX];
 
-	CHECK(p->nattrs >= 1 && p->nattrs <= QUELL__PREQ_ATTRS_MAX);
+	CHECK(p->nattrs >= 1 && p->nattrs <= POLICY_REQ_ATTRS_MAX);
 	for (size_t i = 0; i < p->nattrs; i++) {
-		const char *n = quell__preq_name(p, i), *v = quell__preq_value(p, i);
+		const char *n = policy_req_name(p, i), *v = policy_req_value(p, i);
 
 		CHECK(n[0] != '\0' && strchr(n, '=') == NULL && strchr(n, '\n') == NULL);
 		CHECK(strchr(v, '\n') == NULL);
-		CHECK(quell__preq_get(p, n) != NULL);
+		CHECK(policy_req_get(p, n) != NULL);
 
 		/* the value as a template, and as database text in each field */
-		quell__preply_init(&set);
-		snprintf(spec, sizeof spec, "suppress=%.*s", QUELL__PREPLY_TMPL_MAX + 8, v);
+		policy_reply_init(&set);
+		snprintf(spec, sizeof spec, "suppress=%.*s", POLICY_REPLY_TMPL_MAX + 8, v);
 		err[0] = '\0';
 		memset(&r, 0, sizeof r);
 		snprintf(r.category, sizeof r.category, "%s", v);
@@ -66,19 +66,19 @@ static void check_request(const struct quell__preq *p)
 		snprintf(r.reply, sizeof r.reply, "%s", v);
 		r.verdict = QUELL_SUPPRESS;
 		r.until = (int64_t)strlen(v) * 1000;
-		if (quell__preply_set(&set, spec, err, sizeof err) != 0) {
+		if (policy_reply_set(&set, spec, err, sizeof err) != 0) {
 			CHECK(err[0] != '\0');
 			continue;
 		}
-		check_clean(out, quell__preply_expand(quell__preply_pick(&set, &r), &r, out));
-		check_clean(out, quell__preply_expand(
+		check_clean(out, policy_reply_expand(policy_reply_pick(&set, &r), &r, out));
+		check_clean(out, policy_reply_expand(
 		                         "550 5.1.1 {category}{rule}{key}{reply}{until}{reply}", &r,
 		                         out));
 	}
 }
 
 /* Whether the stream ended inside a request (or between requests). */
-static int rc_last_more(const struct quell__preq *p)
+static int rc_last_more(const struct policy_req *p)
 {
 	return p->error == NULL;
 }
@@ -87,7 +87,7 @@ static int rc_last_more(const struct quell__preq *p)
 static int next_whole(const uint8_t **data, size_t *size)
 {
 	size_t used;
-	int rc = quell__preq_feed(&b, (const char *)*data, *size, &used);
+	int rc = policy_req_feed(&b, (const char *)*data, *size, &used);
 
 	*data += used;
 	*size -= used;
@@ -107,11 +107,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size--;
 	w = data;
 	wsize = size;
-	quell__preq_reset(&a);
-	quell__preq_reset(&b);
+	policy_req_reset(&a);
+	policy_req_reset(&b);
 	while (off < size) {
 		n = size - off < step ? size - off : step;
-		rc = quell__preq_feed(&a, (const char *)data + off, n, &used);
+		rc = policy_req_feed(&a, (const char *)data + off, n, &used);
 		CHECK(used <= n);
 		CHECK(rc == 0 || rc == 1 || rc == QUELL_EDATA);
 		if (rc == 0)
@@ -129,8 +129,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		CHECK(a.nattrs == b.nattrs && w == data + off);
 		for (size_t i = 0; i < a.nattrs; i++) {
-			CHECK(strcmp(quell__preq_name(&a, i), quell__preq_name(&b, i)) == 0);
-			CHECK(strcmp(quell__preq_value(&a, i), quell__preq_value(&b, i)) == 0);
+			CHECK(strcmp(policy_req_name(&a, i), policy_req_name(&b, i)) == 0);
+			CHECK(strcmp(policy_req_value(&a, i), policy_req_value(&b, i)) == 0);
 		}
 		check_request(&a);
 	}

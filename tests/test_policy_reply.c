@@ -64,16 +64,16 @@ static const struct tcase tcases[] = {
 
 static void test_templates(void)
 {
-	struct quell__preply_set s;
+	struct policy_reply_set s;
 	char err[256], longt[300];
 
 	for (size_t i = 0; i < sizeof tcases / sizeof tcases[0]; i++) {
 		const struct tcase *c = &tcases[i];
 		int rc;
 
-		quell__preply_init(&s);
+		policy_reply_init(&s);
 		err[0] = '\0';
-		rc = quell__preply_set(&s, c->spec, err, sizeof err);
+		rc = policy_reply_set(&s, c->spec, err, sizeof err);
 		if ((rc == 0) != (c->error == NULL))
 			fprintf(stderr, "\n  %s: rc %d (%s)\n", c->spec, rc, err);
 		TU_EQ_INT(rc, c->error == NULL ? 0 : QUELL_EINVAL);
@@ -84,15 +84,15 @@ static void test_templates(void)
 	memcpy(longt, "suppress=550 5.1.1 ", 19);
 	memset(longt + 19, 'x', 200 - 10);
 	longt[209] = '\0';
-	TU_EQ_INT(quell__preply_set(&s, longt, err, sizeof err), 0);
+	TU_EQ_INT(policy_reply_set(&s, longt, err, sizeof err), 0);
 	longt[209] = 'x';
 	longt[210] = '\0';
-	TU_EQ_INT(quell__preply_set(&s, longt, err, sizeof err), QUELL_EINVAL);
+	TU_EQ_INT(policy_reply_set(&s, longt, err, sizeof err), QUELL_EINVAL);
 	TU_EQ_STR(err, "template longer than 200 bytes");
 	/* every default passes its own check */
-	quell__preply_init(&s);
-	for (int k = 0; k < QUELL__PREPLY_NKINDS; k++)
-		TU_EQ_INT(quell__preply_check(s.tmpl[k], k, err, sizeof err), 0);
+	policy_reply_init(&s);
+	for (int k = 0; k < POLICY_REPLY_NKINDS; k++)
+		TU_EQ_INT(policy_reply_check(s.tmpl[k], k, err, sizeof err), 0);
 }
 
 static void result(struct quell_result *r, int verdict, int source, const char *category)
@@ -107,33 +107,33 @@ static void result(struct quell_result *r, int verdict, int source, const char *
 
 static void test_pick(void)
 {
-	struct quell__preply_set s;
+	struct policy_reply_set s;
 	struct quell_result r;
 	char err[256];
 
-	quell__preply_init(&s);
-	TU_EQ_INT(quell__preply_set(&s, "suppress:quota=552 5.2.2 Full", err, sizeof err), 0);
-	TU_EQ_INT(quell__preply_set(&s, "backoff:transient=DEFER_IF_PERMIT later", err, sizeof err),
+	policy_reply_init(&s);
+	TU_EQ_INT(policy_reply_set(&s, "suppress:quota=552 5.2.2 Full", err, sizeof err), 0);
+	TU_EQ_INT(policy_reply_set(&s, "backoff:transient=DEFER_IF_PERMIT later", err, sizeof err),
 	          0);
-	TU_EQ_INT(quell__preply_set(&s, "suppress:quota=552 5.2.2 Still full", err, sizeof err), 0);
+	TU_EQ_INT(policy_reply_set(&s, "suppress:quota=552 5.2.2 Still full", err, sizeof err), 0);
 	TU_EQ_INT(s.ncats, 2); /* the same key again replaces */
 
 	result(&r, QUELL_SUPPRESS, QUELL_SOURCE_BOUNCE, "bad-mailbox");
-	TU_EQ_STR(quell__preply_pick(&s, &r), s.tmpl[QUELL__PREPLY_SUPPRESS]);
+	TU_EQ_STR(policy_reply_pick(&s, &r), s.tmpl[POLICY_REPLY_SUPPRESS]);
 	result(&r, QUELL_SUPPRESS, QUELL_SOURCE_BOUNCE, "quota");
-	TU_EQ_STR(quell__preply_pick(&s, &r), "552 5.2.2 Still full");
+	TU_EQ_STR(policy_reply_pick(&s, &r), "552 5.2.2 Still full");
 	result(&r, QUELL_SUPPRESS, QUELL_SOURCE_UNSUBSCRIBE, "quota");
-	TU_EQ_STR(quell__preply_pick(&s, &r), s.tmpl[QUELL__PREPLY_UNSUBSCRIBE]);
+	TU_EQ_STR(policy_reply_pick(&s, &r), s.tmpl[POLICY_REPLY_UNSUBSCRIBE]);
 	result(&r, QUELL_SUPPRESS, QUELL_SOURCE_COMPLAINT, "complaint");
-	TU_EQ_STR(quell__preply_pick(&s, &r), s.tmpl[QUELL__PREPLY_COMPLAINT]);
+	TU_EQ_STR(policy_reply_pick(&s, &r), s.tmpl[POLICY_REPLY_COMPLAINT]);
 	result(&r, QUELL_BACKOFF, QUELL_SOURCE_BOUNCE, "transient");
-	TU_EQ_STR(quell__preply_pick(&s, &r), "DEFER_IF_PERMIT later");
+	TU_EQ_STR(policy_reply_pick(&s, &r), "DEFER_IF_PERMIT later");
 	result(&r, QUELL_BACKOFF, QUELL_SOURCE_BOUNCE, "quota");
-	TU_EQ_STR(quell__preply_pick(&s, &r), s.tmpl[QUELL__PREPLY_BACKOFF]);
+	TU_EQ_STR(policy_reply_pick(&s, &r), s.tmpl[POLICY_REPLY_BACKOFF]);
 	result(&r, QUELL_ALLOW, QUELL_SOURCE_MANUAL, "manual");
-	CU_ASSERT_PTR_NULL(quell__preply_pick(&s, &r));
+	CU_ASSERT_PTR_NULL(policy_reply_pick(&s, &r));
 	result(&r, QUELL_INVALID, QUELL_SOURCE_NONE, "");
-	CU_ASSERT_PTR_NULL(quell__preply_pick(&s, &r));
+	CU_ASSERT_PTR_NULL(policy_reply_pick(&s, &r));
 }
 
 /* The answer is one line of printable ASCII. */
@@ -145,7 +145,7 @@ static void assert_clean(const char *s)
 
 static void test_expand(void)
 {
-	char out[QUELL__PREPLY_MAX];
+	char out[POLICY_REPLY_MAX];
 	struct quell_result r;
 	size_t n;
 
@@ -154,26 +154,26 @@ static void test_expand(void)
 	snprintf(r.reply, sizeof r.reply,
 	         "<bob@example.com>: no\r\naction=OK\n\n\x01\x7f j\xc3\xb6rg \xe2\x82\xac \xff end");
 	r.since = NOW;
-	n = quell__preply_expand("550 5.1.1 {category} {rule} {scope} {key} {source} {since} "
-	                         "{until} {{x}",
-	                         &r, out);
+	n = policy_reply_expand("550 5.1.1 {category} {rule} {scope} {key} {source} {since} "
+	                        "{until} {{x}",
+	                        &r, out);
 	TU_EQ_STR(out, "550 5.1.1 bad-mailbox user-unknown address bob@example.com bounce "
 	               "2026-11-28T10:00:00Z - {x}");
 	TU_EQ_INT(n, strlen(out));
-	quell__preply_expand("550 5.1.1 [{reply}]", &r, out);
+	policy_reply_expand("550 5.1.1 [{reply}]", &r, out);
 	TU_EQ_STR(out, "550 5.1.1 [<bob@example.com>: no??action=OK???? j?rg ? ? end]");
 	assert_clean(out);
 
 	/* a long field is cut at FIELD_MAX, the whole at PREPLY_MAX - 1 */
 	memset(r.reply, 'y', sizeof r.reply - 1);
 	r.reply[sizeof r.reply - 1] = '\0';
-	n = quell__preply_expand("550 5.1.1 {reply}", &r, out);
-	TU_EQ_INT(n, 10 + QUELL__PREPLY_FIELD_MAX);
-	n = quell__preply_expand("550 5.1.1 {reply}{reply}{reply}{reply}", &r, out);
-	TU_EQ_INT(n, QUELL__PREPLY_MAX - 1);
+	n = policy_reply_expand("550 5.1.1 {reply}", &r, out);
+	TU_EQ_INT(n, 10 + POLICY_REPLY_FIELD_MAX);
+	n = policy_reply_expand("550 5.1.1 {reply}{reply}{reply}{reply}", &r, out);
+	TU_EQ_INT(n, POLICY_REPLY_MAX - 1);
 	assert_clean(out);
 	/* no result (the error template): fields are "-" */
-	quell__preply_expand("451 4.3.0 x", NULL, out);
+	policy_reply_expand("451 4.3.0 x", NULL, out);
 	TU_EQ_STR(out, "451 4.3.0 x");
 }
 
@@ -181,7 +181,7 @@ static void test_expand(void)
 
 static char dir[128];
 static quell *h;
-static struct quell__preq *req;
+static struct policy_req *req;
 
 static int setup(void)
 {
@@ -273,18 +273,18 @@ static const struct acase acases[] = {
 
 static void test_answers(void)
 {
-	struct quell__policy_answer a;
-	struct quell__preply_set s;
+	struct policy_answer a;
+	struct policy_reply_set s;
 	size_t used;
 
-	quell__preply_init(&s);
+	policy_reply_init(&s);
 	for (size_t i = 0; i < sizeof acases / sizeof acases[0]; i++) {
 		const struct acase *c = &acases[i];
 		int rc;
 
-		quell__preq_reset(req);
-		CU_ASSERT_EQUAL_FATAL(quell__preq_feed(req, c->request, strlen(c->request), &used), 1);
-		rc = quell__policy_answer(h, req, &s, c->stream, NOW, c->fail_open, &a);
+		policy_req_reset(req);
+		CU_ASSERT_EQUAL_FATAL(policy_req_feed(req, c->request, strlen(c->request), &used), 1);
+		rc = policy_answer(h, req, &s, c->stream, NOW, c->fail_open, &a);
 		if (rc != c->rc || strcmp(a.action, c->action) != 0)
 			fprintf(stderr, "\n  %s: rc %d, action '%s', error '%s'\n", c->name, rc,
 			        a.action, a.error);
@@ -310,18 +310,18 @@ static void test_backoff_opt_in(void)
 		{ "backoff:quota=DEFER_IF_PERMIT later", "DUNNO" },
 	};
 	static const char rq[] = RCPT("later@example.com") "\n";
-	struct quell__policy_answer a;
-	struct quell__preply_set s;
+	struct policy_answer a;
+	struct policy_reply_set s;
 	char err[256];
 	size_t used;
 
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		quell__preply_init(&s);
+		policy_reply_init(&s);
 		if (cases[i].reply != NULL)
-			CU_ASSERT_EQUAL_FATAL(quell__preply_set(&s, cases[i].reply, err, sizeof err), 0);
-		quell__preq_reset(req);
-		CU_ASSERT_EQUAL_FATAL(quell__preq_feed(req, rq, strlen(rq), &used), 1);
-		TU_EQ_INT(quell__policy_answer(h, req, &s, NULL, NOW, 0, &a), 0);
+			CU_ASSERT_EQUAL_FATAL(policy_reply_set(&s, cases[i].reply, err, sizeof err), 0);
+		policy_req_reset(req);
+		CU_ASSERT_EQUAL_FATAL(policy_req_feed(req, rq, strlen(rq), &used), 1);
+		TU_EQ_INT(policy_answer(h, req, &s, NULL, NOW, 0, &a), 0);
 		TU_EQ_INT(a.res.verdict, QUELL_BACKOFF);
 		TU_EQ_STR(a.action, cases[i].action);
 	}

@@ -71,17 +71,17 @@ static const struct rcase cases[] = {
 };
 
 /* "name=value|..." of a complete request. */
-static void joined(const struct quell__preq *p, char *out, size_t size)
+static void joined(const struct policy_req *p, char *out, size_t size)
 {
 	size_t n = 0;
 
 	out[0] = '\0';
 	for (size_t i = 0; i < p->nattrs && n < size; i++)
 		n += (size_t)snprintf(out + n, size - n, "%s%s=%s", i ? "|" : "",
-		                      quell__preq_name(p, i), quell__preq_value(p, i));
+		                      policy_req_name(p, i), policy_req_value(p, i));
 }
 
-static void expect(const struct rcase *c, const struct quell__preq *p, int rc, size_t used,
+static void expect(const struct rcase *c, const struct policy_req *p, int rc, size_t used,
                    const char *how)
 {
 	size_t len = c->len ? c->len : strlen(c->in);
@@ -102,20 +102,20 @@ static void expect(const struct rcase *c, const struct quell__preq *p, int rc, s
 }
 
 /* Feed in[0..len) in pieces of `step` bytes (0: at `split`, in two). */
-static int feed(struct quell__preq *p, const char *in, size_t len, size_t step, size_t split,
+static int feed(struct policy_req *p, const char *in, size_t len, size_t step, size_t split,
                 size_t *total)
 {
 	size_t off = 0, used;
 	int rc = 0;
 
 	*total = 0;
-	quell__preq_reset(p);
+	policy_req_reset(p);
 	while (off < len || len == 0) {
 		size_t n = step ? step : (off < split ? split - off : len - off);
 
 		if (n > len - off)
 			n = len - off;
-		rc = quell__preq_feed(p, in + off, n, &used);
+		rc = policy_req_feed(p, in + off, n, &used);
 		CU_ASSERT(used <= n);
 		*total += used;
 		off += n;
@@ -128,7 +128,7 @@ static int feed(struct quell__preq *p, const char *in, size_t len, size_t step, 
 
 static void test_cases(void)
 {
-	struct quell__preq *p = malloc(sizeof *p);
+	struct policy_req *p = malloc(sizeof *p);
 	size_t used, len;
 	int rc;
 
@@ -151,55 +151,55 @@ static void test_cases(void)
 
 static void test_get(void)
 {
-	struct quell__preq *p = malloc(sizeof *p);
+	struct policy_req *p = malloc(sizeof *p);
 	const char *in = "request=smtpd_access_policy\nrecipient=a@b\nrecipient=c@d\nx=\n\n";
 	size_t used;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-	quell__preq_reset(p);
-	TU_EQ_INT(quell__preq_feed(p, in, strlen(in), &used), 1);
-	TU_EQ_STR(quell__preq_get(p, "recipient"), "c@d"); /* the last one */
-	TU_EQ_STR(quell__preq_get(p, "x"), "");
-	CU_ASSERT_PTR_NULL(quell__preq_get(p, "sender"));
-	CU_ASSERT_PTR_NULL(quell__preq_get(p, "recipien"));
-	CU_ASSERT_FALSE(quell__preq_partial(p));
+	policy_req_reset(p);
+	TU_EQ_INT(policy_req_feed(p, in, strlen(in), &used), 1);
+	TU_EQ_STR(policy_req_get(p, "recipient"), "c@d"); /* the last one */
+	TU_EQ_STR(policy_req_get(p, "x"), "");
+	CU_ASSERT_PTR_NULL(policy_req_get(p, "sender"));
+	CU_ASSERT_PTR_NULL(policy_req_get(p, "recipien"));
+	CU_ASSERT_FALSE(policy_req_partial(p));
 	free(p);
 }
 
 /* Requests one after another on one stream, as a connection carries. */
 static void test_stream(void)
 {
-	struct quell__preq *p = malloc(sizeof *p);
+	struct policy_req *p = malloc(sizeof *p);
 	const char *in = "a=1\n\nb=2\nc=3\n\nd=4\n";
 	size_t off = 0, used, len = strlen(in);
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-	quell__preq_reset(p);
-	CU_ASSERT_FALSE(quell__preq_partial(p));
-	TU_EQ_INT(quell__preq_feed(p, in, len, &used), 1);
-	TU_EQ_STR(quell__preq_get(p, "a"), "1");
+	policy_req_reset(p);
+	CU_ASSERT_FALSE(policy_req_partial(p));
+	TU_EQ_INT(policy_req_feed(p, in, len, &used), 1);
+	TU_EQ_STR(policy_req_get(p, "a"), "1");
 	off += used;
-	TU_EQ_INT(quell__preq_feed(p, in + off, len - off, &used), 1);
+	TU_EQ_INT(policy_req_feed(p, in + off, len - off, &used), 1);
 	TU_EQ_INT(p->nattrs, 2);
-	TU_EQ_STR(quell__preq_get(p, "c"), "3");
-	CU_ASSERT_PTR_NULL(quell__preq_get(p, "a"));
+	TU_EQ_STR(policy_req_get(p, "c"), "3");
+	CU_ASSERT_PTR_NULL(policy_req_get(p, "a"));
 	off += used;
-	TU_EQ_INT(quell__preq_feed(p, in + off, len - off, &used), 0);
+	TU_EQ_INT(policy_req_feed(p, in + off, len - off, &used), 0);
 	TU_EQ_INT(used, len - off);
-	CU_ASSERT_TRUE(quell__preq_partial(p));
+	CU_ASSERT_TRUE(policy_req_partial(p));
 	/* refused stays refused, taking nothing, until a reset */
-	TU_EQ_INT(quell__preq_feed(p, "junk\n", 5, &used), QUELL_EDATA);
-	TU_EQ_INT(quell__preq_feed(p, "e=5\n\n", 5, &used), QUELL_EDATA);
+	TU_EQ_INT(policy_req_feed(p, "junk\n", 5, &used), QUELL_EDATA);
+	TU_EQ_INT(policy_req_feed(p, "e=5\n\n", 5, &used), QUELL_EDATA);
 	TU_EQ_INT(used, 0);
-	quell__preq_reset(p);
-	TU_EQ_INT(quell__preq_feed(p, "e=5\n\n", 5, &used), 1);
+	policy_req_reset(p);
+	TU_EQ_INT(policy_req_feed(p, "e=5\n\n", 5, &used), 1);
 	free(p);
 }
 
 static void test_limits(void)
 {
-	struct quell__preq *p = malloc(sizeof *p);
-	size_t big = 2 * QUELL__PREQ_SIZE_MAX, n, used, i;
+	struct policy_req *p = malloc(sizeof *p);
+	size_t big = 2 * POLICY_REQ_SIZE_MAX, n, used, i;
 	char *in = malloc(big);
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
@@ -208,39 +208,39 @@ static void test_limits(void)
 	/* a line of exactly LINE_MAX bytes is fine, one more is not */
 	in[0] = 'a';
 	in[1] = '=';
-	memset(in + 2, 'x', QUELL__PREQ_LINE_MAX - 2);
-	memcpy(in + QUELL__PREQ_LINE_MAX, "\n\n", 2);
-	quell__preq_reset(p);
-	TU_EQ_INT(quell__preq_feed(p, in, QUELL__PREQ_LINE_MAX + 2, &used), 1);
-	TU_EQ_INT(strlen(quell__preq_get(p, "a")), QUELL__PREQ_LINE_MAX - 2);
-	memset(in + 2, 'x', QUELL__PREQ_LINE_MAX - 1);
-	memcpy(in + QUELL__PREQ_LINE_MAX + 1, "\n\n", 2);
-	quell__preq_reset(p);
-	TU_EQ_INT(quell__preq_feed(p, in, QUELL__PREQ_LINE_MAX + 3, &used), QUELL_EDATA);
+	memset(in + 2, 'x', POLICY_REQ_LINE_MAX - 2);
+	memcpy(in + POLICY_REQ_LINE_MAX, "\n\n", 2);
+	policy_req_reset(p);
+	TU_EQ_INT(policy_req_feed(p, in, POLICY_REQ_LINE_MAX + 2, &used), 1);
+	TU_EQ_INT(strlen(policy_req_get(p, "a")), POLICY_REQ_LINE_MAX - 2);
+	memset(in + 2, 'x', POLICY_REQ_LINE_MAX - 1);
+	memcpy(in + POLICY_REQ_LINE_MAX + 1, "\n\n", 2);
+	policy_req_reset(p);
+	TU_EQ_INT(policy_req_feed(p, in, POLICY_REQ_LINE_MAX + 3, &used), QUELL_EDATA);
 	TU_EQ_STR(p->error, "line too long");
-	TU_EQ_INT(used, QUELL__PREQ_LINE_MAX + 1);
+	TU_EQ_INT(used, POLICY_REQ_LINE_MAX + 1);
 
 	/* ATTRS_MAX attributes are fine, one more is not */
 	for (int extra = 0; extra <= 1; extra++) {
 		n = 0;
-		for (i = 0; i < QUELL__PREQ_ATTRS_MAX + (size_t)extra; i++)
+		for (i = 0; i < POLICY_REQ_ATTRS_MAX + (size_t)extra; i++)
 			n += (size_t)snprintf(in + n, big - n, "a%zu=%zu\n", i, i);
 		n += (size_t)snprintf(in + n, big - n, "\n");
-		quell__preq_reset(p);
+		policy_req_reset(p);
 		if (extra == 0) {
-			TU_EQ_INT(quell__preq_feed(p, in, n, &used), 1);
-			TU_EQ_INT(p->nattrs, QUELL__PREQ_ATTRS_MAX);
-			TU_EQ_STR(quell__preq_get(p, "a99"), "99");
+			TU_EQ_INT(policy_req_feed(p, in, n, &used), 1);
+			TU_EQ_INT(p->nattrs, POLICY_REQ_ATTRS_MAX);
+			TU_EQ_STR(policy_req_get(p, "a99"), "99");
 		} else {
-			TU_EQ_INT(quell__preq_feed(p, in, n, &used), QUELL_EDATA);
+			TU_EQ_INT(policy_req_feed(p, in, n, &used), QUELL_EDATA);
 			TU_EQ_STR(p->error, "too many attributes");
-			TU_EQ_INT(p->lineno, QUELL__PREQ_ATTRS_MAX + 1);
+			TU_EQ_INT(p->lineno, POLICY_REQ_ATTRS_MAX + 1);
 		}
 	}
 
 	/* lines under the line limit adding up past the request limit */
 	n = 0;
-	for (i = 0; n < QUELL__PREQ_SIZE_MAX + 100; i++) {
+	for (i = 0; n < POLICY_REQ_SIZE_MAX + 100; i++) {
 		in[n++] = (char)('a' + i % 26);
 		in[n++] = '=';
 		memset(in + n, 'v', 4000);
@@ -248,26 +248,26 @@ static void test_limits(void)
 		in[n++] = '\n';
 	}
 	in[n++] = '\n';
-	quell__preq_reset(p);
-	TU_EQ_INT(quell__preq_feed(p, in, n, &used), QUELL_EDATA);
+	policy_req_reset(p);
+	TU_EQ_INT(policy_req_feed(p, in, n, &used), QUELL_EDATA);
 	TU_EQ_STR(p->error, "request too long");
-	CU_ASSERT(used <= QUELL__PREQ_SIZE_MAX + 1);
+	CU_ASSERT(used <= POLICY_REQ_SIZE_MAX + 1);
 
 	/* ... and one that fills the buffer to the byte is complete */
 	n = 0;
-	while (n + 4003 <= QUELL__PREQ_SIZE_MAX) {
+	while (n + 4003 <= POLICY_REQ_SIZE_MAX) {
 		memcpy(in + n, "v=", 2);
 		memset(in + n + 2, 'v', 4000);
 		n += 4002;
 		in[n++] = '\n';
 	}
 	memcpy(in + n, "w=", 2);
-	memset(in + n + 2, 'w', QUELL__PREQ_SIZE_MAX - n - 3);
-	n = QUELL__PREQ_SIZE_MAX;
+	memset(in + n + 2, 'w', POLICY_REQ_SIZE_MAX - n - 3);
+	n = POLICY_REQ_SIZE_MAX;
 	in[n - 1] = '\n';
 	in[n++] = '\n';
-	quell__preq_reset(p);
-	TU_EQ_INT(quell__preq_feed(p, in, n, &used), 1);
+	policy_req_reset(p);
+	TU_EQ_INT(policy_req_feed(p, in, n, &used), 1);
 	TU_EQ_INT(used, n);
 	free(in);
 	free(p);

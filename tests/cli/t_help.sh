@@ -1,4 +1,5 @@
-# t_help.sh - --help, help, --version and usage errors (exit 64, stderr).
+# t_help.sh - --help, help, --version and usage errors (exit 64, stderr);
+# the help of every command and subcommand.
 # shellcheck disable=SC2016 # $VARS in the help text are literal
 
 HELP='usage: quell [--db DIR] [--rules FILE] [--stream NAME] [--json] [--now TIME]
@@ -241,3 +242,129 @@ Options:
                        the others)
 
 Global options: see 'quell help'." '' export --help
+
+# the help of every command and subcommand not shown above, by name and by
+# --help (so that moving the texts beside the commands changes no byte)
+RECORD_HELP='usage: quell record ADDR REPLY [--queue-id ID] [--message-id ID]
+       quell record -
+
+Apply the rules to a reply for an address and store the outcome.
+
+Options:
+  --queue-id ID        the MTA'"'"'s queue id of the message: a reply with an id
+                       already recorded for the address changes nothing
+  --message-id ID      the same with the message'"'"'s Message-ID
+
+Global options: see '"'"'quell help'"'"'.'
+t 'help record' 0 "$RECORD_HELP" '' help record
+t 'record --help' 0 "$RECORD_HELP" '' record --help
+REMOVE_HELP='usage: quell remove ENTRY...
+
+Delete entries from the suppress and backoff lists.
+
+Global options: see '"'"'quell help'"'"'.'
+t 'help remove' 0 "$REMOVE_HELP" '' help remove
+t 'remove --help' 0 "$REMOVE_HELP" '' remove --help
+ALLOW_HELP='usage: quell allow ENTRY... [--reason TEXT] [--ttl DURATION]
+
+Put addresses or domains on the allow list.
+
+Options:
+  --reason TEXT        why (stored as given, escaped on output)
+  --ttl DURATION       expire after DURATION (30s, 15m, 8h, 7d, forever)
+
+Global options: see '"'"'quell help'"'"'.'
+t 'help allow' 0 "$ALLOW_HELP" '' help allow
+t 'allow --help' 0 "$ALLOW_HELP" '' allow --help
+UNALLOW_HELP='usage: quell unallow ENTRY...
+
+Delete entries from the allow list.
+
+Global options: see '"'"'quell help'"'"'.'
+t 'help unallow' 0 "$UNALLOW_HELP" '' help unallow
+t 'unallow --help' 0 "$UNALLOW_HELP" '' unallow --help
+SHOW_HELP='usage: quell show ENTRY
+
+Everything known about one entry, with its history.
+
+Global options: see '"'"'quell help'"'"'.'
+t 'help show' 0 "$SHOW_HELP" '' help show
+t 'show --help' 0 "$SHOW_HELP" '' show --help
+LIST_HELP='usage: quell list [--suppress|--allow|--backoff] [--domains|--addresses] [--category C] [--since TIME]
+
+List the live entries.
+
+Options:
+  --suppress, --allow, --backoff   only this list (default: all three)
+  --domains, --addresses           only this scope (default: both)
+  --category C                     only entries of category C
+  --since TIME                     only entries updated at or after TIME
+
+Global options: see '"'"'quell help'"'"'.'
+t 'help list' 0 "$LIST_HELP" '' help list
+t 'list --help' 0 "$LIST_HELP" '' list --help
+INGEST_HELP='usage: quell ingest postfix-log [--follow] [--strict] [--verbose] FILE|-
+       quell ingest dsn [--strict] [--verbose] FILE...
+
+Feed a mail log'"'"'s delivery reports through the rules.
+
+Options:
+  --follow             postfix-log: keep reading FILE as it grows, across
+                       rotation, until SIGINT or SIGTERM
+  --strict             a report quell cannot use is rejected (exit 65)
+  --verbose            print each recorded report as record does
+
+Global options: see '"'"'quell help'"'"'.'
+t 'help ingest' 0 "$INGEST_HELP" '' help ingest
+t 'ingest --help' 0 "$INGEST_HELP" '' ingest --help
+INGEST_POSTFIX_LOG_HELP='usage: quell ingest postfix-log [--follow] [--strict] [--verbose] FILE|-
+
+Record the delivery reports of a Postfix mail log (sent, deferred,
+bounced) at the time they were logged; other lines are skipped.
+
+Options:
+  --follow             keep reading FILE as it grows, across rotation,
+                       until SIGINT or SIGTERM
+  --strict             a report quell cannot use (a bad recipient) is
+                       rejected and makes the exit status 65
+  --verbose            print each recorded report as record does
+
+Global options: see '"'"'quell help'"'"'.'
+t 'help ingest postfix-log' 0 "$INGEST_POSTFIX_LOG_HELP" '' help ingest postfix-log
+t 'ingest postfix-log --help' 0 "$INGEST_POSTFIX_LOG_HELP" '' ingest postfix-log --help
+POLICYD_HELP='usage: quell policyd --listen unix:PATH|inet:HOST:PORT [OPTION...]
+
+A Postfix policy server answering smtpd'"'"'s recipient checks.
+
+Options:
+  --listen ADDR        unix:PATH, or inet:HOST:PORT ([::1]:PORT for IPv6;
+                       port 0: any free one, named in the startup line)
+  --socket-owner U[:G] owner and group of the unix socket (smtpd runs as
+                       postfix)
+  --socket-mode MODE   mode of the unix socket, octal (default 0660)
+  --reply KEY=TEMPLATE the answer for KEY: suppress, unsubscribe, complaint,
+                       backoff, error, suppress:CATEGORY, backoff:CATEGORY;
+                       TEMPLATE '"'"'5NN X.Y.Z text'"'"', REJECT, DEFER_IF_PERMIT...
+                       or DUNNO, with {category} {source} {rule} {until}...
+  --fail-open          answer DUNNO, not 451 4.3.0, when a check fails
+  --max-connections N  clients served at once (default 512)
+  --idle-timeout D     close a client silent for D (default 10m; forever)
+  --verbose            log every connection and answer
+
+Global options: see '"'"'quell help'"'"'.'
+t 'help policyd' 0 "$POLICYD_HELP" '' help policyd
+t 'policyd --help' 0 "$POLICYD_HELP" '' policyd --help
+RULES_CHECK_HELP='usage: quell rules check [FILE]
+
+Validate a rules file: FILE, or the rules that --rules would load.
+
+Global options: see '"'"'quell help'"'"'.'
+t 'help rules check' 0 "$RULES_CHECK_HELP" '' help rules check
+t 'rules check --help' 0 "$RULES_CHECK_HELP" '' rules check --help
+BACKUP_HELP='usage: quell backup DIR
+
+Write a compacted, consistent copy of the database into DIR.
+
+Global options: see '"'"'quell help'"'"'.'
+t 'help backup' 0 "$BACKUP_HELP" '' help backup
+t 'backup --help' 0 "$BACKUP_HELP" '' backup --help

@@ -27,12 +27,16 @@ trap 'for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done; rm -rf "$T_DI
 # start NAME ARGS...: quell ARGS in the background, stderr in $T_DIR/NAME.log;
 # waits (10 s at most) for its "listening on" line, or with START_PROBE=1
 # (for -q) until a client can connect to $SOCK.  START_NOFILE=N runs it
-# with a hard limit of N open files.  Sets PID and LOG.
+# with a hard limit of N open files; START_IGNORE='SIG...' with those
+# signals ignored, as a background job or nohup(1) starts it.  Sets PID and
+# LOG.
 start() {
 	LOG=$T_DIR/$1.log
 	shift
 	# shellcheck disable=SC2086 # QUELL_WRAP is a command line
 	( if [ -n "${START_NOFILE:-}" ]; then ulimit -n "$START_NOFILE" || exit 99; fi
+	  # shellcheck disable=SC2086 # a list of signals
+	  if [ -n "${START_IGNORE:-}" ]; then trap '' $START_IGNORE; fi
 	  exec $QUELL_WRAP "$QUELL_BIN" "$@" 2>"$LOG" </dev/null) &
 	PID=$!
 	PIDS+=("$PID")
@@ -298,6 +302,22 @@ quell: policyd: listening on unix:$SOCK
 quell: policyd: SIGHUP: rules reloaded from $RULES (2 rules)
 quell: policyd: SIGHUP: database reopened
 quell: policyd: SIGHUP: $RULES:4:21: action: 'nope' is not suppress, backoff, count, clear or ignore; keeping the rules loaded before
+quell: policyd: SIGHUP: database reopened
+quell: policyd: stopped" "$LOG"
+
+# SIGINT ignored as it started (a background job) stays ignored; SIGHUP
+# ignored (nohup) still reloads
+RULES1=$T_DIR/rules1.yaml
+printf 'version: 1\nrules:\n  - name: all\n    then: { action: ignore }\n' >"$RULES1"
+START_IGNORE='INT HUP' start ignored --now $NOW policyd --listen "unix:$SOCK" --rules "$RULES1"
+kill -INT "$PID"
+kill -HUP "$PID"
+sleep 0.3
+ok 'SIGINT ignored as it started: still serving' kill -0 "$PID"
+stop TERM
+ok 'then SIGTERM: exit 0' test "$STATUS" = 0
+expect 'the log: SIGHUP reloads though ignored as it started' "quell: policyd: listening on unix:$SOCK
+quell: policyd: SIGHUP: rules reloaded from $RULES1 (1 rules)
 quell: policyd: SIGHUP: database reopened
 quell: policyd: stopped" "$LOG"
 

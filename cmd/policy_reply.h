@@ -25,9 +25,9 @@
  * {source}, {rule}, {scope}, {key}, {since}, {until} and {reply} stand
  * for the deciding entry's fields ("-" when empty), with every byte that
  * is not printable ASCII made '?' (a UTF-8 character gives one '?') and
- * each value cut at QUELL__PREPLY_FIELD_MAX bytes; `{{` is a '{'.  The
+ * each value cut at POLICY_REPLY_FIELD_MAX bytes; `{{` is a '{'.  The
  * error template takes no fields.  The whole action is cut at
- * QUELL__PREPLY_MAX - 1 bytes.
+ * POLICY_REPLY_MAX - 1 bytes.
  *
  * Knows nothing of sockets or of how requests are read.
  */
@@ -40,58 +40,58 @@
 #include "policy_req.h"
 #include "quell.h"
 
-#define QUELL__PREPLY_MAX 256        /* an action, with its NUL */
-#define QUELL__PREPLY_TMPL_MAX 200   /* a template as given, without NUL */
-#define QUELL__PREPLY_FIELD_MAX 80   /* one expanded {field} */
-#define QUELL__PREPLY_CATS_MAX 32    /* suppress:CATEGORY and backoff:CATEGORY keys */
+#define POLICY_REPLY_MAX 256        /* an action, with its NUL */
+#define POLICY_REPLY_TMPL_MAX 200   /* a template as given, without NUL */
+#define POLICY_REPLY_FIELD_MAX 80   /* one expanded {field} */
+#define POLICY_REPLY_CATS_MAX 32    /* suppress:CATEGORY and backoff:CATEGORY keys */
 
-enum quell__preply_kind {
-	QUELL__PREPLY_SUPPRESS,
-	QUELL__PREPLY_UNSUBSCRIBE,
-	QUELL__PREPLY_COMPLAINT,
-	QUELL__PREPLY_BACKOFF,
-	QUELL__PREPLY_ERROR,
-	QUELL__PREPLY_NKINDS
+enum policy_reply_kind {
+	POLICY_REPLY_SUPPRESS,
+	POLICY_REPLY_UNSUBSCRIBE,
+	POLICY_REPLY_COMPLAINT,
+	POLICY_REPLY_BACKOFF,
+	POLICY_REPLY_ERROR,
+	POLICY_REPLY_NKINDS
 };
 
-struct quell__preply_set {
-	char tmpl[QUELL__PREPLY_NKINDS][QUELL__PREPLY_TMPL_MAX + 1];
+struct policy_reply_set {
+	char tmpl[POLICY_REPLY_NKINDS][POLICY_REPLY_TMPL_MAX + 1];
 	size_t ncats;
 	struct {
 		int kind; /* SUPPRESS or BACKOFF */
 		char category[QUELL_NAME_MAX];
-		char tmpl[QUELL__PREPLY_TMPL_MAX + 1];
-	} cat[QUELL__PREPLY_CATS_MAX];
+		char tmpl[POLICY_REPLY_TMPL_MAX + 1];
+	} cat[POLICY_REPLY_CATS_MAX];
 };
 
 /* The defaults above. */
-void quell__preply_init(struct quell__preply_set *s);
+void policy_reply_init(struct policy_reply_set *s);
 
 /* Set one template from "KEY=TEMPLATE" (a key given twice: the last
  * wins).  0, or QUELL_EINVAL with a one-line reason in err. */
-int quell__preply_set(struct quell__preply_set *s, const char *spec, char *err,
-                      size_t errsize);
+int policy_reply_set(struct policy_reply_set *s, const char *spec, char *err,
+                     size_t errsize);
 
 /* Check a template for a kind; 0 or QUELL_EINVAL with the reason in err. */
-int quell__preply_check(const char *tmpl, int kind, char *err, size_t errsize);
+int policy_reply_check(const char *tmpl, int kind, char *err, size_t errsize);
 
 /* The template for a check result: DUNNO's template is NULL (allow,
  * invalid). */
-const char *quell__preply_pick(const struct quell__preply_set *s,
-                               const struct quell_result *r);
+const char *policy_reply_pick(const struct policy_reply_set *s,
+                              const struct quell_result *r);
 
 /* Expand a checked template with r's fields (r may be NULL: the error
- * template) into out (QUELL__PREPLY_MAX bytes): one line of printable
+ * template) into out (POLICY_REPLY_MAX bytes): one line of printable
  * ASCII.  Returns its length. */
-size_t quell__preply_expand(const char *tmpl, const struct quell_result *r, char *out);
+size_t policy_reply_expand(const char *tmpl, const struct quell_result *r, char *out);
 
 /* Whether s is a stream or category name: [a-z0-9._-], 1 to
  * QUELL_NAME_MAX - 1 bytes. */
-int quell__preply_name_ok(const char *s);
+int policy_reply_name_ok(const char *s);
 
 /* What to answer one request. */
-struct quell__policy_answer {
-	char action[QUELL__PREPLY_MAX]; /* the value of "action=" */
+struct policy_answer {
+	char action[POLICY_REPLY_MAX]; /* the value of "action=" */
 	int checked;                    /* 1: the recipient went through quell_check */
 	int failed;                     /* 1: it could not be checked (error below) */
 	const char *recipient;          /* in the request, or NULL */
@@ -102,20 +102,20 @@ struct quell__policy_answer {
 };
 
 /*
- * Answer a complete request (quell__preq_feed returned 1).  A request
+ * Answer a complete request (policy_req_feed returned 1).  A request
  * whose `request` attribute is not smtpd_access_policy is QUELL_EDATA
  * (error says why; it gets no answer).  Otherwise 0, with out->action:
  *   - protocol_state other than RCPT, no or an empty recipient, an
  *     invalid recipient address, allow: DUNNO;
- *   - suppress, backoff: the template quell__preply_pick gives;
+ *   - suppress, backoff: the template policy_reply_pick gives;
  *   - a check that failed (a database error, or a policy_context that is
  *     not a stream name): the error template, or DUNNO with fail_open.
  * The stream is `stream` if not NULL, else the request's policy_context
  * when not empty, else none.  now as for quell_check.  The recipient and
  * stream pointers point into req and live as long as its attributes.
  */
-int quell__policy_answer(quell *h, const struct quell__preq *req,
-                         const struct quell__preply_set *set, const char *stream,
-                         int64_t now, int fail_open, struct quell__policy_answer *out);
+int policy_answer(quell *h, const struct policy_req *req,
+                  const struct policy_reply_set *set, const char *stream,
+                  int64_t now, int fail_open, struct policy_answer *out);
 
 #endif

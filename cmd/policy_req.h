@@ -16,13 +16,14 @@
  *
  * Malformed (the request is refused and the parser stays refused until
  * reset): a NUL byte, a line without '=', an empty name, a line longer
- * than QUELL__PREQ_LINE_MAX bytes, more than QUELL__PREQ_ATTRS_MAX
- * attributes, a request over QUELL__PREQ_SIZE_MAX bytes, an empty line
+ * than POLICY_REQ_LINE_MAX bytes, more than POLICY_REQ_ATTRS_MAX
+ * attributes, a request over POLICY_REQ_SIZE_MAX bytes, an empty line
  * before any attribute.
  *
  * Knows nothing of sockets, of what the attributes mean, or of the
- * database; internal to the library (not in quell.h), used by `quell
- * policyd`, its tests and its fuzz target.
+ * database.  Part of the server (cmd/), not of the library: used by
+ * `quell policyd`, its tests and its fuzz target (the Makefile links
+ * cmd/policy_req.c and cmd/policy_reply.c into both).
  */
 #ifndef QUELL_POLICY_REQ_H
 #define QUELL_POLICY_REQ_H
@@ -30,11 +31,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define QUELL__PREQ_LINE_MAX 4096   /* bytes of one line, without its LF */
-#define QUELL__PREQ_ATTRS_MAX 100   /* attributes of one request */
-#define QUELL__PREQ_SIZE_MAX 16384  /* bytes of one request, LFs included */
+#define POLICY_REQ_LINE_MAX 4096   /* bytes of one line, without its LF */
+#define POLICY_REQ_ATTRS_MAX 100   /* attributes of one request */
+#define POLICY_REQ_SIZE_MAX 16384  /* bytes of one request, LFs included */
 
-struct quell__preq {
+struct policy_req {
 	size_t len;         /* bytes stored in buf */
 	size_t line;        /* where the line being read starts in buf */
 	size_t lineno;      /* lines read of this request (for messages) */
@@ -43,12 +44,12 @@ struct quell__preq {
 	const char *error;  /* why the request was refused (static text) */
 	struct {
 		uint16_t name, value; /* offsets of NUL-terminated strings in buf */
-	} attr[QUELL__PREQ_ATTRS_MAX];
-	char buf[QUELL__PREQ_SIZE_MAX];
+	} attr[POLICY_REQ_ATTRS_MAX];
+	char buf[POLICY_REQ_SIZE_MAX];
 };
 
 /* Start afresh: no bytes, no attributes. */
-void quell__preq_reset(struct quell__preq *p);
+void policy_req_reset(struct policy_req *p);
 
 /*
  * Feed data[0..n).  *used (always set) counts the bytes taken: up to and
@@ -60,17 +61,17 @@ void quell__preq_reset(struct quell__preq *p);
  * Feeding after a complete request starts the next one; feeding after
  * QUELL_EDATA returns it again, taking nothing, until a reset.
  */
-int quell__preq_feed(struct quell__preq *p, const char *data, size_t n, size_t *used);
+int policy_req_feed(struct policy_req *p, const char *data, size_t n, size_t *used);
 
 /* Whether a request is partly read: some bytes taken, not complete. */
-int quell__preq_partial(const struct quell__preq *p);
+int policy_req_partial(const struct policy_req *p);
 
 /* The i-th attribute (i < p->nattrs) of a complete request. */
-const char *quell__preq_name(const struct quell__preq *p, size_t i);
-const char *quell__preq_value(const struct quell__preq *p, size_t i);
+const char *policy_req_name(const struct policy_req *p, size_t i);
+const char *policy_req_value(const struct policy_req *p, size_t i);
 
 /* The value of attribute `name` (the last one when it was sent more than
  * once, as SMTPD_POLICY_README allows either), or NULL when absent. */
-const char *quell__preq_get(const struct quell__preq *p, const char *name);
+const char *policy_req_get(const struct policy_req *p, const char *name);
 
 #endif

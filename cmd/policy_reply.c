@@ -17,11 +17,11 @@
 
 #include "policy_reply.h"
 
-static const char *const keys[QUELL__PREPLY_NKINDS] = {
+static const char *const keys[POLICY_REPLY_NKINDS] = {
 	"suppress", "unsubscribe", "complaint", "backoff", "error"
 };
 
-static const char *const defaults[QUELL__PREPLY_NKINDS] = {
+static const char *const defaults[POLICY_REPLY_NKINDS] = {
 	"550 5.1.1 Recipient suppressed ({category})",
 	"550 5.7.1 Recipient opted out ({source})",
 	"550 5.7.1 Recipient opted out ({source})",
@@ -43,14 +43,14 @@ static const char *const fields[] = {
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-void quell__preply_init(struct quell__preply_set *s)
+void policy_reply_init(struct policy_reply_set *s)
 {
-	for (int k = 0; k < QUELL__PREPLY_NKINDS; k++)
+	for (int k = 0; k < POLICY_REPLY_NKINDS; k++)
 		snprintf(s->tmpl[k], sizeof s->tmpl[k], "%s", defaults[k]);
 	s->ncats = 0;
 }
 
-int quell__preply_name_ok(const char *s)
+int policy_reply_name_ok(const char *s)
 {
 	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789._-");
 
@@ -128,22 +128,22 @@ static int check_fields(const char *t, int kind, char *err, size_t errsize)
 			return bad(err, errsize,
 			           "unknown field {%.*s} (category, source, rule, scope, key, "
 			           "since, until, reply)", (int)n, p + 1);
-		if (kind == QUELL__PREPLY_ERROR)
+		if (kind == POLICY_REPLY_ERROR)
 			return bad(err, errsize, "the error template takes no fields: {%.*s}", (int)n, p + 1);
 		p = end;
 	}
 	return 0;
 }
 
-int quell__preply_check(const char *t, int kind, char *err, size_t errsize)
+int policy_reply_check(const char *t, int kind, char *err, size_t errsize)
 {
 	size_t len = strlen(t), n, i;
 	const char *rest, *w2;
 
 	if (len == 0)
 		return bad(err, errsize, "empty template");
-	if (len > QUELL__PREPLY_TMPL_MAX)
-		return bad(err, errsize, "template longer than %d bytes", QUELL__PREPLY_TMPL_MAX);
+	if (len > POLICY_REPLY_TMPL_MAX)
+		return bad(err, errsize, "template longer than %d bytes", POLICY_REPLY_TMPL_MAX);
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)t[i];
 
@@ -185,8 +185,8 @@ int quell__preply_check(const char *t, int kind, char *err, size_t errsize)
 	return check_fields(rest, kind, err, errsize);
 }
 
-int quell__preply_set(struct quell__preply_set *s, const char *spec, char *err,
-                      size_t errsize)
+int policy_reply_set(struct policy_reply_set *s, const char *spec, char *err,
+                     size_t errsize)
 {
 	const char *eq = strchr(spec, '='), *colon;
 	size_t klen, i;
@@ -196,24 +196,24 @@ int quell__preply_set(struct quell__preply_set *s, const char *spec, char *err,
 		return bad(err, errsize, "'%.*s': not KEY=TEMPLATE", (int)strnlen(spec, 60), spec);
 	klen = (size_t)(eq - spec);
 	colon = memchr(spec, ':', klen);
-	for (kind = 0; kind < QUELL__PREPLY_NKINDS; kind++) {
+	for (kind = 0; kind < POLICY_REPLY_NKINDS; kind++) {
 		size_t n = strlen(keys[kind]);
 
 		if ((colon != NULL ? (size_t)(colon - spec) : klen) == n &&
 		    memcmp(spec, keys[kind], n) == 0)
 			break;
 	}
-	if (kind == QUELL__PREPLY_NKINDS)
+	if (kind == POLICY_REPLY_NKINDS)
 		return bad(err, errsize, "unknown key '%.*s' (suppress, unsubscribe, complaint, "
 		           "backoff, error, suppress:CATEGORY, backoff:CATEGORY)",
 		           (int)(klen > 60 ? 60 : klen), spec);
-	if (quell__preply_check(eq + 1, kind, err, errsize) != 0)
+	if (policy_reply_check(eq + 1, kind, err, errsize) != 0)
 		return QUELL_EINVAL;
 	if (colon == NULL) {
 		snprintf(s->tmpl[kind], sizeof s->tmpl[kind], "%s", eq + 1);
 		return 0;
 	}
-	if (kind != QUELL__PREPLY_SUPPRESS && kind != QUELL__PREPLY_BACKOFF)
+	if (kind != POLICY_REPLY_SUPPRESS && kind != POLICY_REPLY_BACKOFF)
 		return bad(err, errsize, "'%.*s': only suppress and backoff take a category",
 		           (int)(klen > 60 ? 60 : klen), spec);
 	{
@@ -225,14 +225,14 @@ int quell__preply_set(struct quell__preply_set *s, const char *spec, char *err,
 			           (int)(klen > 60 ? 60 : klen), spec);
 		memcpy(cat, colon + 1, clen);
 		cat[clen] = '\0';
-		if (!quell__preply_name_ok(cat))
+		if (!policy_reply_name_ok(cat))
 			return bad(err, errsize, "category '%s' must match [a-z0-9._-]+", cat);
 		for (i = 0; i < s->ncats; i++)
 			if (s->cat[i].kind == kind && strcmp(s->cat[i].category, cat) == 0)
 				break;
-		if (i == QUELL__PREPLY_CATS_MAX)
+		if (i == POLICY_REPLY_CATS_MAX)
 			return bad(err, errsize, "more than %d category templates",
-			           QUELL__PREPLY_CATS_MAX);
+			           POLICY_REPLY_CATS_MAX);
 		if (i == s->ncats)
 			s->ncats++;
 		s->cat[i].kind = kind;
@@ -242,7 +242,7 @@ int quell__preply_set(struct quell__preply_set *s, const char *spec, char *err,
 	return 0;
 }
 
-static const char *by_category(const struct quell__preply_set *s, int kind, const char *cat)
+static const char *by_category(const struct policy_reply_set *s, int kind, const char *cat)
 {
 	for (size_t i = 0; i < s->ncats; i++)
 		if (s->cat[i].kind == kind && strcmp(s->cat[i].category, cat) == 0)
@@ -250,18 +250,18 @@ static const char *by_category(const struct quell__preply_set *s, int kind, cons
 	return s->tmpl[kind];
 }
 
-const char *quell__preply_pick(const struct quell__preply_set *s,
-                               const struct quell_result *r)
+const char *policy_reply_pick(const struct policy_reply_set *s,
+                              const struct quell_result *r)
 {
 	if (r->verdict == QUELL_SUPPRESS) {
 		if (r->source == QUELL_SOURCE_UNSUBSCRIBE)
-			return s->tmpl[QUELL__PREPLY_UNSUBSCRIBE];
+			return s->tmpl[POLICY_REPLY_UNSUBSCRIBE];
 		if (r->source == QUELL_SOURCE_COMPLAINT)
-			return s->tmpl[QUELL__PREPLY_COMPLAINT];
-		return by_category(s, QUELL__PREPLY_SUPPRESS, r->category);
+			return s->tmpl[POLICY_REPLY_COMPLAINT];
+		return by_category(s, POLICY_REPLY_SUPPRESS, r->category);
 	}
 	if (r->verdict == QUELL_BACKOFF)
-		return by_category(s, QUELL__PREPLY_BACKOFF, r->category);
+		return by_category(s, POLICY_REPLY_BACKOFF, r->category);
 	return NULL;
 }
 
@@ -274,7 +274,7 @@ static size_t expand_field(const char *v, char *out, size_t pos, size_t max)
 
 	if (v == NULL || *v == '\0')
 		v = "-";
-	for (; *v != '\0' && pos < max && pos - start < QUELL__PREPLY_FIELD_MAX; v++) {
+	for (; *v != '\0' && pos < max && pos - start < POLICY_REPLY_FIELD_MAX; v++) {
 		unsigned char c = (unsigned char)*v;
 
 		if (c >= 0x20 && c < 0x7f)
@@ -304,9 +304,9 @@ static const char *field(const char *name, size_t n, const struct quell_result *
 	return NULL;
 }
 
-size_t quell__preply_expand(const char *t, const struct quell_result *r, char *out)
+size_t policy_reply_expand(const char *t, const struct quell_result *r, char *out)
 {
-	const size_t max = QUELL__PREPLY_MAX - 1;
+	const size_t max = POLICY_REPLY_MAX - 1;
 	char tbuf[QUELL_TIME_MAX];
 	size_t pos = 0;
 
@@ -327,21 +327,21 @@ size_t quell__preply_expand(const char *t, const struct quell_result *r, char *o
 	return pos;
 }
 
-static void fail(struct quell__policy_answer *out, const struct quell__preply_set *set,
+static void fail(struct policy_answer *out, const struct policy_reply_set *set,
                  int fail_open)
 {
 	out->failed = 1;
 	if (fail_open)
 		snprintf(out->action, sizeof out->action, "DUNNO");
 	else
-		quell__preply_expand(set->tmpl[QUELL__PREPLY_ERROR], NULL, out->action);
+		policy_reply_expand(set->tmpl[POLICY_REPLY_ERROR], NULL, out->action);
 }
 
-int quell__policy_answer(quell *h, const struct quell__preq *req,
-                         const struct quell__preply_set *set, const char *stream,
-                         int64_t now, int fail_open, struct quell__policy_answer *out)
+int policy_answer(quell *h, const struct policy_req *req,
+                  const struct policy_reply_set *set, const char *stream,
+                  int64_t now, int fail_open, struct policy_answer *out)
 {
-	const char *request = quell__preq_get(req, "request");
+	const char *request = policy_req_get(req, "request");
 	const char *state, *tmpl;
 	int rc;
 
@@ -357,14 +357,14 @@ int quell__policy_answer(quell *h, const struct quell__preq *req,
 			         "request=%.60s: not smtpd_access_policy", request);
 		return QUELL_EDATA;
 	}
-	state = quell__preq_get(req, "protocol_state");
+	state = policy_req_get(req, "protocol_state");
 	if (state == NULL || strcasecmp(state, "RCPT") != 0)
 		return 0;
-	out->recipient = quell__preq_get(req, "recipient");
+	out->recipient = policy_req_get(req, "recipient");
 	if (out->recipient == NULL || out->recipient[0] == '\0')
 		return 0;
 	if (stream == NULL)
-		stream = quell__preq_get(req, "policy_context");
+		stream = policy_req_get(req, "policy_context");
 	if (stream != NULL && stream[0] == '\0')
 		stream = NULL;
 	out->stream = stream;
@@ -383,8 +383,8 @@ int quell__policy_answer(quell *h, const struct quell__preq *req,
 		fail(out, set, fail_open);
 		return 0;
 	}
-	tmpl = quell__preply_pick(set, &out->res);
+	tmpl = policy_reply_pick(set, &out->res);
 	if (tmpl != NULL)
-		quell__preply_expand(tmpl, &out->res, out->action);
+		policy_reply_expand(tmpl, &out->res, out->action);
 	return 0;
 }

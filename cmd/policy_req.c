@@ -17,14 +17,14 @@
 
 enum { READING, COMPLETE, REFUSED };
 
-void quell__preq_reset(struct quell__preq *p)
+void policy_req_reset(struct policy_req *p)
 {
 	p->len = p->line = p->lineno = p->nattrs = 0;
 	p->state = READING;
 	p->error = NULL;
 }
 
-static int refuse(struct quell__preq *p, const char *why)
+static int refuse(struct policy_req *p, const char *why)
 {
 	p->state = REFUSED;
 	p->error = why;
@@ -33,7 +33,7 @@ static int refuse(struct quell__preq *p, const char *why)
 
 /* The LF of a line: close it.  1 when it was the empty line that ends the
  * request, 0 for an attribute line, or QUELL_EDATA. */
-static int close_line(struct quell__preq *p)
+static int close_line(struct policy_req *p)
 {
 	size_t end = p->len, start = p->line;
 	char *eq;
@@ -51,7 +51,7 @@ static int close_line(struct quell__preq *p)
 		return refuse(p, "line without '='");
 	if (eq == p->buf + start)
 		return refuse(p, "empty attribute name");
-	if (p->nattrs == QUELL__PREQ_ATTRS_MAX)
+	if (p->nattrs == POLICY_REQ_ATTRS_MAX)
 		return refuse(p, "too many attributes");
 	if (p->len == sizeof p->buf)
 		return refuse(p, "request too long");
@@ -65,7 +65,7 @@ static int close_line(struct quell__preq *p)
 	return 0;
 }
 
-int quell__preq_feed(struct quell__preq *p, const char *data, size_t n, size_t *used)
+int policy_req_feed(struct policy_req *p, const char *data, size_t n, size_t *used)
 {
 	size_t i;
 	int rc;
@@ -74,7 +74,7 @@ int quell__preq_feed(struct quell__preq *p, const char *data, size_t n, size_t *
 	if (p->state == REFUSED)
 		return QUELL_EDATA;
 	if (p->state == COMPLETE)
-		quell__preq_reset(p);
+		policy_req_reset(p);
 	for (i = 0; i < n; i++) {
 		char c = data[i];
 
@@ -93,10 +93,10 @@ int quell__preq_feed(struct quell__preq *p, const char *data, size_t n, size_t *
 			*used = i + 1;
 			return refuse(p, "NUL byte");
 		}
-		if (p->len - p->line >= QUELL__PREQ_LINE_MAX || p->len == sizeof p->buf) {
+		if (p->len - p->line >= POLICY_REQ_LINE_MAX || p->len == sizeof p->buf) {
 			p->lineno++;
 			*used = i + 1;
-			return refuse(p, p->len - p->line >= QUELL__PREQ_LINE_MAX ? "line too long"
+			return refuse(p, p->len - p->line >= POLICY_REQ_LINE_MAX ? "line too long"
 			                                                           : "request too long");
 		}
 		p->buf[p->len++] = c;
@@ -105,22 +105,22 @@ int quell__preq_feed(struct quell__preq *p, const char *data, size_t n, size_t *
 	return 0;
 }
 
-int quell__preq_partial(const struct quell__preq *p)
+int policy_req_partial(const struct policy_req *p)
 {
 	return p->state == READING && (p->len > 0 || p->lineno > 0);
 }
 
-const char *quell__preq_name(const struct quell__preq *p, size_t i)
+const char *policy_req_name(const struct policy_req *p, size_t i)
 {
 	return p->buf + p->attr[i].name;
 }
 
-const char *quell__preq_value(const struct quell__preq *p, size_t i)
+const char *policy_req_value(const struct policy_req *p, size_t i)
 {
 	return p->buf + p->attr[i].value;
 }
 
-const char *quell__preq_get(const struct quell__preq *p, const char *name)
+const char *policy_req_get(const struct policy_req *p, const char *name)
 {
 	for (size_t i = p->nattrs; i-- > 0;)
 		if (strcmp(p->buf + p->attr[i].name, name) == 0)
