@@ -3,6 +3,7 @@
  * and quell_time_format, against values worked out by hand (and by
  * `date -u -d`), independent of the TZ variable.
  */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "testutil.h"
@@ -151,11 +152,27 @@ static void test_names(void)
 	TU_EQ_STR(quell_version(), QUELL_VERSION_STRING);
 }
 
+/* The numeric version says what the string says, for #if tests. */
+static void test_version_number(void)
+{
+	char want[32];
+
+	snprintf(want, sizeof want, "%d.%d.%d", QUELL_VERSION_MAJOR, QUELL_VERSION_MINOR,
+	         QUELL_VERSION_PATCH);
+	TU_EQ_STR(QUELL_VERSION_STRING, want);
+	TU_EQ_INT(QUELL_VERSION_NUMBER, QUELL_VERSION_MAJOR * 1000000 +
+	                                        QUELL_VERSION_MINOR * 1000 + QUELL_VERSION_PATCH);
+#if QUELL_VERSION_NUMBER < 1000
+	CU_FAIL("QUELL_VERSION_NUMBER is below 0.1.0 in #if");
+#endif
+}
+
 static CU_TestInfo tests[] = {
 	{ "durations", test_durations },
 	{ "RFC 3339 and Unix times", test_times },
 	{ "formatting is UTC and round-trips", test_format },
 	{ "names of enums and codes", test_names },
+	{ "the version number matches the string", test_version_number },
 	CU_TEST_INFO_NULL,
 };
 

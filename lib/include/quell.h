@@ -45,9 +45,19 @@ extern "C" {
 #define QUELL_API
 #endif
 
+/* The version of this header.  QUELL_VERSION_NUMBER is
+ * MAJOR * 1000000 + MINOR * 1000 + PATCH (0.1.0 is 1000), for #if tests;
+ * quell_version() gives the library's at run time. */
 #define QUELL_VERSION_STRING "0.1.0"
+#define QUELL_VERSION_MAJOR 0
+#define QUELL_VERSION_MINOR 1
+#define QUELL_VERSION_PATCH 0
+#define QUELL_VERSION_NUMBER \
+	(QUELL_VERSION_MAJOR * 1000000 + QUELL_VERSION_MINOR * 1000 + QUELL_VERSION_PATCH)
 
-/* Return codes.  Every failure comes with a message (quell_errmsg). */
+/* Return codes.  Every failure comes with a message (quell_errmsg).  Later
+ * versions may add codes: treat any negative value you do not know as a
+ * failure (quell_strerror names it "unknown error"). */
 enum {
 	QUELL_OK = 0,
 	QUELL_ENOMEM = -1,    /* out of memory */
@@ -85,8 +95,8 @@ enum quell_scope {
 	QUELL_SCOPE_DOMAIN = 2
 };
 
-/* The three lists. */
-enum quell_list {
+/* The three lists.  (The tag is not quell_list: that is the function.) */
+enum quell_listkind {
 	QUELL_LIST_NONE = 0,
 	QUELL_LIST_SUPPRESS = 1,
 	QUELL_LIST_ALLOW = 2,
@@ -575,7 +585,7 @@ QUELL_API int quell_unallow(quell *h, const char *entry, const char *stream, int
 struct quell_entry {
 	const char *key;      /* normalized address or domain */
 	int scope;            /* enum quell_scope */
-	int list;             /* enum quell_list */
+	int list;             /* enum quell_listkind */
 	const char *stream;
 	int source;           /* enum quell_source */
 	const char *category;
