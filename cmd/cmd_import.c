@@ -123,9 +123,9 @@ static void counts(char *buf, size_t size, const struct quell_import_stats *st, 
 	         dry_run ? ", dry run" : "");
 }
 
-static void on_reject(void *ctx, const char *file, size_t line, const char *reason)
+static void on_reject(void *payload, const char *file, size_t line, const char *reason)
 {
-	struct run *r = ctx;
+	struct run *r = payload;
 	FILE *f = r->rejects != NULL ? r->rejects : stderr;
 
 	if (f == stderr)
@@ -138,9 +138,9 @@ static void on_reject(void *ctx, const char *file, size_t line, const char *reas
 
 /* After each committed batch: the progress line, and what a signal would
  * now print. */
-static void on_progress(void *ctx, const struct quell_import_stats *st)
+static void on_progress(void *payload, const struct quell_import_stats *st)
 {
-	struct run *r = ctx;
+	struct run *r = payload;
 	char c[256], text[NOTE_MAX];
 
 	cli_progress_update(&r->progress, st->read, st->bytes);
@@ -291,7 +291,7 @@ static int import(struct cli *cli, struct run *r, FILE *in, struct quell_import_
 	o->filename = r->file;
 	o->reject = on_reject;
 	o->progress = on_progress;
-	o->ctx = r;
+	o->payload = r;
 	cli_progress_start(&r->progress, cli, fileno(in));
 	if (!cli->quiet) {
 		snprintf(c, sizeof c, "quell: import: %s: interrupted before the first batch was "

@@ -83,7 +83,7 @@ static void reject(struct imp *m, size_t line, const char *reason)
 {
 	m->st.rejected++;
 	if (m->o->reject != NULL)
-		m->o->reject(m->o->ctx, m->file, line, reason);
+		m->o->reject(m->o->payload, m->file, line, reason);
 }
 
 /* A row refused while its batch is written.  A batch is written again
@@ -93,7 +93,7 @@ static void reject_item(struct imp *m, struct quell__item *it, const char *reaso
 {
 	m->st.rejected++;
 	if (!it->reported && m->o->reject != NULL)
-		m->o->reject(m->o->ctx, m->file, it->row.line, reason);
+		m->o->reject(m->o->payload, m->file, it->row.line, reason);
 	it->reported = 1;
 }
 
@@ -423,7 +423,7 @@ static int write_batch(struct imp *m)
 	m->bweight = 0;
 	quell__store_trim(m->h);
 	if (m->o->progress != NULL)
-		m->o->progress(m->o->ctx, &m->st);
+		m->o->progress(m->o->payload, &m->st);
 	return 0;
 }
 
@@ -566,7 +566,7 @@ int quell_import(quell *h, FILE *in, const struct quell_import_options *opts,
 		m->st.read++;
 		m->st.bytes = quell__reader_bytes(rd);
 		if ((m->st.read & 0xffff) == 0 && m->o->progress != NULL)
-			m->o->progress(m->o->ctx, &m->st); /* still reading */
+			m->o->progress(m->o->payload, &m->st); /* still reading */
 		if ((rc = take(m, &row)) < 0) {
 			rc = quell__error(h, rc, "out of memory");
 			goto out;
@@ -579,7 +579,7 @@ int quell_import(quell *h, FILE *in, const struct quell_import_options *opts,
 	m->st.bytes = quell__reader_bytes(rd);
 	rc = write_all(m, batch);
 	if (rc == 0 && m->o->progress != NULL)
-		m->o->progress(m->o->ctx, &m->st);
+		m->o->progress(m->o->payload, &m->st);
 out:
 	if (stats != NULL)
 		*stats = m->st;

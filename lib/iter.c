@@ -66,7 +66,7 @@ static int walk_table(quell *h, MDB_txn *txn, int scope, struct walk *w)
 			x.e.scope = scope;
 			if (!passes(w, &x.e))
 				continue;
-			if ((stop = w->cb(&x.e, w->ctx)) != 0)
+			if ((stop = w->cb(w->ctx, &x.e)) != 0)
 				break;
 		}
 		if (r < 0) {
@@ -80,7 +80,8 @@ static int walk_table(quell *h, MDB_txn *txn, int scope, struct walk *w)
 	return rc == MDB_NOTFOUND ? 0 : quell__mdb_error(h, rc, "read");
 }
 
-int quell_list(quell *h, const struct quell_list_options *opts, quell_entry_cb cb, void *ctx)
+int quell_list(quell *h, const struct quell_list_options *opts, quell_entry_cb cb,
+               void *payload)
 {
 	struct quell_list_options def = QUELL_LIST_OPTIONS_INIT;
 	struct walk w;
@@ -99,7 +100,7 @@ int quell_list(quell *h, const struct quell_list_options *opts, quell_entry_cb c
 	w.o = opts;
 	w.now = quell__now(opts->now);
 	w.cb = cb;
-	w.ctx = ctx;
+	w.ctx = payload;
 	if ((rc = quell__store_read_begin(h, &txn)) != 0)
 		return rc;
 	if (opts->scope != QUELL_SCOPE_ADDRESS)

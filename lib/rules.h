@@ -93,6 +93,10 @@ struct quell__rules; /* opaque: rules_match.c */
 int quell__rules_load(const char *buf, size_t len, const char *filename,
                       struct quell__rules **out, char *err, size_t errsize);
 
+/* The function type of quell_rules_error_cb, the name ruleset.c's
+ * definition of quell_rules_check still spells its callback with. */
+typedef void quell_rules_error_fn(void *payload, const char *message);
+
 /*
  * As quell__rules_load, but when report is not NULL every error found is
  * passed to it ("FILE:LINE:COL: message", in file order), and the check

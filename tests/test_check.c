@@ -248,7 +248,7 @@ static void test_streams(void)
 	CU_ASSERT_EQUAL(quell_remove(h, "b@example.com", "marketing", T0), QUELL_ENOTFOUND);
 }
 
-static int count_cb(const struct quell_entry *e, void *ctx)
+static int count_cb(void *ctx, const struct quell_entry *e)
 {
 	(void)e;
 	(void)ctx;

@@ -74,7 +74,7 @@ static int import_text(quell *h, const char *text, const char *format, int force
 	o.force_suppress = force;
 	o.reject = on_reject;
 	o.progress = on_progress;
-	o.ctx = rj;
+	o.payload = rj;
 	rc = import_with(h, text, &o, st);
 	if (rc != 0)
 		fprintf(stderr, "\n  import: %s\n", quell_errmsg(h));
@@ -257,7 +257,7 @@ static void test_dry_run_and_batches(void)
 	o.dry_run = 0;
 	o.batch = 10;
 	o.progress = on_progress;
-	o.ctx = &rj;
+	o.payload = &rj;
 	CU_ASSERT_EQUAL(quell_import(h, f, &o, &st), 0);
 	fclose(f);
 	TU_EQ_INT(st.imported, 25);

@@ -163,7 +163,7 @@ struct collect {
 	size_t n;
 };
 
-static int collect_cb(const struct quell_entry *e, void *ctx)
+static int collect_cb(void *ctx, const struct quell_entry *e)
 {
 	struct collect *c = ctx;
 
@@ -175,7 +175,7 @@ static int collect_cb(const struct quell_entry *e, void *ctx)
 	return 0;
 }
 
-static int stop_cb(const struct quell_entry *e, void *ctx)
+static int stop_cb(void *ctx, const struct quell_entry *e)
 {
 	(void)e;
 	(void)ctx;

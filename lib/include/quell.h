@@ -22,6 +22,9 @@
  *     tests).
  *   - Strings are NUL-terminated UTF-8.  Strings inside structs handed to a
  *     callback live until the callback returns.
+ *   - Callbacks: every type is named quell_*_cb, and takes the caller's
+ *     pointer, `payload`, as its first argument; a function that takes a
+ *     callback takes the payload right after it.
  *
  * Threads
  *   One handle per process (or thread group).  A handle may be shared by any
@@ -259,11 +262,11 @@ QUELL_API int quell_lowercase_local_part(const quell *h);
 QUELL_API int quell_rules_load(quell *h, const char *path);
 
 /* Receives one error of a rules file, "FILE:LINE:COL: message". */
-typedef void quell_rules_error_fn(void *arg, const char *message);
+typedef void (*quell_rules_error_cb)(void *payload, const char *message);
 
 /*
  * Check the rules file at `path` (NULL: the default rules) without loading
- * it into the handle: every error is passed to fn (may be NULL), in file
+ * it into the handle: every error is passed to cb (may be NULL), in file
  * order, as far as the file can be read past the first (a YAML syntax
  * error ends the check; within one rule, its first error ends that rule).
  * *nrules (may be NULL) gets the number of rules of a good file.
@@ -271,8 +274,8 @@ typedef void quell_rules_error_fn(void *arg, const char *message);
  * Errors: QUELL_EDATA when the file has errors (quell_errmsg gives the
  * first), QUELL_ENODB (no such file), QUELL_EIO, QUELL_ENOMEM.
  */
-QUELL_API int quell_rules_check(quell *h, const char *path, quell_rules_error_fn *fn, void *arg,
-                                size_t *nrules);
+QUELL_API int quell_rules_check(quell *h, const char *path, quell_rules_error_cb cb,
+                                void *payload, size_t *nrules);
 
 /* How many rules the handle's set has (loading the defaults if none). */
 QUELL_API int quell_rules_count(quell *h, size_t *count);
@@ -444,7 +447,7 @@ struct quell_dsn_report {
 /* Called once per recipient, in the order of the message; r lives until
  * the call returns.  Return 0 to go on; anything else stops the parse,
  * which returns that value. */
-typedef int (*quell_dsn_fn)(void *arg, const struct quell_dsn_report *r);
+typedef int (*quell_dsn_cb)(void *payload, const struct quell_dsn_report *r);
 
 /*
  * Read one email message, msg[0..len) (any bytes; CR LF, CR CR LF and LF
@@ -467,12 +470,12 @@ typedef int (*quell_dsn_fn)(void *arg, const struct quell_dsn_report *r);
  * Pure: no handle, no database, no globals; allocates one work buffer the
  * size of the message and frees it before returning; thread-safe.
  *
- * *count (may be NULL) is set to the number of reports given to fn (0:
- * not a bounce).  Returns 0, fn's non-zero return value when it stopped
+ * *count (may be NULL) is set to the number of reports given to cb (0:
+ * not a bounce).  Returns 0, cb's non-zero return value when it stopped
  * the parse (return a positive value to tell it from QUELL_E* codes),
- * QUELL_ENOMEM, or QUELL_EINVAL (msg NULL with len > 0, or fn NULL).
+ * QUELL_ENOMEM, or QUELL_EINVAL (msg NULL with len > 0, or cb NULL).
  */
-QUELL_API int quell_dsn_parse(const char *msg, size_t len, quell_dsn_fn fn, void *arg,
+QUELL_API int quell_dsn_parse(const char *msg, size_t len, quell_dsn_cb cb, void *payload,
                               size_t *count);
 
 /* ------------------------------------------------------------- addresses */
@@ -661,11 +664,11 @@ struct quell_list_options {
  * Return 0 to go on, anything else to stop: quell_list then returns that
  * value as it is (return a positive value to tell it from QUELL_E* codes).
  * A callback must not write to the database. */
-typedef int (*quell_entry_cb)(const struct quell_entry *entry, void *ctx);
+typedef int (*quell_entry_cb)(void *payload, const struct quell_entry *entry);
 
 /* Iterate the entries that pass `opts` in one read transaction. */
 QUELL_API int quell_list(quell *h, const struct quell_list_options *opts, quell_entry_cb cb,
-                         void *ctx);
+                         void *payload);
 
 /* --------------------------------------------------------- import, export */
 
@@ -687,10 +690,10 @@ struct quell_import_stats {
 };
 
 /* A refused row: "FILE:LINE: reason" is what a user should see. */
-typedef void (*quell_reject_cb)(void *ctx, const char *file, size_t line, const char *reason);
+typedef void (*quell_reject_cb)(void *payload, const char *file, size_t line, const char *reason);
 /* Called while the rows are read (every 65536 rows), after every committed
  * batch, and once at the end. */
-typedef void (*quell_progress_cb)(void *ctx, const struct quell_import_stats *stats);
+typedef void (*quell_progress_cb)(void *payload, const struct quell_import_stats *stats);
 
 #define QUELL_IMPORT_OPTIONS_VERSION 1
 struct quell_import_options {
@@ -712,7 +715,7 @@ struct quell_import_options {
 	                           row through the rules counts 4) */
 	quell_reject_cb reject; /* may be NULL */
 	quell_progress_cb progress; /* may be NULL */
-	void *ctx;              /* passed to the callbacks */
+	void *payload;          /* passed to the callbacks */
 };
 #define QUELL_IMPORT_OPTIONS_INIT { QUELL_IMPORT_OPTIONS_VERSION, NULL, NULL, 0, NULL, 0, 0, 0, 0, NULL, NULL, NULL }
 
