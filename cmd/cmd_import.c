@@ -22,8 +22,8 @@
  * behind even by a killed process; the counts are then those of an import
  * into an empty database.
  *
- * SIGINT and SIGTERM: the library cannot stop an import between batches,
- * so the signal still ends the process the default way.  First the handler
+ * SIGINT and SIGTERM end the process the default way (the progress
+ * callback never cancels the import, which it could).  First the handler
  * writes how far the import got: the counts at the last committed batch,
  * formatted ahead of time in the progress callback (a handler may only
  * write(2)).  Importing the same file again finishes the job, since rows
@@ -138,18 +138,19 @@ static void on_reject(void *payload, const char *file, size_t line, const char *
 
 /* After each committed batch: the progress line, and what a signal would
  * now print. */
-static void on_progress(void *payload, const struct quell_import_stats *st)
+static int on_progress(void *payload, const struct quell_import_stats *st)
 {
 	struct run *r = payload;
 	char c[256], text[NOTE_MAX];
 
 	cli_progress_update(&r->progress, st->read, st->bytes);
 	if (note_cur < 0 || st->written == 0) /* nothing written yet: the note stands */
-		return;
+		return 0;
 	counts(c, sizeof c, st, r->dry_run);
 	snprintf(text, sizeof text, "quell: import: %s: interrupted after %llu rows were written: %s",
 	         r->file_enc, (unsigned long long)st->written, c);
 	publish(r, text);
+	return 0; /* never cancels: a signal ends the process (above) */
 }
 
 /* ---------------------------------------------------------------- files */

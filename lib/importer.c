@@ -400,6 +400,17 @@ static int batch_fn(quell *h, struct quell__wtxn *w, void *vctx)
 	return rc;
 }
 
+/* Tell the progress callback how far the import is: 0, or QUELL_ECANCELED
+ * with its message when the callback says stop. */
+static int progress(struct imp *m)
+{
+	if (m->o->progress == NULL || m->o->progress(m->o->payload, &m->st) == 0)
+		return 0;
+	return quell__error(m->h, QUELL_ECANCELED,
+	                    "import canceled by its progress callback after %llu rows were written",
+	                    (unsigned long long)m->st.written);
+}
+
 /* Write the batch bitems[0..bn) in one transaction, and start the next. */
 static int write_batch(struct imp *m)
 {
@@ -422,9 +433,7 @@ static int write_batch(struct imp *m)
 	m->bn = 0;
 	m->bweight = 0;
 	quell__store_trim(m->h);
-	if (m->o->progress != NULL)
-		m->o->progress(m->o->payload, &m->st);
-	return 0;
+	return progress(m);
 }
 
 /* The run collected so far, sorted, to disk.  0, or an error with its
@@ -565,8 +574,8 @@ int quell_import(quell *h, FILE *in, const struct quell_import_options *opts,
 		}
 		m->st.read++;
 		m->st.bytes = quell__reader_bytes(rd);
-		if ((m->st.read & 0xffff) == 0 && m->o->progress != NULL)
-			m->o->progress(m->o->payload, &m->st); /* still reading */
+		if ((m->st.read & 0xffff) == 0 && (rc = progress(m)) != 0)
+			goto out; /* still reading: canceled */
 		if ((rc = take(m, &row)) < 0) {
 			rc = quell__error(h, rc, "out of memory");
 			goto out;
@@ -579,7 +588,7 @@ int quell_import(quell *h, FILE *in, const struct quell_import_options *opts,
 	m->st.bytes = quell__reader_bytes(rd);
 	rc = write_all(m, batch);
 	if (rc == 0 && m->o->progress != NULL)
-		m->o->progress(m->o->payload, &m->st);
+		(void)m->o->progress(m->o->payload, &m->st); /* too late to cancel */
 out:
 	if (stats != NULL)
 		*stats = m->st;

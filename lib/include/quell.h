@@ -72,7 +72,8 @@ enum {
 	QUELL_EIO = -7,       /* operating system I/O error */
 	QUELL_EDB = -8,       /* database error: corrupt, wrong version, locked */
 	QUELL_EREADONLY = -9, /* write on a handle opened read-only */
-	QUELL_EINTERNAL = -10 /* a bug in quell */
+	QUELL_EINTERNAL = -10, /* a bug in quell */
+	QUELL_ECANCELED = -11  /* a callback asked to stop (quell_import's progress) */
 };
 
 /* Buffer sizes, each including the terminating NUL. */
@@ -692,8 +693,12 @@ struct quell_import_stats {
 /* A refused row: "FILE:LINE: reason" is what a user should see. */
 typedef void (*quell_reject_cb)(void *payload, const char *file, size_t line, const char *reason);
 /* Called while the rows are read (every 65536 rows), after every committed
- * batch, and once at the end. */
-typedef void (*quell_progress_cb)(void *payload, const struct quell_import_stats *stats);
+ * batch, and once at the end.  Return 0 to go on; anything else cancels
+ * the import there, as libgit2's indexer progress does: nothing more is
+ * read or written, every batch committed before stays (stats->written
+ * says how far), and quell_import returns QUELL_ECANCELED.  The answer to
+ * the call at the end, when everything is written, is ignored. */
+typedef int (*quell_progress_cb)(void *payload, const struct quell_import_stats *stats);
 
 #define QUELL_IMPORT_OPTIONS_VERSION 1
 struct quell_import_options {
@@ -735,7 +740,8 @@ struct quell_import_options {
  * Returns 0 when the input was read to its end (rejected rows included:
  * see stats->rejected), or an error that stopped it: QUELL_EDATA (the
  * format cannot be told, a header lacks a needed column), QUELL_EINVAL
- * (unknown format or option), QUELL_EIO, QUELL_EDB, QUELL_ENOMEM.
+ * (unknown format or option), QUELL_ECANCELED (the progress callback
+ * said stop), QUELL_EIO, QUELL_EDB, QUELL_ENOMEM.
  */
 QUELL_API int quell_import(quell *h, FILE *in, const struct quell_import_options *opts,
                            struct quell_import_stats *stats);
