@@ -210,7 +210,7 @@ static int dry_run_db(struct cli *cli, char *dir, size_t size, int *made)
 	if ((status = cli_db_path(cli, dir, size)) != 0)
 		return status;
 	o.flags = QUELL_OPEN_READONLY;
-	rc = quell_open(&h, dir, &o);
+	rc = quell_open(dir, &o, &h);
 	quell_close(h);
 	if (rc != QUELL_ENODB)
 		return 0; /* there is one, or cli_open will say what is wrong */

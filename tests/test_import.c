@@ -754,7 +754,7 @@ static uint64_t keys_now(const char *dir)
 	uint64_t n = 0;
 
 	o.flags = QUELL_OPEN_READONLY;
-	if (quell_open(&r, dir, &o) == 0 && quell_stats_get(r, T0, &s) == 0)
+	if (quell_open(dir, &o, &r) == 0 && quell_stats_get(r, T0, &s) == 0)
 		n = s->keys;
 	quell_stats_free(s);
 	quell_close(r);
@@ -791,7 +791,7 @@ static void test_killed_midway(void)
 		quell *c = NULL;
 		FILE *in = fopen(path, "r");
 
-		if (quell_open(&c, dir, NULL) != 0 || in == NULL)
+		if (quell_open(dir, NULL, &c) != 0 || in == NULL)
 			_exit(2);
 		o.batch = KILL_BATCH;
 		o.now = T0;
@@ -806,7 +806,7 @@ static void test_killed_midway(void)
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
 
-	CU_ASSERT_EQUAL_FATAL(quell_open(&h, dir, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(quell_open(dir, NULL, &h), 0);
 	CU_ASSERT_EQUAL_FATAL(quell_stats_get(h, T0, &s), 0);
 	fprintf(stderr, "\n  killed after %llu of %d rows\n", (unsigned long long)s->keys, KILL_ROWS);
 	CU_ASSERT(s->keys >= 2 * KILL_BATCH);

@@ -17,6 +17,10 @@
  *   - Streams: NULL and "" both mean "no stream".
  *   - Options structs start with a `version` field and come with an _INIT
  *     macro.  A NULL options pointer means "all defaults".
+ *   - Arguments: the handle first, then what the call reads (data, a
+ *     stream, options), then a callback and its payload, and what the call
+ *     writes last: out-parameters, and buffers with their size.
+ *     quell_open too, as sqlite3_open and mdb_txn_begin.
  *   - Times are Unix seconds (int64_t).  Wherever a call takes `now`, 0 means
  *     "read the clock"; any other value is used as the current time (replays,
  *     tests).
@@ -209,7 +213,7 @@ struct quell_options {
  * Errors: QUELL_ENODB, QUELL_EIO, QUELL_EDB (corrupt or newer schema),
  * QUELL_ENOMEM, QUELL_EINVAL.
  */
-QUELL_API int quell_open(quell **out, const char *dir, const struct quell_options *opts);
+QUELL_API int quell_open(const char *dir, const struct quell_options *opts, quell **out);
 
 /* Close the handle and free everything it holds.  NULL is a harmless no-op.
  * No other thread may use the handle during or after the call. */
