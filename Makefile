@@ -19,7 +19,7 @@
 # apt-get when a pkg-config module or a header is missing.
 
 VERSION   := 0.1.0
-SOMAJOR   := 0
+SOMAJOR   := 1
 PREFIX    ?= /usr/local
 DESTDIR   ?=
 B         ?= build
