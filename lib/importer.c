@@ -107,17 +107,6 @@ static const char *default_category(int source)
 	}
 }
 
-static int name_ok(const char *s)
-{
-	if (strlen(s) >= QUELL_NAME_MAX)
-		return 0;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '.' ||
-		      *s == '_' || *s == '-'))
-			return 0;
-	return 1;
-}
-
 /* Judge a row and pack it into the run; 0, or 1 when rejected. */
 static int take(struct imp *m, const struct quell__row *row)
 {
@@ -162,7 +151,7 @@ static int take(struct imp *m, const struct quell__row *row)
 		return 1;
 	}
 	for (int i = 1; i < 3; i++)
-		if (!name_ok(names[i])) {
+		if (names[i][0] != '\0' && !quell_name_valid(names[i])) {
 			snprintf(err, sizeof err, "%s '%.40s' is not a name of [a-z0-9._-], under 64 bytes",
 			         i == 0 ? "stream" : i == 1 ? "category" : "rule", names[i]);
 			reject(m, row->line, err);

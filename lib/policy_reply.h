@@ -85,10 +85,6 @@ const char *quell__preply_pick(const struct quell__preply_set *s,
  * ASCII.  Returns its length. */
 size_t quell__preply_expand(const char *tmpl, const struct quell_result *r, char *out);
 
-/* Whether s is a stream or category name: [a-z0-9._-], 1 to
- * QUELL_NAME_MAX - 1 bytes. */
-int quell__preply_name_ok(const char *s);
-
 /* What to answer one request. */
 struct quell__policy_answer {
 	char action[QUELL__PREPLY_MAX]; /* the value of "action=" */

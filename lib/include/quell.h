@@ -152,6 +152,11 @@ QUELL_API int quell_source_parse(const char *name);
  * stream) say so. */
 QUELL_API int quell_stream_valid(const char *name);
 
+/* 1 when `name` is a rule or category name, [a-z0-9._-]{1,63} (shorter
+ * than QUELL_NAME_MAX), else 0 (NULL and "" too).  The rules file, the
+ * import rows and the category of quell_add and quell_allow must pass it. */
+QUELL_API int quell_name_valid(const char *name);
+
 /* A static description of a return code ("out of memory"); never NULL. */
 QUELL_API const char *quell_strerror(int code);
 
@@ -572,8 +577,9 @@ struct quell_add_options {
  * Put an entry (address or domain, as for quell_entry_normalize) on the
  * suppress list, or on the allow list.  An existing entry of the same list
  * and stream is updated.  Each call is one durable write transaction and one
- * history event.  Errors: QUELL_EADDRESS, QUELL_EREADONLY, QUELL_EDB,
- * QUELL_EIO, QUELL_ENOMEM.
+ * history event.  Errors: QUELL_EADDRESS, QUELL_EINVAL (a bad stream, or
+ * a category that is not a name: quell_name_valid), QUELL_EREADONLY,
+ * QUELL_EDB, QUELL_EIO, QUELL_ENOMEM.
  */
 QUELL_API int quell_add(quell *h, const char *entry, const struct quell_add_options *opts);
 QUELL_API int quell_allow(quell *h, const char *entry, const struct quell_add_options *opts);
