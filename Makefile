@@ -33,7 +33,7 @@
 # while `make` of a release with a newer compiler only warns.
 
 VERSION   := 0.1.0
-SOMAJOR   := 0
+SOMAJOR   := 1
 PREFIX    ?= /usr/local
 LIBDIR    ?= $(PREFIX)/lib
 DESTDIR   ?=

@@ -128,7 +128,7 @@ int main(int argc, char **argv)
 	if (argc - i == 3 && bench_read(PROG, argv[i + 2], 0, &truth) != 0)
 		return 1;
 	opts.flags = QUELL_OPEN_READONLY;
-	if ((rc = quell_open(&r.h, argv[i], &opts)) != 0) {
+	if ((rc = quell_open(argv[i], &opts, &r.h)) != 0) {
 		fprintf(stderr, PROG ": %s: %s\n", argv[i], quell_errmsg(r.h));
 		quell_close(r.h);
 		return 1;

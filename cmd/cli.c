@@ -419,7 +419,7 @@ int cli_open(struct cli *cli)
 		                       "take it; name one stream");
 	if (flags & CLI_NODB) {
 		opts.flags = QUELL_OPEN_NODB;
-		rc = quell_open(&cli->h, NULL, &opts);
+		rc = quell_open(NULL, &opts, &cli->h);
 	} else {
 		status = cli_db_path(cli, dir, sizeof dir);
 		if (status != 0)
@@ -433,7 +433,7 @@ int cli_open(struct cli *cli)
 			if (cli->fresh && (cli->fresh_dir = strdup(dir)) == NULL)
 				cli->fresh = 0;
 		}
-		rc = quell_open(&cli->h, dir, &opts);
+		rc = quell_open(dir, &opts, &cli->h);
 	}
 	if (rc == 0 && (flags & CLI_RULES))
 		rc = quell_rules_load(cli->h, rules);

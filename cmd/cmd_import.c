@@ -22,8 +22,8 @@
  * behind even by a killed process; the counts are then those of an import
  * into an empty database.
  *
- * SIGINT and SIGTERM: the library cannot stop an import between batches,
- * so the signal still ends the process the default way.  First the handler
+ * SIGINT and SIGTERM end the process the default way (the progress
+ * callback never cancels the import, which it could).  First the handler
  * writes how far the import got: the counts at the last committed batch,
  * formatted ahead of time in the progress callback (a handler may only
  * write(2)).  Importing the same file again finishes the job, since rows
@@ -140,9 +140,9 @@ static void counts(char *buf, size_t size, const struct quell_import_stats *st, 
 	         dry_run ? ", dry run" : "");
 }
 
-static void on_reject(void *ctx, const char *file, size_t line, const char *reason)
+static void on_reject(void *payload, const char *file, size_t line, const char *reason)
 {
-	struct run *r = ctx;
+	struct run *r = payload;
 	FILE *f = r->rejects != NULL ? r->rejects : stderr;
 
 	if (f == stderr)
@@ -155,18 +155,19 @@ static void on_reject(void *ctx, const char *file, size_t line, const char *reas
 
 /* After each committed batch: the progress line, and what a signal would
  * now print. */
-static void on_progress(void *ctx, const struct quell_import_stats *st)
+static int on_progress(void *payload, const struct quell_import_stats *st)
 {
-	struct run *r = ctx;
+	struct run *r = payload;
 	char c[256], text[NOTE_MAX];
 
 	cli_progress_update(&r->progress, st->read, st->bytes);
 	if (note_cur < 0 || st->written == 0) /* nothing written yet: the note stands */
-		return;
+		return 0;
 	counts(c, sizeof c, st, r->dry_run);
 	snprintf(text, sizeof text, "quell: import: %s: interrupted after %llu rows were written: %s",
 	         r->file_enc, (unsigned long long)st->written, c);
 	publish(r, text);
+	return 0; /* never cancels: a signal ends the process (above) */
 }
 
 /* ---------------------------------------------------------------- files */
@@ -226,7 +227,7 @@ static int dry_run_db(struct cli *cli, char *dir, size_t size, int *made)
 	if ((status = cli_db_path(cli, dir, size)) != 0)
 		return status;
 	o.flags = QUELL_OPEN_READONLY;
-	rc = quell_open(&h, dir, &o);
+	rc = quell_open(dir, &o, &h);
 	quell_close(h);
 	if (rc != QUELL_ENODB)
 		return 0; /* there is one, or cli_open will say what is wrong */
@@ -308,7 +309,7 @@ static int import(struct cli *cli, struct run *r, FILE *in, struct quell_import_
 	o->filename = r->file;
 	o->reject = on_reject;
 	o->progress = on_progress;
-	o->ctx = r;
+	o->payload = r;
 	cli_progress_start(&r->progress, cli, fileno(in));
 	if (!cli->quiet) {
 		snprintf(c, sizeof c, "quell: import: %s: interrupted before the first batch was "

@@ -50,7 +50,7 @@ struct ctx {
 	int status; /* exit status when the callback stopped the walk */
 };
 
-static int each(const struct quell_entry *e, void *arg)
+static int each(void *arg, const struct quell_entry *e)
 {
 	struct ctx *x = arg;
 	struct cli_kv kv = { stdout, 0, NULL, 0 };

@@ -259,7 +259,7 @@ static int options_of(struct policyd *pd, int argc, char **argv, int *mode_given
 	if (pd->cli->json)
 		return cli_usage_error(pd->cli, "--json: policyd writes no output");
 	if (pd->cli->stream != NULL && pd->cli->stream[0] != '\0' &&
-	    !policy_reply_name_ok(pd->cli->stream))
+	    !quell_name_valid(pd->cli->stream))
 		return cli_usage_error(pd->cli, "--stream: '%s' is not a name of [a-z0-9._-]",
 		                       pd->cli->stream);
 	if ((status = policyd_parse_listen(pd)) < 0)

@@ -50,13 +50,6 @@ void policy_reply_init(struct policy_reply_set *s)
 	s->ncats = 0;
 }
 
-int policy_reply_name_ok(const char *s)
-{
-	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789._-");
-
-	return n > 0 && s[n] == '\0' && n < QUELL_NAME_MAX;
-}
-
 static int digits(const char *s, size_t n, size_t lo, size_t hi)
 {
 	if (n < lo || n > hi)
@@ -225,7 +218,7 @@ int policy_reply_set(struct policy_reply_set *s, const char *spec, char *err,
 			           (int)(klen > 60 ? 60 : klen), spec);
 		memcpy(cat, colon + 1, clen);
 		cat[clen] = '\0';
-		if (!policy_reply_name_ok(cat))
+		if (!quell_name_valid(cat))
 			return bad(err, errsize, "category '%s' must match [a-z0-9._-]+", cat);
 		for (i = 0; i < s->ncats; i++)
 			if (s->cat[i].kind == kind && strcmp(s->cat[i].category, cat) == 0)

@@ -85,10 +85,6 @@ const char *policy_reply_pick(const struct policy_reply_set *s,
  * ASCII.  Returns its length. */
 size_t policy_reply_expand(const char *tmpl, const struct quell_result *r, char *out);
 
-/* Whether s is a stream or category name: [a-z0-9._-], 1 to
- * QUELL_NAME_MAX - 1 bytes. */
-int policy_reply_name_ok(const char *s);
-
 /* What to answer one request. */
 struct policy_answer {
 	char action[POLICY_REPLY_MAX]; /* the value of "action=" */

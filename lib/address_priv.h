@@ -39,10 +39,6 @@ size_t quell__charpos(const char *in, size_t off);
  * (size > 0). */
 void quell__showchar(const char *in, size_t len, size_t off, char *buf, size_t size);
 
-/* Copy in[0..len) into buf for a message, printable ASCII as is and every
- * other byte as \xHH, cut with "..." when it does not fit. */
-void quell__showbytes(const char *in, size_t len, char *buf, size_t size);
-
 /* Format a one-line message into err (if not NULL) and return
  * QUELL_EADDRESS. */
 int quell__addr_fail(char *err, size_t errsize, const char *fmt, ...) QUELL__PRINTF(3, 4);

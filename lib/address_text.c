@@ -16,6 +16,7 @@
 
 #include "address_priv.h"
 #include "quell.h"
+#include "text.h"
 
 size_t quell__utf8_len(const unsigned char *s, size_t n, uint32_t *cp)
 {
@@ -63,28 +64,6 @@ size_t quell__charpos(const char *in, size_t off)
 	return pos;
 }
 
-void quell__showbytes(const char *in, size_t len, char *buf, size_t size)
-{
-	size_t o = 0;
-
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)in[i];
-		size_t need = c >= 0x20 && c < 0x7F ? 1 : 4;
-		if (o + need + 4 > size) { /* room for this, "..." and NUL */
-			if (o + 4 <= size) {
-				memcpy(buf + o, "...", 3);
-				o += 3;
-			}
-			break;
-		}
-		if (need == 1)
-			buf[o++] = (char)c;
-		else
-			o += (size_t)snprintf(buf + o, size - o, "\\x%02X", c);
-	}
-	buf[o < size ? o : size - 1] = '\0';
-}
-
 /* Characters that could break a message line or reorder a terminal's
  * display: line and paragraph separators, bidirectional controls. */
 static int is_unsafe(uint32_t cp)
@@ -102,7 +81,7 @@ void quell__showchar(const char *in, size_t len, size_t off, char *buf, size_t s
 	if (l == 0)
 		snprintf(buf, size, "\\x%02X", u[0]);
 	else if (quell__is_control(cp) || is_unsafe(cp))
-		quell__showbytes(in + off, l, buf, size);
+		quell__show(in + off, l, SIZE_MAX, 0, buf, size);
 	else
 		snprintf(buf, size, "'%.*s'", (int)l, in + off);
 }

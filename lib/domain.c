@@ -27,6 +27,7 @@
 
 #include "address_priv.h"
 #include "quell.h"
+#include "text.h"
 
 int quell_entry_unicode(const char *key, char *out, size_t outsize)
 {
@@ -174,7 +175,7 @@ static int idn_label(const char *in, size_t ls, size_t le, struct dbuf *d, char 
 		why = label_problem((const char *)res + a, b - a, &bad);
 	}
 	if (why != NULL) {
-		quell__showbytes((const char *)res, rn, shown, sizeof shown);
+		quell__show((const char *)res, rn, SIZE_MAX, 0, shown, sizeof shown);
 		idn2_free(res);
 		return quell__addr_fail(err, errsize, "domain: label at character %zu maps to '%s': %s",
 		                        pos, shown, why);
@@ -237,7 +238,7 @@ int quell__domain_normalize(const char *in, size_t start, size_t end, char *dom,
 	if (start == end)
 		return quell__addr_fail(err, errsize, "domain is empty");
 	if (in[start] == '[') {
-		quell__showbytes(in + start, end - start, shown, sizeof shown);
+		quell__show(in + start, end - start, SIZE_MAX, 0, shown, sizeof shown);
 		return quell__addr_fail(err, errsize, "address literal %s is not accepted", shown);
 	}
 	rc = check_chars(in, start, end, err, errsize);

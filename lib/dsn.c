@@ -279,7 +279,7 @@ static void run(struct quell__dsn_ctx *c, struct quell__dsn_block *b)
 	text_bounce(c, t);
 }
 
-int quell_dsn_parse(const char *msg, size_t len, quell_dsn_fn fn, void *arg, size_t *count)
+int quell_dsn_parse(const char *msg, size_t len, quell_dsn_cb fn, void *arg, size_t *count)
 {
 	struct quell__dsn_ctx *c;
 	struct quell__dsn_block *b;

@@ -45,7 +45,7 @@ struct quell__dsn_ctx {
 	struct quell__dsn_hit hits[QUELL__DSN_TEXT_RCPTS];
 	uint64_t body_digest;  /* of the message's body, for reports without a time */
 	struct quell_dsn_report rep;
-	quell_dsn_fn fn;
+	quell_dsn_cb fn;
 	void *arg;
 	size_t count;
 	int stop; /* fn's non-zero return */

@@ -102,6 +102,7 @@ const char *quell_strerror(int code)
 	case QUELL_EDB: return "database error";
 	case QUELL_EREADONLY: return "database is open read-only";
 	case QUELL_EINTERNAL: return "internal error";
+	case QUELL_ECANCELED: return "canceled";
 	default: return "unknown error";
 	}
 }

@@ -20,7 +20,7 @@ struct exp {
 	char err[QUELL_ERROR_MAX];
 };
 
-static int put(const struct quell_entry *e, void *ctx)
+static int put(void *ctx, const struct quell_entry *e)
 {
 	struct exp *x = ctx;
 	int rc = quell__writer_put(x->w, e, x->err, sizeof x->err);

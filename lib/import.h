@@ -108,10 +108,6 @@ int quell__reader_ioerr(const struct quell__reader *r, char *err, size_t errsize
 
 /* --- helpers for the mappers (import_val.c) --------------------------- */
 
-/* Show up to 40 bytes of s for a message in buf: printable ASCII and valid
- * UTF-8 as they are, other bytes as \xHH, "..." when cut. */
-void quell__show(const char *s, size_t n, char *buf, size_t size);
-
 
 /* The string of v ("" when absent), or QUELL_EDATA when v is a number or
  * another JSON type. */

@@ -11,39 +11,12 @@
 #include "import.h"
 #include "text.h"
 
-/* Show up to 40 bytes of s for a message: printable ASCII and UTF-8 as
- * they are, other bytes as \xHH. */
-void quell__show(const char *s, size_t n, char *buf, size_t size)
-{
-	size_t o = 0, i = 0, ok = quell__utf8_check(s, n);
-
-	while (i < n && o + 8 < size) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (i >= 40) {
-			memcpy(buf + o, "...", 3);
-			o += 3;
-			break;
-		}
-		if ((c >= 0x20 && c < 0x7f && c != '\\') || (c >= 0xc0 && i < ok)) {
-			buf[o++] = (char)c;
-			while (c >= 0xc0 && i + 1 < n && ((unsigned char)s[i + 1] & 0xc0) == 0x80 &&
-			       o + 8 < size)
-				buf[o++] = s[++i];
-		} else {
-			o += (size_t)snprintf(buf + o, size - o, "\\x%02X", c);
-		}
-		i++;
-	}
-	buf[o] = '\0';
-}
-
 int quell__val_bad(const struct quell__val *v, const char *what, char *err, size_t errsize)
 {
 	char shown[200];
 
 	if (v->type == V_STR || v->type == V_JSTR)
-		quell__show(v->s, v->len, shown, sizeof shown);
+		quell__show(v->s, v->len, 40, QUELL__SHOW_UTF8, shown, sizeof shown);
 	else if (v->type == V_INT)
 		snprintf(shown, sizeof shown, "%lld", (long long)v->i);
 	else if (v->type == V_REAL)

@@ -83,7 +83,7 @@ static void reject(struct imp *m, size_t line, const char *reason)
 {
 	m->st.rejected++;
 	if (m->o->reject != NULL)
-		m->o->reject(m->o->ctx, m->file, line, reason);
+		m->o->reject(m->o->payload, m->file, line, reason);
 }
 
 /* A row refused while its batch is written.  A batch is written again
@@ -93,7 +93,7 @@ static void reject_item(struct imp *m, struct quell__item *it, const char *reaso
 {
 	m->st.rejected++;
 	if (!it->reported && m->o->reject != NULL)
-		m->o->reject(m->o->ctx, m->file, it->row.line, reason);
+		m->o->reject(m->o->payload, m->file, it->row.line, reason);
 	it->reported = 1;
 }
 
@@ -105,17 +105,6 @@ static const char *default_category(int source)
 	case QUELL_SOURCE_MANUAL: return "manual";
 	default: return "import";
 	}
-}
-
-static int name_ok(const char *s)
-{
-	if (strlen(s) >= QUELL_NAME_MAX)
-		return 0;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '.' ||
-		      *s == '_' || *s == '-'))
-			return 0;
-	return 1;
 }
 
 /* Judge a row and pack it into the run; 0, or 1 when rejected. */
@@ -162,7 +151,7 @@ static int take(struct imp *m, const struct quell__row *row)
 		return 1;
 	}
 	for (int i = 1; i < 3; i++)
-		if (!name_ok(names[i])) {
+		if (names[i][0] != '\0' && !quell_name_valid(names[i])) {
 			snprintf(err, sizeof err, "%s '%.40s' is not a name of [a-z0-9._-], under 64 bytes",
 			         i == 0 ? "stream" : i == 1 ? "category" : "rule", names[i]);
 			reject(m, row->line, err);
@@ -400,6 +389,17 @@ static int batch_fn(quell *h, struct quell__wtxn *w, void *vctx)
 	return rc;
 }
 
+/* Tell the progress callback how far the import is: 0, or QUELL_ECANCELED
+ * with its message when the callback says stop. */
+static int progress(struct imp *m)
+{
+	if (m->o->progress == NULL || m->o->progress(m->o->payload, &m->st) == 0)
+		return 0;
+	return quell__error(m->h, QUELL_ECANCELED,
+	                    "import canceled by its progress callback after %llu rows were written",
+	                    (unsigned long long)m->st.written);
+}
+
 /* Write the batch bitems[0..bn) in one transaction, and start the next. */
 static int write_batch(struct imp *m)
 {
@@ -422,9 +422,7 @@ static int write_batch(struct imp *m)
 	m->bn = 0;
 	m->bweight = 0;
 	quell__store_trim(m->h);
-	if (m->o->progress != NULL)
-		m->o->progress(m->o->ctx, &m->st);
-	return 0;
+	return progress(m);
 }
 
 /* The run collected so far, sorted, to disk.  0, or an error with its
@@ -565,8 +563,8 @@ int quell_import(quell *h, FILE *in, const struct quell_import_options *opts,
 		}
 		m->st.read++;
 		m->st.bytes = quell__reader_bytes(rd);
-		if ((m->st.read & 0xffff) == 0 && m->o->progress != NULL)
-			m->o->progress(m->o->ctx, &m->st); /* still reading */
+		if ((m->st.read & 0xffff) == 0 && (rc = progress(m)) != 0)
+			goto out; /* still reading: canceled */
 		if ((rc = take(m, &row)) < 0) {
 			rc = quell__error(h, rc, "out of memory");
 			goto out;
@@ -579,7 +577,7 @@ int quell_import(quell *h, FILE *in, const struct quell_import_options *opts,
 	m->st.bytes = quell__reader_bytes(rd);
 	rc = write_all(m, batch);
 	if (rc == 0 && m->o->progress != NULL)
-		m->o->progress(m->o->ctx, &m->st);
+		(void)m->o->progress(m->o->payload, &m->st); /* too late to cancel */
 out:
 	if (stats != NULL)
 		*stats = m->st;

@@ -60,7 +60,7 @@ static int list_step(const struct quell__val *k, const struct quell__val *v, voi
 		x.e.scope = w->scope;
 		if (!passes(w, &x.e))
 			continue;
-		if ((w->stop = w->cb(&x.e, w->ctx)) != 0)
+		if ((w->stop = w->cb(w->ctx, &x.e)) != 0)
 			return QUELL__SCAN_STOP;
 	}
 	if (r < 0)
@@ -78,7 +78,8 @@ static int walk_table(quell *h, struct quell__txn *txn, int scope, struct walk *
 	return rc == QUELL__SCAN_STOP ? w->stop : rc;
 }
 
-int quell_list(quell *h, const struct quell_list_options *opts, quell_entry_cb cb, void *ctx)
+int quell_list(quell *h, const struct quell_list_options *opts, quell_entry_cb cb,
+               void *payload)
 {
 	struct quell_list_options def = QUELL_LIST_OPTIONS_INIT;
 	struct walk w;
@@ -98,7 +99,7 @@ int quell_list(quell *h, const struct quell_list_options *opts, quell_entry_cb c
 	w.o = opts;
 	w.now = quell__now(opts->now);
 	w.cb = cb;
-	w.ctx = ctx;
+	w.ctx = payload;
 	if ((rc = quell__store_read_begin(h, &txn)) != 0)
 		return rc;
 	if (opts->scope != QUELL_SCOPE_ADDRESS)

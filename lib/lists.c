@@ -169,9 +169,9 @@ static int edit(quell *h, enum op op, const char *entry, const struct quell_add_
 		}
 		c.category = o->category && *o->category ? o->category
 		             : default_category(op == OP_ADD ? c.source : QUELL_SOURCE_MANUAL);
-		if (strlen(c.category) >= QUELL_NAME_MAX)
-			return quell__error(h, QUELL_EINVAL, "category longer than %d bytes",
-			                    QUELL_NAME_MAX - 1);
+		if (!quell_name_valid(c.category))
+			return quell__error(h, QUELL_EINVAL, "category '%.80s': not a name ("
+			                    QUELL__NAME_RULE ")", c.category);
 	}
 	if ((rc = quell__stream_check(h, stream, 0)) != 0)
 		return rc;

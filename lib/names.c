@@ -1,7 +1,8 @@
 /*
  * names.c - the names of verdicts, scopes, lists, sources and actions, as
- * they appear on the command line and in every output format; and the rule
- * for stream names, [a-z0-9][a-z0-9._-]{0,63}, that every path checks.
+ * they appear on the command line and in every output format; and the rules
+ * for stream names, [a-z0-9][a-z0-9._-]{0,63}, and for rule and category
+ * names, [a-z0-9._-]{1,63}, that every path checks.
  */
 #include <string.h>
 
@@ -45,6 +46,25 @@ int quell_stream_valid(const char *name)
 		return 0;
 	n = strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789._-");
 	return name[n] == '\0' && n < QUELL_STREAM_MAX;
+}
+
+int quell__name_ok(const char *s, size_t len)
+{
+	if (len == 0 || len >= QUELL_NAME_MAX)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+		      c == '-'))
+			return 0;
+	}
+	return 1;
+}
+
+int quell_name_valid(const char *name)
+{
+	return name != NULL && quell__name_ok(name, strlen(name));
 }
 
 int quell__stream_check(const quell *h, const char *stream, int every)

@@ -1,14 +1,20 @@
 /*
- * ptime.c - the times provider exports write: Unix seconds, RFC 3339 and
- * its SQL-like cousin, RFC 2822 (see quell__time_parse_any in text.h).
- * No C library time zone state is used, so TZ never matters.
+ * ptime.c - every time quell reads: quell_time_parse (RFC 3339 or Unix
+ * seconds: `--now`, `--since`), and the times provider exports write
+ * (quell__time_parse_any in text.h): Unix seconds, RFC 3339 and its
+ * SQL-like cousin, RFC 2822.  One RFC 3339 grammar serves both, strict
+ * for the first and lenient for the second.  No C library time zone state
+ * is used, so TZ never matters.
  */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "handle.h" /* quell__days_from_civil */
 #include "text.h"
 
 #define MAX_TIME 253402300799 /* 9999-12-31T23:59:59Z */
+#define MIN_TIME (-62167219200LL) /* 0000-01-01T00:00:00Z */
 
 struct cur {
 	const char *p, *end;
@@ -64,26 +70,30 @@ static int leap(int y)
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-static int make(int Y, int M, int D, int h, int mi, int s, int off, int64_t *t)
+/* The time of a date, a clock time and an offset east of UTC; with
+ * strict (RFC 3339 alone) any year 0000-9999, else 1970-01-01 to
+ * 9999-12-31 UTC only. */
+static int make(int Y, int M, int D, int h, int mi, int s, int off, int strict, int64_t *t)
 {
 	static const unsigned char mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 	int64_t v;
 
-	if (Y < 1970 || M < 1 || M > 12 || D < 1 || D > mdays[M - 1] ||
+	if ((!strict && Y < 1970) || M < 1 || M > 12 || D < 1 || D > mdays[M - 1] ||
 	    (M == 2 && D == 29 && !leap(Y)) || h > 23 || mi > 59 || s > 60)
 		return -1;
 	if (s == 60)
 		s = 59; /* a leap second is the second before */
 	v = quell__days_from_civil(Y, (unsigned)M, (unsigned)D) * 86400 + h * 3600 + mi * 60 + s -
 	    off;
-	if (v < 0 || v > MAX_TIME)
+	if (!strict && (v < 0 || v > MAX_TIME))
 		return -1;
 	*t = v;
 	return 0;
 }
 
-/* A numeric offset: +hh:mm, +hhmm or +hh, in seconds east of UTC. */
-static int offset(struct cur *c, int *off)
+/* A numeric offset: +hh:mm (strict: RFC 3339), else also +hhmm or +hh, in
+ * seconds east of UTC. */
+static int offset(struct cur *c, int strict, int *off)
 {
 	int sign, oh, om = 0;
 
@@ -95,7 +105,7 @@ static int offset(struct cur *c, int *off)
 	if (eat(c, ':')) {
 		if (num(c, 2, &om) != 0)
 			return -1;
-	} else if (c->p < c->end && isdig(*c->p) && num(c, 2, &om) != 0) {
+	} else if (strict || (c->p < c->end && isdig(*c->p) && num(c, 2, &om) != 0)) {
 		return -1;
 	}
 	if (oh > 23 || om > 59)
@@ -128,11 +138,13 @@ static int zone_name(struct cur *c, int *off)
 	return -1;
 }
 
-/* HH:MM[:SS[.frac]] */
-static int clock_time(struct cur *c, int *h, int *mi, int *s)
+/* HH:MM:SS[.frac] (strict: RFC 3339), else also H:MM and no seconds */
+static int clock_time(struct cur *c, int strict, int *h, int *mi, int *s)
 {
 	*s = 0;
-	if (num12(c, h) != 0 || !eat(c, ':') || num(c, 2, mi) != 0)
+	if ((strict ? num(c, 2, h) : num12(c, h)) != 0 || !eat(c, ':') || num(c, 2, mi) != 0)
+		return -1;
+	if (strict && (c->p >= c->end || *c->p != ':'))
 		return -1;
 	if (eat(c, ':')) {
 		if (num(c, 2, s) != 0)
@@ -147,29 +159,35 @@ static int clock_time(struct cur *c, int *h, int *mi, int *s)
 	return 0;
 }
 
-/* RFC 3339 and `YYYY-MM-DD HH:MM:SS`, or a date alone. */
-static int iso(struct cur *c, int64_t *t)
+/*
+ * RFC 3339, `2026-11-28T10:00:00[.frac](Z|+01:00)` with 'T', 't' or ' '
+ * between date and time.  Strict, that is all; else (provider exports)
+ * also a date alone, no seconds, an hour of one digit, spaces before the
+ * zone, no zone (UTC), +hhmm, +hh and zone names.
+ */
+static int iso(struct cur *c, int strict, int64_t *t)
 {
 	int Y, M, D, h = 0, mi = 0, s = 0, off = 0;
 
 	if (num(c, 4, &Y) || !eat(c, '-') || num(c, 2, &M) || !eat(c, '-') || num(c, 2, &D))
 		return -1;
-	if (c->p < c->end) {
+	if (c->p < c->end || strict) {
 		if (!eat(c, 'T') && !eat(c, 't') && !eat(c, ' '))
 			return -1;
-		if (clock_time(c, &h, &mi, &s) != 0)
+		if (clock_time(c, strict, &h, &mi, &s) != 0)
 			return -1;
-		spaces(c);
-		if (c->p < c->end) {
+		if (!strict)
+			spaces(c);
+		if (c->p < c->end || strict) {
 			if (eat(c, 'Z') || eat(c, 'z'))
 				;
-			else if (offset(c, &off) != 0 && zone_name(c, &off) != 0)
+			else if (offset(c, strict, &off) != 0 && (strict || zone_name(c, &off) != 0))
 				return -1;
 		}
 	}
 	if (c->p != c->end)
 		return -1;
-	return make(Y, M, D, h, mi, s, off, t);
+	return make(Y, M, D, h, mi, s, off, strict, t);
 }
 
 static int month(struct cur *c, int *m)
@@ -223,10 +241,10 @@ static int rfc2822(struct cur *c, int64_t *t)
 		Y += Y < 50 ? 2000 : 1900; /* RFC 2822 4.3 */
 	}
 	spaces(c);
-	if (clock_time(c, &h, &mi, &s) != 0)
+	if (clock_time(c, 0, &h, &mi, &s) != 0)
 		return -1;
 	spaces(c);
-	if (c->p < c->end && *c->p != '(' && offset(c, &off) != 0 && zone_name(c, &off) != 0)
+	if (c->p < c->end && *c->p != '(' && offset(c, 0, &off) != 0 && zone_name(c, &off) != 0)
 		return -1;
 	spaces(c);
 	if (eat(c, '(')) {
@@ -238,7 +256,7 @@ static int rfc2822(struct cur *c, int64_t *t)
 	}
 	if (c->p != c->end)
 		return -1;
-	return make(Y, M, D, h, mi, s, off, t);
+	return make(Y, M, D, h, mi, s, off, 0, t);
 }
 
 /* The form quell writes, `2023-11-14T22:13:20Z`, read directly. */
@@ -261,7 +279,7 @@ static int rfc3339_utc(const char *s, int64_t *t)
 			v[k] = v[k] * 10 + (d[j] - '0');
 		}
 	}
-	return make(v[0], v[1], v[2], v[3], v[4], v[5], 0, t);
+	return make(v[0], v[1], v[2], v[3], v[4], v[5], 0, 0, t);
 }
 
 int quell__time_parse_any(const char *s, size_t n, int64_t *t)
@@ -300,6 +318,30 @@ int quell__time_parse_any(const char *s, size_t n, int64_t *t)
 		return 0;
 	}
 	if (i == 4 && n > 4 && s[4] == '-')
-		return iso(&c, t);
+		return iso(&c, 0, t);
 	return rfc2822(&c, t);
+}
+
+int quell_time_parse(const char *text, int64_t *t)
+{
+	struct cur c;
+
+	if (text == NULL || t == NULL || *text == '\0')
+		return QUELL_EINVAL;
+	if (isdig(*text) || *text == '-') { /* Unix seconds, within 0000-9999 */
+		char *end;
+		long long v;
+
+		errno = 0;
+		v = strtoll(text, &end, 10);
+		if (*end == '\0' && (errno != 0 || v < MIN_TIME || v > MAX_TIME))
+			return QUELL_EINVAL;
+		if (*end == '\0') {
+			*t = (int64_t)v;
+			return 0;
+		}
+	}
+	c.p = text;
+	c.end = text + strlen(text);
+	return iso(&c, 1, t) == 0 ? 0 : QUELL_EINVAL;
 }

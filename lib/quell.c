@@ -16,7 +16,7 @@
 #include "rules.h"
 #include "store.h"
 
-int quell_open(quell **out, const char *dir, const struct quell_options *opts)
+int quell_open(const char *dir, const struct quell_options *opts, quell **out)
 {
 	struct quell_options def = QUELL_OPTIONS_INIT;
 	quell *h;

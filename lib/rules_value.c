@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "names.h"
 #include "rules_int.h"
 
 typedef struct quell__ynode ynode;
@@ -214,20 +215,6 @@ int quell__rl_factor(struct quell__rl_ctx *c, const ynode *k, const ynode *v, do
 	return 0;
 }
 
-static int valid_name(const char *s, size_t len)
-{
-	if (len == 0 || len >= QUELL_NAME_MAX)
-		return 0;
-	for (size_t i = 0; i < len; i++) {
-		char ch = s[i];
-
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '.' ||
-		      ch == '_' || ch == '-'))
-			return 0;
-	}
-	return 1;
-}
-
 int quell__rl_name(struct quell__rl_ctx *c, const ynode *k, const ynode *v,
                    char out[QUELL_NAME_MAX])
 {
@@ -235,7 +222,7 @@ int quell__rl_name(struct quell__rl_ctx *c, const ynode *k, const ynode *v,
 
 	if ((rc = quell__rl_scalar(c, k, v)) != 0)
 		return rc;
-	if (!valid_name(v->str, v->len))
+	if (!quell__name_ok(v->str, v->len))
 		return quell__rl_fail(
 		        c, v, "%s: '%.64s' must match [a-z0-9._-]+ and be at most %d characters",
 		        k->str, v->str, QUELL_NAME_MAX - 1);

@@ -53,7 +53,7 @@ int quell_rules_load(quell *h, const char *path)
 	return 0;
 }
 
-int quell_rules_check(quell *h, const char *path, quell_rules_error_fn *fn, void *arg,
+int quell_rules_check(quell *h, const char *path, quell_rules_error_cb cb, void *payload,
                       size_t *nrules)
 {
 	char err[QUELL__ERRMSG_MAX];
@@ -62,7 +62,7 @@ int quell_rules_check(quell *h, const char *path, quell_rules_error_fn *fn, void
 
 	if (h == NULL)
 		return QUELL_EINVAL;
-	rc = quell__rules_check(NULL, 0, path, fn, arg, &r, err, sizeof err);
+	rc = quell__rules_check(NULL, 0, path, cb, payload, &r, err, sizeof err);
 	if (rc != 0)
 		return quell__error(h, rc, "%s", err);
 	if (nrules != NULL)

@@ -1,10 +1,43 @@
 /*
- * text.c - UTF-8 checking and repair, ASCII case folding, trimming and
- * the CSV formula guard (see text.h).
+ * text.c - UTF-8 checking and repair, ASCII case folding, trimming, the
+ * CSV formula guard, and bytes shown in messages (see text.h).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "text.h"
+
+void quell__show(const char *s, size_t n, size_t max, int flags, char *buf, size_t size)
+{
+	size_t o = 0, i = 0, ok = flags & QUELL__SHOW_UTF8 ? quell__utf8_check(s, n) : 0;
+
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+		size_t l = 1;
+		int raw = c >= 0x20 && c < 0x7f && !(c == '\\' && (flags & QUELL__SHOW_UTF8));
+
+		if (i < ok && c >= 0xc0) { /* a valid character, taken whole */
+			while (i + l < n && ((unsigned char)s[i + l] & 0xc0) == 0x80)
+				l++;
+			raw = 1;
+		}
+		if (i >= max || o + (raw ? l : 4) + 4 > size) { /* room for "..." and NUL */
+			if (o + 4 <= size) {
+				memcpy(buf + o, "...", 3);
+				o += 3;
+			}
+			break;
+		}
+		if (raw) {
+			memcpy(buf + o, s + i, l);
+			o += l;
+		} else {
+			o += (size_t)snprintf(buf + o, size - o, "\\x%02X", c);
+		}
+		i += l;
+	}
+	buf[o < size ? o : size - 1] = '\0';
+}
 
 size_t quell__utf8_check(const char *str, size_t n)
 {

@@ -1,8 +1,8 @@
 /*
  * text.h - small byte-string helpers of the format layer: UTF-8 checking
  * with a fast ASCII path and its repair, locale-free ASCII case folding,
- * trimming, the formula guard of CSV cells, and the times that provider
- * exports write.
+ * trimming, the formula guard of CSV cells, showing bytes in messages,
+ * and the times that provider exports write.
  *
  * Knows nothing of formats, LMDB or rules.
  */
@@ -32,6 +32,18 @@ size_t quell__utf8_check(const char *s, size_t n);
 #define QUELL__REPAIR_NO_LATIN1 1
 size_t quell__utf8_repair(const char *s, size_t n, char *out, size_t size, int flags,
                           int *changed);
+
+/*
+ * Show s[0..n) in a one-line message, into buf (size > 0; always
+ * NUL-terminated): printable ASCII as it is, every other byte as \xHH.
+ * With QUELL__SHOW_UTF8, the characters of valid UTF-8 (up to the first
+ * invalid byte) are shown as they are too, and '\' as \x5C, so that an
+ * escape is never ambiguous.  At most `max` bytes of s are shown (a
+ * character is never cut), then "..."; "..." too when buf has no room
+ * for the rest.  The one place that renders bytes for messages.
+ */
+#define QUELL__SHOW_UTF8 1
+void quell__show(const char *s, size_t n, size_t max, int flags, char *buf, size_t size);
 
 /* Whether s[0..n) equals the NUL-terminated ASCII word w, ignoring ASCII
  * case. */

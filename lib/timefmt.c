@@ -1,7 +1,8 @@
 /*
- * timefmt.c - durations (`15m`, `7d`, `forever`) and times (RFC 3339 or
- * Unix seconds), parsed and formatted without the C library's time zone
- * state, so results never depend on TZ.
+ * timefmt.c - durations (`15m`, `7d`, `forever`) parsed, times formatted
+ * as RFC 3339, and the calendar arithmetic under both, without the C
+ * library's time zone state, so results never depend on TZ.  Times are
+ * parsed in ptime.c, the one home of RFC 3339 parsing.
  *
  * Both are bounded so that a time plus a duration always fits: durations
  * up to QUELL_DURATION_MAX (100 years), times within the years 0000-9999
@@ -9,9 +10,7 @@
  * values that come through the C API unchecked.
  */
 #include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -27,11 +26,6 @@ int64_t quell__now(int64_t now)
 		return (int64_t)time(NULL);
 	return (int64_t)ts.tv_sec;
 }
-
-/* The first and last second that RFC 3339 can write (0000-01-01T00:00:00Z,
- * 9999-12-31T23:59:59Z). */
-#define TIME_MIN (-62167219200LL)
-#define TIME_MAX 253402300799LL
 
 int64_t quell__time_add(int64_t t, int64_t d)
 {
@@ -119,79 +113,6 @@ static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 int64_t quell__days_from_civil(int64_t y, unsigned m, unsigned d)
 {
 	return days_from_civil(y, m, d);
-}
-
-static int digits(const char **pp, int n, int *out)
-{
-	int v = 0;
-
-	for (int i = 0; i < n; i++) {
-		if (!isdigit((unsigned char)(*pp)[i]))
-			return -1;
-		v = v * 10 + ((*pp)[i] - '0');
-	}
-	*pp += n;
-	*out = v;
-	return 0;
-}
-
-static const unsigned char mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-
-int quell_time_parse(const char *text, int64_t *t)
-{
-	const char *p = text;
-	int Y, M, D, h, mi, s, oh = 0, om = 0, sign = 0;
-
-	if (text == NULL || t == NULL || *text == '\0')
-		return QUELL_EINVAL;
-	if (isdigit((unsigned char)*p) || *p == '-') {
-		char *end;
-		long long v;
-
-		errno = 0;
-		v = strtoll(text, &end, 10);
-		if (*end == '\0' && (errno != 0 || v < TIME_MIN || v > TIME_MAX))
-			return QUELL_EINVAL;
-		if (*end == '\0') {
-			*t = (int64_t)v;
-			return 0;
-		}
-	}
-	if (digits(&p, 4, &Y) || *p++ != '-' || digits(&p, 2, &M) || *p++ != '-' ||
-	    digits(&p, 2, &D))
-		return QUELL_EINVAL;
-	if (*p != 'T' && *p != 't' && *p != ' ')
-		return QUELL_EINVAL;
-	p++;
-	if (digits(&p, 2, &h) || *p++ != ':' || digits(&p, 2, &mi) || *p++ != ':' ||
-	    digits(&p, 2, &s))
-		return QUELL_EINVAL;
-	if (*p == '.') {
-		p++;
-		if (!isdigit((unsigned char)*p))
-			return QUELL_EINVAL;
-		while (isdigit((unsigned char)*p))
-			p++;
-	}
-	if (*p == 'Z' || *p == 'z') {
-		p++;
-	} else if (*p == '+' || *p == '-') {
-		sign = *p++ == '-' ? -1 : 1;
-		if (digits(&p, 2, &oh) || *p++ != ':' || digits(&p, 2, &om) || oh > 23 || om > 59)
-			return QUELL_EINVAL;
-	} else {
-		return QUELL_EINVAL;
-	}
-	if (*p != '\0' || M < 1 || M > 12 || D < 1 || D > mdays[M - 1] || h > 23 || mi > 59 ||
-	    s > 60)
-		return QUELL_EINVAL;
-	if (M == 2 && D == 29 && !((Y % 4 == 0 && Y % 100 != 0) || Y % 400 == 0))
-		return QUELL_EINVAL;
-	if (s == 60)
-		s = 59; /* a leap second is the second before */
-	*t = days_from_civil(Y, (unsigned)M, (unsigned)D) * 86400 + h * 3600 + mi * 60 + s -
-	     sign * (oh * 3600 + om * 60);
-	return 0;
 }
 
 char *quell_time_format(int64_t t, char *buf, size_t size)

@@ -248,7 +248,7 @@ static void test_streams(void)
 	CU_ASSERT_EQUAL(quell_remove(h, "b@example.com", "marketing", T0), QUELL_ENOTFOUND);
 }
 
-static int count_cb(const struct quell_entry *e, void *ctx)
+static int count_cb(void *ctx, const struct quell_entry *e)
 {
 	(void)e;
 	(void)ctx;
@@ -305,6 +305,47 @@ static void test_stream_names(void)
 			TU_EQ_INT(quell_list(h, &lo, count_cb, NULL), QUELL_EINVAL);
 	}
 	/* nothing was written under a bad name */
+	want(one, NULL, T0, QUELL_ALLOW, QUELL_SCOPE_NONE, "");
+}
+
+/* Rule and category names, [a-z0-9._-]{1,63}: quell_add and quell_allow
+ * refuse another category, and write nothing. */
+static void test_category_names(void)
+{
+	static const char *const good[] = { "a", "bad-mailbox", "x.y_z", "-x", "0",
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" /* 63 */ };
+	static const char *const bad[] = { "Bad", "bad name", "a/b", "caf\xc3\xa9", "a\tb",
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" /* 64 */ };
+	struct quell_add_options o = QUELL_ADD_OPTIONS_INIT;
+	const char *one = "a@example.com";
+
+	fresh();
+	TU_EQ_INT(quell_name_valid(NULL), 0);
+	TU_EQ_INT(quell_name_valid(""), 0);
+	o.now = T0;
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		if (!quell_name_valid(good[i]))
+			fprintf(stderr, "\n  name '%s': want valid\n", good[i]);
+		TU_EQ_INT(quell_name_valid(good[i]), 1);
+		o.category = good[i];
+		TU_EQ_INT(quell_add(h, one, &o), 0);
+		TU_EQ_INT(quell_allow(h, one, &o), 0);
+		TU_EQ_INT(quell_remove(h, one, NULL, T0), 0);
+		TU_EQ_INT(quell_unallow(h, one, NULL, T0), 0);
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char msg[256];
+
+		if (quell_name_valid(bad[i]))
+			fprintf(stderr, "\n  name '%s': want invalid\n", bad[i]);
+		TU_EQ_INT(quell_name_valid(bad[i]), 0);
+		o.category = bad[i];
+		snprintf(msg, sizeof msg,
+		         "category '%s': not a name (1 to 63 characters of [a-z0-9._-])", bad[i]);
+		TU_EQ_INT(quell_add(h, one, &o), QUELL_EINVAL);
+		TU_EQ_STR(quell_errmsg(h), msg);
+		TU_EQ_INT(quell_allow(h, one, &o), QUELL_EINVAL);
+	}
 	want(one, NULL, T0, QUELL_ALLOW, QUELL_SCOPE_NONE, "");
 }
 
@@ -401,6 +442,7 @@ static CU_TestInfo tests[] = {
 	{ "ttl expiry", test_ttl_expiry },
 	{ "streams", test_streams },
 	{ "stream names", test_stream_names },
+	{ "category names", test_category_names },
 	{ "remove and unallow", test_remove_unallow },
 	{ "result fields", test_result_fields },
 	{ "invalid addresses and entries", test_invalid },

@@ -500,6 +500,53 @@ static void test_jsonscan_long(void)
 	free(s);
 }
 
+/* Bytes shown in messages (quell__show): as the address messages show
+ * them (flags 0) and as the import messages do (QUELL__SHOW_UTF8, 40
+ * bytes). */
+struct show_case {
+	const char *in;
+	size_t max;
+	int flags;
+	size_t size;
+	const char *want;
+};
+
+static const struct show_case shows[] = {
+	{ "[192.0.2.1]", SIZE_MAX, 0, 96, "[192.0.2.1]" },
+	{ "a\\b", SIZE_MAX, 0, 96, "a\\b" },
+	{ "\x01\xc3\xbc", SIZE_MAX, 0, 96, "\\x01\\xC3\\xBC" },
+	{ "\xe2\x80\xa8", SIZE_MAX, 0, 32, "\\xE2\\x80\\xA8" },
+	{ "abcdefghij", SIZE_MAX, 0, 8, "abcd..." },
+	{ "abc\x01", SIZE_MAX, 0, 8, "abc..." },
+	{ "abc", SIZE_MAX, 0, 4, "..." }, /* room is kept for "..." */
+	{ "a\\b", 40, QUELL__SHOW_UTF8, 200, "a\\x5Cb" },
+	{ "M\xc3\xbcller", 40, QUELL__SHOW_UTF8, 200, "M\xc3\xbcller" },
+	{ "\xc3\xbc\xff\xc3\xbc", 40, QUELL__SHOW_UTF8, 200, "\xc3\xbc\\xFF\\xC3\\xBC" },
+	{ "tab\there", 40, QUELL__SHOW_UTF8, 200, "tab\\x09here" },
+	{ "0123456789012345678901234567890123456789", 40, QUELL__SHOW_UTF8, 200,
+	  "0123456789012345678901234567890123456789" },
+	{ "01234567890123456789012345678901234567890", 40, QUELL__SHOW_UTF8, 200,
+	  "0123456789012345678901234567890123456789..." },
+	/* a character across the 40th byte is shown whole */
+	{ "012345678901234567890123456789012345678\xc3\xbcx", 40, QUELL__SHOW_UTF8, 200,
+	  "012345678901234567890123456789012345678\xc3\xbc..." },
+};
+
+static void test_show(void)
+{
+	for (size_t i = 0; i < sizeof shows / sizeof shows[0]; i++) {
+		const struct show_case *c = &shows[i];
+		char buf[256];
+
+		memset(buf, 'Z', sizeof buf);
+		quell__show(c->in, strlen(c->in), c->max, c->flags, buf, c->size);
+		if (strcmp(buf, c->want) != 0)
+			fprintf(stderr, "\n  show '%s': got '%s', want '%s'\n", c->in, buf, c->want);
+		TU_EQ_STR(buf, c->want);
+		CU_ASSERT(strlen(buf) < c->size);
+	}
+}
+
 static CU_TestInfo csv_tests[] = {
 	{ "records", test_records },
 	{ "limits", test_limits },
@@ -511,6 +558,7 @@ static CU_TestInfo csv_tests[] = {
 static CU_TestInfo text_tests[] = {
 	{ "provider times", test_times },
 	{ "UTF-8", test_utf8 },
+	{ "bytes shown in messages", test_show },
 	CU_TEST_INFO_NULL,
 };
 

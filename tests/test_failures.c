@@ -46,7 +46,7 @@ static int scenario(const char *dir)
 	int failed = 0, rc;
 
 	o.flags = QUELL_OPEN_CREATE;
-	rc = quell_open(&h, dir, &o);
+	rc = quell_open(dir, &o, &h);
 	CU_ASSERT(ok_or_error(rc));
 	if (rc != 0) {
 		CU_ASSERT_PTR_NOT_NULL(quell_errmsg(h));

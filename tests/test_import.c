@@ -40,12 +40,13 @@ static void on_reject(void *ctx, const char *file, size_t line, const char *reas
 	r->n++;
 }
 
-static void on_progress(void *ctx, const struct quell_import_stats *st)
+static int on_progress(void *ctx, const struct quell_import_stats *st)
 {
 	struct rejects *r = ctx;
 
 	(void)st;
 	r->batches++;
+	return 0;
 }
 
 /* Import text with the options o (at T0 unless o says when). */
@@ -74,7 +75,7 @@ static int import_text(quell *h, const char *text, const char *format, int force
 	o.force_suppress = force;
 	o.reject = on_reject;
 	o.progress = on_progress;
-	o.ctx = rj;
+	o.payload = rj;
 	rc = import_with(h, text, &o, st);
 	if (rc != 0)
 		fprintf(stderr, "\n  import: %s\n", quell_errmsg(h));
@@ -257,7 +258,7 @@ static void test_dry_run_and_batches(void)
 	o.dry_run = 0;
 	o.batch = 10;
 	o.progress = on_progress;
-	o.ctx = &rj;
+	o.payload = &rj;
 	CU_ASSERT_EQUAL(quell_import(h, f, &o, &st), 0);
 	fclose(f);
 	TU_EQ_INT(st.imported, 25);
@@ -265,6 +266,80 @@ static void test_dry_run_and_batches(void)
 	TU_EQ_INT(rj.batches, 4); /* three batches, then the end */
 	CU_ASSERT_EQUAL_FATAL(quell_stats_get(h, T0, &s), 0);
 	TU_EQ_INT(s->keys, 25);
+	quell_stats_free(s);
+	tu_close(h, dir);
+}
+
+/* A progress callback that counts its calls and says stop at call
+ * `stop_at` (from 1). */
+struct canceler {
+	int calls, stop_at;
+};
+
+static int cancel_at(void *payload, const struct quell_import_stats *st)
+{
+	struct canceler *c = payload;
+
+	(void)st;
+	return ++c->calls == c->stop_at;
+}
+
+/* A non-zero progress return cancels: after a committed batch (that batch
+ * stays, and importing again finishes the job), or while the rows are
+ * still read (nothing written). */
+static void test_progress_cancels(void)
+{
+	struct quell_import_options o = QUELL_IMPORT_OPTIONS_INIT;
+	struct quell_import_stats st;
+	struct quell_stats *s = NULL;
+	struct canceler c = { 0, 1 };
+	char dir[128], text[4096], *big = NULL;
+	size_t n = 0, bn = 0;
+	quell *h = tu_open(dir, sizeof dir, NULL);
+	FILE *f;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	for (int i = 0; i < 25; i++)
+		n += (size_t)snprintf(text + n, sizeof text - n, "user%02d@example.com\n", i);
+	f = fmemopen(text, n, "r");
+	o.batch = 10;
+	o.now = T0;
+	o.progress = cancel_at;
+	o.payload = &c;
+	TU_EQ_INT(quell_import(h, f, &o, &st), QUELL_ECANCELED);
+	fclose(f);
+	TU_EQ_INT(c.calls, 1);
+	TU_EQ_INT(st.written, 10);
+	TU_EQ_STR(quell_errmsg(h),
+	          "import canceled by its progress callback after 10 rows were written");
+	CU_ASSERT_EQUAL_FATAL(quell_stats_get(h, T0, &s), 0);
+	TU_EQ_INT(s->keys, 10); /* the committed batch stays */
+	quell_stats_free(s);
+
+	f = fmemopen(text, n, "r");
+	o.progress = NULL;
+	TU_EQ_INT(quell_import(h, f, &o, &st), 0);
+	fclose(f);
+	TU_EQ_INT(st.imported, 15);
+	TU_EQ_INT(st.skipped, 10);
+
+	/* 65536 rows: the first call comes while reading */
+	f = open_memstream(&big, &bn);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	for (int i = 0; i < 70000; i++)
+		fprintf(f, "more%05d@example.com\n", i);
+	fclose(f);
+	f = fmemopen(big, bn, "r");
+	c.calls = 0;
+	o.progress = cancel_at;
+	TU_EQ_INT(quell_import(h, f, &o, &st), QUELL_ECANCELED);
+	fclose(f);
+	free(big);
+	TU_EQ_INT(c.calls, 1);
+	TU_EQ_INT(st.read, 65536);
+	TU_EQ_INT(st.written, 0);
+	CU_ASSERT_EQUAL_FATAL(quell_stats_get(h, T0, &s), 0);
+	TU_EQ_INT(s->keys, 25); /* nothing of this import */
 	quell_stats_free(s);
 	tu_close(h, dir);
 }
@@ -679,7 +754,7 @@ static uint64_t keys_now(const char *dir)
 	uint64_t n = 0;
 
 	o.flags = QUELL_OPEN_READONLY;
-	if (quell_open(&r, dir, &o) == 0 && quell_stats_get(r, T0, &s) == 0)
+	if (quell_open(dir, &o, &r) == 0 && quell_stats_get(r, T0, &s) == 0)
 		n = s->keys;
 	quell_stats_free(s);
 	quell_close(r);
@@ -716,7 +791,7 @@ static void test_killed_midway(void)
 		quell *c = NULL;
 		FILE *in = fopen(path, "r");
 
-		if (quell_open(&c, dir, NULL) != 0 || in == NULL)
+		if (quell_open(dir, NULL, &c) != 0 || in == NULL)
 			_exit(2);
 		o.batch = KILL_BATCH;
 		o.now = T0;
@@ -731,7 +806,7 @@ static void test_killed_midway(void)
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
 
-	CU_ASSERT_EQUAL_FATAL(quell_open(&h, dir, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(quell_open(dir, NULL, &h), 0);
 	CU_ASSERT_EQUAL_FATAL(quell_stats_get(h, T0, &s), 0);
 	fprintf(stderr, "\n  killed after %llu of %d rows\n", (unsigned long long)s->keys, KILL_ROWS);
 	CU_ASSERT(s->keys >= 2 * KILL_BATCH);
@@ -855,6 +930,7 @@ static CU_TestInfo tests[] = {
 	  test_provider_row_public_suffix },
 	{ "complaints and bounces from SES", test_complaints_and_unsubscribes },
 	{ "dry run and batches", test_dry_run_and_batches },
+	{ "the progress callback cancels between batches", test_progress_cancels },
 	{ "sorted runs in temporary files merge in order", test_runs_merge },
 	{ "csv round trip is byte-identical", test_round_trip_csv },
 	{ "jsonl round trip is byte-identical", test_round_trip_jsonl },

@@ -383,7 +383,7 @@ static void test_domain_scope_and_protect(void)
 }
 
 /* Domain entries counted by quell_list. */
-static int count_entry(const struct quell_entry *e, void *ctx)
+static int count_entry(void *ctx, const struct quell_entry *e)
 {
 	(void)e;
 	++*(size_t *)ctx;

@@ -56,7 +56,7 @@ static int open_small(quell **h, const char *dir, unsigned flags)
 
 	o.flags = flags;
 	o.map_size = SMALL_MAP;
-	return quell_open(h, dir, &o);
+	return quell_open(dir, &o, h);
 }
 
 /* One add; a handle of its own unless *kept is open. */
@@ -186,7 +186,7 @@ static void test_writers_and_readers(void)
 	/* every add is there */
 	o.flags = QUELL_OPEN_READONLY;
 	o.map_size = 0;
-	CU_ASSERT_EQUAL_FATAL(quell_open(&h, dir, &o), 0);
+	CU_ASSERT_EQUAL_FATAL(quell_open(dir, &o, &h), 0);
 	CU_ASSERT_EQUAL_FATAL(quell_stats_get(h, T0, &st), 0);
 	TU_EQ_INT(st->entries[QUELL_LIST_SUPPRESS][QUELL_SCOPE_ADDRESS], 1 + t[0].ops + t[1].ops);
 	CU_ASSERT(st->map_bytes > SMALL_MAP);
@@ -241,7 +241,7 @@ static void test_reopen(void)
 
 	/* made again */
 	o.flags = QUELL_OPEN_CREATE;
-	CU_ASSERT_EQUAL_FATAL(quell_open(&w, dir, &o), 0);
+	CU_ASSERT_EQUAL_FATAL(quell_open(dir, &o, &w), 0);
 	CU_ASSERT_EQUAL_FATAL(quell_add(w, "again@example.org", &a), 0);
 	for (int i = 0; i < 300; i++) { /* pages enough to cut some off */
 		char addr[64];

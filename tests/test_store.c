@@ -20,13 +20,13 @@ static void test_missing_db(void)
 
 	snprintf(path, sizeof path, "/tmp/quell-test-missing-%ld", (long)getpid());
 	o.flags = QUELL_OPEN_READONLY;
-	CU_ASSERT_EQUAL(quell_open(&h, path, &o), QUELL_ENODB);
+	CU_ASSERT_EQUAL(quell_open(path, &o, &h), QUELL_ENODB);
 	CU_ASSERT_PTR_NOT_NULL(h);
 	CU_ASSERT(strstr(quell_errmsg(h), "no database in") != NULL);
 	quell_close(h);
 	CU_ASSERT_NOT_EQUAL(stat(path, &sb), 0); /* nothing was created */
 	o.flags = 0;
-	CU_ASSERT_EQUAL(quell_open(&h, path, &o), QUELL_ENODB);
+	CU_ASSERT_EQUAL(quell_open(path, &o, &h), QUELL_ENODB);
 	quell_close(h);
 	CU_ASSERT_NOT_EQUAL(stat(path, &sb), 0);
 	quell_close(NULL); /* harmless */
@@ -44,7 +44,7 @@ static void test_reopen_readonly(void)
 	CU_ASSERT_EQUAL(quell_add(h, "a@example.com", NULL), 0);
 	quell_close(h);
 	o.flags = QUELL_OPEN_READONLY;
-	CU_ASSERT_EQUAL_FATAL(quell_open(&r, dir, &o), 0);
+	CU_ASSERT_EQUAL_FATAL(quell_open(dir, &o, &r), 0);
 	CU_ASSERT_EQUAL(quell_check(r, "a@example.com", NULL, 0, &res), 0);
 	TU_EQ_INT(res.verdict, QUELL_SUPPRESS);
 	CU_ASSERT_EQUAL(quell_add(r, "b@example.com", NULL), QUELL_EREADONLY);
@@ -68,7 +68,7 @@ static void test_lowercase_setting(void)
 	/* the setting is the database's: opening with the default keeps it */
 	o.lowercase_local_part = 1;
 	o.flags = 0;
-	CU_ASSERT_EQUAL_FATAL(quell_open(&r, dir, &o), 0);
+	CU_ASSERT_EQUAL_FATAL(quell_open(dir, &o, &r), 0);
 	TU_EQ_INT(quell_lowercase_local_part(r), 0);
 	CU_ASSERT_EQUAL(quell_check(r, "John@example.com", NULL, 0, &res), 0);
 	TU_EQ_INT(res.verdict, QUELL_SUPPRESS);
@@ -145,7 +145,7 @@ static void test_map_limit(void)
 	quell_close(h);
 	/* reopened without the limit: all there, and it grows again */
 	o = (struct quell_options)QUELL_OPTIONS_INIT;
-	CU_ASSERT_EQUAL_FATAL(quell_open(&h, dir, &o), 0);
+	CU_ASSERT_EQUAL_FATAL(quell_open(dir, &o, &h), 0);
 	CU_ASSERT_EQUAL_FATAL(quell_stats_get(h, T0, &st), 0);
 	TU_EQ_INT(st->entries[QUELL_LIST_SUPPRESS][QUELL_SCOPE_ADDRESS], n);
 	TU_EQ_INT(st->events, n);
@@ -155,7 +155,7 @@ static void test_map_limit(void)
 	quell_close(h);
 	o.version = 1;
 	o.max_db_size = 1; /* not read */
-	CU_ASSERT_EQUAL_FATAL(quell_open(&h, dir, &o), 0);
+	CU_ASSERT_EQUAL_FATAL(quell_open(dir, &o, &h), 0);
 	snprintf(addr, sizeof addr, "user%05d@example.com", n + 1);
 	CU_ASSERT_EQUAL(quell_add(h, addr, &a), 0);
 	tu_close(h, dir);
@@ -214,7 +214,7 @@ struct collect {
 	size_t n;
 };
 
-static int collect_cb(const struct quell_entry *e, void *ctx)
+static int collect_cb(void *ctx, const struct quell_entry *e)
 {
 	struct collect *c = ctx;
 
@@ -226,7 +226,7 @@ static int collect_cb(const struct quell_entry *e, void *ctx)
 	return 0;
 }
 
-static int stop_cb(const struct quell_entry *e, void *ctx)
+static int stop_cb(void *ctx, const struct quell_entry *e)
 {
 	(void)e;
 	(void)ctx;
@@ -454,7 +454,7 @@ static void test_backup(void)
 	CU_ASSERT_EQUAL_FATAL(quell_backup(h, copy), 0);
 	CU_ASSERT_EQUAL(quell_backup(h, copy), QUELL_EIO); /* never over a database */
 	o.flags = QUELL_OPEN_READONLY;
-	CU_ASSERT_EQUAL_FATAL(quell_open(&b, copy, &o), 0);
+	CU_ASSERT_EQUAL_FATAL(quell_open(copy, &o, &b), 0);
 	CU_ASSERT_EQUAL(quell_check(b, "a@example.com", NULL, 0, &res), 0);
 	TU_EQ_INT(res.verdict, QUELL_SUPPRESS);
 	tu_close(b, copy);
@@ -470,7 +470,7 @@ static void test_nodb_handle(void)
 	int scope = 0;
 
 	o.flags = QUELL_OPEN_NODB;
-	CU_ASSERT_EQUAL_FATAL(quell_open(&h, NULL, &o), 0);
+	CU_ASSERT_EQUAL_FATAL(quell_open(NULL, &o, &h), 0);
 	CU_ASSERT_EQUAL(quell_entry_normalize(h, "@Example.COM", out, sizeof out, &scope), 0);
 	TU_EQ_STR(out, "example.com");
 	TU_EQ_INT(scope, QUELL_SCOPE_DOMAIN);
@@ -484,7 +484,7 @@ static void test_options_version(void)
 	quell *h = NULL;
 
 	o.version = 99;
-	CU_ASSERT_EQUAL(quell_open(&h, "/nonexistent", &o), QUELL_EINVAL);
+	CU_ASSERT_EQUAL(quell_open("/nonexistent", &o, &h), QUELL_EINVAL);
 	CU_ASSERT(strstr(quell_errmsg(h), "version") != NULL);
 	quell_close(h);
 }
@@ -506,7 +506,7 @@ static void test_marks(void)
 	TU_EQ_INT(quell_mark_set(h, "other", "x", 1), 0);
 	TU_EQ_INT(quell_mark_set(h, "ingest postfix-log /var/log/mail.log", "2049 77 250 9", 13), 0);
 	quell_close(h);
-	CU_ASSERT_EQUAL_FATAL(quell_open(&r, dir, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(quell_open(dir, NULL, &r), 0);
 	TU_EQ_INT(quell_mark_get(r, "ingest postfix-log /var/log/mail.log", buf, sizeof buf, &len), 0);
 	TU_EQ_INT(len, 13);
 	CU_ASSERT(memcmp(buf, "2049 77 250 9", 13) == 0);

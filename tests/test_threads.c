@@ -86,7 +86,7 @@ static void test_readers_during_growth(void)
 	/* another handle opened on the grown database reads it all */
 	o.flags = QUELL_OPEN_READONLY;
 	o.map_size = 0;
-	CU_ASSERT_EQUAL_FATAL(quell_open(&other, dir, &o), 0);
+	CU_ASSERT_EQUAL_FATAL(quell_open(dir, &o, &other), 0);
 	CU_ASSERT_EQUAL_FATAL(quell_stats_get(other, T0, &st), 0);
 	TU_EQ_INT(st->entries[QUELL_LIST_SUPPRESS][QUELL_SCOPE_ADDRESS], WRITES + 1);
 	CU_ASSERT(st->map_bytes > 64 * 1024);

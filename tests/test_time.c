@@ -3,6 +3,7 @@
  * and quell_time_format, against values worked out by hand (and by
  * `date -u -d`), independent of the TZ variable.
  */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "testutil.h"
@@ -81,6 +82,25 @@ static const struct tcase times[] = {
 	{ "yesterday", QUELL_EINVAL, 0 },
 	{ "", QUELL_EINVAL, 0 },
 	{ "17e8", QUELL_EINVAL, 0 },
+	/* RFC 3339 alone: what provider exports may also write is refused */
+	{ "2026-11-28 10:00:00Z", 0, 1795860000 },
+	{ "0000-01-01T00:00:00Z", 0, -62167219200 },
+	{ "1969-12-31T23:59:59Z", 0, -1 },
+	{ "1998-12-31T23:59:60Z", 0, 915148799 },
+	{ "2026-11-28T10:00Z", QUELL_EINVAL, 0 },
+	{ "2026-11-28T1:00:00Z", QUELL_EINVAL, 0 },
+	{ "2026-11-28T10:00:00+0100", QUELL_EINVAL, 0 },
+	{ "2026-11-28T10:00:00+01", QUELL_EINVAL, 0 },
+	{ "2026-11-28T10:00:00 Z", QUELL_EINVAL, 0 },
+	{ "2026-11-28T10:00:00 UTC", QUELL_EINVAL, 0 },
+	{ "2026-11-28T10:00:00GMT", QUELL_EINVAL, 0 },
+	{ "2026-11-28T10:00:00.Z", QUELL_EINVAL, 0 },
+	{ "2026-11-28T10:00:00+24:00", QUELL_EINVAL, 0 },
+	{ "2026-11-28T10:00:00Z ", QUELL_EINVAL, 0 },
+	{ " 2026-11-28T10:00:00Z", QUELL_EINVAL, 0 },
+	{ "2026-11-28T10:00:00ZZ", QUELL_EINVAL, 0 },
+	{ "Sat, 28 Nov 2026 10:00:00 +0000", QUELL_EINVAL, 0 },
+	{ "1700000000.5", QUELL_EINVAL, 0 },
 	/* Unix seconds within the years RFC 3339 writes: 0000 to 9999 */
 	{ "253402300799", 0, 253402300799 },
 	{ "253402300800", QUELL_EINVAL, 0 },
@@ -151,11 +171,27 @@ static void test_names(void)
 	TU_EQ_STR(quell_version(), QUELL_VERSION_STRING);
 }
 
+/* The numeric version says what the string says, for #if tests. */
+static void test_version_number(void)
+{
+	char want[32];
+
+	snprintf(want, sizeof want, "%d.%d.%d", QUELL_VERSION_MAJOR, QUELL_VERSION_MINOR,
+	         QUELL_VERSION_PATCH);
+	TU_EQ_STR(QUELL_VERSION_STRING, want);
+	TU_EQ_INT(QUELL_VERSION_NUMBER, QUELL_VERSION_MAJOR * 1000000 +
+	                                        QUELL_VERSION_MINOR * 1000 + QUELL_VERSION_PATCH);
+#if QUELL_VERSION_NUMBER < 1000
+	CU_FAIL("QUELL_VERSION_NUMBER is below 0.1.0 in #if");
+#endif
+}
+
 static CU_TestInfo tests[] = {
 	{ "durations", test_durations },
 	{ "RFC 3339 and Unix times", test_times },
 	{ "formatting is UTC and round-trips", test_format },
 	{ "names of enums and codes", test_names },
+	{ "the version number matches the string", test_version_number },
 	CU_TEST_INFO_NULL,
 };
 

@@ -29,7 +29,7 @@ quell *tu_open(char *dir, size_t dirsize, const struct quell_options *opts)
 	if (opts != NULL)
 		o = *opts;
 	o.flags |= QUELL_OPEN_CREATE;
-	rc = quell_open(&h, dir, &o);
+	rc = quell_open(dir, &o, &h);
 	if (rc != 0) {
 		fprintf(stderr, "tu_open: %s\n", quell_errmsg(h));
 		quell_close(h);

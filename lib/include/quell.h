@@ -17,11 +17,18 @@
  *   - Streams: NULL and "" both mean "no stream".
  *   - Options structs start with a `version` field and come with an _INIT
  *     macro.  A NULL options pointer means "all defaults".
+ *   - Arguments: the handle first, then what the call reads (data, a
+ *     stream, options), then a callback and its payload, and what the call
+ *     writes last: out-parameters, and buffers with their size.
+ *     quell_open too, as sqlite3_open and mdb_txn_begin.
  *   - Times are Unix seconds (int64_t).  Wherever a call takes `now`, 0 means
  *     "read the clock"; any other value is used as the current time (replays,
  *     tests).
  *   - Strings are NUL-terminated UTF-8.  Strings inside structs handed to a
  *     callback live until the callback returns.
+ *   - Callbacks: every type is named quell_*_cb, and takes the caller's
+ *     pointer, `payload`, as its first argument; a function that takes a
+ *     callback takes the payload right after it.
  *
  * Threads
  *   One handle per process (or thread group).  A handle may be shared by any
@@ -45,9 +52,19 @@ extern "C" {
 #define QUELL_API
 #endif
 
+/* The version of this header.  QUELL_VERSION_NUMBER is
+ * MAJOR * 1000000 + MINOR * 1000 + PATCH (0.1.0 is 1000), for #if tests;
+ * quell_version() gives the library's at run time. */
 #define QUELL_VERSION_STRING "0.1.0"
+#define QUELL_VERSION_MAJOR 0
+#define QUELL_VERSION_MINOR 1
+#define QUELL_VERSION_PATCH 0
+#define QUELL_VERSION_NUMBER \
+	(QUELL_VERSION_MAJOR * 1000000 + QUELL_VERSION_MINOR * 1000 + QUELL_VERSION_PATCH)
 
-/* Return codes.  Every failure comes with a message (quell_errmsg). */
+/* Return codes.  Every failure comes with a message (quell_errmsg).  Later
+ * versions may add codes: treat any negative value you do not know as a
+ * failure (quell_strerror names it "unknown error"). */
 enum {
 	QUELL_OK = 0,
 	QUELL_ENOMEM = -1,    /* out of memory */
@@ -59,7 +76,8 @@ enum {
 	QUELL_EIO = -7,       /* operating system I/O error */
 	QUELL_EDB = -8,       /* database error: corrupt, wrong version, locked */
 	QUELL_EREADONLY = -9, /* write on a handle opened read-only */
-	QUELL_EINTERNAL = -10 /* a bug in quell */
+	QUELL_EINTERNAL = -10, /* a bug in quell */
+	QUELL_ECANCELED = -11  /* a callback asked to stop (quell_import's progress) */
 };
 
 /* Buffer sizes, each including the terminating NUL. */
@@ -85,8 +103,8 @@ enum quell_scope {
 	QUELL_SCOPE_DOMAIN = 2
 };
 
-/* The three lists. */
-enum quell_list {
+/* The three lists.  (The tag is not quell_list: that is the function.) */
+enum quell_listkind {
 	QUELL_LIST_NONE = 0,
 	QUELL_LIST_SUPPRESS = 1,
 	QUELL_LIST_ALLOW = 2,
@@ -133,6 +151,11 @@ QUELL_API int quell_source_parse(const char *name);
  * stream refuses another with QUELL_EINVAL; those that take "*" (every
  * stream) say so. */
 QUELL_API int quell_stream_valid(const char *name);
+
+/* 1 when `name` is a rule or category name, [a-z0-9._-]{1,63} (shorter
+ * than QUELL_NAME_MAX), else 0 (NULL and "" too).  The rules file, the
+ * import rows and the category of quell_add and quell_allow must pass it. */
+QUELL_API int quell_name_valid(const char *name);
 
 /* A static description of a return code ("out of memory"); never NULL. */
 QUELL_API const char *quell_strerror(int code);
@@ -199,7 +222,7 @@ struct quell_options {
  * Errors: QUELL_ENODB, QUELL_EIO, QUELL_EDB (corrupt or newer schema),
  * QUELL_ENOMEM, QUELL_EINVAL.
  */
-QUELL_API int quell_open(quell **out, const char *dir, const struct quell_options *opts);
+QUELL_API int quell_open(const char *dir, const struct quell_options *opts, quell **out);
 
 /* Close the handle and free everything it holds.  NULL is a harmless no-op.
  * No other thread may use the handle during or after the call. */
@@ -253,11 +276,11 @@ QUELL_API int quell_lowercase_local_part(const quell *h);
 QUELL_API int quell_rules_load(quell *h, const char *path);
 
 /* Receives one error of a rules file, "FILE:LINE:COL: message". */
-typedef void quell_rules_error_fn(void *arg, const char *message);
+typedef void (*quell_rules_error_cb)(void *payload, const char *message);
 
 /*
  * Check the rules file at `path` (NULL: the default rules) without loading
- * it into the handle: every error is passed to fn (may be NULL), in file
+ * it into the handle: every error is passed to cb (may be NULL), in file
  * order, as far as the file can be read past the first (a YAML syntax
  * error ends the check; within one rule, its first error ends that rule).
  * *nrules (may be NULL) gets the number of rules of a good file.
@@ -265,8 +288,8 @@ typedef void quell_rules_error_fn(void *arg, const char *message);
  * Errors: QUELL_EDATA when the file has errors (quell_errmsg gives the
  * first), QUELL_ENODB (no such file), QUELL_EIO, QUELL_ENOMEM.
  */
-QUELL_API int quell_rules_check(quell *h, const char *path, quell_rules_error_fn *fn, void *arg,
-                                size_t *nrules);
+QUELL_API int quell_rules_check(quell *h, const char *path, quell_rules_error_cb cb,
+                                void *payload, size_t *nrules);
 
 /* How many rules the handle's set has (loading the defaults if none). */
 QUELL_API int quell_rules_count(quell *h, size_t *count);
@@ -438,7 +461,7 @@ struct quell_dsn_report {
 /* Called once per recipient, in the order of the message; r lives until
  * the call returns.  Return 0 to go on; anything else stops the parse,
  * which returns that value. */
-typedef int (*quell_dsn_fn)(void *arg, const struct quell_dsn_report *r);
+typedef int (*quell_dsn_cb)(void *payload, const struct quell_dsn_report *r);
 
 /*
  * Read one email message, msg[0..len) (any bytes; CR LF, CR CR LF and LF
@@ -461,12 +484,12 @@ typedef int (*quell_dsn_fn)(void *arg, const struct quell_dsn_report *r);
  * Pure: no handle, no database, no globals; allocates one work buffer the
  * size of the message and frees it before returning; thread-safe.
  *
- * *count (may be NULL) is set to the number of reports given to fn (0:
- * not a bounce).  Returns 0, fn's non-zero return value when it stopped
+ * *count (may be NULL) is set to the number of reports given to cb (0:
+ * not a bounce).  Returns 0, cb's non-zero return value when it stopped
  * the parse (return a positive value to tell it from QUELL_E* codes),
- * QUELL_ENOMEM, or QUELL_EINVAL (msg NULL with len > 0, or fn NULL).
+ * QUELL_ENOMEM, or QUELL_EINVAL (msg NULL with len > 0, or cb NULL).
  */
-QUELL_API int quell_dsn_parse(const char *msg, size_t len, quell_dsn_fn fn, void *arg,
+QUELL_API int quell_dsn_parse(const char *msg, size_t len, quell_dsn_cb cb, void *payload,
                               size_t *count);
 
 /* ------------------------------------------------------------- addresses */
@@ -558,8 +581,9 @@ struct quell_add_options {
  * Put an entry (address or domain, as for quell_entry_normalize) on the
  * suppress list, or on the allow list.  An existing entry of the same list
  * and stream is updated.  Each call is one durable write transaction and one
- * history event.  Errors: QUELL_EADDRESS, QUELL_EREADONLY, QUELL_EDB,
- * QUELL_EIO, QUELL_ENOMEM.
+ * history event.  Errors: QUELL_EADDRESS, QUELL_EINVAL (a bad stream, or
+ * a category that is not a name: quell_name_valid), QUELL_EREADONLY,
+ * QUELL_EDB, QUELL_EIO, QUELL_ENOMEM.
  */
 QUELL_API int quell_add(quell *h, const char *entry, const struct quell_add_options *opts);
 QUELL_API int quell_allow(quell *h, const char *entry, const struct quell_add_options *opts);
@@ -579,7 +603,7 @@ QUELL_API int quell_unallow(quell *h, const char *entry, const char *stream, int
 struct quell_entry {
 	const char *key;      /* normalized address or domain */
 	int scope;            /* enum quell_scope */
-	int list;             /* enum quell_list */
+	int list;             /* enum quell_listkind */
 	const char *stream;
 	int source;           /* enum quell_source */
 	const char *category;
@@ -655,11 +679,11 @@ struct quell_list_options {
  * Return 0 to go on, anything else to stop: quell_list then returns that
  * value as it is (return a positive value to tell it from QUELL_E* codes).
  * A callback must not write to the database. */
-typedef int (*quell_entry_cb)(const struct quell_entry *entry, void *ctx);
+typedef int (*quell_entry_cb)(void *payload, const struct quell_entry *entry);
 
 /* Iterate the entries that pass `opts` in one read transaction. */
 QUELL_API int quell_list(quell *h, const struct quell_list_options *opts, quell_entry_cb cb,
-                         void *ctx);
+                         void *payload);
 
 /* --------------------------------------------------------- import, export */
 
@@ -681,10 +705,14 @@ struct quell_import_stats {
 };
 
 /* A refused row: "FILE:LINE: reason" is what a user should see. */
-typedef void (*quell_reject_cb)(void *ctx, const char *file, size_t line, const char *reason);
+typedef void (*quell_reject_cb)(void *payload, const char *file, size_t line, const char *reason);
 /* Called while the rows are read (every 65536 rows), after every committed
- * batch, and once at the end. */
-typedef void (*quell_progress_cb)(void *ctx, const struct quell_import_stats *stats);
+ * batch, and once at the end.  Return 0 to go on; anything else cancels
+ * the import there, as libgit2's indexer progress does: nothing more is
+ * read or written, every batch committed before stays (stats->written
+ * says how far), and quell_import returns QUELL_ECANCELED.  The answer to
+ * the call at the end, when everything is written, is ignored. */
+typedef int (*quell_progress_cb)(void *payload, const struct quell_import_stats *stats);
 
 #define QUELL_IMPORT_OPTIONS_VERSION 1
 struct quell_import_options {
@@ -706,7 +734,7 @@ struct quell_import_options {
 	                           row through the rules counts 4) */
 	quell_reject_cb reject; /* may be NULL */
 	quell_progress_cb progress; /* may be NULL */
-	void *ctx;              /* passed to the callbacks */
+	void *payload;          /* passed to the callbacks */
 };
 #define QUELL_IMPORT_OPTIONS_INIT { QUELL_IMPORT_OPTIONS_VERSION, NULL, NULL, 0, NULL, 0, 0, 0, 0, NULL, NULL, NULL }
 
@@ -726,7 +754,8 @@ struct quell_import_options {
  * Returns 0 when the input was read to its end (rejected rows included:
  * see stats->rejected), or an error that stopped it: QUELL_EDATA (the
  * format cannot be told, a header lacks a needed column), QUELL_EINVAL
- * (unknown format or option), QUELL_EIO, QUELL_EDB, QUELL_ENOMEM.
+ * (unknown format or option), QUELL_ECANCELED (the progress callback
+ * said stop), QUELL_EIO, QUELL_EDB, QUELL_ENOMEM.
  */
 QUELL_API int quell_import(quell *h, FILE *in, const struct quell_import_options *opts,
                            struct quell_import_stats *stats);
