@@ -25,7 +25,8 @@
  * provider rows that name one are rejected.
  * A row equal to what is stored changes nothing (no event, no ttl step).
  *
- * The importer knows nothing of how rows are spelled in files.
+ * The importer knows nothing of how rows are spelled in files; entries and
+ * their events are written through write.h, replies through policy.h.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,7 @@
 #include "policy.h"
 #include "spill.h"
 #include "store.h"
+#include "write.h"
 
 #define BATCH_ROWS 20000
 #define RULES_WEIGHT 4          /* a row through the rules counts this many in
@@ -95,16 +97,6 @@ static void reject_item(struct imp *m, struct quell__item *it, const char *reaso
 	if (!it->reported && m->o->reject != NULL)
 		m->o->reject(m->o->ctx, m->file, it->row.line, reason);
 	it->reported = 1;
-}
-
-static const char *default_category(int source)
-{
-	switch (source) {
-	case QUELL_SOURCE_UNSUBSCRIBE: return "unsubscribe";
-	case QUELL_SOURCE_COMPLAINT: return "complaint";
-	case QUELL_SOURCE_MANUAL: return "manual";
-	default: return "import";
-	}
 }
 
 static int name_ok(const char *s)
@@ -230,60 +222,78 @@ static int action_of(int list)
 	       : list == QUELL_LIST_BACKOFF ? QUELL_ACTION_BACKOFF : QUELL_ACTION_SUPPRESS;
 }
 
-/* A restore or put row: build its entry, compare, write it and its event. */
+/* The entry a restore or put row stands for. */
+static void row_entry(const struct imp *m, const struct quell__item *it, struct quell_entry *e)
+{
+	const struct quell__row *row = &it->row;
+
+	memset(e, 0, sizeof *e);
+	e->source = row->source ? row->source : QUELL_SOURCE_IMPORT;
+	e->code = row->code;
+	e->status = row->status;
+	e->reply = row->reply;
+	e->reason = row->reason;
+	e->created = row->created ? row->created : m->now;
+	if (it->kind == K_RESTORE) {
+		e->list = row->list ? row->list : QUELL_LIST_SUPPRESS;
+		e->stream = row->stream;
+		e->category = row->category;
+		e->rule = row->rule;
+		e->updated = row->updated ? row->updated : e->created;
+		e->expires = row->expires;
+		e->until = row->until;
+		e->first_failure = row->first_failure;
+		e->attempts = row->attempts;
+		e->count = row->count;
+		return;
+	}
+	e->list = m->o->list == QUELL_LIST_ALLOW ? QUELL_LIST_ALLOW : QUELL_LIST_SUPPRESS;
+	e->stream = row->stream[0] ? row->stream
+	            : (e->source == QUELL_SOURCE_BOUNCE || e->source == QUELL_SOURCE_COMPLAINT ||
+	               m->o->stream == NULL) ? "" : m->o->stream;
+	/* a bounce no rule judged is filed under where it came from */
+	e->category = row->category[0] ? row->category
+	              : quell__default_category(e->source == QUELL_SOURCE_BOUNCE ? QUELL_SOURCE_IMPORT
+	                                                                         : e->source);
+	e->rule = "";
+	e->updated = e->created;
+	e->count = e->list == QUELL_LIST_SUPPRESS ? 1 : 0;
+}
+
+/* Whether the stored entry old already says what e says: to the last
+ * field for a restore; for a put, the same source, category, reason and
+ * reply, still in force. */
+static int unchanged(const struct imp *m, const struct quell__item *it,
+                     const struct quell_entry *old, const struct quell_entry *e)
+{
+	if (it->kind == K_RESTORE)
+		return same_entry(old, e);
+	return old->source == e->source && same_str(old->category, e->category) &&
+	       same_str(old->reason, e->reason) && same_str(old->reply, e->reply) &&
+	       quell__entry_live(old, m->now);
+}
+
+/* A restore or put row: its entry, unless the stored one says the same,
+ * and its event. */
 static int put_row(struct imp *m, struct quell__wtxn *w, struct quell__item *it)
 {
 	struct quell__rec *r = &m->job->rec;
-	const struct quell__row *row = &it->row;
 	struct quell_entry e;
 	struct quell_event ev;
-	int i, rc;
+	struct quell__change ch = { it->scope, it->key, r, &ev, 1, NULL, m->now, NULL, NULL };
+	int i, rc, created;
 
-	memset(&e, 0, sizeof e);
-	if (it->kind == K_RESTORE) {
-		e.list = row->list ? row->list : QUELL_LIST_SUPPRESS;
-		e.source = row->source ? row->source : QUELL_SOURCE_IMPORT;
-		e.stream = row->stream;
-		e.category = row->category;
-		e.rule = row->rule;
-		e.code = row->code;
-		e.status = row->status;
-		e.reply = row->reply;
-		e.reason = row->reason;
-		e.created = row->created ? row->created : m->now;
-		e.updated = row->updated ? row->updated : e.created;
-		e.expires = row->expires;
-		e.until = row->until;
-		e.first_failure = row->first_failure;
-		e.attempts = row->attempts;
-		e.count = row->count;
-	} else {
-		e.list = m->o->list == QUELL_LIST_ALLOW ? QUELL_LIST_ALLOW : QUELL_LIST_SUPPRESS;
-		e.source = row->source ? row->source : QUELL_SOURCE_IMPORT;
-		e.stream = row->stream[0] ? row->stream
-		           : (e.source == QUELL_SOURCE_BOUNCE || e.source == QUELL_SOURCE_COMPLAINT ||
-		              m->o->stream == NULL) ? "" : m->o->stream;
-		e.category = row->category[0] ? row->category : default_category(e.source);
-		e.rule = "";
-		e.code = row->code;
-		e.status = row->status;
-		e.reply = row->reply;
-		e.reason = row->reason;
-		e.created = row->created ? row->created : m->now;
-		e.updated = e.created;
-		e.count = e.list == QUELL_LIST_SUPPRESS ? 1 : 0;
-	}
+	row_entry(m, it, &e);
 	if ((rc = quell__store_load(m->h, w, it->scope, it->key, r)) != 0)
 		return rc;
-	i = quell__rec_find(r, e.list, e.stream);
-	if (i >= 0) {
-		struct quell_entry *old = &r->ent[i].e;
+	if ((i = quell__write_slot(r, e.list, e.stream, m->now, &created)) < 0) {
+		reject_item(m, it, "too many entries for one key");
+		return 0;
+	}
+	if (!created) {
+		const struct quell_entry *old = &r->ent[i].e;
 
-		if (it->kind == K_RESTORE ? same_entry(old, &e)
-		                          : (old->source == e.source && same_str(old->category, e.category) &&
-		                             same_str(old->reason, e.reason) &&
-		                             same_str(old->reply, e.reply) &&
-		                             quell__entry_live(old, m->now))) {
+		if (unchanged(m, it, old, &e)) {
 			m->batch.skipped++;
 			return 0;
 		}
@@ -293,14 +303,8 @@ static int put_row(struct imp *m, struct quell__wtxn *w, struct quell__item *it)
 			e.updated = m->now > e.created ? m->now : e.created;
 		}
 		m->batch.updated++;
-	} else {
-		if (r->n == QUELL__REC_MAX) {
-			reject_item(m, it, "too many entries for one key");
-			return 0;
-		}
-		i = (int)r->n++;
+	} else
 		m->batch.imported++;
-	}
 	r->ent[i].e = e;
 	r->ent[i].ext = NULL;
 	r->ent[i].extlen = 0;
@@ -317,12 +321,8 @@ static int put_row(struct imp *m, struct quell__wtxn *w, struct quell__item *it)
 	ev.reply = e.reply;
 	ev.reason = e.reason;
 	ev.until = e.list == QUELL_LIST_BACKOFF ? e.until : e.expires;
-	ev.verdict = quell__rec_verdict(r, e.stream, m->now);
-	if ((rc = quell__store_put(m->h, w, it->scope, it->key, r)) != 0)
-		return rc;
-	return quell__store_event(m->h, w, it->key, &ev);
+	return quell__write_change(m->h, w, &ch);
 }
-
 
 /* A row with a reply: through the rules, as quell_record does. */
 static int rules_row(struct imp *m, struct quell__wtxn *w, struct quell__item *it)
