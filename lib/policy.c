@@ -23,7 +23,11 @@
  * namespace: it applies to the address instead, and its event says so.
  *
  * The pure part (apply()) works on an in-memory record, so `rules explain`
- * runs it on an empty one without a database.  Every reply is kept in the
+ * runs it on an empty one without a database; the one thing it may ask
+ * for is how many rule-made suppressions came before, when a reply
+ * suppresses and the record cannot say.  A reply is written in one pass:
+ * its key's record is loaded once, the decision applied once, and the
+ * record and event written once, through write.h.  Every reply is kept in the
  * recipient's history (and, for a domain-scope action, in the domain's too),
  * with its time, code, status and text: enough to replay it under other
  * rules.  A reply text that is not valid UTF-8 is repaired before anything
@@ -44,6 +48,7 @@
 #include "rules.h"
 #include "store.h"
 #include "text.h"
+#include "write.h"
 
 #define GIVE_UP_TTL (30 * 86400)
 #define MIN_FAILURES 3
@@ -61,6 +66,10 @@ struct decision {
 	int code;
 	const char *status, *text;
 	unsigned prior;                  /* rule-made suppressions of the key before */
+	/* NULL: prior is known.  Else asked for it, once, when the reply
+	 * suppresses (most replies back off or count): 0 or an error */
+	int (*ask_prior)(void *ctx, unsigned *prior);
+	void *prior_ctx;
 	int wide;                        /* QUELL__WIDE_*: the rule's domain scope fell
 	                                    back to the address; else 0 */
 };
@@ -98,26 +107,6 @@ static void drop_lists(struct quell__rec *r, int a, int b)
 	}
 }
 
-/* The stream-less entry of a list, created empty if missing; NULL if full. */
-static struct quell_entry *slot(struct quell__rec *r, int list, int64_t now, int *created)
-{
-	int i = quell__rec_find(r, list, "");
-
-	*created = 0;
-	if (i < 0) {
-		if (r->n == QUELL__REC_MAX)
-			return NULL;
-		i = (int)r->n++;
-		memset(&r->ent[i], 0, sizeof r->ent[i]);
-		r->ent[i].e.list = list;
-		r->ent[i].e.stream = r->ent[i].e.category = r->ent[i].e.rule = "";
-		r->ent[i].e.status = r->ent[i].e.reply = r->ent[i].e.reason = "";
-		r->ent[i].e.created = now;
-		*created = 1;
-	}
-	return &r->ent[i].e;
-}
-
 static void stamp(struct quell_entry *e, const struct decision *d, const char *category)
 {
 	e->source = d->source;
@@ -127,26 +116,6 @@ static void stamp(struct quell_entry *e, const struct decision *d, const char *c
 	e->status = d->status;
 	e->reply = d->text;
 	e->updated = d->now;
-}
-
-static int suppress(struct quell__rec *r, const struct decision *d, const char *category,
-                    int64_t ttl, const char *reason, struct effect *fx)
-{
-	int created;
-	struct quell_entry *e = slot(r, QUELL_LIST_SUPPRESS, d->now, &created);
-
-	if (e == NULL)
-		return QUELL_EDATA;
-	stamp(e, d, category);
-	e->reason = reason;
-	e->expires = ttl > 0 ? quell__time_add(d->now, ttl) : 0;
-	e->count = (created ? 0 : e->count) > d->prior ? e->count + 1 : d->prior + 1;
-	drop_lists(r, QUELL_LIST_BACKOFF, QUELL__LIST_COUNT);
-	fx->action = QUELL_ACTION_SUPPRESS;
-	fx->list = QUELL_LIST_SUPPRESS;
-	fx->until = e->expires;
-	fx->category = category;
-	return 0;
 }
 
 static int64_t rule_ttl(const struct decision *d)
@@ -160,104 +129,149 @@ static int64_t rule_ttl(const struct decision *d)
 	return rule->ttl[n - 1];
 }
 
+/* Suppress the key: ttl the rule's (escalating with the suppressions
+ * before) unless given.  0, QUELL_EDATA (record full) or ask_prior's
+ * error. */
+static int suppress(struct quell__rec *r, struct decision *d, const char *category,
+                    const int64_t *ttl_given, const char *reason, struct effect *fx)
+{
+	int created, rc, i = quell__write_slot(r, QUELL_LIST_SUPPRESS, "", d->now, &created);
+	struct quell_entry *e;
+	int64_t ttl;
+
+	if (i < 0)
+		return QUELL_EDATA;
+	if (d->ask_prior != NULL) {
+		if ((rc = d->ask_prior(d->prior_ctx, &d->prior)) != 0)
+			return rc;
+		d->ask_prior = NULL;
+	}
+	ttl = ttl_given ? *ttl_given : rule_ttl(d);
+	e = &r->ent[i].e;
+	stamp(e, d, category);
+	e->reason = reason;
+	e->expires = ttl > 0 ? quell__time_add(d->now, ttl) : 0;
+	e->count = (created ? 0 : e->count) > d->prior ? e->count + 1 : d->prior + 1;
+	drop_lists(r, QUELL_LIST_BACKOFF, QUELL__LIST_COUNT);
+	fx->action = QUELL_ACTION_SUPPRESS;
+	fx->list = QUELL_LIST_SUPPRESS;
+	fx->until = e->expires;
+	fx->category = category;
+	return 0;
+}
+
+/* One more failure of a backoff run: push `until`; past give_up_after
+ * with MIN_FAILURES an address is suppressed and a domain's run ends. */
+static int backoff(struct quell__rec *r, struct decision *d, struct effect *fx)
+{
+	static const int64_t give_up_ttl = GIVE_UP_TTL;
+	const struct quell__backoff *bo = d->bo;
+	int created, i = quell__write_slot(r, QUELL_LIST_BACKOFF, "", d->now, &created);
+	struct quell_entry *e;
+	uint32_t n;
+	int64_t days;
+
+	if (i < 0)
+		return QUELL_EDATA;
+	e = &r->ent[i].e;
+	if (created || (bo->give_up_after > 0 && d->now - e->updated >= bo->give_up_after) ||
+	    e->first_failure == 0) {
+		e->first_failure = d->now; /* a new run */
+		e->attempts = 0;
+		e->created = d->now;
+	}
+	e->attempts++;
+	stamp(e, d, d->category);
+	e->until = quell__time_add(d->now, backoff_delay(bo, e->attempts));
+	fx->list = QUELL_LIST_BACKOFF;
+	fx->until = e->until;
+	if (!(bo->give_up_after > 0 && d->now - e->first_failure >= bo->give_up_after &&
+	      e->attempts >= MIN_FAILURES))
+		return 0;
+	n = e->attempts;
+	days = (d->now - e->first_failure) / 86400;
+	if (d->scope == QUELL_SCOPE_DOMAIN) {
+		drop_lists(r, QUELL_LIST_BACKOFF, QUELL_LIST_BACKOFF);
+		fx->until = 0;
+		snprintf(fx->reason, sizeof fx->reason, "backoff ended after %u failures in %lld days",
+		         n, (long long)days);
+		return 0;
+	}
+	snprintf(fx->reason, sizeof fx->reason, "gave up after %u failures in %lld days", n,
+	         (long long)days);
+	return suppress(r, d, d->rule && d->rule->category_set ? d->category : "transient",
+	                &give_up_ttl, fx->reason, fx);
+}
+
+/* One more failure counted: the times still inside the window and now
+ * (in ext, which the entry then points to); at the threshold the key is
+ * suppressed. */
+static int count(struct quell__rec *r, struct decision *d, unsigned char *ext,
+                 struct effect *fx)
+{
+	const struct quell__rule *rule = d->rule;
+	uint32_t threshold = rule && rule->threshold ? rule->threshold : 1;
+	int64_t window = rule && rule->window ? rule->window : 0;
+	size_t n = 0, keep = threshold < COUNT_KEEP ? threshold : COUNT_KEEP;
+	int created, i = quell__write_slot(r, QUELL__LIST_COUNT, "", d->now, &created);
+	struct quell__ent *ent;
+
+	if (i < 0)
+		return QUELL_EDATA;
+	ent = &r->ent[i];
+	/* the old times that are still inside the window, then now */
+	for (size_t k = 0; !created && k + 8 <= ent->extlen; k += 8) {
+		int64_t t = 0;
+		const unsigned char *p = ent->ext + k;
+
+		for (int b = 7; b >= 0; b--)
+			t = (int64_t)((uint64_t)t << 8 | p[b]);
+		if (window == 0 || t > d->now - window)
+			memcpy(ext + 8 * n++, p, 8);
+	}
+	if (n >= keep) { /* keep the newest keep-1 and add now */
+		memmove(ext, ext + 8 * (n - keep + 1), 8 * (keep - 1));
+		n = keep - 1;
+	}
+	for (int b = 0; b < 8; b++)
+		ext[8 * n + (size_t)b] = (unsigned char)((uint64_t)d->now >> (8 * b));
+	n++;
+	if (n >= threshold) {
+		snprintf(fx->reason, sizeof fx->reason, "%zu failures within %lld days", n,
+		         (long long)(window / 86400));
+		return suppress(r, d, d->category, NULL, fx->reason, fx);
+	}
+	stamp(&ent->e, d, d->category);
+	ent->e.count = (uint32_t)n;
+	fx->count = (uint32_t)n;
+	ent->ext = ext;
+	ent->extlen = 8 * n;
+	fx->list = QUELL__LIST_COUNT;
+	return 0;
+}
+
 /*
  * Apply the decision to the record of the key it targets.  ext (room for
  * COUNT_KEEP times) receives the new count state, which the record then
- * points to.  Returns 0 or QUELL_EDATA (record full).
+ * points to.  Returns 0, QUELL_EDATA (record full) or d->ask_prior's
+ * error.
  */
-static int apply(struct quell__rec *r, const struct decision *d, unsigned char *ext,
+static int apply(struct quell__rec *r, struct decision *d, unsigned char *ext,
                  struct effect *fx)
 {
-	struct quell_entry *e;
-	int created;
-
 	memset(fx, 0, sizeof *fx);
 	fx->action = d->action;
 	fx->category = d->category;
 	switch (d->action) {
 	case QUELL_ACTION_SUPPRESS:
-		return suppress(r, d, d->category, rule_ttl(d), "", fx);
-
-	case QUELL_ACTION_BACKOFF: {
-		const struct quell__backoff *bo = d->bo;
-
-		if ((e = slot(r, QUELL_LIST_BACKOFF, d->now, &created)) == NULL)
-			return QUELL_EDATA;
-		if (created || (bo->give_up_after > 0 && d->now - e->updated >= bo->give_up_after) ||
-		    e->first_failure == 0) {
-			e->first_failure = d->now; /* a new run */
-			e->attempts = 0;
-			e->created = d->now;
-		}
-		e->attempts++;
-		stamp(e, d, d->category);
-		e->until = quell__time_add(d->now, backoff_delay(bo, e->attempts));
-		fx->list = QUELL_LIST_BACKOFF;
-		fx->until = e->until;
-		if (bo->give_up_after > 0 && d->now - e->first_failure >= bo->give_up_after &&
-		    e->attempts >= MIN_FAILURES) {
-			uint32_t n = e->attempts;
-			int64_t days = (d->now - e->first_failure) / 86400;
-
-			if (d->scope == QUELL_SCOPE_DOMAIN) {
-				drop_lists(r, QUELL_LIST_BACKOFF, QUELL_LIST_BACKOFF);
-				fx->until = 0;
-				snprintf(fx->reason, sizeof fx->reason,
-				         "backoff ended after %u failures in %lld days", n, (long long)days);
-				return 0;
-			}
-			snprintf(fx->reason, sizeof fx->reason,
-			         "gave up after %u failures in %lld days", n, (long long)days);
-			return suppress(r, d,
-			                d->rule && d->rule->category_set ? d->category : "transient",
-			                GIVE_UP_TTL, fx->reason, fx);
-		}
-		return 0;
-	}
-
-	case QUELL_ACTION_COUNT: {
-		const struct quell__rule *rule = d->rule;
-		uint32_t threshold = rule && rule->threshold ? rule->threshold : 1;
-		int64_t window = rule && rule->window ? rule->window : 0;
-		size_t n = 0, keep = threshold < COUNT_KEEP ? threshold : COUNT_KEEP;
-
-		if ((e = slot(r, QUELL__LIST_COUNT, d->now, &created)) == NULL)
-			return QUELL_EDATA;
-		/* the old times that are still inside the window, then now */
-		for (size_t i = 0; !created && i + 8 <= r->ent[e - &r->ent[0].e].extlen; i += 8) {
-			int64_t t = 0;
-			const unsigned char *p = r->ent[e - &r->ent[0].e].ext + i;
-
-			for (int k = 7; k >= 0; k--)
-				t = (int64_t)((uint64_t)t << 8 | p[k]);
-			if (window == 0 || t > d->now - window)
-				memcpy(ext + 8 * n++, p, 8);
-		}
-		if (n >= keep) { /* keep the newest keep-1 and add now */
-			memmove(ext, ext + 8 * (n - keep + 1), 8 * (keep - 1));
-			n = keep - 1;
-		}
-		for (int k = 0; k < 8; k++)
-			ext[8 * n + (size_t)k] = (unsigned char)((uint64_t)d->now >> (8 * k));
-		n++;
-		if (n >= threshold) {
-			snprintf(fx->reason, sizeof fx->reason, "%zu failures within %lld days", n,
-			         (long long)(window / 86400));
-			return suppress(r, d, d->category, rule_ttl(d), fx->reason, fx);
-		}
-		stamp(e, d, d->category);
-		e->count = (uint32_t)n;
-		fx->count = (uint32_t)n;
-		r->ent[e - &r->ent[0].e].ext = ext;
-		r->ent[e - &r->ent[0].e].extlen = 8 * n;
-		fx->list = QUELL__LIST_COUNT;
-		return 0;
-	}
-
+		return suppress(r, d, d->category, NULL, "", fx);
+	case QUELL_ACTION_BACKOFF:
+		return backoff(r, d, fx);
+	case QUELL_ACTION_COUNT:
+		return count(r, d, ext, fx);
 	case QUELL_ACTION_CLEAR:
 		drop_lists(r, QUELL_LIST_BACKOFF, QUELL__LIST_COUNT);
 		return 0;
-
 	default: /* ignore */
 		return 0;
 	}
@@ -503,99 +517,129 @@ static int seen_before(quell *h, struct quell__wtxn *w, struct quell__job *c)
 	return dup;
 }
 
+/* What a reply's write needs beside the job: the key's history for the
+ * suppressions before, and the recipient's verdict after. */
+struct reply_write {
+	quell *h;
+	struct quell__wtxn *w;
+	struct quell__job *c;
+	const char *key;
+	struct quell_result res; /* the recipient's verdict after the reply */
+};
+
+/* decision.ask_prior: read from the history, when the record cannot say. */
+static int ask_prior(void *ctx, unsigned *prior)
+{
+	struct reply_write *rw = ctx;
+
+	return prior_suppressions(rw->h, rw->w, rw->key, prior);
+}
+
+/* quell__change.verdict: the recipient's, through the check path. */
+static int rcpt_verdict(quell *h, struct quell__wtxn *w, void *ctx, int *verdict)
+{
+	struct reply_write *rw = ctx;
+	struct quell__job *c = rw->c;
+	int rc = quell__check_txn(h, w->txn, w, c->p.addr, c->p.doff, NULL, c->now, &rw->res);
+
+	*verdict = rw->res.verdict;
+	return rc;
+}
+
+/* A delivery also ends the backoff of the recipient's domain (a
+ * domain-scope clear did so in apply()). */
+static int clear_domain(quell *h, struct quell__wtxn *w, struct quell__job *c)
+{
+	struct quell__change ch = { QUELL_SCOPE_DOMAIN, c->p.domain, &c->drec, NULL, 0, NULL,
+		                    c->now, NULL, NULL };
+	int rc;
+
+	if ((rc = quell__store_load(h, w, QUELL_SCOPE_DOMAIN, c->p.domain, &c->drec)) != 0)
+		return rc;
+	if (quell__rec_find(&c->drec, QUELL_LIST_BACKOFF, "") < 0)
+		return 0;
+	drop_lists(&c->drec, QUELL_LIST_BACKOFF, QUELL_LIST_BACKOFF);
+	return quell__write_change(h, w, &ch);
+}
+
+/* The key's record loaded and the decision applied to it, once.  A
+ * suppression's ttl and count depend on the rule-made suppressions before
+ * it: a rule-made entry in place counts them, else the history does, read
+ * only if this reply suppresses. */
+static int apply_reply(struct reply_write *rw, struct decision *d, struct effect *fx)
+{
+	struct quell__job *c = rw->c;
+	int rc, i;
+
+	if ((rc = quell__store_load(rw->h, rw->w, d->scope, rw->key, &c->rec)) != 0)
+		return rc;
+	i = quell__rec_find(&c->rec, QUELL_LIST_SUPPRESS, "");
+	if (i >= 0 && c->rec.ent[i].e.source == QUELL_SOURCE_BOUNCE &&
+	    c->rec.ent[i].e.rule[0] != '\0')
+		d->prior = c->rec.ent[i].e.count;
+	else {
+		d->ask_prior = ask_prior;
+		d->prior_ctx = rw;
+	}
+	rc = apply(&c->rec, d, c->ext, fx);
+	if (rc == QUELL_EDATA)
+		return quell__error(rw->h, rc, "%s: too many entries for one key", rw->key);
+	return rc;
+}
+
 int quell__record_txn(quell *h, struct quell__wtxn *w, struct quell__job *c)
 {
 	struct quell_outcome *out = c->out;
+	struct reply_write rw = { h, w, c, NULL, { 0 } };
 	struct decision d;
 	struct effect fx;
 	struct quell_event ev;
-	struct quell_result res;
-	const char *key;
+	struct quell__change ch = { 0, NULL, NULL, &ev, 1, c->p.addr, c->now, rcpt_verdict, &rw };
 	char reason[sizeof fx.reason + QUELL_ENTRY_MAX + 40];
 	int rc, dup;
 
 	decide(h, c->rs, &c->p, c->now, c->source, &d);
-	key = d.scope == QUELL_SCOPE_DOMAIN ? c->p.domain : c->p.addr;
 	if ((dup = seen_before(h, w, c)) < 0)
 		return dup;
+	rw.key = !dup && d.scope == QUELL_SCOPE_DOMAIN ? c->p.domain : c->p.addr;
+	if (dup) { /* counted before: no change, no event, no change-feed entry */
+		memset(&fx, 0, sizeof fx);
+		fx.action = QUELL_ACTION_IGNORE;
+		fx.category = d.category;
+		ch.nev = 0;
+		out->duplicate = 1;
+	} else {
+		if (d.action == QUELL_ACTION_CLEAR && c->p.domain[0] != '\0' &&
+		    d.scope != QUELL_SCOPE_DOMAIN && (rc = clear_domain(h, w, c)) != 0)
+			return rc;
+		if ((rc = apply_reply(&rw, &d, &fx)) != 0)
+			return rc;
+		ch.rec = d.action != QUELL_ACTION_IGNORE ? &c->rec : NULL;
+	}
+	ch.scope = d.scope;
+	ch.key = rw.key;
 	memset(&ev, 0, sizeof ev);
 	ev.time = c->now;
-	ev.stream = ev.reason = "";
+	ev.stream = "";
+	ev.reason = event_reason(&d, &fx, c->p.domain, reason, sizeof reason);
 	ev.source = d.source;
 	ev.rule = d.rule ? d.rule->name : "";
 	ev.code = d.code;
 	ev.status = d.status;
 	ev.reply = d.text;
-	if (dup) {
-		memset(&fx, 0, sizeof fx);
-		fx.action = QUELL_ACTION_IGNORE;
-		fx.category = d.category;
-		ev.reason = c->idreason;
-		key = c->p.addr;
-		out->duplicate = 1;
-	} else {
-		int known, i;
-
-		if ((rc = quell__store_load(h, w, d.scope, key, &c->rec)) != 0)
-			return rc;
-		/* a suppression's ttl and count depend on the rule-made
-		 * suppressions before it: a rule-made entry in place counts them,
-		 * else the history does, read only when this reply suppresses
-		 * (most replies back off or count) */
-		i = quell__rec_find(&c->rec, QUELL_LIST_SUPPRESS, "");
-		known = i >= 0 && c->rec.ent[i].e.source == QUELL_SOURCE_BOUNCE &&
-		        c->rec.ent[i].e.rule[0] != '\0';
-		d.prior = known ? c->rec.ent[i].e.count : 0;
-		if (apply(&c->rec, &d, c->ext, &fx) != 0)
-			return quell__error(h, QUELL_EDATA, "%s: too many entries for one key", key);
-		if (fx.list == QUELL_LIST_SUPPRESS && !known) {
-			if ((rc = prior_suppressions(h, w, key, &d.prior)) != 0)
-				return rc;
-			if (d.prior > 0 &&
-			    ((rc = quell__store_load(h, w, d.scope, key, &c->rec)) != 0 ||
-			     (rc = apply(&c->rec, &d, c->ext, &fx)) != 0))
-				return rc < 0 && rc != QUELL_EDATA
-				               ? rc
-				               : quell__error(h, QUELL_EDATA,
-				                              "%s: too many entries for one key", key);
-		}
-		ev.reason = event_reason(&d, &fx, c->p.domain, reason, sizeof reason);
-		if (d.action != QUELL_ACTION_IGNORE &&
-		    (rc = quell__store_put(h, w, d.scope, key, &c->rec)) != 0)
-			return rc;
-		/* a delivery also ends its domain's backoff */
-		if (d.action == QUELL_ACTION_CLEAR && c->p.domain[0] != '\0') {
-			if ((rc = quell__store_load(h, w, QUELL_SCOPE_DOMAIN, c->p.domain, &c->drec)) != 0)
-				return rc;
-			if (quell__rec_find(&c->drec, QUELL_LIST_BACKOFF, "") >= 0) {
-				drop_lists(&c->drec, QUELL_LIST_BACKOFF, QUELL_LIST_BACKOFF);
-				if ((rc = quell__store_put(h, w, QUELL_SCOPE_DOMAIN, c->p.domain,
-				                           &c->drec)) != 0)
-					return rc;
-			}
-		}
-	}
 	ev.action = fx.action;
 	ev.list = fx.list == QUELL__LIST_COUNT ? QUELL_LIST_NONE : fx.list;
 	ev.category = fx.category ? fx.category : "";
 	ev.until = fx.until;
-	/* the recipient's verdict after this reply, through the check path */
-	if ((rc = quell__check_txn(h, w->txn, w, c->p.addr, c->p.doff, NULL, c->now, &res)) != 0)
+	/* every reply also stays in the recipient's own history (ch.also), so
+	 * that a replay under other rules finds all of them on address keys */
+	if ((rc = quell__write_change(h, w, &ch)) != 0)
 		return rc;
-	ev.verdict = res.verdict;
-	fill_outcome(out, &d, &fx, key);
-	out->verdict = res.verdict;
-	if (res.verdict != QUELL_ALLOW && out->until == 0)
-		out->until = res.until;
-	if (dup)
-		return 0; /* counted before: no event, no change-feed entry */
-	if ((rc = quell__store_event(h, w, key, &ev)) != 0)
-		return rc;
-	/* every reply also stays in the recipient's own history, so that a
-	 * replay under other rules finds all of them on address keys */
-	if (key != c->p.addr)
-		rc = quell__store_event(h, w, c->p.addr, &ev);
-	return rc;
+	fill_outcome(out, &d, &fx, rw.key);
+	out->verdict = rw.res.verdict;
+	if (rw.res.verdict != QUELL_ALLOW && out->until == 0)
+		out->until = rw.res.until;
+	return 0;
 }
 
 static int record_fn(quell *h, struct quell__wtxn *w, void *vctx)
