@@ -110,41 +110,51 @@ static int name_ok(const char *s)
 	return 1;
 }
 
-/* Judge a row and pack it into the run; 0, or 1 when rejected. */
-static int take(struct imp *m, const struct quell__row *row)
+/* Room in the run for one more row: 0 or QUELL_ENOMEM. */
+static int grow(struct imp *m)
 {
-	struct quell__item item, *it = &item;
-	char err[QUELL_ERROR_MAX], key[QUELL_ENTRY_MAX];
-	const char *names[3] = { row->stream, row->category, row->rule };
-	const unsigned char *rec;
-	int rc, scope = 0;
+	size_t cap;
+	struct quell__slot *p, *t;
 
-	if (m->n == m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 1024;
-		struct quell__slot *p = realloc(m->slots, cap * sizeof *p);
-		struct quell__slot *t = p ? realloc(m->tmp, cap * sizeof *t) : NULL;
-		if (p != NULL)
-			m->slots = p;
-		if (t == NULL)
-			return QUELL_ENOMEM;
-		m->tmp = t;
-		m->cap = cap;
-	}
+	if (m->n < m->cap)
+		return 0;
+	cap = m->cap ? m->cap * 2 : 1024;
+	p = realloc(m->slots, cap * sizeof *p);
+	t = p ? realloc(m->tmp, cap * sizeof *t) : NULL;
+	if (p != NULL)
+		m->slots = p;
+	if (t == NULL)
+		return QUELL_ENOMEM;
+	m->tmp = t;
+	m->cap = cap;
+	return 0;
+}
+
+/* Whether the row can be written: its entry normalized into key (of
+ * keysize) and *scope, its names and status checked.  0, 1 when rejected
+ * (reported), or QUELL_ENOMEM. */
+static int judge(struct imp *m, const struct quell__row *row, char *key, size_t keysize,
+                 int *scope)
+{
+	const char *names[3] = { row->stream, row->category, row->rule };
+	char err[QUELL_ERROR_MAX];
+	int rc;
+
 	/* quell's own rows restore whatever the store held, a domain backoff
 	 * or entry for a public suffix or a single label too (older databases,
 	 * a 421 for a@b); plain and provider rows never name one */
 	rc = quell__entry_parse(row->entry, strlen(row->entry), m->h->lowercase_local,
-	                        row->restore ? NULL : quell__psl(m->h), key, sizeof key, &scope,
-	                        err, sizeof err);
+	                        row->restore ? NULL : quell__psl(m->h), key, keysize, scope, err,
+	                        sizeof err);
 	if (rc == QUELL_ENOMEM)
 		return rc;
 	if (rc != 0) {
 		reject(m, row->line, err);
 		return 1;
 	}
-	if (row->scope != 0 && row->scope != scope) {
-		reject(m, row->line, scope == QUELL_SCOPE_DOMAIN ? "scope says address, entry is a domain"
-		                                                  : "scope says domain, entry is an address");
+	if (row->scope != 0 && row->scope != *scope) {
+		reject(m, row->line, *scope == QUELL_SCOPE_DOMAIN ? "scope says address, entry is a domain"
+		                                                   : "scope says domain, entry is an address");
 		return 1;
 	}
 	if (row->stream[0] != '\0' && !quell_stream_valid(row->stream)) {
@@ -164,21 +174,39 @@ static int take(struct imp *m, const struct quell__row *row)
 		reject(m, row->line, "status too long");
 		return 1;
 	}
+	return 0;
+}
+
+/* What writing the row means (see the top of the file). */
+static enum kind kind_of(const struct imp *m, const struct quell__row *row, int scope)
+{
+	if (row->restore)
+		return K_RESTORE;
+	if (m->o->force_suppress || m->o->list == QUELL_LIST_ALLOW)
+		return K_PUT; /* as it stands, on the list asked for */
+	if ((row->reply[0] || row->status[0] || row->code) && scope == QUELL_SCOPE_ADDRESS &&
+	    row->source != QUELL_SOURCE_COMPLAINT && row->source != QUELL_SOURCE_UNSUBSCRIBE)
+		return K_RULES;
+	return K_PUT;
+}
+
+/* Judge a row and pack it into the run; 0, or 1 when rejected. */
+static int take(struct imp *m, const struct quell__row *row)
+{
+	struct quell__item item, *it = &item;
+	char key[QUELL_ENTRY_MAX];
+	const unsigned char *rec;
+	int rc, scope = 0;
+
+	if ((rc = grow(m)) != 0 || (rc = judge(m, row, key, sizeof key, &scope)) != 0)
+		return rc;
 	it->scope = scope;
 	it->doff = 0;
 	if (scope == QUELL_SCOPE_ADDRESS) {
 		const char *at = strrchr(key, '@');
 		it->doff = at ? (size_t)(at - key) + 1 : 0;
 	}
-	if (row->restore)
-		it->kind = K_RESTORE;
-	else if (m->o->force_suppress || m->o->list == QUELL_LIST_ALLOW)
-		it->kind = K_PUT; /* as it stands, on the list asked for */
-	else if ((row->reply[0] || row->status[0] || row->code) && scope == QUELL_SCOPE_ADDRESS &&
-	         row->source != QUELL_SOURCE_COMPLAINT && row->source != QUELL_SOURCE_UNSUBSCRIBE)
-		it->kind = K_RULES;
-	else
-		it->kind = K_PUT;
+	it->kind = kind_of(m, row, scope);
 	it->reported = 0;
 	/* a row without a list is restored on the suppress list */
 	if (row->restore && m->o->list != 0 &&
@@ -499,14 +527,60 @@ static int write_all(struct imp *m, size_t batch)
 	return write_batch(m);
 }
 
+/* The options, checked before anything is read.  0, or QUELL_EINVAL
+ * with its message set. */
+static int check_opts(quell *h, const struct quell_import_options *opts)
+{
+	if (opts->version < 1 || opts->version > QUELL_IMPORT_OPTIONS_VERSION)
+		return quell__error(h, QUELL_EINVAL, "import options version %u is not supported",
+		                    opts->version);
+	if (opts->list != 0 && opts->list != QUELL_LIST_SUPPRESS && opts->list != QUELL_LIST_ALLOW &&
+	    opts->list != QUELL_LIST_BACKOFF)
+		return quell__error(h, QUELL_EINVAL, "import: unknown list %d", opts->list);
+	return quell__stream_check(h, opts->stream, 0);
+}
+
+/* Every row of rd judged and collected into runs (spilled when one is
+ * full).  0, or an error with its message set. */
+static int read_all(struct imp *m, struct quell__reader *rd, size_t batch)
+{
+	struct quell__row row;
+	size_t line = 0;
+	int rc;
+
+	for (;;) {
+		rc = quell__reader_next(rd, &row, &line, m->err, sizeof m->err);
+		if (rc == 0)
+			break;
+		if (rc == QUELL_EDATA) {
+			m->st.read++;
+			reject(m, line, m->err);
+			continue;
+		}
+		if (rc < 0)
+			return quell__error(m->h, rc, "%s", m->err);
+		m->st.read++;
+		m->st.bytes = quell__reader_bytes(rd);
+		if ((m->st.read & 0xffff) == 0 && m->o->progress != NULL)
+			m->o->progress(m->o->ctx, &m->st); /* still reading */
+		if ((rc = take(m, &row)) < 0)
+			return quell__error(m->h, rc, "out of memory");
+		if ((m->arena.bytes + m->n * 2 * sizeof *m->slots >= RUN_BYTES ||
+		     m->n >= RUN_BATCHES * batch) &&
+		    (rc = spill(m)) != 0)
+			return rc;
+	}
+	m->st.bytes = quell__reader_bytes(rd);
+	return 0;
+}
+
 int quell_import(quell *h, FILE *in, const struct quell_import_options *opts,
                  struct quell_import_stats *stats)
 {
 	struct quell_import_options def = QUELL_IMPORT_OPTIONS_INIT;
 	struct quell__reader *rd = NULL;
-	struct quell__row row;
 	struct imp *m;
-	size_t line = 0, batch;
+	size_t batch;
 	int rc;
 
 	if (stats != NULL)
@@ -515,13 +589,7 @@ int quell_import(quell *h, FILE *in, const struct quell_import_options *opts,
 		return quell__error(h, QUELL_EINVAL, "import: NULL argument");
 	if (opts == NULL)
 		opts = &def;
-	if (opts->version < 1 || opts->version > QUELL_IMPORT_OPTIONS_VERSION)
-		return quell__error(h, QUELL_EINVAL, "import options version %u is not supported",
-		                    opts->version);
-	if (opts->list != 0 && opts->list != QUELL_LIST_SUPPRESS && opts->list != QUELL_LIST_ALLOW &&
-	    opts->list != QUELL_LIST_BACKOFF)
-		return quell__error(h, QUELL_EINVAL, "import: unknown list %d", opts->list);
-	if ((rc = quell__stream_check(h, opts->stream, 0)) != 0)
+	if ((rc = check_opts(h, opts)) != 0)
 		return rc;
 	if (h->store == NULL)
 		return quell__error(h, QUELL_EINVAL, "no database is open");
@@ -548,37 +616,9 @@ int quell_import(quell *h, FILE *in, const struct quell_import_options *opts,
 		                  m->st.format);
 		goto out;
 	}
-	if (!opts->force_suppress && (rc = quell__rules_get(h, &m->rs)) != 0)
-		goto out;
-	for (;;) {
-		rc = quell__reader_next(rd, &row, &line, m->err, sizeof m->err);
-		if (rc == 0)
-			break;
-		if (rc == QUELL_EDATA) {
-			m->st.read++;
-			reject(m, line, m->err);
-			continue;
-		}
-		if (rc < 0) {
-			rc = quell__error(h, rc, "%s", m->err);
-			goto out;
-		}
-		m->st.read++;
-		m->st.bytes = quell__reader_bytes(rd);
-		if ((m->st.read & 0xffff) == 0 && m->o->progress != NULL)
-			m->o->progress(m->o->ctx, &m->st); /* still reading */
-		if ((rc = take(m, &row)) < 0) {
-			rc = quell__error(h, rc, "out of memory");
-			goto out;
-		}
-		if ((m->arena.bytes + m->n * 2 * sizeof *m->slots >= RUN_BYTES ||
-		     m->n >= RUN_BATCHES * batch) &&
-		    (rc = spill(m)) != 0)
-			goto out;
-	}
-	m->st.bytes = quell__reader_bytes(rd);
-	rc = write_all(m, batch);
-	if (rc == 0 && m->o->progress != NULL)
+	if ((opts->force_suppress || (rc = quell__rules_get(h, &m->rs)) == 0) &&
+	    (rc = read_all(m, rd, batch)) == 0 && (rc = write_all(m, batch)) == 0 &&
+	    m->o->progress != NULL)
 		m->o->progress(m->o->ctx, &m->st);
 out:
 	if (stats != NULL)
