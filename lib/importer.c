@@ -15,8 +15,10 @@
  *   quell's csv/jsonl   the entry is restored as it stands (no rules);
  *   --force-suppress    suppressed as it stands;
  *   a reply or status   recorded through the rules at the row's time, as
- *                       quell_record does (a digest of the row is its id,
- *                       so importing the file again counts nothing twice);
+ *                       quell_record does, its code and status handed to
+ *                       the reply parser apart (quell__reply_parse_parts;
+ *                       a digest of the row is its id, so importing the
+ *                       file again counts nothing twice);
  *   --list allow        allowed as it stands (no rules);
  *   otherwise           suppressed as it stands.
  * For quell's csv/jsonl, --list keeps only the rows of that list, and a
@@ -352,30 +354,36 @@ static int put_row(struct imp *m, struct quell__wtxn *w, struct quell__item *it)
 	return quell__write_change(m->h, w, &ch);
 }
 
-/* A row with a reply: through the rules, as quell_record does. */
+/* The row's id, so that importing a file again counts nothing twice: a
+ * digest of its time and its reply as one string (the lead that its code
+ * and status make, then its text, cut where the parser cuts). */
+static void row_id(const struct quell__row *row, int64_t t, unsigned char digest[8])
+{
+	char lead[QUELL__REPLY_LEAD_MAX];
+	size_t llen = quell__reply_lead(row->code, row->status, row->reply, lead, sizeof lead);
+	size_t len = strlen(row->reply);
+	uint64_t hsh = QUELL__FNV64_INIT;
+
+	if (len > QUELL__REPLY_IN_MAX - llen)
+		len = QUELL__REPLY_IN_MAX - llen;
+	hsh = quell__fnv64(hsh, &t, sizeof t);
+	hsh = quell__fnv64(hsh, lead, llen);
+	hsh = quell__fnv64(hsh, row->reply, len);
+	quell__be64_put(digest, hsh);
+}
+
+/* A row with a reply: through the rules, as quell_record does, its code
+ * and status given apart as the provider gave them. */
 static int rules_row(struct imp *m, struct quell__wtxn *w, struct quell__item *it)
 {
 	struct quell__job *j = m->job;
 	const struct quell__row *row = &it->row;
 	struct quell_outcome out;
-	char text[QUELL__REPLY_IN_MAX + 1];
 	unsigned char digest[8];
-	uint64_t hsh = QUELL__FNV64_INIT;
-	size_t n = 0;
 	int rc;
 
-	/* the reply as one string: code and status first when given apart */
-	if (row->code && strncmp(row->reply, "", 1) != 0 &&
-	    !(row->reply[0] >= '2' && row->reply[0] <= '5' && atoi(row->reply) == row->code))
-		n += (size_t)snprintf(text, sizeof text, "%d ", row->code);
-	else if (row->code && row->reply[0] == '\0')
-		n += (size_t)snprintf(text, sizeof text, "%d ", row->code);
-	if (row->status[0] && strstr(row->reply, row->status) == NULL)
-		n += (size_t)snprintf(text + n, sizeof text - n, "%s ", row->status);
-	if (n < sizeof text)
-		snprintf(text + n, sizeof text - n, "%s", row->reply);
-	rc = quell__reply_parse(text, strlen(text), j->p.textbuf, sizeof j->p.textbuf, &j->p.reply,
-	                        m->err, sizeof m->err);
+	rc = quell__reply_parse_parts(row->code, row->status, row->reply, j->p.textbuf,
+	                              sizeof j->p.textbuf, &j->p.reply, m->err, sizeof m->err);
 	if (rc == QUELL_EDATA) {
 		reject_item(m, it, m->err);
 		return 0;
@@ -388,9 +396,7 @@ static int rules_row(struct imp *m, struct quell__wtxn *w, struct quell__item *i
 	j->rs = m->rs;
 	j->now = row->created ? row->created : m->now;
 	j->source = QUELL_SOURCE_BOUNCE;
-	hsh = quell__fnv64(hsh, &j->now, sizeof j->now); /* the row's id */
-	hsh = quell__fnv64(hsh, text, strlen(text));
-	quell__be64_put(digest, hsh);
+	row_id(row, j->now, digest);
 	j->queue_id = (const char *)digest;
 	j->queue_id_len = 8;
 	j->queue_kind = 'i';
