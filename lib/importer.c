@@ -27,23 +27,20 @@
  * provider rows that name one are rejected.
  * A row equal to what is stored changes nothing (no event, no ttl step).
  *
- * The importer knows nothing of how rows are spelled in files; entries and
- * their events are written through write.h, replies through policy.h.
+ * The importer knows nothing of how rows are spelled in files.  What one
+ * row does to the store is importer_row.c's (entries and their events
+ * through write.h, replies through policy.h); the state of an import they
+ * share is importer.h.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "address.h"
 #include "check.h"
-#include "digest.h"
 #include "error.h"
 #include "names.h"
 #include "formats.h"
-#include "arena.h"
-#include "policy.h"
-#include "spill.h"
-#include "store.h"
-#include "write.h"
+#include "importer.h"
 
 #define BATCH_ROWS 20000
 #define RULES_WEIGHT 4          /* a row through the rules counts this many in
@@ -59,46 +56,11 @@
 
 /* ------------------------------------------------------------ batch rows */
 
-enum kind { K_RESTORE, K_PUT, K_RULES };
-
-struct imp {
-	quell *h;
-	const struct quell_import_options *o;
-	const char *file;
-	int64_t now;
-	struct quell_import_stats st;
-	struct quell__slot *slots; /* the run being collected ... */
-	struct quell__slot *tmp;   /* ... and the sort's scratch */
-	size_t n, cap;
-	struct quell__arena arena; /* its packed rows */
-	struct quell__buf pack;    /* packing scratch */
-	struct quell__runs *runs;  /* runs spilled so far */
-	struct quell__item *bitems; /* the batch being written: bitems[0..bn) */
-	size_t bn, bweight;         /* rows in it, and their weight */
-	struct quell__arena barena; /* its packed rows, when merged from runs */
-	struct quell__rules *rs;
-	uint64_t rejected_before;        /* st.rejected before the batch was written */
-	struct quell__job *job;
-	struct quell_import_stats batch; /* counts of the batch being written */
-	char err[QUELL_ERROR_MAX + 64];
-};
-
-static void reject(struct imp *m, size_t line, const char *reason)
+static void reject(struct quell__imp *m, size_t line, const char *reason)
 {
 	m->st.rejected++;
 	if (m->o->reject != NULL)
 		m->o->reject(m->o->ctx, m->file, line, reason);
-}
-
-/* A row refused while its batch is written.  A batch is written again
- * when the map had to grow: the row is counted again (the count started
- * over) but reported once. */
-static void reject_item(struct imp *m, struct quell__item *it, const char *reason)
-{
-	m->st.rejected++;
-	if (!it->reported && m->o->reject != NULL)
-		m->o->reject(m->o->ctx, m->file, it->row.line, reason);
-	it->reported = 1;
 }
 
 static int name_ok(const char *s)
@@ -113,7 +75,7 @@ static int name_ok(const char *s)
 }
 
 /* Room in the run for one more row: 0 or QUELL_ENOMEM. */
-static int grow(struct imp *m)
+static int grow(struct quell__imp *m)
 {
 	size_t cap;
 	struct quell__slot *p, *t;
@@ -135,7 +97,7 @@ static int grow(struct imp *m)
 /* Whether the row can be written: its entry normalized into key (of
  * keysize) and *scope, its names and status checked.  0, 1 when rejected
  * (reported), or QUELL_ENOMEM. */
-static int judge(struct imp *m, const struct quell__row *row, char *key, size_t keysize,
+static int judge(struct quell__imp *m, const struct quell__row *row, char *key, size_t keysize,
                  int *scope)
 {
 	const char *names[3] = { row->stream, row->category, row->rule };
@@ -180,20 +142,20 @@ static int judge(struct imp *m, const struct quell__row *row, char *key, size_t 
 }
 
 /* What writing the row means (see the top of the file). */
-static enum kind kind_of(const struct imp *m, const struct quell__row *row, int scope)
+static enum quell__imp_kind kind_of(const struct quell__imp *m, const struct quell__row *row, int scope)
 {
 	if (row->restore)
-		return K_RESTORE;
+		return QUELL__IMP_RESTORE;
 	if (m->o->force_suppress || m->o->list == QUELL_LIST_ALLOW)
-		return K_PUT; /* as it stands, on the list asked for */
+		return QUELL__IMP_PUT; /* as it stands, on the list asked for */
 	if ((row->reply[0] || row->status[0] || row->code) && scope == QUELL_SCOPE_ADDRESS &&
 	    row->source != QUELL_SOURCE_COMPLAINT && row->source != QUELL_SOURCE_UNSUBSCRIBE)
-		return K_RULES;
-	return K_PUT;
+		return QUELL__IMP_RULES;
+	return QUELL__IMP_PUT;
 }
 
 /* Judge a row and pack it into the run; 0, or 1 when rejected. */
-static int take(struct imp *m, const struct quell__row *row)
+static int take(struct quell__imp *m, const struct quell__row *row)
 {
 	struct quell__item item, *it = &item;
 	char key[QUELL_ENTRY_MAX];
@@ -230,199 +192,15 @@ static int take(struct imp *m, const struct quell__row *row)
 
 /* -------------------------------------------------------------- writing */
 
-static int same_str(const char *a, const char *b)
-{
-	return strcmp(a ? a : "", b ? b : "") == 0;
-}
-
-static int same_entry(const struct quell_entry *a, const struct quell_entry *b)
-{
-	return a->list == b->list && a->source == b->source && a->code == b->code &&
-	       a->attempts == b->attempts && a->count == b->count && a->created == b->created &&
-	       a->updated == b->updated && a->expires == b->expires && a->until == b->until &&
-	       a->first_failure == b->first_failure && same_str(a->stream, b->stream) &&
-	       same_str(a->category, b->category) && same_str(a->rule, b->rule) &&
-	       same_str(a->status, b->status) && same_str(a->reply, b->reply) &&
-	       same_str(a->reason, b->reason);
-}
-
-static int action_of(int list)
-{
-	return list == QUELL_LIST_ALLOW ? QUELL_ACTION_ALLOW
-	       : list == QUELL_LIST_BACKOFF ? QUELL_ACTION_BACKOFF : QUELL_ACTION_SUPPRESS;
-}
-
-/* The entry a restore or put row stands for. */
-static void row_entry(const struct imp *m, const struct quell__item *it, struct quell_entry *e)
-{
-	const struct quell__row *row = &it->row;
-
-	memset(e, 0, sizeof *e);
-	e->source = row->source ? row->source : QUELL_SOURCE_IMPORT;
-	e->code = row->code;
-	e->status = row->status;
-	e->reply = row->reply;
-	e->reason = row->reason;
-	e->created = row->created ? row->created : m->now;
-	if (it->kind == K_RESTORE) {
-		e->list = row->list ? row->list : QUELL_LIST_SUPPRESS;
-		e->stream = row->stream;
-		e->category = row->category;
-		e->rule = row->rule;
-		e->updated = row->updated ? row->updated : e->created;
-		e->expires = row->expires;
-		e->until = row->until;
-		e->first_failure = row->first_failure;
-		e->attempts = row->attempts;
-		e->count = row->count;
-		return;
-	}
-	e->list = m->o->list == QUELL_LIST_ALLOW ? QUELL_LIST_ALLOW : QUELL_LIST_SUPPRESS;
-	e->stream = row->stream[0] ? row->stream
-	            : (e->source == QUELL_SOURCE_BOUNCE || e->source == QUELL_SOURCE_COMPLAINT ||
-	               m->o->stream == NULL) ? "" : m->o->stream;
-	/* a bounce no rule judged is filed under where it came from */
-	e->category = row->category[0] ? row->category
-	              : quell__default_category(e->source == QUELL_SOURCE_BOUNCE ? QUELL_SOURCE_IMPORT
-	                                                                         : e->source);
-	e->rule = "";
-	e->updated = e->created;
-	e->count = e->list == QUELL_LIST_SUPPRESS ? 1 : 0;
-}
-
-/* Whether the stored entry old already says what e says: to the last
- * field for a restore; for a put, the same source, category, reason and
- * reply, still in force. */
-static int unchanged(const struct imp *m, const struct quell__item *it,
-                     const struct quell_entry *old, const struct quell_entry *e)
-{
-	if (it->kind == K_RESTORE)
-		return same_entry(old, e);
-	return old->source == e->source && same_str(old->category, e->category) &&
-	       same_str(old->reason, e->reason) && same_str(old->reply, e->reply) &&
-	       quell__entry_live(old, m->now);
-}
-
-/* A restore or put row: its entry, unless the stored one says the same,
- * and its event. */
-static int put_row(struct imp *m, struct quell__wtxn *w, struct quell__item *it)
-{
-	struct quell__rec *r = &m->job->rec;
-	struct quell_entry e;
-	struct quell_event ev;
-	struct quell__change ch = { it->scope, it->key, r, &ev, 1, NULL, m->now, NULL, NULL };
-	int i, rc, created;
-
-	row_entry(m, it, &e);
-	if ((rc = quell__store_load(m->h, w, it->scope, it->key, r)) != 0)
-		return rc;
-	if ((i = quell__write_slot(r, e.list, e.stream, m->now, &created)) < 0) {
-		reject_item(m, it, "too many entries for one key");
-		return 0;
-	}
-	if (!created) {
-		const struct quell_entry *old = &r->ent[i].e;
-
-		if (unchanged(m, it, old, &e)) {
-			m->batch.skipped++;
-			return 0;
-		}
-		if (it->kind != K_RESTORE) { /* keep what the list knew */
-			e.created = old->created < e.created && old->created ? old->created : e.created;
-			e.count = old->count + (e.list == QUELL_LIST_SUPPRESS);
-			e.updated = m->now > e.created ? m->now : e.created;
-		}
-		m->batch.updated++;
-	} else
-		m->batch.imported++;
-	r->ent[i].e = e;
-	r->ent[i].ext = NULL;
-	r->ent[i].extlen = 0;
-	memset(&ev, 0, sizeof ev);
-	ev.time = it->kind == K_RESTORE ? e.updated : m->now;
-	ev.list = e.list;
-	ev.stream = e.stream;
-	ev.source = e.source;
-	ev.action = action_of(e.list);
-	ev.rule = e.rule;
-	ev.category = e.category;
-	ev.code = e.code;
-	ev.status = e.status;
-	ev.reply = e.reply;
-	ev.reason = e.reason;
-	ev.until = e.list == QUELL_LIST_BACKOFF ? e.until : e.expires;
-	return quell__write_change(m->h, w, &ch);
-}
-
-/* The row's id, so that importing a file again counts nothing twice: a
- * digest of its time and its reply as one string (the lead that its code
- * and status make, then its text, cut where the parser cuts). */
-static void row_id(const struct quell__row *row, int64_t t, unsigned char digest[8])
-{
-	char lead[QUELL__REPLY_LEAD_MAX];
-	size_t llen = quell__reply_lead(row->code, row->status, row->reply, lead, sizeof lead);
-	size_t len = strlen(row->reply);
-	uint64_t hsh = QUELL__FNV64_INIT;
-
-	if (len > QUELL__REPLY_IN_MAX - llen)
-		len = QUELL__REPLY_IN_MAX - llen;
-	hsh = quell__fnv64(hsh, &t, sizeof t);
-	hsh = quell__fnv64(hsh, lead, llen);
-	hsh = quell__fnv64(hsh, row->reply, len);
-	quell__be64_put(digest, hsh);
-}
-
-/* A row with a reply: through the rules, as quell_record does, its code
- * and status given apart as the provider gave them. */
-static int rules_row(struct imp *m, struct quell__wtxn *w, struct quell__item *it)
-{
-	struct quell__job *j = m->job;
-	const struct quell__row *row = &it->row;
-	struct quell_outcome out;
-	unsigned char digest[8];
-	int rc;
-
-	rc = quell__reply_parse_parts(row->code, row->status, row->reply, j->p.textbuf,
-	                              sizeof j->p.textbuf, &j->p.reply, m->err, sizeof m->err);
-	if (rc == QUELL_EDATA) {
-		reject_item(m, it, m->err);
-		return 0;
-	}
-	if (rc != 0)
-		return quell__error(m->h, rc, "%s", m->err);
-	memcpy(j->p.addr, it->key, strlen(it->key) + 1);
-	j->p.doff = it->doff;
-	memcpy(j->p.domain, it->key + it->doff, strlen(it->key + it->doff) + 1);
-	j->rs = m->rs;
-	j->now = row->created ? row->created : m->now;
-	j->source = QUELL_SOURCE_BOUNCE;
-	row_id(row, j->now, digest);
-	j->queue_id = (const char *)digest;
-	j->queue_id_len = 8;
-	j->queue_kind = 'i';
-	j->message_id = NULL;
-	j->message_id_len = 0;
-	j->out = &out;
-	memset(&out, 0, sizeof out);
-	if ((rc = quell__record_txn(m->h, w, j)) != 0)
-		return rc;
-	if (out.duplicate || out.action == QUELL_ACTION_IGNORE || out.action == QUELL_ACTION_CLEAR)
-		m->batch.skipped++;
-	else
-		m->batch.imported++;
-	return 0;
-}
-
 static int batch_fn(quell *h, struct quell__wtxn *w, void *vctx)
 {
-	struct imp *m = vctx;
+	struct quell__imp *m = vctx;
 	int rc = 0;
 
 	memset(&m->batch, 0, sizeof m->batch);
 	m->st.rejected = m->rejected_before; /* a batch written again counts afresh */
 	for (size_t i = 0; i < m->bn && rc == 0; i++) {
-		rc = m->bitems[i].kind == K_RULES ? rules_row(m, w, &m->bitems[i])
-		                                  : put_row(m, w, &m->bitems[i]);
+		rc = quell__imp_write_row(m, w, &m->bitems[i]);
 		/* rows through the rules read pages all over the domain tables:
 		 * keep the resident set flat inside a batch too, trimming only
 		 * when it grows (each trim makes the hot pages fault again) */
@@ -435,7 +213,7 @@ static int batch_fn(quell *h, struct quell__wtxn *w, void *vctx)
 }
 
 /* Write the batch bitems[0..bn) in one transaction, and start the next. */
-static int write_batch(struct imp *m)
+static int write_batch(struct quell__imp *m)
 {
 	int rc;
 
@@ -463,7 +241,7 @@ static int write_batch(struct imp *m)
 
 /* The run collected so far, sorted, to disk.  0, or an error with its
  * message set. */
-static int spill(struct imp *m)
+static int spill(struct quell__imp *m)
 {
 	int rc;
 
@@ -480,11 +258,11 @@ static int spill(struct imp *m)
 /* A packed row into the batch, written when full.  `rec` must live until
  * the batch is written.  0, or an error with its message set (the store
  * sets its own). */
-static int add_row(struct imp *m, const unsigned char *rec, size_t len, size_t batch)
+static int add_row(struct quell__imp *m, const unsigned char *rec, size_t len, size_t batch)
 {
 	if (quell__item_unpack(&m->bitems[m->bn], rec, len) != 0)
 		return quell__error(m->h, QUELL_EINTERNAL, "import: a sorted row is damaged");
-	m->bweight += m->bitems[m->bn].kind == K_RULES ? RULES_WEIGHT : 1;
+	m->bweight += m->bitems[m->bn].kind == QUELL__IMP_RULES ? RULES_WEIGHT : 1;
 	if (++m->bn == batch || m->bweight >= batch || m->barena.bytes >= BATCH_BYTES) {
 		int rc = write_batch(m);
 		quell__arena_reset(&m->barena);
@@ -496,7 +274,7 @@ static int add_row(struct imp *m, const unsigned char *rec, size_t len, size_t b
 /* Everything read: write it all in key order, batch by batch.  0, or an
  * error with its message set, once, by whatever failed: the store, the
  * temporary files (spill.c), memory. */
-static int write_all(struct imp *m, size_t batch)
+static int write_all(struct quell__imp *m, size_t batch)
 {
 	const unsigned char *rec;
 	size_t len;
@@ -548,7 +326,7 @@ static int check_opts(quell *h, const struct quell_import_options *opts)
 
 /* Every row of rd judged and collected into runs (spilled when one is
  * full).  0, or an error with its message set. */
-static int read_all(struct imp *m, struct quell__reader *rd, size_t batch)
+static int read_all(struct quell__imp *m, struct quell__reader *rd, size_t batch)
 {
 	struct quell__row row;
 	size_t line = 0;
@@ -585,7 +363,7 @@ int quell_import(quell *h, FILE *in, const struct quell_import_options *opts,
 {
 	struct quell_import_options def = QUELL_IMPORT_OPTIONS_INIT;
 	struct quell__reader *rd = NULL;
-	struct imp *m;
+	struct quell__imp *m;
 	size_t batch;
 	int rc;
 
