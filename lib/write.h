@@ -41,9 +41,10 @@ struct quell__change {
 	                                  too (a reply's recipient), or NULL */
 	int64_t now;                   /* the verdict's time */
 	/* The verdict each event carries.  NULL: the key's own, from rec for the
-	 * event's stream, taken before rec is stored.  Else called once after
-	 * rec is stored (a reply's: the recipient's through the check path);
-	 * returns 0 or an error with its message set. */
+	 * event's stream, taken before rec is stored (rec NULL: as the caller
+	 * set it).  Else called once after rec is stored (a reply's: the
+	 * recipient's through the check path), also when nev is 0; returns 0
+	 * or an error with its message set. */
 	int (*verdict)(quell *h, struct quell__wtxn *w, void *ctx, int *verdict);
 	void *ctx;
 };
