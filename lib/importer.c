@@ -142,7 +142,8 @@ static int judge(struct quell__imp *m, const struct quell__row *row, char *key, 
 }
 
 /* What writing the row means (see the top of the file). */
-static enum quell__imp_kind kind_of(const struct quell__imp *m, const struct quell__row *row, int scope)
+static enum quell__imp_kind kind_of(const struct quell__imp *m, const struct quell__row *row,
+                                    int scope)
 {
 	if (row->restore)
 		return QUELL__IMP_RESTORE;

@@ -49,7 +49,8 @@ static int action_of(int list)
 }
 
 /* The entry a restore or put row stands for. */
-static void row_entry(const struct quell__imp *m, const struct quell__item *it, struct quell_entry *e)
+static void row_entry(const struct quell__imp *m, const struct quell__item *it,
+                      struct quell_entry *e)
 {
 	const struct quell__row *row = &it->row;
 
