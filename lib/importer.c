@@ -15,8 +15,10 @@
  *   quell's csv/jsonl   the entry is restored as it stands (no rules);
  *   --force-suppress    suppressed as it stands;
  *   a reply or status   recorded through the rules at the row's time, as
- *                       quell_record does (a digest of the row is its id,
- *                       so importing the file again counts nothing twice);
+ *                       quell_record does, its code and status handed to
+ *                       the reply parser apart (quell__reply_parse_parts;
+ *                       a digest of the row is its id, so importing the
+ *                       file again counts nothing twice);
  *   --list allow        allowed as it stands (no rules);
  *   otherwise           suppressed as it stands.
  * For quell's csv/jsonl, --list keeps only the rows of that list, and a
@@ -25,21 +27,20 @@
  * provider rows that name one are rejected.
  * A row equal to what is stored changes nothing (no event, no ttl step).
  *
- * The importer knows nothing of how rows are spelled in files.
+ * The importer knows nothing of how rows are spelled in files.  What one
+ * row does to the store is importer_row.c's (entries and their events
+ * through write.h, replies through policy.h); the state of an import they
+ * share is importer.h.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "address.h"
 #include "check.h"
-#include "digest.h"
 #include "error.h"
 #include "names.h"
 #include "formats.h"
-#include "arena.h"
-#include "policy.h"
-#include "spill.h"
-#include "store.h"
+#include "importer.h"
 
 #define BATCH_ROWS 20000
 #define RULES_WEIGHT 4          /* a row through the rules counts this many in
@@ -55,93 +56,58 @@
 
 /* ------------------------------------------------------------ batch rows */
 
-enum kind { K_RESTORE, K_PUT, K_RULES };
-
-struct imp {
-	quell *h;
-	const struct quell_import_options *o;
-	const char *file;
-	int64_t now;
-	struct quell_import_stats st;
-	struct quell__slot *slots; /* the run being collected ... */
-	struct quell__slot *tmp;   /* ... and the sort's scratch */
-	size_t n, cap;
-	struct quell__arena arena; /* its packed rows */
-	struct quell__buf pack;    /* packing scratch */
-	struct quell__runs *runs;  /* runs spilled so far */
-	struct quell__item *bitems; /* the batch being written: bitems[0..bn) */
-	size_t bn, bweight;         /* rows in it, and their weight */
-	struct quell__arena barena; /* its packed rows, when merged from runs */
-	struct quell__rules *rs;
-	uint64_t rejected_before;        /* st.rejected before the batch was written */
-	struct quell__job *job;
-	struct quell_import_stats batch; /* counts of the batch being written */
-	char err[QUELL_ERROR_MAX + 64];
-};
-
-static void reject(struct imp *m, size_t line, const char *reason)
+static void reject(struct quell__imp *m, size_t line, const char *reason)
 {
 	m->st.rejected++;
 	if (m->o->reject != NULL)
 		m->o->reject(m->o->payload, m->file, line, reason);
 }
 
-/* A row refused while its batch is written.  A batch is written again
- * when the map had to grow: the row is counted again (the count started
- * over) but reported once. */
-static void reject_item(struct imp *m, struct quell__item *it, const char *reason)
+/* Room in the run for one more row: 0 or QUELL_ENOMEM. */
+static int grow(struct quell__imp *m)
 {
-	m->st.rejected++;
-	if (!it->reported && m->o->reject != NULL)
-		m->o->reject(m->o->payload, m->file, it->row.line, reason);
-	it->reported = 1;
+	size_t cap;
+	struct quell__slot *p, *t;
+
+	if (m->n < m->cap)
+		return 0;
+	cap = m->cap ? m->cap * 2 : 1024;
+	p = realloc(m->slots, cap * sizeof *p);
+	t = p ? realloc(m->tmp, cap * sizeof *t) : NULL;
+	if (p != NULL)
+		m->slots = p;
+	if (t == NULL)
+		return QUELL_ENOMEM;
+	m->tmp = t;
+	m->cap = cap;
+	return 0;
 }
 
-static const char *default_category(int source)
+/* Whether the row can be written: its entry normalized into key (of
+ * keysize) and *scope, its names and status checked.  0, 1 when rejected
+ * (reported), or QUELL_ENOMEM. */
+static int judge(struct quell__imp *m, const struct quell__row *row, char *key, size_t keysize,
+                 int *scope)
 {
-	switch (source) {
-	case QUELL_SOURCE_UNSUBSCRIBE: return "unsubscribe";
-	case QUELL_SOURCE_COMPLAINT: return "complaint";
-	case QUELL_SOURCE_MANUAL: return "manual";
-	default: return "import";
-	}
-}
-
-/* Judge a row and pack it into the run; 0, or 1 when rejected. */
-static int take(struct imp *m, const struct quell__row *row)
-{
-	struct quell__item item, *it = &item;
-	char err[QUELL_ERROR_MAX], key[QUELL_ENTRY_MAX];
 	const char *names[3] = { row->stream, row->category, row->rule };
-	const unsigned char *rec;
-	int rc, scope = 0;
+	char err[QUELL_ERROR_MAX];
+	int rc;
 
-	if (m->n == m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 1024;
-		struct quell__slot *p = realloc(m->slots, cap * sizeof *p);
-		struct quell__slot *t = p ? realloc(m->tmp, cap * sizeof *t) : NULL;
-		if (p != NULL)
-			m->slots = p;
-		if (t == NULL)
-			return QUELL_ENOMEM;
-		m->tmp = t;
-		m->cap = cap;
-	}
 	/* quell's own rows restore whatever the store held, a domain backoff
 	 * or entry for a public suffix or a single label too (older databases,
 	 * a 421 for a@b); plain and provider rows never name one */
 	rc = quell__entry_parse(row->entry, strlen(row->entry), m->h->lowercase_local,
-	                        row->restore ? NULL : quell__psl(m->h), key, sizeof key, &scope,
-	                        err, sizeof err);
+	                        row->restore ? NULL : quell__psl(m->h), key, keysize, scope, err,
+	                        sizeof err);
 	if (rc == QUELL_ENOMEM)
 		return rc;
 	if (rc != 0) {
 		reject(m, row->line, err);
 		return 1;
 	}
-	if (row->scope != 0 && row->scope != scope) {
-		reject(m, row->line, scope == QUELL_SCOPE_DOMAIN ? "scope says address, entry is a domain"
-		                                                  : "scope says domain, entry is an address");
+	if (row->scope != 0 && row->scope != *scope) {
+		reject(m, row->line, *scope == QUELL_SCOPE_DOMAIN ? "scope says address, entry is a domain"
+		                                                   : "scope says domain, entry is an address");
 		return 1;
 	}
 	if (row->stream[0] != '\0' && !quell_stream_valid(row->stream)) {
@@ -161,21 +127,40 @@ static int take(struct imp *m, const struct quell__row *row)
 		reject(m, row->line, "status too long");
 		return 1;
 	}
+	return 0;
+}
+
+/* What writing the row means (see the top of the file). */
+static enum quell__imp_kind kind_of(const struct quell__imp *m, const struct quell__row *row,
+                                    int scope)
+{
+	if (row->restore)
+		return QUELL__IMP_RESTORE;
+	if (m->o->force_suppress || m->o->list == QUELL_LIST_ALLOW)
+		return QUELL__IMP_PUT; /* as it stands, on the list asked for */
+	if ((row->reply[0] || row->status[0] || row->code) && scope == QUELL_SCOPE_ADDRESS &&
+	    row->source != QUELL_SOURCE_COMPLAINT && row->source != QUELL_SOURCE_UNSUBSCRIBE)
+		return QUELL__IMP_RULES;
+	return QUELL__IMP_PUT;
+}
+
+/* Judge a row and pack it into the run; 0, or 1 when rejected. */
+static int take(struct quell__imp *m, const struct quell__row *row)
+{
+	struct quell__item item, *it = &item;
+	char key[QUELL_ENTRY_MAX];
+	const unsigned char *rec;
+	int rc, scope = 0;
+
+	if ((rc = grow(m)) != 0 || (rc = judge(m, row, key, sizeof key, &scope)) != 0)
+		return rc;
 	it->scope = scope;
 	it->doff = 0;
 	if (scope == QUELL_SCOPE_ADDRESS) {
 		const char *at = strrchr(key, '@');
 		it->doff = at ? (size_t)(at - key) + 1 : 0;
 	}
-	if (row->restore)
-		it->kind = K_RESTORE;
-	else if (m->o->force_suppress || m->o->list == QUELL_LIST_ALLOW)
-		it->kind = K_PUT; /* as it stands, on the list asked for */
-	else if ((row->reply[0] || row->status[0] || row->code) && scope == QUELL_SCOPE_ADDRESS &&
-	         row->source != QUELL_SOURCE_COMPLAINT && row->source != QUELL_SOURCE_UNSUBSCRIBE)
-		it->kind = K_RULES;
-	else
-		it->kind = K_PUT;
+	it->kind = kind_of(m, row, scope);
 	it->reported = 0;
 	/* a row without a list is restored on the suppress list */
 	if (row->restore && m->o->list != 0 &&
@@ -197,187 +182,15 @@ static int take(struct imp *m, const struct quell__row *row)
 
 /* -------------------------------------------------------------- writing */
 
-static int same_str(const char *a, const char *b)
-{
-	return strcmp(a ? a : "", b ? b : "") == 0;
-}
-
-static int same_entry(const struct quell_entry *a, const struct quell_entry *b)
-{
-	return a->list == b->list && a->source == b->source && a->code == b->code &&
-	       a->attempts == b->attempts && a->count == b->count && a->created == b->created &&
-	       a->updated == b->updated && a->expires == b->expires && a->until == b->until &&
-	       a->first_failure == b->first_failure && same_str(a->stream, b->stream) &&
-	       same_str(a->category, b->category) && same_str(a->rule, b->rule) &&
-	       same_str(a->status, b->status) && same_str(a->reply, b->reply) &&
-	       same_str(a->reason, b->reason);
-}
-
-static int action_of(int list)
-{
-	return list == QUELL_LIST_ALLOW ? QUELL_ACTION_ALLOW
-	       : list == QUELL_LIST_BACKOFF ? QUELL_ACTION_BACKOFF : QUELL_ACTION_SUPPRESS;
-}
-
-/* A restore or put row: build its entry, compare, write it and its event. */
-static int put_row(struct imp *m, struct quell__wtxn *w, struct quell__item *it)
-{
-	struct quell__rec *r = &m->job->rec;
-	const struct quell__row *row = &it->row;
-	struct quell_entry e;
-	struct quell_event ev;
-	int i, rc;
-
-	memset(&e, 0, sizeof e);
-	if (it->kind == K_RESTORE) {
-		e.list = row->list ? row->list : QUELL_LIST_SUPPRESS;
-		e.source = row->source ? row->source : QUELL_SOURCE_IMPORT;
-		e.stream = row->stream;
-		e.category = row->category;
-		e.rule = row->rule;
-		e.code = row->code;
-		e.status = row->status;
-		e.reply = row->reply;
-		e.reason = row->reason;
-		e.created = row->created ? row->created : m->now;
-		e.updated = row->updated ? row->updated : e.created;
-		e.expires = row->expires;
-		e.until = row->until;
-		e.first_failure = row->first_failure;
-		e.attempts = row->attempts;
-		e.count = row->count;
-	} else {
-		e.list = m->o->list == QUELL_LIST_ALLOW ? QUELL_LIST_ALLOW : QUELL_LIST_SUPPRESS;
-		e.source = row->source ? row->source : QUELL_SOURCE_IMPORT;
-		e.stream = row->stream[0] ? row->stream
-		           : (e.source == QUELL_SOURCE_BOUNCE || e.source == QUELL_SOURCE_COMPLAINT ||
-		              m->o->stream == NULL) ? "" : m->o->stream;
-		e.category = row->category[0] ? row->category : default_category(e.source);
-		e.rule = "";
-		e.code = row->code;
-		e.status = row->status;
-		e.reply = row->reply;
-		e.reason = row->reason;
-		e.created = row->created ? row->created : m->now;
-		e.updated = e.created;
-		e.count = e.list == QUELL_LIST_SUPPRESS ? 1 : 0;
-	}
-	if ((rc = quell__store_load(m->h, w, it->scope, it->key, r)) != 0)
-		return rc;
-	i = quell__rec_find(r, e.list, e.stream);
-	if (i >= 0) {
-		struct quell_entry *old = &r->ent[i].e;
-
-		if (it->kind == K_RESTORE ? same_entry(old, &e)
-		                          : (old->source == e.source && same_str(old->category, e.category) &&
-		                             same_str(old->reason, e.reason) &&
-		                             same_str(old->reply, e.reply) &&
-		                             quell__entry_live(old, m->now))) {
-			m->batch.skipped++;
-			return 0;
-		}
-		if (it->kind != K_RESTORE) { /* keep what the list knew */
-			e.created = old->created < e.created && old->created ? old->created : e.created;
-			e.count = old->count + (e.list == QUELL_LIST_SUPPRESS);
-			e.updated = m->now > e.created ? m->now : e.created;
-		}
-		m->batch.updated++;
-	} else {
-		if (r->n == QUELL__REC_MAX) {
-			reject_item(m, it, "too many entries for one key");
-			return 0;
-		}
-		i = (int)r->n++;
-		m->batch.imported++;
-	}
-	r->ent[i].e = e;
-	r->ent[i].ext = NULL;
-	r->ent[i].extlen = 0;
-	memset(&ev, 0, sizeof ev);
-	ev.time = it->kind == K_RESTORE ? e.updated : m->now;
-	ev.list = e.list;
-	ev.stream = e.stream;
-	ev.source = e.source;
-	ev.action = action_of(e.list);
-	ev.rule = e.rule;
-	ev.category = e.category;
-	ev.code = e.code;
-	ev.status = e.status;
-	ev.reply = e.reply;
-	ev.reason = e.reason;
-	ev.until = e.list == QUELL_LIST_BACKOFF ? e.until : e.expires;
-	ev.verdict = quell__rec_verdict(r, e.stream, m->now);
-	if ((rc = quell__store_put(m->h, w, it->scope, it->key, r)) != 0)
-		return rc;
-	return quell__store_event(m->h, w, it->key, &ev);
-}
-
-
-/* A row with a reply: through the rules, as quell_record does. */
-static int rules_row(struct imp *m, struct quell__wtxn *w, struct quell__item *it)
-{
-	struct quell__job *j = m->job;
-	const struct quell__row *row = &it->row;
-	struct quell_outcome out;
-	char text[QUELL__REPLY_IN_MAX + 1];
-	unsigned char digest[8];
-	uint64_t hsh = QUELL__FNV64_INIT;
-	size_t n = 0;
-	int rc;
-
-	/* the reply as one string: code and status first when given apart */
-	if (row->code && strncmp(row->reply, "", 1) != 0 &&
-	    !(row->reply[0] >= '2' && row->reply[0] <= '5' && atoi(row->reply) == row->code))
-		n += (size_t)snprintf(text, sizeof text, "%d ", row->code);
-	else if (row->code && row->reply[0] == '\0')
-		n += (size_t)snprintf(text, sizeof text, "%d ", row->code);
-	if (row->status[0] && strstr(row->reply, row->status) == NULL)
-		n += (size_t)snprintf(text + n, sizeof text - n, "%s ", row->status);
-	if (n < sizeof text)
-		snprintf(text + n, sizeof text - n, "%s", row->reply);
-	rc = quell__reply_parse(text, strlen(text), j->p.textbuf, sizeof j->p.textbuf, &j->p.reply,
-	                        m->err, sizeof m->err);
-	if (rc == QUELL_EDATA) {
-		reject_item(m, it, m->err);
-		return 0;
-	}
-	if (rc != 0)
-		return quell__error(m->h, rc, "%s", m->err);
-	memcpy(j->p.addr, it->key, strlen(it->key) + 1);
-	j->p.doff = it->doff;
-	memcpy(j->p.domain, it->key + it->doff, strlen(it->key + it->doff) + 1);
-	j->rs = m->rs;
-	j->now = row->created ? row->created : m->now;
-	j->source = QUELL_SOURCE_BOUNCE;
-	hsh = quell__fnv64(hsh, &j->now, sizeof j->now); /* the row's id */
-	hsh = quell__fnv64(hsh, text, strlen(text));
-	quell__be64_put(digest, hsh);
-	j->queue_id = (const char *)digest;
-	j->queue_id_len = 8;
-	j->queue_kind = 'i';
-	j->message_id = NULL;
-	j->message_id_len = 0;
-	j->out = &out;
-	memset(&out, 0, sizeof out);
-	if ((rc = quell__record_txn(m->h, w, j)) != 0)
-		return rc;
-	if (out.duplicate || out.action == QUELL_ACTION_IGNORE || out.action == QUELL_ACTION_CLEAR)
-		m->batch.skipped++;
-	else
-		m->batch.imported++;
-	return 0;
-}
-
 static int batch_fn(quell *h, struct quell__wtxn *w, void *vctx)
 {
-	struct imp *m = vctx;
+	struct quell__imp *m = vctx;
 	int rc = 0;
 
 	memset(&m->batch, 0, sizeof m->batch);
 	m->st.rejected = m->rejected_before; /* a batch written again counts afresh */
 	for (size_t i = 0; i < m->bn && rc == 0; i++) {
-		rc = m->bitems[i].kind == K_RULES ? rules_row(m, w, &m->bitems[i])
-		                                  : put_row(m, w, &m->bitems[i]);
+		rc = quell__imp_write_row(m, w, &m->bitems[i]);
 		/* rows through the rules read pages all over the domain tables:
 		 * keep the resident set flat inside a batch too, trimming only
 		 * when it grows (each trim makes the hot pages fault again) */
@@ -391,7 +204,7 @@ static int batch_fn(quell *h, struct quell__wtxn *w, void *vctx)
 
 /* Tell the progress callback how far the import is: 0, or QUELL_ECANCELED
  * with its message when the callback says stop. */
-static int progress(struct imp *m)
+static int progress(struct quell__imp *m)
 {
 	if (m->o->progress == NULL || m->o->progress(m->o->payload, &m->st) == 0)
 		return 0;
@@ -401,7 +214,7 @@ static int progress(struct imp *m)
 }
 
 /* Write the batch bitems[0..bn) in one transaction, and start the next. */
-static int write_batch(struct imp *m)
+static int write_batch(struct quell__imp *m)
 {
 	int rc;
 
@@ -427,7 +240,7 @@ static int write_batch(struct imp *m)
 
 /* The run collected so far, sorted, to disk.  0, or an error with its
  * message set. */
-static int spill(struct imp *m)
+static int spill(struct quell__imp *m)
 {
 	int rc;
 
@@ -444,11 +257,11 @@ static int spill(struct imp *m)
 /* A packed row into the batch, written when full.  `rec` must live until
  * the batch is written.  0, or an error with its message set (the store
  * sets its own). */
-static int add_row(struct imp *m, const unsigned char *rec, size_t len, size_t batch)
+static int add_row(struct quell__imp *m, const unsigned char *rec, size_t len, size_t batch)
 {
 	if (quell__item_unpack(&m->bitems[m->bn], rec, len) != 0)
 		return quell__error(m->h, QUELL_EINTERNAL, "import: a sorted row is damaged");
-	m->bweight += m->bitems[m->bn].kind == K_RULES ? RULES_WEIGHT : 1;
+	m->bweight += m->bitems[m->bn].kind == QUELL__IMP_RULES ? RULES_WEIGHT : 1;
 	if (++m->bn == batch || m->bweight >= batch || m->barena.bytes >= BATCH_BYTES) {
 		int rc = write_batch(m);
 		quell__arena_reset(&m->barena);
@@ -460,7 +273,7 @@ static int add_row(struct imp *m, const unsigned char *rec, size_t len, size_t b
 /* Everything read: write it all in key order, batch by batch.  0, or an
  * error with its message set, once, by whatever failed: the store, the
  * temporary files (spill.c), memory. */
-static int write_all(struct imp *m, size_t batch)
+static int write_all(struct quell__imp *m, size_t batch)
 {
 	const unsigned char *rec;
 	size_t len;
@@ -497,14 +310,60 @@ static int write_all(struct imp *m, size_t batch)
 	return write_batch(m);
 }
 
+/* The options, checked before anything is read.  0, or QUELL_EINVAL
+ * with its message set. */
+static int check_opts(quell *h, const struct quell_import_options *opts)
+{
+	if (opts->version < 1 || opts->version > QUELL_IMPORT_OPTIONS_VERSION)
+		return quell__error(h, QUELL_EINVAL, "import options version %u is not supported",
+		                    opts->version);
+	if (opts->list != 0 && opts->list != QUELL_LIST_SUPPRESS && opts->list != QUELL_LIST_ALLOW &&
+	    opts->list != QUELL_LIST_BACKOFF)
+		return quell__error(h, QUELL_EINVAL, "import: unknown list %d", opts->list);
+	return quell__stream_check(h, opts->stream, 0);
+}
+
+/* Every row of rd judged and collected into runs (spilled when one is
+ * full).  0, or an error with its message set. */
+static int read_all(struct quell__imp *m, struct quell__reader *rd, size_t batch)
+{
+	struct quell__row row;
+	size_t line = 0;
+	int rc;
+
+	for (;;) {
+		rc = quell__reader_next(rd, &row, &line, m->err, sizeof m->err);
+		if (rc == 0)
+			break;
+		if (rc == QUELL_EDATA) {
+			m->st.read++;
+			reject(m, line, m->err);
+			continue;
+		}
+		if (rc < 0)
+			return quell__error(m->h, rc, "%s", m->err);
+		m->st.read++;
+		m->st.bytes = quell__reader_bytes(rd);
+		if ((m->st.read & 0xffff) == 0 && (rc = progress(m)) != 0)
+			return rc; /* still reading: canceled */
+		if ((rc = take(m, &row)) < 0)
+			return quell__error(m->h, rc, "out of memory");
+		if ((m->arena.bytes + m->n * 2 * sizeof *m->slots >= RUN_BYTES ||
+		     m->n >= RUN_BATCHES * batch) &&
+		    (rc = spill(m)) != 0)
+			return rc;
+	}
+	m->st.bytes = quell__reader_bytes(rd);
+	return 0;
+}
+
 int quell_import(quell *h, FILE *in, const struct quell_import_options *opts,
                  struct quell_import_stats *stats)
 {
 	struct quell_import_options def = QUELL_IMPORT_OPTIONS_INIT;
 	struct quell__reader *rd = NULL;
-	struct quell__row row;
-	struct imp *m;
-	size_t line = 0, batch;
+	struct quell__imp *m;
+	size_t batch;
 	int rc;
 
 	if (stats != NULL)
@@ -513,13 +372,7 @@ int quell_import(quell *h, FILE *in, const struct quell_import_options *opts,
 		return quell__error(h, QUELL_EINVAL, "import: NULL argument");
 	if (opts == NULL)
 		opts = &def;
-	if (opts->version < 1 || opts->version > QUELL_IMPORT_OPTIONS_VERSION)
-		return quell__error(h, QUELL_EINVAL, "import options version %u is not supported",
-		                    opts->version);
-	if (opts->list != 0 && opts->list != QUELL_LIST_SUPPRESS && opts->list != QUELL_LIST_ALLOW &&
-	    opts->list != QUELL_LIST_BACKOFF)
-		return quell__error(h, QUELL_EINVAL, "import: unknown list %d", opts->list);
-	if ((rc = quell__stream_check(h, opts->stream, 0)) != 0)
+	if ((rc = check_opts(h, opts)) != 0)
 		return rc;
 	if (h->store == NULL)
 		return quell__error(h, QUELL_EINVAL, "no database is open");
@@ -546,37 +399,9 @@ int quell_import(quell *h, FILE *in, const struct quell_import_options *opts,
 		                  m->st.format);
 		goto out;
 	}
-	if (!opts->force_suppress && (rc = quell__rules_get(h, &m->rs)) != 0)
-		goto out;
-	for (;;) {
-		rc = quell__reader_next(rd, &row, &line, m->err, sizeof m->err);
-		if (rc == 0)
-			break;
-		if (rc == QUELL_EDATA) {
-			m->st.read++;
-			reject(m, line, m->err);
-			continue;
-		}
-		if (rc < 0) {
-			rc = quell__error(h, rc, "%s", m->err);
-			goto out;
-		}
-		m->st.read++;
-		m->st.bytes = quell__reader_bytes(rd);
-		if ((m->st.read & 0xffff) == 0 && (rc = progress(m)) != 0)
-			goto out; /* still reading: canceled */
-		if ((rc = take(m, &row)) < 0) {
-			rc = quell__error(h, rc, "out of memory");
-			goto out;
-		}
-		if ((m->arena.bytes + m->n * 2 * sizeof *m->slots >= RUN_BYTES ||
-		     m->n >= RUN_BATCHES * batch) &&
-		    (rc = spill(m)) != 0)
-			goto out;
-	}
-	m->st.bytes = quell__reader_bytes(rd);
-	rc = write_all(m, batch);
-	if (rc == 0 && m->o->progress != NULL)
+	if ((opts->force_suppress || (rc = quell__rules_get(h, &m->rs)) == 0) &&
+	    (rc = read_all(m, rd, batch)) == 0 && (rc = write_all(m, batch)) == 0 &&
+	    m->o->progress != NULL)
 		(void)m->o->progress(m->o->payload, &m->st); /* too late to cancel */
 out:
 	if (stats != NULL)

@@ -4,7 +4,7 @@
  * record and appends one history event per list entry it touched.  A
  * reason that is not valid UTF-8 is repaired (text.h) before it is stored;
  * a stream that breaks the name rule (names.h) is QUELL_EINVAL, nothing
- * written.
+ * written.  The record and its events go through write.h.
  */
 #include <string.h>
 
@@ -14,6 +14,7 @@
 #include "names.h"
 #include "store.h"
 #include "text.h"
+#include "write.h"
 
 enum op { OP_ADD, OP_ALLOW, OP_REMOVE, OP_UNALLOW };
 
@@ -30,75 +31,54 @@ struct edit {
 	int64_t now;
 };
 
-static const char *default_category(int source)
+/* Add or allow: the entry of this list and stream, made or refreshed. */
+static int put_entry(quell *h, struct quell__wtxn *w, const struct edit *c, struct quell__rec *r)
 {
-	switch (source) {
-	case QUELL_SOURCE_UNSUBSCRIBE: return "unsubscribe";
-	case QUELL_SOURCE_COMPLAINT: return "complaint";
-	case QUELL_SOURCE_IMPORT: return "import";
-	case QUELL_SOURCE_BOUNCE: return "other";
-	default: return "manual";
-	}
-}
-
-static int edit_fn(quell *h, struct quell__wtxn *w, void *vctx)
-{
-	const struct edit *c = vctx;
-	struct quell__rec r;
+	int list = c->op == OP_ADD ? QUELL_LIST_SUPPRESS : QUELL_LIST_ALLOW;
+	struct quell__change ch = { c->scope, c->key, r, NULL, 1, NULL, c->now, NULL, NULL };
 	struct quell_event ev;
-	char cat[QUELL__REC_MAX][QUELL_NAME_MAX], rule[QUELL__REC_MAX][QUELL_NAME_MAX];
-	int lists[QUELL__REC_MAX];
-	size_t nremoved = 0;
-	int rc, i;
+	struct quell_entry *e;
+	int created, i = quell__write_slot(r, list, c->stream, c->now, &created);
 
-	if ((rc = quell__store_load(h, w, c->scope, c->key, &r)) != 0)
-		return rc;
+	if (i < 0)
+		return quell__error(h, QUELL_EDATA, "%s: too many entries for one key", c->key);
+	e = &r->ent[i].e;
+	e->source = list == QUELL_LIST_SUPPRESS ? c->source : QUELL_SOURCE_MANUAL;
+	e->category = c->category;
+	e->rule = e->status = e->reply = "";
+	e->code = 0;
+	e->reason = c->reason;
+	e->updated = c->now;
+	e->expires = c->ttl > 0 ? quell__time_add(c->now, c->ttl) : 0;
+	if (list == QUELL_LIST_SUPPRESS)
+		e->count++;
 	memset(&ev, 0, sizeof ev);
 	ev.time = c->now;
 	ev.stream = c->stream;
-	ev.rule = ev.status = ev.reply = ev.reason = ev.category = "";
+	ev.rule = ev.status = ev.reply = "";
+	ev.list = list;
+	ev.source = e->source;
+	ev.action = list == QUELL_LIST_SUPPRESS ? QUELL_ACTION_SUPPRESS : QUELL_ACTION_ALLOW;
+	ev.category = c->category;
+	ev.reason = c->reason;
+	ev.until = e->expires;
+	ch.ev = &ev;
+	return quell__write_change(h, w, &ch);
+}
 
-	if (c->op == OP_ADD || c->op == OP_ALLOW) {
-		int list = c->op == OP_ADD ? QUELL_LIST_SUPPRESS : QUELL_LIST_ALLOW;
-		struct quell_entry *e;
+/* Remove or unallow: drop the entries of this stream, one event each.
+ * QUELL_ENOTFOUND when there were none. */
+static int drop_entries(quell *h, struct quell__wtxn *w, const struct edit *c,
+                        struct quell__rec *r)
+{
+	struct quell__change ch = { c->scope, c->key, r, NULL, 0, NULL, c->now, NULL, NULL };
+	/* the names outlive the record's values, which the put rewrites */
+	char cat[QUELL__REC_MAX][QUELL_NAME_MAX], rule[QUELL__REC_MAX][QUELL_NAME_MAX];
+	struct quell_event ev[QUELL__REC_MAX];
+	size_t nremoved = 0;
 
-		i = quell__rec_find(&r, list, c->stream);
-		if (i < 0) {
-			if (r.n == QUELL__REC_MAX)
-				return quell__error(h, QUELL_EDATA, "%s: too many entries for one key",
-				                    c->key);
-			i = (int)r.n++;
-			memset(&r.ent[i], 0, sizeof r.ent[i]);
-			e = &r.ent[i].e;
-			e->list = list;
-			e->stream = c->stream;
-			e->created = c->now;
-		}
-		e = &r.ent[i].e;
-		e->source = list == QUELL_LIST_SUPPRESS ? c->source : QUELL_SOURCE_MANUAL;
-		e->category = c->category;
-		e->rule = e->status = e->reply = "";
-		e->code = 0;
-		e->reason = c->reason;
-		e->updated = c->now;
-		e->expires = c->ttl > 0 ? quell__time_add(c->now, c->ttl) : 0;
-		if (list == QUELL_LIST_SUPPRESS)
-			e->count++;
-		ev.list = list;
-		ev.source = e->source;
-		ev.action = list == QUELL_LIST_SUPPRESS ? QUELL_ACTION_SUPPRESS : QUELL_ACTION_ALLOW;
-		ev.category = c->category;
-		ev.reason = c->reason;
-		ev.until = e->expires;
-		ev.verdict = quell__rec_verdict(&r, c->stream, c->now);
-		if ((rc = quell__store_put(h, w, c->scope, c->key, &r)) != 0)
-			return rc;
-		return quell__store_event(h, w, c->key, &ev);
-	}
-
-	/* remove / unallow: drop the entries of this stream, remember them */
-	for (i = 0; i < (int)r.n;) {
-		const struct quell_entry *e = &r.ent[i].e;
+	for (size_t i = 0; i < r->n;) {
+		const struct quell_entry *e = &r->ent[i].e;
 		int hit = c->op == OP_UNALLOW ? e->list == QUELL_LIST_ALLOW
 		                              : (e->list == QUELL_LIST_SUPPRESS ||
 		                                 e->list == QUELL_LIST_BACKOFF ||
@@ -107,29 +87,41 @@ static int edit_fn(quell *h, struct quell__wtxn *w, void *vctx)
 			i++;
 			continue;
 		}
-		lists[nremoved] = e->list;
-		quell__copy(cat[nremoved], QUELL_NAME_MAX, e->category);
-		quell__copy(rule[nremoved], QUELL_NAME_MAX, e->rule);
+		if (e->list != QUELL__LIST_COUNT) { /* count state has no event */
+			struct quell_event *v = &ev[ch.nev];
+
+			memset(v, 0, sizeof *v);
+			v->time = c->now;
+			v->stream = c->stream;
+			v->status = v->reply = v->reason = "";
+			v->list = e->list;
+			v->source = QUELL_SOURCE_MANUAL;
+			v->action = c->op == OP_UNALLOW ? QUELL_ACTION_UNALLOW : QUELL_ACTION_REMOVE;
+			quell__copy(cat[ch.nev], QUELL_NAME_MAX, e->category);
+			quell__copy(rule[ch.nev], QUELL_NAME_MAX, e->rule);
+			v->category = cat[ch.nev];
+			v->rule = rule[ch.nev];
+			ch.nev++;
+		}
 		nremoved++;
-		quell__rec_remove(&r, (size_t)i);
+		quell__rec_remove(r, i);
 	}
 	if (nremoved == 0)
 		return QUELL_ENOTFOUND;
-	ev.verdict = quell__rec_verdict(&r, c->stream, c->now);
-	if ((rc = quell__store_put(h, w, c->scope, c->key, &r)) != 0)
+	ch.ev = ev;
+	return quell__write_change(h, w, &ch);
+}
+
+static int edit_fn(quell *h, struct quell__wtxn *w, void *vctx)
+{
+	const struct edit *c = vctx;
+	struct quell__rec r;
+	int rc;
+
+	if ((rc = quell__store_load(h, w, c->scope, c->key, &r)) != 0)
 		return rc;
-	for (size_t k = 0; k < nremoved; k++) {
-		if (lists[k] == QUELL__LIST_COUNT)
-			continue;
-		ev.list = lists[k];
-		ev.source = QUELL_SOURCE_MANUAL;
-		ev.action = c->op == OP_UNALLOW ? QUELL_ACTION_UNALLOW : QUELL_ACTION_REMOVE;
-		ev.category = cat[k];
-		ev.rule = rule[k];
-		if ((rc = quell__store_event(h, w, c->key, &ev)) != 0)
-			return rc;
-	}
-	return 0;
+	return c->op == OP_ADD || c->op == OP_ALLOW ? put_entry(h, w, c, &r)
+	                                            : drop_entries(h, w, c, &r);
 }
 
 static int edit(quell *h, enum op op, const char *entry, const struct quell_add_options *o,
@@ -168,7 +160,7 @@ static int edit(quell *h, enum op op, const char *entry, const struct quell_add_
 			c.reason = c.reasonbuf;
 		}
 		c.category = o->category && *o->category ? o->category
-		             : default_category(op == OP_ADD ? c.source : QUELL_SOURCE_MANUAL);
+		             : quell__default_category(op == OP_ADD ? c.source : QUELL_SOURCE_MANUAL);
 		if (!quell_name_valid(c.category))
 			return quell__error(h, QUELL_EINVAL, "category '%.80s': not a name ("
 			                    QUELL__NAME_RULE ")", c.category);

@@ -1,36 +1,19 @@
 /*
- * policy.c - what a reply does to the lists: the rules engine's verdict on
- * a reply (rules.h) applied to a key's record.
+ * policy.c - a reply recorded (quell_record, quell_record_many, and
+ * quell__record_txn for the importer's batches): what the rules decide
+ * about it (decide.h) written to the key it targets.
  *
- *   suppress  the address (or its domain) goes on the suppress list; a ttl
- *             list escalates with each rule-made suppression of the key
- *             (counted by the rule-made entry in place, else found in the
- *             newest 1024 events of its history);
- *   backoff   each failure pushes `until` to now + initial * factor^(n-1),
- *             capped at max; a run ends at a clear or when give_up_after
- *             passes without a failure; after give_up_after since the
- *             run's first failure and at least 3 failures an address is
- *             suppressed (category transient unless the rule names one, ttl
- *             30d) and a domain's backoff just ends;
- *   count     failure times inside `window` are kept; at `threshold` the
- *             key is suppressed;
- *   clear     a delivery forgets the address's backoff and count state and
- *             its domain's backoff;
- *   ignore    history only.
- * A domain-scope suppression of a protected domain is applied as ignore.
- * A domain-scope outcome for a public suffix or a single-label name (a
- * bounce for `x@com`, `x@co.uk`, `x@localhost`) would cover a whole
- * namespace: it applies to the address instead, and its event says so.
- *
- * The pure part (apply()) works on an in-memory record, so `rules explain`
- * runs it on an empty one without a database.  Every reply is kept in the
- * recipient's history (and, for a domain-scope action, in the domain's too),
- * with its time, code, status and text: enough to replay it under other
- * rules.  A reply text that is not valid UTF-8 is repaired before anything
- * sees it (quell__utf8_repair; outcome->repaired says so).  A queue or
- * message id counts a reply once per class (2xx, 4xx, 5xx): retries count
- * once, the bounce that ends them too, and a reply counted before writes
- * nothing (no event, no change-feed entry).
+ * A reply is written in one pass: its key's record is loaded once, the
+ * decision applied once (the key's history read only when the reply
+ * suppresses and the record cannot say how many rule-made suppressions
+ * came before: the newest 1024 events), and the record and event written
+ * once, through write.h.  A delivery also ends the backoff of the
+ * recipient's domain.  Every reply is kept in the recipient's history
+ * (and, for a domain-scope action, in the domain's too), with its time,
+ * code, status and text: enough to replay it under other rules.  A queue
+ * or message id counts a reply once per class (2xx, 4xx, 5xx): retries
+ * count once, the bounce that ends them too, and a reply counted before
+ * writes nothing (no event, no change-feed entry).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,388 +21,11 @@
 
 #include "address.h"
 #include "check.h"
+#include "decide.h"
 #include "policy.h"
 #include "error.h"
-#include "reply.h"
-#include "rules.h"
 #include "store.h"
-#include "text.h"
-
-#define GIVE_UP_TTL (30 * 86400)
-#define MIN_FAILURES 3
-
-/* ----------------------------------------------------------- the decision */
-
-/* Everything apply() needs to know about one reply. */
-struct decision {
-	const struct quell__rule *rule;  /* NULL: no rule matched */
-	const struct quell__backoff *bo; /* the rule's, or the file's */
-	int action, scope;
-	const char *category;
-	int source;
-	int64_t now;
-	int code;
-	const char *status, *text;
-	unsigned prior;                  /* rule-made suppressions of the key before */
-	int wide;                        /* QUELL__WIDE_*: the rule's domain scope fell
-	                                    back to the address; else 0 */
-};
-
-/* What apply() did, for the event and the outcome. */
-struct effect {
-	int action;      /* as applied (a give-up or a reached count is suppress) */
-	int list;        /* list written */
-	int64_t until;   /* backoff until or expiry */
-	const char *category;
-	uint32_t count;  /* count: failures inside the window so far */
-	char reason[160];
-};
-
-static int64_t backoff_delay(const struct quell__backoff *bo, uint32_t attempts)
-{
-	double d = (double)bo->initial;
-
-	for (uint32_t i = 1; i < attempts && d < (double)bo->max; i++)
-		d *= bo->factor;
-	if (!(d < (double)bo->max)) /* also catches inf and nan */
-		return bo->max;
-	return (int64_t)d;
-}
-
-/* Remove every entry of these lists in the stream-less set. */
-static void drop_lists(struct quell__rec *r, int a, int b)
-{
-	for (size_t i = 0; i < r->n;) {
-		const struct quell_entry *e = &r->ent[i].e;
-		if ((e->list == a || e->list == b) && e->stream[0] == '\0')
-			quell__rec_remove(r, i);
-		else
-			i++;
-	}
-}
-
-/* The stream-less entry of a list, created empty if missing; NULL if full. */
-static struct quell_entry *slot(struct quell__rec *r, int list, int64_t now, int *created)
-{
-	int i = quell__rec_find(r, list, "");
-
-	*created = 0;
-	if (i < 0) {
-		if (r->n == QUELL__REC_MAX)
-			return NULL;
-		i = (int)r->n++;
-		memset(&r->ent[i], 0, sizeof r->ent[i]);
-		r->ent[i].e.list = list;
-		r->ent[i].e.stream = r->ent[i].e.category = r->ent[i].e.rule = "";
-		r->ent[i].e.status = r->ent[i].e.reply = r->ent[i].e.reason = "";
-		r->ent[i].e.created = now;
-		*created = 1;
-	}
-	return &r->ent[i].e;
-}
-
-static void stamp(struct quell_entry *e, const struct decision *d, const char *category)
-{
-	e->source = d->source;
-	e->category = category;
-	e->rule = d->rule ? d->rule->name : "";
-	e->code = d->code;
-	e->status = d->status;
-	e->reply = d->text;
-	e->updated = d->now;
-}
-
-static int suppress(struct quell__rec *r, const struct decision *d, const char *category,
-                    int64_t ttl, const char *reason, struct effect *fx)
-{
-	int created;
-	struct quell_entry *e = slot(r, QUELL_LIST_SUPPRESS, d->now, &created);
-
-	if (e == NULL)
-		return QUELL_EDATA;
-	stamp(e, d, category);
-	e->reason = reason;
-	e->expires = ttl > 0 ? quell__time_add(d->now, ttl) : 0;
-	e->count = (created ? 0 : e->count) > d->prior ? e->count + 1 : d->prior + 1;
-	drop_lists(r, QUELL_LIST_BACKOFF, QUELL__LIST_COUNT);
-	fx->action = QUELL_ACTION_SUPPRESS;
-	fx->list = QUELL_LIST_SUPPRESS;
-	fx->until = e->expires;
-	fx->category = category;
-	return 0;
-}
-
-static int64_t rule_ttl(const struct decision *d)
-{
-	const struct quell__rule *rule = d->rule;
-	size_t n;
-
-	if (rule == NULL || rule->nttl == 0)
-		return 0;
-	n = d->prior + 1 < rule->nttl ? d->prior + 1 : rule->nttl;
-	return rule->ttl[n - 1];
-}
-
-/*
- * Apply the decision to the record of the key it targets.  ext (room for
- * COUNT_KEEP times) receives the new count state, which the record then
- * points to.  Returns 0 or QUELL_EDATA (record full).
- */
-static int apply(struct quell__rec *r, const struct decision *d, unsigned char *ext,
-                 struct effect *fx)
-{
-	struct quell_entry *e;
-	int created;
-
-	memset(fx, 0, sizeof *fx);
-	fx->action = d->action;
-	fx->category = d->category;
-	switch (d->action) {
-	case QUELL_ACTION_SUPPRESS:
-		return suppress(r, d, d->category, rule_ttl(d), "", fx);
-
-	case QUELL_ACTION_BACKOFF: {
-		const struct quell__backoff *bo = d->bo;
-
-		if ((e = slot(r, QUELL_LIST_BACKOFF, d->now, &created)) == NULL)
-			return QUELL_EDATA;
-		if (created || (bo->give_up_after > 0 && d->now - e->updated >= bo->give_up_after) ||
-		    e->first_failure == 0) {
-			e->first_failure = d->now; /* a new run */
-			e->attempts = 0;
-			e->created = d->now;
-		}
-		e->attempts++;
-		stamp(e, d, d->category);
-		e->until = quell__time_add(d->now, backoff_delay(bo, e->attempts));
-		fx->list = QUELL_LIST_BACKOFF;
-		fx->until = e->until;
-		if (bo->give_up_after > 0 && d->now - e->first_failure >= bo->give_up_after &&
-		    e->attempts >= MIN_FAILURES) {
-			uint32_t n = e->attempts;
-			int64_t days = (d->now - e->first_failure) / 86400;
-
-			if (d->scope == QUELL_SCOPE_DOMAIN) {
-				drop_lists(r, QUELL_LIST_BACKOFF, QUELL_LIST_BACKOFF);
-				fx->until = 0;
-				snprintf(fx->reason, sizeof fx->reason,
-				         "backoff ended after %u failures in %lld days", n, (long long)days);
-				return 0;
-			}
-			snprintf(fx->reason, sizeof fx->reason,
-			         "gave up after %u failures in %lld days", n, (long long)days);
-			return suppress(r, d,
-			                d->rule && d->rule->category_set ? d->category : "transient",
-			                GIVE_UP_TTL, fx->reason, fx);
-		}
-		return 0;
-	}
-
-	case QUELL_ACTION_COUNT: {
-		const struct quell__rule *rule = d->rule;
-		uint32_t threshold = rule && rule->threshold ? rule->threshold : 1;
-		int64_t window = rule && rule->window ? rule->window : 0;
-		size_t n = 0, keep = threshold < COUNT_KEEP ? threshold : COUNT_KEEP;
-
-		if ((e = slot(r, QUELL__LIST_COUNT, d->now, &created)) == NULL)
-			return QUELL_EDATA;
-		/* the old times that are still inside the window, then now */
-		for (size_t i = 0; !created && i + 8 <= r->ent[e - &r->ent[0].e].extlen; i += 8) {
-			int64_t t = 0;
-			const unsigned char *p = r->ent[e - &r->ent[0].e].ext + i;
-
-			for (int k = 7; k >= 0; k--)
-				t = (int64_t)((uint64_t)t << 8 | p[k]);
-			if (window == 0 || t > d->now - window)
-				memcpy(ext + 8 * n++, p, 8);
-		}
-		if (n >= keep) { /* keep the newest keep-1 and add now */
-			memmove(ext, ext + 8 * (n - keep + 1), 8 * (keep - 1));
-			n = keep - 1;
-		}
-		for (int k = 0; k < 8; k++)
-			ext[8 * n + (size_t)k] = (unsigned char)((uint64_t)d->now >> (8 * k));
-		n++;
-		if (n >= threshold) {
-			snprintf(fx->reason, sizeof fx->reason, "%zu failures within %lld days", n,
-			         (long long)(window / 86400));
-			return suppress(r, d, d->category, rule_ttl(d), fx->reason, fx);
-		}
-		stamp(e, d, d->category);
-		e->count = (uint32_t)n;
-		fx->count = (uint32_t)n;
-		r->ent[e - &r->ent[0].e].ext = ext;
-		r->ent[e - &r->ent[0].e].extlen = 8 * n;
-		fx->list = QUELL__LIST_COUNT;
-		return 0;
-	}
-
-	case QUELL_ACTION_CLEAR:
-		drop_lists(r, QUELL_LIST_BACKOFF, QUELL__LIST_COUNT);
-		return 0;
-
-	default: /* ignore */
-		return 0;
-	}
-}
-
-/* --------------------------------------------------------------- parsing */
-
-
-static int parse_reply(quell *h, const char *reply, struct quell__parsed *p,
-                       struct quell_outcome *out)
-{
-	int rc;
-
-	if (reply == NULL)
-		return quell__error(h, QUELL_EDATA, "no reply");
-	rc = quell__reply_parse(reply, strlen(reply), p->textbuf, sizeof p->textbuf, &p->reply,
-	                        out->error, sizeof out->error);
-	if (rc != 0)
-		return quell__error(h, rc, "%s", out->error);
-	/* text is valid UTF-8 from the moment it enters (a Latin-1 reply in
-	 * a Postfix log): the rules, the history and every export see that */
-	if (quell__utf8_check(p->reply.text, p->reply.text_len) < p->reply.text_len) {
-		p->reply.text_len = quell__utf8_repair(p->reply.text, p->reply.text_len, p->fixbuf,
-		                                       sizeof p->fixbuf, 0, NULL);
-		p->reply.text = p->fixbuf;
-		out->repaired = 1;
-	}
-	out->code = p->reply.code;
-	quell__copy(out->status, sizeof out->status, p->reply.status);
-	quell__copy(out->text, sizeof out->text, p->reply.text);
-	return 0;
-}
-
-static void decide(quell *h, const struct quell__rules *rs, const struct quell__parsed *p,
-                   int64_t now, int source, struct decision *d)
-{
-	const char *dom = p->domain[0] ? p->domain : NULL;
-
-	memset(d, 0, sizeof *d);
-	d->now = now;
-	d->source = QUELL_SOURCE_BOUNCE;
-	d->code = p->reply.code;
-	d->status = p->reply.status;
-	d->text = p->reply.text;
-	d->bo = quell__rules_backoff(rs);
-	if (source == QUELL_SOURCE_COMPLAINT) {
-		d->action = QUELL_ACTION_SUPPRESS;
-		d->scope = QUELL_SCOPE_ADDRESS;
-		d->category = "complaint";
-		d->source = QUELL_SOURCE_COMPLAINT;
-		return;
-	}
-	d->rule = quell__rules_match(rs, &p->reply, dom);
-	if (d->rule == NULL) {
-		d->action = QUELL_ACTION_IGNORE;
-		d->scope = QUELL_SCOPE_ADDRESS;
-		d->category = "other";
-		return;
-	}
-	d->action = d->rule->action;
-	d->scope = d->rule->scope == QUELL_SCOPE_DOMAIN ? QUELL_SCOPE_DOMAIN : QUELL_SCOPE_ADDRESS;
-	d->category = d->rule->category;
-	d->bo = &d->rule->backoff;
-	/* a rule never suppresses a protected domain at domain scope (without
-	 * a domain, as in `rules explain REPLY`, the rule is shown as written) */
-	if (d->scope == QUELL_SCOPE_DOMAIN && d->action == QUELL_ACTION_SUPPRESS && dom != NULL &&
-	    quell__rules_protected(rs, dom))
-		d->action = QUELL_ACTION_IGNORE;
-	/* the one place where a rule's scope picks the key: never a public
-	 * suffix or a single label, whatever the action (the test `add`
-	 * applies to domain entries) */
-	if (d->scope == QUELL_SCOPE_DOMAIN && dom != NULL &&
-	    (d->wide = quell__domain_too_wide(quell__psl(h), dom)) != 0)
-		d->scope = QUELL_SCOPE_ADDRESS;
-}
-
-/* The event's reason: the effect's, and why the scope fell back. */
-static const char *event_reason(const struct decision *d, const struct effect *fx,
-                                const char *domain, char *buf, size_t size)
-{
-	if (d->wide == 0)
-		return fx->reason;
-	/* buf has room for both; were it cut, the effect's part is whole */
-	if (snprintf(buf, size, "%s%sdomain '%s' is %s: address scope", fx->reason,
-	             fx->reason[0] ? "; " : "", domain,
-	             d->wide == QUELL__WIDE_SUFFIX ? "a public suffix" : "a top-level name") < 0)
-		return fx->reason;
-	return buf;
-}
-
-static void fill_outcome(struct quell_outcome *out, const struct decision *d,
-                         const struct effect *fx, const char *key)
-{
-	quell__copy(out->rule, sizeof out->rule, d->rule ? d->rule->name : "");
-	quell__copy(out->category, sizeof out->category, fx->category ? fx->category : "");
-	out->action = fx->action;
-	out->scope = d->scope;
-	quell__copy(out->key, sizeof out->key,
-	            fx->action == QUELL_ACTION_IGNORE || fx->action == QUELL_ACTION_CLEAR ? ""
-	                                                                                  : key);
-	out->until = fx->until;
-	out->count = fx->count;
-}
-
-/* ---------------------------------------------------------------- explain */
-
-int quell_explain(quell *h, const char *address, const char *domain, const char *reply,
-                  int64_t now, struct quell_outcome *out)
-{
-	struct quell__rules *rs;
-	struct quell__parsed *p;
-	struct decision d;
-	struct effect fx;
-	struct quell__rec *r;
-	unsigned char *ext;
-	int rc;
-
-	if (h == NULL || out == NULL)
-		return quell__error(h, QUELL_EINVAL, "explain: NULL argument");
-	memset(out, 0, sizeof *out);
-	/* scratch for one call: not zeroed, every part is set before use */
-	p = malloc(sizeof *p + sizeof *r + 8 * COUNT_KEEP);
-	if (p == NULL)
-		return quell__error(h, QUELL_ENOMEM, "out of memory");
-	r = (struct quell__rec *)(p + 1);
-	ext = (unsigned char *)(r + 1);
-	p->addr[0] = p->domain[0] = '\0';
-	p->doff = 0;
-	if (address != NULL && *address != '\0') {
-		rc = quell__address_parse(address, strlen(address), h->lowercase_local, p->addr,
-		                          sizeof p->addr, &p->doff, out->error, sizeof out->error);
-		if (rc != 0) {
-			free(p);
-			return quell__error(h, rc == QUELL_EINVAL ? QUELL_EADDRESS : rc, "%s",
-			                    out->error);
-		}
-		quell__copy(out->normalized, sizeof out->normalized, p->addr);
-		quell__copy(p->domain, sizeof p->domain, p->addr + p->doff);
-	}
-	if (domain != NULL && *domain != '\0') {
-		rc = quell__domain_parse(domain, strlen(domain), NULL, p->domain, sizeof p->domain,
-		                         out->error, sizeof out->error);
-		if (rc != 0) {
-			free(p);
-			return quell__error(h, rc == QUELL_EINVAL ? QUELL_EADDRESS : rc, "%s",
-			                    out->error);
-		}
-	}
-	if ((rc = parse_reply(h, reply, p, out)) != 0 || (rc = quell__rules_get(h, &rs)) != 0) {
-		free(p);
-		return rc;
-	}
-	now = quell__now(now);
-	decide(h, rs, p, now, QUELL_SOURCE_BOUNCE, &d);
-	r->n = 0;
-	rc = apply(r, &d, ext, &fx);
-	fill_outcome(out, &d, &fx, d.scope == QUELL_SCOPE_DOMAIN ? p->domain : p->addr);
-	out->verdict = quell__rec_verdict(r, NULL, now);
-	quell__rules_unref(rs);
-	free(p);
-	return rc ? quell__error(h, QUELL_EINTERNAL, "explain: cannot apply the rule") : 0;
-}
+#include "write.h"
 
 /* ----------------------------------------------------------------- record */
 
@@ -504,99 +110,129 @@ static int seen_before(quell *h, struct quell__wtxn *w, struct quell__job *c)
 	return dup;
 }
 
+/* What a reply's write needs beside the job: the key's history for the
+ * suppressions before, and the recipient's verdict after. */
+struct reply_write {
+	quell *h;
+	struct quell__wtxn *w;
+	struct quell__job *c;
+	const char *key;
+	struct quell_result res; /* the recipient's verdict after the reply */
+};
+
+/* decision.ask_prior: read from the history, when the record cannot say. */
+static int ask_prior(void *ctx, unsigned *prior)
+{
+	struct reply_write *rw = ctx;
+
+	return prior_suppressions(rw->h, rw->w, rw->key, prior);
+}
+
+/* quell__change.verdict: the recipient's, through the check path. */
+static int rcpt_verdict(quell *h, struct quell__wtxn *w, void *ctx, int *verdict)
+{
+	struct reply_write *rw = ctx;
+	struct quell__job *c = rw->c;
+	int rc = quell__check_txn(h, NULL, w, c->p.addr, c->p.doff, NULL, c->now, &rw->res);
+
+	*verdict = rw->res.verdict;
+	return rc;
+}
+
+/* A delivery also ends the backoff of the recipient's domain (a
+ * domain-scope clear did so in quell__apply()). */
+static int clear_domain(quell *h, struct quell__wtxn *w, struct quell__job *c)
+{
+	struct quell__change ch = { QUELL_SCOPE_DOMAIN, c->p.domain, &c->drec, NULL, 0, NULL,
+		                    c->now, NULL, NULL };
+	int rc;
+
+	if ((rc = quell__store_load(h, w, QUELL_SCOPE_DOMAIN, c->p.domain, &c->drec)) != 0)
+		return rc;
+	if (quell__rec_find(&c->drec, QUELL_LIST_BACKOFF, "") < 0)
+		return 0;
+	quell__drop_lists(&c->drec, QUELL_LIST_BACKOFF, QUELL_LIST_BACKOFF);
+	return quell__write_change(h, w, &ch);
+}
+
+/* The key's record loaded and the decision applied to it, once.  A
+ * suppression's ttl and count depend on the rule-made suppressions before
+ * it: a rule-made entry in place counts them, else the history does, read
+ * only if this reply suppresses. */
+static int apply_reply(struct reply_write *rw, struct quell__decision *d, struct quell__effect *fx)
+{
+	struct quell__job *c = rw->c;
+	int rc, i;
+
+	if ((rc = quell__store_load(rw->h, rw->w, d->scope, rw->key, &c->rec)) != 0)
+		return rc;
+	i = quell__rec_find(&c->rec, QUELL_LIST_SUPPRESS, "");
+	if (i >= 0 && c->rec.ent[i].e.source == QUELL_SOURCE_BOUNCE &&
+	    c->rec.ent[i].e.rule[0] != '\0')
+		d->prior = c->rec.ent[i].e.count;
+	else {
+		d->ask_prior = ask_prior;
+		d->prior_ctx = rw;
+	}
+	rc = quell__apply(&c->rec, d, c->ext, fx);
+	if (rc == QUELL_EDATA)
+		return quell__error(rw->h, rc, "%s: too many entries for one key", rw->key);
+	return rc;
+}
+
 int quell__record_txn(quell *h, struct quell__wtxn *w, struct quell__job *c)
 {
 	struct quell_outcome *out = c->out;
-	struct decision d;
-	struct effect fx;
+	struct reply_write rw = { h, w, c, NULL, { 0 } };
+	struct quell__decision d;
+	struct quell__effect fx;
 	struct quell_event ev;
-	struct quell_result res;
-	const char *key;
+	struct quell__change ch = { 0, NULL, NULL, &ev, 1, c->p.addr, c->now, rcpt_verdict, &rw };
 	char reason[sizeof fx.reason + QUELL_ENTRY_MAX + 40];
 	int rc, dup;
 
-	decide(h, c->rs, &c->p, c->now, c->source, &d);
-	key = d.scope == QUELL_SCOPE_DOMAIN ? c->p.domain : c->p.addr;
+	quell__decide(h, c->rs, &c->p, c->now, c->source, &d);
 	if ((dup = seen_before(h, w, c)) < 0)
 		return dup;
+	rw.key = !dup && d.scope == QUELL_SCOPE_DOMAIN ? c->p.domain : c->p.addr;
+	if (dup) { /* counted before: no change, no event, no change-feed entry */
+		memset(&fx, 0, sizeof fx);
+		fx.action = QUELL_ACTION_IGNORE;
+		fx.category = d.category;
+		ch.nev = 0;
+		out->duplicate = 1;
+	} else {
+		if (d.action == QUELL_ACTION_CLEAR && c->p.domain[0] != '\0' &&
+		    d.scope != QUELL_SCOPE_DOMAIN && (rc = clear_domain(h, w, c)) != 0)
+			return rc;
+		if ((rc = apply_reply(&rw, &d, &fx)) != 0)
+			return rc;
+		ch.rec = d.action != QUELL_ACTION_IGNORE ? &c->rec : NULL;
+	}
+	ch.scope = d.scope;
+	ch.key = rw.key;
 	memset(&ev, 0, sizeof ev);
 	ev.time = c->now;
-	ev.stream = ev.reason = "";
+	ev.stream = "";
+	ev.reason = quell__event_reason(&d, &fx, c->p.domain, reason, sizeof reason);
 	ev.source = d.source;
 	ev.rule = d.rule ? d.rule->name : "";
 	ev.code = d.code;
 	ev.status = d.status;
 	ev.reply = d.text;
-	if (dup) {
-		memset(&fx, 0, sizeof fx);
-		fx.action = QUELL_ACTION_IGNORE;
-		fx.category = d.category;
-		ev.reason = c->idreason;
-		key = c->p.addr;
-		out->duplicate = 1;
-	} else {
-		int known, i;
-
-		if ((rc = quell__store_load(h, w, d.scope, key, &c->rec)) != 0)
-			return rc;
-		/* a suppression's ttl and count depend on the rule-made
-		 * suppressions before it: a rule-made entry in place counts them,
-		 * else the history does, read only when this reply suppresses
-		 * (most replies back off or count) */
-		i = quell__rec_find(&c->rec, QUELL_LIST_SUPPRESS, "");
-		known = i >= 0 && c->rec.ent[i].e.source == QUELL_SOURCE_BOUNCE &&
-		        c->rec.ent[i].e.rule[0] != '\0';
-		d.prior = known ? c->rec.ent[i].e.count : 0;
-		if (apply(&c->rec, &d, c->ext, &fx) != 0)
-			return quell__error(h, QUELL_EDATA, "%s: too many entries for one key", key);
-		if (fx.list == QUELL_LIST_SUPPRESS && !known) {
-			if ((rc = prior_suppressions(h, w, key, &d.prior)) != 0)
-				return rc;
-			if (d.prior > 0 &&
-			    ((rc = quell__store_load(h, w, d.scope, key, &c->rec)) != 0 ||
-			     (rc = apply(&c->rec, &d, c->ext, &fx)) != 0))
-				return rc < 0 && rc != QUELL_EDATA
-				               ? rc
-				               : quell__error(h, QUELL_EDATA,
-				                              "%s: too many entries for one key", key);
-		}
-		ev.reason = event_reason(&d, &fx, c->p.domain, reason, sizeof reason);
-		if (d.action != QUELL_ACTION_IGNORE &&
-		    (rc = quell__store_put(h, w, d.scope, key, &c->rec)) != 0)
-			return rc;
-		/* a delivery also ends its domain's backoff */
-		if (d.action == QUELL_ACTION_CLEAR && c->p.domain[0] != '\0') {
-			if ((rc = quell__store_load(h, w, QUELL_SCOPE_DOMAIN, c->p.domain, &c->drec)) != 0)
-				return rc;
-			if (quell__rec_find(&c->drec, QUELL_LIST_BACKOFF, "") >= 0) {
-				drop_lists(&c->drec, QUELL_LIST_BACKOFF, QUELL_LIST_BACKOFF);
-				if ((rc = quell__store_put(h, w, QUELL_SCOPE_DOMAIN, c->p.domain,
-				                           &c->drec)) != 0)
-					return rc;
-			}
-		}
-	}
 	ev.action = fx.action;
 	ev.list = fx.list == QUELL__LIST_COUNT ? QUELL_LIST_NONE : fx.list;
 	ev.category = fx.category ? fx.category : "";
 	ev.until = fx.until;
-	/* the recipient's verdict after this reply, through the check path */
-	if ((rc = quell__check_txn(h, NULL, w, c->p.addr, c->p.doff, NULL, c->now, &res)) != 0)
+	/* every reply also stays in the recipient's own history (ch.also), so
+	 * that a replay under other rules finds all of them on address keys */
+	if ((rc = quell__write_change(h, w, &ch)) != 0)
 		return rc;
-	ev.verdict = res.verdict;
-	fill_outcome(out, &d, &fx, key);
-	out->verdict = res.verdict;
-	if (res.verdict != QUELL_ALLOW && out->until == 0)
-		out->until = res.until;
-	if (dup)
-		return 0; /* counted before: no event, no change-feed entry */
-	if ((rc = quell__store_event(h, w, key, &ev)) != 0)
-		return rc;
-	/* every reply also stays in the recipient's own history, so that a
-	 * replay under other rules finds all of them on address keys */
-	if (key != c->p.addr)
-		rc = quell__store_event(h, w, c->p.addr, &ev);
-	return rc;
+	quell__fill_outcome(out, &d, &fx, rw.key);
+	out->verdict = rw.res.verdict;
+	if (rw.res.verdict != QUELL_ALLOW && out->until == 0)
+		out->until = rw.res.until;
+	return 0;
 }
 
 static int record_fn(quell *h, struct quell__wtxn *w, void *vctx)
@@ -638,7 +274,7 @@ static int prepare(quell *h, struct quell__job *c, const char *address, const ch
 		return quell__error(h, rc == QUELL_EINVAL ? QUELL_EADDRESS : rc, "%s", out->error);
 	quell__copy(out->normalized, sizeof out->normalized, c->p.addr);
 	quell__copy(c->p.domain, sizeof c->p.domain, c->p.addr + c->p.doff);
-	return parse_reply(h, reply, &c->p, out);
+	return quell__parse_reply(h, reply, &c->p, out);
 }
 
 int quell_record(quell *h, const char *address, const char *reply,

@@ -6,7 +6,9 @@
  * rest into the caller's buffer, folding white space and dropping the code
  * and status that multi-line replies repeat at each line (also when a DSN
  * flattened the lines into one).  When the start has no code or status, a
- * third pass looks for them later in the input.
+ * third pass looks for them later in the input.  A code and status given
+ * apart from the text (quell__reply_parse_parts) take the first pass's
+ * place: the text goes on from where they leave off.
  *
  * Knows nothing of rules, YAML or the database; allocates nothing.
  *
@@ -15,6 +17,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "error.h"
@@ -373,13 +376,12 @@ static size_t copy_text(const char *p, const char *end, const struct quell__repl
 	return n;
 }
 
-int quell__reply_parse(const char *in, size_t len, char *buf, size_t bufsize,
-                       struct quell__reply *out, char *err, size_t errsize)
+/* Check the arguments and the input, and clear *out.  0, or an error with
+ * err set. */
+static int begin(const char *in, size_t len, char *buf, size_t bufsize, struct quell__reply *out,
+                 char *err, size_t errsize)
 {
-	const char *p, *end, *nul, *text_start;
-	struct quell__reply st;
-	int multi = 0;
-	size_t n;
+	const char *nul;
 
 	if (out != NULL)
 		memset(out, 0, sizeof *out);
@@ -398,31 +400,53 @@ int quell__reply_parse(const char *in, size_t len, char *buf, size_t bufsize,
 		seterr(err, errsize, "reply contains a NUL byte at offset %zu", (size_t)(nul - in));
 		return QUELL_EDATA;
 	}
-	end = in + len;
-	p = skip_space(in, end);
-	p = skip_dsn_type(p, end);
+	return 0;
+}
 
-	/* 550, 550-, 550:, 550 -, and the doubled "554 554" of some relays */
-	if ((out->code = code_at(p, end)) != 0) {
-		multi = p + 3 < end && p[3] == '-';
-		do {
-			p += 3;
-			while (p < end && (is_space((unsigned char)*p) || *p == '-' || *p == ':'))
-				p++;
-		} while (code_at(p, end) == out->code);
-	}
+/* After a leading code: the separators, and the code again ("554 554"). */
+static const char *skip_code_repeats(const char *p, const char *end, int code)
+{
+	do {
+		while (p < end && (is_space((unsigned char)*p) || *p == '-' || *p == ':'))
+			p++;
+		if (code_at(p, end) != code)
+			break;
+		p += 3;
+	} while (1);
+	return p;
+}
+
+/* What follows a leading status: white space and one separator. */
+static const char *skip_status_end(const char *p, const char *end)
+{
+	p = skip_space(p, end);
+	if (p < end && (*p == ':' || *p == ';' || *p == '-') &&
+	    (p + 1 == end || is_space((unsigned char)p[1])))
+		p = skip_space(p + 1, end);
+	return p;
+}
+
+/* A leading status at p ("5.1.1", "#5.1.0") into out: what follows it, or
+ * p. */
+static const char *lead_status(const char *p, const char *end, struct quell__reply *out)
+{
+	struct quell__reply st;
+	size_t n;
+
 	if (p < end && *p == '#' && status_at(p + 1, end, &st) > 0)
 		p++;
-	if ((n = status_at(p, end, &st)) > 0) {
-		out->klass = st.klass;
-		out->subject = st.subject;
-		out->detail = st.detail;
-		p = skip_space(p + n, end);
-		if (p < end && (*p == ':' || *p == ';' || *p == '-') &&
-		    (p + 1 == end || is_space((unsigned char)p[1])))
-			p = skip_space(p + 1, end);
-	}
-	text_start = p;
+	if ((n = status_at(p, end, &st)) == 0)
+		return p;
+	out->klass = st.klass;
+	out->subject = st.subject;
+	out->detail = st.detail;
+	return skip_status_end(p + n, end);
+}
+
+/* The rest from text_start on: a code and status found later, the text. */
+static int finish(const char *text_start, const char *end, struct quell__reply *out, int multi,
+                  char *buf, size_t bufsize, char *err, size_t errsize)
+{
 	if (out->code == 0 || out->klass < 0)
 		find_late(text_start, end, out);
 	if (out->klass >= 0)
@@ -443,4 +467,100 @@ int quell__reply_parse(const char *in, size_t len, char *buf, size_t bufsize,
 		return QUELL_EDATA;
 	}
 	return 0;
+}
+
+int quell__reply_parse(const char *in, size_t len, char *buf, size_t bufsize,
+                       struct quell__reply *out, char *err, size_t errsize)
+{
+	const char *p, *end;
+	int multi = 0, rc;
+
+	if ((rc = begin(in, len, buf, bufsize, out, err, errsize)) != 0)
+		return rc;
+	end = in + len;
+	p = skip_space(in, end);
+	p = skip_dsn_type(p, end);
+	/* 550, 550-, 550:, 550 -, and the doubled "554 554" of some relays */
+	if ((out->code = code_at(p, end)) != 0) {
+		multi = p + 3 < end && p[3] == '-';
+		p = skip_code_repeats(p + 3, end, out->code);
+	}
+	p = lead_status(p, end, out);
+	return finish(p, end, out, multi, buf, bufsize, err, errsize);
+}
+
+/* Which of a code and a status given apart lead the text: the code unless
+ * the text starts with it, the status unless the text holds it. */
+#define LEAD_CODE 1u
+#define LEAD_STATUS 2u
+
+static unsigned lead_parts(int code, const char *status, const char *text)
+{
+	unsigned lp = 0;
+
+	if (code != 0 && !(text[0] >= '2' && text[0] <= '5' && (int)strtol(text, NULL, 10) == code))
+		lp |= LEAD_CODE;
+	if (status[0] != '\0' && strstr(text, status) == NULL)
+		lp |= LEAD_STATUS;
+	return lp;
+}
+
+size_t quell__reply_lead(int code, const char *status, const char *text, char *lead, size_t size)
+{
+	unsigned lp = lead_parts(code, status, text);
+	char c[16] = "";
+	int n;
+
+	if (lp & LEAD_CODE)
+		snprintf(c, sizeof c, "%d ", code);
+	n = snprintf(lead, size, "%s%s%s", c, lp & LEAD_STATUS ? status : "",
+	             lp & LEAD_STATUS ? " " : "");
+	return n < 0 || size == 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
+}
+
+int quell__reply_parse_parts(int code, const char *status, const char *text, char *buf,
+                             size_t bufsize, struct quell__reply *out, char *err, size_t errsize)
+{
+	char lead[QUELL__REPLY_LEAD_MAX];
+	size_t llen, len, slen;
+	unsigned lp;
+	struct quell__reply st;
+	const char *p, *end;
+	int rc;
+
+	if (status == NULL || text == NULL)
+		return begin(NULL, 1, buf, bufsize, out, err, errsize);
+	lp = lead_parts(code, status, text);
+	llen = quell__reply_lead(code, status, text, lead, sizeof lead);
+	len = strlen(text);
+	if (len > QUELL__REPLY_IN_MAX - llen) /* cut, as the whole reply would be */
+		len = QUELL__REPLY_IN_MAX - llen;
+	slen = strlen(status);
+	if (((lp & LEAD_CODE) && (code < 200 || code > 599)) ||
+	    ((lp & LEAD_STATUS) && status_at(status, status + slen, &st) != slen)) {
+		/* a code or status that is none (Mailgun's 605, a word): the
+		 * text's first words, as given */
+		char whole[QUELL__REPLY_IN_MAX + 1];
+
+		memcpy(whole, lead, llen);
+		memcpy(whole + llen, text, len);
+		return quell__reply_parse(whole, llen + len, buf, bufsize, out, err, errsize);
+	}
+	if (lp == 0)
+		return quell__reply_parse(text, len, buf, bufsize, out, err, errsize);
+	if ((rc = begin(text, len, buf, bufsize, out, err, errsize)) != 0)
+		return rc;
+	p = text;
+	end = text + len;
+	if (lp & LEAD_CODE)
+		out->code = code;
+	if (lp & LEAD_STATUS) {
+		status_at(status, status + slen, &st);
+		out->klass = st.klass;
+		out->subject = st.subject;
+		out->detail = st.detail;
+		p = skip_status_end(p, end);
+	} else /* the code's repeats, and a status, lead the text */
+		p = lead_status(skip_code_repeats(p, end, code), end, out);
+	return finish(p, end, out, 0, buf, bufsize, err, errsize);
 }

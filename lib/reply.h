@@ -59,4 +59,31 @@ struct quell__reply {
 int quell__reply_parse(const char *in, size_t len, char *buf, size_t bufsize,
                        struct quell__reply *out, char *err, size_t errsize);
 
+/* Room for a lead (quell__reply_lead): a code, a status, two spaces. */
+#define QUELL__REPLY_LEAD_MAX (12 + QUELL_STATUS_MAX + 4)
+
+/*
+ * A reply whose basic code and enhanced status were given apart from its
+ * text (a provider's export columns: Mailgun's code, SendGrid's status),
+ * parsed as though they led the text: the code unless the text starts
+ * with it, the status unless the text holds it (quell__reply_lead).  code
+ * 0 and status "" are absent.  A given code or status that is none
+ * (Mailgun's 605, a word) is read as the first words of the text.  Where
+ * lead and text together pass QUELL__REPLY_IN_MAX bytes the text is cut
+ * (a provider's row is taken as it is, never refused for its length).
+ * status (shorter than QUELL_STATUS_MAX) and text are NUL-terminated.
+ * Otherwise as quell__reply_parse.
+ */
+int quell__reply_parse_parts(int code, const char *status, const char *text, char *buf,
+                             size_t bufsize, struct quell__reply *out, char *err, size_t errsize);
+
+/*
+ * The lead that a code and status given apart make for text ("550 ",
+ * "5.1.1 ", "550 5.1.1 " or ""), written into lead (NUL-terminated, cut
+ * at size; QUELL__REPLY_LEAD_MAX is enough); returns its length.  With the
+ * text after it, the reply as one string: what an import row's id is
+ * taken from.
+ */
+size_t quell__reply_lead(int code, const char *status, const char *text, char *lead, size_t size);
+
 #endif

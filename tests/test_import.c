@@ -230,6 +230,51 @@ static void test_complaints_and_unsubscribes(void)
 	tu_close(h, dir);
 }
 
+/* The category an entry gets when nobody names one comes from one table
+ * (write.h): by hand a bounce is "other", what the rules call a reply they
+ * do not classify; an imported bounce that no rule judged is "import". */
+static void test_default_categories(void)
+{
+	static const char ses[] = "email,reason\nb@example.com,BOUNCE\n";
+	static const struct {
+		int source;
+		const char *want;
+	} add[] = {
+		{ 0, "manual" },
+		{ QUELL_SOURCE_MANUAL, "manual" },
+		{ QUELL_SOURCE_BOUNCE, "other" },
+		{ QUELL_SOURCE_COMPLAINT, "complaint" },
+		{ QUELL_SOURCE_UNSUBSCRIBE, "unsubscribe" },
+		{ QUELL_SOURCE_IMPORT, "import" },
+	};
+	struct quell_import_stats st;
+	struct rejects rj = { 0 };
+	struct quell_result r;
+	char dir[128];
+	quell *h = tu_open(dir, sizeof dir, NULL);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	for (size_t i = 0; i < sizeof add / sizeof add[0]; i++) {
+		struct quell_add_options o = QUELL_ADD_OPTIONS_INIT;
+		char addr[32];
+
+		snprintf(addr, sizeof addr, "a%zu@example.com", i);
+		o.source = add[i].source;
+		o.now = T0;
+		TU_EQ_INT(quell_add(h, addr, &o), 0);
+		CU_ASSERT_EQUAL(quell_check(h, addr, NULL, T0, &r), 0);
+		TU_EQ_STR(r.category, add[i].want);
+	}
+	TU_EQ_INT(quell_allow(h, "allowed@example.com", NULL), 0); /* allow: by hand */
+	CU_ASSERT_EQUAL(quell_check(h, "allowed@example.com", NULL, T0, &r), 0);
+	TU_EQ_STR(r.category, "manual");
+	CU_ASSERT_EQUAL(import_text(h, ses, "ses", 0, &st, &rj), 0);
+	CU_ASSERT_EQUAL(quell_check(h, "b@example.com", NULL, T0, &r), 0);
+	TU_EQ_INT(r.source, QUELL_SOURCE_BOUNCE);
+	TU_EQ_STR(r.category, "import");
+	tu_close(h, dir);
+}
+
 static void test_dry_run_and_batches(void)
 {
 	struct quell_import_options o = QUELL_IMPORT_OPTIONS_INIT;
@@ -924,6 +969,7 @@ static void test_reject_once_when_map_grows(void)
 }
 
 static CU_TestInfo tests[] = {
+	{ "default categories, one table", test_default_categories },
 	{ "plain rows, rejects with lines, re-import", test_plain },
 	{ "provider rows with replies go through the rules", test_provider_rows_through_rules },
 	{ "a bounce row at a public suffix suppresses the address only",

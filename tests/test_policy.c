@@ -353,6 +353,26 @@ static void test_ttl_escalation(void)
 	TU_EQ_INT(verdict("a@example.com", T0 + 4000 * DAY, NULL), QUELL_SUPPRESS);
 }
 
+/* With no rule-made entry in place (removed, or replaced by hand), the
+ * suppressions before are counted from the history, read once. */
+static void test_ttl_escalation_from_history(void)
+{
+	struct quell_add_options ao = QUELL_ADD_OPTIONS_INIT;
+	struct quell_outcome o;
+
+	fresh();
+	o = rec("h@example.com", "550 5.1.7 bad sender", T0);
+	TU_EQ_INT(o.until, T0 + 7 * DAY);
+	TU_EQ_INT(quell_remove(h, "h@example.com", NULL, T0 + DAY), 0);
+	o = rec("h@example.com", "550 5.1.7 bad sender", T0 + 2 * DAY);
+	TU_EQ_INT(o.action, QUELL_ACTION_SUPPRESS);
+	TU_EQ_INT(o.until, T0 + 2 * DAY + 30 * DAY);
+	ao.now = T0 + 3 * DAY;
+	TU_EQ_INT(quell_add(h, "h@example.com", &ao), 0); /* by hand: source manual */
+	o = rec("h@example.com", "550 5.1.7 bad sender", T0 + 4 * DAY);
+	TU_EQ_INT(o.until, 0); /* the third: forever */
+}
+
 static void test_domain_scope_and_protect(void)
 {
 	struct quell_outcome o;
@@ -586,6 +606,7 @@ static CU_TestInfo tests[] = {
 	{ "a retried message counts once", test_duplicates },
 	{ "a 4xx user unknown counts toward suppression", test_soft_bounce_user_unknown },
 	{ "ttl escalates", test_ttl_escalation },
+	{ "ttl escalates by the history when the entry is gone", test_ttl_escalation_from_history },
 	{ "domain scope and protected domains", test_domain_scope_and_protect },
 	{ "no domain entry for a public suffix or a single label", test_wide_domains_fall_back },
 	{ "complaints", test_complaint },

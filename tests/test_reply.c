@@ -15,6 +15,7 @@
 #include <CUnit/CUnit.h>
 
 #include "reply.h"
+#include "testutil.h"
 
 struct reply_case {
 	const char *in;
@@ -311,12 +312,73 @@ static void test_reply_not_terminated(void)
 	CU_ASSERT_STRING_EQUAL(r.status, "5.1.1");
 }
 
+/* quell__reply_parse_parts: a code and status given apart read as though
+ * they led the text.  The oracle is that sentence: the parts written
+ * before the text in one string (the code unless the text starts with it,
+ * the status unless the text holds it, the whole cut at 8192 bytes) and
+ * given to quell__reply_parse.  Every combination of odd and plain parts. */
+static void test_reply_given_apart(void)
+{
+	static const int codes[] = { 0, 250, 421, 450, 550, 554, 605, 5, 999, 100 };
+	static const char *const statuses[] = { "",      "5.1.1",   "4.2.2", "5.7.1", "#5.1.0",
+		                                "hard",  "550",     " 5.1.1", "5.1.1.1", "5.1",
+		                                "5.1.1-", "smtp" };
+	static const char *const texts[] = {
+		"", "  ", "user unknown", "550 5.1.1 user unknown", "550-5.1.1 first\r\n550 5.1.1 second",
+		"5.1.1 user unknown", "smtp; 550 5.1.1 no such user", "host said: 550 no (#5.1.2)",
+		" 550 x", "550abc", ": x", "- user unknown", "554 554 5.7.1 blocked",
+		"450 4.2.2 mailbox full", "421 try later", "#5.1.0 Address rejected", "605",
+		"Not delivering to previously bounced address", "550", "4.2.2", "; smtp; 5.1.1",
+	};
+	char *big = malloc(QUELL__REPLY_IN_MAX + 100);
+	size_t nt = sizeof texts / sizeof texts[0];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(big);
+	memset(big, 'x', QUELL__REPLY_IN_MAX + 99);
+	memcpy(big, "user unknown ", 13);
+	big[QUELL__REPLY_IN_MAX + 99] = '\0';
+	for (size_t c = 0; c < sizeof codes / sizeof codes[0]; c++)
+		for (size_t s = 0; s < sizeof statuses / sizeof statuses[0]; s++)
+			for (size_t t = 0; t <= nt; t++) {
+				const char *text = t < nt ? texts[t] : big, *st = statuses[s];
+				static char whole[QUELL__REPLY_IN_MAX + 1], wbuf[QUELL__REPLY_IN_MAX + 1],
+				        gbuf[QUELL__REPLY_IN_MAX + 1];
+				char lead[QUELL__REPLY_LEAD_MAX], werr[128] = "", gerr[128] = "";
+				struct quell__reply want, got;
+				size_t n = 0;
+				int wrc, grc;
+
+				if (codes[c] && !(text[0] >= '2' && text[0] <= '5' && atoi(text) == codes[c]))
+					n += (size_t)snprintf(whole, sizeof whole, "%d ", codes[c]);
+				if (st[0] && strstr(text, st) == NULL)
+					n += (size_t)snprintf(whole + n, sizeof whole - n, "%s ", st);
+				snprintf(whole + n, sizeof whole - n, "%s", text);
+				TU_EQ_INT(quell__reply_lead(codes[c], st, text, lead, sizeof lead), n);
+				CU_ASSERT(strncmp(lead, whole, n) == 0 && lead[n] == '\0');
+				wrc = quell__reply_parse(whole, strlen(whole), wbuf, sizeof wbuf, &want, werr,
+				                         sizeof werr);
+				grc = quell__reply_parse_parts(codes[c], st, text, gbuf, sizeof gbuf, &got,
+				                               gerr, sizeof gerr);
+				if (grc != wrc || got.code != want.code || strcmp(got.status, want.status) ||
+				    got.klass != want.klass || got.subject != want.subject ||
+				    got.detail != want.detail || got.text_len != want.text_len ||
+				    strcmp(got.text, want.text) || strcmp(gerr, werr)) {
+					fprintf(stderr, "\n  %d '%s' '%.40s': got %d %d '%s' '%.40s', want %d %d "
+					        "'%s' '%.40s'\n", codes[c], st, text, grc, got.code, got.status,
+					        got.text, wrc, want.code, want.status, want.text);
+					CU_FAIL("parts parse differs from the parse of the whole");
+				}
+			}
+	free(big);
+}
+
 static CU_TestInfo reply_tests[] = {
 	{ "real replies: code, status, text", test_reply_table },
 	{ "status parts", test_reply_parts },
 	{ "empty, NUL, too long, bad arguments", test_reply_errors },
 	{ "small buffers cut at a character", test_reply_truncate },
 	{ "input without a terminating NUL", test_reply_not_terminated },
+	{ "code and status given apart", test_reply_given_apart },
 	CU_TEST_INFO_NULL,
 };
 
