@@ -21,11 +21,12 @@
  * database per process: LMDB's locks are per process.  Writes run a
  * function inside one write transaction; when the map is full the
  * transaction is aborted, the map doubled (up to the limit the handle was
- * opened with: Postfix's slmdb does the same) and the function run again, so a logical change is all or nothing.
+ * opened with: Postfix's slmdb does the same) and the function run
+ * again, so a logical change is all or nothing.
  *
- * Every write of an entry and its events goes through quell__store_change
- * (or its two halves, quell__store_put and quell__store_event): the one
- * place that writes records, history and the change feed.
+ * quell__store_put and quell__store_event are the one place that writes
+ * records, history and the change feed; every change of an entry with its
+ * events reaches them through write.c's quell__write_change.
  *
  * The store knows nothing of YAML, rules or the command line.
  */
@@ -124,13 +125,6 @@ int quell__store_put(quell *h, struct quell__wtxn *w, int scope, const char *key
 /* Append a history event for key, with its change feed entry: sets
  * ev->seq and ev->origin. */
 int quell__store_event(quell *h, struct quell__wtxn *w, const char *key, struct quell_event *ev);
-
-/* A change of one key: write its record r (delete it when r->n == 0; leave
- * it when r is NULL), then append its nev events in order (each gets its
- * seq and origin).  The writer of an entry with its history that every
- * path can share, local or applying another host's events. */
-int quell__store_change(quell *h, struct quell__wtxn *w, int scope, const char *key,
-                        const struct quell__rec *r, struct quell_event *ev, size_t nev);
 
 /* Mark the reply id `key` seen at time t: 0 when it is new (and now
  * stored), 1 when it was there already, or an error. */

@@ -5,10 +5,10 @@
  * transaction's cursors.  Walks over many records are store_scan.c's.
  *
  * quell__store_put and quell__store_event are the only writers of
- * records, history and the change feed, and quell__store_change, the two
- * together, the one writer of an entry with its events: every path that
- * changes an entry (lists, import, record, prune, and whatever applies a
- * fleet's events) comes through them.
+ * records, history and the change feed; write.c's quell__write_change,
+ * built on the two, is the one writer of an entry with its events: every
+ * path that changes an entry (lists, import, record, prune, and whatever
+ * applies a fleet's events) comes through it.
  */
 #include <string.h>
 
@@ -168,16 +168,6 @@ int quell__store_event(quell *h, struct quell__wtxn *w, const char *key, struct 
 	if (rc == MDB_KEYEXIST) /* a sequence number reused: keep the newest */
 		rc = mdb_cursor_put(c, &ck, &k, 0);
 	return rc ? quell__mdb_error(h, rc, "write change feed") : 0;
-}
-
-int quell__store_change(quell *h, struct quell__wtxn *w, int scope, const char *key,
-                        const struct quell__rec *r, struct quell_event *ev, size_t nev)
-{
-	int rc = r != NULL ? quell__store_put(h, w, scope, key, r) : 0;
-
-	for (size_t i = 0; rc == 0 && i < nev; i++)
-		rc = quell__store_event(h, w, key, &ev[i]);
-	return rc;
 }
 
 /* ------------------------------------------------------------------ marks */

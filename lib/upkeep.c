@@ -21,6 +21,7 @@
 #include "policy.h"
 #include "rules.h"
 #include "store.h"
+#include "write.h"
 
 #define BATCH 2000
 #define COUNT_IDLE (30 * 86400)        /* count state idle this long is dropped */
@@ -252,6 +253,7 @@ static int expire_key(quell *h, struct quell__wtxn *w, struct prune *p, const ch
 	struct quell__rec r;
 	struct quell__val v;
 	struct quell_event ev[QUELL__REC_MAX];
+	struct quell__change ch;
 	char cat[QUELL__REC_MAX][QUELL_NAME_MAX], stream[QUELL__REC_MAX][QUELL_STREAM_MAX];
 	size_t nev = 0;
 	int rc = quell__store_get(h, quell__store_wview(w), p->scope, key, strlen(key), &v);
@@ -282,9 +284,9 @@ static int expire_key(quell *h, struct quell__wtxn *w, struct prune *p, const ch
 		quell__rec_remove(&r, j);
 		p->batch.entries_removed++;
 	}
-	for (size_t j = 0; j < nev; j++)
-		ev[j].verdict = quell__rec_verdict(&r, ev[j].stream, p->now);
-	return quell__store_change(h, w, p->scope, key, &r, ev, nev);
+	ch = (struct quell__change){ .scope = p->scope, .key = key, .rec = &r, .ev = ev,
+	                             .nev = nev, .now = p->now };
+	return quell__write_change(h, w, &ch);
 }
 
 /* One batch of the entry tables: find stale entries, rewrite their keys. */
