@@ -35,9 +35,13 @@ start() {
 	shift
 	# shellcheck disable=SC2086 # QUELL_WRAP is a command line
 	( if [ -n "${START_NOFILE:-}" ]; then ulimit -n "$START_NOFILE" || exit 99; fi
+	  # a shell without job control starts background jobs with SIGINT
+	  # ignored, and so would policyd be when these tests themselves run
+	  # as one: env(1) gives it the default back, unless asked otherwise
+	  reset=(env --default-signal=INT,HUP,TERM)
 	  # shellcheck disable=SC2086 # a list of signals
-	  if [ -n "${START_IGNORE:-}" ]; then trap '' $START_IGNORE; fi
-	  exec $QUELL_WRAP "$QUELL_BIN" "$@" 2>"$LOG" </dev/null) &
+	  if [ -n "${START_IGNORE:-}" ]; then trap '' $START_IGNORE; reset=(); fi
+	  exec "${reset[@]}" $QUELL_WRAP "$QUELL_BIN" "$@" 2>"$LOG" </dev/null) &
 	PID=$!
 	PIDS+=("$PID")
 	for _ in $(seq 200); do
