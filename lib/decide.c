@@ -1,6 +1,6 @@
 /*
  * decide.c - what a reply does to the lists: the rules engine's verdict on
- * a reply (rules.h) applied to a key's record (decide.h), and quell_explain.
+ * a reply (rules.h) applied to a key's record (decide.h).
  *
  *   suppress  the address (or its domain) goes on the suppress list; a ttl
  *             list escalates with each rule-made suppression of the key
@@ -335,63 +335,4 @@ void quell__fill_outcome(struct quell_outcome *out, const struct quell__decision
 	                                                                                  : key);
 	out->until = fx->until;
 	out->count = fx->count;
-}
-
-/* ---------------------------------------------------------------- explain */
-
-int quell_explain(quell *h, const char *address, const char *domain, const char *reply,
-                  int64_t now, struct quell_outcome *out)
-{
-	struct quell__rules *rs;
-	struct quell__parsed *p;
-	struct quell__decision d;
-	struct quell__effect fx;
-	struct quell__rec *r;
-	unsigned char *ext;
-	int rc;
-
-	if (h == NULL || out == NULL)
-		return quell__error(h, QUELL_EINVAL, "explain: NULL argument");
-	memset(out, 0, sizeof *out);
-	/* scratch for one call: not zeroed, every part is set before use */
-	p = malloc(sizeof *p + sizeof *r + 8 * COUNT_KEEP);
-	if (p == NULL)
-		return quell__error(h, QUELL_ENOMEM, "out of memory");
-	r = (struct quell__rec *)(p + 1);
-	ext = (unsigned char *)(r + 1);
-	p->addr[0] = p->domain[0] = '\0';
-	p->doff = 0;
-	if (address != NULL && *address != '\0') {
-		rc = quell__address_parse(address, strlen(address), h->lowercase_local, p->addr,
-		                          sizeof p->addr, &p->doff, out->error, sizeof out->error);
-		if (rc != 0) {
-			free(p);
-			return quell__error(h, rc == QUELL_EINVAL ? QUELL_EADDRESS : rc, "%s",
-			                    out->error);
-		}
-		quell__copy(out->normalized, sizeof out->normalized, p->addr);
-		quell__copy(p->domain, sizeof p->domain, p->addr + p->doff);
-	}
-	if (domain != NULL && *domain != '\0') {
-		rc = quell__domain_parse(domain, strlen(domain), NULL, p->domain, sizeof p->domain,
-		                         out->error, sizeof out->error);
-		if (rc != 0) {
-			free(p);
-			return quell__error(h, rc == QUELL_EINVAL ? QUELL_EADDRESS : rc, "%s",
-			                    out->error);
-		}
-	}
-	if ((rc = quell__parse_reply(h, reply, p, out)) != 0 || (rc = quell__rules_get(h, &rs)) != 0) {
-		free(p);
-		return rc;
-	}
-	now = quell__now(now);
-	quell__decide(h, rs, p, now, QUELL_SOURCE_BOUNCE, &d);
-	r->n = 0;
-	rc = quell__apply(r, &d, ext, &fx);
-	quell__fill_outcome(out, &d, &fx, d.scope == QUELL_SCOPE_DOMAIN ? p->domain : p->addr);
-	out->verdict = quell__rec_verdict(r, NULL, now);
-	quell__rules_unref(rs);
-	free(p);
-	return rc ? quell__error(h, QUELL_EINTERNAL, "explain: cannot apply the rule") : 0;
 }

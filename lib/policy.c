@@ -1,7 +1,8 @@
 /*
- * policy.c - a reply recorded (quell_record, quell_record_many, and
+ * record.c - a reply recorded (quell_record, quell_record_many, and
  * quell__record_txn for the importer's batches): what the rules decide
- * about it (decide.h) written to the key it targets.
+ * about it (decide.h) written to the key it targets; and quell_explain,
+ * the same decision on an empty record, written nowhere.
  *
  * A reply is written in one pass: its key's record is loaded once, the
  * decision applied once (the key's history read only when the reply
@@ -22,8 +23,9 @@
 #include "address.h"
 #include "check.h"
 #include "decide.h"
-#include "policy.h"
 #include "error.h"
+#include "policy.h"
+#include "rules.h"
 #include "store.h"
 #include "write.h"
 
@@ -363,4 +365,63 @@ int quell_record_many(quell *h, struct quell_record_item *items, size_t n)
 	}
 	free(m.job);
 	return rc;
+}
+
+/* ---------------------------------------------------------------- explain */
+
+int quell_explain(quell *h, const char *address, const char *domain, const char *reply,
+                  int64_t now, struct quell_outcome *out)
+{
+	struct quell__rules *rs;
+	struct quell__parsed *p;
+	struct quell__decision d;
+	struct quell__effect fx;
+	struct quell__rec *r;
+	unsigned char *ext;
+	int rc;
+
+	if (h == NULL || out == NULL)
+		return quell__error(h, QUELL_EINVAL, "explain: NULL argument");
+	memset(out, 0, sizeof *out);
+	/* scratch for one call: not zeroed, every part is set before use */
+	p = malloc(sizeof *p + sizeof *r + 8 * COUNT_KEEP);
+	if (p == NULL)
+		return quell__error(h, QUELL_ENOMEM, "out of memory");
+	r = (struct quell__rec *)(p + 1);
+	ext = (unsigned char *)(r + 1);
+	p->addr[0] = p->domain[0] = '\0';
+	p->doff = 0;
+	if (address != NULL && *address != '\0') {
+		rc = quell__address_parse(address, strlen(address), h->lowercase_local, p->addr,
+		                          sizeof p->addr, &p->doff, out->error, sizeof out->error);
+		if (rc != 0) {
+			free(p);
+			return quell__error(h, rc == QUELL_EINVAL ? QUELL_EADDRESS : rc, "%s",
+			                    out->error);
+		}
+		quell__copy(out->normalized, sizeof out->normalized, p->addr);
+		quell__copy(p->domain, sizeof p->domain, p->addr + p->doff);
+	}
+	if (domain != NULL && *domain != '\0') {
+		rc = quell__domain_parse(domain, strlen(domain), NULL, p->domain, sizeof p->domain,
+		                         out->error, sizeof out->error);
+		if (rc != 0) {
+			free(p);
+			return quell__error(h, rc == QUELL_EINVAL ? QUELL_EADDRESS : rc, "%s",
+			                    out->error);
+		}
+	}
+	if ((rc = quell__parse_reply(h, reply, p, out)) != 0 || (rc = quell__rules_get(h, &rs)) != 0) {
+		free(p);
+		return rc;
+	}
+	now = quell__now(now);
+	quell__decide(h, rs, p, now, QUELL_SOURCE_BOUNCE, &d);
+	r->n = 0;
+	rc = quell__apply(r, &d, ext, &fx);
+	quell__fill_outcome(out, &d, &fx, d.scope == QUELL_SCOPE_DOMAIN ? p->domain : p->addr);
+	out->verdict = quell__rec_verdict(r, NULL, now);
+	quell__rules_unref(rs);
+	free(p);
+	return rc ? quell__error(h, QUELL_EINTERNAL, "explain: cannot apply the rule") : 0;
 }
