@@ -53,12 +53,13 @@ OPT       ?= -O2 -g
 SAN       ?=
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lunistring -lpthread
-ALL_CPPFLAGS = -D_GNU_SOURCE -Ilib/include -Ilib -I$(B)/gen $(CPPFLAGS)
+LIB_DIRS  := lib lib/store lib/rules lib/formats lib/mail
+ALL_CPPFLAGS = -D_GNU_SOURCE -Ilib/include $(LIB_DIRS:%=-I%) -I$(B)/gen $(CPPFLAGS)
 ALL_CFLAGS = -std=c11 $(WARN) $(WERROR) $(OPT) $(SAN) -fPIC -fvisibility=hidden $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(ALL_CFLAGS) $(LDFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) $(LDLIBS)
 
-LIB_SRC   := $(sort $(wildcard lib/*.c))
+LIB_SRC   := $(sort $(wildcard lib/*.c lib/*/*.c))
 CMD_SRC   := $(sort $(wildcard cmd/*.c))
 TEST_SRC  := $(sort $(wildcard tests/test_*.c))
 FUZZ_SRC  := $(sort $(wildcard fuzz/fuzz_*.c))
@@ -92,7 +93,7 @@ $(B)/obj/%.o: %.c
 
 # The CLI and the servers use the public API only: cmd/ is built without
 # -Ilib (nor the library's generated sources), so quell.h is all it sees.
-CMD_CPPFLAGS = $(filter-out -Ilib -I$(B)/gen,$(ALL_CPPFLAGS))
+CMD_CPPFLAGS = $(filter-out $(LIB_DIRS:%=-I%) -I$(B)/gen,$(ALL_CPPFLAGS))
 $(B)/obj/cmd/%.o: cmd/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CMD_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<

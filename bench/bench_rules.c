@@ -13,7 +13,7 @@
  * robin for SECONDS (default 2) and the rate is printed per second of CPU
  * time (what one core did, however busy the machine) and per second of
  * wall time.  --no-prefilter drops the rule set's literal prefilter
- * (lib/prefilter.h) first, to see what it saves.  PCRE2's match calls are
+ * (lib/rules/prefilter.h) first, to see what it saves.  PCRE2's match calls are
  * counted through the linker's --wrap (see the Makefile).  Knows nothing
  * of the database.
  */

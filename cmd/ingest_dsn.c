@@ -11,7 +11,7 @@
  * reads stdin (one message or an mbox).  A run that records nothing from
  * any FILE creates no database (cli_discard_new: 66).
  *
- * quell_dsn_parse reads each message (lib/dsn.c); every recipient it
+ * quell_dsn_parse reads each message (lib/mail/dsn.c); every recipient it
  * reports is recorded (quell_record_many, in batches of BATCH recipients,
  * one commit each, at the end of each FILE, and when the input has been
  * quiet for IDLE_MS: an mbox on a pipe that stays open) at the report's

@@ -1,6 +1,6 @@
 /*
  * fuzz_prefilter.c - libFuzzer target for the literal prefilter of the
- * rules' text patterns (lib/prefilter.h): the analysis of a pattern, the
+ * rules' text patterns (lib/rules/prefilter.h): the analysis of a pattern, the
  * automaton, and the scan.
  *
  * The input is a pattern, a NUL byte, and a text (no NUL: the input is

@@ -5,7 +5,7 @@
 #ifndef QUELL_CHECK_H
 #define QUELL_CHECK_H
 
-#include "record.h"
+#include "codec.h"
 
 struct quell__txn;
 struct quell__wtxn;

@@ -27,7 +27,7 @@
  * rule-made suppressions came before, when a reply suppresses and the
  * record cannot say.  A reply text that is not valid UTF-8 is repaired
  * before anything sees it (quell__utf8_repair; outcome->repaired says so).
- * Storing the result is policy.c's.
+ * Storing the result is record.c's.
  */
 #include <stdio.h>
 #include <stdlib.h>

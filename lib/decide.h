@@ -2,13 +2,13 @@
  * decide.h - what a reply does to a key's record (decide.c): the rules'
  * decision on a parsed reply, and that decision applied to a record in
  * memory.  Shared by quell_explain (an empty record, no database) and the
- * record path (policy.c, which loads and stores).
+ * record path (record.c, which loads and stores).
  */
 #ifndef QUELL_DECIDE_H
 #define QUELL_DECIDE_H
 
-#include "policy.h"
 #include "record.h"
+#include "codec.h"
 #include "rules.h"
 
 /* Everything quell__apply() needs to know about one reply. */

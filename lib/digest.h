@@ -1,6 +1,6 @@
 /*
  * digest.h - FNV-1a (64 bits), the digest of reply ids that have no id of
- * their own: imported reply rows (importer.c) and bounce reports without
+ * their own: imported reply rows (import.c) and bounce reports without
  * a Message-ID (dsn.c).  An id, not a defence against forgery: it only
  * tells the replies of one address apart.
  *

@@ -1,478 +1,421 @@
 /*
- * import.c - the readers of formats.h: open a stream, have its format told
- * (import_detect.c), and drive one of four shapes (lines, CSV, JSON Lines,
- * a JSON document, element by element) into named values that the
- * format's mapper (import_<format>.c) turns into rows.  A JSON list of
- * strings (Mailgun's tags) becomes its compact text.
+ * import.c - bulk import (quell_import): rows from a format reader
+ * (formats.h, readers.c) written in sorted batches.
  *
- * Knows nothing of LMDB, rules or address normalization.
+ * The rows are normalized and judged as they are read, packed (spill.h)
+ * and collected into runs of RUN_BYTES, each sorted and (when there is
+ * more than one) spilled to a temporary file (spill.c); the runs are then
+ * merged in key order and written in batches of `batch` rows, each one
+ * write transaction.  Sorted
+ * as a whole, each batch writes one narrow stretch of the B-tree instead
+ * of touching all of it; a stopped import keeps every batch it committed.
+ * Memory is one run and one batch, whatever the input size.
+ *
+ * What a row does:
+ *   quell's csv/jsonl   the entry is restored as it stands (no rules);
+ *   --force-suppress    suppressed as it stands;
+ *   a reply or status   recorded through the rules at the row's time, as
+ *                       quell_record does, its code and status handed to
+ *                       the reply parser apart (quell__reply_parse_parts;
+ *                       a digest of the row is its id, so importing the
+ *                       file again counts nothing twice);
+ *   --list allow        allowed as it stands (no rules);
+ *   otherwise           suppressed as it stands.
+ * For quell's csv/jsonl, --list keeps only the rows of that list, and a
+ * domain entry for a public suffix or a single label is restored like any
+ * other (whatever the store holds, its own export restores); plain and
+ * provider rows that name one are rejected.
+ * A row equal to what is stored changes nothing (no event, no ttl step).
+ *
+ * The importer knows nothing of how rows are spelled in files.  What one
+ * row does to the store is import_row.c's (entries and their events
+ * through write.h, replies through record.h); the state of an import they
+ * share is import.h.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "address.h"
+#include "check.h"
+#include "error.h"
+#include "names.h"
+#include "formats.h"
 #include "import.h"
-#include "text.h"
 
-static const struct quell__fmt *const formats[] = {
-	&quell__fmt_plain,    &quell__fmt_csv, &quell__fmt_jsonl,    &quell__fmt_sendgrid,
-	&quell__fmt_mailgun, &quell__fmt_ses, &quell__fmt_postmark,
-};
+#define BATCH_ROWS 20000
+#define RULES_WEIGHT 4          /* a row through the rules counts this many in
+                                   a batch: it writes history on domain keys
+                                   all over the tree, and every page it makes
+                                   dirty is held in memory until the commit */
+#define BATCH_BYTES (8u << 20)
+#define RUN_BYTES (24u << 20)   /* rows sorted in memory before a spill ... */
+#define RUN_BATCHES 64          /* ... or this many batches of them */
+#define QUELL__EDRYRUN (-101)
+#define TRIM_ROWS 64            /* rows between two looks at the resident set */
+#define TRIM_OVER (40u << 20)   /* ... which, past this, has the map trimmed */
 
-static const struct quell__fmt *format_named(const char *name)
+/* ------------------------------------------------------------ batch rows */
+
+static void reject(struct quell__imp *m, size_t line, const char *reason)
 {
-	for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
-		if (strcmp(formats[i]->name, name) == 0)
-			return formats[i];
-	return NULL;
+	m->st.rejected++;
+	if (m->o->reject != NULL)
+		m->o->reject(m->o->payload, m->file, line, reason);
 }
 
-int quell__reader_open(FILE *in, const char *format, const char *filename,
-                       struct quell__reader **out, char *err, size_t errsize)
+/* Room in the run for one more row: 0 or QUELL_ENOMEM. */
+static int grow(struct quell__imp *m)
 {
-	const struct quell__fmt *want = NULL;
-	struct quell__reader *r;
-	int rc;
+	size_t cap;
+	struct quell__slot *p, *t;
 
-	*out = NULL;
-	if (format != NULL && *format != '\0' && (want = format_named(format)) == NULL) {
-		snprintf(err, errsize, "unknown format '%.40s' (plain, csv, jsonl, sendgrid, "
-		                       "mailgun, ses or postmark)", format);
-		return QUELL_EINVAL;
-	}
-	if ((r = calloc(1, sizeof *r)) == NULL) {
-		snprintf(err, errsize, "out of memory");
+	if (m->n < m->cap)
+		return 0;
+	cap = m->cap ? m->cap * 2 : 1024;
+	p = realloc(m->slots, cap * sizeof *p);
+	t = p ? realloc(m->tmp, cap * sizeof *t) : NULL;
+	if (p != NULL)
+		m->slots = p;
+	if (t == NULL)
 		return QUELL_ENOMEM;
-	}
-	r->filename = filename != NULL ? filename : "-";
-	r->kindname = "";
-	rc = quell__in_open(&r->in, in);
-	if (rc == 0 && (r->ebuf = malloc(QUELL__ROW_MAX + 1)) == NULL)
-		rc = QUELL_ENOMEM;
-	if (rc != 0) {
-		if (rc == QUELL_ENOMEM)
-			snprintf(err, errsize, "out of memory");
-		else
-			rc = quell__reader_ioerr(r, err, errsize);
-		quell__reader_close(r);
-		return rc;
-	}
-	if ((rc = quell__reader_detect(r, want, err, errsize)) != 0) {
-		quell__reader_close(r);
-		return rc;
-	}
-	*out = r;
+	m->tmp = t;
+	m->cap = cap;
 	return 0;
 }
 
-/* ------------------------------------------------------------- reading */
-
-static void row_init(struct quell__row *row)
+/* Whether the row can be written: its entry normalized into key (of
+ * keysize) and *scope, its names and status checked.  0, 1 when rejected
+ * (reported), or QUELL_ENOMEM. */
+static int judge(struct quell__imp *m, const struct quell__row *row, char *key, size_t keysize,
+                 int *scope)
 {
-	memset(row, 0, sizeof *row);
-	row->entry = row->stream = row->category = row->rule = row->status = row->reply =
-		row->reason = "";
-}
+	const char *names[3] = { row->stream, row->category, row->rule };
+	char err[QUELL_ERROR_MAX];
+	int rc;
 
-static int next_plain(struct quell__reader *r, struct quell__row *row, size_t *line, char *err,
-                      size_t errsize)
-{
-	for (;;) {
-		char *p;
-		size_t n, bad;
-		int rc;
-
-		*line = r->in.line;
-		rc = quell__in_line(&r->in, &p, &n);
-		if (rc == QUELL_EDATA) {
-			snprintf(err, errsize, "line longer than %d bytes", QUELL__ROW_MAX);
-			return rc;
-		}
-		if (rc <= 0)
-			return rc == QUELL_EIO ? quell__reader_ioerr(r, err, errsize) : rc;
-		if (memchr(p, '\0', n) != NULL) {
-			snprintf(err, errsize, "NUL byte in the line");
-			return QUELL_EDATA;
-		}
-		p = (char *)quell__trim(p, &n);
-		if (n == 0 || p[0] == '#')
-			continue;
-		if ((bad = quell__utf8_check(p, n)) < n) {
-			snprintf(err, errsize, "invalid UTF-8 at byte %zu", bad + 1);
-			return QUELL_EDATA;
-		}
-		p[n] = '\0';
-		row->line = *line;
-		row->entry = p;
-		row->has = QUELL__HAS_ENTRY;
+	/* quell's own rows restore whatever the store held, a domain backoff
+	 * or entry for a public suffix or a single label too (older databases,
+	 * a 421 for a@b); plain and provider rows never name one */
+	rc = quell__entry_parse(row->entry, strlen(row->entry), m->h->lowercase_local,
+	                        row->restore ? NULL : quell__psl(m->h), key, keysize, scope, err,
+	                        sizeof err);
+	if (rc == QUELL_ENOMEM)
+		return rc;
+	if (rc != 0) {
+		reject(m, row->line, err);
 		return 1;
 	}
-}
-
-/* An unquoted RFC 2822 date ("Tue, 14 Nov 2023 ...") splits in two at its
- * comma: while a row has more cells than the header, join a cell that is a
- * day name with the " 14 Nov ..." after it. */
-static void join_split_dates(struct quell__csv *c, size_t ncols)
-{
-	static const char *const days[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
-
-	for (size_t i = 0; i + 1 < c->nf && c->nf > ncols; i++) {
-		const char *next = quell__csv_cell(c, i + 1);
-		int day = 0;
-
-		for (size_t d = 0; d < 7 && !day; d++)
-			day = quell__ieq(quell__csv_cell(c, i), c->len[i], days[d]);
-		if (!day || c->quoted[i] || c->quoted[i + 1] || next[0] != ' ' || next[1] < '0' ||
-		    next[1] > '9')
-			continue;
-		c->rec[c->off[i] + c->len[i]] = ','; /* the NUL between the two cells */
-		c->len[i] += 1 + c->len[i + 1];
-		memmove(&c->off[i + 1], &c->off[i + 2], (c->nf - i - 2) * sizeof c->off[0]);
-		memmove(&c->len[i + 1], &c->len[i + 2], (c->nf - i - 2) * sizeof c->len[0]);
-		memmove(&c->quoted[i + 1], &c->quoted[i + 2], c->nf - i - 2);
-		c->nf--;
+	if (row->scope != 0 && row->scope != *scope) {
+		reject(m, row->line, *scope == QUELL_SCOPE_DOMAIN ? "scope says address, entry is a domain"
+		                                                   : "scope says domain, entry is an address");
+		return 1;
 	}
+	if (row->stream[0] != '\0' && !quell_stream_valid(row->stream)) {
+		snprintf(err, sizeof err, "stream '%.40s': not a stream name (" QUELL__STREAM_RULE ")",
+		         row->stream);
+		reject(m, row->line, err);
+		return 1;
+	}
+	for (int i = 1; i < 3; i++)
+		if (names[i][0] != '\0' && !quell_name_valid(names[i])) {
+			snprintf(err, sizeof err, "%s '%.40s' is not a name of [a-z0-9._-], under 64 bytes",
+			         i == 0 ? "stream" : i == 1 ? "category" : "rule", names[i]);
+			reject(m, row->line, err);
+			return 1;
+		}
+	if (strlen(row->status) >= QUELL_STATUS_MAX) {
+		reject(m, row->line, "status too long");
+		return 1;
+	}
+	return 0;
 }
 
-/* Replace v's text by its repair (text.h) in r->fix.  0 or QUELL_ENOMEM
- * with err set. */
-static int repair(struct quell__reader *r, struct quell__val *v, int flags, char *err,
-                  size_t errsize)
+/* What writing the row means (see the top of the file). */
+static enum quell__imp_kind kind_of(const struct quell__imp *m, const struct quell__row *row,
+                                    int scope)
 {
-	char *out;
+	if (row->restore)
+		return QUELL__IMP_RESTORE;
+	if (m->o->force_suppress || m->o->list == QUELL_LIST_ALLOW)
+		return QUELL__IMP_PUT; /* as it stands, on the list asked for */
+	if ((row->reply[0] || row->status[0] || row->code) && scope == QUELL_SCOPE_ADDRESS &&
+	    row->source != QUELL_SOURCE_COMPLAINT && row->source != QUELL_SOURCE_UNSUBSCRIBE)
+		return QUELL__IMP_RULES;
+	return QUELL__IMP_PUT;
+}
 
-	if (r->fix == NULL && (r->fix = malloc(QUELL__FIX_MAX)) == NULL) {
-		snprintf(err, errsize, "out of memory");
+/* Judge a row and pack it into the run; 0, or 1 when rejected. */
+static int take(struct quell__imp *m, const struct quell__row *row)
+{
+	struct quell__item item, *it = &item;
+	char key[QUELL_ENTRY_MAX];
+	const unsigned char *rec;
+	int rc, scope = 0;
+
+	if ((rc = grow(m)) != 0 || (rc = judge(m, row, key, sizeof key, &scope)) != 0)
+		return rc;
+	it->scope = scope;
+	it->doff = 0;
+	if (scope == QUELL_SCOPE_ADDRESS) {
+		const char *at = strrchr(key, '@');
+		it->doff = at ? (size_t)(at - key) + 1 : 0;
+	}
+	it->kind = kind_of(m, row, scope);
+	it->reported = 0;
+	/* a row without a list is restored on the suppress list */
+	if (row->restore && m->o->list != 0 &&
+	    (row->list != 0 ? row->list : QUELL_LIST_SUPPRESS) != m->o->list) {
+		m->st.skipped++;
+		return 1;
+	}
+	m->st.repaired += row->repaired != 0;
+	it->row = *row;
+	it->row.entry = "";
+	it->key = key;
+	m->pack.len = 0;
+	quell__item_pack(&m->pack, it);
+	if (m->pack.oom || (rec = quell__arena_copy(&m->arena, m->pack.data, m->pack.len)) == NULL)
 		return QUELL_ENOMEM;
-	}
-	out = r->fix + r->fixlen;
-	v->len = quell__utf8_repair(v->s, v->len, out, QUELL__FIX_MAX - r->fixlen, flags, NULL);
-	v->s = out;
-	r->fixlen += v->len + 1;
+	m->slots[m->n++] = quell__slot_of(rec);
 	return 0;
 }
 
-static int next_csv(struct quell__reader *r, struct quell__row *row, size_t *line, char *err,
-                    size_t errsize)
+/* -------------------------------------------------------------- writing */
+
+static int batch_fn(quell *h, struct quell__wtxn *w, void *vctx)
 {
-	int rc = quell__csv_next(&r->csv, err, errsize), check;
+	struct quell__imp *m = vctx;
+	int rc = 0;
 
-	*line = r->csv.line;
-	if (rc <= 0)
-		return rc == QUELL_EIO ? quell__reader_ioerr(r, err, errsize) : rc;
-	if (r->csv.nf > r->ncols && !r->fmt->quell_cells)
-		join_split_dates(&r->csv, r->ncols);
-	if (r->csv.nf != r->ncols) {
-		snprintf(err, errsize, "%zu columns where the %s %zu", r->csv.nf,
-		         r->header ? "header has" : "format has", r->ncols);
-		return QUELL_EDATA;
+	memset(&m->batch, 0, sizeof m->batch);
+	m->st.rejected = m->rejected_before; /* a batch written again counts afresh */
+	for (size_t i = 0; i < m->bn && rc == 0; i++) {
+		rc = quell__imp_write_row(m, w, &m->bitems[i]);
+		/* rows through the rules read pages all over the domain tables:
+		 * keep the resident set flat inside a batch too, trimming only
+		 * when it grows (each trim makes the hot pages fault again) */
+		if ((i + 1) % TRIM_ROWS == 0)
+			quell__store_wtrim(h, w, TRIM_OVER);
 	}
-	/* one UTF-8 check for the whole row; cell by cell only to name the
-	 * column when it fails (a bad byte in an ignored column is no matter) */
-	check = quell__utf8_check(r->csv.rec, r->csv.reclen) < r->csv.reclen;
-	memset(r->v, 0, (size_t)r->fmt->nslots * sizeof r->v[0]);
-	r->fixlen = 0;
-	for (size_t i = 0; i < r->ncols; i++) {
-		struct quell__val *v;
-		size_t bad;
-		int hex = 0, text, broken = 0;
-
-		if (r->colslot[i] < 0)
-			continue;
-		v = &r->v[r->colslot[i]];
-		v->name = r->colname[i];
-		v->s = quell__csv_cell(&r->csv, i);
-		v->len = r->csv.len[i];
-		if (v->len == 0)
-			continue;
-		v->type = V_STR;
-		text = (r->fmt->text_slots >> r->colslot[i]) & 1;
-		if (check && (bad = quell__utf8_check(v->s, v->len)) < v->len) {
-			if (!text) {
-				snprintf(err, errsize, "invalid UTF-8 in '%s' at byte %zu", v->name,
-				         bad + 1);
-				return QUELL_EDATA;
-			}
-			broken = 1; /* repaired below, once the escapes are undone */
-		}
-		/* a provider CSV's formula guard (text.h); quell's csv drops its
-		 * own in quell__cell_decode */
-		if (!r->fmt->quell_cells && v->s[0] == '\'' &&
-		    quell__csv_formula(v->s + 1, v->len - 1)) {
-			v->s++;
-			v->len--;
-		}
-		if (r->fmt->quell_cells && !r->csv.nobackslash) {
-			v->s = quell__cell_decode(v->s, &v->len, r->csv.quoted[i], &hex);
-			if (hex && quell__utf8_check(v->s, v->len) < v->len) {
-				if (!text) {
-					snprintf(err, errsize, "invalid UTF-8 in '%s' after \\x escapes",
-					         v->name);
-					return QUELL_EDATA;
-				}
-				broken = 1;
-			}
-		}
-		if (broken && quell__utf8_check(v->s, v->len) < v->len) {
-			if ((rc = repair(r, v, 0, err, errsize)) != 0)
-				return rc;
-			row->repaired = 1;
-		}
-		if (v->len == 0)
-			v->type = V_NONE;
-	}
-	row->line = *line;
-	return r->fmt->map(r, r->v, row, err, errsize);
-}
-
-/* After a JSON record was repaired: reject the row when a replacement
- * landed outside its texts.  1, or QUELL_EDATA with err set. */
-static int json_repaired(struct quell__row *row, char *err, size_t errsize)
-{
-	const char *const names[] = { "entry", "stream", "category", "rule", "status" };
-	const char *const vals[] = { row->entry, row->stream, row->category, row->rule,
-		                     row->status };
-
-	for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++)
-		if (strstr(vals[i], "\xEF\xBF\xBD") != NULL) {
-			snprintf(err, errsize, "invalid UTF-8 in '%s'", names[i]);
-			return QUELL_EDATA;
-		}
-	row->repaired = 1;
-	return 1;
-}
-
-/* Whether JSON array a holds strings only. */
-static int strings_only(json_t *a)
-{
-	size_t i;
-	json_t *e;
-
-	json_array_foreach(a, i, e) {
-		if (!json_is_string(e))
-			return 0;
-	}
-	return 1;
-}
-
-/* Parse one JSON object p[0..n) into r->json.  Bytes that are not UTF-8
- * are repaired first (*fixed set: U+FFFD, which json_repaired keeps out
- * of the entry and names), since JSON is UTF-8 as a whole. */
-static int json_parse(struct quell__reader *r, const char *p, size_t n, int *fixed, char *err,
-                      size_t errsize)
-{
-	json_error_t je;
-	int rc;
-
-	if (memchr(p, '\0', n) != NULL) {
-		snprintf(err, errsize, "NUL byte in the row");
-		return QUELL_EDATA;
-	}
-	if (quell__utf8_check(p, n) < n) {
-		struct quell__val whole = { 0 };
-
-		whole.s = (char *)p;
-		whole.len = n;
-		if ((rc = repair(r, &whole, QUELL__REPAIR_NO_LATIN1, err, errsize)) != 0)
-			return rc;
-		p = whole.s;
-		n = whole.len;
-		*fixed = 1;
-	}
-	r->json = json_loadb(p, n, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
-	if (r->json == NULL) {
-		snprintf(err, errsize, "malformed JSON: %s", je.text);
-		return QUELL_EDATA;
-	}
-	if (!json_is_object(r->json)) {
-		snprintf(err, errsize, "malformed JSON: an object was expected");
-		return QUELL_EDATA;
-	}
-	return 0;
-}
-
-/* A JSON member's value into v: a string, a number, a list of strings
- * (Mailgun's tags) as its compact text in r->fix; anything else is
- * V_OTHER, null absent. */
-static int json_value(struct quell__reader *r, json_t *val, struct quell__val *v, char *err,
-                      size_t errsize)
-{
-	if (json_is_string(val)) {
-		v->s = (char *)json_string_value(val);
-		v->len = json_string_length(val);
-		v->type = v->len > 0 ? V_JSTR : V_NONE;
-	} else if (json_is_integer(val)) {
-		v->type = V_INT;
-		v->i = json_integer_value(val);
-	} else if (json_is_real(val)) {
-		v->type = V_REAL;
-		v->d = json_real_value(val);
-	} else if (json_is_array(val) && strings_only(val)) {
-		size_t k = json_dumpb(val, NULL, 0, JSON_COMPACT);
-
-		if (r->fix == NULL && (r->fix = malloc(QUELL__FIX_MAX)) == NULL) {
-			snprintf(err, errsize, "out of memory");
-			return QUELL_ENOMEM;
-		}
-		if (k == 0 || k >= QUELL__FIX_MAX - r->fixlen) {
-			v->type = V_OTHER;
-			return 0;
-		}
-		v->s = r->fix + r->fixlen;
-		v->len = json_dumpb(val, v->s, k, JSON_COMPACT);
-		v->s[v->len] = '\0';
-		r->fixlen += v->len + 1;
-		v->type = V_STR;
-	} else if (!json_is_null(val)) {
-		v->type = V_OTHER;
-	}
-	return 0;
-}
-
-/* The members of r->json that the format has columns for into r->v;
- * seen[slot] is 1 for each found.  A slot named twice is refused. */
-static int json_values(struct quell__reader *r, int *seen, char *err, size_t errsize)
-{
-	const char *key;
-	json_t *val;
-	int rc;
-
-	memset(r->v, 0, (size_t)r->fmt->nslots * sizeof r->v[0]);
-	json_object_foreach(r->json, key, val) {
-		size_t kl = strlen(key);
-		struct quell__val *v;
-		int slot = -1;
-
-		for (const struct quell__col *c = r->fmt->cols; c->name != NULL && slot < 0; c++)
-			if (quell__ieq(key, kl, c->name))
-				slot = c->slot;
-		if (slot < 0)
-			continue;
-		v = &r->v[slot];
-		if (seen[slot]) {
-			snprintf(err, errsize, "'%.40s' repeats '%.40s'", key, v->name);
-			return QUELL_EDATA;
-		}
-		seen[slot] = 1;
-		v->name = key;
-		if ((rc = json_value(r, val, v, err, errsize)) != 0)
-			return rc;
-	}
-	return 0;
-}
-
-/* One JSON object (a line or an array element) into values, then a row. */
-static int json_record(struct quell__reader *r, const char *p, size_t n, size_t line,
-                       struct quell__row *row, char *err, size_t errsize)
-{
-	int seen[QUELL__SLOTS_MAX] = { 0 }, fixed = 0, rc;
-
-	r->fixlen = 0;
-	if ((rc = json_parse(r, p, n, &fixed, err, errsize)) != 0)
-		return rc;
-	if ((rc = json_values(r, seen, err, errsize)) != 0)
-		return rc;
-	if (r->need_start) { /* the first element tells the kind */
-		int present[QUELL__SLOTS_MAX] = { 0 };
-
-		for (int i = 0; i < r->fmt->nslots; i++)
-			present[i] = seen[i];
-		if ((rc = r->fmt->start(r, present, err, errsize)) != 0)
-			return rc;
-		r->need_start = 0;
-	}
-	row->line = line;
-	rc = r->fmt->map(r, r->v, row, err, errsize);
-	return rc == 1 && fixed ? json_repaired(row, err, errsize) : rc;
-}
-
-static int next_jsonl(struct quell__reader *r, struct quell__row *row, size_t *line, char *err,
-                      size_t errsize)
-{
-	for (;;) {
-		char *p;
-		size_t n, m;
-		int rc;
-
-		*line = r->in.line;
-		rc = quell__in_line(&r->in, &p, &n);
-		if (rc == QUELL_EDATA) {
-			snprintf(err, errsize, "line longer than %d bytes", QUELL__ROW_MAX);
-			return rc;
-		}
-		if (rc <= 0)
-			return rc == QUELL_EIO ? quell__reader_ioerr(r, err, errsize) : rc;
-		m = n;
-		quell__trim(p, &m);
-		if (m == 0)
-			continue;
-		return json_record(r, p, n, *line, row, err, errsize);
-	}
-}
-
-static int next_doc(struct quell__reader *r, struct quell__row *row, size_t *line, char *err,
-                    size_t errsize)
-{
-	int rc = quell__jscan_next(&r->js, err, errsize);
-
-	*line = r->js.line;
-	if (rc != 1)
-		return rc == QUELL_EIO ? quell__reader_ioerr(r, err, errsize) : rc;
-	return json_record(r, (const char *)r->js.el, r->js.ellen, *line, row, err, errsize);
-}
-
-int quell__reader_next(struct quell__reader *r, struct quell__row *row, size_t *line, char *err,
-                       size_t errsize)
-{
-	size_t dummy;
-	int rc;
-
-	if (line == NULL)
-		line = &dummy;
-	row_init(row);
-	if (r->pending) {
-		rc = r->fmt->map(r, NULL, row, err, errsize);
-		*line = row->line;
-		return rc;
-	}
-	json_decref(r->json);
-	r->json = NULL;
-	switch (r->shape) {
-	case SHAPE_CSV: rc = next_csv(r, row, line, err, errsize); break;
-	case SHAPE_JSONL: rc = next_jsonl(r, row, line, err, errsize); break;
-	case SHAPE_JSONDOC: rc = next_doc(r, row, line, err, errsize); break;
-	default: rc = next_plain(r, row, line, err, errsize); break;
-	}
-	if (rc != 1)
-		row_init(row);
+	if (rc == 0 && m->o->dry_run)
+		return QUELL__EDRYRUN;
 	return rc;
 }
 
-const char *quell__reader_format(const struct quell__reader *r)
+/* Tell the progress callback how far the import is: 0, or QUELL_ECANCELED
+ * with its message when the callback says stop. */
+static int progress(struct quell__imp *m)
 {
-	return r->fmt->name;
+	if (m->o->progress == NULL || m->o->progress(m->o->payload, &m->st) == 0)
+		return 0;
+	return quell__error(m->h, QUELL_ECANCELED,
+	                    "import canceled by its progress callback after %llu rows were written",
+	                    (unsigned long long)m->st.written);
 }
 
-const char *quell__reader_kind(const struct quell__reader *r)
+/* Write the batch bitems[0..bn) in one transaction, and start the next. */
+static int write_batch(struct quell__imp *m)
 {
-	return r->kindname;
+	int rc;
+
+	if (m->bn == 0)
+		return 0;
+	m->rejected_before = m->st.rejected;
+	rc = quell__store_write(m->h, batch_fn, m);
+	if (rc == QUELL__EDRYRUN)
+		rc = 0;
+	if (rc != 0) {
+		m->st.rejected = m->rejected_before;
+		return rc;
+	}
+	m->st.imported += m->batch.imported;
+	m->st.updated += m->batch.updated;
+	m->st.skipped += m->batch.skipped;
+	m->st.written += m->bn;
+	m->bn = 0;
+	m->bweight = 0;
+	quell__store_trim(m->h);
+	return progress(m);
 }
 
-uint64_t quell__reader_bytes(const struct quell__reader *r)
+/* The run collected so far, sorted, to disk.  0, or an error with its
+ * message set. */
+static int spill(struct quell__imp *m)
 {
-	return quell__in_offset(&r->in);
+	int rc;
+
+	if (m->runs == NULL && quell__runs_new(&m->runs) != 0)
+		return quell__error(m->h, QUELL_ENOMEM, "out of memory");
+	quell__slots_sort(m->slots, m->tmp, m->n);
+	if ((rc = quell__runs_spill(m->runs, m->slots, m->n)) != 0)
+		return quell__error(m->h, rc, "%s", quell__runs_error(m->runs));
+	m->n = 0;
+	quell__arena_reset(&m->arena);
+	return 0;
 }
 
-void quell__reader_close(struct quell__reader *r)
+/* A packed row into the batch, written when full.  `rec` must live until
+ * the batch is written.  0, or an error with its message set (the store
+ * sets its own). */
+static int add_row(struct quell__imp *m, const unsigned char *rec, size_t len, size_t batch)
 {
-	if (r == NULL)
-		return;
-	json_decref(r->json);
-	if (r->csv_ok)
-		quell__csv_fini(&r->csv);
-	if (r->js_ok)
-		quell__jscan_fini(&r->js);
-	quell__in_close(&r->in);
-	free(r->ebuf);
-	free(r->fix);
-	free(r);
+	if (quell__item_unpack(&m->bitems[m->bn], rec, len) != 0)
+		return quell__error(m->h, QUELL_EINTERNAL, "import: a sorted row is damaged");
+	m->bweight += m->bitems[m->bn].kind == QUELL__IMP_RULES ? RULES_WEIGHT : 1;
+	if (++m->bn == batch || m->bweight >= batch || m->barena.bytes >= BATCH_BYTES) {
+		int rc = write_batch(m);
+		quell__arena_reset(&m->barena);
+		return rc;
+	}
+	return 0;
+}
+
+/* Everything read: write it all in key order, batch by batch.  0, or an
+ * error with its message set, once, by whatever failed: the store, the
+ * temporary files (spill.c), memory. */
+static int write_all(struct quell__imp *m, size_t batch)
+{
+	const unsigned char *rec;
+	size_t len;
+	int rc;
+
+	if ((m->bitems = malloc(batch * sizeof *m->bitems)) == NULL)
+		return quell__error(m->h, QUELL_ENOMEM, "out of memory");
+	if (m->runs == NULL) { /* one run: sort it in memory */
+		quell__slots_sort(m->slots, m->tmp, m->n);
+		for (size_t i = 0; i < m->n; i++) {
+			len = quell__packed_size(m->slots[i].rec, QUELL__ROW_MAX * 8u + 1024);
+			if ((rc = add_row(m, m->slots[i].rec, len, batch)) != 0)
+				return rc;
+		}
+		return write_batch(m);
+	}
+	if (m->n > 0 && (rc = spill(m)) != 0)
+		return rc;
+	free(m->slots); /* the run's room goes to the batch */
+	free(m->tmp);
+	m->slots = m->tmp = NULL;
+	m->cap = 0;
+	quell__arena_free(&m->arena);
+	while ((rc = quell__runs_next(m->runs, &rec, &len)) == 1) {
+		const unsigned char *copy = quell__arena_copy(&m->barena, rec, len);
+
+		if (copy == NULL)
+			return quell__error(m->h, QUELL_ENOMEM, "out of memory");
+		if ((rc = add_row(m, copy, len, batch)) != 0)
+			return rc;
+	}
+	if (rc < 0)
+		return quell__error(m->h, rc, "%s", quell__runs_error(m->runs));
+	return write_batch(m);
+}
+
+/* The options, checked before anything is read.  0, or QUELL_EINVAL
+ * with its message set. */
+static int check_opts(quell *h, const struct quell_import_options *opts)
+{
+	if (opts->version < 1 || opts->version > QUELL_IMPORT_OPTIONS_VERSION)
+		return quell__error(h, QUELL_EINVAL, "import options version %u is not supported",
+		                    opts->version);
+	if (opts->list != 0 && opts->list != QUELL_LIST_SUPPRESS && opts->list != QUELL_LIST_ALLOW &&
+	    opts->list != QUELL_LIST_BACKOFF)
+		return quell__error(h, QUELL_EINVAL, "import: unknown list %d", opts->list);
+	return quell__stream_check(h, opts->stream, 0);
+}
+
+/* Every row of rd judged and collected into runs (spilled when one is
+ * full).  0, or an error with its message set. */
+static int read_all(struct quell__imp *m, struct quell__reader *rd, size_t batch)
+{
+	struct quell__row row;
+	size_t line = 0;
+	int rc;
+
+	for (;;) {
+		rc = quell__reader_next(rd, &row, &line, m->err, sizeof m->err);
+		if (rc == 0)
+			break;
+		if (rc == QUELL_EDATA) {
+			m->st.read++;
+			reject(m, line, m->err);
+			continue;
+		}
+		if (rc < 0)
+			return quell__error(m->h, rc, "%s", m->err);
+		m->st.read++;
+		m->st.bytes = quell__reader_bytes(rd);
+		if ((m->st.read & 0xffff) == 0 && (rc = progress(m)) != 0)
+			return rc; /* still reading: canceled */
+		if ((rc = take(m, &row)) < 0)
+			return quell__error(m->h, rc, "out of memory");
+		if ((m->arena.bytes + m->n * 2 * sizeof *m->slots >= RUN_BYTES ||
+		     m->n >= RUN_BATCHES * batch) &&
+		    (rc = spill(m)) != 0)
+			return rc;
+	}
+	m->st.bytes = quell__reader_bytes(rd);
+	return 0;
+}
+
+int quell_import(quell *h, FILE *in, const struct quell_import_options *opts,
+                 struct quell_import_stats *stats)
+{
+	struct quell_import_options def = QUELL_IMPORT_OPTIONS_INIT;
+	struct quell__reader *rd = NULL;
+	struct quell__imp *m;
+	size_t batch;
+	int rc;
+
+	if (stats != NULL)
+		memset(stats, 0, sizeof *stats);
+	if (h == NULL || in == NULL)
+		return quell__error(h, QUELL_EINVAL, "import: NULL argument");
+	if (opts == NULL)
+		opts = &def;
+	if ((rc = check_opts(h, opts)) != 0)
+		return rc;
+	if (h->store == NULL)
+		return quell__error(h, QUELL_EINVAL, "no database is open");
+	m = calloc(1, sizeof *m);
+	if (m == NULL || (m->job = malloc(sizeof *m->job)) == NULL) {
+		free(m);
+		return quell__error(h, QUELL_ENOMEM, "out of memory");
+	}
+	m->h = h;
+	m->o = opts;
+	m->file = opts->filename ? opts->filename : "-";
+	m->now = quell__now(opts->now);
+	batch = opts->batch ? opts->batch : BATCH_ROWS;
+	rc = quell__reader_open(in, opts->format, m->file, &rd, m->err, sizeof m->err);
+	if (rc != 0) {
+		rc = quell__error(h, rc, "%s", m->err);
+		goto out;
+	}
+	m->st.format = quell__reader_format(rd);
+	if (opts->list == QUELL_LIST_BACKOFF && strcmp(m->st.format, "csv") != 0 &&
+	    strcmp(m->st.format, "jsonl") != 0) {
+		rc = quell__error(h, QUELL_EINVAL,
+		                  "list backoff: only csv and jsonl rows hold backoff state, not %s",
+		                  m->st.format);
+		goto out;
+	}
+	if ((opts->force_suppress || (rc = quell__rules_get(h, &m->rs)) == 0) &&
+	    (rc = read_all(m, rd, batch)) == 0 && (rc = write_all(m, batch)) == 0 &&
+	    m->o->progress != NULL)
+		(void)m->o->progress(m->o->payload, &m->st); /* too late to cancel */
+out:
+	if (stats != NULL)
+		*stats = m->st;
+	quell__reader_close(rd);
+	quell__rules_unref(m->rs);
+	quell__arena_free(&m->arena);
+	quell__arena_free(&m->barena);
+	quell__runs_free(m->runs);
+	free(m->bitems);
+	free(m->slots);
+	free(m->tmp);
+	quell__buf_free(&m->pack);
+	free(m->job);
+	free(m);
+	return rc;
 }

@@ -17,7 +17,7 @@
 
 #include "check.h"
 #include "error.h"
-#include "policy.h"
+#include "record.h"
 #include "rules.h"
 #include "store.h"
 #include "write.h"

@@ -1,330 +1,427 @@
 /*
- * record.c - encode and decode key records and history events (layout in
- * record.h).  Bounds are checked on every read; nothing is allocated.
+ * codec.c - a reply recorded (quell_record, quell_record_many, and
+ * quell__record_txn for the importer's batches): what the rules decide
+ * about it (decide.h) written to the key it targets; and quell_explain,
+ * the same decision on an empty record, written nowhere.
+ *
+ * A reply is written in one pass: its key's record is loaded once, the
+ * decision applied once (the key's history read only when the reply
+ * suppresses and the record cannot say how many rule-made suppressions
+ * came before: the newest 1024 events), and the record and event written
+ * once, through write.h.  A delivery also ends the backoff of the
+ * recipient's domain.  Every reply is kept in the recipient's history
+ * (and, for a domain-scope action, in the domain's too), with its time,
+ * code, status and text: enough to replay it under other rules.  A queue
+ * or message id counts a reply once per class (2xx, 4xx, 5xx): retries
+ * count once, the bounce that ends them too, and a reply counted before
+ * writes nothing (no event, no change-feed entry).
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "address.h"
+#include "check.h"
+#include "decide.h"
+#include "error.h"
 #include "record.h"
+#include "rules.h"
+#include "store.h"
+#include "write.h"
 
-uint64_t quell__rd_uint(struct quell__rd *r, int n)
+/* ----------------------------------------------------------------- record */
+
+
+/* How far back prior_suppressions looks: the newest PRIOR_SCAN events of
+ * the key.  A domain's history grows with every reply about it, and the
+ * count only picks a ttl from a list of at most QUELL__TTL_MAX. */
+#define PRIOR_SCAN 1024
+
+struct prior {
+	size_t seen;
+	unsigned n;
+};
+
+static int count_prior(const struct quell_event *ev, void *vctx)
 {
-	uint64_t v = 0;
+	struct prior *p = vctx;
 
-	if (r->bad || r->end - r->p < n) {
-		r->bad = 1;
+	if (p->seen++ >= PRIOR_SCAN)
+		return 1;
+	if (ev != NULL && ev->action == QUELL_ACTION_SUPPRESS && ev->source == QUELL_SOURCE_BOUNCE &&
+	    ev->rule[0] != '\0')
+		p->n++;
+	return 0;
+}
+
+/* Rule-made suppressions of key in its recent history (see PRIOR_SCAN). */
+static int prior_suppressions(quell *h, struct quell__wtxn *w, const char *key, unsigned *n)
+{
+	struct prior p = { 0, 0 };
+	int rc = quell__store_history(h, quell__store_wview(w), key, count_prior, &p);
+
+	*n = p.n;
+	return rc;
+}
+
+/* The class of a reply for its ids: '2', '4' or '5' from the code, else
+ * from the status, else '0'.  A message deferred five times counts once,
+ * but the bounce or the delivery that ends it is another outcome. */
+static char reply_class(const struct quell__parsed *p)
+{
+	if (p->reply.code >= 200 && p->reply.code < 600)
+		return (char)('0' + p->reply.code / 100);
+	if (p->reply.status[0] >= '2' && p->reply.status[0] <= '5')
+		return p->reply.status[0];
+	return '0';
+}
+
+/* 1 when this address already has one of the reply's ids for a reply of
+ * the same class; marks them. */
+static int seen_before(quell *h, struct quell__wtxn *w, struct quell__job *c)
+{
+	const char *ids[2] = { c->queue_id, c->message_id };
+	char cls = reply_class(&c->p);
+	int dup = 0;
+
+	for (int i = 0; i < 2; i++) {
+		unsigned char key[QUELL__SEEN_KEY_MAX];
+		size_t alen = strlen(c->p.addr), ilen;
+		int rc;
+
+		if (ids[i] == NULL || (ilen = i == 0 ? c->queue_id_len : c->message_id_len) == 0)
+			continue;
+		if (ilen > 255)
+			ilen = 255;
+		memcpy(key, c->p.addr, alen);
+		key[alen] = (unsigned char)(i == 0 ? c->queue_kind : 'm');
+		key[alen + 1] = (unsigned char)cls;
+		memcpy(key + alen + 2, ids[i], ilen);
+		rc = quell__store_seen(h, w, key, alen + 2 + ilen, c->now);
+		if (rc < 0)
+			return rc;
+		if (rc == 1) {
+			if (!dup)
+				snprintf(c->idreason, sizeof c->idreason, "already counted: %s %.*s",
+				         i == 1 ? "message id" : c->queue_kind == 'q' ? "queue id" : "row",
+				         c->queue_kind == 'q' || i == 1 ? (int)(ilen > 64 ? 64 : ilen) : 0,
+				         ids[i]);
+			dup = 1;
+		}
+	}
+	return dup;
+}
+
+/* What a reply's write needs beside the job: the key's history for the
+ * suppressions before, and the recipient's verdict after. */
+struct reply_write {
+	quell *h;
+	struct quell__wtxn *w;
+	struct quell__job *c;
+	const char *key;
+	struct quell_result res; /* the recipient's verdict after the reply */
+};
+
+/* decision.ask_prior: read from the history, when the record cannot say. */
+static int ask_prior(void *ctx, unsigned *prior)
+{
+	struct reply_write *rw = ctx;
+
+	return prior_suppressions(rw->h, rw->w, rw->key, prior);
+}
+
+/* quell__change.verdict: the recipient's, through the check path. */
+static int rcpt_verdict(quell *h, struct quell__wtxn *w, void *ctx, int *verdict)
+{
+	struct reply_write *rw = ctx;
+	struct quell__job *c = rw->c;
+	int rc = quell__check_txn(h, NULL, w, c->p.addr, c->p.doff, NULL, c->now, &rw->res);
+
+	*verdict = rw->res.verdict;
+	return rc;
+}
+
+/* A delivery also ends the backoff of the recipient's domain (a
+ * domain-scope clear did so in quell__apply()). */
+static int clear_domain(quell *h, struct quell__wtxn *w, struct quell__job *c)
+{
+	struct quell__change ch = { QUELL_SCOPE_DOMAIN, c->p.domain, &c->drec, NULL, 0, NULL,
+		                    c->now, NULL, NULL };
+	int rc;
+
+	if ((rc = quell__store_load(h, w, QUELL_SCOPE_DOMAIN, c->p.domain, &c->drec)) != 0)
+		return rc;
+	if (quell__rec_find(&c->drec, QUELL_LIST_BACKOFF, "") < 0)
 		return 0;
-	}
-	for (int i = n - 1; i >= 0; i--)
-		v = v << 8 | r->p[i];
-	r->p += n;
-	return v;
+	quell__drop_lists(&c->drec, QUELL_LIST_BACKOFF, QUELL_LIST_BACKOFF);
+	return quell__write_change(h, w, &ch);
 }
 
-const char *quell__rd_str(struct quell__rd *r, int lenbytes)
+/* The key's record loaded and the decision applied to it, once.  A
+ * suppression's ttl and count depend on the rule-made suppressions before
+ * it: a rule-made entry in place counts them, else the history does, read
+ * only if this reply suppresses. */
+static int apply_reply(struct reply_write *rw, struct quell__decision *d, struct quell__effect *fx)
 {
-	size_t n = (size_t)quell__rd_uint(r, lenbytes);
-	const char *s;
+	struct quell__job *c = rw->c;
+	int rc, i;
 
-	if (r->bad || (size_t)(r->end - r->p) < n + 1 || r->p[n] != '\0') {
-		r->bad = 1;
-		return "";
+	if ((rc = quell__store_load(rw->h, rw->w, d->scope, rw->key, &c->rec)) != 0)
+		return rc;
+	i = quell__rec_find(&c->rec, QUELL_LIST_SUPPRESS, "");
+	if (i >= 0 && c->rec.ent[i].e.source == QUELL_SOURCE_BOUNCE &&
+	    c->rec.ent[i].e.rule[0] != '\0')
+		d->prior = c->rec.ent[i].e.count;
+	else {
+		d->ask_prior = ask_prior;
+		d->prior_ctx = rw;
 	}
-	s = (const char *)r->p;
-	r->p += n + 1;
-	return s;
+	rc = quell__apply(&c->rec, d, c->ext, fx);
+	if (rc == QUELL_EDATA)
+		return quell__error(rw->h, rc, "%s: too many entries for one key", rw->key);
+	return rc;
 }
 
-uint64_t quell__rd_varint(struct quell__rd *r)
+int quell__record_txn(quell *h, struct quell__wtxn *w, struct quell__job *c)
 {
-	uint64_t v = 0;
+	struct quell_outcome *out = c->out;
+	struct reply_write rw = { h, w, c, NULL, { 0 } };
+	struct quell__decision d;
+	struct quell__effect fx;
+	struct quell_event ev;
+	struct quell__change ch = { 0, NULL, NULL, &ev, 1, c->p.addr, c->now, rcpt_verdict, &rw };
+	char reason[sizeof fx.reason + QUELL_ENTRY_MAX + 40];
+	int rc, dup;
 
-	for (int shift = 0; !r->bad; shift += 7) {
-		unsigned c;
+	quell__decide(h, c->rs, &c->p, c->now, c->source, &d);
+	if ((dup = seen_before(h, w, c)) < 0)
+		return dup;
+	rw.key = !dup && d.scope == QUELL_SCOPE_DOMAIN ? c->p.domain : c->p.addr;
+	if (dup) { /* counted before: no change, no event, no change-feed entry */
+		memset(&fx, 0, sizeof fx);
+		fx.action = QUELL_ACTION_IGNORE;
+		fx.category = d.category;
+		ch.nev = 0;
+		out->duplicate = 1;
+	} else {
+		if (d.action == QUELL_ACTION_CLEAR && c->p.domain[0] != '\0' &&
+		    d.scope != QUELL_SCOPE_DOMAIN && (rc = clear_domain(h, w, c)) != 0)
+			return rc;
+		if ((rc = apply_reply(&rw, &d, &fx)) != 0)
+			return rc;
+		ch.rec = d.action != QUELL_ACTION_IGNORE ? &c->rec : NULL;
+	}
+	ch.scope = d.scope;
+	ch.key = rw.key;
+	memset(&ev, 0, sizeof ev);
+	ev.time = c->now;
+	ev.stream = "";
+	ev.reason = quell__event_reason(&d, &fx, c->p.domain, reason, sizeof reason);
+	ev.source = d.source;
+	ev.rule = d.rule ? d.rule->name : "";
+	ev.code = d.code;
+	ev.status = d.status;
+	ev.reply = d.text;
+	ev.action = fx.action;
+	ev.list = fx.list == QUELL__LIST_COUNT ? QUELL_LIST_NONE : fx.list;
+	ev.category = fx.category ? fx.category : "";
+	ev.until = fx.until;
+	/* every reply also stays in the recipient's own history (ch.also), so
+	 * that a replay under other rules finds all of them on address keys */
+	if ((rc = quell__write_change(h, w, &ch)) != 0)
+		return rc;
+	quell__fill_outcome(out, &d, &fx, rw.key);
+	out->verdict = rw.res.verdict;
+	if (rw.res.verdict != QUELL_ALLOW && out->until == 0)
+		out->until = rw.res.until;
+	return 0;
+}
 
-		if (r->p == r->end || shift > 63) {
-			r->bad = 1;
-			break;
+static int record_fn(quell *h, struct quell__wtxn *w, void *vctx)
+{
+	return quell__record_txn(h, w, vctx);
+}
+
+static int check_opts(quell *h, const struct quell_record_options *opts)
+{
+	if (opts->version < 1 || opts->version > QUELL_RECORD_OPTIONS_VERSION)
+		return quell__error(h, QUELL_EINVAL, "record options version %u is not supported",
+		                    opts->version);
+	return 0;
+}
+
+/* Fill job c for one reply: ids, time, the parsed address and reply.
+ * 0, or QUELL_EADDRESS / QUELL_EDATA with out->error set. */
+static int prepare(quell *h, struct quell__job *c, const char *address, const char *reply,
+                   const struct quell_record_options *opts, struct quell_outcome *out)
+{
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	c->source = opts->source;
+	c->queue_id = opts->queue_id;
+	c->queue_id_len = opts->queue_id ? strlen(opts->queue_id) : 0;
+	c->queue_kind = 'q';
+	c->message_id = opts->message_id;
+	c->message_id_len = opts->message_id ? strlen(opts->message_id) : 0;
+	c->out = out;
+	c->now = quell__now(opts->now);
+	if (address == NULL) {
+		quell__copy(out->error, sizeof out->error, "no address");
+		return quell__error(h, QUELL_EADDRESS, "no address");
+	}
+	rc = quell__address_parse(address, strlen(address), h->lowercase_local, c->p.addr,
+	                          sizeof c->p.addr, &c->p.doff, out->error, sizeof out->error);
+	if (rc != 0)
+		return quell__error(h, rc == QUELL_EINVAL ? QUELL_EADDRESS : rc, "%s", out->error);
+	quell__copy(out->normalized, sizeof out->normalized, c->p.addr);
+	quell__copy(c->p.domain, sizeof c->p.domain, c->p.addr + c->p.doff);
+	return quell__parse_reply(h, reply, &c->p, out);
+}
+
+int quell_record(quell *h, const char *address, const char *reply,
+                 const struct quell_record_options *opts, struct quell_outcome *out)
+{
+	struct quell_record_options def = QUELL_RECORD_OPTIONS_INIT;
+	struct quell_outcome scratch;
+	struct quell__job *c;
+	int rc;
+
+	if (out == NULL)
+		out = &scratch;
+	memset(out, 0, sizeof *out);
+	if (h == NULL || address == NULL)
+		return quell__error(h, QUELL_EINVAL, "record: NULL argument");
+	if (opts == NULL)
+		opts = &def;
+	if ((rc = check_opts(h, opts)) != 0)
+		return rc;
+	c = calloc(1, sizeof *c);
+	if (c == NULL)
+		return quell__error(h, QUELL_ENOMEM, "out of memory");
+	if ((rc = prepare(h, c, address, reply, opts, out)) == 0 &&
+	    (rc = quell__rules_get(h, &c->rs)) == 0) {
+		rc = quell__store_write(h, record_fn, c);
+		quell__rules_unref(c->rs);
+	}
+	if (rc != 0 && out->error[0] == '\0')
+		quell__copy(out->error, sizeof out->error, quell_errmsg(h));
+	free(c);
+	return rc;
+}
+
+struct many {
+	struct quell__job *job;
+	struct quell_record_item *items;
+	size_t n;
+};
+
+/* The whole batch in one transaction; run again from the start when the
+ * map had to grow, so every item is prepared inside. */
+static int many_fn(quell *h, struct quell__wtxn *w, void *vctx)
+{
+	struct quell_record_options def = QUELL_RECORD_OPTIONS_INIT;
+	struct many *m = vctx;
+	int rc;
+
+	for (size_t i = 0; i < m->n; i++) {
+		struct quell_record_item *it = &m->items[i];
+		const struct quell_record_options *o = it->opts ? it->opts : &def;
+
+		it->rc = prepare(h, m->job, it->address, it->reply, o, &it->out);
+		if (it->rc == QUELL_EADDRESS || it->rc == QUELL_EDATA)
+			continue;
+		if (it->rc != 0)
+			return it->rc;
+		if ((rc = quell__record_txn(h, w, m->job)) != 0) {
+			if (rc != QUELL_EDATA) /* a record full: this item only */
+				return rc;
+			it->rc = rc;
+			quell__copy(it->out.error, sizeof it->out.error, quell_errmsg(h));
 		}
-		c = *r->p++;
-		v |= (uint64_t)(c & 0x7F) << shift;
-		if (!(c & 0x80))
-			return v;
 	}
 	return 0;
 }
 
-const char *quell__rd_cstr(struct quell__rd *r)
+int quell_record_many(quell *h, struct quell_record_item *items, size_t n)
 {
-	const unsigned char *nul;
-	const char *s;
+	struct many m;
+	int rc;
 
-	if (r->bad || (nul = memchr(r->p, 0, (size_t)(r->end - r->p))) == NULL) {
-		r->bad = 1;
-		return "";
+	if (h == NULL || (n > 0 && items == NULL))
+		return quell__error(h, QUELL_EINVAL, "record_many: NULL argument");
+	for (size_t i = 0; i < n; i++)
+		if (items[i].opts != NULL && (rc = check_opts(h, items[i].opts)) != 0)
+			return rc;
+	if (n == 0)
+		return 0;
+	m.items = items;
+	m.n = n;
+	if ((m.job = calloc(1, sizeof *m.job)) == NULL)
+		return quell__error(h, QUELL_ENOMEM, "out of memory");
+	if ((rc = quell__rules_get(h, &m.job->rs)) == 0) {
+		rc = quell__store_write(h, many_fn, &m);
+		quell__rules_unref(m.job->rs);
 	}
-	s = (const char *)r->p;
-	r->p = nul + 1;
-	return s;
+	free(m.job);
+	return rc;
 }
 
-void quell__wr_str(struct quell__buf *b, const char *s, size_t max, int lenbytes)
+/* ---------------------------------------------------------------- explain */
+
+int quell_explain(quell *h, const char *address, const char *domain, const char *reply,
+                  int64_t now, struct quell_outcome *out)
 {
-	size_t n = s ? strlen(s) : 0;
+	struct quell__rules *rs;
+	struct quell__parsed *p;
+	struct quell__decision d;
+	struct quell__effect fx;
+	struct quell__rec *r;
+	unsigned char *ext;
+	int rc;
 
-	n = quell__utf8_clip(s ? s : "", n, max);
-	if (lenbytes == 2)
-		quell__buf_u16(b, (unsigned)n);
-	else
-		quell__buf_u32(b, (uint32_t)n);
-	quell__buf_put(b, s, n);
-	quell__buf_u8(b, 0);
-}
-
-size_t quell__utf8_clip(const char *s, size_t len, size_t max)
-{
-	if (len <= max)
-		return len;
-	len = max;
-	/* back off continuation bytes so no sequence is cut */
-	while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
-		len--;
-	return len;
-}
-
-int quell__rec_begin(struct quell__rec_iter *it, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-
-	if (len < 2 || (p[0] != QUELL__REC_FORMAT && p[0] != 1))
-		return -1;
-	it->format = p[0];
-	it->p = p + 2;
-	it->end = p + len;
-	it->left = p[1];
-	return 0;
-}
-
-static void next_v1(struct quell__rd *r, struct quell__ent *out)
-{
-	struct quell_entry *e = &out->e;
-
-	e->list = (int)quell__rd_uint(r, 1);
-	e->source = (int)quell__rd_uint(r, 1);
-	e->code = (int)quell__rd_uint(r, 2);
-	e->attempts = (uint32_t)quell__rd_uint(r, 4);
-	e->count = (uint32_t)quell__rd_uint(r, 4);
-	e->created = (int64_t)quell__rd_uint(r, 8);
-	e->updated = (int64_t)quell__rd_uint(r, 8);
-	e->expires = (int64_t)quell__rd_uint(r, 8);
-	e->until = (int64_t)quell__rd_uint(r, 8);
-	e->first_failure = (int64_t)quell__rd_uint(r, 8);
-	e->stream = quell__rd_str(r, 2);
-	e->category = quell__rd_str(r, 2);
-	e->rule = quell__rd_str(r, 2);
-	e->status = quell__rd_str(r, 2);
-	e->reply = quell__rd_str(r, 2);
-	e->reason = quell__rd_str(r, 2);
-	out->extlen = (size_t)quell__rd_uint(r, 2);
-}
-
-static void next_v2(struct quell__rd *r, struct quell__ent *out)
-{
-	struct quell_entry *e = &out->e;
-
-	e->list = (int)quell__rd_uint(r, 1);
-	e->source = (int)quell__rd_uint(r, 1);
-	e->code = (int)quell__rd_varint(r);
-	e->attempts = (uint32_t)quell__rd_varint(r);
-	e->count = (uint32_t)quell__rd_varint(r);
-	e->created = quell__unzigzag(quell__rd_varint(r));
-	e->updated = (int64_t)((uint64_t)e->created + (uint64_t)quell__unzigzag(quell__rd_varint(r)));
-	e->expires = quell__unzigzag(quell__rd_varint(r));
-	e->until = quell__unzigzag(quell__rd_varint(r));
-	e->first_failure = quell__unzigzag(quell__rd_varint(r));
-	e->stream = quell__rd_cstr(r);
-	e->category = quell__rd_cstr(r);
-	e->rule = quell__rd_cstr(r);
-	e->status = quell__rd_cstr(r);
-	e->reply = quell__rd_cstr(r);
-	e->reason = quell__rd_cstr(r);
-	out->extlen = (size_t)quell__rd_varint(r);
-}
-
-int quell__rec_next(struct quell__rec_iter *it, struct quell__ent *out)
-{
-	struct quell__rd r;
-	size_t elen;
-
-	if (it->left == 0)
-		return it->p == it->end ? 0 : -1;
-	r.p = it->p;
-	r.end = it->end;
-	r.bad = 0;
-	elen = it->format == 1 ? (size_t)quell__rd_uint(&r, 4) : (size_t)quell__rd_varint(&r);
-	if (r.bad || (size_t)(r.end - r.p) < elen)
-		return -1;
-	r.end = r.p + elen;
-	if (it->format == 1)
-		next_v1(&r, out);
-	else
-		next_v2(&r, out);
-	if (r.bad || (size_t)(r.end - r.p) != out->extlen)
-		return -1;
-	out->ext = r.p;
-	it->p = r.end;
-	it->left--;
-	return 1;
-}
-
-int quell__rec_decode(struct quell__rec *r, const void *data, size_t len)
-{
-	struct quell__rec_iter it;
-	int rc = 0;
-
+	if (h == NULL || out == NULL)
+		return quell__error(h, QUELL_EINVAL, "explain: NULL argument");
+	memset(out, 0, sizeof *out);
+	/* scratch for one call: not zeroed, every part is set before use */
+	p = malloc(sizeof *p + sizeof *r + 8 * COUNT_KEEP);
+	if (p == NULL)
+		return quell__error(h, QUELL_ENOMEM, "out of memory");
+	r = (struct quell__rec *)(p + 1);
+	ext = (unsigned char *)(r + 1);
+	p->addr[0] = p->domain[0] = '\0';
+	p->doff = 0;
+	if (address != NULL && *address != '\0') {
+		rc = quell__address_parse(address, strlen(address), h->lowercase_local, p->addr,
+		                          sizeof p->addr, &p->doff, out->error, sizeof out->error);
+		if (rc != 0) {
+			free(p);
+			return quell__error(h, rc == QUELL_EINVAL ? QUELL_EADDRESS : rc, "%s",
+			                    out->error);
+		}
+		quell__copy(out->normalized, sizeof out->normalized, p->addr);
+		quell__copy(p->domain, sizeof p->domain, p->addr + p->doff);
+	}
+	if (domain != NULL && *domain != '\0') {
+		rc = quell__domain_parse(domain, strlen(domain), NULL, p->domain, sizeof p->domain,
+		                         out->error, sizeof out->error);
+		if (rc != 0) {
+			free(p);
+			return quell__error(h, rc == QUELL_EINVAL ? QUELL_EADDRESS : rc, "%s",
+			                    out->error);
+		}
+	}
+	if ((rc = quell__parse_reply(h, reply, p, out)) != 0 || (rc = quell__rules_get(h, &rs)) != 0) {
+		free(p);
+		return rc;
+	}
+	now = quell__now(now);
+	quell__decide(h, rs, p, now, QUELL_SOURCE_BOUNCE, &d);
 	r->n = 0;
-	if (quell__rec_begin(&it, data, len) != 0)
-		return -1;
-	while (r->n < QUELL__REC_MAX && (rc = quell__rec_next(&it, &r->ent[r->n])) == 1)
-		r->n++;
-	return r->n == QUELL__REC_MAX && it.left > 0 ? -1 : (rc < 0 ? -1 : 0);
-}
-
-/* quell__rd_cstr in quell__rd_str's shape. */
-static const char *v2_str(struct quell__rd *r, int unused)
-{
-	(void)unused;
-	return quell__rd_cstr(r);
-}
-
-/* A string clipped to max bytes (at a character boundary), and its NUL. */
-static void put_str(struct quell__buf *b, const char *s, size_t max)
-{
-	s = s ? s : "";
-	quell__buf_cstr(b, s, quell__utf8_clip(s, strlen(s), max));
-}
-
-#define LEN_ROOM 3 /* varint bytes kept for an entry's length: up to 2 MiB */
-
-void quell__rec_encode(struct quell__buf *b, const struct quell__rec *r)
-{
-	static const unsigned char room[LEN_ROOM];
-
-	quell__buf_u8(b, QUELL__REC_FORMAT);
-	quell__buf_u8(b, (unsigned)r->n);
-	for (size_t i = 0; i < r->n; i++) {
-		const struct quell_entry *e = &r->ent[i].e;
-		size_t lenpos = b->len, extlen = r->ent[i].extlen;
-
-		quell__buf_put(b, room, LEN_ROOM); /* the length, moved in below */
-		quell__buf_u8(b, (unsigned)e->list);
-		quell__buf_u8(b, (unsigned)e->source);
-		quell__buf_varint(b, (uint64_t)e->code);
-		quell__buf_varint(b, e->attempts);
-		quell__buf_varint(b, e->count);
-		quell__buf_varint(b, quell__zigzag(e->created));
-		quell__buf_varint(b, quell__zigzag((int64_t)((uint64_t)e->updated - (uint64_t)e->created)));
-		quell__buf_varint(b, quell__zigzag(e->expires));
-		quell__buf_varint(b, quell__zigzag(e->until));
-		quell__buf_varint(b, quell__zigzag(e->first_failure));
-		put_str(b, e->stream, QUELL_STREAM_MAX - 1);
-		put_str(b, e->category, QUELL_NAME_MAX - 1);
-		put_str(b, e->rule, QUELL_NAME_MAX - 1);
-		put_str(b, e->status, QUELL_STATUS_MAX - 1);
-		put_str(b, e->reply, QUELL__TEXT_MAX);
-		put_str(b, e->reason, QUELL__TEXT_MAX);
-		if (extlen > 0xFFFF)
-			extlen = 0; /* cannot happen: the policy code bounds ext */
-		quell__buf_varint(b, extlen);
-		quell__buf_put(b, r->ent[i].ext, extlen);
-		if (!b->oom) {
-			size_t n = b->len - lenpos - LEN_ROOM, k = 0;
-			unsigned char v[LEN_ROOM];
-
-			while (n >= 0x80 && k < LEN_ROOM - 1) {
-				v[k++] = (unsigned char)(n | 0x80);
-				n >>= 7;
-			}
-			v[k++] = (unsigned char)n;
-			memcpy(b->data + lenpos, v, k);
-			memmove(b->data + lenpos + k, b->data + lenpos + LEN_ROOM,
-			        b->len - lenpos - LEN_ROOM);
-			b->len -= LEN_ROOM - k;
-		}
-	}
-}
-
-int quell__rec_find(const struct quell__rec *r, int list, const char *stream)
-{
-	if (stream == NULL)
-		stream = "";
-	for (size_t i = 0; i < r->n; i++)
-		if (r->ent[i].e.list == list && strcmp(r->ent[i].e.stream, stream) == 0)
-			return (int)i;
-	return -1;
-}
-
-void quell__rec_remove(struct quell__rec *r, size_t i)
-{
-	if (i >= r->n)
-		return;
-	memmove(&r->ent[i], &r->ent[i + 1], (r->n - i - 1) * sizeof r->ent[0]);
-	r->n--;
-}
-
-void quell__event_encode(struct quell__buf *b, const struct quell_event *ev)
-{
-	quell__buf_u8(b, QUELL__EVENT_FORMAT);
-	quell__buf_varint(b, quell__zigzag(ev->time));
-	quell__buf_varint(b, ev->seq);
-	quell__buf_u8(b, (unsigned)ev->list);
-	quell__buf_u8(b, (unsigned)ev->source);
-	quell__buf_u8(b, (unsigned)ev->action);
-	quell__buf_u8(b, (unsigned)ev->verdict);
-	quell__buf_varint(b, (uint64_t)ev->code);
-	quell__buf_varint(b, quell__zigzag(ev->until));
-	put_str(b, ev->origin, QUELL_NAME_MAX - 1);
-	put_str(b, ev->stream, QUELL_STREAM_MAX - 1);
-	put_str(b, ev->rule, QUELL_NAME_MAX - 1);
-	put_str(b, ev->category, QUELL_NAME_MAX - 1);
-	put_str(b, ev->status, QUELL_STATUS_MAX - 1);
-	put_str(b, ev->reply, QUELL__TEXT_MAX);
-	put_str(b, ev->reason, QUELL__TEXT_MAX);
-}
-
-int quell__event_decode(struct quell_event *ev, const void *data, size_t len)
-{
-	struct quell__rd r = { data, (const unsigned char *)data + len, 0 };
-	const char *(*str)(struct quell__rd *, int);
-	unsigned format = (unsigned)quell__rd_uint(&r, 1);
-
-	if (format == 1) {
-		ev->time = (int64_t)quell__rd_uint(&r, 8);
-		ev->seq = quell__rd_uint(&r, 8);
-	} else if (format == QUELL__EVENT_FORMAT) {
-		ev->time = quell__unzigzag(quell__rd_varint(&r));
-		ev->seq = quell__rd_varint(&r);
-	} else {
-		return -1;
-	}
-	ev->list = (int)quell__rd_uint(&r, 1);
-	ev->source = (int)quell__rd_uint(&r, 1);
-	ev->action = (int)quell__rd_uint(&r, 1);
-	ev->verdict = (int)quell__rd_uint(&r, 1);
-	if (format == 1) {
-		ev->code = (int)quell__rd_uint(&r, 2);
-		ev->until = (int64_t)quell__rd_uint(&r, 8);
-		str = quell__rd_str;
-	} else {
-		ev->code = (int)quell__rd_varint(&r);
-		ev->until = quell__unzigzag(quell__rd_varint(&r));
-		str = v2_str;
-	}
-	ev->origin = str(&r, 2);
-	ev->stream = str(&r, 2);
-	ev->rule = str(&r, 2);
-	ev->category = str(&r, 2);
-	ev->status = str(&r, 2);
-	ev->reply = str(&r, 2);
-	ev->reason = str(&r, 2);
-	return r.bad || r.p != r.end ? -1 : 0;
+	rc = quell__apply(r, &d, ext, &fx);
+	quell__fill_outcome(out, &d, &fx, d.scope == QUELL_SCOPE_DOMAIN ? p->domain : p->addr);
+	out->verdict = quell__rec_verdict(r, NULL, now);
+	quell__rules_unref(rs);
+	free(p);
+	return rc ? quell__error(h, QUELL_EINTERNAL, "explain: cannot apply the rule") : 0;
 }

@@ -1,119 +1,49 @@
 /*
- * record.h - the byte layout of what the store keeps, and nothing else:
- * a key's record (all its list entries, every stream, in one value, so a
- * check costs one B-tree probe per key) and a history event.
- *
- * Key record, format 2 (written now):
- *   u8 format (2), u8 number of entries, then per entry:
- *   varint length of the rest of the entry,
- *   u8 list, u8 source, varints code, attempts, count,
- *   zigzag varints created, updated - created, expires, until, first_failure,
- *   strings stream, category, rule, status, reply, reason (each its bytes
- *     and a NUL, so decoded strings point into the value),
- *   varint length + bytes of `ext`, state owned by the policy code (count
- *     windows, duplicate ids); opaque here.
- * Varints are LEB128 (buf.h): a plain suppressed address takes ~30 bytes
- * where format 1 took ~85, and the B-trees are that much smaller.
- *
- * Key record, format 1 (still read; a record is rewritten as format 2 the
- * next time it changes):
- *   u8 format (1), u8 number of entries, then per entry:
- *   u32 length of the rest of the entry,
- *   u8 list, u8 source, u16 code, u32 attempts, u32 count,
- *   i64 created, updated, expires, until, first_failure,
- *   strings stream, category, rule, status, reply, reason
- *     (each u16 length, bytes, NUL, so decoded strings point into the value),
- *   u16 length + bytes of `ext`, state owned by the policy code (count
- *     windows, duplicate ids); opaque here.
- * Integers are little-endian.  Decoding allocates nothing and never reads
- * past the value: a malformed record decodes as an error, never a crash.
- *
- * History event, format 2: u8 format, zigzag varint time, varint seq, u8 list,
- * u8 source, u8 action, u8 verdict, varint code, zigzag varint until,
- * strings (bytes and a NUL) origin, stream, rule, category, status, reply,
- * reason.
- * History event, format 1 (still read): u8 format, i64 time, u64 seq, u8
- * list, u8 source, u8 action, u8 verdict, u16 code, i64 until, strings
- * origin, stream, rule, category, status, reply, reason (u16 length, bytes,
- * NUL).
- *
- * This file knows nothing of LMDB.
+ * record.h - inside the policy module: one reply recorded within a write
+ * transaction that someone else owns (quell_record's own, or a batch of the
+ * importer's).  The CLI and the public header know nothing of this.
  */
-#ifndef QUELL_RECORD_H
-#define QUELL_RECORD_H
+#ifndef QUELL_POLICY_H
+#define QUELL_POLICY_H
 
-#include <stddef.h>
-#include <stdint.h>
+#include "codec.h"
+#include "reply.h"
+#include "rules.h"
+#include "store.h"
 
-#include "buf.h"
-#include "quell.h"
+#define COUNT_KEEP 1024 /* most failure times kept for a count */
 
-#define QUELL__REC_FORMAT 2
-#define QUELL__EVENT_FORMAT 2
-#define QUELL__REC_MAX 64      /* entries per key (lists x streams) */
-#define QUELL__TEXT_MAX 4096   /* longest reply or reason kept */
-
-/* An internal list beside the public ones: soft-bounce count state. */
-#define QUELL__LIST_COUNT 4
-
-/* One entry as decoded: the public struct plus the opaque ext state. */
-struct quell__ent {
-	struct quell_entry e;
-	const unsigned char *ext;
-	size_t extlen;
+/* A recipient and its parsed reply. */
+struct quell__parsed {
+	struct quell__reply reply;       /* its text valid UTF-8 (repaired) */
+	char textbuf[QUELL__REPLY_IN_MAX + 1];
+	char fixbuf[3 * QUELL__REPLY_IN_MAX + 1]; /* a text that had to be repaired */
+	char addr[QUELL_ENTRY_MAX];
+	size_t doff;
+	char domain[QUELL_ENTRY_MAX];
 };
 
-/* Iterate the entries of a record value. */
-struct quell__rec_iter {
-	const unsigned char *p, *end;
-	unsigned left;
-	int format;
+/* One reply to record, with the room that recording needs.  Big (tens of
+ * KiB): allocate one and reuse it. */
+struct quell__job {
+	struct quell__parsed p;          /* set by the caller */
+	struct quell__rules *rs;         /* the rules (a reference the caller holds) */
+	int64_t now;                     /* when the reply came */
+	int source;                      /* QUELL_SOURCE_BOUNCE or _COMPLAINT */
+	const char *queue_id, *message_id; /* ids that make a repeat a duplicate */
+	size_t queue_id_len, message_id_len;
+	char queue_kind;                 /* 'q' queue id, 'i' import row digest */
+	struct quell_outcome *out;       /* filled */
+	/* scratch */
+	struct quell__rec rec, drec;
+	unsigned char ext[8 * COUNT_KEEP];
+	char idreason[QUELL_NAME_MAX + 64];
 };
 
-/* Start on a value; returns 0, or -1 when it is not a record. */
-int quell__rec_begin(struct quell__rec_iter *it, const void *data, size_t len);
+/* Record job->p's reply in the write transaction w (see quell_record). */
+int quell__record_txn(quell *h, struct quell__wtxn *w, struct quell__job *job);
 
-/* Next entry into *out (key and scope left as they are).
- * Returns 1 with an entry, 0 at the end, -1 on a malformed record. */
-int quell__rec_next(struct quell__rec_iter *it, struct quell__ent *out);
-
-/* A whole record decoded for editing (pointers into the stored value or
- * into caller memory: encode before the value is overwritten). */
-struct quell__rec {
-	size_t n;
-	struct quell__ent ent[QUELL__REC_MAX];
-};
-
-int quell__rec_decode(struct quell__rec *r, const void *data, size_t len);
-
-/* Append the encoding of r to b (b->oom on failure). */
-void quell__rec_encode(struct quell__buf *b, const struct quell__rec *r);
-
-/* Index of the entry of this list and stream, or -1. */
-int quell__rec_find(const struct quell__rec *r, int list, const char *stream);
-
-/* Remove entry i, keeping the order of the others. */
-void quell__rec_remove(struct quell__rec *r, size_t i);
-
-/* Encode / decode one history event (strings point into the value). */
-void quell__event_encode(struct quell__buf *b, const struct quell_event *ev);
-int quell__event_decode(struct quell_event *ev, const void *data, size_t len);
-
-/* A bounded little-endian reader, shared by the record and spill formats:
- * reading past the end sets `bad` and yields zeros and "". */
-struct quell__rd {
-	const unsigned char *p, *end;
-	int bad;
-};
-uint64_t quell__rd_uint(struct quell__rd *r, int n);
-/* A string written as lenbytes (2 or 4) of length, the bytes, a NUL. */
-const char *quell__rd_str(struct quell__rd *r, int lenbytes);
-/* A varint (buf.h), and a string ended by a NUL (the NUL is skipped). */
-uint64_t quell__rd_varint(struct quell__rd *r);
-const char *quell__rd_cstr(struct quell__rd *r);
-void quell__wr_str(struct quell__buf *b, const char *s, size_t max, int lenbytes);
-
-/* Truncate text to at most max bytes without cutting a UTF-8 sequence. */
-size_t quell__utf8_clip(const char *s, size_t len, size_t max);
+/* The handle's rules with a reference taken (the defaults on first use). */
+int quell__rules_get(quell *h, struct quell__rules **out);
 
 #endif

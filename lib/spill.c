@@ -19,7 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "record.h"
+#include "codec.h"
 #include "spill.h"
 
 #define MAX_RECORD (8u * QUELL__ROW_MAX + 1024) /* a row's strings are bounded */

@@ -2,14 +2,14 @@
  * write.h - the one way a change reaches a key (write.c): find or make the
  * entry in the key's record, then store the record and append the events
  * that say what changed, each with the verdict right after the change.
- * Hand edits (lists.c), import rows (importer.c) and replies (policy.c)
+ * Hand edits (edit.c), import rows (import.c) and replies (record.c)
  * all write through here, and so must any later writer (a remote event
  * applied by a sync).
  */
 #ifndef QUELL_WRITE_H
 #define QUELL_WRITE_H
 
-#include "record.h"
+#include "codec.h"
 #include "store.h"
 
 /*

@@ -1,6 +1,6 @@
 /*
  * test_prefilter.c - the literal prefilter of the rules' text patterns
- * (lib/prefilter.h): what the analysis finds in given patterns and where
+ * (lib/rules/prefilter.h): what the analysis finds in given patterns and where
  * it gives up; that PCRE2's caseless matching pairs ASCII with no other
  * non-ASCII characters than the two the prefilter knows of; and, for
  * every pattern of the default rules, that nothing PCRE2 alone matches is

@@ -1,411 +1,622 @@
 /*
- * test_record.c - the stored byte layouts (record.h) and the importer's
- * packed rows (spill.h): round trips of every field at its edges, format-1
- * values (written before the varint format) still read, and every
- * truncation of a value refused without reading past it.
+ * test_record.c - what replies do to the lists (quell_record) and would do
+ * (quell_explain): suppress with escalating ttl, backoff growth, cap and
+ * give-up, domain backoffs that only end, counts in a sliding window,
+ * clear, ignore, duplicates by queue id, protected domains, complaints.
+ *
+ * A rules file written here keeps the cases independent of the default
+ * rules, which are tuned on their own (test_rules.c, test_eval.c).  Time
+ * is injected everywhere.
  */
-#include <stdint.h>
 #include <stdlib.h>
+#include <unistd.h>
 
-#include "record.h"
-#include "spill.h"
 #include "testutil.h"
 
-static void test_varints(void)
-{
-	const uint64_t u[] = { 0, 1, 127, 128, 16383, 16384, UINT32_MAX, UINT64_MAX };
-	const int64_t s[] = { 0, -1, 1, INT64_MIN, INT64_MAX, -1795860000, 1795860000 };
-	struct quell__buf b = QUELL__BUF_INIT;
-	struct quell__rd r;
+#define T0 1700000000
+#define MIN 60
+#define HOUR 3600
+#define DAY 86400
 
-	for (size_t i = 0; i < sizeof u / sizeof u[0]; i++)
-		quell__buf_varint(&b, u[i]);
-	for (size_t i = 0; i < sizeof s / sizeof s[0]; i++)
-		quell__buf_varint(&b, quell__zigzag(s[i]));
-	CU_ASSERT_FATAL(!b.oom);
-	r.p = b.data;
-	r.end = b.data + b.len;
-	r.bad = 0;
-	for (size_t i = 0; i < sizeof u / sizeof u[0]; i++)
-		CU_ASSERT(quell__rd_varint(&r) == u[i]);
-	for (size_t i = 0; i < sizeof s / sizeof s[0]; i++)
-		TU_EQ_INT(quell__unzigzag(quell__rd_varint(&r)), s[i]);
-	CU_ASSERT(!r.bad && r.p == r.end);
-	TU_EQ_INT(quell__rd_varint(&r), 0); /* past the end */
-	CU_ASSERT(r.bad);
-	quell__buf_free(&b);
+static const char rules_yaml[] =
+	"version: 1\n"
+	"backoff: { initial: 15m, factor: 2, max: 8h, give_up_after: 5d }\n"
+	"protect: [gmail.com]\n"
+	"rules:\n"
+	"  - name: delivered\n"
+	"    when: { code: 2xx }\n"
+	"    then: { action: clear, category: delivered }\n"
+	"  - name: escalate\n"
+	"    when: { status: 5.1.7 }\n"
+	"    then: { action: suppress, ttl: [7d, 30d, forever], category: bad-mailbox }\n"
+	"  - name: user-unknown\n"
+	"    when: { status: [5.1.1, 5.1.6] }\n"
+	"    then: { action: suppress, scope: address, category: bad-mailbox }\n"
+	"  - name: no-domain\n"
+	"    when: { status: 5.1.2 }\n"
+	"    then: { action: suppress, scope: domain, category: bad-domain }\n"
+	"  - name: policy-block\n"
+	"    when: { status: \"5.7.*\", text: \"(?i)spamhaus|blocked\" }\n"
+	"    then: { action: ignore, category: policy }\n"
+	"  - name: full\n"
+	"    when: { status: [4.2.2, 5.2.2] }\n"
+	"    then: { action: count, threshold: 3, window: 7d, category: quota }\n"
+	"  - name: throttled\n"
+	"    when: { code: 421 }\n"
+	"    then: { action: backoff, scope: domain, category: transient }\n"
+	"  - name: transient\n"
+	"    when: { code: 4xx }\n"
+	"    then: { action: backoff, scope: address, category: transient }\n";
+
+static char dir[128], rules_path[160];
+static quell *h;
+
+static int setup(void)
+{
+	FILE *f;
+
+	h = tu_open(dir, sizeof dir, NULL);
+	if (h == NULL)
+		return 1;
+	snprintf(rules_path, sizeof rules_path, "%s.rules.yaml", dir);
+	f = fopen(rules_path, "w");
+	if (f == NULL)
+		return 1;
+	fputs(rules_yaml, f);
+	fclose(f);
+	return 0;
 }
 
-static struct quell__rec sample(void)
+static int teardown(void)
 {
-	static const unsigned char ext[] = { 1, 0, 2, 0, 3 };
-	struct quell__rec r;
-
-	memset(&r, 0, sizeof r);
-	r.n = 2;
-	r.ent[0].e = (struct quell_entry){ 0 };
-	r.ent[0].e.list = QUELL_LIST_SUPPRESS;
-	r.ent[0].e.source = QUELL_SOURCE_BOUNCE;
-	r.ent[0].e.code = 550;
-	r.ent[0].e.attempts = 3;
-	r.ent[0].e.count = 70000;
-	r.ent[0].e.created = 1795860000;
-	r.ent[0].e.updated = 1795860000 - 5; /* before created: a negative delta */
-	r.ent[0].e.expires = -86400;
-	r.ent[0].e.until = INT64_MAX;
-	r.ent[0].e.first_failure = 1;
-	r.ent[0].e.stream = "news";
-	r.ent[0].e.category = "bad-mailbox";
-	r.ent[0].e.rule = "user-unknown";
-	r.ent[0].e.status = "5.1.1";
-	r.ent[0].e.reply = "550 5.1.1 <a@b.example>: user unknown";
-	r.ent[0].e.reason = "";
-	r.ent[0].ext = ext;
-	r.ent[0].extlen = sizeof ext;
-	r.ent[1].e.list = QUELL_LIST_ALLOW;
-	r.ent[1].e.stream = "";
-	r.ent[1].e.category = "manual";
-	r.ent[1].e.rule = "";
-	r.ent[1].e.status = "";
-	r.ent[1].e.reply = "";
-	r.ent[1].e.reason = "VIP \xc3\xa9";
-	return r;
+	tu_close(h, dir);
+	unlink(rules_path);
+	return 0;
 }
 
-static void same(const struct quell__rec *a, const struct quell__rec *b)
+static void fresh(void)
 {
-	TU_EQ_INT(a->n, b->n);
-	for (size_t i = 0; i < a->n && i < b->n; i++) {
-		const struct quell_entry *x = &a->ent[i].e, *y = &b->ent[i].e;
+	tu_close(h, dir);
+	h = tu_open(dir, sizeof dir, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	if (quell_rules_load(h, rules_path) != 0)
+		fprintf(stderr, "\n  rules: %s\n", quell_errmsg(h));
+}
 
-		TU_EQ_INT(x->list, y->list);
-		TU_EQ_INT(x->source, y->source);
-		TU_EQ_INT(x->code, y->code);
-		TU_EQ_INT(x->attempts, y->attempts);
-		TU_EQ_INT(x->count, y->count);
-		TU_EQ_INT(x->created, y->created);
-		TU_EQ_INT(x->updated, y->updated);
-		TU_EQ_INT(x->expires, y->expires);
-		TU_EQ_INT(x->until, y->until);
-		TU_EQ_INT(x->first_failure, y->first_failure);
-		TU_EQ_STR(x->stream, y->stream);
-		TU_EQ_STR(x->category, y->category);
-		TU_EQ_STR(x->rule, y->rule);
-		TU_EQ_STR(x->status, y->status);
-		TU_EQ_STR(x->reply, y->reply);
-		TU_EQ_STR(x->reason, y->reason);
-		TU_EQ_INT(a->ent[i].extlen, b->ent[i].extlen);
-		if (a->ent[i].extlen == b->ent[i].extlen && a->ent[i].extlen > 0)
-			CU_ASSERT(memcmp(a->ent[i].ext, b->ent[i].ext, a->ent[i].extlen) == 0);
+static struct quell_outcome rec_id(const char *addr, const char *reply, int64_t now,
+                                   const char *qid)
+{
+	struct quell_record_options o = QUELL_RECORD_OPTIONS_INIT;
+	struct quell_outcome out;
+	int rc;
+
+	o.now = now;
+	o.queue_id = qid;
+	rc = quell_record(h, addr, reply, &o, &out);
+	if (rc != 0)
+		fprintf(stderr, "\n  record %s '%s': %s\n", addr, reply, quell_errmsg(h));
+	CU_ASSERT_EQUAL(rc, 0);
+	return out;
+}
+
+static struct quell_outcome rec(const char *addr, const char *reply, int64_t now)
+{
+	return rec_id(addr, reply, now, NULL);
+}
+
+static int verdict(const char *addr, int64_t now, struct quell_result *res)
+{
+	struct quell_result r;
+
+	if (res == NULL)
+		res = &r;
+	CU_ASSERT_EQUAL(quell_check(h, addr, NULL, now, res), 0);
+	return res->verdict;
+}
+
+static void test_suppress(void)
+{
+	struct quell_outcome o;
+	struct quell_result r;
+	struct quell_info *info = NULL;
+
+	fresh();
+	o = rec("Bob@Example.com", "550 5.1.1 <bob@example.com>: Recipient address rejected", T0);
+	TU_EQ_INT(o.action, QUELL_ACTION_SUPPRESS);
+	TU_EQ_STR(o.rule, "user-unknown");
+	TU_EQ_STR(o.category, "bad-mailbox");
+	TU_EQ_STR(o.key, "bob@example.com");
+	TU_EQ_INT(o.verdict, QUELL_SUPPRESS);
+	TU_EQ_INT(o.code, 550);
+	TU_EQ_STR(o.status, "5.1.1");
+	TU_EQ_INT(o.until, 0);
+	TU_EQ_INT(verdict("bob@example.com", T0 + 400 * DAY, &r), QUELL_SUPPRESS);
+	TU_EQ_STR(r.rule, "user-unknown");
+	TU_EQ_INT(r.source, QUELL_SOURCE_BOUNCE);
+	CU_ASSERT(strstr(r.reply, "Recipient address rejected") != NULL);
+	CU_ASSERT_EQUAL_FATAL(quell_show(h, "bob@example.com", 0, &info), 0);
+	TU_EQ_INT(info->nevents, 1);
+	TU_EQ_STR(info->events[0].rule, "user-unknown");
+	TU_EQ_INT(info->events[0].action, QUELL_ACTION_SUPPRESS);
+	TU_EQ_INT(info->events[0].code, 550);
+	quell_info_free(info);
+}
+
+static void test_policy_block_ignored(void)
+{
+	struct quell_outcome o;
+
+	fresh();
+	o = rec("a@example.com", "554 5.7.1 Service unavailable; blocked using zen.spamhaus.org", T0);
+	TU_EQ_INT(o.action, QUELL_ACTION_IGNORE);
+	TU_EQ_STR(o.rule, "policy-block");
+	TU_EQ_INT(o.verdict, QUELL_ALLOW);
+	TU_EQ_INT(verdict("a@example.com", T0, NULL), QUELL_ALLOW);
+	/* no rule at all: ignored too */
+	o = rec("a@example.com", "599 something else", T0);
+	TU_EQ_INT(o.action, QUELL_ACTION_IGNORE);
+	TU_EQ_STR(o.rule, "");
+	TU_EQ_STR(o.category, "other");
+}
+
+static void test_backoff_growth_and_cap(void)
+{
+	struct quell_outcome o;
+	int64_t t = T0;
+	const int64_t want[] = { 15 * MIN, 30 * MIN, HOUR, 2 * HOUR, 4 * HOUR, 8 * HOUR, 8 * HOUR };
+
+	fresh();
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		o = rec("a@example.com", "451 4.3.0 temporary failure", t);
+		TU_EQ_INT(o.action, QUELL_ACTION_BACKOFF);
+		TU_EQ_INT(o.until - t, want[i]);
+		TU_EQ_INT(o.verdict, QUELL_BACKOFF);
+		t += 10 * MIN;
 	}
+	TU_EQ_INT(verdict("a@example.com", o.until - 1, NULL), QUELL_BACKOFF);
+	TU_EQ_INT(verdict("a@example.com", o.until, NULL), QUELL_ALLOW);
+	/* a delivery clears it */
+	o = rec("a@example.com", "250 2.0.0 Ok: queued as ABC", t);
+	TU_EQ_INT(o.action, QUELL_ACTION_CLEAR);
+	TU_EQ_INT(verdict("a@example.com", t, NULL), QUELL_ALLOW);
+	o = rec("a@example.com", "451 4.3.0 temporary failure", t + 1);
+	TU_EQ_INT(o.until - (t + 1), 15 * MIN); /* a new run */
 }
 
-static void test_record_round_trip(void)
+static void test_backoff_gives_up(void)
 {
-	struct quell__rec in = sample(), out;
-	struct quell__buf b = QUELL__BUF_INIT;
+	struct quell_outcome o;
+	struct quell_result r;
 
-	quell__rec_encode(&b, &in);
-	CU_ASSERT_FATAL(!b.oom);
-	TU_EQ_INT(b.data[0], QUELL__REC_FORMAT);
-	TU_EQ_INT(quell__rec_decode(&out, b.data, b.len), 0);
-	same(&in, &out);
-	/* every truncation is refused, never read past */
-	for (size_t n = 0; n < b.len; n++) {
-		unsigned char *cut = malloc(n ? n : 1);
-		CU_ASSERT_FATAL(cut != NULL);
-		memcpy(cut, b.data, n);
-		CU_ASSERT(quell__rec_decode(&out, cut, n) != 0);
-		free(cut);
+	fresh();
+	rec("a@example.com", "450 4.2.1 try later", T0);
+	rec("a@example.com", "450 4.2.1 try later", T0 + 2 * DAY);
+	o = rec("a@example.com", "450 4.2.1 try later", T0 + 4 * DAY);
+	TU_EQ_INT(o.action, QUELL_ACTION_BACKOFF); /* 3 failures, but not 5 days */
+	o = rec("a@example.com", "450 4.2.1 try later", T0 + 5 * DAY);
+	TU_EQ_INT(o.action, QUELL_ACTION_SUPPRESS);
+	TU_EQ_STR(o.category, "transient");
+	TU_EQ_INT(o.until, T0 + 5 * DAY + 30 * DAY);
+	TU_EQ_INT(verdict("a@example.com", T0 + 6 * DAY, &r), QUELL_SUPPRESS);
+	TU_EQ_INT(verdict("a@example.com", T0 + 36 * DAY, &r), QUELL_ALLOW);
+
+	/* a run ends when give_up_after passes without a failure */
+	rec("b@example.com", "450 4.2.1 try later", T0);
+	rec("b@example.com", "450 4.2.1 try later", T0 + DAY);
+	rec("b@example.com", "450 4.2.1 try later", T0 + 2 * DAY);
+	o = rec("b@example.com", "450 4.2.1 try later", T0 + 8 * DAY); /* 6 quiet days */
+	TU_EQ_INT(o.action, QUELL_ACTION_BACKOFF);
+	TU_EQ_INT(o.until - (T0 + 8 * DAY), 15 * MIN);
+
+	/* many failures fast never give up before give_up_after */
+	for (int i = 0; i < 50; i++)
+		o = rec("c@example.com", "450 4.2.1 try later", T0 + i * HOUR);
+	TU_EQ_INT(o.action, QUELL_ACTION_BACKOFF);
+}
+
+static void test_domain_backoff_ends(void)
+{
+	struct quell_outcome o;
+	struct quell_result r;
+
+	fresh();
+	o = rec("a@mx.example.net", "421 4.7.0 Too many connections, slow down", T0);
+	TU_EQ_INT(o.action, QUELL_ACTION_BACKOFF);
+	TU_EQ_INT(o.scope, QUELL_SCOPE_DOMAIN);
+	TU_EQ_STR(o.key, "mx.example.net");
+	TU_EQ_INT(verdict("other@mx.example.net", T0 + 1, &r), QUELL_BACKOFF);
+	TU_EQ_INT(r.scope, QUELL_SCOPE_DOMAIN);
+	rec("a@mx.example.net", "421 4.7.0 slow down", T0 + 2 * DAY);
+	rec("a@mx.example.net", "421 4.7.0 slow down", T0 + 4 * DAY);
+	o = rec("a@mx.example.net", "421 4.7.0 slow down", T0 + 5 * DAY);
+	TU_EQ_INT(o.action, QUELL_ACTION_BACKOFF);
+	TU_EQ_INT(o.verdict, QUELL_ALLOW); /* it ended: never a domain suppression */
+	TU_EQ_INT(verdict("other@mx.example.net", T0 + 5 * DAY, NULL), QUELL_ALLOW);
+	/* a delivery to the domain ends a domain backoff too */
+	rec("a@example.org", "421 4.7.0 slow down", T0);
+	TU_EQ_INT(verdict("b@example.org", T0 + 1, NULL), QUELL_BACKOFF);
+	rec("c@example.org", "250 ok", T0 + 2);
+	TU_EQ_INT(verdict("b@example.org", T0 + 3, NULL), QUELL_ALLOW);
+}
+
+static void test_count_window(void)
+{
+	struct quell_outcome o;
+
+	fresh();
+	o = rec("a@example.com", "452 4.2.2 Mailbox full", T0);
+	TU_EQ_INT(o.action, QUELL_ACTION_COUNT);
+	TU_EQ_INT(o.verdict, QUELL_ALLOW);
+	o = rec("a@example.com", "452 4.2.2 Mailbox full", T0 + 8 * DAY); /* first fell out */
+	TU_EQ_INT(o.action, QUELL_ACTION_COUNT);
+	o = rec("a@example.com", "552 5.2.2 Mailbox full", T0 + 9 * DAY);
+	TU_EQ_INT(o.action, QUELL_ACTION_COUNT);
+	TU_EQ_INT(o.verdict, QUELL_ALLOW);
+	o = rec("a@example.com", "452 4.2.2 Mailbox full", T0 + 10 * DAY);
+	TU_EQ_INT(o.action, QUELL_ACTION_SUPPRESS);
+	TU_EQ_STR(o.category, "quota");
+	TU_EQ_INT(o.verdict, QUELL_SUPPRESS);
+
+	/* clear resets the count */
+	rec("b@example.com", "452 4.2.2 Mailbox full", T0);
+	rec("b@example.com", "452 4.2.2 Mailbox full", T0 + 1);
+	rec("b@example.com", "250 2.0.0 ok", T0 + 2);
+	o = rec("b@example.com", "452 4.2.2 Mailbox full", T0 + 3);
+	TU_EQ_INT(o.action, QUELL_ACTION_COUNT);
+}
+
+/* The default rules: a 4xx user unknown (Postfix soft_bounce, a
+ * directory that cannot look the user up) counts toward suppression on
+ * its own threshold, 3 in 14 days, instead of backing off forever; one
+ * message retried counts once. */
+static void test_soft_bounce_user_unknown(void)
+{
+	const char *r1 = "450 4.1.1 <a@example.com>: Recipient address rejected: User unknown in "
+	                 "local recipient table";
+	struct quell_outcome o;
+
+	fresh();
+	CU_ASSERT_EQUAL_FATAL(quell_rules_load(h, NULL), 0);
+	o = rec_id("a@example.com", r1, T0, "Q1");
+	TU_EQ_INT(o.action, QUELL_ACTION_COUNT);
+	TU_EQ_STR(o.rule, "soft-user-unknown");
+	TU_EQ_INT(o.verdict, QUELL_ALLOW);
+	/* the same message retried: once */
+	o = rec_id("a@example.com", r1, T0 + 3600, "Q1");
+	o = rec_id("a@example.com", r1, T0 + 7200, "Q1");
+	TU_EQ_INT(verdict("a@example.com", T0 + 7200, NULL), QUELL_ALLOW);
+	o = rec_id("a@example.com", "451 Recipient address rejected: User unknown", T0 + DAY, "Q2");
+	TU_EQ_STR(o.rule, "soft-user-unknown-text");
+	TU_EQ_INT(o.verdict, QUELL_ALLOW);
+	o = rec_id("a@example.com", r1, T0 + 3 * DAY, "Q3");
+	TU_EQ_INT(o.action, QUELL_ACTION_SUPPRESS);
+	TU_EQ_STR(o.category, "bad-mailbox");
+	TU_EQ_INT(verdict("a@example.com", T0 + 30 * DAY, NULL), QUELL_SUPPRESS);
+
+	/* spread wider than the window: never three at once */
+	o = rec_id("b@example.com", r1, T0, "B1");
+	o = rec_id("b@example.com", r1, T0 + 10 * DAY, "B2");
+	o = rec_id("b@example.com", r1, T0 + 20 * DAY, "B3");
+	TU_EQ_INT(o.action, QUELL_ACTION_COUNT);
+	TU_EQ_INT(o.verdict, QUELL_ALLOW);
+
+	/* greylisting, however often, never counts */
+	for (int i = 0; i < 5; i++)
+		o = rec("c@example.com", "450 4.7.1 <c@example.com>: Recipient address rejected: "
+		        "Greylisted", T0 + i * DAY);
+	TU_EQ_INT(o.action, QUELL_ACTION_BACKOFF);
+	CU_ASSERT(verdict("c@example.com", T0 + 30 * DAY, NULL) != QUELL_SUPPRESS);
+}
+
+static void test_duplicates(void)
+{
+	struct quell_outcome o;
+	struct quell_info *info = NULL;
+	struct quell_stats *st = NULL;
+
+	fresh();
+	for (int i = 0; i < 5; i++) {
+		o = rec_id("a@example.com", "452 4.2.2 Mailbox full", T0 + i, "4F3A2B1C");
+		TU_EQ_INT(o.duplicate, i > 0);
 	}
-	quell__buf_free(&b);
+	TU_EQ_INT(o.verdict, QUELL_ALLOW);
+	o = rec_id("a@example.com", "452 4.2.2 Mailbox full", T0 + 10, "5A");
+	TU_EQ_INT(o.action, QUELL_ACTION_COUNT);
+	o = rec_id("a@example.com", "452 4.2.2 Mailbox full", T0 + 11, "6B");
+	TU_EQ_INT(o.action, QUELL_ACTION_SUPPRESS); /* the third distinct message */
+	/* the same id for another recipient is another event */
+	o = rec_id("b@example.com", "452 4.2.2 Mailbox full", T0, "4F3A2B1C");
+	TU_EQ_INT(o.duplicate, 0);
+	/* the four repeats wrote nothing: three events, the change feed at 4 */
+	CU_ASSERT_EQUAL_FATAL(quell_show(h, "a@example.com", 0, &info), 0);
+	TU_EQ_INT(info->nevents, 3);
+	for (size_t i = 0; i < info->nevents; i++)
+		CU_ASSERT(strstr(info->events[i].reason, "already counted") == NULL);
+	quell_info_free(info);
+	CU_ASSERT_EQUAL_FATAL(quell_stats_get(h, T0, &st), 0);
+	TU_EQ_INT(st->last_seq, 4);
+	quell_stats_free(st);
 }
 
-/* Format 1, as written before the varint format, byte by byte. */
-static void le(struct quell__buf *b, uint64_t v, int n)
+static void test_ttl_escalation(void)
 {
-	for (int i = 0; i < n; i++)
-		quell__buf_u8(b, (unsigned)(v >> (8 * i)) & 0xFF);
+	struct quell_outcome o;
+
+	fresh();
+	o = rec("a@example.com", "550 5.1.7 bad sender", T0);
+	TU_EQ_INT(o.until, T0 + 7 * DAY);
+	TU_EQ_INT(verdict("a@example.com", T0 + 7 * DAY, NULL), QUELL_ALLOW);
+	o = rec("a@example.com", "550 5.1.7 bad sender", T0 + 8 * DAY);
+	TU_EQ_INT(o.until, T0 + 8 * DAY + 30 * DAY);
+	o = rec("a@example.com", "550 5.1.7 bad sender", T0 + 40 * DAY);
+	TU_EQ_INT(o.until, 0);
+	TU_EQ_INT(verdict("a@example.com", T0 + 4000 * DAY, NULL), QUELL_SUPPRESS);
 }
 
-static void str1(struct quell__buf *b, const char *s)
+/* With no rule-made entry in place (removed, or replaced by hand), the
+ * suppressions before are counted from the history, read once. */
+static void test_ttl_escalation_from_history(void)
 {
-	le(b, strlen(s), 2);
-	quell__buf_cstr(b, s, strlen(s));
+	struct quell_add_options ao = QUELL_ADD_OPTIONS_INIT;
+	struct quell_outcome o;
+
+	fresh();
+	o = rec("h@example.com", "550 5.1.7 bad sender", T0);
+	TU_EQ_INT(o.until, T0 + 7 * DAY);
+	TU_EQ_INT(quell_remove(h, "h@example.com", NULL, T0 + DAY), 0);
+	o = rec("h@example.com", "550 5.1.7 bad sender", T0 + 2 * DAY);
+	TU_EQ_INT(o.action, QUELL_ACTION_SUPPRESS);
+	TU_EQ_INT(o.until, T0 + 2 * DAY + 30 * DAY);
+	ao.now = T0 + 3 * DAY;
+	TU_EQ_INT(quell_add(h, "h@example.com", &ao), 0); /* by hand: source manual */
+	o = rec("h@example.com", "550 5.1.7 bad sender", T0 + 4 * DAY);
+	TU_EQ_INT(o.until, 0); /* the third: forever */
 }
 
-static void test_record_format1(void)
+static void test_domain_scope_and_protect(void)
 {
-	struct quell__buf b = QUELL__BUF_INIT, e = QUELL__BUF_INIT;
-	struct quell__rec out;
+	struct quell_outcome o;
+	struct quell_result r;
 
-	le(&e, QUELL_LIST_SUPPRESS, 1);
-	le(&e, QUELL_SOURCE_IMPORT, 1);
-	le(&e, 0, 2);
-	le(&e, 0, 4);
-	le(&e, 1, 4);
-	le(&e, 1700000000, 8);
-	le(&e, 1700000001, 8);
-	le(&e, 0, 8);
-	le(&e, 0, 8);
-	le(&e, 0, 8);
-	str1(&e, "");
-	str1(&e, "import");
-	str1(&e, "");
-	str1(&e, "");
-	str1(&e, "");
-	str1(&e, "old list");
-	le(&e, 0, 2);
-	CU_ASSERT_FATAL(!e.oom);
-	le(&b, 1, 1);
-	le(&b, 1, 1);
-	le(&b, e.len, 4);
-	quell__buf_put(&b, e.data, e.len);
-	CU_ASSERT_FATAL(!b.oom);
-	TU_EQ_INT(quell__rec_decode(&out, b.data, b.len), 0);
-	TU_EQ_INT(out.n, 1);
-	TU_EQ_INT(out.ent[0].e.list, QUELL_LIST_SUPPRESS);
-	TU_EQ_INT(out.ent[0].e.source, QUELL_SOURCE_IMPORT);
-	TU_EQ_INT(out.ent[0].e.count, 1);
-	TU_EQ_INT(out.ent[0].e.created, 1700000000);
-	TU_EQ_INT(out.ent[0].e.updated, 1700000001);
-	TU_EQ_STR(out.ent[0].e.category, "import");
-	TU_EQ_STR(out.ent[0].e.reason, "old list");
-	quell__buf_free(&b);
-	quell__buf_free(&e);
-}
-
-static void test_events(void)
-{
-	struct quell_event in, out;
-	struct quell__buf b = QUELL__BUF_INIT;
-
-	memset(&in, 0, sizeof in);
-	in.time = 1795860000;
-	in.seq = UINT64_C(1) << 40;
-	in.list = QUELL_LIST_BACKOFF;
-	in.source = QUELL_SOURCE_BOUNCE;
-	in.action = QUELL_ACTION_BACKOFF;
-	in.verdict = QUELL_BACKOFF;
-	in.code = 451;
-	in.until = -7;
-	in.origin = "mx1.example";
-	in.stream = "";
-	in.rule = "transient";
-	in.category = "transient";
-	in.status = "4.7.1";
-	in.reply = "451 4.7.1 try later";
-	in.reason = "";
-	quell__event_encode(&b, &in);
-	CU_ASSERT_FATAL(!b.oom);
-	TU_EQ_INT(quell__event_decode(&out, b.data, b.len), 0);
-	TU_EQ_INT(out.time, in.time);
-	CU_ASSERT(out.seq == in.seq);
-	TU_EQ_INT(out.list, in.list);
-	TU_EQ_INT(out.action, in.action);
-	TU_EQ_INT(out.verdict, in.verdict);
-	TU_EQ_INT(out.code, in.code);
-	TU_EQ_INT(out.until, in.until);
-	TU_EQ_STR(out.origin, in.origin);
-	TU_EQ_STR(out.rule, in.rule);
-	TU_EQ_STR(out.reply, in.reply);
-	for (size_t n = 0; n < b.len; n++)
-		CU_ASSERT(quell__event_decode(&out, b.data, n) != 0);
-	/* format 1 */
-	b.len = 0;
-	le(&b, 1, 1);
-	le(&b, 1700000000, 8);
-	le(&b, 42, 8);
-	le(&b, QUELL_LIST_SUPPRESS, 1);
-	le(&b, QUELL_SOURCE_MANUAL, 1);
-	le(&b, QUELL_ACTION_SUPPRESS, 1);
-	le(&b, QUELL_SUPPRESS, 1);
-	le(&b, 0, 2);
-	le(&b, 0, 8);
-	str1(&b, "host");
-	str1(&b, "");
-	str1(&b, "");
-	str1(&b, "manual");
-	str1(&b, "");
-	str1(&b, "");
-	str1(&b, "by hand");
-	CU_ASSERT_FATAL(!b.oom);
-	TU_EQ_INT(quell__event_decode(&out, b.data, b.len), 0);
-	TU_EQ_INT(out.time, 1700000000);
-	TU_EQ_INT(out.seq, 42);
-	TU_EQ_STR(out.origin, "host");
-	TU_EQ_STR(out.reason, "by hand");
-	quell__buf_free(&b);
-}
-
-static void test_packed_rows(void)
-{
-	struct quell__buf b = QUELL__BUF_INIT;
-	struct quell__item in, out;
-	struct quell__slot s[4], tmp[4];
-	const char *keys[4] = { "zed@b.example", "a@b.example", "a@b.example", "ab" };
-
-	memset(&in, 0, sizeof in);
-	in.key = "someone@b.example";
-	in.doff = 8;
-	in.scope = QUELL_SCOPE_ADDRESS;
-	in.kind = 2;
-	in.row.line = 123456;
-	in.row.restore = 1;
-	in.row.list = QUELL_LIST_BACKOFF;
-	in.row.source = QUELL_SOURCE_BOUNCE;
-	in.row.code = 451;
-	in.row.created = -5;
-	in.row.until = 1795860000;
-	in.row.attempts = 9;
-	in.row.stream = "news";
-	in.row.category = "";
-	in.row.rule = "r";
-	in.row.status = "4.2.1";
-	in.row.reply = "451 later";
-	in.row.reason = "why";
-	quell__item_pack(&b, &in);
-	CU_ASSERT_FATAL(!b.oom);
-	TU_EQ_INT(quell__packed_size(b.data, b.len), b.len);
-	TU_EQ_INT(quell__item_unpack(&out, b.data, b.len), 0);
-	TU_EQ_STR(out.key, in.key);
-	TU_EQ_INT(out.doff, 8);
-	TU_EQ_INT(out.scope, in.scope);
-	TU_EQ_INT(out.kind, 2);
-	TU_EQ_INT(out.row.line, 123456);
-	TU_EQ_INT(out.row.restore, 1);
-	TU_EQ_INT(out.row.list, QUELL_LIST_BACKOFF);
-	TU_EQ_INT(out.row.code, 451);
-	TU_EQ_INT(out.row.created, -5);
-	TU_EQ_INT(out.row.updated, 0);
-	TU_EQ_INT(out.row.until, 1795860000);
-	TU_EQ_INT(out.row.attempts, 9);
-	TU_EQ_STR(out.row.stream, "news");
-	TU_EQ_STR(out.row.category, "");
-	TU_EQ_STR(out.row.reply, "451 later");
-	TU_EQ_STR(out.row.reason, "why");
-	for (size_t n = 0; n < b.len; n++)
-		CU_ASSERT(quell__item_unpack(&out, b.data, n) != 0);
-
-	/* order: scope, then key, then line; prefixes tie on "a@b.exa" */
-	quell__buf_free(&b);
-	{
-		struct quell__buf p[4] = { QUELL__BUF_INIT, QUELL__BUF_INIT, QUELL__BUF_INIT,
-			                   QUELL__BUF_INIT };
-		for (int i = 0; i < 4; i++) {
-			memset(&in, 0, sizeof in);
-			in.key = keys[i];
-			in.scope = i == 3 ? QUELL_SCOPE_DOMAIN : QUELL_SCOPE_ADDRESS;
-			in.row.line = (size_t)(10 - i);
-			quell__item_pack(&p[i], &in);
-			CU_ASSERT_FATAL(!p[i].oom);
-			s[i] = quell__slot_of(p[i].data);
-		}
-		quell__slots_sort(s, tmp, 4);
-		/* expected: the addresses by key then line, then the domain (scope 2) or
-		 * the domain first when its scope sorts first */
-		{
-			size_t lines[4];
-			for (int i = 0; i < 4; i++) {
-				quell__item_unpack(&out, s[i].rec, quell__packed_size(s[i].rec, 1024));
-				lines[i] = out.row.line;
-			}
-			CU_ASSERT_FATAL(QUELL_SCOPE_ADDRESS < QUELL_SCOPE_DOMAIN);
-			TU_EQ_INT(lines[0], 8);  /* a@b.example, line 8 */
-			TU_EQ_INT(lines[1], 9);  /* a@b.example, line 9 */
-			TU_EQ_INT(lines[2], 10); /* zed@b.example */
-			TU_EQ_INT(lines[3], 7);  /* the domain "ab" */
-		}
-		for (int i = 0; i < 4; i++)
-			quell__buf_free(&p[i]);
+	fresh();
+	o = rec("a@mail.gone.example", "550 5.1.2 Host or domain name not found", T0);
+	TU_EQ_INT(o.action, QUELL_ACTION_SUPPRESS);
+	TU_EQ_INT(o.scope, QUELL_SCOPE_DOMAIN);
+	TU_EQ_STR(o.key, "mail.gone.example");
+	TU_EQ_INT(verdict("b@mail.gone.example", T0, &r), QUELL_SUPPRESS);
+	TU_EQ_STR(r.key, "mail.gone.example");
+	{ /* the reply is in both histories */
+		struct quell_info *info = NULL;
+		CU_ASSERT_EQUAL_FATAL(quell_show(h, "mail.gone.example", 0, &info), 0);
+		TU_EQ_INT(info->nevents, 1);
+		quell_info_free(info);
+		CU_ASSERT_EQUAL_FATAL(quell_show(h, "a@mail.gone.example", 0, &info), 0);
+		TU_EQ_INT(info->nevents, 1);
+		TU_EQ_STR(info->events[0].status, "5.1.2");
+		quell_info_free(info);
 	}
+	/* never at domain scope for a protected domain */
+	o = rec("a@gmail.com", "550 5.1.2 Host or domain name not found", T0);
+	TU_EQ_INT(o.action, QUELL_ACTION_IGNORE);
+	TU_EQ_INT(verdict("b@gmail.com", T0, NULL), QUELL_ALLOW);
+	TU_EQ_INT(verdict("a@gmail.com", T0, NULL), QUELL_ALLOW);
 }
 
-/* Many keys with long shared beginnings, duplicates and both scopes: the
- * sort gives strcmp order, then line order, as a plain comparison does. */
-struct want {
-	int scope;
-	char key[48];
-	size_t line;
+/* Domain entries counted by quell_list. */
+static int count_entry(void *ctx, const struct quell_entry *e)
+{
+	(void)e;
+	++*(size_t *)ctx;
+	return 0;
+}
+
+static size_t domain_entries(void)
+{
+	struct quell_list_options lo = QUELL_LIST_OPTIONS_INIT;
+	size_t n = 0;
+
+	lo.scope = QUELL_SCOPE_DOMAIN;
+	lo.stream = "*";
+	lo.now = T0;
+	CU_ASSERT_EQUAL(quell_list(h, &lo, count_entry, &n), 0);
+	return n;
+}
+
+/* A domain-scope outcome never makes an entry for a public suffix or a
+ * single label: the address gets it, its event says why, and nothing
+ * else is touched.  Through quell_record and quell_record_many. */
+static const struct {
+	const char *addr, *reply;
+	int action;
+	const char *key, *reason, *neighbour;
+} wide[] = {
+	{ "signup@com", "550 5.1.2 Host or domain name not found", QUELL_ACTION_SUPPRESS,
+	  "signup@com", "domain 'com' is a public suffix: address scope", "a@example.com" },
+	{ "x@co.uk", "550 5.1.2 Host or domain name not found", QUELL_ACTION_SUPPRESS, "x@co.uk",
+	  "domain 'co.uk' is a public suffix: address scope", "a@bbc.co.uk" },
+	{ "x@localhost", "550 5.1.2 Host or domain name not found", QUELL_ACTION_SUPPRESS,
+	  "x@localhost", "domain 'localhost' is a top-level name: address scope", "y@localhost" },
+	/* an IDN suffix of two labels (U+516C U+53F8 .cn), and one of one (.рф) */
+	{ "x@\xe5\x85\xac\xe5\x8f\xb8.cn", "550 5.1.2 no such domain", QUELL_ACTION_SUPPRESS,
+	  "x@xn--55qx5d.cn", "domain 'xn--55qx5d.cn' is a public suffix: address scope",
+	  "a@shop.xn--55qx5d.cn" },
+	{ "x@\xd1\x80\xd1\x84", "550 5.1.2 no such domain", QUELL_ACTION_SUPPRESS, "x@xn--p1ai",
+	  "domain 'xn--p1ai' is a public suffix: address scope", "a@xn--d1acufc.xn--p1ai" },
+	/* a private-section suffix */
+	{ "x@github.io", "550 5.1.2 no such domain", QUELL_ACTION_SUPPRESS, "x@github.io",
+	  "domain 'github.io' is a public suffix: address scope", "a@someone.github.io" },
+	/* backoff too */
+	{ "t@com", "421 4.7.0 Try again later", QUELL_ACTION_BACKOFF, "t@com",
+	  "domain 'com' is a public suffix: address scope", "b@example.com" },
 };
+#define NWIDE (sizeof wide / sizeof wide[0])
 
-static int want_cmp(const void *x, const void *y)
+static void check_wide(size_t i, const struct quell_outcome *o, int rc)
 {
-	const struct want *a = x, *b = y;
-	int c;
+	struct quell_info *info = NULL;
+	int want = wide[i].action == QUELL_ACTION_SUPPRESS ? QUELL_SUPPRESS : QUELL_BACKOFF;
 
-	if (a->scope != b->scope)
-		return a->scope - b->scope;
-	if ((c = strcmp(a->key, b->key)) != 0)
-		return c;
-	return a->line < b->line ? -1 : a->line > b->line;
+	if (rc != 0 || o->scope != QUELL_SCOPE_ADDRESS || strcmp(o->key, wide[i].key) != 0)
+		fprintf(stderr, "\n  case %zu (%s): got rc %d scope %d key '%s', want address %s\n",
+		        i, wide[i].addr, rc, o->scope, o->key, wide[i].key);
+	TU_EQ_INT(rc, 0);
+	TU_EQ_INT(o->action, wide[i].action);
+	TU_EQ_INT(o->scope, QUELL_SCOPE_ADDRESS);
+	TU_EQ_STR(o->key, wide[i].key);
+	TU_EQ_INT(o->verdict, want);
+	TU_EQ_INT(verdict(wide[i].addr, T0, NULL), want);
+	TU_EQ_INT(verdict(wide[i].neighbour, T0, NULL), QUELL_ALLOW);
+	CU_ASSERT_EQUAL_FATAL(quell_show(h, wide[i].key, 0, &info), 0);
+	TU_EQ_INT(info->nevents, 1);
+	if (info->nevents == 1)
+		TU_EQ_STR(info->events[0].reason, wide[i].reason);
+	quell_info_free(info);
 }
 
-static void test_sort_many(void)
+static void test_wide_domains_fall_back(void)
 {
-	enum { N = 6000 };
-	static const char *const stems[] = { "", "a", "info@", "aaaaaaa", "aaaaaaaa",
-		                             "aaaaaaaaaaaaaaa", "aaaaaaaaaaaaaaaa",
-		                             "first.last.longer.name" };
-	struct want *w = calloc(N, sizeof *w);
-	struct quell__slot *s = calloc(N, sizeof *s), *tmp = calloc(N, sizeof *tmp);
-	struct quell__buf *b = calloc(N, sizeof *b);
-	uint64_t x = 0x9E3779B97F4A7C15u;
+	struct quell_record_item items[NWIDE];
+	struct quell_record_options at = QUELL_RECORD_OPTIONS_INIT;
+	struct quell_outcome o;
 
-	CU_ASSERT_FATAL(w != NULL && s != NULL && tmp != NULL && b != NULL);
-	for (size_t i = 0; i < N; i++) {
-		struct quell__item it;
+	fresh();
+	for (size_t i = 0; i < NWIDE; i++) {
+		struct quell_record_options ro = QUELL_RECORD_OPTIONS_INIT;
 
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
-		w[i].scope = x % 5 == 0 ? QUELL_SCOPE_DOMAIN : QUELL_SCOPE_ADDRESS;
-		snprintf(w[i].key, sizeof w[i].key, "%s%u@%c.example",
-		         stems[(x >> 8) % (sizeof stems / sizeof stems[0])],
-		         (unsigned)((x >> 16) % 300), (char)('a' + (x >> 32) % 3));
-		w[i].line = i + 1; /* rows come in line order */
-		memset(&it, 0, sizeof it);
-		it.key = w[i].key;
-		it.scope = w[i].scope;
-		it.row.line = w[i].line;
-		quell__item_pack(&b[i], &it);
-		CU_ASSERT_FATAL(!b[i].oom);
-		s[i] = quell__slot_of(b[i].data);
+		ro.now = T0;
+		check_wide(i, &o, quell_record(h, wide[i].addr, wide[i].reply, &ro, &o));
 	}
-	quell__slots_sort(s, tmp, N);
-	qsort(w, N, sizeof *w, want_cmp);
-	for (size_t i = 0; i < N; i++) {
-		struct quell__item it;
+	TU_EQ_INT(domain_entries(), 0);
 
-		CU_ASSERT_FATAL(quell__item_unpack(&it, s[i].rec, quell__packed_size(s[i].rec, 4096)) ==
-		                0);
-		if (it.scope != w[i].scope || strcmp(it.key, w[i].key) != 0 ||
-		    it.row.line != w[i].line) {
-			fprintf(stderr, "\n  position %zu: got %d %s line %zu, want %d %s line %zu\n", i,
-			        it.scope, it.key, it.row.line, w[i].scope, w[i].key, w[i].line);
-			CU_FAIL("sort order");
-			break;
-		}
+	fresh();
+	at.now = T0;
+	memset(items, 0, sizeof items);
+	for (size_t i = 0; i < NWIDE; i++) {
+		items[i].address = wide[i].addr;
+		items[i].reply = wide[i].reply;
+		items[i].opts = &at;
 	}
-	for (size_t i = 0; i < N; i++)
-		quell__buf_free(&b[i]);
-	free(b);
-	free(tmp);
-	free(s);
-	free(w);
+	CU_ASSERT_EQUAL(quell_record_many(h, items, NWIDE), 0);
+	for (size_t i = 0; i < NWIDE; i++)
+		check_wide(i, &items[i].out, items[i].rc);
+	TU_EQ_INT(domain_entries(), 0);
+
+	/* a registered domain below a suffix still gets its domain entry,
+	 * with nothing said in its event */
+	o = rec("x@gone.co.uk", "550 5.1.2 Host or domain name not found", T0);
+	TU_EQ_INT(o.scope, QUELL_SCOPE_DOMAIN);
+	TU_EQ_STR(o.key, "gone.co.uk");
+	TU_EQ_INT(domain_entries(), 1);
+	/* explain says the same */
+	CU_ASSERT_EQUAL(quell_explain(h, "x@co.uk", NULL, "550 5.1.2 no such domain", T0, &o), 0);
+	TU_EQ_INT(o.scope, QUELL_SCOPE_ADDRESS);
+	TU_EQ_STR(o.key, "x@co.uk");
+	CU_ASSERT_EQUAL(quell_explain(h, NULL, "com", "550 5.1.2 no such domain", T0, &o), 0);
+	TU_EQ_INT(o.scope, QUELL_SCOPE_ADDRESS);
+	TU_EQ_STR(o.key, "");
+}
+
+static void test_complaint(void)
+{
+	struct quell_record_options ro = QUELL_RECORD_OPTIONS_INIT;
+	struct quell_outcome o;
+	struct quell_result r;
+
+	fresh();
+	CU_ASSERT_EQUAL_FATAL(quell_allow(h, "a@example.com", NULL), 0);
+	ro.now = T0;
+	ro.source = QUELL_SOURCE_COMPLAINT;
+	CU_ASSERT_EQUAL(quell_record(h, "a@example.com", "abuse report", &ro, &o), 0);
+	TU_EQ_INT(o.action, QUELL_ACTION_SUPPRESS);
+	TU_EQ_STR(o.category, "complaint");
+	TU_EQ_INT(verdict("a@example.com", T0, &r), QUELL_SUPPRESS); /* beats the allow */
+	TU_EQ_INT(r.source, QUELL_SOURCE_COMPLAINT);
+}
+
+static void test_bad_input(void)
+{
+	struct quell_outcome o;
+
+	fresh();
+	CU_ASSERT_EQUAL(quell_record(h, "not an address", "550 5.1.1 x", NULL, &o),
+	                QUELL_EADDRESS);
+	CU_ASSERT(o.error[0] != '\0');
+	CU_ASSERT_EQUAL(quell_record(h, "a@example.com", "", NULL, &o), QUELL_EDATA);
+	CU_ASSERT(o.error[0] != '\0');
+	CU_ASSERT_EQUAL(quell_record(h, "a@example.com", NULL, NULL, &o), QUELL_EDATA);
+}
+
+static void test_explain(void)
+{
+	struct quell_outcome o;
+
+	fresh();
+	CU_ASSERT_EQUAL(quell_explain(h, NULL, NULL, "452 4.3.1 Insufficient system storage", T0,
+	                              &o), 0);
+	TU_EQ_INT(o.action, QUELL_ACTION_BACKOFF);
+	TU_EQ_STR(o.rule, "transient");
+	TU_EQ_INT(o.verdict, QUELL_BACKOFF);
+	TU_EQ_INT(o.until, T0 + 15 * MIN);
+	CU_ASSERT_EQUAL(quell_explain(h, "A@Example.com", NULL, "550 5.1.1 no such user", T0, &o),
+	                0);
+	TU_EQ_INT(o.verdict, QUELL_SUPPRESS);
+	TU_EQ_STR(o.normalized, "a@example.com");
+	TU_EQ_STR(o.key, "a@example.com");
+	CU_ASSERT_EQUAL(quell_explain(h, NULL, "gmail.com", "550 5.1.2 no such domain", T0, &o), 0);
+	TU_EQ_INT(o.action, QUELL_ACTION_IGNORE); /* protected */
+	CU_ASSERT_EQUAL(quell_explain(h, NULL, NULL, "452 4.2.2 full", T0, &o), 0);
+	TU_EQ_INT(o.action, QUELL_ACTION_COUNT);
+	TU_EQ_INT(o.verdict, QUELL_ALLOW); /* one of three */
+	/* explain never writes */
+	TU_EQ_INT(verdict("a@example.com", T0, NULL), QUELL_ALLOW);
+}
+
+static void test_rules_reload(void)
+{
+	char bad[200];
+	FILE *f;
+	size_t n = 0;
+
+	fresh();
+	snprintf(bad, sizeof bad, "%s.bad.yaml", dir);
+	f = fopen(bad, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs("version: 1\nrules:\n  - name: x\n    when: { colour: red }\n    then: { action: ignore }\n",
+	      f);
+	fclose(f);
+	CU_ASSERT_EQUAL(quell_rules_load(h, bad), QUELL_EDATA);
+	CU_ASSERT(strstr(quell_errmsg(h), ".bad.yaml:4:") != NULL);
+	/* the loaded set stays */
+	CU_ASSERT_EQUAL(quell_rules_count(h, &n), 0);
+	TU_EQ_INT(n, 8);
+	CU_ASSERT_EQUAL(quell_rules_load(h, "/nonexistent/rules.yaml"), QUELL_ENODB);
+	CU_ASSERT_EQUAL(quell_rules_load(h, NULL), 0); /* the defaults */
+	CU_ASSERT_EQUAL(quell_rules_count(h, &n), 0);
+	CU_ASSERT(n > 0);
+	unlink(bad);
 }
 
 static CU_TestInfo tests[] = {
-	{ "varints and zigzag", test_varints },
-	{ "key records round-trip, truncations refused", test_record_round_trip },
-	{ "format-1 key records still read", test_record_format1 },
-	{ "history events, both formats", test_events },
-	{ "packed import rows and their order", test_packed_rows },
-	{ "thousands of keys with long shared beginnings sort right", test_sort_many },
+	{ "suppress an address", test_suppress },
+	{ "policy blocks and unmatched replies are ignored", test_policy_block_ignored },
+	{ "backoff grows, caps and clears", test_backoff_growth_and_cap },
+	{ "backoff gives up after give_up_after and 3 failures", test_backoff_gives_up },
+	{ "domain backoff only ends", test_domain_backoff_ends },
+	{ "count inside a sliding window", test_count_window },
+	{ "a retried message counts once", test_duplicates },
+	{ "a 4xx user unknown counts toward suppression", test_soft_bounce_user_unknown },
+	{ "ttl escalates", test_ttl_escalation },
+	{ "ttl escalates by the history when the entry is gone", test_ttl_escalation_from_history },
+	{ "domain scope and protected domains", test_domain_scope_and_protect },
+	{ "no domain entry for a public suffix or a single label", test_wide_domains_fall_back },
+	{ "complaints", test_complaint },
+	{ "bad addresses and replies", test_bad_input },
+	{ "explain", test_explain },
+	{ "a bad rules file changes nothing", test_rules_reload },
 	CU_TEST_INFO_NULL,
 };
 
 CU_SuiteInfo quell_suites_record[] = {
-	{ "record", NULL, NULL, NULL, NULL, tests },
+	{ "record", setup, teardown, NULL, NULL, tests },
 	CU_SUITE_INFO_NULL,
 };

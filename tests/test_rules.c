@@ -4,7 +4,7 @@
  * FILE:LINE:COL message, matching semantics (codes, statuses, domains,
  * text, all-must-hold, first match wins), protect, reference counting,
  * matching from many threads, reading files, and the i-th allocation
- * failing.  The default policy itself is tested in test_policy.c.
+ * failing.  The default policy itself is tested in test_record.c.
  *
  * Allocation failures come from tests/alloc.h.
  */

@@ -108,7 +108,7 @@
  *     QUOTED cell that begins with one; an unquoted ' stays.  (Provider
  *     CSVs are written without escapes but with the same formula guard,
  *     quell__csv_formula in text.h, and their readers drop one ' from a
- *     cell that the guard made: see export.c.)
+ *     cell that the guard made: see writers.c.)
  * Writers are deterministic, so export -> import -> export is identical.
  *
  * Limits: a row (a CSV record's cells, a line, a JSON array element) holds
@@ -282,7 +282,7 @@ struct quell__writer;
 /*
  * Start writing entries to `out` (which stays the caller's) in `format`:
  * csv, jsonl, plain, or a provider's import shape (sendgrid, mailgun, ses,
- * postmark; see export.c for each shape).  Writes the header, if the
+ * postmark; see writers.c for each shape).  Writes the header, if the
  * format has one.  Returns 0 with *w set, QUELL_EINVAL (unknown or NULL
  * format), QUELL_ENOMEM or QUELL_EIO, with err set.
  */

@@ -1,5 +1,5 @@
 /*
- * import_ses.c - rows from Amazon SES's account suppression list: the CSV
+ * ses.c - rows from Amazon SES's account suppression list: the CSV
  * and JSON Lines of its bulk import (email,reason; {"emailAddress",
  * "reason"}), and the JSON of `aws sesv2 list-suppressed-destinations`
  * ({"SuppressedDestinationSummaries":[{"EmailAddress","Reason",
@@ -7,12 +7,12 @@
  *
  * Knows nothing of LMDB, rules or address normalization.
  */
-#include "import.h"
+#include "readers.h"
 
 enum { EMAIL, REASON, UPDATED, NSLOTS };
 
 /* The first name is the one messages use; for CSV without a header the
- * slots are the columns (import.c). */
+ * slots are the columns (readers.c). */
 static const struct quell__col cols[] = {
 	{ "email", EMAIL },
 	{ "emailaddress", EMAIL },

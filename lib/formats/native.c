@@ -1,14 +1,14 @@
 /*
- * import_quell.c - rows from quell's own formats: plain (one entry per
- * line; import.c reads the lines), csv and jsonl (every field of an entry,
+ * native.c - rows from quell's own formats: plain (one entry per
+ * line; readers.c reads the lines), csv and jsonl (every field of an entry,
  * restored as it stands).  Also the cell decoding of quell's csv, the
- * reverse of what export.c writes.
+ * reverse of what writers.c writes.
  *
  * Knows nothing of LMDB, rules or address normalization.
  */
 #include <string.h>
 
-#include "import.h"
+#include "readers.h"
 #include "text.h"
 
 /* Slots are the column numbers of QUELL__COLUMNS, which are also the bit
@@ -155,7 +155,7 @@ const struct quell__fmt quell__fmt_jsonl = {
 	"jsonl", quell_cols, NSLOTS, ENTRY, 0, start_quell, map_quell, 1u << REPLY | 1u << REASON,
 };
 
-/* plain: import.c reads the lines itself; the table names the format. */
+/* plain: readers.c reads the lines itself; the table names the format. */
 static const struct quell__col plain_cols[] = { { "entry", 0 }, { NULL, 0 } };
 
 static int map_plain(struct quell__reader *r, struct quell__val *v, struct quell__row *row,

@@ -5,7 +5,7 @@
  * tables by name and byte strings; never an LMDB type or code.
  *
  * One environment per database directory, with these named tables:
- *   addr     normalized address -> key record (record.h)
+ *   addr     normalized address -> key record (codec.h)
  *   domain   normalized domain  -> key record
  *   history  key NUL be64(~time) be64(~seq) -> event: newest first, so one
  *            cursor seek finds a key's latest events
@@ -37,7 +37,7 @@
 #include <stdint.h>
 
 #include "handle.h"
-#include "record.h"
+#include "codec.h"
 
 #define QUELL__HKEY_MAX (QUELL_ENTRY_MAX + 17)
 

@@ -1,5 +1,5 @@
 /*
- * import_mailgun.c - rows from Mailgun's exports (CSV): bounces
+ * mailgun.c - rows from Mailgun's exports (CSV): bounces
  * (address,code,error,created_at), unsubscribes (address,tags,created_at;
  * one row per tag, the tag as the stream) and complaints
  * (address,created_at).
@@ -8,7 +8,7 @@
  */
 #include <string.h>
 
-#include "import.h"
+#include "readers.h"
 
 enum { ADDRESS, CODE, ERROR, CREATED, TAGS, NSLOTS };
 

@@ -1,9 +1,9 @@
 /*
- * importer_row.c - what one import row does to the store, inside the
- * transaction of its batch (importer.c): restored or put as it stands,
+ * import_row.c - what one import row does to the store, inside the
+ * transaction of its batch (import.c): restored or put as it stands,
  * unless the stored entry already says the same, through write.h; or its
  * reply, its code and status given apart, recorded through the rules as
- * quell_record does (policy.h), with a digest of the row as its id.
+ * quell_record does (record.h), with a digest of the row as its id.
  *
  * Knows nothing of how rows are spelled in files, of runs or of batches.
  */
@@ -12,7 +12,7 @@
 #include "check.h"
 #include "digest.h"
 #include "error.h"
-#include "importer.h"
+#include "import.h"
 #include "write.h"
 
 /* A row refused while its batch is written.  A batch is written again

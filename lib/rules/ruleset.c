@@ -5,7 +5,7 @@
  */
 #include "error.h"
 #include "handle.h"
-#include "policy.h"
+#include "record.h"
 
 /* The handle's rules with a reference taken (defaults loaded on first use). */
 int quell__rules_get(quell *h, struct quell__rules **out)

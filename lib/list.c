@@ -1,5 +1,5 @@
 /*
- * iter.c - walk the lists: every entry that passes the filters, domains
+ * list.c - walk the lists: every entry that passes the filters, domains
  * first then addresses, each in key order, in one read transaction.
  */
 #include <string.h>

@@ -1,12 +1,12 @@
 /*
- * import_detect.c - how a reader starts: tell the format from the first
+ * detect.c - how a reader starts: tell the format from the first
  * line(s) when it is not named (formats.h lists the signs), read a CSV
  * header and map its columns to the format's slots, or walk a JSON
  * document to its array (a document that is an array is SendGrid's API; an
  * object's array tells the format by its name: "items" Mailgun's API,
  * "Suppressions" Postmark, "SuppressedDestinationSummaries" SES).  Reads
  * nothing it does not consume, except the first line, which it only looks
- * at.  Also the read error message of a reader, for import.c too.
+ * at.  Also the read error message of a reader, for readers.c too.
  *
  * Knows nothing of LMDB, rules or address normalization.
  */
@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "import.h"
+#include "readers.h"
 #include "text.h"
 
 int quell__reader_ioerr(const struct quell__reader *r, char *err, size_t errsize)

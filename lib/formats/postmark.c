@@ -1,5 +1,5 @@
 /*
- * import_postmark.c - rows from Postmark's suppression dumps, JSON
+ * postmark.c - rows from Postmark's suppression dumps, JSON
  * ({"Suppressions":[...]}) or CSV, with EmailAddress, SuppressionReason,
  * Origin and CreatedAt: HardBounce -> bounce, SpamComplaint -> complaint,
  * ManualSuppression -> unsubscribe when the recipient made it (Origin
@@ -7,7 +7,7 @@
  *
  * Knows nothing of LMDB, rules or address normalization.
  */
-#include "import.h"
+#include "readers.h"
 
 enum { EMAIL, REASON, ORIGIN, CREATED, STREAM, NSLOTS };
 

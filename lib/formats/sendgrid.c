@@ -1,12 +1,12 @@
 /*
- * import_sendgrid.c - rows from SendGrid's suppression exports (CSV):
+ * sendgrid.c - rows from SendGrid's suppression exports (CSV):
  * bounces, blocks, invalid emails, spam reports, global and group
  * unsubscribes.  The kind comes from the columns, or from the file name
  * when it says (see formats.h), and decides source and category.
  *
  * Knows nothing of LMDB, rules or address normalization.
  */
-#include "import.h"
+#include "readers.h"
 
 enum { EMAIL, CREATED, STATUS, REASON, IP, GROUP, GROUP_ID, NSLOTS };
 

@@ -1,14 +1,14 @@
 /*
- * import_val.c - what the mappers of import_<format>.c share: reading a
- * named value as a string, a time, a number or an entry, with messages
- * that name the column; and the small judgements several formats make
+ * values.c - what the per-format mappers (native.c, sendgrid.c,
+ * mailgun.c, ses.c, postmark.c) share: reading a named value as a string,
+ * a time, a number or an entry, with messages that name the column; and the small judgements several formats make
  * (file name hints, replies that look like SMTP).
  *
  * Knows nothing of LMDB, rules or address normalization.
  */
 #include <string.h>
 
-#include "import.h"
+#include "readers.h"
 #include "text.h"
 
 int quell__val_bad(const struct quell__val *v, const char *what, char *err, size_t errsize)

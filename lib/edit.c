@@ -1,5 +1,5 @@
 /*
- * lists.c - changes made by hand: add and allow an entry, remove and
+ * edit.c - changes made by hand: add and allow an entry, remove and
  * unallow it.  Each call is one write transaction that updates the key's
  * record and appends one history event per list entry it touched.  A
  * reason that is not valid UTF-8 is repaired (text.h) before it is stored;
