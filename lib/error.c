@@ -13,11 +13,19 @@
 #include "error.h"
 #include "handle.h"
 
-static const char oom_msg[] = "out of memory";
+/* What a thread's slot holds when its message buffer could not be
+ * allocated (never written, never freed). */
+static char oom_msg[] = "out of memory";
+
+static void drop(void *buf)
+{
+	if (buf != oom_msg)
+		free(buf);
+}
 
 int quell__error_init(quell *h)
 {
-	if (pthread_key_create(&h->errkey, free) != 0)
+	if (pthread_key_create(&h->errkey, drop) != 0)
 		return QUELL_ENOMEM;
 	h->errkey_ok = 1;
 	return 0;
@@ -27,7 +35,7 @@ void quell__error_fini(quell *h)
 {
 	if (!h->errkey_ok)
 		return;
-	free(pthread_getspecific(h->errkey));
+	drop(pthread_getspecific(h->errkey));
 	pthread_setspecific(h->errkey, NULL);
 	pthread_key_delete(h->errkey);
 	h->errkey_ok = 0;
@@ -40,14 +48,18 @@ static char *slot(const quell *h, int create)
 	if (h == NULL || !h->errkey_ok)
 		return NULL;
 	buf = pthread_getspecific(h->errkey);
-	if (buf == NULL && create) {
-		buf = calloc(1, QUELL__ERRMSG_MAX);
-		if (buf != NULL && pthread_setspecific(h->errkey, buf) != 0) {
-			free(buf);
-			buf = NULL;
+	if ((buf == NULL || buf == oom_msg) && create) {
+		char *nb = calloc(1, QUELL__ERRMSG_MAX);
+
+		if (nb == NULL || pthread_setspecific(h->errkey, nb) != 0) {
+			free(nb);
+			/* no room for the message: quell_errmsg() says why */
+			(void)pthread_setspecific(h->errkey, oom_msg);
+			return NULL;
 		}
+		buf = nb;
 	}
-	return buf;
+	return buf == oom_msg ? NULL : buf;
 }
 
 int quell__error(const quell *h, int code, const char *fmt, ...)
@@ -72,9 +84,11 @@ int quell__error(const quell *h, int code, const char *fmt, ...)
 
 void quell__error_clear(const quell *h)
 {
-	char *buf = slot(h, 0);
+	char *buf = h != NULL && h->errkey_ok ? pthread_getspecific(h->errkey) : NULL;
 
-	if (buf != NULL)
+	if (buf == oom_msg)
+		(void)pthread_setspecific(h->errkey, NULL);
+	else if (buf != NULL)
 		buf[0] = '\0';
 }
 
@@ -84,7 +98,7 @@ const char *quell_errmsg(const quell *h)
 
 	if (h == NULL)
 		return oom_msg;
-	buf = slot(h, 0);
+	buf = h->errkey_ok ? pthread_getspecific(h->errkey) : NULL;
 	return buf != NULL ? buf : "";
 }
 

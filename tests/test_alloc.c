@@ -11,7 +11,9 @@
 #include <CUnit/CUnit.h>
 
 #include "alloc.h"
+#include "error.h"
 #include "rules.h"
+#include "testutil.h"
 
 void *__real_malloc(size_t size) __attribute__((weak));
 void *__real_calloc(size_t n, size_t size) __attribute__((weak));
@@ -86,8 +88,40 @@ static void test_alloc_wrapped(void)
 	quell__rules_unref(r);
 }
 
+/* A thread whose message buffer cannot be allocated is told "out of
+ * memory", and the next failure that can be allocated says its own. */
+static void test_errmsg_oom(void)
+{
+	char dir[256];
+	quell *h;
+
+	if (!quell_test_alloc_wrapped())
+		return;
+	h = tu_open(dir, sizeof dir, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	quell_test_alloc_fail_at(0);
+	CU_ASSERT_EQUAL(quell__error(h, QUELL_EINVAL, "the first"), QUELL_EINVAL);
+	quell_test_alloc_fail_at(-1);
+	CU_ASSERT_STRING_EQUAL(quell_errmsg(h), "out of memory");
+	CU_ASSERT_EQUAL(quell__error(h, QUELL_EIO, "the second"), QUELL_EIO);
+	CU_ASSERT_STRING_EQUAL(quell_errmsg(h), "the second");
+	quell__error_clear(h);
+	CU_ASSERT_STRING_EQUAL(quell_errmsg(h), "");
+	tu_close(h, dir);
+	/* closed while the slot says "out of memory": nothing freed that was
+	 * not allocated */
+	h = tu_open(dir, sizeof dir, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	quell_test_alloc_fail_at(0);
+	quell__error(h, QUELL_EINVAL, "the third");
+	quell_test_alloc_fail_at(-1);
+	CU_ASSERT_STRING_EQUAL(quell_errmsg(h), "out of memory");
+	tu_close(h, dir);
+}
+
 static CU_TestInfo alloc_tests[] = {
 	{ "quell's allocations go through the wrappers", test_alloc_wrapped },
+	{ "no room for a message: quell_errmsg says out of memory", test_errmsg_oom },
 	CU_TEST_INFO_NULL,
 };
 
