@@ -194,8 +194,6 @@ void cli_warn(struct cli *cli, const char *fmt, ...)
 int cli_usage_error(struct cli *cli, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* ------------------------------------------------------------ cmd_help.c */
-
 /* Run the subcommand of a command group (CLI_GROUP) that argv names, from
  * the table subs (entries named "GROUP SUB"); `names` lists them for
  * messages ("check or explain").  Returns the exit status. */
@@ -220,6 +218,8 @@ void cli_signals(int on, const struct cli_signal *sigs, size_t n, struct sigacti
  * them back what they had (off); one ignored when quell started stays
  * ignored. */
 void cli_catch_signals(int on, void (*handler)(int), struct sigaction old[2]);
+
+/* ------------------------------------------------------------ cmd_help.c */
 
 /* "usage: quell NAME FORM" lines of a command (all commands if NULL). */
 void cli_usage(FILE *f, const struct cli_cmd *cmd);

@@ -59,7 +59,7 @@ int quell__domain_parse(const char *in, size_t len, const struct psl_ctx_st *psl
  * private-section ones such as `github.io`), QUELL__WIDE_TLD for any other
  * single label (`localhost`), else 0.  No such entry is ever written: the
  * command line refuses it, a rule's domain-scope outcome falls back to the
- * address (record.c).
+ * address (decide.c).
  */
 #define QUELL__WIDE_SUFFIX 1
 #define QUELL__WIDE_TLD 2

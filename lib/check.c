@@ -20,6 +20,8 @@
 #include "error.h"
 #include "names.h"
 #include "store.h"
+#include "text.h"
+#include "timefmt.h"
 
 #define MAX_LEVELS 128 /* a 255-octet domain has at most 128 labels */
 
@@ -29,15 +31,6 @@ struct probe {
 	size_t keylen;
 	struct quell__val val;
 };
-
-void quell__copy(char *dst, size_t size, const char *src)
-{
-	size_t n = strlen(src);
-
-	n = quell__utf8_clip(src, n, size - 1);
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
 
 int quell__entry_live(const struct quell_entry *e, int64_t now)
 {

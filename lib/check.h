@@ -1,6 +1,7 @@
 /*
  * check.h - the verdict: the contract's precedence over an address and its
- * domains, inside a read (or write) transaction.
+ * domains, inside a read (or write) transaction, and what it asks of an
+ * entry (live, seen by a stream).  check.c defines all of it.
  */
 #ifndef QUELL_CHECK_H
 #define QUELL_CHECK_H
@@ -27,8 +28,5 @@ int quell__entry_live(const struct quell_entry *e, int64_t now);
 
 /* Whether e belongs to the stream-less set or to stream. */
 int quell__stream_sees(const struct quell_entry *e, const char *stream);
-
-/* Bounded copy into a fixed char array. */
-void quell__copy(char *dst, size_t size, const char *src);
 
 #endif

@@ -38,6 +38,7 @@
 #include "decide.h"
 #include "error.h"
 #include "text.h"
+#include "timefmt.h"
 #include "write.h"
 
 #define GIVE_UP_TTL (30 * 86400)

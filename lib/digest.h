@@ -1,7 +1,7 @@
 /*
  * digest.h - FNV-1a (64 bits), the digest of reply ids that have no id of
- * their own: imported reply rows (import.c) and bounce reports without
- * a Message-ID (dsn.c).  An id, not a defence against forgery: it only
+ * their own: imported reply rows (import_row.c) and bounce reports
+ * without a Message-ID (dsn.c, dsn_report.c).  An id, not a defence against forgery: it only
  * tells the replies of one address apart.
  *
  *   uint64_t d = QUELL__FNV64_INIT;

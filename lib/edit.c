@@ -14,6 +14,7 @@
 #include "names.h"
 #include "store.h"
 #include "text.h"
+#include "timefmt.h"
 #include "write.h"
 
 enum op { OP_ADD, OP_ALLOW, OP_REMOVE, OP_UNALLOW };

@@ -1,6 +1,7 @@
 /*
  * handle.h - the inside of the opaque `quell` handle, shared by the library's
- * modules.  Nothing outside lib/ sees this.
+ * modules, and the public suffix data it loads (quell.c defines both).
+ * Nothing outside lib/ sees this.
  */
 #ifndef QUELL_HANDLE_H
 #define QUELL_HANDLE_H
@@ -33,14 +34,5 @@ struct quell {
 
 /* The public suffix data, loaded on first use (never NULL). */
 const struct psl_ctx_st *quell__psl(quell *h);
-
-/* The clock, or `now` when it is not 0. */
-int64_t quell__now(int64_t now);
-
-/* t + d, saturated at INT64_MIN and INT64_MAX instead of overflowing. */
-int64_t quell__time_add(int64_t t, int64_t d);
-
-/* Days since 1970-01-01 of a Gregorian date (timefmt.c). */
-int64_t quell__days_from_civil(int64_t y, unsigned m, unsigned d);
 
 #endif

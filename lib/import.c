@@ -38,9 +38,11 @@
 #include "address.h"
 #include "check.h"
 #include "error.h"
-#include "names.h"
 #include "formats.h"
 #include "import.h"
+#include "names.h"
+#include "rules.h"
+#include "timefmt.h"
 
 #define BATCH_ROWS 20000
 #define RULES_WEIGHT 4          /* a row through the rules counts this many in

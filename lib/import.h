@@ -4,8 +4,8 @@
  * and import_row.c (what one row does to the store).  Nothing else
  * includes it.
  */
-#ifndef QUELL_IMPORTER_H
-#define QUELL_IMPORTER_H
+#ifndef QUELL_IMPORT_H
+#define QUELL_IMPORT_H
 
 #include "arena.h"
 #include "buf.h"

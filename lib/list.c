@@ -8,6 +8,7 @@
 #include "error.h"
 #include "names.h"
 #include "store.h"
+#include "timefmt.h"
 
 struct walk {
 	quell *h;

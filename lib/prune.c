@@ -20,6 +20,8 @@
 #include "record.h"
 #include "rules.h"
 #include "store.h"
+#include "text.h"
+#include "timefmt.h"
 #include "write.h"
 
 #define BATCH 2000

@@ -12,6 +12,7 @@
 
 #include "handle.h" /* quell__days_from_civil */
 #include "text.h"
+#include "timefmt.h"
 
 #define MAX_TIME 253402300799 /* 9999-12-31T23:59:59Z */
 #define MIN_TIME (-62167219200LL) /* 0000-01-01T00:00:00Z */

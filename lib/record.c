@@ -27,6 +27,8 @@
 #include "record.h"
 #include "rules.h"
 #include "store.h"
+#include "text.h"
+#include "timefmt.h"
 #include "write.h"
 
 /* ----------------------------------------------------------------- record */

@@ -1,10 +1,11 @@
 /*
- * record.h - inside the policy module: one reply recorded within a write
+ * record.h - inside record.c: one reply recorded within a write
  * transaction that someone else owns (quell_record's own, or a batch of the
- * importer's).  The CLI and the public header know nothing of this.
+ * importer's), and the parsed reply and job it works on (decide.c fills
+ * them).  The CLI and the public header know nothing of this.
  */
-#ifndef QUELL_POLICY_H
-#define QUELL_POLICY_H
+#ifndef QUELL_RECORD_H
+#define QUELL_RECORD_H
 
 #include "codec.h"
 #include "reply.h"
@@ -42,8 +43,5 @@ struct quell__job {
 
 /* Record job->p's reply in the write transaction w (see quell_record). */
 int quell__record_txn(quell *h, struct quell__wtxn *w, struct quell__job *job);
-
-/* The handle's rules with a reference taken (the defaults on first use). */
-int quell__rules_get(quell *h, struct quell__rules **out);
 
 #endif

@@ -9,6 +9,7 @@
 #include "check.h"
 #include "error.h"
 #include "store.h"
+#include "text.h"
 
 /* Copies strings into a block sized beforehand. */
 struct pool {

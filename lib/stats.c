@@ -9,6 +9,8 @@
 #include "check.h"
 #include "error.h"
 #include "store.h"
+#include "text.h"
+#include "timefmt.h"
 
 struct tally {
 	struct quell_count *v;

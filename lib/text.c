@@ -194,3 +194,23 @@ size_t quell__utf8_repair(const char *str, size_t n, char *out, size_t size, int
 	out[o] = '\0';
 	return o;
 }
+
+size_t quell__utf8_clip(const char *s, size_t len, size_t max)
+{
+	if (len <= max)
+		return len;
+	len = max;
+	/* back off continuation bytes so no sequence is cut */
+	while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
+		len--;
+	return len;
+}
+
+void quell__copy(char *dst, size_t size, const char *src)
+{
+	size_t n = strlen(src);
+
+	n = quell__utf8_clip(src, n, size - 1);
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}

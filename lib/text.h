@@ -2,7 +2,8 @@
  * text.h - small byte-string helpers of the format layer: UTF-8 checking
  * with a fast ASCII path and its repair, locale-free ASCII case folding,
  * trimming, the formula guard of CSV cells, showing bytes in messages,
- * and the times that provider exports write.
+ * bounded copies that never cut a UTF-8 sequence.  The definitions are
+ * text.c's.
  *
  * Knows nothing of formats, LMDB or rules.
  */
@@ -45,6 +46,14 @@ size_t quell__utf8_repair(const char *s, size_t n, char *out, size_t size, int f
 #define QUELL__SHOW_UTF8 1
 void quell__show(const char *s, size_t n, size_t max, int flags, char *buf, size_t size);
 
+/* Truncate text to at most max bytes without cutting a UTF-8 sequence:
+ * the length to keep. */
+size_t quell__utf8_clip(const char *s, size_t len, size_t max);
+
+/* Copy src into the fixed array dst of size bytes (size > 0), cut without
+ * splitting a UTF-8 sequence; always NUL-terminated. */
+void quell__copy(char *dst, size_t size, const char *src);
+
 /* Whether s[0..n) equals the NUL-terminated ASCII word w, ignoring ASCII
  * case. */
 int quell__ieq(const char *s, size_t n, const char *w);
@@ -65,19 +74,5 @@ int quell__csv_formula(const char *s, size_t n);
 /* Drop ASCII white space (space, tab, CR, LF) around s[0..*n): returns the
  * new start, *n the new length. */
 const char *quell__trim(const char *s, size_t *n);
-
-/*
- * Parse a time as providers write them, with white space around allowed:
- *   Unix seconds (a fraction is dropped)       1699999999, 1699999999.123
- *   RFC 3339, 'T' or ' ' between date and time, offset Z, +hh:mm, +hhmm or
- *   none (UTC), fractions dropped             2023-11-14T22:13:20.5+00:00
- *                                              2023-11-14 22:13:20
- *   a date alone (midnight UTC)               2023-11-14
- *   RFC 2822, the day name and seconds optional, zone +hhmm, UT, UTC,
- *   GMT, Z, EST/EDT/CST/CDT/MST/MDT/PST/PDT, a (comment) after it
- *                                              Tue, 14 Nov 2023 22:13:20 UTC
- * Between 1970-01-01 and 9999-12-31.  Returns 0 or -1.
- */
-int quell__time_parse_any(const char *s, size_t n, int64_t *t);
 
 #endif

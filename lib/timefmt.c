@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "handle.h"
+#include "timefmt.h"
 
 int64_t quell__now(int64_t now)
 {

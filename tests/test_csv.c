@@ -12,6 +12,7 @@
 #include "jsonscan.h"
 #include "testutil.h"
 #include "text.h"
+#include "timefmt.h"
 
 /* ------------------------------------------------------------ records */
 

@@ -220,54 +220,11 @@ static void test_constant_memory(void)
 	}
 }
 
-struct reply_case {
-	int code;
-	const char *status, *reply, *want;
-};
-
-static const struct reply_case replies[] = {
-	{ 0, "", "", "" },
-	{ 550, "", "No such mailbox", "550 No such mailbox" },
-	{ 550, "", "5.1.1 The email account that you tried to reach does not exist.",
-	  "550 5.1.1 The email account that you tried to reach does not exist." },
-	{ 0, "5.1.1", "550 5.1.1 user unknown", "550 5.1.1 user unknown" },
-	{ 0, "4.7.0", "421 Try again later", "421 4.7.0 Try again later" },
-	{ 0, "5.1.1", "", "5.1.1" },
-	{ 0, "5.1.1", "user unknown", "5.1.1 user unknown" },
-	{ 550, "5.1.1", "user unknown", "550 5.1.1 user unknown" },
-	{ 550, "", "", "550" },
-	{ 550, "", "  421 said otherwise", "421 said otherwise" },
-	{ 0, "5.7.1", "550-5.7.1 multi\n550 5.7.1 line", "550-5.7.1 multi\n550 5.7.1 line" },
-	{ 999, "", "text", "text" },
-};
-
-static void test_row_reply(void)
-{
-	char buf[128], small[8];
-	struct quell__row row;
-
-	memset(&row, 0, sizeof row);
-	for (size_t i = 0; i < sizeof replies / sizeof replies[0]; i++) {
-		row.code = replies[i].code;
-		row.status = replies[i].status;
-		row.reply = replies[i].reply;
-		TU_EQ_INT(quell__row_reply(&row, buf, sizeof buf), strlen(replies[i].want));
-		TU_EQ_STR(buf, replies[i].want);
-	}
-	/* cut short at a character boundary */
-	row.code = 550;
-	row.status = "";
-	row.reply = "\xc3\xa9\xc3\xa9\xc3\xa9";
-	TU_EQ_INT(quell__row_reply(&row, small, sizeof small), 10);
-	TU_EQ_STR(small, "550 \xc3\xa9");
-}
-
 static CU_TestInfo tests[] = {
 	{ "plain", test_plain },
 	{ "quell csv and jsonl rows", test_quell_rows },
 	{ "fields carried and bytes read", test_has },
 	{ "constant memory", test_constant_memory },
-	{ "one reply from code, status and text", test_row_reply },
 	CU_TEST_INFO_NULL,
 };
 

@@ -137,7 +137,7 @@
  * For the importer: a row with restore set is the state to write as it
  * stands.  Other rows: list 0 and source 0 take the importer's defaults;
  * scope 0 comes from the entry; a row with a reply, status or code goes
- * through the rules (quell__row_reply joins them into one reply), with
+ * through the rules (its parts as they are: quell__reply_parse_parts), with
  * `created` as its time when it has one; a row without is suppressed as
  * it stands, with its category hint when it has one.
  *
@@ -250,16 +250,6 @@ int quell__reader_open(FILE *in, const char *format, const char *filename,
  */
 int quell__reader_next(struct quell__reader *r, struct quell__row *row, size_t *line,
                        char *err, size_t errsize);
-
-/*
- * The reply a row carries, as one text for the rules: the provider's code
- * and status put before its reply text unless the text starts with them
- * ("550" + "No such mailbox" -> "550 No such mailbox"; "5.1.1" + "550
- * 5.1.1 user unknown" stays).  Written into buf (always NUL-terminated,
- * cut at a UTF-8 boundary when short); returns the length the whole text
- * needs, 0 when the row has no reply.
- */
-size_t quell__row_reply(const struct quell__row *row, char *buf, size_t size);
 
 /* The format read ("sendgrid", "csv", ...): a static string. */
 const char *quell__reader_format(const struct quell__reader *r);

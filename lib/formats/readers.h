@@ -7,8 +7,8 @@
  *
  * Knows nothing of LMDB, rules or address normalization.
  */
-#ifndef QUELL_IMPORT_H
-#define QUELL_IMPORT_H
+#ifndef QUELL_READERS_H
+#define QUELL_READERS_H
 
 #include <jansson.h>
 

@@ -10,6 +10,7 @@
 
 #include "readers.h"
 #include "text.h"
+#include "timefmt.h"
 
 int quell__val_bad(const struct quell__val *v, const char *what, char *err, size_t errsize)
 {
@@ -200,41 +201,4 @@ int quell__looks_like_reply(const char *t)
 		return t[i] == '.' && t[i + 1] >= '0' && t[i + 1] <= '9';
 	}
 	return 0;
-}
-
-
-/* Whether text starts with a basic reply code: three digits, then the
- * end, a space or '-'. */
-static int has_code(const char *t)
-{
-	return t[0] >= '2' && t[0] <= '5' && t[1] >= '0' && t[1] <= '9' && t[2] >= '0' &&
-	       t[2] <= '9' && (t[3] == '\0' || t[3] == ' ' || t[3] == '-');
-}
-
-size_t quell__row_reply(const struct quell__row *row, char *buf, size_t size)
-{
-	const char *text = row->reply, *status = row->status;
-	char code[8] = "";
-	int n;
-
-	while (*text == ' ' || *text == '\t')
-		text++;
-	if (*status != '\0' && strstr(text, status) != NULL)
-		status = ""; /* the text says it already */
-	if (has_code(text)) /* the text's own code wins; the status goes after it */
-		n = snprintf(buf, size, "%.3s%s%s%s", text, *status ? " " : "", status, text + 3);
-	else {
-		if (row->code >= 200 && row->code <= 599)
-			snprintf(code, sizeof code, "%d", row->code);
-		n = snprintf(buf, size, "%s%s%s%s%s", code, *code && (*status || *text) ? " " : "",
-		             status, *status && *text ? " " : "", text);
-	}
-	if (n < 0) {
-		if (size > 0)
-			buf[0] = '\0';
-		return 0;
-	}
-	if (size > 0 && (size_t)n >= size) /* cut at a character boundary */
-		buf[quell__utf8_check(buf, strlen(buf))] = '\0';
-	return (size_t)n;
 }

@@ -14,6 +14,7 @@
 #include "digest.h"
 #include "dsn_ctx.h"
 #include "text.h"
+#include "timefmt.h"
 
 /* What identifies a report without a Message-ID, stable across reads of
  * the same bounce (a mail client that marks an mbox message read changes

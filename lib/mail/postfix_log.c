@@ -11,6 +11,7 @@
 
 #include "handle.h" /* quell__days_from_civil */
 #include "postfix_log.h"
+#include "timefmt.h"
 
 struct cur {
 	const char *p, *end;

@@ -11,8 +11,9 @@
  * Modules: rules_yaml.c (YAML events to a small checked tree),
  * rules_value.c (typed values), rules_when.c (conditions and regular
  * expressions), rules_load.c (the schema and entry points), rules_match.c
- * (matching, lifetime, accessors), prefilter.c and prefilter_parse.c (the
- * literal prefilter: which patterns cannot match a reply).  Nothing here
+ * (matching, lifetime, accessors), prefilter*.c (the literal prefilter:
+ * which patterns cannot match a reply; prefilter.h), ruleset.c (the set
+ * a handle uses), reply.c (a reply parsed into code, status and text).  Nothing here
  * knows of the database; nothing outside these files knows of libyaml or
  * PCRE2.
  */
@@ -153,5 +154,9 @@ const char *quell__rules_name(const struct quell__rules *r);
 /* The compiled-in default rules (config/rules.yaml, see scripts/embed). */
 extern const unsigned char quell__default_rules[];
 extern const size_t quell__default_rules_len;
+
+/* The handle's rules with a reference taken (the defaults on first use;
+ * ruleset.c). */
+int quell__rules_get(quell *h, struct quell__rules **out);
 
 #endif

@@ -6,6 +6,7 @@
 #include "error.h"
 #include "handle.h"
 #include "record.h"
+#include "rules.h"
 
 /* The handle's rules with a reference taken (defaults loaded on first use). */
 int quell__rules_get(quell *h, struct quell__rules **out)

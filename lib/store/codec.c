@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "codec.h"
+#include "text.h"
 
 uint64_t quell__rd_uint(struct quell__rd *r, int n)
 {
@@ -78,17 +79,6 @@ void quell__wr_str(struct quell__buf *b, const char *s, size_t max, int lenbytes
 		quell__buf_u32(b, (uint32_t)n);
 	quell__buf_put(b, s, n);
 	quell__buf_u8(b, 0);
-}
-
-size_t quell__utf8_clip(const char *s, size_t len, size_t max)
-{
-	if (len <= max)
-		return len;
-	len = max;
-	/* back off continuation bytes so no sequence is cut */
-	while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
-		len--;
-	return len;
 }
 
 int quell__rec_begin(struct quell__rec_iter *it, const void *data, size_t len)
@@ -233,7 +223,7 @@ void quell__rec_encode(struct quell__buf *b, const struct quell__rec *r)
 		put_str(b, e->reply, QUELL__TEXT_MAX);
 		put_str(b, e->reason, QUELL__TEXT_MAX);
 		if (extlen > 0xFFFF)
-			extlen = 0; /* cannot happen: the policy code bounds ext */
+			extlen = 0; /* cannot happen: decide.c bounds ext */
 		quell__buf_varint(b, extlen);
 		quell__buf_put(b, r->ent[i].ext, extlen);
 		if (!b->oom) {

@@ -10,8 +10,9 @@
  *   zigzag varints created, updated - created, expires, until, first_failure,
  *   strings stream, category, rule, status, reply, reason (each its bytes
  *     and a NUL, so decoded strings point into the value),
- *   varint length + bytes of `ext`, state owned by the policy code (count
- *     windows, duplicate ids); opaque here.
+ *   varint length + bytes of `ext`, state owned by the decision code
+ *     (decide.c: a count's failure times); opaque here.  The reply ids
+ *     already counted live in the store's seen table, not in records.
  * Varints are LEB128 (buf.h): a plain suppressed address takes ~30 bytes
  * where format 1 took ~85, and the B-trees are that much smaller.
  *
@@ -23,8 +24,7 @@
  *   i64 created, updated, expires, until, first_failure,
  *   strings stream, category, rule, status, reply, reason
  *     (each u16 length, bytes, NUL, so decoded strings point into the value),
- *   u16 length + bytes of `ext`, state owned by the policy code (count
- *     windows, duplicate ids); opaque here.
+ *   u16 length + bytes of `ext`, as in format 2.
  * Integers are little-endian.  Decoding allocates nothing and never reads
  * past the value: a malformed record decodes as an error, never a crash.
  *
@@ -39,8 +39,8 @@
  *
  * This file knows nothing of LMDB.
  */
-#ifndef QUELL_RECORD_H
-#define QUELL_RECORD_H
+#ifndef QUELL_CODEC_H
+#define QUELL_CODEC_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -113,7 +113,5 @@ uint64_t quell__rd_varint(struct quell__rd *r);
 const char *quell__rd_cstr(struct quell__rd *r);
 void quell__wr_str(struct quell__buf *b, const char *s, size_t max, int lenbytes);
 
-/* Truncate text to at most max bytes without cutting a UTF-8 sequence. */
-size_t quell__utf8_clip(const char *s, size_t len, size_t max);
 
 #endif
