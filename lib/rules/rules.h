@@ -13,9 +13,9 @@
  * expressions), rules_load.c (the schema and entry points), rules_match.c
  * (matching, lifetime, accessors), prefilter*.c (the literal prefilter:
  * which patterns cannot match a reply; prefilter.h), ruleset.c (the set
- * a handle uses), reply.c (a reply parsed into code, status and text).  Nothing here
- * knows of the database; nothing outside these files knows of libyaml or
- * PCRE2.
+ * a handle uses), reply.c (a reply parsed into code, status and text).
+ * Nothing here knows of the database; nothing outside these files knows
+ * of libyaml or PCRE2.
  */
 #ifndef QUELL_RULES_H
 #define QUELL_RULES_H
