@@ -370,6 +370,15 @@ static void test_reply_given_apart(void)
 				}
 			}
 	free(big);
+	{	/* a lead cut at its buffer, as snprintf would */
+		char small[5] = "zzzz";
+
+		TU_EQ_INT(quell__reply_lead(550, "5.1.1", "x", small, 4), 3);
+		TU_EQ_STR(small, "550");
+		TU_EQ_INT(quell__reply_lead(-12, "", "x", small, sizeof small), 4);
+		TU_EQ_STR(small, "-12 ");
+		TU_EQ_INT(quell__reply_lead(550, "", "x", small, 0), 0);
+	}
 }
 
 static CU_TestInfo reply_tests[] = {

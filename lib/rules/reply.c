@@ -505,17 +505,41 @@ static unsigned lead_parts(int code, const char *status, const char *text)
 	return lp;
 }
 
+/* Append s[0..n) to lead (of size bytes, size > 0) at *o, as much as fits
+ * with the NUL. */
+static void lead_put(char *lead, size_t size, size_t *o, const char *s, size_t n)
+{
+	if (n > size - 1 - *o)
+		n = size - 1 - *o;
+	memcpy(lead + *o, s, n);
+	*o += n;
+}
+
 size_t quell__reply_lead(int code, const char *status, const char *text, char *lead, size_t size)
 {
 	unsigned lp = lead_parts(code, status, text);
-	char c[16] = "";
-	int n;
+	char num[24];
+	size_t o = 0, i = sizeof num;
+	unsigned long v = code < 0 ? 0UL - (unsigned long)code : (unsigned long)code;
 
-	if (lp & LEAD_CODE)
-		snprintf(c, sizeof c, "%d ", code);
-	n = snprintf(lead, size, "%s%s%s", c, lp & LEAD_STATUS ? status : "",
-	             lp & LEAD_STATUS ? " " : "");
-	return n < 0 || size == 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
+	/* by hand, not snprintf: an import calls this twice a row */
+	if (size == 0)
+		return 0;
+	if (lp & LEAD_CODE) {
+		num[--i] = ' ';
+		do
+			num[--i] = (char)('0' + v % 10);
+		while ((v /= 10) != 0);
+		if (code < 0)
+			num[--i] = '-';
+		lead_put(lead, size, &o, num + i, sizeof num - i);
+	}
+	if (lp & LEAD_STATUS) {
+		lead_put(lead, size, &o, status, strlen(status));
+		lead_put(lead, size, &o, " ", 1);
+	}
+	lead[o] = '\0';
+	return o;
 }
 
 int quell__reply_parse_parts(int code, const char *status, const char *text, char *buf,
