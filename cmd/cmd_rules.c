@@ -9,7 +9,9 @@
  *                                      follow for an entry with no history
  *
  * `check` prints "FILE: N rules"; a bad file is the library's one line
- * "FILE:LINE:COL: message" on stderr, as it is, and exit 65.  `explain`
+ * "FILE:LINE:COL: message" on stderr, as it is, and exit 65.  A rule that
+ * can never match is a line "FILE:LINE:COL: warning: message" on stderr
+ * the same way, and leaves the exit status 0 (--json counts them).  `explain`
  * answers one line per input, in input order: ACTION<TAB>DETAIL
  * (render.c); stdin lines are REPLY or ADDR<TAB>REPLY.  It is the bulk
  * path of rule testing: lines are read in place and answered into the
@@ -35,11 +37,13 @@ static const struct option explain_options[] = {
 
 /* ------------------------------------------------------------------ check */
 
-/* Each error of the file: the contract's FILE:LINE:COL: message, alone on
- * its line. */
+/* Each error or warning of the file: the contract's FILE:LINE:COL:
+ * message, alone on its line; counted (a good file's are all warnings). */
 static void print_error(void *arg, const char *message)
 {
-	(void)arg;
+	size_t *count = arg;
+
+	(*count)++;
 	cli_put_enc(stderr, message, CLI_ENC_FIELD);
 	fputc('\n', stderr);
 }
@@ -47,7 +51,7 @@ static void print_error(void *arg, const char *message)
 static int rules_check(struct cli *cli, int argc, char **argv)
 {
 	const char *file = NULL;
-	size_t n = 0;
+	size_t n = 0, warnings = 0;
 	int c, rc, status = 0;
 
 	while ((c = cli_getopt(cli, argc, argv, global_options, &status)) != -1)
@@ -64,7 +68,7 @@ static int rules_check(struct cli *cli, int argc, char **argv)
 	}
 	if ((status = cli_open(cli)) != 0)
 		return status;
-	rc = quell_rules_check(cli->h, file, print_error, NULL, &n);
+	rc = quell_rules_check(cli->h, file, print_error, &warnings, &n);
 	if (rc == QUELL_EDATA)
 		return CLI_EX_DATAERR;
 	if (rc != 0)
@@ -73,7 +77,8 @@ static int rules_check(struct cli *cli, int argc, char **argv)
 		json_t *o = json_object();
 
 		if (o == NULL || cli_jset(o, "file", cli_jstr(file != NULL ? file : DEFAULT_NAME)) ||
-		    cli_jset(o, "rules", cli_jnum(n))) {
+		    cli_jset(o, "rules", cli_jnum(n)) ||
+		    cli_jset(o, "warnings", cli_jnum(warnings))) {
 			json_decref(o);
 			return cli_oom(cli);
 		}

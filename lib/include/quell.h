@@ -275,7 +275,9 @@ QUELL_API int quell_lowercase_local_part(const quell *h);
  */
 QUELL_API int quell_rules_load(quell *h, const char *path);
 
-/* Receives one error of a rules file, "FILE:LINE:COL: message". */
+/* Receives one error of a rules file, "FILE:LINE:COL: message", or one
+ * warning, "FILE:LINE:COL: warning: message" (no error message starts
+ * with "warning:" after its place). */
 typedef void (*quell_rules_error_cb)(void *payload, const char *message);
 
 /*
@@ -283,6 +285,11 @@ typedef void (*quell_rules_error_cb)(void *payload, const char *message);
  * it into the handle: every error is passed to cb (may be NULL), in file
  * order, as far as the file can be read past the first (a YAML syntax
  * error ends the check; within one rule, its first error ends that rule).
+ * A file without errors is then searched for rules that can never match
+ * (an earlier rule matches every reply they could; quell-rules(5)): each
+ * is passed to cb as a warning, at the place of the rule that never
+ * matches.  Warnings do not make the file bad: the call still returns 0,
+ * and quell_rules_load never looks for them.
  * *nrules (may be NULL) gets the number of rules of a good file.
  *
  * Errors: QUELL_EDATA when the file has errors (quell_errmsg gives the

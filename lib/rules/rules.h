@@ -11,7 +11,8 @@
  * Modules: rules_yaml.c (YAML events to a small checked tree),
  * rules_value.c (typed values), rules_when.c (conditions and regular
  * expressions), rules_load.c (the schema and entry points), rules_match.c
- * (matching, lifetime, accessors), prefilter*.c (the literal prefilter:
+ * (matching, lifetime, accessors), rules_shadow.c (rules that can never
+ * match, for `rules check`), prefilter*.c (the literal prefilter:
  * which patterns cannot match a reply; prefilter.h), ruleset.c (the set
  * a handle uses), reply.c (a reply parsed into code, status and text).
  * Nothing here knows of the database; nothing outside these files knows
@@ -75,6 +76,7 @@ struct quell__rule {
 	uint32_t threshold;            /* count: suppress once threshold events ... */
 	int64_t window;                /* ... fall inside window seconds */
 	int line;                      /* 1-based line of the rule in the file */
+	int col;                       /* and its 1-based column */
 
 	/* ---- private: match data, owned by the rule set ---- */
 	struct quell__cond when;       /* all of it must hold ... */
@@ -98,8 +100,11 @@ int quell__rules_load(const char *buf, size_t len, const char *filename,
  * As quell__rules_load, but when report is not NULL every error found is
  * passed to it ("FILE:LINE:COL: message", in file order), and the check
  * goes on past it: with the next rule, or the next top-level key (a YAML
- * syntax error still ends it).  Then err holds the first error.  path:
- * read from that file when buf is NULL.
+ * syntax error still ends it).  Then err holds the first error.  A file
+ * without errors is then searched for rules that can never match
+ * (rules_shadow.c): each is passed to report as "FILE:LINE:COL: warning:
+ * message" (no error message starts with "warning:"), and the file still
+ * loads.  path: read from that file when buf is NULL.
  */
 int quell__rules_check(const char *buf, size_t len, const char *path,
                        void (*report)(void *arg, const char *message), void *arg,

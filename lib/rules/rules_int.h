@@ -20,6 +20,8 @@
 #define QUELL__YAML_NODES_MAX 500000      /* nodes in the document */
 #define QUELL__MATCH_LIMIT 1000000        /* pcre2_set_match_limit: a regex
                                              that needs more does not match */
+#define QUELL__SHADOW_WORK_MAX 100000000ull /* comparisons the search for rules
+                                               that never match may make */
 
 struct quell__regex {
 	pcre2_code *code;
@@ -157,5 +159,15 @@ int quell__rl_domain(struct quell__rl_ctx *c, const struct quell__ynode *k,
  * (regexes into c->set). */
 int quell__rl_cond(struct quell__rl_ctx *c, const struct quell__ynode *key,
                    const struct quell__ynode *when, struct quell__cond *cond);
+
+/*
+ * Each rule of set that can never match because an earlier rule matches
+ * every reply it could, passed to report in file order as "FILE:LINE:COL:
+ * warning: rule 'B' can never match: rule 'A' (line N) matches every reply
+ * it could" (the place is B's).  Returns how many.  Allocates nothing.
+ * rules_shadow.c.
+ */
+unsigned quell__rules_shadowed(const struct quell__rules *set, const char *file,
+                               void (*report)(void *arg, const char *message), void *arg);
 
 #endif

@@ -9,6 +9,9 @@
  * patterns from prefilter.c once all of them are compiled.  Every key,
  * type and value is checked; an error names the place as FILE:LINE:COL
  * (1-based) and leaves nothing allocated: a bad file is never half-loaded.
+ * A check (quell__rules_check with a report function) of a file without
+ * errors also reports the rules that can never match (rules_shadow.c) as
+ * warnings; a load never looks for them, and warnings never refuse a file.
  *
  * Knows nothing of replies beyond the match data it prepares, and nothing
  * of the database.
@@ -183,6 +186,7 @@ static int load_rule(struct quell__rl_ctx *c, const ynode *node)
 	memset(rule, 0, sizeof *rule);
 	rule->when.regex = rule->unless.regex = -1;
 	rule->line = (int)node->line;
+	rule->col = (int)node->col;
 	rule->scope = QUELL_SCOPE_ADDRESS;
 	rule->backoff = set->backoff;
 	memcpy(rule->category, "other", sizeof "other");
@@ -396,6 +400,9 @@ static int load_buf(const char *buf, size_t len, const char *filename,
 	}
 	if (rc != 0 || (rc = build_prefilter(&c)) != 0)
 		goto fail;
+	/* a good file, checked: the rules that can never match, as warnings */
+	if (report != NULL)
+		(void)quell__rules_shadowed(set, c.file, report, arg);
 	*out = set;
 	return 0;
 fail:

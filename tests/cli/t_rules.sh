@@ -1,6 +1,7 @@
 # t_rules.sh - rules check and rules explain: good and bad files (exact
-# FILE:LINE:COL messages), the rules file lookup, replies from arguments
-# and stdin, --domain, JSON, misuse; neither ever opens the database.
+# FILE:LINE:COL messages), warnings of rules that can never match, the
+# rules file lookup, replies from arguments and stdin, --domain, JSON,
+# misuse; neither ever opens the database.
 
 N=(--now 2026-01-01T00:00:00Z)
 # The contract fixes what the default rules do with the replies below; a
@@ -51,15 +52,55 @@ $T_DIR/many.yaml:2:20: initial: 'x' is not a duration (30s, 15m, 8h, 7d, 2w, for
 $T_DIR/many.yaml:5:18: code: '999' is not a reply code pattern (550, 55x, 5xx)
 $T_DIR/many.yaml:8:20: action: 'nope' is not suppress, backoff, count, clear or ignore
 $T_DIR/many.yaml:11:11: name: duplicate rule name 'a' (first at line 4)" rules check "$T_DIR/many.yaml"
-t 'check: --json' 0 "{\"file\":\"$T_DIR/good.yaml\",\"rules\":3}" '' --json rules check "$T_DIR/good.yaml"
+t 'check: --json' 0 "{\"file\":\"$T_DIR/good.yaml\",\"rules\":3,\"warnings\":0}" '' \
+	--json rules check "$T_DIR/good.yaml"
+
+# rules that can never match: warnings with both lines, exit 0
+cat >"$T_DIR/shadow.yaml" <<'EOF'
+version: 1
+rules:
+  - name: bounces
+    when: { code: 5xx }
+    unless: { domain: "*.example.org" }
+    then: { action: ignore }
+  - name: unknown
+    when: { code: 550, status: 5.1.1 }
+    then: { action: suppress }
+  - name: unknown-net
+    when: { code: 550, domain: mx.example.net }
+    then: { action: suppress }
+  - name: everything
+    then: { action: ignore }
+  - name: quota
+    when: { status: 4.2.2 }
+    then: { action: count, threshold: 3, window: 7d }
+EOF
+SHADOW_WARN="$T_DIR/shadow.yaml:10:5: warning: rule 'unknown-net' can never match: rule 'bounces' (line 3) matches every reply it could
+$T_DIR/shadow.yaml:15:5: warning: rule 'quota' can never match: rule 'everything' (line 13) matches every reply it could"
+t 'check: rules that can never match, warned with both lines, exit 0' 0 \
+	"$T_DIR/shadow.yaml: 5 rules" "$SHADOW_WARN" rules check "$T_DIR/shadow.yaml"
+t 'check: --json counts the warnings' 0 "{\"file\":\"$T_DIR/shadow.yaml\",\"rules\":5,\"warnings\":2}" \
+	"$SHADOW_WARN" --json rules check "$T_DIR/shadow.yaml"
+t 'check: a file with warnings still loads' 0 \
+	$'ignore\tverdict=allow scope=address rule=bounces category=other code=550 status=5.1.1' '' \
+	"${N[@]}" --rules "$T_DIR/shadow.yaml" rules explain '550 5.1.1 unknown'
 t 'check: without FILE, the --rules file' 0 "$T_DIR/one.yaml: 1 rule" '' \
 	--rules "$T_DIR/one.yaml" rules check
 QUELL_RULES=$T_DIR/key.yaml t 'check: without FILE, $QUELL_RULES' 65 '' "$KEY_MSG" rules check
 QUELL_RULES=$T_DIR/key.yaml t 'check: FILE wins' 0 "$T_DIR/one.yaml: 1 rule" '' \
 	rules check "$T_DIR/one.yaml"
 if [ ! -e /etc/quell/rules.yaml ]; then
-	T_FILTER='s/: [0-9]* rules$/: N rules/' t 'check: the default rules' 0 \
-		'<default rules>: N rules' '' rules check
+	# No default rule may be dead weight.  Known today (issue 12, for the
+	# owner of config/rules.yaml): storage-status, below mailbox-full.
+	# Drop it from DEFAULT_WARN once the rules file is fixed.
+	DEFAULT_WARN="<default rules>:L:C: warning: rule 'storage-status' can never match: rule 'mailbox-full' (line N) matches every reply it could"
+	q rules check >"$T_DIR/default.out" 2>"$T_DIR/default.err"
+	ok 'check: the default rules, exit 0' test $? = 0
+	ok 'check: the default rules, N rules' \
+		grep -qx '<default rules>: [0-9]* rules' "$T_DIR/default.out"
+	ok 'check: the default rules warn of nothing new' test \
+		"$(sed 's/^\(<default rules>\):[0-9]*:[0-9]*:/\1:L:C:/; s/(line [0-9]*)/(line N)/' \
+			"$T_DIR/default.err")" = "$DEFAULT_WARN"
 fi
 ok 'check opened no database' test ! -e "$QUELL_DB"
 
@@ -193,7 +234,7 @@ Options:
   --domain D           the recipient's domain, for rules with a domain condition
 
 Global options: see 'quell help'." '' rules explain --help
-t 'global options before the subcommand' 0 "{\"file\":\"$T_DIR/one.yaml\",\"rules\":1}" '' \
+t 'global options before the subcommand' 0 "{\"file\":\"$T_DIR/one.yaml\",\"rules\":1,\"warnings\":0}" '' \
 	rules --json check "$T_DIR/one.yaml"
 t '--domain before the subcommand' 64 '' "quell: rules: unknown option '--domain'
 $RULES_USAGE" rules --domain x.example explain '550 5.1.1 unknown'
