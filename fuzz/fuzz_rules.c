@@ -12,7 +12,12 @@
  *   - ref and unref balance (ASan reports any leak or use after free);
  *   - the check that reports every error agrees: a file that loads has
  *     none, one that does not has at least one, the first of them is the
- *     loader's message, and each is one line "fuzz.yaml:...".
+ *     loader's message, and each is one line "fuzz.yaml:...";
+ *   - warnings (rules that can never match) come only for a file that
+ *     loads, each "fuzz.yaml:LINE:COL: warning: rule 'B' ..." naming a
+ *     rule of the set once, never the first; and no reply tried here
+ *     ever matches a rule warned about (the analysis is never wrong in
+ *     the direction it speaks).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -46,8 +51,8 @@ static int valid_name(const char *s)
 	return 1;
 }
 
-static void check_match(const struct quell__rules *r, const char *in, size_t len,
-                        const char *domain)
+static void check_match(const struct quell__rules *r, const char *dead, const char *in,
+                        size_t len, const char *domain)
 {
 	static char buf[QUELL__REPLY_IN_MAX + 1];
 	const struct quell__rule *m1, *m2;
@@ -64,31 +69,70 @@ static void check_match(const struct quell__rules *r, const char *in, size_t len
 	for (i = 0; i < n && quell__rules_at(r, i) != m1; i++)
 		;
 	CHECK(i < n);
+	CHECK(dead == NULL || !dead[i]);
 }
 
 struct errors {
-	unsigned n;
+	unsigned n, warnings;
 	char first[512];
+	char names[64][QUELL_NAME_MAX]; /* the first rules warned about */
 };
+
+/* "fuzz.yaml:LINE:COL: warning: rule 'NAME' can never match: ...": NAME
+ * into name (n bytes), 1; else 0. */
+static int warning_of(const char *msg, char *name, size_t n)
+{
+	const char *p = msg + 10, *q;
+
+	for (int part = 0; part < 2; part++) {
+		if (*p < '0' || *p > '9')
+			return 0;
+		while (*p >= '0' && *p <= '9')
+			p++;
+		if (*p++ != ':')
+			return 0;
+	}
+	if (strncmp(p, " warning: rule '", 16) != 0)
+		return 0;
+	p += 16;
+	q = strchr(p, '\'');
+	CHECK(q != NULL && (size_t)(q - p) < n);
+	CHECK(strncmp(q, "' can never match: rule '", 25) == 0);
+	memcpy(name, p, (size_t)(q - p));
+	name[q - p] = '\0';
+	return 1;
+}
 
 static void on_error(void *arg, const char *msg)
 {
 	struct errors *e = arg;
+	char name[QUELL_NAME_MAX];
 
 	CHECK(strncmp(msg, "fuzz.yaml:", 10) == 0 && strchr(msg, '\n') == NULL);
+	if (warning_of(msg, name, sizeof name)) {
+		CHECK(e->n == 0); /* after the errors: there are none */
+		if (e->warnings < 64)
+			memcpy(e->names[e->warnings], name, sizeof name);
+		e->warnings++;
+		return;
+	}
+	CHECK(e->warnings == 0);
 	if (e->n++ == 0)
 		snprintf(e->first, sizeof e->first, "%s", msg);
 }
 
 /* quell__rules_check on the same input: rc 0 with no error reported, or
- * the loader's error first among those reported. */
-static void check_all_errors(const uint8_t *data, size_t size, int load_rc, const char *load_err)
+ * the loader's error first among those reported.  Warnings: in dead (one
+ * byte per rule of r, the loaded set), when the file loads. */
+static void check_all_errors(const uint8_t *data, size_t size, int load_rc, const char *load_err,
+                             const struct quell__rules *loaded, char *dead)
 {
+	static struct errors e;
 	struct quell__rules *r = NULL;
-	struct errors e = { 0, "" };
 	char err[512];
 	int rc;
 
+	memset(&e, 0, sizeof e);
 	rc = quell__rules_check(size ? (const char *)data : "", size, "fuzz.yaml", on_error, &e, &r,
 	                        err, sizeof err);
 	if (rc == QUELL_ENOMEM || load_rc == QUELL_ENOMEM)
@@ -96,7 +140,17 @@ static void check_all_errors(const uint8_t *data, size_t size, int load_rc, cons
 	CHECK((rc == 0) == (load_rc == 0));
 	CHECK((rc == 0) == (e.n == 0));
 	if (rc != 0)
-		CHECK(strcmp(e.first, load_err) == 0 && strcmp(err, load_err) == 0);
+		CHECK(strcmp(e.first, load_err) == 0 && strcmp(err, load_err) == 0 && e.warnings == 0);
+	else
+		CHECK(e.warnings < quell__rules_count(r) || e.warnings == 0);
+	for (unsigned w = 0; dead != NULL && w < e.warnings && w < 64; w++) {
+		size_t i, n = quell__rules_count(loaded);
+
+		for (i = 0; i < n && strcmp(quell__rules_at(loaded, i)->name, e.names[w]) != 0; i++)
+			;
+		CHECK(i > 0 && i < n && !dead[i]);
+		dead[i] = 1;
+	}
 out:
 	quell__rules_unref(r);
 }
@@ -104,12 +158,14 @@ out:
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct quell__rules *r = (struct quell__rules *)&r;
-	char err[512];
+	char err[512], *dead = NULL;
 	int rc;
 
 	err[0] = '\0';
 	rc = quell__rules_load((const char *)data, size, "fuzz.yaml", &r, err, sizeof err);
-	check_all_errors(data, size, rc, err);
+	if (rc == 0)
+		dead = calloc(quell__rules_count(r) + 1, 1);
+	check_all_errors(data, size, rc, err, rc == 0 ? r : NULL, dead);
 	if (rc != 0) {
 		CHECK(rc == QUELL_EDATA || rc == QUELL_ENOMEM);
 		CHECK(r == NULL);
@@ -131,8 +187,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(quell__rules_ref(r) == r);
 	quell__rules_unref(r);
 	for (size_t i = 0; i < sizeof replies / sizeof replies[0]; i++)
-		check_match(r, replies[i], strlen(replies[i]), i % 2 ? "mx.example.com" : NULL);
-	check_match(r, (const char *)data, size > 512 ? 512 : size, "example.com");
+		check_match(r, dead, replies[i], strlen(replies[i]), i % 2 ? "mx.example.com" : NULL);
+	check_match(r, dead, (const char *)data, size > 512 ? 512 : size, "example.com");
+	free(dead);
 	(void)quell__rules_protected(r, "a.b.example.com");
 	quell__rules_unref(r);
 	return 0;
