@@ -90,17 +90,13 @@ QUELL_RULES=$T_DIR/key.yaml t 'check: without FILE, $QUELL_RULES' 65 '' "$KEY_MS
 QUELL_RULES=$T_DIR/key.yaml t 'check: FILE wins' 0 "$T_DIR/one.yaml: 1 rule" '' \
 	rules check "$T_DIR/one.yaml"
 if [ ! -e /etc/quell/rules.yaml ]; then
-	# No default rule may be dead weight.  Known today (issue 12, for the
-	# owner of config/rules.yaml): storage-status, below mailbox-full.
-	# Drop it from DEFAULT_WARN once the rules file is fixed.
-	DEFAULT_WARN="<default rules>:L:C: warning: rule 'storage-status' can never match: rule 'mailbox-full' (line N) matches every reply it could"
+	# No default rule may be dead weight (storage-status, under
+	# mailbox-full, was the one found and is gone).
 	q rules check >"$T_DIR/default.out" 2>"$T_DIR/default.err"
 	ok 'check: the default rules, exit 0' test $? = 0
 	ok 'check: the default rules, N rules' \
 		grep -qx '<default rules>: [0-9]* rules' "$T_DIR/default.out"
-	ok 'check: the default rules warn of nothing new' test \
-		"$(sed 's/^\(<default rules>\):[0-9]*:[0-9]*:/\1:L:C:/; s/(line [0-9]*)/(line N)/' \
-			"$T_DIR/default.err")" = "$DEFAULT_WARN"
+	ok 'check: the default rules warn of nothing' test ! -s "$T_DIR/default.err"
 fi
 ok 'check opened no database' test ! -e "$QUELL_DB"
 
