@@ -296,7 +296,9 @@ static int run_cases(struct cli *cli, struct cases *cs, FILE *in)
 			line[--n] = '\0';
 		if (line[0] == '#' || strspn(line, " \t") == n)
 			continue;
-		if (strlen(line) != n)
+		if (n > CLI_LINE_MAX) /* as rules explain - refuses it */
+			case_malformed(cs, lineno, "longer than %d bytes", CLI_LINE_MAX);
+		else if (strlen(line) != n)
 			case_malformed(cs, lineno, "a NUL byte in the line");
 		else
 			status = run_case(cli, cs, lineno, line);

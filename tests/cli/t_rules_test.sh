@@ -73,6 +73,11 @@ $T_DIR/malformed.cases:5: 'Not_A_Name' is not a rule name ([a-z0-9._-], 1 to 63)
 $T_DIR/malformed.cases:6: more than three fields: a case is REPLY<TAB>EXPECTED[<TAB>RULE]
 $T_DIR/malformed.cases:7: empty reply" "${R[@]}" rules test "$T_DIR/malformed.cases"
 
+printf '550 5.1.1 a\0b\tsuppress\n%05000d\tignore\n550 5.1.1 c\tsuppress\n' 0 >"$T_DIR/odd.cases"
+t 'a NUL byte, a line over 4096 bytes: malformed' 65 '1 passed, 0 failed' \
+"$T_DIR/odd.cases:1: a NUL byte in the line
+$T_DIR/odd.cases:2: longer than 4096 bytes" "${R[@]}" rules test "$T_DIR/odd.cases"
+
 T_INFILE=$T_DIR/bad.cases t 'stdin: -' 1 \
 "<stdin>:2: expected backoff, got suppress/address by unknown: 550 5.1.1 gone
 <stdin>:3: expected backoff/address, got backoff/domain by throttled: 421 4.7.0 busy
