@@ -383,6 +383,48 @@ QUELL_API int quell_record_many(quell *h, struct quell_record_item *items, size_
 QUELL_API int quell_explain(quell *h, const char *address, const char *domain,
                             const char *reply, int64_t now, struct quell_outcome *out);
 
+/* ------------------------------------------------------------ rule stats */
+
+/* One rule's work in the stored history (quell_rules_stats). */
+struct quell_rule_stats {
+	const char *rule;  /* the rule's name */
+	int in_rules;      /* 1: a rule of the handle's set; 0: a name found
+	                      only in history (a rule renamed or removed) */
+	size_t index;      /* in_rules: its place in the set, 0 first; else 0 */
+	uint64_t count;    /* replies it decided; 0: it never fired */
+	int64_t last;      /* the newest of them; 0 when none */
+};
+
+/* Called once per rule; return 0 to go on, anything else to stop:
+ * quell_rules_stats then returns that value as it is. */
+typedef int (*quell_rule_stats_cb)(void *payload, const struct quell_rule_stats *stats);
+
+#define QUELL_RULES_STATS_OPTIONS_VERSION 1
+struct quell_rules_stats_options {
+	unsigned int version; /* QUELL_RULES_STATS_OPTIONS_VERSION */
+	int64_t since;        /* replies at or after this time; 0: all */
+};
+#define QUELL_RULES_STATS_OPTIONS_INIT { QUELL_RULES_STATS_OPTIONS_VERSION, 0 }
+
+/*
+ * How many replies each rule decided in the stored history, and when it
+ * last did, in one read transaction.  A reply counts for the rule its
+ * history event names (the rule in force when it was recorded); each
+ * reply once, from its recipient's history (a domain-scope outcome's copy
+ * in the domain's history is not counted again); replies no rule matched
+ * and hand edits name none and are not counted.  cb gets every rule of
+ * the handle's set (the defaults if none was loaded) in file order,
+ * count 0 for a rule that never fired, then every other name the history
+ * holds (in_rules 0) in name order.  Strings live until cb returns.
+ * History that prune removed is gone from the counts.
+ *
+ * Errors: QUELL_EINVAL (NULL handle or cb, unknown options version, a
+ * handle without a database), the store's errors, QUELL_ENOMEM, or cb's
+ * value.
+ */
+QUELL_API int quell_rules_stats(quell *h, const struct quell_rules_stats_options *opts,
+                                quell_rule_stats_cb cb, void *payload);
+
 /* ----------------------------------------------------------- postfix log */
 
 #define QUELL_POSTFIX_LINE_MAX 65536  /* longer log lines are never reports */
