@@ -1,6 +1,6 @@
 /*
- * cmd_rules.c - `quell rules SUBCOMMAND`: work on rules files without ever
- * opening the database.
+ * cmd_rules.c - `quell rules SUBCOMMAND`: work on rules files; only `diff`
+ * opens the database (read-only).
  *
  *   rules check [FILE]                 validate FILE (default: the rules
  *                                      in use, as --rules would find them)
@@ -13,7 +13,10 @@
  * answers one line per input, in input order: ACTION<TAB>DETAIL
  * (render.c); stdin lines are REPLY or ADDR<TAB>REPLY.  It is the bulk
  * path of rule testing: lines are read in place and answered into the
- * stdout buffer, with no allocation per line here.
+ * stdout buffer, with no allocation per line here.  `diff` prints
+ * ADDRESS<TAB>OLD<TAB>NEW<TAB>DETAIL per changed address (or one object
+ * each with --json, then the summary object); its summary goes to stderr
+ * unless -q or --json, like import's.
  *
  * The subcommands have table entries of their own (below), so that their
  * messages say "quell: rules explain:" and --help shows their usage.
@@ -417,15 +420,17 @@ const struct cli_cmd cli_cmd_rules = {
 	.name = "rules",
 	.fn = cmd_rules,
 	.synopsis = "" /* usage and help: from cli_rules_subs */,
-	.summary = "validate a rules file, or explain what a reply would do",
+	.summary = "validate a rules file, explain what a reply would do, or replay the\n"
+		   "stored replies under another rules file",
 	.options =
 		"  --domain D           explain: the recipient's domain, for rules with a\n"
-		"                       domain condition\n",
+		"                       domain condition; diff: only that domain\n"
+		"  --since T            diff: replay only the replies received since T\n",
 	.flags = CLI_NODB | CLI_GROUP,
 	.subs = cli_rules_subs,
 };
 
 int cmd_rules(struct cli *cli, int argc, char **argv)
 {
-	return cli_group(cli, argc, argv, cli_rules_subs, "check or explain");
+	return cli_group(cli, argc, argv, cli_rules_subs, "check, explain or diff");
 }

@@ -43,6 +43,9 @@ Commands:
   rules check         validate a rules file
   rules explain       which rule a reply matches, what it would do, and the
                       verdict for an entry with no history
+  rules diff          replay the stored replies under the rules in use and
+                      under NEWFILE, and list the addresses whose verdict would
+                      change
   stats               counts per list, scope, source, category, stream; sizes
   prune               delete expired entries and trim history
   backup              write a compacted, consistent copy of the database into
@@ -149,7 +152,8 @@ usage: quell help [COMMAND [SUBCOMMAND]]" help ingest dns
 t 'did you mean: a subcommand'  64 '' "quell: rules: unknown subcommand 'chek'; did you mean 'check'?
 usage: quell rules check [FILE]
        quell rules explain [--domain D] REPLY
-       quell rules explain [--domain D] -" rules chek
+       quell rules explain [--domain D] -
+       quell rules diff [--since T] [--domain D] NEWFILE" rules chek
 t 'did you mean: an option'  64 '' "quell: check: unknown option '--strem'; did you mean '--stream'?
 $CHECK_USAGE" check --strem news a@b.example
 t 'did you mean: an option with its value'  64 '' "quell: add: unknown option '--reasn'; did you mean '--reason'?

@@ -156,32 +156,35 @@ ok 'explain opened no database' test ! -e "$QUELL_DB"
 
 RULES_USAGE='usage: quell rules check [FILE]
        quell rules explain [--domain D] REPLY
-       quell rules explain [--domain D] -'
+       quell rules explain [--domain D] -
+       quell rules diff [--since T] [--domain D] NEWFILE'
 CHECK_USAGE='usage: quell rules check [FILE]'
 EXPLAIN_USAGE='usage: quell rules explain [--domain D] REPLY
        quell rules explain [--domain D] -'
-t 'rules alone' 64 '' "quell: rules: no subcommand given: check or explain
+t 'rules alone' 64 '' "quell: rules: no subcommand given: check, explain or diff
 $RULES_USAGE" rules
-t 'rules frob' 64 '' "quell: rules: unknown subcommand 'frob': check or explain
+t 'rules frob' 64 '' "quell: rules: unknown subcommand 'frob': check, explain or diff
 $RULES_USAGE" rules frob
-t 'rules diff is not there yet' 64 '' "quell: rules: unknown subcommand 'diff': check or explain
-$RULES_USAGE" rules diff "$T_DIR/good.yaml"
 t 'rules --help' 0 "$RULES_USAGE
 
-Validate a rules file, or explain what a reply would do.
+Validate a rules file, explain what a reply would do, or replay the
+stored replies under another rules file.
 
 Options:
   --domain D           explain: the recipient's domain, for rules with a
-                       domain condition
+                       domain condition; diff: only that domain
+  --since T            diff: replay only the replies received since T
 
 Global options: see 'quell help'." '' rules --help
 t 'help rules' 0 "$RULES_USAGE
 
-Validate a rules file, or explain what a reply would do.
+Validate a rules file, explain what a reply would do, or replay the
+stored replies under another rules file.
 
 Options:
   --domain D           explain: the recipient's domain, for rules with a
-                       domain condition
+                       domain condition; diff: only that domain
+  --since T            diff: replay only the replies received since T
 
 Global options: see 'quell help'." '' help rules
 t 'rules explain --help' 0 "$EXPLAIN_USAGE
