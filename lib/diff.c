@@ -11,7 +11,10 @@
  * bounded by the longest history) and replayed oldest first, each at its
  * own time, through the record path's decision code (decide.h:
  * quell__decide, quell__apply) on in-memory records, once per rule set.
- * The verdicts at `now` are then compared.
+ * The verdicts at `now` are then compared; the newest reply the two sets
+ * decided differently (rule, scope, or action as applied) is named.  Then
+ * one walk of the address and domain tables counts the keys that are not
+ * the rules' work (`kept`, below).
  *
  * What the replay does not see, by design:
  *   - events that are not replies through the rules (add, remove, allow,
@@ -94,7 +97,7 @@ static void set_status(struct quell__reply *r, const char *status)
 
 /* One reply through one rule set, as quell__record_txn applies it. */
 static int replay_one(struct diff *df, struct side *sd, const struct quell__parsed *p,
-                      int64_t t, struct quell__decision *d)
+                      int64_t t, struct quell__decision *d, int *applied)
 {
 	struct quell__effect fx;
 	int k, i, rc;
@@ -115,6 +118,7 @@ static int replay_one(struct diff *df, struct side *sd, const struct quell__pars
 		return quell__error(df->h, QUELL_EINTERNAL, "%s: cannot replay a reply", df->key);
 	if (fx.action == QUELL_ACTION_SUPPRESS)
 		sd->prior[k]++;
+	*applied = fx.action;
 	return 0;
 }
 
@@ -175,12 +179,14 @@ static int hand_made(struct diff *df, int scope, const char *key, int *found)
 	return 0;
 }
 
-/* Whether two decisions on one reply are the same rule, action and scope. */
-static int same_decision(const struct quell__decision *a, const struct quell__decision *b)
+/* Whether two decisions on one reply are the same rule, scope and action
+ * as applied (a count that reaches its threshold is a suppression). */
+static int same_decision(const struct quell__decision *a, const struct quell__decision *b,
+                         const int applied[2])
 {
 	const char *ra = a->rule ? a->rule->name : "", *rb = b->rule ? b->rule->name : "";
 
-	return strcmp(ra, rb) == 0 && a->action == b->action && a->scope == b->scope;
+	return strcmp(ra, rb) == 0 && applied[0] == applied[1] && a->scope == b->scope;
 }
 
 static int changed(const struct quell_diff_side *a, const struct quell_diff_side *b)
@@ -216,16 +222,17 @@ static int finish_key(struct diff *df)
 	for (size_t j = df->nev; j-- > 0;) {
 		const struct quell_event *ev = &df->ev[j];
 		struct quell__decision d[2];
+		int applied[2];
 
 		df->p.reply.code = ev->code;
 		set_status(&df->p.reply, ev->status);
 		df->p.reply.text = ev->reply;
 		df->p.reply.text_len = strlen(ev->reply);
 		for (int s = 0; s < 2; s++)
-			if ((rc = replay_one(df, &df->s[s], &df->p, ev->time, &d[s])) != 0)
+			if ((rc = replay_one(df, &df->s[s], &df->p, ev->time, &d[s], &applied[s])) != 0)
 				return rc;
 		df->sum->replies++;
-		if (!same_decision(&d[0], &d[1]))
+		if (!same_decision(&d[0], &d[1], applied))
 			diff_ev = ev;
 	}
 	memset(&out, 0, sizeof out);

@@ -405,8 +405,9 @@ struct quell_diff_entry {
 	char key[QUELL_ENTRY_MAX];     /* the address */
 	struct quell_diff_side before; /* under the rules in use */
 	struct quell_diff_side after;  /* under the other file */
-	/* the newest reply the two rule sets decide differently (rule, action
-	 * or scope); time 0, "" when none did */
+	/* the newest reply the two rule sets decide differently (rule, scope,
+	 * or action as applied: a count that reaches its threshold is a
+	 * suppression); time 0, "" when none did */
 	int64_t time;
 	int code;
 	const char *status, *reply;
