@@ -43,6 +43,12 @@
 #include "text.h"
 #include "timefmt.h"
 
+/* Every TRIM_EVERY addresses, the map's pages leave the resident set when
+ * it is over TRIM_OVER bytes: a walk of the whole history reads the whole
+ * file, and the memory it needs stays flat. */
+#define TRIM_EVERY 4096
+#define TRIM_OVER (32u << 20)
+
 /* One rule set's replay of one address: its record and its domain's. */
 struct side {
 	struct quell__rules *rs;
@@ -211,7 +217,8 @@ static int finish_key(struct diff *df)
 		return rc;
 	if (found)
 		return 0; /* counted by count_kept */
-	df->sum->keys++;
+	if (++df->sum->keys % TRIM_EVERY == 0) /* the map's pages read so far */
+		quell__store_rtrim(df->h, df->txn, TRIM_OVER);
 	quell__copy(df->p.addr, sizeof df->p.addr, df->key);
 	df->p.doff = doff;
 	quell__copy(df->p.domain, sizeof df->p.domain, df->key + doff);
