@@ -11,7 +11,8 @@
  * bounded by the longest history) and replayed oldest first, each at its
  * own time, through the record path's decision code (decide.h:
  * quell__decide, quell__apply) on in-memory records, once per rule set.
- * The verdicts at `now` are then compared; the newest reply the two sets
+ * Keys skipped (domains, and addresses --domain leaves out) are sought
+ * past, not walked.  The verdicts at `now` are then compared; the newest reply the two sets
  * decided differently (rule, scope, or action as applied) is named.  Then
  * one walk of the address and domain tables counts the keys that are not
  * the rules' work (`kept`, below).
@@ -43,10 +44,11 @@
 #include "text.h"
 #include "timefmt.h"
 
-/* Every TRIM_EVERY addresses, the map's pages leave the resident set when
- * it is over TRIM_OVER bytes: a walk of the whole history reads the whole
- * file, and the memory it needs stays flat. */
-#define TRIM_EVERY 4096
+/* Every TRIM_EVERY items walked, the map's pages leave the resident set
+ * when it is over TRIM_OVER bytes: a walk of the whole history reads the
+ * whole file, and the memory it needs stays flat.  Often, since the kernel
+ * maps up to 64 KiB of cached pages around each fault. */
+#define TRIM_EVERY 256
 #define TRIM_OVER (32u << 20)
 
 /* One rule set's replay of one address: its record and its domain's. */
@@ -74,6 +76,8 @@ struct diff {
 	struct quell_event *ev;
 	size_t nev, cap;
 	int stop;                              /* the callback's non-zero answer */
+	int jump;                              /* the walk stopped to seek past key */
+	uint64_t items;                        /* items walked, for TRIM_EVERY */
 	/* scratch */
 	struct side s[2];                      /* 0 the rules in use, 1 the other file */
 	struct quell__parsed p;
@@ -217,8 +221,7 @@ static int finish_key(struct diff *df)
 		return rc;
 	if (found)
 		return 0; /* counted by count_kept */
-	if (++df->sum->keys % TRIM_EVERY == 0) /* the map's pages read so far */
-		quell__store_rtrim(df->h, df->txn, TRIM_OVER);
+	df->sum->keys++;
 	quell__copy(df->p.addr, sizeof df->p.addr, df->key);
 	df->p.doff = doff;
 	quell__copy(df->p.domain, sizeof df->p.domain, df->key + doff);
@@ -306,6 +309,9 @@ static int kept_step(const struct quell__val *key, const struct quell__val *val,
 	char k[QUELL_ENTRY_MAX];
 	const char *at;
 
+	if (++df->items % TRIM_EVERY == 0)
+		quell__store_rtrim(df->h, df->txn, TRIM_OVER);
+
 	if (key->len >= sizeof k)
 		return QUELL__SCAN_NEXT;
 	memcpy(k, key->data, key->len);
@@ -330,6 +336,8 @@ static int step(const struct quell__val *key, const struct quell__val *val, void
 	const char *at;
 	int rc;
 
+	if (++df->items % TRIM_EVERY == 0)
+		quell__store_rtrim(df->h, df->txn, TRIM_OVER);
 	if (klen != df->keylen || memcmp(k, df->key, klen) != 0) {
 		if ((rc = finish_key(df)) != 0)
 			return rc;
@@ -344,6 +352,10 @@ static int step(const struct quell__val *key, const struct quell__val *val, void
 		df->keylen = klen;
 		at = memchr(df->key, '@', klen);
 		df->skip = at == NULL || !domain_wanted(df, at + 1);
+		if (df->skip) { /* a domain's history, or filtered out: seek past it */
+			df->jump = 1;
+			return QUELL__SCAN_STOP;
+		}
 	}
 	if (df->skip || quell__event_decode(&ev, val->data, val->len) != 0 || !is_reply(&ev) ||
 	    ev.time < df->opts->since)
@@ -361,13 +373,33 @@ static int step(const struct quell__val *key, const struct quell__val *val, void
 	return QUELL__SCAN_NEXT;
 }
 
+/* The walk of the history table, seeking past the keys it skips: a key's
+ * events are "KEY NUL ...", so "KEY \x01" is the first place after them. */
+static int walk_history(struct diff *df)
+{
+	unsigned char from[QUELL_ENTRY_MAX + 1];
+	size_t flen = 0;
+	int rc;
+
+	for (;;) {
+		df->jump = 0;
+		rc = quell__store_scan(df->h, df->txn, QUELL__T_HISTORY, flen ? from : NULL, flen, 0,
+		                       step, df);
+		if (rc != QUELL__SCAN_STOP || !df->jump)
+			return rc;
+		memcpy(from, df->key, df->keylen);
+		from[df->keylen] = 1;
+		flen = df->keylen + 1;
+	}
+}
+
 static int run(struct diff *df)
 {
 	int rc = quell__store_read_begin(df->h, &df->txn);
 
 	if (rc != 0)
 		return rc;
-	rc = quell__store_scan(df->h, df->txn, QUELL__T_HISTORY, NULL, 0, 0, step, df);
+	rc = walk_history(df);
 	if (rc == 0)
 		rc = finish_key(df);
 	if (rc == 0)

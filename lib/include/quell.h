@@ -422,10 +422,11 @@ struct quell_diff_summary {
 	uint64_t unsuppressed; /* no longer suppressed */
 	uint64_t scope;        /* suppressed under both, at another scope */
 	uint64_t other;        /* allow <-> backoff */
-	uint64_t kept;         /* not the rules' work (a live entry made by hand,
-	                          an import without a reply, an unsubscribe or a
-	                          complaint on the address or its domain): left
-	                          out of the replay */
+	uint64_t kept;         /* keys (addresses and domains) that are not the
+	                          rules' work: a live suppress or allow entry made
+	                          by hand, by an import without a reply, by an
+	                          unsubscribe or a complaint; such an address, or
+	                          one whose domain key has one, is not replayed */
 };
 
 /* Receives one changed address.  Return 0 to go on, anything else to stop:
