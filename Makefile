@@ -218,7 +218,7 @@ packaging-check:
 BENCH_N    ?= 1000000
 BENCH_RUNS ?= 5
 BENCH_SEED ?= 1
-BENCH_PROG := $(addprefix $(B)/bench/,gen rss raw_lmdb bench_check bench_rules)
+BENCH_PROG := $(addprefix $(B)/bench/,gen rss raw_lmdb bench_check bench_rules bench_diff)
 BENCH_CC    = $(CC) $(ALL_CPPFLAGS) -Ibench $(ALL_LDFLAGS)
 
 bench: deps
@@ -248,6 +248,10 @@ $(B)/bench/bench_rules: bench/bench_rules.c $(STATIC)
 	@mkdir -p $(dir $@)
 	$(BENCH_CC) -Wl,--wrap=pcre2_jit_match_8,--wrap=pcre2_match_8 -o $@ bench/bench_rules.c \
 	  $(STATIC) $(LDLIBS_ALL)
+
+$(B)/bench/bench_diff: bench/bench_diff.c $(STATIC)
+	@mkdir -p $(dir $@)
+	$(BENCH_CC) -o $@ bench/bench_diff.c $(STATIC) $(LDLIBS_ALL)
 
 # --- fuzzing (clang + libFuzzer) --------------------------------------------
 

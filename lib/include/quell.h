@@ -425,6 +425,81 @@ struct quell_rules_stats_options {
 QUELL_API int quell_rules_stats(quell *h, const struct quell_rules_stats_options *opts,
                                 quell_rule_stats_cb cb, void *payload);
 
+/* ------------------------------------------------------------- rules diff */
+
+/* Filters and time of quell_rules_diff().  Zero fields mean "any". */
+#define QUELL_DIFF_OPTIONS_VERSION 1
+struct quell_diff_options {
+	unsigned int version;  /* QUELL_DIFF_OPTIONS_VERSION */
+	int64_t since;         /* replay only replies at or after this time; 0: all */
+	const char *domain;    /* only addresses of this domain and its subdomains */
+	const char *stream;    /* whose hand-made entries count (as in check); NULL:
+	                          stream-less ones only */
+	int64_t now;           /* the verdicts compared are those at now; 0 = clock */
+};
+#define QUELL_DIFF_OPTIONS_INIT { QUELL_DIFF_OPTIONS_VERSION, 0, NULL, NULL, 0 }
+
+/* An address's verdict at `now` after one replay. */
+struct quell_diff_side {
+	int verdict;                   /* QUELL_ALLOW, QUELL_SUPPRESS or QUELL_BACKOFF */
+	int scope;                     /* of the entry that decides; NONE for allow */
+	char rule[QUELL_NAME_MAX];     /* the rule that made it; "" for allow */
+	char category[QUELL_NAME_MAX];
+	int64_t until;                 /* expiry or backoff end; 0: none, forever */
+};
+
+/* An address whose verdict the other rules would change.  status and
+ * reply live during the callback only. */
+struct quell_diff_entry {
+	char key[QUELL_ENTRY_MAX];     /* the address */
+	struct quell_diff_side before; /* under the rules in use */
+	struct quell_diff_side after;  /* under the other file */
+	/* the newest reply the two rule sets decide differently (rule, scope,
+	 * or action as applied: a count that reaches its threshold is a
+	 * suppression); time 0, "" when none did */
+	int64_t time;
+	int code;
+	const char *status, *reply;
+};
+
+/* Totals of one diff. */
+struct quell_diff_summary {
+	uint64_t keys;         /* addresses replayed */
+	uint64_t replies;      /* replies replayed (each under both rule sets) */
+	uint64_t changed;      /* addresses reported: the four below */
+	uint64_t suppressed;   /* newly suppressed */
+	uint64_t unsuppressed; /* no longer suppressed */
+	uint64_t scope;        /* suppressed under both, at another scope */
+	uint64_t other;        /* allow <-> backoff */
+	uint64_t kept;         /* keys (addresses and domains) that are not the
+	                          rules' work: a live suppress or allow entry made
+	                          by hand, by an import without a reply, by an
+	                          unsubscribe or a complaint; such an address, or
+	                          one whose domain key has one, is not replayed */
+};
+
+/* Receives one changed address.  Return 0 to go on, anything else to stop:
+ * quell_rules_diff then returns that value as it is. */
+typedef int (*quell_diff_cb)(void *payload, const struct quell_diff_entry *entry);
+
+/*
+ * Replay every stored reply (from the recipients' address histories,
+ * oldest first, each at its own time) under the handle's rules and under
+ * the rules file at `path`, through the same decision code as
+ * quell_record, and pass each address whose verdict at opts->now would
+ * change (or stay suppressed at another scope) to cb (may be NULL), in
+ * address order.  One read transaction; nothing is written.  A
+ * domain-scope outcome is replayed on a domain record made of that
+ * address's own replies (quell(1) "rules diff" says what that leaves
+ * out).  out (may be NULL) gets the totals.
+ *
+ * Errors: QUELL_EDATA ("FILE:LINE:COL: message": a bad rules file),
+ * QUELL_ENODB (no such file), QUELL_EADDRESS (bad opts->domain),
+ * QUELL_EINVAL, QUELL_ENOMEM, the store's errors, or cb's value.
+ */
+QUELL_API int quell_rules_diff(quell *h, const char *path, const struct quell_diff_options *opts,
+                               quell_diff_cb cb, void *payload, struct quell_diff_summary *out);
+
 /* ----------------------------------------------------------- postfix log */
 
 #define QUELL_POSTFIX_LINE_MAX 65536  /* longer log lines are never reports */

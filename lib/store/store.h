@@ -179,6 +179,8 @@ void quell__store_trim(quell *h);
 /* The same inside a write transaction (which keeps the map in place), when
  * the process's resident set is over `over` bytes (0: always). */
 void quell__store_wtrim(quell *h, struct quell__wtxn *w, size_t over);
+/* The same inside a read transaction (a long walk: rules diff). */
+void quell__store_rtrim(quell *h, struct quell__txn *txn, size_t over);
 
 /* The meta table's value under name[0..nlen) in a read view: 0 with *v
  * set, 1 when there is none, or an error. */

@@ -169,6 +169,13 @@ void quell__store_wtrim(quell *h, struct quell__wtxn *w, size_t over)
 		trim(h->store);
 }
 
+void quell__store_rtrim(quell *h, struct quell__txn *txn, size_t over)
+{
+	(void)txn; /* a read transaction holds the resize lock shared: the map stays put */
+	if (over == 0 || resident() > over)
+		trim(h->store);
+}
+
 int quell__store_stat(quell *h, struct quell__txn *txn, struct quell__store_stat *st)
 {
 	MDB_txn *t = quell__mtxn(txn);

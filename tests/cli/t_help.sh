@@ -43,6 +43,9 @@ Commands:
   rules check         validate a rules file
   rules explain       which rule a reply matches, what it would do, and the
                       verdict for an entry with no history
+  rules diff          replay the stored replies under the rules in use and
+                      under NEWFILE, and list the addresses whose verdict would
+                      change
   rules test          run test cases against the rules
   rules stats         replies each rule in force decided in the stored history
                       and when it last fired
@@ -153,6 +156,7 @@ t 'did you mean: a subcommand'  64 '' "quell: rules: unknown subcommand 'chek'; 
 usage: quell rules check [FILE]
        quell rules explain [--domain D] REPLY
        quell rules explain [--domain D] -
+       quell rules diff [--since T] [--domain D] NEWFILE
        quell rules test CASES
        quell rules test -
        quell rules stats [--since T]" rules chek

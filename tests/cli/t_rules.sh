@@ -194,38 +194,41 @@ ok 'explain opened no database' test ! -e "$QUELL_DB"
 RULES_USAGE='usage: quell rules check [FILE]
        quell rules explain [--domain D] REPLY
        quell rules explain [--domain D] -
+       quell rules diff [--since T] [--domain D] NEWFILE
        quell rules test CASES
        quell rules test -
        quell rules stats [--since T]'
 CHECK_USAGE='usage: quell rules check [FILE]'
 EXPLAIN_USAGE='usage: quell rules explain [--domain D] REPLY
        quell rules explain [--domain D] -'
-t 'rules alone' 64 '' "quell: rules: no subcommand given: check, explain, test or stats
+t 'rules alone' 64 '' "quell: rules: no subcommand given: check, explain, diff, test or stats
 $RULES_USAGE" rules
-t 'rules frob' 64 '' "quell: rules: unknown subcommand 'frob': check, explain, test or stats
+t 'rules frob' 64 '' "quell: rules: unknown subcommand 'frob': check, explain, diff, test or stats
 $RULES_USAGE" rules frob
-t 'rules diff is not there yet' 64 '' "quell: rules: unknown subcommand 'diff': check, explain, test or stats
-$RULES_USAGE" rules diff "$T_DIR/good.yaml"
 t 'rules --help' 0 "$RULES_USAGE
 
-Validate a rules file, explain or test what replies would do, and count
-what each rule decided.
+Validate a rules file, explain or test what replies would do, replay
+the stored replies under another rules file, and count what each rule
+decided.
 
 Options:
   --domain D           explain: the recipient's domain, for rules with a
-                       domain condition
-  --since T            stats: only replies at or after T
+                       domain condition; diff: only that domain
+  --since T            diff: replay only the replies received since T;
+                       stats: only replies at or after T
 
 Global options: see 'quell help'." '' rules --help
 t 'help rules' 0 "$RULES_USAGE
 
-Validate a rules file, explain or test what replies would do, and count
-what each rule decided.
+Validate a rules file, explain or test what replies would do, replay
+the stored replies under another rules file, and count what each rule
+decided.
 
 Options:
   --domain D           explain: the recipient's domain, for rules with a
-                       domain condition
-  --since T            stats: only replies at or after T
+                       domain condition; diff: only that domain
+  --since T            diff: replay only the replies received since T;
+                       stats: only replies at or after T
 
 Global options: see 'quell help'." '' help rules
 t 'rules explain --help' 0 "$EXPLAIN_USAGE
