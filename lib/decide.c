@@ -91,8 +91,21 @@ static int64_t rule_ttl(const struct quell__decision *d)
 	return rule->ttl[n - 1];
 }
 
+/* Whether suppression entry e, live, was made by hand or by the
+ * recipient (manual, unsubscribe, complaint) while decision d is a
+ * bounce's: a bounce must not turn an opt-out into a bounce entry, nor
+ * shorten what a person set. */
+static int by_hand(const struct quell_entry *e, const struct quell__decision *d)
+{
+	return (e->source == QUELL_SOURCE_MANUAL || e->source == QUELL_SOURCE_UNSUBSCRIBE ||
+	        e->source == QUELL_SOURCE_COMPLAINT) &&
+	       d->source != QUELL_SOURCE_UNSUBSCRIBE && d->source != QUELL_SOURCE_COMPLAINT &&
+	       quell__entry_live(e, d->now);
+}
+
 /* Suppress the key: ttl the rule's (escalating with the suppressions
- * before) unless given.  0, QUELL_EDATA (record full) or ask_prior's
+ * before) unless given.  An entry made by hand or by the recipient keeps
+ * its source, category and reason (by_hand).  0, QUELL_EDATA (record full) or ask_prior's
  * error. */
 static int suppress(struct quell__rec *r, struct quell__decision *d, const char *category,
                     const int64_t *ttl_given, const char *reason, struct quell__effect *fx)
@@ -110,10 +123,20 @@ static int suppress(struct quell__rec *r, struct quell__decision *d, const char 
 	}
 	ttl = ttl_given ? *ttl_given : rule_ttl(d);
 	e = &r->ent[i].e;
-	stamp(e, d, category);
-	e->reason = reason;
-	e->expires = ttl > 0 ? quell__time_add(d->now, ttl) : 0;
-	e->count = (created ? 0 : e->count) > d->prior ? e->count + 1 : d->prior + 1;
+	if (!created && by_hand(e, d)) {
+		/* made by hand or by the recipient: it stays what it is (its
+		 * source, category and reason), a bounce only lengthens it */
+		int64_t until = ttl > 0 ? quell__time_add(d->now, ttl) : 0;
+
+		if (e->expires != 0 && (until == 0 || until > e->expires))
+			e->expires = until;
+		e->updated = d->now;
+	} else {
+		stamp(e, d, category);
+		e->reason = reason;
+		e->expires = ttl > 0 ? quell__time_add(d->now, ttl) : 0;
+		e->count = (created ? 0 : e->count) > d->prior ? e->count + 1 : d->prior + 1;
+	}
 	quell__drop_lists(r, QUELL_LIST_BACKOFF, QUELL__LIST_COUNT);
 	fx->action = QUELL_ACTION_SUPPRESS;
 	fx->list = QUELL_LIST_SUPPRESS;

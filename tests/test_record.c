@@ -533,6 +533,50 @@ static void test_complaint(void)
 	TU_EQ_INT(r.source, QUELL_SOURCE_COMPLAINT);
 }
 
+/* A bounce for an address suppressed by hand or by its recipient keeps
+ * that entry as it is: a complaint stays a complaint (its answer, its
+ * precedence), a manual entry's "forever" is not cut to a rule's ttl; a
+ * bounce only lengthens an entry that would end sooner. */
+static void test_bounce_keeps_hand_entries(void)
+{
+	struct quell_add_options ao = QUELL_ADD_OPTIONS_INIT;
+	struct quell_outcome o;
+	struct quell_result r;
+
+	fresh();
+	ao.now = T0;
+	ao.source = QUELL_SOURCE_COMPLAINT;
+	TU_EQ_INT(quell_add(h, "c@example.com", &ao), 0);
+	o = rec("c@example.com", "550 5.1.1 user unknown", T0 + DAY);
+	TU_EQ_INT(o.action, QUELL_ACTION_SUPPRESS);
+	TU_EQ_INT(verdict("c@example.com", T0 + DAY, &r), QUELL_SUPPRESS);
+	TU_EQ_INT(r.source, QUELL_SOURCE_COMPLAINT);
+	TU_EQ_STR(r.category, "complaint");
+
+	ao.source = QUELL_SOURCE_MANUAL; /* forever */
+	TU_EQ_INT(quell_add(h, "m@example.com", &ao), 0);
+	o = rec("m@example.com", "550 5.1.7 bad sender", T0 + DAY); /* ttl 7d */
+	TU_EQ_INT(o.until, 0);
+	TU_EQ_INT(verdict("m@example.com", T0 + 100 * DAY, &r), QUELL_SUPPRESS);
+	TU_EQ_INT(r.source, QUELL_SOURCE_MANUAL);
+
+	ao.ttl = DAY; /* by hand for a day, then a bounce that suppresses for good */
+	TU_EQ_INT(quell_add(h, "t@example.com", &ao), 0);
+	o = rec("t@example.com", "550 5.1.1 user unknown", T0 + 3600);
+	TU_EQ_INT(o.until, 0);
+	TU_EQ_INT(verdict("t@example.com", T0 + 100 * DAY, &r), QUELL_SUPPRESS);
+	TU_EQ_INT(r.source, QUELL_SOURCE_MANUAL);
+
+	/* an entry by hand that has run out is the rules' to replace */
+	ao.now = T0 + 10 * DAY;
+	TU_EQ_INT(quell_add(h, "e@example.com", &ao), 0);
+	o = rec("e@example.com", "550 5.1.1 user unknown", T0 + 12 * DAY);
+	TU_EQ_INT(o.until, 0);
+	TU_EQ_INT(verdict("e@example.com", T0 + 12 * DAY, &r), QUELL_SUPPRESS);
+	TU_EQ_INT(r.source, QUELL_SOURCE_BOUNCE);
+	TU_EQ_STR(r.rule, "user-unknown");
+}
+
 static void test_bad_input(void)
 {
 	struct quell_outcome o;
@@ -609,6 +653,7 @@ static CU_TestInfo tests[] = {
 	{ "ttl escalates by the history when the entry is gone", test_ttl_escalation_from_history },
 	{ "domain scope and protected domains", test_domain_scope_and_protect },
 	{ "no domain entry for a public suffix or a single label", test_wide_domains_fall_back },
+	{ "a bounce keeps what was suppressed by hand", test_bounce_keeps_hand_entries },
 	{ "complaints", test_complaint },
 	{ "bad addresses and replies", test_bad_input },
 	{ "explain", test_explain },
