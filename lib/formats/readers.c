@@ -73,6 +73,22 @@ static void row_init(struct quell__row *row)
 		row->reason = "";
 }
 
+/* The next line of the stream (quell__in_line) into *p and *n, its number
+ * into *line: 1, 0 at the end, or an error with err set. */
+static int read_line(struct quell__reader *r, char **p, size_t *n, size_t *line, char *err,
+                     size_t errsize)
+{
+	int rc;
+
+	*line = r->in.line;
+	rc = quell__in_line(&r->in, p, n);
+	if (rc == QUELL_EDATA)
+		snprintf(err, errsize, "line longer than %d bytes", QUELL__ROW_MAX);
+	else if (rc == QUELL_EIO)
+		rc = quell__reader_ioerr(r, err, errsize);
+	return rc;
+}
+
 static int next_plain(struct quell__reader *r, struct quell__row *row, size_t *line, char *err,
                       size_t errsize)
 {
@@ -81,14 +97,8 @@ static int next_plain(struct quell__reader *r, struct quell__row *row, size_t *l
 		size_t n, bad;
 		int rc;
 
-		*line = r->in.line;
-		rc = quell__in_line(&r->in, &p, &n);
-		if (rc == QUELL_EDATA) {
-			snprintf(err, errsize, "line longer than %d bytes", QUELL__ROW_MAX);
+		if ((rc = read_line(r, &p, &n, line, err, errsize)) <= 0)
 			return rc;
-		}
-		if (rc <= 0)
-			return rc == QUELL_EIO ? quell__reader_ioerr(r, err, errsize) : rc;
 		if (memchr(p, '\0', n) != NULL) {
 			snprintf(err, errsize, "NUL byte in the line");
 			return QUELL_EDATA;
@@ -393,14 +403,8 @@ static int next_jsonl(struct quell__reader *r, struct quell__row *row, size_t *l
 		size_t n, m;
 		int rc;
 
-		*line = r->in.line;
-		rc = quell__in_line(&r->in, &p, &n);
-		if (rc == QUELL_EDATA) {
-			snprintf(err, errsize, "line longer than %d bytes", QUELL__ROW_MAX);
+		if ((rc = read_line(r, &p, &n, line, err, errsize)) <= 0)
 			return rc;
-		}
-		if (rc <= 0)
-			return rc == QUELL_EIO ? quell__reader_ioerr(r, err, errsize) : rc;
 		m = n;
 		quell__trim(p, &m);
 		if (m == 0)
