@@ -12,8 +12,9 @@
  * own time, through the record path's decision code (decide.h:
  * quell__decide, quell__apply) on in-memory records, once per rule set.
  * Keys skipped (domains, and addresses --domain leaves out) are sought
- * past, not walked.  The verdicts at `now` are then compared; the newest reply the two sets
- * decided differently (rule, scope, or action as applied) is named.  Then
+ * past, not walked.  The verdicts at `now` are then compared; the newest
+ * reply the two sets decided differently (rule, scope, or action as
+ * applied) is named.  Then
  * one walk of the address and domain tables counts the keys that are not
  * the rules' work (`kept`, below).
  *

@@ -1,8 +1,9 @@
 /*
  * values.c - what the per-format mappers (native.c, sendgrid.c,
  * mailgun.c, ses.c, postmark.c) share: reading a named value as a string,
- * a time, a number or an entry, with messages that name the column; and the small judgements several formats make
- * (file name hints, replies that look like SMTP).
+ * a time, a number or an entry, with messages that name the column; and
+ * the small judgements several formats make (file name hints, replies
+ * that look like SMTP).
  *
  * Knows nothing of LMDB, rules or address normalization.
  */

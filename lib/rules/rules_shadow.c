@@ -26,7 +26,8 @@
  * Knows nothing of YAML, PCRE2 or the database; reads a loaded set only.
  *
  * Diagnostics, for example:
- *   rules.yaml:9:5: warning: rule 'unknown' can never match: rule 'bounces' (line 3) matches every reply it could
+ *   rules.yaml:9:5: warning: rule 'unknown' can never match: rule 'bounces'
+ *     (line 3) matches every reply it could   (one line)
  */
 #include <stdio.h>
 #include <strings.h>
