@@ -21,18 +21,26 @@ static void val_out(struct quell__val *out, const MDB_val *v)
 	out->len = v->mv_size;
 }
 
+/* What a lookup found: 0 with it in out, 1 when there is no such key, or
+ * the error (what: the message's word for the table). */
+static int found(const quell *h, int rc, const MDB_val *v, struct quell__val *out,
+                 const char *what)
+{
+	if (rc == MDB_NOTFOUND)
+		return 1;
+	if (rc != 0)
+		return quell__mdb_error(h, rc, what);
+	val_out(out, v);
+	return 0;
+}
+
 int quell__store_get(const quell *h, struct quell__txn *txn, int scope, const char *key,
                      size_t keylen, struct quell__val *val)
 {
 	MDB_val k = { keylen, (void *)key }, v;
 	int rc = mdb_get(quell__mtxn(txn), h->store->dbi[QUELL__T_SCOPE(scope)], &k, &v);
 
-	if (rc == MDB_NOTFOUND)
-		return 1;
-	if (rc != 0)
-		return quell__mdb_error(h, rc, "read");
-	val_out(val, &v);
-	return 0;
+	return found(h, rc, &v, val, "read");
 }
 
 int quell__store_wcur(const quell *h, struct quell__wtxn *w, enum quell__table i,
@@ -75,13 +83,7 @@ int quell__store_wget(const quell *h, struct quell__wtxn *w, int scope, const ch
 
 	if ((rc = quell__store_wcur(h, w, QUELL__T_SCOPE(scope), &c)) != 0)
 		return rc;
-	rc = mdb_cursor_get(c, &k, &v, MDB_SET_KEY);
-	if (rc == MDB_NOTFOUND)
-		return 1;
-	if (rc != 0)
-		return quell__mdb_error(h, rc, "read");
-	val_out(val, &v);
-	return 0;
+	return found(h, mdb_cursor_get(c, &k, &v, MDB_SET_KEY), &v, val, "read");
 }
 
 int quell__store_load(quell *h, struct quell__wtxn *w, int scope, const char *key,
@@ -178,12 +180,7 @@ int quell__store_meta_get(quell *h, struct quell__txn *txn, const void *name, si
 	MDB_val k = { nlen, (void *)name }, mv;
 	int rc = mdb_get(quell__mtxn(txn), h->store->dbi[QUELL__T_META], &k, &mv);
 
-	if (rc == MDB_NOTFOUND)
-		return 1;
-	if (rc != 0)
-		return quell__mdb_error(h, rc, "read meta table");
-	val_out(v, &mv);
-	return 0;
+	return found(h, rc, &mv, v, "read meta table");
 }
 
 int quell__store_meta_put(quell *h, struct quell__wtxn *w, const void *name, size_t nlen,

@@ -83,3 +83,38 @@ ok() {
 	fi
 	return 0
 }
+
+# quiet_pipe FEED ADDR DB NOW ARGS...: `quell --db DB --now NOW ARGS` reads
+# stdin from a pipe whose writer prints what the shell function FEED
+# prints, then stays open (journalctl -f, an mbox still being written)
+# until ADDR checks as suppressed, 15 s at most.  Sets SEEN=yes when check
+# saw the suppression while the writer still held the pipe open, IRC to
+# quell's exit status; its stdout and stderr in $T_DIR/s.out, s.err.
+quiet_pipe() {
+	local feed=$1 addr=$2 db=$3 now=$4 wpid ipid
+	shift 4
+	rm -f "$T_DIR/qp.fifo" "$T_DIR/qp.done"
+	mkfifo "$T_DIR/qp.fifo"
+	(
+		"$feed"
+		for _ in $(seq 300); do
+			[ -e "$T_DIR/qp.done" ] && break
+			sleep 0.1
+		done
+	) >"$T_DIR/qp.fifo" &
+	wpid=$!
+	q --db "$db" --now "$now" "$@" <"$T_DIR/qp.fifo" >"$T_DIR/s.out" 2>"$T_DIR/s.err" &
+	ipid=$!
+	SEEN=no
+	for _ in $(seq 150); do
+		if [ "$(q --db "$db" --now "$now" check "$addr" 2>/dev/null | cut -f2)" = suppress ]; then
+			kill -0 $wpid 2>/dev/null && SEEN=yes # the writer still holds the pipe open
+			break
+		fi
+		sleep 0.1
+	done
+	touch "$T_DIR/qp.done"
+	wait $wpid
+	wait $ipid
+	IRC=$?
+}

@@ -180,31 +180,8 @@ ok 'follow: the summary' test "$(cat "$T_DIR/f.err")" = \
 
 # stdin from a writer that stays open (journalctl -f): the batch is written
 # once the input is quiet for a second, long before the input ends
-mkfifo "$T_DIR/fifo"
-(
-	pf s@slow.example 7A7A7A7A7A
-	for _ in $(seq 300); do
-		[ -e "$T_DIR/slow.done" ] && break
-		sleep 0.1
-	done
-) >"$T_DIR/fifo" &
-WPID=$!
-# shellcheck disable=SC2086 # QUELL_WRAP is a command line
-$QUELL_WRAP "$QUELL_BIN" --db "$T_DIR/sdb" --now $NOW ingest postfix-log - \
-	<"$T_DIR/fifo" >"$T_DIR/s.out" 2>"$T_DIR/s.err" &
-IPID=$!
-SEEN=no
-for _ in $(seq 150); do
-	if [ "$(q --db "$T_DIR/sdb" --now $NOW check s@slow.example 2>/dev/null | cut -f2)" = suppress ]; then
-		kill -0 $WPID 2>/dev/null && SEEN=yes # the writer still holds the pipe open
-		break
-	fi
-	sleep 0.1
-done
-touch "$T_DIR/slow.done"
-wait $WPID
-wait $IPID
-IRC=$?
+slow_feed() { pf s@slow.example 7A7A7A7A7A; }
+quiet_pipe slow_feed s@slow.example "$T_DIR/sdb" $NOW ingest postfix-log -
 ok 'stdin: a quiet pipe: check sees the suppression before the input ends' test $SEEN = yes
 ok '... then the end of input: exit 0, the summary' test $IRC = 0 -a "$(cat "$T_DIR/s.err")" = \
 	"quell: ingest postfix-log: -: 1 read, 1 imported, 0 updated, 0 duplicates, 0 skipped, 0 rejected"

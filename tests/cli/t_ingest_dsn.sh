@@ -119,33 +119,12 @@ $U" ingest dsn --follow "$D/arf.eml"
 # an mbox on a pipe that stays open: the first message is read once the
 # next one starts; its recipients are written when the input is quiet for
 # a second, before the input ends
-mkfifo "$T_DIR/fifo"
-(
+slow_feed() {
 	echo 'From MAILER-DAEMON Sat Nov 28 09:10:00 2026'
 	cat "$D/exim.eml"
 	echo 'From MAILER-DAEMON Sat Nov 28 09:11:00 2026'
-	for _ in $(seq 300); do
-		[ -e "$T_DIR/slow.done" ] && break
-		sleep 0.1
-	done
-) >"$T_DIR/fifo" &
-WPID=$!
-# shellcheck disable=SC2086 # QUELL_WRAP is a command line
-$QUELL_WRAP "$QUELL_BIN" --db "$T_DIR/sdb" --now $NOW ingest dsn - \
-	<"$T_DIR/fifo" >"$T_DIR/s.out" 2>"$T_DIR/s.err" &
-IPID=$!
-SEEN=no
-for _ in $(seq 150); do
-	if [ "$(q --db "$T_DIR/sdb" --now $NOW check nobody@exim.example 2>/dev/null | cut -f2)" = suppress ]; then
-		kill -0 $WPID 2>/dev/null && SEEN=yes # the writer still holds the pipe open
-		break
-	fi
-	sleep 0.1
-done
-touch "$T_DIR/slow.done"
-wait $WPID
-wait $IPID
-IRC=$?
+}
+quiet_pipe slow_feed nobody@exim.example "$T_DIR/sdb" $NOW ingest dsn -
 ok 'stdin: a quiet mbox pipe: check sees the suppression before the input ends' test $SEEN = yes
 ok '... then the end of input: exit 0, the summary' test $IRC = 0 -a "$(cat "$T_DIR/s.err")" = \
 	"quell: ingest dsn: -: 2 read, 1 imported, 0 updated, 0 duplicates, 1 skipped, 0 rejected"
