@@ -14,8 +14,8 @@
 #include "text.h"
 #include "timefmt.h"
 
-#define MAX_TIME 253402300799 /* 9999-12-31T23:59:59Z */
-#define MIN_TIME (-62167219200LL) /* 0000-01-01T00:00:00Z */
+#define MAX_TIME QUELL__TIME_LAST   /* 9999-12-31T23:59:59Z (timefmt.h) */
+#define MIN_TIME QUELL__TIME_FIRST  /* 0000-01-01T00:00:00Z */
 
 struct cur {
 	const char *p, *end;

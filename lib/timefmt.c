@@ -6,8 +6,9 @@
  *
  * Both are bounded so that a time plus a duration always fits: durations
  * up to QUELL_DURATION_MAX (100 years), times within the years 0000-9999
- * that RFC 3339 can write.  quell__time_add saturates all the same, for
- * values that come through the C API unchecked.
+ * that RFC 3339 can write.  quell__time_add saturates all the same, at
+ * the last second of 9999 (a time past it would be exported as a year
+ * that import refuses), for values that come through the C API unchecked.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -30,10 +31,14 @@ int64_t quell__now(int64_t now)
 
 int64_t quell__time_add(int64_t t, int64_t d)
 {
-	if (d > 0 && t > INT64_MAX - d)
-		return INT64_MAX;
-	if (d < 0 && t < INT64_MIN - d)
-		return INT64_MIN;
+	if (d > 0 && t > QUELL__TIME_LAST - d)
+		return QUELL__TIME_LAST;
+	if (d < 0 && t < QUELL__TIME_FIRST - d)
+		return QUELL__TIME_FIRST;
+	if (t + d > QUELL__TIME_LAST)
+		return QUELL__TIME_LAST; /* t itself out of range (the C API) */
+	if (t + d < QUELL__TIME_FIRST)
+		return QUELL__TIME_FIRST;
 	return t + d;
 }
 

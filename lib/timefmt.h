@@ -13,7 +13,13 @@
 /* The clock, or `now` when it is not 0. */
 int64_t quell__now(int64_t now);
 
-/* t + d, saturated at INT64_MIN and INT64_MAX instead of overflowing. */
+/* The times RFC 3339 can write, and so the times quell stores. */
+#define QUELL__TIME_FIRST (-62167219200LL) /* 0000-01-01T00:00:00Z */
+#define QUELL__TIME_LAST 253402300799LL    /* 9999-12-31T23:59:59Z */
+
+/* t + d, saturated at QUELL__TIME_FIRST and QUELL__TIME_LAST, so that an
+ * expiry or a backoff end is a time that export writes and import reads
+ * back (0000-9999), never an overflow. */
 int64_t quell__time_add(int64_t t, int64_t d);
 
 /* Days since 1970-01-01 of a Gregorian date. */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "testutil.h"
+#include "timefmt.h"
 
 struct dcase {
 	const char *in;
@@ -171,6 +172,64 @@ static void test_names(void)
 	TU_EQ_STR(quell_version(), QUELL_VERSION_STRING);
 }
 
+/* Time plus duration saturates at the last second RFC 3339 writes
+ * (9999-12-31T23:59:59Z), not at INT64_MAX: a stored time past 9999 was
+ * exported as a five-digit year that import refuses. */
+static void test_time_add(void)
+{
+	static const struct {
+		int64_t t, d, want;
+	} cases[] = {
+		{ 1700000000, 900, 1700000900 },
+		{ 1700000000, -900, 1699999100 },
+		{ 253402214400, 3153600000, 253402300799 },  /* 9999-12-31 + 100y */
+		{ 253402300799, 1, 253402300799 },
+		{ 253402300000, 799, 253402300799 },
+		{ 0, INT64_MAX, 253402300799 },
+		{ INT64_MAX, 1, 253402300799 },              /* through the C API */
+		{ INT64_MAX, 0, 253402300799 },
+		{ INT64_MIN, 0, -62167219200 },
+		{ -62167219200, -1, -62167219200 },
+		{ 0, INT64_MIN, -62167219200 },
+		{ INT64_MIN, INT64_MAX, -1 },
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int64_t got = quell__time_add(cases[i].t, cases[i].d);
+
+		if (got != cases[i].want)
+			fprintf(stderr, "\n  %lld + %lld: got %lld, want %lld\n",
+			        (long long)cases[i].t, (long long)cases[i].d, (long long)got,
+			        (long long)cases[i].want);
+		TU_EQ_INT(got, cases[i].want);
+	}
+}
+
+/* An entry added on the last day of 9999 for 100 years expires at the
+ * last second of 9999, a time that formats and parses back. */
+static void test_expiry_at_the_end(void)
+{
+	struct quell_add_options a = QUELL_ADD_OPTIONS_INIT;
+	struct quell_info *info = NULL;
+	char dir[128], buf[QUELL_TIME_MAX];
+	int64_t back = 0;
+	quell *h = tu_open(dir, sizeof dir, NULL);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	a.now = 253402214400; /* 9999-12-31T00:00:00Z */
+	a.ttl = 3153600000;   /* 100y */
+	CU_ASSERT_EQUAL_FATAL(quell_add(h, "a@example.com", &a), 0);
+	CU_ASSERT_EQUAL_FATAL(quell_show(h, "a@example.com", 0, &info), 0);
+	CU_ASSERT_EQUAL_FATAL(info->nentries, 1);
+	TU_EQ_INT(info->entries[0].expires, 253402300799);
+	TU_EQ_STR(quell_time_format(info->entries[0].expires, buf, sizeof buf),
+	          "9999-12-31T23:59:59Z");
+	CU_ASSERT_EQUAL(quell_time_parse(buf, &back), 0);
+	TU_EQ_INT(back, info->entries[0].expires);
+	quell_info_free(info);
+	tu_close(h, dir);
+}
+
 /* The numeric version says what the string says, for #if tests. */
 static void test_version_number(void)
 {
@@ -192,6 +251,8 @@ static CU_TestInfo tests[] = {
 	{ "formatting is UTC and round-trips", test_format },
 	{ "names of enums and codes", test_names },
 	{ "the version number matches the string", test_version_number },
+	{ "time plus duration saturates within 0000-9999", test_time_add },
+	{ "an expiry at the end of 9999 formats and parses back", test_expiry_at_the_end },
 	CU_TEST_INFO_NULL,
 };
 
