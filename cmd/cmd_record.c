@@ -10,6 +10,8 @@
  * long) is answered `invalid` with its error and the rest goes on; exit 65
  * at the end.  A database error stops at once.  --queue-id and
  * --message-id belong to the one-reply form: a retried message counts once.
+ * A reply that was not valid UTF-8 is stored repaired, and stderr says so
+ * (unless -q): how many bytes for ADDR REPLY, how many replies for -.
  *
  * Knows nothing of rules or of how outcomes are stored.
  */
@@ -41,7 +43,8 @@ const struct cli_cmd cli_cmd_record = {
 struct run {
 	struct quell_record_options opts;
 	struct quell_outcome out;
-	int invalid; /* some line was refused */
+	int invalid;     /* some line was refused */
+	size_t repaired; /* replies stored repaired (not UTF-8) */
 };
 
 /* Record one reply, or answer why the CLI refused its line. */
@@ -54,6 +57,8 @@ static int record(struct cli *cli, struct run *r, const char *address, const cha
 		snprintf(r->out.error, sizeof r->out.error, "%s", refused);
 	else
 		rc = quell_record(cli->h, address, reply, &r->opts, &r->out);
+	if (rc == 0 && r->out.repaired)
+		r->repaired++;
 	return cli_outcome_put(cli, rc, address, address, &r->out, &r->invalid);
 }
 
@@ -116,6 +121,11 @@ int cmd_record(struct cli *cli, int argc, char **argv)
 		return status;
 	r.opts.now = cli->now;
 	status = use_stdin ? cli_each_line(cli, line, &r) : record(cli, &r, argv[0], argv[1], NULL);
+	if (r.repaired > 0 && !use_stdin)
+		cli_note_repaired(cli, "reply", argv[1]);
+	else if (r.repaired > 0 && !cli->quiet)
+		cli_warn(cli, "%zu repl%s not UTF-8: stored repaired (read as Latin-1 or as U+FFFD)",
+		         r.repaired, r.repaired == 1 ? "y" : "ies");
 	if (status != 0)
 		return status;
 	return r.invalid ? CLI_EX_DATAERR : CLI_EX_OK;

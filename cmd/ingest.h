@@ -19,6 +19,8 @@ struct ingest_out {
 	int verbose;                     /* print each recorded outcome */
 	int strict;                      /* --strict: unusable reports are rejected */
 	uint64_t read, imported, duplicates, skipped, rejected;
+	uint64_t repaired;               /* recorded replies whose text was not
+	                                    UTF-8 (repaired by the library) */
 	uint64_t recognized;             /* lines or messages read as what was asked
 	                                    (a log line, a mail message), used or not */
 	struct quell_record_item *items; /* the batch: items[0..n) */
@@ -66,9 +68,10 @@ int ingest_exit(struct ingest_out *o, uint64_t read, uint64_t recognized, uint64
                 const char *where, const char *nothing);
 
 /* "FILE: R read, I imported, 0 updated, D duplicates, S skipped, J
- * rejected" on stderr unless -q, or one JSON object on stdout with --json
- * (duplicates: replies whose id was counted before, which wrote nothing).
- * 0 or an exit status. */
+ * rejected[, N repaired]" on stderr unless -q (repaired as import says
+ * it: only when a recorded reply's text was not UTF-8), or one JSON
+ * object on stdout with --json (duplicates: replies whose id was counted
+ * before, which wrote nothing).  0 or an exit status. */
 int ingest_summary(struct ingest_out *o, const char *file, const char *format);
 
 #endif

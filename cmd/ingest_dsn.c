@@ -405,6 +405,7 @@ int cmd_ingest_dsn(struct cli *cli, int argc, char **argv)
 		const char *file = argv[i];
 
 		g.o.read = g.o.imported = g.o.duplicates = g.o.skipped = g.o.rejected = 0;
+		g.o.repaired = 0;
 		g.o.recognized = 0;
 		if (strcmp(file, "-") == 0) {
 			g.path = "-";

@@ -92,6 +92,8 @@ int ingest_flush(struct ingest_out *o)
 			o->duplicates++;
 		else
 			o->imported++;
+		if (!it->out.duplicate && it->out.repaired)
+			o->repaired++;
 		if (!o->verbose || status != 0)
 			continue;
 		if (cli->json)
@@ -116,19 +118,25 @@ int ingest_summary(struct ingest_out *o, const char *file, const char *format)
 		    cli_jset(j, "updated", cli_jnum(0)) ||
 		    cli_jset(j, "duplicates", cli_jnum(o->duplicates)) ||
 		    cli_jset(j, "skipped", cli_jnum(o->skipped)) ||
-		    cli_jset(j, "rejected", cli_jnum(o->rejected))) {
+		    cli_jset(j, "rejected", cli_jnum(o->rejected)) ||
+		    cli_jset(j, "repaired", cli_jnum(o->repaired))) {
 			json_decref(j);
 			return cli_oom(cli);
 		}
 		return cli_json_put(cli, j);
 	}
-	if (!cli->quiet)
+	if (!cli->quiet) {
+		char rep[48] = "";
+
+		if (o->repaired > 0)
+			snprintf(rep, sizeof rep, ", %llu repaired", (unsigned long long)o->repaired);
 		cli_warn(cli,
 		         "%s: %llu read, %llu imported, 0 updated, %llu duplicates, %llu skipped, "
-		         "%llu rejected",
+		         "%llu rejected%s",
 		         file, (unsigned long long)o->read, (unsigned long long)o->imported,
 		         (unsigned long long)o->duplicates, (unsigned long long)o->skipped,
-		         (unsigned long long)o->rejected);
+		         (unsigned long long)o->rejected, rep);
+	}
 	return 0;
 }
 

@@ -241,9 +241,10 @@ t 'the round trip restored the backoff as it was' 1 \
 # Postfix log) and a --reason in Latin-1 are repaired, so the csv backup
 # restores the suppression instead of losing it
 L1="$T_DIR/latin1"
-t 'setup: a Latin-1 reply' 0 \
+t 'setup: a Latin-1 reply, repaired and counted' 0 \
 	$'m@ex.example\tsuppress\tverdict=suppress scope=address key=m@ex.example rule=user-unknown category=bad-mailbox code=550 status=5.1.1' \
-	'' --db "$L1" --now $T1 record m@ex.example $'550 5.1.1 Benutzer M\xfcller unbekannt'
+	'quell: record: reply: 1 byte not UTF-8: stored repaired (read as Latin-1 or as U+FFFD)' \
+	--db "$L1" --now $T1 record m@ex.example $'550 5.1.1 Benutzer M\xfcller unbekannt'
 t 'setup: a Latin-1 reason, repaired and counted' 0 '' \
 	'quell: add: --reason: 3 bytes not UTF-8: stored repaired (read as Latin-1 or as U+FFFD)' \
 	--db "$L1" --now $T1 add --reason $'Gr\xfc\xdfe \xff' r@ex.example

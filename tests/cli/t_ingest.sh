@@ -85,15 +85,25 @@ T_IN='Nov 28 10:00:00 mx1 postfix/smtpd[2]: connect from x[192.0.2.1]
 T_IN='Nov 28 10:00:00 mx1 postfix/smtp[1]: 1A2B3C4D5E: to=<s1@f.example>, relay=none, delay=1, delays=0/0/0/1, dsn=5.1.1, status=bounced (host f said: 550 5.1.1 no such user (in reply to RCPT TO command))
 Nov 28 10:00:00 mx1 postfix/smtpd[2]: disconnect from x[192.0.2.1]
 ' t 'stdin, --json: the summary object on stdout' 0 \
-	'{"file":"-","format":"postfix-log","read":2,"imported":1,"updated":0,"duplicates":0,"skipped":1,"rejected":0}' \
+	'{"file":"-","format":"postfix-log","read":2,"imported":1,"updated":0,"duplicates":0,"skipped":1,"rejected":0,"repaired":0}' \
 	'' --now $NOW --json ingest postfix-log -
 T_IN=$'Nov 28 10:00:00 mx1 postfix/smtp[1]: 1A2B3C4D5F: to=<s2@f.example>, relay=none, delay=1, dsn=5.1.1, status=bounced (550 5.1.1 no)\r\n\n\x01\xff' \
 	t 'stdin: CRLF, an empty line, garbage without LF' 0 \
 	'{"address":"s2@f.example","code":550,"status":"5.1.1","text":"no","rule":"user-unknown","category":"bad-mailbox","action":"suppress","scope":"address","verdict":"suppress","until":null,"error":null}
-{"file":"-","format":"postfix-log","read":3,"imported":1,"updated":0,"duplicates":0,"skipped":2,"rejected":0}' \
+{"file":"-","format":"postfix-log","read":3,"imported":1,"updated":0,"duplicates":0,"skipped":2,"rejected":0,"repaired":0}' \
 	'' --now $NOW --json ingest postfix-log --verbose -
 T_IN='' t 'stdin: nothing' 0 '' 'quell: ingest postfix-log: -: 0 read, 0 imported, 0 updated, 0 duplicates, 0 skipped, 0 rejected' \
 	ingest postfix-log -
+# a Latin-1 reply in the log: stored repaired (as UTF-8), and counted
+LATIN=$'Nov 28 10:00:01 mx1 postfix/smtp[1]: 1A2B3C4D60: to=<s3@f.example>, relay=f[192.0.2.1]:25, delay=1, dsn=5.1.1, status=bounced (host f[192.0.2.1] said: 550 5.1.1 Benutzer unbekannt: M\xfcller (in reply to RCPT TO command))\n'
+T_IN=$LATIN t 'a Latin-1 reply: counted as repaired' 0 '' \
+	'quell: ingest postfix-log: -: 1 read, 1 imported, 0 updated, 0 duplicates, 0 skipped, 0 rejected, 1 repaired' \
+	--now $NOW ingest postfix-log -
+T_IN=$LATIN t '... read again: a duplicate, nothing repaired' 0 \
+	'{"file":"-","format":"postfix-log","read":1,"imported":0,"updated":0,"duplicates":1,"skipped":0,"rejected":0,"repaired":0}' \
+	'' --now $NOW --json ingest postfix-log -
+T_FILTER='/^event/!d; s/ verdict=.*//; s/.*reply=//' t '... stored as UTF-8' 0 \
+	'Benutzer%20unbekannt:%20Müller' '' --now $NOW show s3@f.example
 
 # a bounce for an address at a public suffix never suppresses the suffix
 T_IN='Nov 28 10:03:00 mx1 postfix/error[500]: 8A9B0C1D2F: to=<signup@com>, relay=none, delay=0.3, dsn=5.1.2, status=bounced (Host or domain name not found. Name service error for name=com type=MX: Host not found)

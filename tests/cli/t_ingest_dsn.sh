@@ -95,14 +95,14 @@ t 'check: the domain with no host is suppressed' 1 \
 
 # --------------------------------------------------------------- stdin
 T_INFILE=$D/arf.eml t 'an abuse report on stdin, --json summary' 0 \
-	'{"file":"-","format":"dsn","read":1,"imported":1,"updated":0,"duplicates":0,"skipped":0,"rejected":0}' \
+	'{"file":"-","format":"dsn","read":1,"imported":1,"updated":0,"duplicates":0,"skipped":0,"rejected":0,"repaired":0}' \
 	'' --now $NOW --json ingest dsn -
 t 'check: the complaint suppresses' 1 \
 	$'annoyed@isp.example\tsuppress\tscope=address key=annoyed@isp.example category=complaint source=complaint' \
 	'' --now $NOW check annoyed@isp.example
 T_INFILE=$D/bounces.mbox T_FILTER='s/"until":"[^"]*"/"until":U/' t 'an mbox on stdin, --json --verbose: read before, a duplicate' 0 \
 	'{"address":"slow@later.example","code":451,"status":"4.4.7","text":"Message delayed because the destination is busy","rule":"remote-trouble","category":"transient","action":"ignore","scope":"domain","verdict":"backoff","until":U,"error":null}
-{"file":"-","format":"dsn","read":2,"imported":0,"updated":0,"duplicates":1,"skipped":2,"rejected":0}' \
+{"file":"-","format":"dsn","read":2,"imported":0,"updated":0,"duplicates":1,"skipped":2,"rejected":0,"repaired":0}' \
 	"-:1: wrong@@later.example: local part: unexpected '@' at character 6" \
 	--now $NOW --json ingest dsn --verbose -
 

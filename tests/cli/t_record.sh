@@ -91,6 +91,25 @@ entry	suppress	scope=address source=bounce category=bad-mailbox rule=user-unknow
 event	$T0	suppress	list=suppress source=bounce rule=user-unknown category=bad-mailbox code=550 status=5.1.1 reply=<a@one.example>:%20Recipient%20address%20rejected:%20User%20unknown verdict=suppress origin=$ORIGIN seq=1" \
 	'' --now $T30 show a@one.example
 
+# a reply that is not UTF-8 (a Latin-1 server) is stored repaired, and
+# stderr counts it, as add does for --reason
+t 'a Latin-1 reply: stored repaired, said on stderr' 0 \
+	$'l1@seven.example\tsuppress\tverdict=suppress scope=address key=l1@seven.example rule=user-unknown category=bad-mailbox code=550 status=5.1.1' \
+	'quell: record: reply: 2 bytes not UTF-8: stored repaired (read as Latin-1 or as U+FFFD)' \
+	--now $T0 record l1@seven.example $'550 5.1.1 Benutzer unbekannt: M\xfcller \xe4'
+T_FILTER='/^event/!d; s/ verdict=.*//; s/.*reply=//' t '... as UTF-8' 0 'Benutzer%20unbekannt:%20Müller%20ä' '' \
+	--now $T0 show l1@seven.example
+T_IN=$'l2@seven.example\t550 5.1.1 no \xff\nl3@seven.example\t550 5.1.1 no\nl4@seven.example\t550 5.1.1 \xe4\n' \
+	t 'record -: one note for the replies repaired' 0 \
+	$'l2@seven.example\tsuppress\tverdict=suppress scope=address key=l2@seven.example rule=user-unknown category=bad-mailbox code=550 status=5.1.1
+l3@seven.example\tsuppress\tverdict=suppress scope=address key=l3@seven.example rule=user-unknown category=bad-mailbox code=550 status=5.1.1
+l4@seven.example\tsuppress\tverdict=suppress scope=address key=l4@seven.example rule=user-unknown category=bad-mailbox code=550 status=5.1.1' \
+	'quell: record: 2 replies not UTF-8: stored repaired (read as Latin-1 or as U+FFFD)' \
+	--now $T0 record -
+t 'record -q: no note' 0 \
+	$'l5@seven.example\tsuppress\tverdict=suppress scope=address key=l5@seven.example rule=user-unknown category=bad-mailbox code=550 status=5.1.1' \
+	'' --now $T0 -q record l5@seven.example $'550 5.1.1 \xe4'
+
 # ----------------------------------------------------------------- JSON
 
 t 'json: the contract fields' 0 \
