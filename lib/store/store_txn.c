@@ -2,16 +2,31 @@
  * store_txn.c - the store's transactions: the pool of read-only
  * transactions (reset/renew, no allocation once warm, a look for dead
  * readers' slots once a minute) and write transactions that grow the map
- * on MDB_MAP_FULL and run the caller's function again.
+ * on MDB_MAP_FULL and run the caller's function again.  A commit that a
+ * full file system cut short says so, not "Input/output error".
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 
 #include "error.h"
 #include "store_int.h"
 
 #define READERS_EVERY 60 /* seconds between looks for dead readers' slots */
 #define READERS_READS 1024 /* read transactions between looks at the clock */
+
+/* LMDB answers a short write of its pages with EIO, which is what a full
+ * file system gives: when the database's file system has no block left,
+ * say ENOSPC instead. */
+static int commit_error(const quell *h, const struct quell__store *s, int rc)
+{
+	struct statvfs v;
+
+	if (rc == EIO && statvfs(s->path, &v) == 0 && v.f_bavail == 0)
+		rc = ENOSPC;
+	return quell__mdb_error(h, rc, "commit");
+}
 
 static int grow(const quell *h, struct quell__store *s)
 {
@@ -185,7 +200,7 @@ int quell__store_write(quell *h, quell__write_fn fn, void *ctx)
 		if (rc == 0) {
 			rc = mdb_txn_commit(w.txn);
 			if (rc != 0)
-				rc = quell__mdb_error(h, rc, "commit");
+				rc = commit_error(h, s, rc);
 		} else {
 			mdb_txn_abort(w.txn);
 		}

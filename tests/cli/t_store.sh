@@ -2,7 +2,8 @@
 # killed with kill -9 while another process keeps the database open (their
 # reader slots are reclaimed), a truncated or half-written data file (exit
 # 74 with a message, never SIGBUS), a full file system at creation and
-# during a backup (nothing half-written is left).
+# during a backup (nothing half-written is left), and during a write (it
+# says "No space left on device").
 #
 # QUELL_KILL_ROUNDS=N runs N rounds of 100 killed readers instead of the
 # two short ones (100 and 30); the closing note's figure is measured so.
@@ -122,6 +123,17 @@ if mount -t tmpfs -o size=64k tmpfs "$T_DIR/small" 2>/dev/null; then
 		--db "$T_DIR/small/new2" add a@ex.example
 	ok 'leaves nothing behind' sh -c 'test ! -e "$1" || test -z "$(ls -A "$1")"' - "$T_DIR/small/new2"
 	umount "$T_DIR/small"
+fi
+# a write that fills the file system says so (LMDB itself says EIO), and
+# the database stays as it was
+mkdir "$T_DIR/fill"
+if mount -t tmpfs -o size=256k tmpfs "$T_DIR/fill" 2>/dev/null; then
+	t 'a database on a small file system' 0 '' '' --db "$T_DIR/fill/db" --now $T1 add a@ex.example
+	t 'an import that fills it: what failed, once' 74 '' \
+		'quell: import: database: commit: No space left on device' \
+		--db "$T_DIR/fill/db" --now $T1 import "$T_DIR/list"
+	t '... the database as it was' 1 "a@ex.example$S" '' --db "$T_DIR/fill/db" --now $T1 check a@ex.example
+	umount "$T_DIR/fill"
 else
 	echo "t_store.sh: cannot mount a tmpfs (not root?): full file system cases skipped"
 fi
