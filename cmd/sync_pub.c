@@ -4,7 +4,7 @@
  * published STREAM"), published asynchronously to PREFIX.events.HOST with
  * Nats-Msg-Id HOST:SEQ and a per-message max wait.
  *
- * A round publishes up to ROUND changes and waits for all of them to be
+ * A round publishes up to ROUND (2048) changes and waits for all of them to be
  * acknowledged; only then does the position move past them.  A failed or
  * timed-out round is published again from the same position after a
  * backoff (doubling, up to BACKOFF_MAX): the stream's duplicate window
@@ -17,7 +17,7 @@
 
 #include "sync.h"
 
-#define ROUND 512
+#define ROUND 2048
 #define IDLE_MS 100
 #define BACKOFF_MIN 200
 #define BACKOFF_MAX 5000
