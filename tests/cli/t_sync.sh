@@ -1,8 +1,9 @@
 # t_sync.sh - sync: usage errors; with nats-server installed (scripts/
 # install-deps --fleet), two databases sharing one single-node JetStream
 # stream: each applies the other's events once, exports equal, positions
-# survive a restart, lag per host in stats, and a host whose events the
-# stream no longer holds is told to bootstrap (exit 65).
+# survive a restart, lag per host in stats, a host made from a backup
+# applies nothing twice, and a host whose events the stream no longer
+# holds is told to bootstrap (exit 65).
 
 U='usage: quell sync --nats URL[,URL...] [OPTION...]'
 t 'no --nats' 64 '' "quell: sync: --nats URL is needed
@@ -55,6 +56,16 @@ T_FILTER='/\.\(lag\|idle\)/d; /^host/!d' t 'stats: still 3' 0 \
 	$'host.h2.events\t3\nhost.h2.seq\t3' '' "${A[@]}" stats
 T_FILTER='/\.\(lag\|idle\)/d; /^host/!d' t 'stats: h2 applied 2 of h1' 0 \
 	$'host.h1.events\t2\nhost.h1.seq\t2' '' "${B[@]}" stats
+
+# a host made from h2's backup: the copy carries h2's positions and event
+# ids, so catching up applies nothing twice; it takes a host id of its own
+t 'a backup of h2' 0 '' '' "${B[@]}" -q backup "$T_DIR/d"
+t 'h4 from the backup' 0 '' 'quell: sync: host id: h4' \
+	--db "$T_DIR/d" -q sync --nats "$URL" --host-id h4 --once
+T_FILTER='/\.\(lag\|idle\)/d; /^host/!d' t 'stats: h4 holds h1 once' 0 \
+	$'host.h1.events\t2\nhost.h1.seq\t2' '' --db "$T_DIR/d" stats
+q --db "$T_DIR/d" export >"$T_DIR/d.csv" 2>/dev/null
+ok 'h4 exports what h2 does' cmp "$T_DIR/b.csv" "$T_DIR/d.csv"
 
 # events the stream no longer holds: a new host is told to bootstrap
 t 'a short-lived stream' 0 '' '' "${A[@]}" -q sync --nats "$URL" --stream SHORT \
