@@ -78,7 +78,8 @@ QUELL     := $(B)/bin/quell
 RUNNER    := $(B)/tests/runner
 
 .PHONY: all deps check check-build unit cli eval sanitize valgrind fuzz bench bench-build demo \
-        install install-db uninstall clean header-test integration man-check packaging-check
+        install install-db uninstall clean header-test integration man-check packaging-check \
+        integration-fleet bench-fleet
 
 all: $(STATIC) $(SHARED) $(QUELL)
 
@@ -117,9 +118,12 @@ $(SHARED): $(LIB_OBJ)
 	ln -sf libquell.so.$(VERSION) $(B)/lib/libquell.so.$(SOMAJOR)
 	ln -sf libquell.so.$(SOMAJOR) $(B)/lib/libquell.so
 
+# quell sync (cmd/sync_*.c) speaks NATS: only the binary links libnats
+NATS_LIBS = $(shell $(PKG_CONFIG) --libs libnats 2>/dev/null || echo -lnats)
+
 $(QUELL): $(CMD_OBJ) $(STATIC)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(CMD_OBJ) $(STATIC) $(LDLIBS_ALL)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CMD_OBJ) $(STATIC) $(NATS_LIBS) $(LDLIBS_ALL)
 
 # --- tests ------------------------------------------------------------------
 
@@ -200,6 +204,19 @@ integration:
 	@scripts/install-deps --integration
 	@$(MAKE) --no-print-directory all
 	tests/integration/run $(abspath $(QUELL))
+
+# A fleet of three hosts on a three-node NATS JetStream cluster on loopback,
+# with faults (tests/integration/fleet.sh says what); and its figures
+# (bench/fleet.sh; not run by .ci/run).
+integration-fleet:
+	@scripts/install-deps --fleet
+	@$(MAKE) --no-print-directory all
+	tests/integration/fleet.sh $(abspath $(QUELL))
+
+bench-fleet:
+	@scripts/install-deps --fleet
+	@$(MAKE) --no-print-directory all
+	bench/fleet.sh $(abspath $(QUELL))
 
 # What a packager relies on (scripts/packaging-check says what): a build
 # with dpkg-buildflags' hardening in build/pkg linked BIND_NOW, no -Werror

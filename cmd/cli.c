@@ -433,6 +433,10 @@ int cli_open(struct cli *cli)
 			if (cli->fresh && (cli->fresh_dir = strdup(dir)) == NULL)
 				cli->fresh = 0;
 		}
+		/* a database made here takes its host id (docs/fleet.md) from
+		 * $QUELL_HOST_ID, else the host name */
+		if (cli->fresh && getenv("QUELL_HOST_ID") != NULL && *getenv("QUELL_HOST_ID"))
+			opts.origin = getenv("QUELL_HOST_ID");
 		rc = quell_open(dir, &opts, &cli->h);
 	}
 	if (rc == 0 && (flags & CLI_RULES))

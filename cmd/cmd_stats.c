@@ -7,9 +7,15 @@
  * `category.bad-mailbox`, `stream.marketing`; the stream-less set is
  * `stream.-`, a name no stream can have).  Every list, scope and source is printed,
  * zero or not; categories and streams only when they have entries.
+ * In a fleet (quell sync), each host whose events were applied here:
+ * `host.ID.events`, `.seq` (its newest applied), `.lag` (seconds from that
+ * event's time to its application here), `.idle` (seconds since this host
+ * last applied one of its events); in --json, `host` {ID: {...}}.
  *
  * Knows nothing of how the counts are made.
  */
+#include <time.h>
+
 #include "cli.h"
 
 static const struct option options[] = { CLI_GLOBAL_OPTIONS };
@@ -117,6 +123,58 @@ static json_t *to_json(const struct quell_stats *s)
 	return o;
 }
 
+/* --- fleet: lag per host (quell_hosts) --- */
+struct hosts {
+	int64_t now;
+	json_t *o; /* --json: the "host" object; else NULL (plain) */
+	int bad;
+};
+
+static int host_put(void *payload, const struct quell_host *x)
+{
+	struct hosts *hs = payload;
+	int64_t lag = x->applied > x->time ? x->applied - x->time : 0;
+	int64_t idle = hs->now > x->applied ? hs->now - x->applied : 0;
+	json_t *g;
+
+	if (hs->o == NULL) {
+		printf("host.%s.events\t%llu\nhost.%s.seq\t%llu\nhost.%s.lag\t%lld\n"
+		       "host.%s.idle\t%lld\n", x->origin, (unsigned long long)x->events, x->origin,
+		       (unsigned long long)x->seq, x->origin, (long long)lag, x->origin,
+		       (long long)idle);
+		return 0;
+	}
+	if ((g = json_object()) == NULL)
+		return hs->bad = 1;
+	hs->bad |= cli_jset(g, "events", cli_jnum(x->events));
+	hs->bad |= cli_jset(g, "seq", cli_jnum(x->seq));
+	hs->bad |= cli_jset(g, "time", cli_jtime(x->time));
+	hs->bad |= cli_jset(g, "applied", cli_jtime(x->applied));
+	hs->bad |= cli_jset(g, "lag", cli_jnum((uint64_t)lag));
+	hs->bad |= cli_jset(g, "idle", cli_jnum((uint64_t)idle));
+	hs->bad |= cli_jset(hs->o, x->origin, g);
+	return hs->bad;
+}
+
+static int hosts(struct cli *cli, json_t *o)
+{
+	struct hosts hs = { cli->now, NULL, 0 };
+	int rc;
+
+	if (hs.now == 0)
+		hs.now = (int64_t)time(NULL);
+	if (o != NULL && (hs.o = json_object()) == NULL)
+		return QUELL_ENOMEM;
+	rc = quell_hosts(cli->h, host_put, &hs);
+	if (o != NULL) {
+		if (json_object_size(hs.o) > 0)
+			hs.bad |= cli_jset(o, "host", hs.o);
+		else
+			json_decref(hs.o);
+	}
+	return rc < 0 ? rc : hs.bad ? QUELL_ENOMEM : 0;
+}
+
 int cmd_stats(struct cli *cli, int argc, char **argv)
 {
 	struct quell_stats *s = NULL;
@@ -132,10 +190,20 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
 	rc = quell_stats_get(cli->h, cli->now, &s);
 	if (rc != 0)
 		return cli_fail(cli, rc);
-	if (cli->json)
-		status = cli_json_put(cli, to_json(s));
-	else
+	if (cli->json) {
+		json_t *o = to_json(s);
+
+		if (o != NULL && (rc = hosts(cli, o)) != 0) {
+			json_decref(o);
+			quell_stats_free(s);
+			return cli_fail(cli, rc);
+		}
+		status = cli_json_put(cli, o);
+	} else {
 		plain(s);
+		if ((rc = hosts(cli, NULL)) != 0)
+			status = cli_fail(cli, rc);
+	}
 	quell_stats_free(s);
 	return status;
 }

@@ -7,9 +7,11 @@
  * finished batch in place.  Besides entries and history, it forgets the
  * reply ids (queue ids, message ids, import row digests) seen longer ago
  * than max_age, so the table that makes a retried message count once does
- * not grow without bound.  A backoff past its `until` goes once it has been
- * idle for the loaded rules' give_up_after (the rules loader holds the
- * default; 0 keeps it: a run that never gives up never ends).  An expired
+ * not grow without bound, with the ids of a fleet's applied events and
+ * its tombstones (sync.h): max_age is the fleet's horizon.  A backoff
+ * past its `until` goes once it has been idle for the loaded rules'
+ * give_up_after (the rules loader holds the default; 0 keeps it: a run
+ * that never gives up never ends).  An expired
  * entry leaves an expire event, written like every change (write.h).
  */
 #include <stdlib.h>
@@ -248,6 +250,12 @@ static int prune_seen_id(const struct quell__val *k, const struct quell__val *v,
 		p->w.have_from = 1;
 	}
 	if (v->len == 8 && (int64_t)quell__be64_get(v->data) < p->now - p->max_age)
+		return QUELL__SCAN_DELETE;
+	/* a fleet's tombstone (store_sync.c: be64 time, u8 removed, ...)
+	 * past the horizon */
+	if (v->len > 8 && k->len > 0 && ((const unsigned char *)k->data)[0] == QUELL__SEEN_VERSION &&
+	    ((const unsigned char *)v->data)[8] != 0 &&
+	    (int64_t)quell__be64_get(v->data) < p->now - p->max_age)
 		return QUELL__SCAN_DELETE;
 	return QUELL__SCAN_NEXT;
 }

@@ -4,12 +4,18 @@
  * appended to the key's history, each with the verdict right after the
  * change (write.h).  Also the category an entry gets when nobody names one.
  *
+ * A change of a shared entry also goes through the fleet's rule
+ * (sync_lww.c: last writer wins in a fleet, the entry's image in the
+ * change feed).
+ *
  * Knows nothing of rules, replies or file formats (what an entry holds is
  * the caller's business) and nothing of LMDB (store.h stores the bytes).
  */
 #include <string.h>
 
 #include "check.h"
+#include "error.h"
+#include "sync.h"
 #include "write.h"
 
 int quell__write_slot(struct quell__rec *r, int list, const char *stream, int64_t now,
@@ -45,16 +51,42 @@ const char *quell__default_category(int source)
 	}
 }
 
+/* Whether a change touches a shared entry (sync.h): only then does it
+ * need the fleet's bookkeeping. */
+static int shares(const struct quell__change *c)
+{
+	if (c->rec == NULL)
+		return 0;
+	for (size_t i = 0; i < c->nev; i++)
+		if (quell__sync_shared_event(&c->ev[i]))
+			return 1;
+	return 0;
+}
+
 int quell__write_change(quell *h, struct quell__wtxn *w, const struct quell__change *c)
 {
+	struct quell__lww *l = NULL;
+	const struct quell__rec *rec = c->rec;
+	struct quell__lww room;
 	int rc, verdict = 0;
 
+	if (c->nev > QUELL__REC_MAX)
+		return quell__error(h, QUELL_EINTERNAL, "%zu events in one change", c->nev);
+	/* fleet (sync_lww.c): in a fleet, a shared entry keeps a newer
+	 * writer's version; every shared event gets its image for the change
+	 * feed.  Both read the record, so before it is put */
+	if (shares(c)) {
+		l = &room;
+		if ((rc = quell__lww_local(h, w, c, l)) != 0)
+			return rc;
+		rec = l->rec;
+	}
 	/* the record's strings may live in pages the put rewrites: read
 	 * them first */
-	if (c->verdict == NULL && c->rec != NULL)
+	if (c->verdict == NULL && rec != NULL)
 		for (size_t i = 0; i < c->nev; i++)
-			c->ev[i].verdict = quell__rec_verdict(c->rec, c->ev[i].stream, c->now);
-	if (c->rec != NULL && (rc = quell__store_put(h, w, c->scope, c->key, c->rec)) != 0)
+			c->ev[i].verdict = quell__rec_verdict(rec, c->ev[i].stream, c->now);
+	if (rec != NULL && (rc = quell__store_put(h, w, c->scope, c->key, rec)) != 0)
 		return rc;
 	if (c->verdict != NULL) {
 		if ((rc = c->verdict(h, w, c->ctx, &verdict)) != 0)
@@ -63,11 +95,12 @@ int quell__write_change(quell *h, struct quell__wtxn *w, const struct quell__cha
 			c->ev[i].verdict = verdict;
 	}
 	for (size_t i = 0; i < c->nev; i++) {
-		if ((rc = quell__store_event(h, w, c->key, &c->ev[i])) != 0)
+		if ((rc = quell__store_event_img(h, w, c->key, &c->ev[i],
+		                                 l != NULL ? &l->img[i] : NULL)) != 0)
 			return rc;
 		if (c->also != NULL && strcmp(c->also, c->key) != 0 &&
 		    (rc = quell__store_event(h, w, c->also, &c->ev[i])) != 0)
 			return rc;
 	}
-	return 0;
+	return l != NULL ? quell__lww_done(h, w, c, l) : 0;
 }

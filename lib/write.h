@@ -3,8 +3,9 @@
  * entry in the key's record, then store the record and append the events
  * that say what changed, each with the verdict right after the change.
  * Hand edits (edit.c), import rows (import.c) and replies (record.c)
- * all write through here, and so must any later writer (a remote event
- * applied by a sync).
+ * all write through here, and so must any later writer.  The one other
+ * writer of entries is a fleet's apply (sync_apply.c), which stores
+ * another host's entry image as it stands, with that host's event.
  */
 #ifndef QUELL_WRITE_H
 #define QUELL_WRITE_H
@@ -14,7 +15,7 @@
 
 /*
  * Index of r's entry of this list and stream; when there is none, a new
- * one is added (zeroed; list and stream set, its other strings "", created
+ * one is added at the end (zeroed; list and stream set, its other strings "", created
  * now) and *created set to 1.  -1 when r is full (QUELL__REC_MAX entries).
  * stream must outlive r's use.
  */

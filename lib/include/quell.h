@@ -201,8 +201,9 @@ struct quell_options {
 	                             The map grows by itself when it is full,
 	                             up to max_db_size. */
 	const char *origin;       /* host id stamped on change events; NULL = the
-	                             one stored in the database (made at creation
-	                             from the host name) */
+	                             one stored in the database (stored at its
+	                             creation: this one if given, else the host
+	                             name) */
 	size_t max_db_size;       /* version 2: the map never grows past this many
 	                             bytes (writes then fail with QUELL_EIO);
 	                             0 = 64 GiB (1 GiB with a 32-bit size_t) */
@@ -978,6 +979,111 @@ QUELL_API int quell_prune(quell *h, const struct quell_prune_options *opts,
  */
 QUELL_API int quell_mark_set(quell *h, const char *name, const void *value, size_t len);
 QUELL_API int quell_mark_get(quell *h, const char *name, void *buf, size_t size, size_t *len);
+
+/* ------------------------------------------- change feed and fleet (sync) */
+
+/*
+ * Every change is an event with a stable id (its origin host id and that
+ * host's sequence number, struct quell_event's origin and seq) kept in
+ * order in the database's change feed, each at a position (a local
+ * sequence number).  A fleet of hosts (quell sync, docs/fleet.md) shares
+ * the events of suppress and allow entries: each such event carries the
+ * entry as it stood right after it (its image), or that it was removed.
+ * Per entry (key, list, stream) the last writer wins on (event time,
+ * origin, origin sequence); removals stay as tombstones until prune's
+ * horizon (max_age) passes.  Backoff and count state stay per host.
+ */
+
+/* The host id stamped on this handle's events (quell_options.origin, or
+ * the one stored in the database at its creation).  Lives as the handle. */
+QUELL_API const char *quell_origin(const quell *h);
+
+/* Store `origin` ([a-z0-9._-], 1 to 63 characters) as the database's host
+ * id and stamp this handle's events with it from now on: for a host made
+ * from another host's backup (docs/fleet.md).  Events made before keep
+ * theirs.  Not while other threads use the handle.  Errors: QUELL_EINVAL,
+ * QUELL_EREADONLY, the store's errors. */
+QUELL_API int quell_origin_set(quell *h, const char *origin);
+
+/* What a change left of its entry. */
+enum quell_image {
+	QUELL_IMAGE_NONE = 0,    /* history only (a count, a backoff, ...) */
+	QUELL_IMAGE_ENTRY = 1,   /* the entry right after the event: `entry` */
+	QUELL_IMAGE_REMOVED = 2  /* the entry was removed (a tombstone) */
+};
+
+/* One change of the feed.  Everything lives until the callback returns. */
+struct quell_change {
+	uint64_t position;               /* in this database's change feed */
+	const char *key;                 /* normalized address or domain */
+	int scope;                       /* enum quell_scope */
+	const struct quell_event *event; /* event->origin and ->seq: its id */
+	int image;                       /* enum quell_image */
+	const struct quell_entry *entry; /* QUELL_IMAGE_ENTRY, else NULL */
+	int shared;                      /* 1: made here, and a fleet shares it */
+	const void *data;                /* the change encoded for quell_apply on */
+	size_t len;                      /* another host (<= QUELL_CHANGE_MAX) */
+};
+#define QUELL_CHANGE_MAX 16384
+
+typedef int (*quell_change_cb)(void *payload, const struct quell_change *change);
+
+/*
+ * Call cb for the changes after position `after`, oldest first, at most
+ * `max` of them (0: all), in one read transaction.  A change whose event
+ * prune trimmed is skipped.  *last (may be NULL) gets the position to
+ * read after next time: the last change cb took (returned 0 for) or that
+ * was skipped, else `after`.  cb returns 0 to go on, anything else
+ * to stop (quell_changes returns it as it is).  A callback must not write
+ * to the database.
+ */
+QUELL_API int quell_changes(quell *h, uint64_t after, size_t max, quell_change_cb cb,
+                            void *payload, uint64_t *last);
+
+#define QUELL_APPLY_MAX 1024 /* changes per quell_apply */
+
+struct quell_apply_result {
+	uint64_t applied;   /* events new here (history written) */
+	uint64_t changed;   /* ... of which changed an entry (they won) */
+	uint64_t stale;     /* ... of which lost to a newer version */
+	uint64_t duplicate; /* event ids applied before: nothing done */
+	uint64_t own;       /* this host's own events: nothing done */
+};
+
+/*
+ * Apply n (<= QUELL_APPLY_MAX) changes of other hosts, each as
+ * quell_change.data encoded it, and store `position` as the position of
+ * feed `feed` (a name of 1 to 63 bytes, such as the stream's), all in one
+ * durable write transaction: after a crash, either all of it is there or
+ * none.  An event whose id was applied before changes nothing, so
+ * applying a change twice is the same as once; the host's own events are
+ * skipped.  The database joins a fleet (from now on, its local writes keep
+ * to the last-writer rule too).  res (may be NULL) gets the counts.
+ *
+ * Errors: QUELL_EDATA (a change that cannot be decoded: nothing is
+ * written), QUELL_EINVAL, QUELL_EREADONLY, the store's errors.
+ */
+QUELL_API int quell_apply(quell *h, const char *feed, uint64_t position,
+                          const void *const *changes, const size_t *lens, size_t n, int64_t now,
+                          struct quell_apply_result *res);
+
+/* The position quell_apply stored for `feed`; 0 when none. */
+QUELL_API int quell_apply_position(quell *h, const char *feed, uint64_t *position);
+
+/* What this host applied of another host's events. */
+struct quell_host {
+	const char *origin;
+	uint64_t events;   /* events of that host applied here */
+	uint64_t seq;      /* the highest sequence number of its applied */
+	int64_t time;      /* the newest event time of its applied */
+	int64_t applied;   /* when this host last applied one of its events */
+};
+typedef int (*quell_host_cb)(void *payload, const struct quell_host *host);
+
+/* Call cb for each host whose events were applied here, by host id.  The
+ * lag of a host, as seen from here, is now - time (its newest event
+ * applied); cb returns as quell_changes' does. */
+QUELL_API int quell_hosts(quell *h, quell_host_cb cb, void *payload);
 
 /* Write a compacted, consistent copy of the database into directory `dir`
  * (created if missing; must not hold a database already).  Runs beside

@@ -195,15 +195,16 @@ static void put_str(struct quell__buf *b, const char *s, size_t max)
 
 #define LEN_ROOM 3 /* varint bytes kept for an entry's length: up to 2 MiB */
 
-void quell__rec_encode(struct quell__buf *b, const struct quell__rec *r)
+/* The record of the n entries ent[]. */
+static void encode_entries(struct quell__buf *b, const struct quell__ent *ent, size_t n)
 {
 	static const unsigned char room[LEN_ROOM];
 
 	quell__buf_u8(b, QUELL__REC_FORMAT);
-	quell__buf_u8(b, (unsigned)r->n);
-	for (size_t i = 0; i < r->n; i++) {
-		const struct quell_entry *e = &r->ent[i].e;
-		size_t lenpos = b->len, extlen = r->ent[i].extlen;
+	quell__buf_u8(b, (unsigned)n);
+	for (size_t i = 0; i < n; i++) {
+		const struct quell_entry *e = &ent[i].e;
+		size_t lenpos = b->len, extlen = ent[i].extlen;
 
 		quell__buf_put(b, room, LEN_ROOM); /* the length, moved in below */
 		quell__buf_u8(b, (unsigned)e->list);
@@ -225,22 +226,32 @@ void quell__rec_encode(struct quell__buf *b, const struct quell__rec *r)
 		if (extlen > 0xFFFF)
 			extlen = 0; /* cannot happen: decide.c bounds ext */
 		quell__buf_varint(b, extlen);
-		quell__buf_put(b, r->ent[i].ext, extlen);
+		quell__buf_put(b, ent[i].ext, extlen);
 		if (!b->oom) {
-			size_t n = b->len - lenpos - LEN_ROOM, k = 0;
+			size_t len = b->len - lenpos - LEN_ROOM, k = 0;
 			unsigned char v[LEN_ROOM];
 
-			while (n >= 0x80 && k < LEN_ROOM - 1) {
-				v[k++] = (unsigned char)(n | 0x80);
-				n >>= 7;
+			while (len >= 0x80 && k < LEN_ROOM - 1) {
+				v[k++] = (unsigned char)(len | 0x80);
+				len >>= 7;
 			}
-			v[k++] = (unsigned char)n;
+			v[k++] = (unsigned char)len;
 			memcpy(b->data + lenpos, v, k);
 			memmove(b->data + lenpos + k, b->data + lenpos + LEN_ROOM,
 			        b->len - lenpos - LEN_ROOM);
 			b->len -= LEN_ROOM - k;
 		}
 	}
+}
+
+void quell__rec_encode(struct quell__buf *b, const struct quell__rec *r)
+{
+	encode_entries(b, r->ent, r->n);
+}
+
+void quell__rec_encode_one(struct quell__buf *b, const struct quell__ent *ent)
+{
+	encode_entries(b, ent, 1);
 }
 
 int quell__rec_find(const struct quell__rec *r, int list, const char *stream)

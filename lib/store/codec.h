@@ -89,6 +89,10 @@ int quell__rec_decode(struct quell__rec *r, const void *data, size_t len);
 /* Append the encoding of r to b (b->oom on failure). */
 void quell__rec_encode(struct quell__buf *b, const struct quell__rec *r);
 
+/* Append the encoding of a record holding the one entry *ent (the image of
+ * an entry a change feed carries, sync.h). */
+void quell__rec_encode_one(struct quell__buf *b, const struct quell__ent *ent);
+
 /* Index of the entry of this list and stream, or -1. */
 int quell__rec_find(const struct quell__rec *r, int list, const char *stream);
 

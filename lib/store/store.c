@@ -143,7 +143,10 @@ static int setup_meta(quell *h, struct quell__store *s, MDB_txn *txn, int lowerc
 		unsigned char seq[8] = { 0 };
 		char host[QUELL_NAME_MAX];
 
-		if (gethostname(host, sizeof host) != 0 || host[0] == '\0')
+		/* the host id: the one the caller gave, else the host name */
+		if (h->origin[0] != '\0')
+			snprintf(host, sizeof host, "%s", h->origin);
+		else if (gethostname(host, sizeof host) != 0 || host[0] == '\0')
 			snprintf(host, sizeof host, "localhost");
 		host[sizeof host - 1] = '\0';
 		if ((rc = quell__store_put_meta(txn, meta, "schema", &schema, 1)) != 0 ||

@@ -9,11 +9,16 @@
  *   domain   normalized domain  -> key record
  *   history  key NUL be64(~time) be64(~seq) -> event: newest first, so one
  *            cursor seek finds a key's latest events
- *   changes  be64(seq) -> history key: the change feed, in order
+ *   changes  be64(seq) -> history key: the change feed, in order; an
+ *            event that changed a shared entry (sync.h) adds u8 image kind
+ *            (QUELL__IMG_*) and, for an entry, its one-entry record (codec.h)
  *   meta     "schema", "lowercase_local_part", "origin", "seq", and
  *            "mark:NAME" -> a caller's position (quell_mark_set, mark.c)
  *   seen     address NUL queue-or-message id -> be64(time): replies already
- *            counted, so a retried message is one event, not five
+ *            counted, so a retried message is one event, not five; also
+ *            (sync.h) \1 origin NUL be64(seq) -> be64(time): remote events
+ *            applied, and \2 key NUL u8(list) stream -> version of a
+ *            shared entry (store_sync.c)
  *
  * Reads take a pooled read-only transaction (reset/renew, no allocation
  * once warm).  Any transaction start survives what other processes did (a
@@ -26,7 +31,8 @@
  *
  * quell__store_put and quell__store_event are the one place that writes
  * records, history and the change feed; every change of an entry with its
- * events reaches them through write.c's quell__write_change.
+ * events reaches them through write.c's quell__write_change, or, for
+ * another host's event, sync_apply.c's quell_apply.
  *
  * The store knows nothing of YAML, rules or the command line.
  */
@@ -126,9 +132,66 @@ int quell__store_put(quell *h, struct quell__wtxn *w, int scope, const char *key
  * ev->seq and ev->origin. */
 int quell__store_event(quell *h, struct quell__wtxn *w, const char *key, struct quell_event *ev);
 
+/* The image of the entry an event left, carried by the change feed
+ * (sync.h): none (history only), the entry (data: its one-entry record,
+ * quell__rec_encode_one), or removed (a tombstone). */
+enum { QUELL__IMG_NONE = 0, QUELL__IMG_ENTRY = 1, QUELL__IMG_REMOVED = 2 };
+struct quell__img {
+	int remote;        /* 1: ev keeps its origin and seq (an applied event) */
+	int kind;          /* QUELL__IMG_* */
+	const void *data;  /* QUELL__IMG_ENTRY: the encoded entry */
+	size_t len;
+};
+
+/* quell__store_event with the change feed entry carrying img (NULL: as
+ * quell__store_event).  A remote event (img->remote) keeps ev->origin and
+ * ev->seq; its history key and feed entry take the next local sequence
+ * number all the same. */
+int quell__store_event_img(quell *h, struct quell__wtxn *w, const char *key,
+                           struct quell_event *ev, const struct quell__img *img);
+
 /* Mark the reply id `key` seen at time t: 0 when it is new (and now
  * stored), 1 when it was there already, or an error. */
 int quell__store_seen(quell *h, struct quell__wtxn *w, const void *key, size_t klen, int64_t t);
+
+/* ---- fleet (store_sync.c, sync.h) ---- */
+
+/* First byte of the seen table's fleet keys (store.h's table list). */
+#define QUELL__SEEN_EVENT 1
+#define QUELL__SEEN_VERSION 2
+
+/* Who wrote a shared entry (key, list, stream) last; kept after a removal
+ * (removed = 1: a tombstone). */
+struct quell__version {
+	int64_t time;
+	uint64_t seq;
+	char origin[QUELL_NAME_MAX];
+	int removed;
+};
+
+/* The version of (key, list, stream) inside a write: 0 with *v, 1 when
+ * there is none, or an error. */
+int quell__store_version_get(quell *h, struct quell__wtxn *w, const char *key, int list,
+                             const char *stream, struct quell__version *v);
+int quell__store_version_put(quell *h, struct quell__wtxn *w, const char *key, int list,
+                             const char *stream, const struct quell__version *v);
+
+/* 1 when the database is in a fleet (meta "fleet", read when the write
+ * began), else 0; quell__store_fleet_set puts it there. */
+int quell__store_fleet(const struct quell__wtxn *w);
+int quell__store_fleet_set(quell *h, struct quell__wtxn *w);
+
+/* A buffer the write's caller may use as it likes until the write ends
+ * (freed then). */
+struct quell__buf *quell__store_scratch(struct quell__wtxn *w);
+
+/* The last sequence number the write used (the next event gets + 1). */
+uint64_t quell__store_wseq(const struct quell__wtxn *w);
+
+/* The value under key in table t in a read view: 0 with *v, 1 when there
+ * is none, or an error. */
+int quell__store_tget(quell *h, struct quell__txn *txn, enum quell__table t, const void *key,
+                      size_t klen, struct quell__val *v);
 
 /* What a scan's function answers for an item. */
 enum quell__scan_step {

@@ -55,6 +55,8 @@ struct quell__wtxn {
 	uint64_t seq;       /* last sequence number used */
 	int seq_dirty;
 	struct quell__buf buf; /* scratch for encoding, reused */
+	struct quell__buf scratch; /* the caller's (quell__store_scratch) */
+	int fleet;          /* meta "fleet" is set (store_sync.c) */
 	MDB_cursor *cur[QUELL__T_COUNT]; /* enum quell__table: opened on first
 	                          use, closed with the transaction.  A cursor
 	                          writing keys in order finds the next one on

@@ -7,8 +7,9 @@
  * quell__store_put and quell__store_event are the only writers of
  * records, history and the change feed; write.c's quell__write_change,
  * built on the two, is the one writer of an entry with its events: every
- * path that changes an entry (lists, import, record, prune, and whatever
- * applies a fleet's events) comes through it.
+ * path that changes an entry (lists, import, record, prune) comes through
+ * it; a fleet's apply (sync_apply.c) stores other hosts' events with
+ * their own ids (quell__store_event_img).
  */
 #include <string.h>
 
@@ -134,20 +135,32 @@ size_t quell__history_prefix(const char *key, unsigned char *out)
 
 int quell__store_event(quell *h, struct quell__wtxn *w, const char *key, struct quell_event *ev)
 {
+	return quell__store_event_img(h, w, key, ev, NULL);
+}
+
+int quell__store_event_img(quell *h, struct quell__wtxn *w, const char *key,
+                           struct quell_event *ev, const struct quell__img *img)
+{
 	unsigned char hk[QUELL__HKEY_MAX], sk[8];
 	size_t n;
+	uint64_t lseq;
 	MDB_val k, v, ck;
 	MDB_cursor *c = NULL;
 	int rc;
 
 	if (strlen(key) >= QUELL_ENTRY_MAX)
 		return quell__error(h, QUELL_EINTERNAL, "history key too long");
-	ev->seq = ++w->seq;
-	ev->origin = h->origin;
+	/* a remote event keeps its origin's id; the history key and the
+	 * change feed take the next local sequence number */
+	lseq = ++w->seq;
+	if (img == NULL || !img->remote) {
+		ev->seq = lseq;
+		ev->origin = h->origin;
+	}
 	w->seq_dirty = 1;
 	n = quell__history_prefix(key, hk);
 	quell__be64_put(hk + n, ~((uint64_t)ev->time ^ (UINT64_C(1) << 63)));
-	quell__be64_put(hk + n + 8, ~ev->seq);
+	quell__be64_put(hk + n + 8, ~lseq);
 	n += 16;
 	w->buf.len = 0;
 	quell__event_encode(&w->buf, ev);
@@ -161,9 +174,20 @@ int quell__store_event(quell *h, struct quell__wtxn *w, const char *key, struct 
 		return rc;
 	if ((rc = mdb_cursor_put(c, &k, &v, 0)) != 0)
 		return quell__mdb_error(h, rc, "write history");
-	quell__be64_put(sk, ev->seq);
+	quell__be64_put(sk, lseq);
 	ck.mv_size = 8;
 	ck.mv_data = sk;
+	if (img != NULL && img->kind != QUELL__IMG_NONE) {
+		/* the feed entry: the history key, then the image (store.h) */
+		w->buf.len = 0;
+		quell__buf_put(&w->buf, hk, n);
+		quell__buf_u8(&w->buf, (unsigned)img->kind);
+		quell__buf_put(&w->buf, img->data, img->len);
+		if (w->buf.oom)
+			return quell__error(h, QUELL_ENOMEM, "out of memory");
+		k.mv_size = w->buf.len;
+		k.mv_data = w->buf.data;
+	}
 	if ((rc = quell__store_wcur(h, w, QUELL__T_CHANGES, &c)) != 0)
 		return rc;
 	rc = mdb_cursor_put(c, &ck, &k, MDB_APPEND);

@@ -190,6 +190,7 @@ int quell__store_write(quell *h, quell__write_fn fn, void *ctx)
 		memset(w.cur, 0, sizeof w.cur); /* the last attempt's went with it */
 		if ((rc = quell__store_get_meta(w.txn, s->dbi[QUELL__T_META], "seq", &v)) == 0 && v.mv_size == 8)
 			w.seq = quell__be64_get(v.mv_data);
+		w.fleet = quell__store_get_meta(w.txn, s->dbi[QUELL__T_META], "fleet", &v) == 0;
 		rc = fn(h, &w, ctx);
 		if (rc == 0 && w.seq_dirty) {
 			unsigned char seq[8];
@@ -214,6 +215,7 @@ int quell__store_write(quell *h, quell__write_fn fn, void *ctx)
 		break;
 	}
 	quell__buf_free(&w.buf);
+	quell__buf_free(&w.scratch);
 	if (rc == QUELL__EMAPFULL)
 		rc = quell__error(h, QUELL_EDB, "database: the map is full and cannot grow");
 	return rc;

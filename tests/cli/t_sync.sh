@@ -1,0 +1,76 @@
+# t_sync.sh - sync: usage errors; with nats-server installed (scripts/
+# install-deps --fleet), two databases sharing one single-node JetStream
+# stream: each applies the other's events once, exports equal, positions
+# survive a restart, lag per host in stats, a host made from a backup
+# applies nothing twice, and a host whose events the stream no longer
+# holds is told to bootstrap (exit 65).
+
+U='usage: quell sync --nats URL[,URL...] [OPTION...]'
+t 'no --nats' 64 '' "quell: sync: --nats URL is needed
+$U" sync
+t 'a bad subject prefix' 64 '' "quell: sync: --subject-prefix: a name of [a-z0-9._-] is needed
+$U" sync --nats nats://127.0.0.1:1 --subject-prefix 'a>b'
+t 'a bad stream name' 64 '' "quell: sync: --stream: 1 to 32 characters, no . * > / or spaces
+$U" sync --nats nats://127.0.0.1:1 --stream a.b
+t 'a bad replica count' 64 '' "quell: sync: --replicas: 1 to 5
+$U" sync --nats nats://127.0.0.1:1 --replicas 9
+ok 'usage errors created no database' test ! -e "$QUELL_DB"
+
+command -v nats-server >/dev/null 2>&1 || return 0
+
+# one JetStream server on a free port, stopped by PID on exit
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+nats-server -js -a 127.0.0.1 -p "$PORT" -sd "$T_DIR/js" </dev/null >"$T_DIR/nats.log" 2>&1 &
+NATS_PID=$!
+trap 'kill "$NATS_PID" 2>/dev/null; wait "$NATS_PID" 2>/dev/null; rm -rf "$T_DIR"' EXIT
+for _ in $(seq 50); do
+	grep -q 'Server is ready' "$T_DIR/nats.log" && break
+	sleep 0.1
+done
+URL=nats://127.0.0.1:$PORT
+A=(--db "$T_DIR/a")
+B=(--db "$T_DIR/b")
+
+# two hosts write, one key on both: the later write wins everywhere
+QUELL_HOST_ID=h1 q "${A[@]}" --now 2026-01-01T00:00:00Z add x@a.example same@k.example --reason one
+QUELL_HOST_ID=h2 q "${B[@]}" --now 2026-01-01T00:00:05Z add x@b.example same@k.example --reason two
+q "${B[@]}" --now 2026-01-01T00:00:06Z allow ok@k.example
+t 'h1 syncs: creates the stream, publishes' 0 '' '' "${A[@]}" -q sync --nats "$URL" --init --once
+t 'h2 syncs' 0 '' '' "${B[@]}" -q sync --nats "$URL" --once
+t 'h1 syncs again: applies h2' 0 '' '' "${A[@]}" -q sync --nats "$URL" --once
+q "${A[@]}" export >"$T_DIR/a.csv" 2>/dev/null
+q "${B[@]}" export >"$T_DIR/b.csv" 2>/dev/null
+ok 'exports are equal' cmp "$T_DIR/a.csv" "$T_DIR/b.csv"
+T_FILTER='/^same/!d' t 'the later write won' 0 'same@k.example,suppress,address,,manual,manual,,,,,two,2026-01-01T00:00:05Z,2026-01-01T00:00:05Z,,,,0,1' '' \
+	"${A[@]}" -q export --list suppress --format csv --stream '*' -
+T_FILTER='/origin=h2/!d' t 'applied events keep their host id' 0 \
+	$'event\t2026-01-01T00:00:05Z\tsuppress\tlist=suppress source=manual category=manual reason=two verdict=suppress origin=h2 seq=2' '' \
+	"${A[@]}" show same@k.example
+T_FILTER='/\.\(lag\|idle\)/d; /^host/!d' t 'stats: h1 applied 3 of h2' 0 \
+	$'host.h2.events\t3\nhost.h2.seq\t3' '' "${A[@]}" stats
+
+# a restart applies nothing twice and publishes nothing again
+t 'h1 once more' 0 '' '' "${A[@]}" -q sync --nats "$URL" --once
+t 'h2 once more' 0 '' '' "${B[@]}" -q sync --nats "$URL" --once
+T_FILTER='/\.\(lag\|idle\)/d; /^host/!d' t 'stats: still 3' 0 \
+	$'host.h2.events\t3\nhost.h2.seq\t3' '' "${A[@]}" stats
+T_FILTER='/\.\(lag\|idle\)/d; /^host/!d' t 'stats: h2 applied 2 of h1' 0 \
+	$'host.h1.events\t2\nhost.h1.seq\t2' '' "${B[@]}" stats
+
+# a host made from h2's backup: the copy carries h2's positions and event
+# ids, so catching up applies nothing twice; it takes a host id of its own
+t 'a backup of h2' 0 '' '' "${B[@]}" -q backup "$T_DIR/d"
+t 'h4 from the backup' 0 '' 'quell: sync: host id: h4' \
+	--db "$T_DIR/d" -q sync --nats "$URL" --host-id h4 --once
+T_FILTER='/\.\(lag\|idle\)/d; /^host/!d' t 'stats: h4 holds h1 once' 0 \
+	$'host.h1.events\t2\nhost.h1.seq\t2' '' --db "$T_DIR/d" stats
+q --db "$T_DIR/d" export >"$T_DIR/d.csv" 2>/dev/null
+ok 'h4 exports what h2 does' cmp "$T_DIR/b.csv" "$T_DIR/d.csv"
+
+# events the stream no longer holds: a new host is told to bootstrap
+t 'a short-lived stream' 0 '' '' "${A[@]}" -q sync --nats "$URL" --stream SHORT \
+	--subject-prefix short --init --max-age 1s --once
+sleep 2
+t 'the stream lost what h3 never applied' 65 '' \
+	"quell: sync: stream SHORT has no message 1 any more (the next is 3): it was purged, or this host was away longer than the stream keeps events; bootstrap this host from a peer's \`quell backup\` (docs/fleet.md)" \
+	--db "$T_DIR/c" -q sync --nats "$URL" --stream SHORT --subject-prefix short --once
