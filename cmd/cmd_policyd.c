@@ -142,10 +142,11 @@ static void look_at_db(struct policyd *pd)
 	reopened(pd, rc, changed, "");
 }
 
-/* The policyd_answer_fn the loop runs: the verdict, as an action line. */
-static size_t answer(struct policyd *pd, const struct policy_req *req, unsigned long id,
-                     char *out)
+/* The answer the loop runs for each request: the verdict, as an action
+ * line. */
+static size_t answer(struct policyd *pd, const void *req_, unsigned long id, char *out)
 {
+	const struct policy_req *req = req_;
 	struct policy_answer a;
 	struct cli *cli = pd->cli;
 	int n;
@@ -171,6 +172,34 @@ static size_t answer(struct policyd *pd, const struct policy_req *req, unsigned 
 	n = snprintf(out, POLICYD_ANSWER_MAX, "action=%s\n\n", a.action);
 	return n > 0 && (size_t)n < POLICYD_ANSWER_MAX ? (size_t)n : 0;
 }
+
+/* The protocol's other parts, for the loop. */
+static void reset(void *req)
+{
+	policy_req_reset(req);
+}
+
+static int feed(void *req, const char *data, size_t n, size_t *used)
+{
+	return policy_req_feed(req, data, n, used);
+}
+
+static int partial(const void *req)
+{
+	return policy_req_partial(req);
+}
+
+static void refused(struct policyd *pd, const void *req_, unsigned long id)
+{
+	const struct policy_req *req = req_;
+
+	cli_warn(pd->cli, "client %lu: malformed request, line %zu: %s; closed without a reply",
+	         id, req->lineno, req->error);
+}
+
+static const struct policyd_proto policy_proto = {
+	sizeof(struct policy_req), POLICYD_ANSWER_MAX, reset, feed, partial, refused, answer,
+};
 
 void policyd_reload(struct policyd *pd)
 {
@@ -280,6 +309,7 @@ int cmd_policyd(struct cli *cli, int argc, char **argv)
 	if (pd == NULL)
 		return cli_oom(cli);
 	pd->cli = cli;
+	pd->hup = policyd_reload;
 	pd->lfd = -1;
 	pd->mode = DEFAULT_MODE;
 	pd->uid = (uid_t)-1;
@@ -295,7 +325,7 @@ int cmd_policyd(struct cli *cli, int argc, char **argv)
 	if (status == 0 && (status = policyd_listen(pd)) == 0) {
 		policyd_info(pd, "listening on %s%s", pd->where,
 		             pd->fail_open ? " (--fail-open)" : "");
-		status = policyd_run(pd, answer);
+		status = policyd_run(pd, &policy_proto);
 		policyd_info(pd, "stopped");
 	}
 	policyd_unlisten(pd);
