@@ -88,6 +88,8 @@ struct cli {
 	int json;                  /* --json */
 	int porcelain;             /* --porcelain: machine forms even on a terminal */
 	int quiet;                 /* -q */
+	int syslog;                /* --syslog (policyd, serve; daemon.c): log
+	                              lines go to syslog(3), not stderr */
 	int64_t now;               /* --now; 0 = the clock */
 	size_t max_db_size;        /* --max-db-size; 0 = the library's default */
 	quell *h;                  /* open handle, after cli_open() */
@@ -189,6 +191,13 @@ int cli_fail_item(struct cli *cli, const char *item, int code);
 /* "quell: COMMAND: text" on stderr (control bytes escaped). */
 void cli_warn(struct cli *cli, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* cli_warn at a syslog(3) priority: LOG_WARNING for cli_warn, LOG_INFO
+ * for what a server says in passing; the priority matters only with
+ * cli->syslog (then the line goes to syslog without "quell: COMMAND: ",
+ * which openlog's ident and the command name in it stand for). */
+void cli_log(struct cli *cli, int prio, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* A usage error: cli_warn, then the command's usage; returns 64. */
 int cli_usage_error(struct cli *cli, const char *fmt, ...)

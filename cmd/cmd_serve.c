@@ -5,16 +5,19 @@
  *         [--tls-cert FILE --tls-key FILE] [--threads N]
  *         [--max-connections N] [--max-body SIZE] [--max-header-size SIZE]
  *         [--idle-timeout DURATION] [--verbose]
+ *         [--socketmap unix:PATH [--socketmap-owner U[:G]] [--socketmap-mode M]
+ *          [--socketmap-fail-open]] [--user USER[:GROUP]] [--syslog]
  *
  * Listens on inet:127.0.0.1:8025 when no --listen is given; refuses an
  * address that is not loopback unless --tokens is given.  The database is
  * opened for writing (routes add and remove entries) and shared by every
- * worker thread.  The main thread waits (serve_wait): accepts connections
- * for MHD, looks at the database file once a second (a backup moved into
- * place is reopened), SIGHUP reloads the rules and the tokens and reopens
- * the database, SIGTERM and SIGINT stop the server (exit 0, unix sockets
- * removed).  Log lines on stderr.  This file: options, startup and the
- * wait; the sockets are serve_net.c, HTTP serve_http.c, the routes
+ * worker thread; with --user, after root is given up.  The main thread
+ * waits (serve_wait, serve_socketmap.c): accepts connections for MHD,
+ * serves the Postfix socketmap, looks at the database file once a second
+ * (a backup moved into place is reopened), SIGHUP reloads the rules and
+ * the tokens and reopens the database, SIGTERM and SIGINT stop the server
+ * (exit 0, unix sockets removed).  Log lines on stderr, or syslog with
+ * --syslog.  This file: options and startup; the sockets are serve_net.c, HTTP serve_http.c, the routes
  * serve_route.c and the serve_*.c files it names.
  */
 #include <errno.h>
@@ -24,6 +27,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -48,6 +52,7 @@ enum {
 	OPT_IDLE,
 	OPT_VERBOSE
 };
+enum { OPT_SM = CLI_OPT_CMD + 0x40 }; /* + SERVE_SM_*: serve_socketmap.c's */
 
 static const struct option options[] = {
 	{ "listen", required_argument, NULL, OPT_LISTEN },
@@ -60,6 +65,12 @@ static const struct option options[] = {
 	{ "max-header-size", required_argument, NULL, OPT_MAX_HEADER },
 	{ "idle-timeout", required_argument, NULL, OPT_IDLE },
 	{ "verbose", no_argument, NULL, OPT_VERBOSE },
+	{ "socketmap", required_argument, NULL, OPT_SM + SERVE_SM_SOCKETMAP },
+	{ "socketmap-owner", required_argument, NULL, OPT_SM + SERVE_SM_OWNER },
+	{ "socketmap-mode", required_argument, NULL, OPT_SM + SERVE_SM_MODE },
+	{ "socketmap-fail-open", no_argument, NULL, OPT_SM + SERVE_SM_FAIL_OPEN },
+	{ "user", required_argument, NULL, OPT_SM + SERVE_SM_USER },
+	{ "syslog", no_argument, NULL, OPT_SM + SERVE_SM_SYSLOG },
 	CLI_GLOBAL_OPTIONS
 };
 
@@ -84,7 +95,14 @@ const struct cli_cmd cli_cmd_serve = {
 		"  --max-body SIZE        request body limit, e.g. 512K, 64M (default 64M)\n"
 		"  --max-header-size SIZE request line and headers (default 32K)\n"
 		"  --idle-timeout D       close a client silent for D (default 60s)\n"
-		"  --verbose              log every request\n",
+		"  --verbose              log every request\n"
+		"  --socketmap unix:PATH  a Postfix socketmap there: map 'transport' answers\n"
+		"                         error:5.1.1 for a suppressed recipient\n"
+		"  --socketmap-owner U[:G] owner and group of its socket (Postfix's)\n"
+		"  --socketmap-mode MODE  mode of its socket, octal (default 0660)\n"
+		"  --socketmap-fail-open  NOTFOUND, not TEMP, when a check fails\n"
+		"  --user USER[:GROUP]    run as USER once the sockets are made (as root)\n"
+		"  --syslog               log to syslog (facility mail), not stderr\n",
 	.flags = CLI_WRITES | CLI_RULES,
 };
 
@@ -98,7 +116,7 @@ void serve_info(struct serve *srv, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	cli_warn(srv->cli, "%s", msg);
+	cli_log(srv->cli, LOG_INFO, "%s", msg);
 }
 
 static int64_t mono_ms(void)
@@ -158,84 +176,6 @@ void serve_reload(struct serve *srv)
 	rc = quell_reopen(cli->h, QUELL_REOPEN_FORCE, &changed);
 	srv->db_looked_ms = mono_ms();
 	reopened(srv, rc, changed, "SIGHUP: ");
-}
-
-/* ------------------------------------------------------------- the wait */
-
-/* The self-pipe: written by the signal handlers, read by serve_wait. */
-static int sig_fd = -1;
-
-static void on_signal(int sig)
-{
-	int saved = errno;
-	char c = sig == SIGHUP ? 'H' : 'T';
-
-	if (write(sig_fd, &c, 1) < 0) {
-		/* full pipe: a byte is already waiting */
-	}
-	errno = saved;
-}
-
-static const struct cli_signal caught[] = {
-	{ SIGTERM, on_signal, 0 },
-	{ SIGINT, on_signal, 1 },
-	{ SIGHUP, on_signal, 0 },
-	{ SIGPIPE, SIG_IGN, 0 },
-};
-#define NCAUGHT (sizeof caught / sizeof caught[0])
-
-/* Read what the signal handlers wrote: 1 to stop, else 0. */
-static int signalled(struct serve *srv, int fd)
-{
-	char buf[64];
-	ssize_t n;
-	int hup = 0, stop = 0;
-
-	while ((n = read(fd, buf, sizeof buf)) > 0)
-		for (ssize_t i = 0; i < n; i++)
-			buf[i] == 'H' ? (hup = 1) : (stop = 1);
-	if (hup && !stop)
-		serve_reload(srv);
-	return stop;
-}
-
-int serve_wait(struct serve *srv)
-{
-	struct pollfd pfd[SERVE_LISTEN_MAX + 1];
-	struct sigaction old[NCAUGHT];
-	int pipefd[2], stop = 0;
-
-	if (pipe2(pipefd, O_NONBLOCK | O_CLOEXEC) != 0) {
-		cli_warn(srv->cli, "pipe: %s", strerror(errno));
-		return CLI_EX_IOERR;
-	}
-	sig_fd = pipefd[1];
-	cli_signals(1, caught, NCAUGHT, old);
-	pfd[0].fd = pipefd[0];
-	pfd[0].events = POLLIN;
-	for (size_t i = 0; i < srv->nlisten; i++) {
-		pfd[i + 1].fd = srv->listen[i].fd;
-		pfd[i + 1].events = POLLIN;
-	}
-	while (!stop) {
-		int n = poll(pfd, srv->nlisten + 1, DB_LOOK_MS);
-
-		if (n < 0 && errno != EINTR) {
-			cli_warn(srv->cli, "poll: %s", strerror(errno));
-			break;
-		}
-		for (size_t i = 1; n > 0 && i <= srv->nlisten; i++)
-			if (pfd[i].revents != 0)
-				serve_accept(srv, pfd[i].fd);
-		if (n > 0 && pfd[0].revents != 0)
-			stop = signalled(srv, pipefd[0]);
-		serve_look_at_db(srv);
-	}
-	cli_signals(0, caught, NCAUGHT, old);
-	sig_fd = -1;
-	close(pipefd[0]);
-	close(pipefd[1]);
-	return stop ? 0 : CLI_EX_IOERR;
 }
 
 /* ------------------------------------------------------------- options */
@@ -315,6 +255,8 @@ static int option(struct serve *srv, int c)
 	case OPT_IDLE: return parse_idle(srv, optarg);
 	case OPT_VERBOSE: srv->verbose = 1; return 0;
 	}
+	if (c >= OPT_SM)
+		return serve_sm_option(srv, c - OPT_SM, optarg);
 	return 0;
 }
 
@@ -338,7 +280,7 @@ static int options_of(struct serve *srv, int argc, char **argv)
 		return cli_usage_error(srv->cli, "--tls-cert and --tls-key go together");
 	if (srv->nlisten == 0)
 		srv->listen[srv->nlisten++].spec = DEFAULT_LISTEN;
-	return 0;
+	return serve_sm_ready(srv);
 }
 
 /* The whole of a PEM file, malloc'd into *out; 0 or an exit status. */
@@ -383,7 +325,7 @@ static int startup(struct serve *srv)
 	    ((status = slurp(srv, "--tls-cert", srv->tls_cert, &srv->tls_cert_pem)) != 0 ||
 	     (status = slurp(srv, "--tls-key", srv->tls_key, &srv->tls_key_pem)) != 0))
 		return status;
-	if ((status = serve_listen(srv)) != 0)
+	if ((status = serve_listen(srv)) != 0 || (status = serve_sm_listen(srv)) != 0)
 		return status;
 	for (size_t i = 0; i < srv->nlisten; i++)
 		if (!srv->listen[i].loopback && srv->tokens_path == NULL) {
@@ -418,7 +360,7 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 	status = options_of(srv, argc, argv);
 	if (status == 0)
 		status = cli_rules_path(cli, &srv->rules);
-	if (status == 0)
+	if (status == 0 && !serve_sm_user(srv))
 		status = cli_open(cli);
 	if (status == 0 && (status = startup(srv)) == 0) {
 		srv->db_looked_ms = mono_ms();
@@ -427,6 +369,7 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 	}
 	serve_http_stop(srv);
 	serve_unlisten(srv);
+	serve_sm_free(srv);
 	serve_tokens_free(srv);
 	free(srv->conns);
 	free(srv->tls_cert_pem);

@@ -26,6 +26,8 @@
 /* "action=" VALUE "\n\n": the longest answer, in bytes. */
 #define POLICYD_ANSWER_MAX (sizeof "action=" - 1 + POLICY_REPLY_MAX - 1 + 2)
 
+#define POLICYD_EXTRA_MAX 32
+
 struct policyd {
 	struct cli *cli;
 	const char *listen;        /* --listen, as given */
@@ -55,6 +57,13 @@ struct policyd {
 	                              (logged once) */
 	void (*hup)(struct policyd *pd); /* what SIGHUP does (the loop calls it) */
 	void *app;                 /* the command's own state (serve's) */
+	/* Other descriptors the loop watches for the command (serve's HTTP
+	 * listening sockets): when extra_fd[i] is readable, ready(pd, it). */
+	const int *extra_fd;
+	size_t nextra;             /* at most POLICYD_EXTRA_MAX */
+	void (*ready)(struct policyd *pd, int fd);
+	void (*tick)(struct policyd *pd); /* if set, called every tick_ms */
+	int64_t tick_ms;
 };
 
 /* policyd_net.c: parse --socket-owner into uid and gid (0 or 64, printed). */
@@ -93,8 +102,9 @@ struct policyd_proto {
 };
 
 /* policyd_loop.c: serve until SIGTERM or SIGINT, each complete request
- * read and answered by `proto`; SIGHUP calls pd->hup.  With pd->lfd < 0,
- * only waits for the signals.  0, or an exit status. */
+ * read and answered by `proto`; SIGHUP calls pd->hup, pd->ready and
+ * pd->tick as said above.  With pd->lfd < 0, no client is served: only
+ * the signals and the other descriptors.  0, or an exit status. */
 int policyd_run(struct policyd *pd, const struct policyd_proto *proto);
 
 /* cmd_policyd.c: reload the rules (SIGHUP); a bad file keeps the old ones.

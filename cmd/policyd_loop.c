@@ -117,6 +117,8 @@ struct loop {
 	int ep;                /* the epoll set */
 	uint32_t lfd_events;   /* what it watches on the listening socket */
 	char tag_sig, tag_lfd; /* their addresses tell the two apart in events */
+	char tag_extra[POLICYD_EXTRA_MAX]; /* ... and pd->extra_fd[i] */
+	int64_t next_tick;     /* when pd->tick is due (monotonic ms), or 0 */
 	unsigned long next_id;
 	int64_t accept_paused_until;
 	int64_t evict_at;      /* at the limit with no candidate: when one may be
@@ -407,6 +409,8 @@ static int timeout(const struct loop *l, int64_t now)
 		t = l->accept_paused_until - now;
 	if (l->evict_at > 0 && (t < 0 || l->evict_at - now < t))
 		t = l->evict_at > now ? l->evict_at - now : 0;
+	if (l->next_tick > 0 && (t < 0 || l->next_tick - now < t))
+		t = l->next_tick > now ? l->next_tick - now : 0;
 	if (l->pd->idle_ms > 0) {
 		for (size_t i = 0; i < l->n; i++) {
 			int64_t left = l->conns[i]->last + l->pd->idle_ms - now;
@@ -486,7 +490,14 @@ static int serve(struct loop *l, int sigr)
 			return CLI_EX_IOERR;
 		}
 		for (int i = 0; i < n; i++) {
-			if (ev[i].data.ptr == &l->tag_sig)
+			char *tag = ev[i].data.ptr;
+			size_t k = 0;
+
+			while (k < pd->nextra && tag != &l->tag_extra[k])
+				k++;
+			if (k < pd->nextra)
+				pd->ready(pd, pd->extra_fd[k]);
+			else if (ev[i].data.ptr == &l->tag_sig)
 				got_sig = 1;
 			else if (ev[i].data.ptr == &l->tag_lfd)
 				got_lfd = (ev[i].events & EPOLLIN) != 0;
@@ -510,6 +521,10 @@ static int serve(struct loop *l, int sigr)
 			accept_some(l);
 		if (got_sig)
 			read_signals(l, sigr);
+		if (l->next_tick > 0 && now_ms() >= l->next_tick) {
+			pd->tick(pd);
+			l->next_tick = now_ms() + pd->tick_ms;
+		}
 	}
 	return 0;
 }
@@ -534,14 +549,43 @@ static void raise_nofile(struct policyd *pd)
 		             (unsigned long long)rl.rlim_cur);
 }
 
+/* The epoll set: the signal pipe sigr, the listening socket if any, the
+ * command's other descriptors.  0, or -1 with errno (l->ep may be open). */
+static int epoll_set(struct loop *l, int sigr)
+{
+	struct policyd *pd = l->pd;
+
+	l->lfd_events = EPOLLIN;
+	if ((l->ep = epoll_create1(EPOLL_CLOEXEC)) < 0 ||
+	    epoll_ctl(l->ep, EPOLL_CTL_ADD, sigr,
+	              &(struct epoll_event){ .events = EPOLLIN, .data.ptr = &l->tag_sig }) != 0)
+		return -1;
+	if (pd->lfd >= 0 &&
+	    epoll_ctl(l->ep, EPOLL_CTL_ADD, pd->lfd,
+	              &(struct epoll_event){ .events = l->lfd_events, .data.ptr = &l->tag_lfd }) != 0)
+		return -1;
+	if (pd->nextra > POLICYD_EXTRA_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (size_t i = 0; i < pd->nextra; i++)
+		if (epoll_ctl(l->ep, EPOLL_CTL_ADD, pd->extra_fd[i],
+		              &(struct epoll_event){ .events = EPOLLIN,
+		                                     .data.ptr = &l->tag_extra[i] }) != 0)
+			return -1;
+	return 0;
+}
+
 int policyd_run(struct policyd *pd, const struct policyd_proto *proto)
 {
 	struct sigaction old[NCAUGHT];
 	struct loop l;
 	int pipefd[2], status;
 
-	raise_nofile(pd);
+	if (pd->lfd >= 0)
+		raise_nofile(pd);
 	memset(&l, 0, sizeof l);
+	l.ep = -1;
 	l.pd = pd;
 	l.proto = proto;
 	l.out_max = ANSWERS_HELD * proto->answer_max;
@@ -555,13 +599,7 @@ int policyd_run(struct policyd *pd, const struct policyd_proto *proto)
 		close(pipefd[1]);
 		return cli_oom(pd->cli);
 	}
-	l.lfd_events = EPOLLIN;
-	if ((l.ep = epoll_create1(EPOLL_CLOEXEC)) < 0 ||
-	    epoll_ctl(l.ep, EPOLL_CTL_ADD, pipefd[0],
-	              &(struct epoll_event){ .events = EPOLLIN, .data.ptr = &l.tag_sig }) != 0 ||
-	    (pd->lfd >= 0 &&
-	     epoll_ctl(l.ep, EPOLL_CTL_ADD, pd->lfd,
-	               &(struct epoll_event){ .events = l.lfd_events, .data.ptr = &l.tag_lfd }) != 0)) {
+	if (epoll_set(&l, pipefd[0]) != 0) {
 		cli_warn(pd->cli, "epoll: %s", strerror(errno));
 		if (l.ep >= 0)
 			close(l.ep);
@@ -570,6 +608,8 @@ int policyd_run(struct policyd *pd, const struct policyd_proto *proto)
 		close(pipefd[1]);
 		return CLI_EX_IOERR;
 	}
+	if (pd->tick != NULL && pd->tick_ms > 0)
+		l.next_tick = now_ms() + pd->tick_ms;
 	sig_fd = pipefd[1];
 	cli_signals(1, caught, NCAUGHT, old);
 	status = serve(&l, pipefd[0]);

@@ -3,8 +3,9 @@
  * serve), one request (struct serve_req), the route table and the
  * handler interface, and the helpers a handler answers with.
  *
- * Files: cmd_serve.c (options, startup, the main thread's wait: signals
- * and the listening sockets), serve_net.c (listening sockets, accept, the
+ * Files: cmd_serve.c (options, startup), serve_socketmap.c (the main
+ * thread's wait: signals, the listening sockets, the Postfix socketmap;
+ * --user, --syslog), serve_net.c (listening sockets, accept, the
  * connection table and the eviction of the longest-idle connection),
  * serve_http.c (libmicrohttpd: dispatch, auth, bodies, answers, request
  * metrics), serve_route.c (THE route table), serve_tokens.c (--tokens),
@@ -238,6 +239,8 @@ struct serve {
 	struct serve_metrics m;
 	int64_t db_looked_ms;
 	int db_lost;
+
+	struct serve_sm *sm;      /* serve_socketmap.c: --socketmap, --user, --syslog */
 };
 
 /* cmd_serve.c: a log line on stderr, "quell: serve: ..."; silent with -q. */
@@ -252,7 +255,7 @@ void serve_reload(struct serve *srv);
  * database file still the one open?  Reopen it when it changed. */
 void serve_look_at_db(struct serve *srv);
 
-/* cmd_serve.c: the main thread's wait, until SIGTERM or SIGINT (0), with
+/* serve_socketmap.c: the main thread's wait, until SIGTERM or SIGINT (0), with
  * SIGHUP calling serve_reload(): poll the listening sockets, accept
  * (serve_accept), look at the database once a second.  One function so
  * that another loop (one that serves a socketmap too) can replace it:
@@ -287,6 +290,30 @@ void serve_http_stop(struct serve *srv);
 int serve_tokens_load(struct serve *srv, int initial);
 enum serve_scope serve_token_scope(struct serve *srv, const char *authorization);
 void serve_tokens_free(struct serve *srv);
+
+/* --------------------------------------------- serve_socketmap.c (i13-sm) */
+
+/* serve_wait (above) is serve_socketmap.c's: policyd's event loop with
+ * the socketmap protocol.  Its options, passed on by cmd_serve.c: */
+enum {
+	SERVE_SM_SOCKETMAP,  /* --socketmap unix:PATH */
+	SERVE_SM_OWNER,      /* --socketmap-owner USER[:GROUP] */
+	SERVE_SM_MODE,       /* --socketmap-mode MODE */
+	SERVE_SM_FAIL_OPEN,  /* --socketmap-fail-open */
+	SERVE_SM_USER,       /* --user USER[:GROUP] */
+	SERVE_SM_SYSLOG      /* --syslog */
+};
+/* One of those options (which: SERVE_SM_*): 0, or 64 (printed). */
+int serve_sm_option(struct serve *srv, int which, const char *arg);
+/* After the options: check them, start --syslog; 0 or an exit status. */
+int serve_sm_ready(struct serve *srv);
+/* Whether --user was given (the database is then opened by serve_sm_listen). */
+int serve_sm_user(struct serve *srv);
+/* After serve_listen: the socketmap socket, then --user's drop and the
+ * database opened as the user; 0 or an exit status. */
+int serve_sm_listen(struct serve *srv);
+/* Close the socketmap socket (its file removed) and free what was kept. */
+void serve_sm_free(struct serve *srv);
 
 /* ------------------------------------------------------ the route files */
 

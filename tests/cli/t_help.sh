@@ -361,6 +361,8 @@ Options:
   --max-connections N  clients served at once (default 512)
   --idle-timeout D     close a client silent for D (default 10m; forever)
   --verbose            log every connection and answer
+  --user USER[:GROUP]  run as USER once the socket is made (started as root)
+  --syslog             log to syslog (facility mail), not stderr
 
 Global options: see '"'"'quell help'"'"'.'
 t 'help policyd' 0 "$POLICYD_HELP" '' help policyd
