@@ -10,7 +10,9 @@
 #   make integration  quell policyd behind a private Postfix, driven by swaks
 #   make bench      build and run the benchmarks in bench/
 #   make install    PREFIX (/usr/local), LIBDIR ($(PREFIX)/lib; multiarch:
-#                   LIBDIR=/usr/lib/x86_64-linux-gnu) and DESTDIR are honoured
+#                   LIBDIR=/usr/lib/x86_64-linux-gnu) and DESTDIR are honoured;
+#                   the systemd units of dist/systemd go to SYSTEMDUNITDIR
+#                   ($(PREFIX)/lib/systemd/system), ExecStart in PREFIX/bin
 #   make packaging-check  what a packager relies on: a build with
 #                   dpkg-buildflags' hardening links BIND_NOW, `make` alone
 #                   passes no -Werror, install honours LIBDIR, the
@@ -76,6 +78,9 @@ TEST_OBJ  := $(TEST_SRC:%.c=$(B)/obj/%.o) $(B)/obj/tests/runner.o $(B)/obj/tests
 CMD_PROTO_SRC := cmd/policy_req.c cmd/policy_reply.c cmd/socketmap_req.c cmd/socketmap_answer.c
 CMD_PROTO_OBJ := $(CMD_PROTO_SRC:%.c=$(B)/obj/%.o)
 MAN       := $(wildcard docs/*.1 docs/*.3 docs/*.5)
+# systemd units (quell-serve, quell-policyd): @BINDIR@ filled in by install
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+UNITS     := $(notdir $(basename $(wildcard dist/systemd/*.service.in)))
 
 STATIC    := $(B)/lib/libquell.a
 SHARED    := $(B)/lib/libquell.so.$(VERSION)
@@ -295,6 +300,9 @@ install: all
 	  -e 's|@REQUIRES@|$(PKGS)|g' quell.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/quell.pc
 	for m in $(MAN); do s=$${m##*.}; \
 	  install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; done
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	for u in $(UNITS); do sed -e 's|@BINDIR@|$(PREFIX)/bin|g' dist/systemd/$$u.in \
+	  > $(DESTDIR)$(SYSTEMDUNITDIR)/$$u && chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$u; done
 
 # A database that one user writes and the members of one group read (check,
 # show, list, export, policyd): the directory setgid to the group, so that
@@ -314,6 +322,7 @@ uninstall:
 	  $(DESTDIR)$(LIBDIR)/pkgconfig/quell.pc
 	for m in $(MAN); do s=$${m##*.}; \
 	  rm -f $(DESTDIR)$(PREFIX)/share/man/man$$s/$$(basename $$m); done
+	for u in $(UNITS); do rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/$$u; done
 
 clean:
 	rm -rf build
