@@ -7,7 +7,8 @@
 #   make sanitize   the tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make valgrind   the tests under valgrind memcheck
 #   make fuzz       build the libFuzzer targets (clang) and run each FUZZ_TIME s
-#   make integration  quell policyd behind a private Postfix, driven by swaks
+#   make integration  quell policyd and serve --socketmap behind a private
+#                   Postfix, driven by swaks and Postfix's sendmail
 #   make bench      build and run the benchmarks in bench/
 #   make install    PREFIX (/usr/local), LIBDIR ($(PREFIX)/lib; multiarch:
 #                   LIBDIR=/usr/lib/x86_64-linux-gnu) and DESTDIR are honoured;
@@ -204,7 +205,8 @@ valgrind: deps
 	  TEST_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
 
 # End to end: a private Postfix instance (postfix and swaks are installed
-# first if missing) asking `quell policyd`, with swaks as the SMTP client.
+# first if missing) asking `quell policyd` and `quell serve --socketmap`,
+# with swaks as the SMTP client and Postfix's sendmail.
 # As root; tests/integration/run says what it does.
 integration:
 	@scripts/install-deps --integration
