@@ -82,6 +82,10 @@ int policyd_listen(struct policyd *pd);
  * still the one we made. */
 void policyd_unlisten(struct policyd *pd);
 
+/* Raise the soft limit of open files to the hard limit; say so once when
+ * --max-connections needs more than that. */
+void policyd_raise_nofile(struct policyd *pd);
+
 /* A protocol the loop serves (as Postfix's multi_server_main takes its
  * service).  Each connection holds req_size bytes of parser state (aligned
  * for any type) and room for a few answers of answer_max bytes:

@@ -1,22 +1,21 @@
 /*
- * policyd_loop.c - the event loop of `quell policyd` and of `quell serve
- * --socketmap`: one thread, one epoll(7) set with the signal pipe, the
- * listening socket (if any) and every client, so that a round costs what
- * is ready, not what is open (a thousand idle clients do not slow the one
- * that asks).  The protocol is given as a parser and an answer
- * (struct policyd_proto): Postfix policy requests (policy_req.c) for
- * policyd, socketmap netstrings (socketmap_req.c) for serve.  With no
- * listening socket (pd->lfd < 0) it only waits for signals: serve's main
- * thread runs it so whether or not --socketmap is given.
+ * policyd_loop.c - the event loop of `quell policyd` and of `quell serve`:
+ * one thread, one epoll(7) set with the signal pipe, the listening socket
+ * (if any), the command's other descriptors (serve's HTTP listeners) and
+ * every client, so that a round costs what is ready, not what is open.
+ * The protocol is a parser and an answer (struct policyd_proto): policy
+ * requests (policy_req.c) for policyd, socketmap netstrings
+ * (socketmap_req.c) for serve, whose main thread runs it with or without
+ * --socketmap (pd->lfd < 0: no clients, only signals and descriptors).
  *
  * Each Postfix process keeps its own connection open for many requests,
  * so many connections are served at once.  Per connection:
  *   - input: a fixed buffer of IN_MAX bytes, read only once what was read
  *     before is parsed; the protocol's parser bounds each request;
- *   - output: a fixed buffer for ANSWERS_HELD answers; a request is answered only
- *     when its answer fits, so a client that sends without reading is
- *     simply no longer read (no buffer grows); partial writes go on when
- *     the socket is writable again;
+ *   - output: a fixed buffer for ANSWERS_HELD answers; a request is
+ *     answered only when its answer fits, so a client that sends without
+ *     reading is simply no longer read (no buffer grows); partial writes
+ *     go on when the socket is writable again;
  *   - a malformed request: the answers before it are sent, then the
  *     connection is closed without a reply (Postfix then logs the error
  *     and applies its default_action);
@@ -34,14 +33,13 @@
  * new clients wait in the backlog until there is one.  When accept(2) runs
  * out of memory, or of descriptors with nothing to close, it pauses (a
  * second at most) instead of spinning.  policyd_run raises the soft limit
- * of open files to the hard limit.
+ * of open files to the hard limit (policyd_net.c).
  *
  * Signals arrive through a self-pipe: the handlers only write one byte.
  * SIGTERM and SIGINT stop the loop (everything is closed by the caller);
- * SIGHUP calls pd->hup (policyd: reload the rules, reopen the
- * database).  SIGPIPE is ignored; writes use MSG_NOSIGNAL.
- * Knows nothing of what requests mean or of the database: reading them
- * and answering each is the protocol policyd_run is given.
+ * SIGHUP calls pd->hup (reload the rules, reopen the database); pd->tick
+ * runs every pd->tick_ms.  SIGPIPE is ignored; writes use MSG_NOSIGNAL.
+ * Knows nothing of what requests mean or of the database.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -52,7 +50,6 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -65,8 +62,6 @@
 #define ACCEPTS_PER_ROUND 64
 #define EVICT_GRACE_MS 1000 /* a request in progress is safe from eviction */
 #define EVENTS_MAX 256      /* events taken from one epoll_wait */
-#define FDS_OTHER 16        /* descriptors besides the clients: stdio, the
-                               database, the sockets, the epoll set */
 
 struct conn {
 	int fd;
@@ -116,13 +111,12 @@ struct loop {
 	size_t n;
 	int ep;                /* the epoll set */
 	uint32_t lfd_events;   /* what it watches on the listening socket */
-	char tag_sig, tag_lfd; /* their addresses tell the two apart in events */
-	char tag_extra[POLICYD_EXTRA_MAX]; /* ... and pd->extra_fd[i] */
+	char tag_sig, tag_lfd, tag_extra[POLICYD_EXTRA_MAX]; /* their addresses tell
+	                          the pipe, the socket, pd->extra_fd[i] apart in events */
 	int64_t next_tick;     /* when pd->tick is due (monotonic ms), or 0 */
 	unsigned long next_id;
 	int64_t accept_paused_until;
-	int64_t evict_at;      /* at the limit with no candidate: when one may be
-	                          (monotonic ms), else 0 */
+	int64_t evict_at;      /* at the limit, none to close: when one may be, or 0 */
 	int stop;
 };
 
@@ -490,10 +484,9 @@ static int serve(struct loop *l, int sigr)
 			return CLI_EX_IOERR;
 		}
 		for (int i = 0; i < n; i++) {
-			char *tag = ev[i].data.ptr;
 			size_t k = 0;
 
-			while (k < pd->nextra && tag != &l->tag_extra[k])
+			while (k < pd->nextra && ev[i].data.ptr != (void *)&l->tag_extra[k])
 				k++;
 			if (k < pd->nextra)
 				pd->ready(pd, pd->extra_fd[k]);
@@ -527,26 +520,6 @@ static int serve(struct loop *l, int sigr)
 		}
 	}
 	return 0;
-}
-
-/* As many descriptors as allowed: --max-connections may be more than the
- * soft limit.  When they are still fewer, say so once: EMFILE then finds
- * a connection to close. */
-static void raise_nofile(struct policyd *pd)
-{
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
-		return;
-	if (rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
-			getrlimit(RLIMIT_NOFILE, &rl);
-	}
-	if (rl.rlim_cur != RLIM_INFINITY && pd->max_conns + FDS_OTHER > rl.rlim_cur)
-		policyd_info(pd, "--max-connections %zu: only %llu open files allowed; the "
-		             "longest-idle connection makes room before that", pd->max_conns,
-		             (unsigned long long)rl.rlim_cur);
 }
 
 /* The epoll set: the signal pipe sigr, the listening socket if any, the
@@ -583,7 +556,7 @@ int policyd_run(struct policyd *pd, const struct policyd_proto *proto)
 	int pipefd[2], status;
 
 	if (pd->lfd >= 0)
-		raise_nofile(pd);
+		policyd_raise_nofile(pd);
 	memset(&l, 0, sizeof l);
 	l.ep = -1;
 	l.pd = pd;
