@@ -219,3 +219,168 @@ ok 'hostile reply: no raw control byte in the answer' \
 expect 'hostile reply: parses as JSON, the text intact' $'550 5.1.1 say "hi"\nline2 \001\033[31m </script> \357\277\275\357\277\275 \302\205 end' \
 	"$T_DIR/evil.reply"
 stop
+
+# --- bearer tokens ------------------------------------------------------------------
+
+TOK=$T_DIR/tokens
+printf '# readers and writers\nread-token-0123456789 read\n\nwrite-token-0123456789   write\n' >"$TOK"
+start tokens --db "$DB" --now "$NOW" serve --listen inet:127.0.0.1:0 --tokens "$TOK"
+h 'tokens: no token: 401' 401 \
+	'{"error":{"code":401,"message":"a bearer token is needed (Authorization: Bearer TOKEN)"}}' \
+	"$URL/v1/check?address=ok@example.com"
+h 'tokens: a wrong token: 401' 401 \
+	'{"error":{"code":401,"message":"a bearer token is needed (Authorization: Bearer TOKEN)"}}' \
+	-H 'Authorization: Bearer read-token-0123456780' "$URL/v1/check?address=ok@example.com"
+h 'tokens: a prefix of a token: 401' 401 \
+	'{"error":{"code":401,"message":"a bearer token is needed (Authorization: Bearer TOKEN)"}}' \
+	-H 'Authorization: Bearer read-token-012345678' "$URL/v1/check?address=ok@example.com"
+h 'tokens: /healthz needs none' 200 '{"status":"ok"}' "$URL/healthz"
+want=$(q --db "$DB" --now "$NOW" --json check ok@example.com)
+h 'tokens: a read token' 200 "$want" -H 'Authorization: Bearer read-token-0123456789' \
+	"$URL/v1/check?address=ok@example.com"
+h 'tokens: a write token reads too' 200 "$want" -H 'Authorization: bearer write-token-0123456789' \
+	"$URL/v1/check?address=ok@example.com"
+h 'tokens: /metrics needs one' 401 \
+	'{"error":{"code":401,"message":"a bearer token is needed (Authorization: Bearer TOKEN)"}}' \
+	"$URL/metrics"
+# SIGHUP: a new file replaces the tokens; a bad one is refused and logged
+printf 'new-token-0123456789ab read\n' >"$TOK"
+kill -HUP "$PID"
+for _ in $(seq 100); do grep -q 'tokens reloaded' "$LOG" && break; sleep 0.05; done
+h 'SIGHUP: the new token' 200 "$want" -H 'Authorization: Bearer new-token-0123456789ab' \
+	"$URL/v1/check?address=ok@example.com"
+h 'SIGHUP: the old token is gone' 401 \
+	'{"error":{"code":401,"message":"a bearer token is needed (Authorization: Bearer TOKEN)"}}' \
+	-H 'Authorization: Bearer read-token-0123456789' "$URL/v1/check?address=ok@example.com"
+printf 'other-token-0123456789 admin\n' >"$TOK"
+kill -HUP "$PID"
+for _ in $(seq 100); do grep -q 'keeping the tokens' "$LOG" && break; sleep 0.05; done
+h 'SIGHUP: a bad file keeps the tokens before' 200 "$want" \
+	-H 'Authorization: Bearer new-token-0123456789ab' "$URL/v1/check?address=ok@example.com"
+stop
+grep -v 'rules reloaded\|database reopened' "$LOG" | sed "s|$TOK|TOKENS|; s|127.0.0.1:[0-9]*|127.0.0.1:PORT|" >"$T_DIR/tok.log"
+expect 'tokens: the log' 'quell: serve: listening on inet:127.0.0.1:PORT
+quell: serve: SIGHUP: tokens reloaded from TOKENS (1 tokens)
+quell: serve: SIGHUP: --tokens: TOKENS:1: the scope is read or write; keeping the tokens loaded before
+quell: serve: stopped' "$T_DIR/tok.log"
+
+printf 'short read\n' >"$T_DIR/bad.tokens"
+t 'tokens: too short at startup' 65 '' \
+	"quell: serve: --tokens: $T_DIR/bad.tokens:1: a token is 16 to 255 bytes" \
+	--db "$DB" serve --listen inet:127.0.0.1:0 --tokens "$T_DIR/bad.tokens"
+printf 'twice-token-0123456789 read\ntwice-token-0123456789 write\n' >"$T_DIR/bad.tokens"
+t 'tokens: one given twice' 65 '' \
+	"quell: serve: --tokens: $T_DIR/bad.tokens:2: this token is given twice" \
+	--db "$DB" serve --listen inet:127.0.0.1:0 --tokens "$T_DIR/bad.tokens"
+t 'tokens: a missing file' 66 '' \
+	"quell: serve: --tokens: $T_DIR/none: No such file or directory" \
+	--db "$DB" serve --listen inet:127.0.0.1:0 --tokens "$T_DIR/none"
+t 'not loopback without tokens' 64 '' \
+	'quell: serve: --listen inet:0.0.0.0:0: not a loopback address; give --tokens FILE so that clients must show a token' \
+	--db "$DB" serve --listen inet:127.0.0.1:0 --listen inet:0.0.0.0:0
+
+# --- TLS -----------------------------------------------------------------------
+
+if openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T_DIR/key.pem" -out "$T_DIR/cert.pem" \
+	-days 2 -subj /CN=localhost -addext subjectAltName=DNS:localhost >/dev/null 2>&1; then
+	start tls --db "$DB" --now "$NOW" serve --listen inet:127.0.0.1:0 \
+		--tls-cert "$T_DIR/cert.pem" --tls-key "$T_DIR/key.pem"
+	port=${URL##*:}
+	h 'TLS: healthz over https' 200 '{"status":"ok"}' --cacert "$T_DIR/cert.pem" \
+		--resolve "localhost:$port:127.0.0.1" "https://localhost:$port/healthz"
+	h 'TLS: a check over https' 200 "$want" --cacert "$T_DIR/cert.pem" \
+		--resolve "localhost:$port:127.0.0.1" "https://localhost:$port/v1/check?address=ok@example.com"
+	"$CURL" -s -m 5 -o /dev/null "http://127.0.0.1:$port/healthz"
+	ok 'TLS: plain http gets no answer' test $? != 0
+	stop
+	ok 'TLS: the startup line says so' grep -q 'listening on inet:127.0.0.1:[0-9]* (TLS)$' "$LOG"
+else
+	echo "FAIL $T_NAME: openssl req cannot make a certificate"
+	echo fail >>"$T_RESULTS"
+fi
+t 'TLS: a key without a certificate' 64 '' \
+	"quell: serve: --tls-cert and --tls-key go together
+usage: quell serve [--listen inet:HOST:PORT|unix:PATH]... [OPTION...]" \
+	--db "$DB" serve --tls-key "$T_DIR/key.pem"
+printf 'not a certificate\n' >"$T_DIR/bad.pem"
+t 'TLS: a bad certificate' 70 '' \
+	'quell: serve: cannot start the HTTP server (libmicrohttpd); is the TLS certificate or key bad?' \
+	--db "$DB" serve --listen inet:127.0.0.1:0 --tls-cert "$T_DIR/bad.pem" --tls-key "$T_DIR/bad.pem"
+
+# --- limits ---------------------------------------------------------------------
+
+start limits --db "$DB" --now "$NOW" serve --listen inet:127.0.0.1:0 --max-body 1K \
+	--max-header-size 4K --idle-timeout 1s
+head -c 2000 /dev/zero | tr '\0' ' ' >"$T_DIR/big.body"
+h 'a body over --max-body: 413' 413 \
+	'{"error":{"code":413,"message":"the body is over 1024 bytes (--max-body)"}}' \
+	--data-binary @"$T_DIR/big.body" "$URL/v1/check"
+"$CURL" -s -m 5 -o /dev/null -H 'Transfer-Encoding: chunked' --data-binary @"$T_DIR/big.body" \
+	"$URL/v1/check"
+ok 'a chunked body over --max-body: closed' test $? != 0
+h 'a body of 1K is fine' 200 '' --data-binary @<(head -c 1024 /dev/zero | tr '\0' '\n') \
+	"$URL/v1/check"
+code=$("$CURL" -s -m 5 -o /dev/null -w '%{http_code}' -H "X-Big: $(head -c 5000 /dev/zero | tr '\0' x)" "$URL/healthz")
+ok 'headers over --max-header-size: 431' test "$code" = 431
+/usr/bin/python3 - "${URL##*:}" >"$T_DIR/idle.out" 2>&1 <<'PY'
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+t = time.time()
+got = s.recv(10)
+print("closed" if got == b"" else "data", "after 1s" if 0.5 < time.time() - t < 5 else "too soon or late")
+PY
+expect '--idle-timeout 1s: a silent client is closed' 'closed after 1s' "$T_DIR/idle.out"
+stop
+grep -q 'the body is over 1024 bytes (--max-body); closed' "$LOG"
+ok 'a chunked body over --max-body: logged' test $? = 0
+
+# 1000 idle connections fill --max-connections: a real client still gets
+# in, and the connection closed for it is the one idle longest
+start crowd --db "$DB" --now "$NOW" serve --listen inet:127.0.0.1:0 --max-connections 1000
+/usr/bin/python3 - "${URL##*:}" >"$T_DIR/crowd.out" 2>&1 <<'PY'
+import resource, socket, sys, time, urllib.request
+soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 4096) if hard > 0 else 4096, hard))
+port = int(sys.argv[1])
+idle = []
+for i in range(1000):
+    idle.append(socket.create_connection(("127.0.0.1", port), timeout=10))
+    if i == 0:
+        time.sleep(0.05)  # the first is the longest idle, clearly
+time.sleep(0.5)
+r = urllib.request.urlopen("http://127.0.0.1:%d/healthz" % port, timeout=10)
+print(r.status, r.read().decode().strip())
+idle[0].settimeout(5)
+print("first:", "closed" if idle[0].recv(10) == b"" else "open")
+idle[-1].settimeout(0.3)
+try:
+    idle[-1].recv(10)
+    print("last: closed")
+except socket.timeout:
+    print("last: open")
+PY
+expect '1000 idle connections: a client gets in, the longest idle is closed' '200 {"status":"ok"}
+first: closed
+last: open' "$T_DIR/crowd.out"
+"$CURL" -s -m 10 "$URL/metrics" | grep -q '^quell_http_connections_evicted_total [1-9]'
+ok '1000 idle connections: /metrics counts the eviction' test $? = 0
+stop
+
+# --- usage ----------------------------------------------------------------------
+
+t 'an unknown listen form' 64 '' \
+	"quell: serve: --listen: unix:PATH or inet:HOST:PORT, not 'tcp:1'
+usage: quell serve [--listen inet:HOST:PORT|unix:PATH]... [OPTION...]" \
+	--db "$DB" serve --listen tcp:1
+t 'a bad --max-body' 64 '' \
+	"quell: serve: --max-body: a size from 1K to 1G: '12X'
+usage: quell serve [--listen inet:HOST:PORT|unix:PATH]... [OPTION...]" \
+	--db "$DB" serve --max-body 12X
+t 'a bad --max-connections' 64 '' \
+	"quell: serve: --max-connections: a number, 1 to 100000: '0'
+usage: quell serve [--listen inet:HOST:PORT|unix:PATH]... [OPTION...]" \
+	--db "$DB" serve --max-connections 0
+t '--stream is per request' 64 '' \
+	"quell: serve: --stream: give it per request (?stream=S)
+usage: quell serve [--listen inet:HOST:PORT|unix:PATH]... [OPTION...]" \
+	--db "$DB" --stream news serve
