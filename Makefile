@@ -9,6 +9,7 @@
 #   make fuzz       build the libFuzzer targets (clang) and run each FUZZ_TIME s
 #   make integration  quell policyd behind a private Postfix, driven by swaks
 #   make bench      build and run the benchmarks in bench/
+#   make bench-serve  only the quell serve section (against Redis)
 #   make install    PREFIX (/usr/local), LIBDIR ($(PREFIX)/lib; multiarch:
 #                   LIBDIR=/usr/lib/x86_64-linux-gnu) and DESTDIR are honoured
 #   make packaging-check  what a packager relies on: a build with
@@ -83,7 +84,7 @@ SHARED    := $(B)/lib/libquell.so.$(VERSION)
 QUELL     := $(B)/bin/quell
 RUNNER    := $(B)/tests/runner
 
-.PHONY: all deps check check-build unit cli eval sanitize valgrind fuzz bench bench-build demo \
+.PHONY: all deps check check-build unit cli eval sanitize valgrind fuzz bench bench-build bench-serve demo \
         install install-db uninstall clean header-test integration man-check packaging-check
 
 all: $(STATIC) $(SHARED) $(QUELL)
@@ -231,6 +232,15 @@ bench: deps
 	@scripts/install-deps --bench
 	@$(MAKE) --no-print-directory all bench-build
 	B=$(B) BENCH_N=$(BENCH_N) BENCH_RUNS=$(BENCH_RUNS) BENCH_SEED=$(BENCH_SEED) bench/run
+	B=$(B) BENCH_N=$(BENCH_N) BENCH_SEED=$(BENCH_SEED) bench/bench_serve.sh
+
+# `make bench-serve`: the quell serve section alone (bench/bench_serve.sh:
+# GET /v1/check against Redis with wrk and redis-benchmark, POST of 1,000
+# addresses a request, memory over BENCH_SERVE_SECS, default 300).
+bench-serve: deps
+	@scripts/install-deps --bench
+	@$(MAKE) --no-print-directory all $(B)/bench/gen
+	B=$(B) BENCH_N=$(BENCH_N) BENCH_SEED=$(BENCH_SEED) bench/bench_serve.sh
 
 bench-build: $(BENCH_PROG)
 
