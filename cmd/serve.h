@@ -8,7 +8,10 @@
  * connection table and the eviction of the longest-idle connection),
  * serve_http.c (libmicrohttpd: dispatch, auth, bodies, answers, request
  * metrics), serve_route.c (THE route table), serve_tokens.c (--tokens),
- * and one file per group of routes (serve_check.c, serve_stats.c, ...).
+ * and one file per group of routes (serve_check.c: /v1/check;
+ * serve_stats.c: /v1/stats, /metrics; ...); serve_json.h: the check
+ * path's JSON writer and body reader, apart from HTTP.  The endpoints are
+ * documented in docs/http-api.md.
  * Knows nothing of LMDB: handlers use the public API (quell.h) through
  * srv->cli->h, one handle shared by every thread (quell_errmsg is per
  * thread).

@@ -286,7 +286,7 @@ static void http_figures(struct serve *srv, struct text *t)
 				        status[k], (unsigned long long)v);
 		}
 	tprintf(t, "# HELP quell_http_request_duration_seconds Time from the request's headers "
-	           "to its answer queued.\n# TYPE quell_http_request_duration_seconds histogram\n");
+	           "to its answer sent.\n# TYPE quell_http_request_duration_seconds histogram\n");
 	for (size_t b = 0; b <= SERVE_LATENCY_BUCKETS; b++) {
 		cum += atomic_load(&srv->m.latency[b]);
 		if (b < SERVE_LATENCY_BUCKETS)
