@@ -39,7 +39,7 @@ DATA=$ROOT/$B/bench-data/n$N-s$SEED
 W=$ROOT/$B/bench-serve/n$N-s$SEED
 T=$(mktemp -d "${TMPDIR:-/tmp}/quell-bench-serve.XXXXXX")
 PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
+trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$T"' EXIT
 
 die() { echo "bench-serve: $*" >&2; exit 1; }
 say() { echo "bench-serve: $*" >&2; }
