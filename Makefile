@@ -78,6 +78,8 @@ TEST_OBJ  := $(TEST_SRC:%.c=$(B)/obj/%.o) $(B)/obj/tests/runner.o $(B)/obj/tests
 # main.c.
 CMD_PROTO_SRC := cmd/policy_req.c cmd/policy_reply.c cmd/socketmap_req.c cmd/socketmap_answer.c
 CMD_PROTO_OBJ := $(CMD_PROTO_SRC:%.c=$(B)/obj/%.o)
+# quell serve's check-path JSON (its fuzz target compares it with render.c's)
+CMD_HTTP_SRC := cmd/serve_json.c cmd/render.c cmd/json.c cmd/out.c
 MAN       := $(wildcard docs/*.1 docs/*.3 docs/*.5)
 # systemd units (quell-serve, quell-policyd): @BINDIR@ filled in by install
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
@@ -273,7 +275,8 @@ fuzz: deps
 	  SAN="-fsanitize=fuzzer-no-link,address,undefined" $(FUZZ_B)/lib/libquell.a
 	@set -e; for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
 	  echo "fuzz: $$n"; \
-	  case $$n in *policy*|*socketmap*) proto="-Icmd $(CMD_PROTO_SRC)";; *) proto=;; esac; \
+	  case $$n in *policy*|*socketmap*) proto="-Icmd $(CMD_PROTO_SRC)";; \
+	    *http*) proto="-Icmd $(CMD_HTTP_SRC)";; *) proto=;; esac; \
 	  clang $(ALL_CPPFLAGS) -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
 	    -I$(FUZZ_B)/gen -o $(FUZZ_B)/$$n $$f $$proto $(FUZZ_B)/lib/libquell.a $(PKG_LIBS); \
 	  mkdir -p fuzz/corpus/$$n $(FUZZ_B)/corpus/$$n; \

@@ -9,7 +9,10 @@
  * connection table and the eviction of the longest-idle connection),
  * serve_http.c (libmicrohttpd: dispatch, auth, bodies, answers, request
  * metrics), serve_route.c (THE route table), serve_tokens.c (--tokens),
- * and one file per group of routes (serve_check.c, serve_stats.c, ...).
+ * and one file per group of routes (serve_check.c: /v1/check;
+ * serve_stats.c: /v1/stats, /metrics; ...); serve_json.h: the check
+ * path's JSON writer and body reader, apart from HTTP.  The endpoints are
+ * documented in docs/http-api.md.
  * Knows nothing of LMDB: handlers use the public API (quell.h) through
  * srv->cli->h, one handle shared by every thread (quell_errmsg is per
  * thread).
@@ -35,16 +38,19 @@
  *
  *   (a) SERVE_BODY_NONE / SERVE_BODY_BUFFER: `handle` is called once, when
  *       the whole body is in rq->body (rq->body_len bytes, NUL-terminated;
- *       at most --max-body, beyond which the client got 413 and `handle`
+ *       at most --max-body, beyond which the client gets 413 (or, for a
+ *       chunked body with no Content-Length, the connection is closed) and `handle`
  *       is never called).  NONE refuses a non-empty body with 400.
  *   (b) SERVE_BODY_STREAM (uploads, e.g. import): `start` (may be NULL) is
  *       called before the first byte, `chunk` for each piece of the body as
  *       it arrives (no copy: data is valid during the call only), then
  *       `handle` at the end.  Keep per-request state in rq->state and set
  *       rq->state_free to release it; it is called once the request is
- *       over, answered or not (client gone, server stopping).  `start` and
- *       `chunk` may answer early (an error: the rest of the body is then
- *       thrown away); `handle` is then not called.
+ *       over, answered or not (client gone, server stopping).  `start` may
+ *       answer early (an error; the connection is then closed); `chunk`
+ *       may only refuse with serve_error(), which MHD can send only once
+ *       the body is read: the rest of the body is thrown away, the error
+ *       answered at its end, and `handle` is not called.
  *   (c) streamed answers (export, big check batches): any handler may
  *       answer with serve_stream(), giving a serve_read_fn that is called
  *       from the same thread, as the client reads, for the next bytes.
@@ -72,6 +78,7 @@ struct serve;
 struct serve_req;
 struct serve_conn;
 struct serve_tokens;
+struct serve_records;
 
 /* The scope a route needs (and a token grants; write includes read). */
 enum serve_scope {
@@ -130,6 +137,13 @@ struct serve_req {
 
 	char *body;               /* SERVE_BODY_BUFFER: the body, NUL-terminated */
 	size_t body_len, body_cap;
+	/* Kept from request to request of the connection, for a handler's
+	 * big buffers (allocated once per connection, not per request): set
+	 * both; cache_free(cache) is called when the connection closes.  A
+	 * handler that finds another handler's cache frees it and sets its
+	 * own (compare cache_free with its own function). */
+	void *cache;
+	void (*cache_free)(void *cache);
 	uint64_t body_seen;       /* bytes of body received so far */
 
 	void *state;              /* the handler's own, for the request */
@@ -137,6 +151,7 @@ struct serve_req {
 
 	unsigned int status;      /* the status answered (0: none yet) */
 	int answered;             /* an answer was queued */
+	int in_body;              /* inside `chunk`: serve_error is deferred */
 	unsigned int refused;     /* refused with this status, answered once the
 	                             body is read (the message in scratch) */
 	int64_t t0_ns;            /* monotonic start of the request */
@@ -237,6 +252,10 @@ struct serve {
 	size_t nconns, conns_cap;
 
 	struct serve_metrics m;
+	struct serve_records *records;  /* serve_stats.c: what serve recorded */
+	pthread_mutex_t stats_lock;     /* the database figures of /metrics, */
+	char *stats_text;               /* made at most every 10 s */
+	int64_t stats_ms;
 	int64_t db_looked_ms;
 	int db_lost;
 
@@ -319,5 +338,20 @@ void serve_sm_free(struct serve *srv);
 
 /* serve_route.c */
 int serve_healthz(struct serve_req *rq);
+
+/* serve_stats.c: GET /v1/stats and GET /metrics; serve_metrics_record
+ * counts one reply this server recorded (call it after quell_record
+ * succeeded, with its outcome) for quell_records_total{action,rule}. */
+int serve_stats_get(struct serve_req *rq);
+int serve_metrics_get(struct serve_req *rq);
+void serve_metrics_record(struct serve *srv, const struct quell_outcome *o);
+int serve_metrics_init(struct serve *srv);
+void serve_metrics_free(struct serve *srv);
+
+/* serve_check.c: GET and POST /v1/check */
+int serve_check_get(struct serve_req *rq);
+int serve_check_post_start(struct serve_req *rq);
+int serve_check_post_chunk(struct serve_req *rq, const char *data, size_t n);
+int serve_check_post(struct serve_req *rq);
 
 #endif

@@ -312,6 +312,8 @@ void serve_conn_close(struct serve *srv, struct serve_conn *c)
 	srv->conns[c->slot] = last;
 	pthread_mutex_unlock(&srv->conns_lock);
 	free(c->req.body);
+	if (c->req.cache_free != NULL)
+		c->req.cache_free(c->req.cache);
 	free(c);
 }
 
@@ -372,9 +374,18 @@ void serve_accept(struct serve *srv, int lfd)
 		int fd = accept4(lfd, (struct sockaddr *)&ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 		if (fd < 0) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
-			    errno != ECONNABORTED)
+			if (errno == EMFILE || errno == ENFILE) {
+				/* out of descriptors: make room as for the limit; the
+				 * client waits in the backlog for the next round */
+				pthread_mutex_lock(&srv->conns_lock);
+				if (evict_one(srv))
+					atomic_fetch_add(&srv->m.evicted, 1);
+				pthread_mutex_unlock(&srv->conns_lock);
+				usleep(1000);
+			} else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
+			           errno != ECONNABORTED) {
 				cli_warn(srv->cli, "accept: %s", strerror(errno));
+			}
 			return;
 		}
 		if (!make_room(srv)) {
