@@ -7,10 +7,13 @@
 #   make sanitize   the tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make valgrind   the tests under valgrind memcheck
 #   make fuzz       build the libFuzzer targets (clang) and run each FUZZ_TIME s
-#   make integration  quell policyd behind a private Postfix, driven by swaks
+#   make integration  quell policyd and serve --socketmap behind a private
+#                   Postfix, driven by swaks and Postfix's sendmail
 #   make bench      build and run the benchmarks in bench/
 #   make install    PREFIX (/usr/local), LIBDIR ($(PREFIX)/lib; multiarch:
-#                   LIBDIR=/usr/lib/x86_64-linux-gnu) and DESTDIR are honoured
+#                   LIBDIR=/usr/lib/x86_64-linux-gnu) and DESTDIR are honoured;
+#                   the systemd units of dist/systemd go to SYSTEMDUNITDIR
+#                   ($(PREFIX)/lib/systemd/system), ExecStart in PREFIX/bin
 #   make packaging-check  what a packager relies on: a build with
 #                   dpkg-buildflags' hardening links BIND_NOW, `make` alone
 #                   passes no -Werror, install honours LIBDIR, the
@@ -58,6 +61,10 @@ ALL_CPPFLAGS = -D_GNU_SOURCE -Ilib/include $(LIB_DIRS:%=-I%) -I$(B)/gen $(CPPFLA
 ALL_CFLAGS = -std=c11 $(WARN) $(WERROR) $(OPT) $(SAN) -fPIC -fvisibility=hidden $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(ALL_CFLAGS) $(LDFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) $(LDLIBS)
+# quell serve's HTTP server: the command line's alone, never the library's
+SERVE_PKGS  := libmicrohttpd
+SERVE_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(SERVE_PKGS) 2>/dev/null)
+SERVE_LIBS   = $(shell $(PKG_CONFIG) --libs $(SERVE_PKGS) 2>/dev/null)
 
 LIB_SRC   := $(sort $(wildcard lib/*.c lib/*/*.c))
 CMD_SRC   := $(sort $(wildcard cmd/*.c))
@@ -66,11 +73,17 @@ FUZZ_SRC  := $(sort $(wildcard fuzz/fuzz_*.c))
 LIB_OBJ   := $(LIB_SRC:%.c=$(B)/obj/%.o) $(B)/obj/gen/default_rules.o
 CMD_OBJ   := $(CMD_SRC:%.c=$(B)/obj/%.o)
 TEST_OBJ  := $(TEST_SRC:%.c=$(B)/obj/%.o) $(B)/obj/tests/runner.o $(B)/obj/tests/testutil.o
-# The Postfix policy protocol lives in cmd/ (the server's); its tests and
-# fuzz target take these sources of it, never main.c.
-CMD_PROTO_SRC := cmd/policy_req.c cmd/policy_reply.c
+# The Postfix protocols (policy delegation, socketmap) live in cmd/ (the
+# servers'); their tests and fuzz targets take these sources of it, never
+# main.c.
+CMD_PROTO_SRC := cmd/policy_req.c cmd/policy_reply.c cmd/socketmap_req.c cmd/socketmap_answer.c
 CMD_PROTO_OBJ := $(CMD_PROTO_SRC:%.c=$(B)/obj/%.o)
+# quell serve's check-path JSON (its fuzz target compares it with render.c's)
+CMD_HTTP_SRC := cmd/serve_json.c cmd/render.c cmd/json.c cmd/out.c
 MAN       := $(wildcard docs/*.1 docs/*.3 docs/*.5)
+# systemd units (quell-serve, quell-policyd): @BINDIR@ filled in by install
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+UNITS     := $(notdir $(basename $(wildcard dist/systemd/*.service.in)))
 
 STATIC    := $(B)/lib/libquell.a
 SHARED    := $(B)/lib/libquell.so.$(VERSION)
@@ -97,7 +110,7 @@ $(B)/obj/%.o: %.c
 CMD_CPPFLAGS = $(filter-out $(LIB_DIRS:%=-I%) -I$(B)/gen,$(ALL_CPPFLAGS))
 $(B)/obj/cmd/%.o: cmd/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CMD_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(CMD_CPPFLAGS) $(ALL_CFLAGS) $(SERVE_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(B)/gen/default_rules.c: config/rules.yaml scripts/embed
 	@mkdir -p $(dir $@)
@@ -123,7 +136,7 @@ NATS_LIBS = $(shell $(PKG_CONFIG) --libs libnats 2>/dev/null || echo -lnats)
 
 $(QUELL): $(CMD_OBJ) $(STATIC)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(CMD_OBJ) $(STATIC) $(NATS_LIBS) $(LDLIBS_ALL)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CMD_OBJ) $(STATIC) $(NATS_LIBS) $(LDLIBS_ALL) $(SERVE_LIBS)
 
 # --- tests ------------------------------------------------------------------
 
@@ -198,7 +211,8 @@ valgrind: deps
 	  TEST_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
 
 # End to end: a private Postfix instance (postfix and swaks are installed
-# first if missing) asking `quell policyd`, with swaks as the SMTP client.
+# first if missing) asking `quell policyd` and `quell serve --socketmap`,
+# with swaks as the SMTP client and Postfix's sendmail.
 # As root; tests/integration/run says what it does.
 integration:
 	@scripts/install-deps --integration
@@ -278,7 +292,8 @@ fuzz: deps
 	  SAN="-fsanitize=fuzzer-no-link,address,undefined" $(FUZZ_B)/lib/libquell.a
 	@set -e; for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
 	  echo "fuzz: $$n"; \
-	  case $$n in *policy*) proto="-Icmd $(CMD_PROTO_SRC)";; *) proto=;; esac; \
+	  case $$n in *policy*|*socketmap*) proto="-Icmd $(CMD_PROTO_SRC)";; \
+	    *http*) proto="-Icmd $(CMD_HTTP_SRC)";; *) proto=;; esac; \
 	  clang $(ALL_CPPFLAGS) -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
 	    -I$(FUZZ_B)/gen -o $(FUZZ_B)/$$n $$f $$proto $(FUZZ_B)/lib/libquell.a $(PKG_LIBS); \
 	  mkdir -p fuzz/corpus/$$n $(FUZZ_B)/corpus/$$n; \
@@ -307,6 +322,9 @@ install: all
 	  -e 's|@REQUIRES@|$(PKGS)|g' quell.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/quell.pc
 	for m in $(MAN); do s=$${m##*.}; \
 	  install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; done
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	for u in $(UNITS); do sed -e 's|@BINDIR@|$(PREFIX)/bin|g' dist/systemd/$$u.in \
+	  > $(DESTDIR)$(SYSTEMDUNITDIR)/$$u && chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$u; done
 
 # A database that one user writes and the members of one group read (check,
 # show, list, export, policyd): the directory setgid to the group, so that
@@ -326,6 +344,7 @@ uninstall:
 	  $(DESTDIR)$(LIBDIR)/pkgconfig/quell.pc
 	for m in $(MAN); do s=$${m##*.}; \
 	  rm -f $(DESTDIR)$(PREFIX)/share/man/man$$s/$$(basename $$m); done
+	for u in $(UNITS); do rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/$$u; done
 
 clean:
 	rm -rf build

@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -32,7 +33,22 @@ static void prefix(const struct cli *cli)
 		fputs("quell: ", stderr);
 }
 
-static void vwarn(const struct cli *cli, const char *fmt, va_list ap)
+/* --syslog: one line, escaped as on stderr, at priority prio. */
+static void to_syslog(const struct cli *cli, int prio, const char *msg)
+{
+	char enc[MSG_MAX * 3 + 1];
+	FILE *f = fmemopen(enc, sizeof enc, "w");
+
+	if (f == NULL)
+		return;
+	cli_put_enc(f, msg, CLI_ENC_FIELD);
+	fputc('\0', f);
+	fclose(f);
+	enc[sizeof enc - 1] = '\0'; /* cut when full */
+	syslog(prio, "%s%s%s", cli->cmd ? cli->cmd->name : "", cli->cmd ? ": " : "", enc);
+}
+
+static void vwarn_at(const struct cli *cli, int prio, const char *fmt, va_list ap)
 {
 	char msg[MSG_MAX];
 	int n = vsnprintf(msg, sizeof msg, fmt, ap);
@@ -41,9 +57,27 @@ static void vwarn(const struct cli *cli, const char *fmt, va_list ap)
 		snprintf(msg, sizeof msg, "%s", fmt);
 	else if ((size_t)n >= sizeof msg)
 		memcpy(msg + sizeof msg - 4, "...", 4);
+	if (cli->syslog) {
+		to_syslog(cli, prio, msg);
+		return;
+	}
 	prefix(cli);
 	cli_put_enc(stderr, msg, CLI_ENC_FIELD);
 	fputc('\n', stderr);
+}
+
+static void vwarn(const struct cli *cli, const char *fmt, va_list ap)
+{
+	vwarn_at(cli, LOG_WARNING, fmt, ap);
+}
+
+void cli_log(struct cli *cli, int prio, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn_at(cli, prio, fmt, ap);
+	va_end(ap);
 }
 
 void cli_warn(struct cli *cli, const char *fmt, ...)

@@ -88,6 +88,8 @@ struct cli {
 	int json;                  /* --json */
 	int porcelain;             /* --porcelain: machine forms even on a terminal */
 	int quiet;                 /* -q */
+	int syslog;                /* --syslog (policyd, serve; daemon.c): log
+	                              lines go to syslog(3), not stderr */
 	int64_t now;               /* --now; 0 = the clock */
 	size_t max_db_size;        /* --max-db-size; 0 = the library's default */
 	quell *h;                  /* open handle, after cli_open() */
@@ -189,6 +191,13 @@ int cli_fail_item(struct cli *cli, const char *item, int code);
 /* "quell: COMMAND: text" on stderr (control bytes escaped). */
 void cli_warn(struct cli *cli, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* cli_warn at a syslog(3) priority: LOG_WARNING for cli_warn, LOG_INFO
+ * for what a server says in passing; the priority matters only with
+ * cli->syslog (then the line goes to syslog without "quell: COMMAND: ",
+ * which openlog's ident and the command name in it stand for). */
+void cli_log(struct cli *cli, int prio, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* A usage error: cli_warn, then the command's usage; returns 64. */
 int cli_usage_error(struct cli *cli, const char *fmt, ...)
@@ -383,7 +392,7 @@ size_t cli_progress_blank(const struct cli_progress *p, char *buf, size_t size);
 extern const struct cli_cmd cli_cmd_add, cli_cmd_allow, cli_cmd_backup, cli_cmd_check,
 	cli_cmd_export, cli_cmd_help, cli_cmd_import, cli_cmd_ingest, cli_cmd_list,
 	cli_cmd_policyd, cli_cmd_prune, cli_cmd_record, cli_cmd_remove, cli_cmd_rules,
-	cli_cmd_show, cli_cmd_stats, cli_cmd_unallow;
+	cli_cmd_serve, cli_cmd_show, cli_cmd_stats, cli_cmd_unallow;
 extern const struct cli_cmd cli_cmd_sync; /* cmd_sync.c */
 
 int cmd_add(struct cli *cli, int argc, char **argv);
@@ -406,5 +415,8 @@ int cmd_show(struct cli *cli, int argc, char **argv);
 int cmd_stats(struct cli *cli, int argc, char **argv);
 int cmd_unallow(struct cli *cli, int argc, char **argv);
 int cmd_sync(struct cli *cli, int argc, char **argv); /* cmd_sync.c */
+json_t *cli_stats_json(const struct quell_stats *s); /* cmd_stats.c: stats --json */
+extern const struct cli_cmd cli_cmd_serve; /* cmd_serve.c */
+int cmd_serve(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -5,6 +5,7 @@
  *   policyd --listen unix:PATH|inet:HOST:PORT [--socket-owner USER[:GROUP]]
  *           [--socket-mode MODE] [--reply KEY=TEMPLATE]... [--fail-open]
  *           [--max-connections N] [--idle-timeout DURATION] [--verbose]
+ *           [--user USER[:GROUP]] [--syslog]
  *
  * A request in the RCPT state is answered with the verdict for its
  * recipient, through quell_check() as `quell check` does: a suppressed
@@ -23,8 +24,11 @@
  * reloads the rules file and reopens the database; SIGTERM and SIGINT stop
  * the server cleanly (exit 0, the unix socket removed).  Log lines go to
  * stderr, one per event: startup, reload, reopen, stop, failures, refused
- * requests, and with --verbose every connection and answer.  This file: options, answers and log
- * lines; the socket is policyd_net.c, the event loop policyd_loop.c.
+ * requests, and with --verbose every connection and answer; with --syslog
+ * they go to syslog (daemon.c).  With --user, root is given up once the
+ * socket is made, and the database is opened after that, as the user.
+ * This file: options, answers and log lines; the socket is policyd_net.c,
+ * the event loop policyd_loop.c.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -32,6 +36,9 @@
 #include <string.h>
 #include <time.h>
 
+#include <syslog.h>
+
+#include "daemon.h"
 #include "policyd.h"
 
 #define DEFAULT_MODE 0660
@@ -47,7 +54,9 @@ enum {
 	OPT_FAIL_OPEN,
 	OPT_MAX_CONNS,
 	OPT_IDLE,
-	OPT_VERBOSE
+	OPT_VERBOSE,
+	OPT_USER,
+	OPT_SYSLOG
 };
 
 static const struct option options[] = {
@@ -59,6 +68,8 @@ static const struct option options[] = {
 	{ "max-connections", required_argument, NULL, OPT_MAX_CONNS },
 	{ "idle-timeout", required_argument, NULL, OPT_IDLE },
 	{ "verbose", no_argument, NULL, OPT_VERBOSE },
+	{ "user", required_argument, NULL, OPT_USER },
+	{ "syslog", no_argument, NULL, OPT_SYSLOG },
 	CLI_GLOBAL_OPTIONS
 };
 
@@ -81,7 +92,9 @@ const struct cli_cmd cli_cmd_policyd = {
 		"  --fail-open          answer DUNNO, not 451 4.3.0, when a check fails\n"
 		"  --max-connections N  clients served at once (default 512)\n"
 		"  --idle-timeout D     close a client silent for D (default 10m; forever)\n"
-		"  --verbose            log every connection and answer\n",
+		"  --verbose            log every connection and answer\n"
+		"  --user USER[:GROUP]  run as USER once the socket is made (started as root)\n"
+		"  --syslog             log to syslog (facility mail), not stderr\n",
 	.flags = CLI_RULES,
 };
 
@@ -95,7 +108,7 @@ void policyd_info(struct policyd *pd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	cli_warn(pd->cli, "%s", msg);
+	cli_log(pd->cli, LOG_INFO, "%s", msg);
 }
 
 static int64_t mono_ms(void)
@@ -142,10 +155,11 @@ static void look_at_db(struct policyd *pd)
 	reopened(pd, rc, changed, "");
 }
 
-/* The policyd_answer_fn the loop runs: the verdict, as an action line. */
-static size_t answer(struct policyd *pd, const struct policy_req *req, unsigned long id,
-                     char *out)
+/* The answer the loop runs for each request: the verdict, as an action
+ * line. */
+static size_t answer(struct policyd *pd, const void *req_, unsigned long id, char *out)
 {
+	const struct policy_req *req = req_;
 	struct policy_answer a;
 	struct cli *cli = pd->cli;
 	int n;
@@ -171,6 +185,34 @@ static size_t answer(struct policyd *pd, const struct policy_req *req, unsigned 
 	n = snprintf(out, POLICYD_ANSWER_MAX, "action=%s\n\n", a.action);
 	return n > 0 && (size_t)n < POLICYD_ANSWER_MAX ? (size_t)n : 0;
 }
+
+/* The protocol's other parts, for the loop. */
+static void reset(void *req)
+{
+	policy_req_reset(req);
+}
+
+static int feed(void *req, const char *data, size_t n, size_t *used)
+{
+	return policy_req_feed(req, data, n, used);
+}
+
+static int partial(const void *req)
+{
+	return policy_req_partial(req);
+}
+
+static void refused(struct policyd *pd, const void *req_, unsigned long id)
+{
+	const struct policy_req *req = req_;
+
+	cli_warn(pd->cli, "client %lu: malformed request, line %zu: %s; closed without a reply",
+	         id, req->lineno, req->error);
+}
+
+static const struct policyd_proto policy_proto = {
+	sizeof(struct policy_req), POLICYD_ANSWER_MAX, reset, feed, partial, refused, answer,
+};
 
 void policyd_reload(struct policyd *pd)
 {
@@ -228,7 +270,8 @@ static int parse_idle(struct policyd *pd, const char *s)
 	return 0;
 }
 
-static int options_of(struct policyd *pd, int argc, char **argv, int *mode_given)
+static int options_of(struct policyd *pd, int argc, char **argv, int *mode_given,
+                      struct daemon_user *user, int *use_syslog)
 {
 	char err[256];
 	int c, status = 0;
@@ -248,6 +291,8 @@ static int options_of(struct policyd *pd, int argc, char **argv, int *mode_given
 		case OPT_MAX_CONNS: status = parse_count(pd, optarg); break;
 		case OPT_IDLE: status = parse_idle(pd, optarg); break;
 		case OPT_VERBOSE: pd->verbose = 1; break;
+		case OPT_USER: status = daemon_user_parse(pd->cli, optarg, user); break;
+		case OPT_SYSLOG: *use_syslog = 1; break;
 		}
 		if (status != 0)
 			return status;
@@ -275,11 +320,13 @@ static int options_of(struct policyd *pd, int argc, char **argv, int *mode_given
 int cmd_policyd(struct cli *cli, int argc, char **argv)
 {
 	struct policyd *pd = calloc(1, sizeof *pd);
-	int status, mode_given = 0;
+	struct daemon_user user = { 0 };
+	int status, mode_given = 0, use_syslog = 0;
 
 	if (pd == NULL)
 		return cli_oom(cli);
 	pd->cli = cli;
+	pd->hup = policyd_reload;
 	pd->lfd = -1;
 	pd->mode = DEFAULT_MODE;
 	pd->uid = (uid_t)-1;
@@ -287,15 +334,22 @@ int cmd_policyd(struct cli *cli, int argc, char **argv)
 	pd->max_conns = DEFAULT_MAX_CONNS;
 	pd->idle_ms = DEFAULT_IDLE_MS;
 	policy_reply_init(&pd->replies);
-	status = options_of(pd, argc, argv, &mode_given);
+	status = options_of(pd, argc, argv, &mode_given, &user, &use_syslog);
+	if (status == 0 && use_syslog)
+		daemon_syslog(cli);
 	if (status == 0)
 		status = cli_rules_path(cli, &pd->rules);
-	if (status == 0)
+	/* with --user, the database is opened by the user, after the drop */
+	if (status == 0 && user.spec == NULL)
 		status = cli_open(cli);
-	if (status == 0 && (status = policyd_listen(pd)) == 0) {
+	if (status == 0)
+		status = policyd_listen(pd);
+	if (status == 0 && user.spec != NULL && (status = daemon_user_drop(cli, &user)) == 0)
+		status = cli_open(cli);
+	if (status == 0) {
 		policyd_info(pd, "listening on %s%s", pd->where,
 		             pd->fail_open ? " (--fail-open)" : "");
-		status = policyd_run(pd, answer);
+		status = policyd_run(pd, &policy_proto);
 		policyd_info(pd, "stopped");
 	}
 	policyd_unlisten(pd);

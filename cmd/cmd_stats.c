@@ -12,6 +12,7 @@
  * event's time to its application here), `.idle` (seconds since this host
  * last applied one of its events); in --json, `host` {ID: {...}}.
  *
+ * The --json object is cli_stats_json (serve's GET /v1/stats answers it too).
  * Knows nothing of how the counts are made.
  */
 #include <time.h>
@@ -86,7 +87,7 @@ static json_t *names_json(const struct quell_count *c, size_t n)
 	return o;
 }
 
-static json_t *to_json(const struct quell_stats *s)
+json_t *cli_stats_json(const struct quell_stats *s)
 {
 	json_t *o = json_object(), *g;
 	int bad = o == NULL;
@@ -191,7 +192,7 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
 	if (rc != 0)
 		return cli_fail(cli, rc);
 	if (cli->json) {
-		json_t *o = to_json(s);
+		json_t *o = cli_stats_json(s);
 
 		if (o != NULL && (rc = hosts(cli, o)) != 0) {
 			json_decref(o);

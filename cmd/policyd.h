@@ -1,9 +1,10 @@
 /*
- * policyd.h - what the files of `quell policyd` share: the server's
- * settings and state (struct policyd), the listening socket
- * (policyd_net.c), the event loop (policyd_loop.c), and the answer to one
- * request with its log lines (cmd_policyd.c), which the loop is given as
- * a function pointer (policyd_answer_fn).
+ * policyd.h - what the files of `quell policyd` share, and what `quell
+ * serve --socketmap` takes of them: the server's settings and state
+ * (struct policyd), the listening socket (policyd_net.c), the event loop
+ * (policyd_loop.c), which serves a protocol given as a parser and an
+ * answer (struct policyd_proto), and for policyd the answer to one request
+ * with its log lines (cmd_policyd.c).
  *
  * The command reads requests and builds answers with two modules of its
  * own, policy_req.h and policy_reply.h (bounded parsing and sanitized
@@ -24,6 +25,8 @@
 
 /* "action=" VALUE "\n\n": the longest answer, in bytes. */
 #define POLICYD_ANSWER_MAX (sizeof "action=" - 1 + POLICY_REPLY_MAX - 1 + 2)
+
+#define POLICYD_EXTRA_MAX 32
 
 struct policyd {
 	struct cli *cli;
@@ -52,6 +55,15 @@ struct policyd {
 	                              database file (policyd_look_at_db) */
 	int db_lost;               /* the last look found no usable database
 	                              (logged once) */
+	void (*hup)(struct policyd *pd); /* what SIGHUP does (the loop calls it) */
+	void *app;                 /* the command's own state (serve's) */
+	/* Other descriptors the loop watches for the command (serve's HTTP
+	 * listening sockets): when extra_fd[i] is readable, ready(pd, it). */
+	const int *extra_fd;
+	size_t nextra;             /* at most POLICYD_EXTRA_MAX */
+	void (*ready)(struct policyd *pd, int fd);
+	void (*tick)(struct policyd *pd); /* if set, called every tick_ms */
+	int64_t tick_ms;
 };
 
 /* policyd_net.c: parse --socket-owner into uid and gid (0 or 64, printed). */
@@ -70,17 +82,34 @@ int policyd_listen(struct policyd *pd);
  * still the one we made. */
 void policyd_unlisten(struct policyd *pd);
 
-/* The service the loop runs for each complete request (as Postfix's
- * multi_server_main takes its service): the answer, "action=...\n\n",
- * into out (POLICYD_ANSWER_MAX bytes); its length, or 0 when the request
- * is refused (logged; the connection is then closed without a reply).
- * `id` names the connection in log lines.  cmd_policyd.c gives its own. */
-typedef size_t policyd_answer_fn(struct policyd *pd, const struct policy_req *req,
-                                 unsigned long id, char *out);
+/* Raise the soft limit of open files to the hard limit; say so once when
+ * --max-connections needs more than that. */
+void policyd_raise_nofile(struct policyd *pd);
+
+/* A protocol the loop serves (as Postfix's multi_server_main takes its
+ * service).  Each connection holds req_size bytes of parser state (aligned
+ * for any type) and room for a few answers of answer_max bytes:
+ *   reset, feed, partial: as policy_req_reset, policy_req_feed and
+ *     policy_req_partial (feed returns 1 complete, 0 more, or <0 refused);
+ *   refused: log why a request was refused (the connection is then closed
+ *     without a reply, after the answers before it);
+ *   answer: the answer to a complete request into out (answer_max bytes);
+ *     its length, or 0 when the request is refused (logged by answer).
+ * `id` names the connection in log lines. */
+struct policyd_proto {
+	size_t req_size, answer_max;
+	void (*reset)(void *req);
+	int (*feed)(void *req, const char *data, size_t n, size_t *used);
+	int (*partial)(const void *req);
+	void (*refused)(struct policyd *pd, const void *req, unsigned long id);
+	size_t (*answer)(struct policyd *pd, const void *req, unsigned long id, char *out);
+};
 
 /* policyd_loop.c: serve until SIGTERM or SIGINT, each complete request
- * answered by `answer`.  0, or an exit status. */
-int policyd_run(struct policyd *pd, policyd_answer_fn *answer);
+ * read and answered by `proto`; SIGHUP calls pd->hup, pd->ready and
+ * pd->tick as said above.  With pd->lfd < 0, no client is served: only
+ * the signals and the other descriptors.  0, or an exit status. */
+int policyd_run(struct policyd *pd, const struct policyd_proto *proto);
 
 /* cmd_policyd.c: reload the rules (SIGHUP); a bad file keeps the old ones.
  * Reopens the database too. */

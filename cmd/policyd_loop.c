@@ -1,17 +1,21 @@
 /*
- * policyd_loop.c - the event loop of `quell policyd`: one thread, one
- * epoll(7) set with the signal pipe, the listening socket and every
- * client, so that a round costs what is ready, not what is open (a
- * thousand idle clients do not slow the one that asks).
+ * policyd_loop.c - the event loop of `quell policyd` and of `quell serve`:
+ * one thread, one epoll(7) set with the signal pipe, the listening socket
+ * (if any), the command's other descriptors (serve's HTTP listeners) and
+ * every client, so that a round costs what is ready, not what is open.
+ * The protocol is a parser and an answer (struct policyd_proto): policy
+ * requests (policy_req.c) for policyd, socketmap netstrings
+ * (socketmap_req.c) for serve, whose main thread runs it with or without
+ * --socketmap (pd->lfd < 0: no clients, only signals and descriptors).
  *
- * Each Postfix smtpd process keeps its own connection open for many
- * requests, so many connections are served at once.  Per connection:
+ * Each Postfix process keeps its own connection open for many requests,
+ * so many connections are served at once.  Per connection:
  *   - input: a fixed buffer of IN_MAX bytes, read only once what was read
- *     before is parsed; the parser (policy_req.c) bounds each request;
- *   - output: a fixed buffer for a few answers; a request is answered only
- *     when its answer fits, so a client that sends without reading is
- *     simply no longer read (no buffer grows); partial writes go on when
- *     the socket is writable again;
+ *     before is parsed; the protocol's parser bounds each request;
+ *   - output: a fixed buffer for ANSWERS_HELD answers; a request is
+ *     answered only when its answer fits, so a client that sends without
+ *     reading is simply no longer read (no buffer grows); partial writes
+ *     go on when the socket is writable again;
  *   - a malformed request: the answers before it are sent, then the
  *     connection is closed without a reply (Postfix then logs the error
  *     and applies its default_action);
@@ -29,24 +33,23 @@
  * new clients wait in the backlog until there is one.  When accept(2) runs
  * out of memory, or of descriptors with nothing to close, it pauses (a
  * second at most) instead of spinning.  policyd_run raises the soft limit
- * of open files to the hard limit.
+ * of open files to the hard limit (policyd_net.c).
  *
  * Signals arrive through a self-pipe: the handlers only write one byte.
  * SIGTERM and SIGINT stop the loop (everything is closed by the caller);
- * SIGHUP reloads the rules and reopens the database.  SIGPIPE is ignored;
- * writes use MSG_NOSIGNAL.
- * Knows nothing of what requests mean or of the database: the answer to
- * each is the function policyd_run is given (policyd_answer_fn).
+ * SIGHUP calls pd->hup (reload the rules, reopen the database); pd->tick
+ * runs every pd->tick_ms.  SIGPIPE is ignored; writes use MSG_NOSIGNAL.
+ * Knows nothing of what requests mean or of the database.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -54,13 +57,11 @@
 #include "policyd.h"
 
 #define IN_MAX 4096
-#define OUT_MAX (4 * POLICYD_ANSWER_MAX)
+#define ANSWERS_HELD 4 /* answers an output buffer holds */
 #define ACCEPT_PAUSE_MS 1000
 #define ACCEPTS_PER_ROUND 64
 #define EVICT_GRACE_MS 1000 /* a request in progress is safe from eviction */
 #define EVENTS_MAX 256      /* events taken from one epoll_wait */
-#define FDS_OTHER 16        /* descriptors besides the clients: stdio, the
-                               database, the sockets, the epoll set */
 
 struct conn {
 	int fd;
@@ -75,8 +76,9 @@ struct conn {
 	int asked;        /* a byte has come */
 	size_t inoff, inlen, outoff, outlen;
 	char in[IN_MAX];
-	char out[OUT_MAX];
-	struct policy_req req;
+	char *out;        /* ANSWERS_HELD * answer_max bytes, in mem */
+	void *req;        /* the parser's state (proto->req_size bytes), in mem */
+	max_align_t mem[];
 };
 
 /* The self-pipe: written by signal handlers, read by the loop. */
@@ -103,16 +105,18 @@ static int64_t now_ms(void)
 
 struct loop {
 	struct policyd *pd;
-	policyd_answer_fn *answer; /* the service: one request's answer */
+	const struct policyd_proto *proto; /* the service: parser and answer */
+	size_t out_max;        /* bytes of a connection's output buffer */
 	struct conn **conns;
 	size_t n;
 	int ep;                /* the epoll set */
 	uint32_t lfd_events;   /* what it watches on the listening socket */
-	char tag_sig, tag_lfd; /* their addresses tell the two apart in events */
+	char tag_sig, tag_lfd, tag_extra[POLICYD_EXTRA_MAX]; /* their addresses tell
+	                          the pipe, the socket, pd->extra_fd[i] apart in events */
+	int64_t next_tick;     /* when pd->tick is due (monotonic ms), or 0 */
 	unsigned long next_id;
 	int64_t accept_paused_until;
-	int64_t evict_at;      /* at the limit with no candidate: when one may be
-	                          (monotonic ms), else 0 */
+	int64_t evict_at;      /* at the limit, none to close: when one may be, or 0 */
 	int stop;
 };
 
@@ -148,18 +152,16 @@ static void service(struct loop *l, struct conn *c)
 
 	for (;;) {
 		while (!c->closing && c->inoff < c->inlen &&
-		       OUT_MAX - c->outlen >= POLICYD_ANSWER_MAX) {
-			rc = policy_req_feed(&c->req, c->in + c->inoff, c->inlen - c->inoff, &used);
+		       l->out_max - c->outlen >= l->proto->answer_max) {
+			rc = l->proto->feed(c->req, c->in + c->inoff, c->inlen - c->inoff, &used);
 			c->inoff += used;
 			if (rc == 1) {
-				n = l->answer(l->pd, &c->req, c->id, c->out + c->outlen);
+				n = l->proto->answer(l->pd, c->req, c->id, c->out + c->outlen);
 				if (n == 0)
 					c->closing = 1;
 				c->outlen += n;
 			} else if (rc != 0) {
-				cli_warn(l->pd->cli,
-				         "client %lu: malformed request, line %zu: %s; closed "
-				         "without a reply", c->id, c->req.lineno, c->req.error);
+				l->proto->refused(l->pd, c->req, c->id);
 				c->closing = 1;
 			}
 		}
@@ -170,7 +172,7 @@ static void service(struct loop *l, struct conn *c)
 			break;
 	}
 	if (c->outlen == 0 && (c->closing || (c->eof && c->inlen == 0))) {
-		if (c->eof && !c->closing && policy_req_partial(&c->req))
+		if (c->eof && !c->closing && l->proto->partial(c->req))
 			cli_warn(l->pd->cli, "client %lu: closed in the middle of a request", c->id);
 		c->dead = 1;
 	}
@@ -185,7 +187,7 @@ static void on_readable(struct loop *l, struct conn *c)
 	while (n < 0 && errno == EINTR);
 	if (n > 0) {
 		c->last = now_ms();
-		if (c->inlen == 0 && !policy_req_partial(&c->req))
+		if (c->inlen == 0 && !l->proto->partial(c->req))
 			c->begun = c->last;
 		c->asked = 1;
 		c->inlen += (size_t)n;
@@ -212,19 +214,19 @@ static void drop(struct loop *l, size_t i)
 }
 
 /* A request being read or answered. */
-static int in_hand(const struct conn *c)
+static int in_hand(const struct loop *l, const struct conn *c)
 {
-	return c->inlen > 0 || c->outlen > 0 || c->closing || policy_req_partial(&c->req);
+	return c->inlen > 0 || c->outlen > 0 || c->closing || l->proto->partial(c->req);
 }
 
 /* Since when c counts as idle, or -1 while it may not be closed to make
  * room (a request in hand, or nothing yet since the accept, for less than
  * EVICT_GRACE_MS). */
-static int64_t idle_since(const struct conn *c, int64_t now)
+static int64_t idle_since(const struct loop *l, const struct conn *c, int64_t now)
 {
 	if (c->dead)
 		return -1;
-	if (c->asked && !in_hand(c))
+	if (c->asked && !in_hand(l, c))
 		return c->last;
 	return now - c->begun >= EVICT_GRACE_MS ? c->begun : -1;
 }
@@ -238,7 +240,7 @@ static ptrdiff_t victim(const struct loop *l, int64_t now, int64_t *when)
 
 	for (size_t i = 0; i < l->n; i++) {
 		const struct conn *c = l->conns[i];
-		int64_t t = idle_since(c, now);
+		int64_t t = idle_since(l, c, now);
 
 		if (t >= 0 && (best < 0 || t < best_t)) {
 			best = (ptrdiff_t)i;
@@ -266,13 +268,13 @@ static int evict(struct loop *l)
 		if (i < 0)
 			return 0;
 		c = l->conns[i];
-		if (!in_hand(c) && ioctl(c->fd, FIONREAD, &waiting) == 0 && waiting > 0) {
+		if (!in_hand(l, c) && ioctl(c->fd, FIONREAD, &waiting) == 0 && waiting > 0) {
 			c->last = now;
 			continue;
 		}
 		if (l->pd->verbose)
 			policyd_info(l->pd, "client %lu: idle %lld ms, closed to make room", c->id,
-			             (long long)(now - idle_since(c, now)));
+			             (long long)(now - idle_since(l, c, now)));
 		drop(l, (size_t)i);
 		return 1;
 	}
@@ -329,7 +331,7 @@ static void accept_some(struct loop *l)
 			return;
 		}
 		retried = 0;
-		c = malloc(sizeof *c);
+		c = malloc(sizeof *c + l->proto->req_size + l->out_max);
 		if (c == NULL) {
 			close(fd);
 			cli_warn(pd->cli, "accept: %s; not accepting for %d ms",
@@ -338,6 +340,8 @@ static void accept_some(struct loop *l)
 			return;
 		}
 		c->fd = fd;
+		c->req = c->mem; /* first: aligned for any type */
+		c->out = (char *)c->mem + l->proto->req_size;
 		c->events = EPOLLIN;
 		if (epoll_ctl(l->ep, EPOLL_CTL_ADD, fd,
 		              &(struct epoll_event){ .events = c->events, .data.ptr = c }) != 0) {
@@ -352,7 +356,7 @@ static void accept_some(struct loop *l)
 		c->eof = c->closing = c->dead = c->asked = 0;
 		c->last = c->begun = now_ms();
 		c->inoff = c->inlen = c->outoff = c->outlen = 0;
-		policy_req_reset(&c->req);
+		l->proto->reset(c->req);
 		l->conns[l->n++] = c;
 		if (pd->verbose)
 			policyd_info(pd, "client %lu: connected", c->id);
@@ -371,7 +375,7 @@ static void read_signals(struct loop *l, int fd)
 			if (buf[i] == 'T')
 				l->stop = 1;
 			else if (buf[i] == 'H')
-				policyd_reload(l->pd);
+				l->pd->hup(l->pd);
 		}
 	}
 }
@@ -399,6 +403,8 @@ static int timeout(const struct loop *l, int64_t now)
 		t = l->accept_paused_until - now;
 	if (l->evict_at > 0 && (t < 0 || l->evict_at - now < t))
 		t = l->evict_at > now ? l->evict_at - now : 0;
+	if (l->next_tick > 0 && (t < 0 || l->next_tick - now < t))
+		t = l->next_tick > now ? l->next_tick - now : 0;
 	if (l->pd->idle_ms > 0) {
 		for (size_t i = 0; i < l->n; i++) {
 			int64_t left = l->conns[i]->last + l->pd->idle_ms - now;
@@ -452,7 +458,8 @@ static int serve(struct loop *l, int sigr)
 		l->evict_at = 0;
 		if (accepting && l->n >= pd->max_conns && victim(l, now, &l->evict_at) < 0)
 			accepting = 0;
-		if (watch(l, pd->lfd, &l->lfd_events, accepting ? EPOLLIN : 0, &l->tag_lfd) != 0) {
+		if (pd->lfd >= 0 &&
+		    watch(l, pd->lfd, &l->lfd_events, accepting ? EPOLLIN : 0, &l->tag_lfd) != 0) {
 			cli_warn(pd->cli, "epoll: %s", strerror(errno));
 			return CLI_EX_IOERR;
 		}
@@ -477,7 +484,13 @@ static int serve(struct loop *l, int sigr)
 			return CLI_EX_IOERR;
 		}
 		for (int i = 0; i < n; i++) {
-			if (ev[i].data.ptr == &l->tag_sig)
+			size_t k = 0;
+
+			while (k < pd->nextra && ev[i].data.ptr != (void *)&l->tag_extra[k])
+				k++;
+			if (k < pd->nextra)
+				pd->ready(pd, pd->extra_fd[k]);
+			else if (ev[i].data.ptr == &l->tag_sig)
 				got_sig = 1;
 			else if (ev[i].data.ptr == &l->tag_lfd)
 				got_lfd = (ev[i].events & EPOLLIN) != 0;
@@ -501,56 +514,65 @@ static int serve(struct loop *l, int sigr)
 			accept_some(l);
 		if (got_sig)
 			read_signals(l, sigr);
+		if (l->next_tick > 0 && now_ms() >= l->next_tick) {
+			pd->tick(pd);
+			l->next_tick = now_ms() + pd->tick_ms;
+		}
 	}
 	return 0;
 }
 
-/* As many descriptors as allowed: --max-connections may be more than the
- * soft limit.  When they are still fewer, say so once: EMFILE then finds
- * a connection to close. */
-static void raise_nofile(struct policyd *pd)
+/* The epoll set: the signal pipe sigr, the listening socket if any, the
+ * command's other descriptors.  0, or -1 with errno (l->ep may be open). */
+static int epoll_set(struct loop *l, int sigr)
 {
-	struct rlimit rl;
+	struct policyd *pd = l->pd;
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
-		return;
-	if (rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
-			getrlimit(RLIMIT_NOFILE, &rl);
+	l->lfd_events = EPOLLIN;
+	if ((l->ep = epoll_create1(EPOLL_CLOEXEC)) < 0 ||
+	    epoll_ctl(l->ep, EPOLL_CTL_ADD, sigr,
+	              &(struct epoll_event){ .events = EPOLLIN, .data.ptr = &l->tag_sig }) != 0)
+		return -1;
+	if (pd->lfd >= 0 &&
+	    epoll_ctl(l->ep, EPOLL_CTL_ADD, pd->lfd,
+	              &(struct epoll_event){ .events = l->lfd_events, .data.ptr = &l->tag_lfd }) != 0)
+		return -1;
+	if (pd->nextra > POLICYD_EXTRA_MAX) {
+		errno = EINVAL;
+		return -1;
 	}
-	if (rl.rlim_cur != RLIM_INFINITY && pd->max_conns + FDS_OTHER > rl.rlim_cur)
-		policyd_info(pd, "--max-connections %zu: only %llu open files allowed; the "
-		             "longest-idle connection makes room before that", pd->max_conns,
-		             (unsigned long long)rl.rlim_cur);
+	for (size_t i = 0; i < pd->nextra; i++)
+		if (epoll_ctl(l->ep, EPOLL_CTL_ADD, pd->extra_fd[i],
+		              &(struct epoll_event){ .events = EPOLLIN,
+		                                     .data.ptr = &l->tag_extra[i] }) != 0)
+			return -1;
+	return 0;
 }
 
-int policyd_run(struct policyd *pd, policyd_answer_fn *answer)
+int policyd_run(struct policyd *pd, const struct policyd_proto *proto)
 {
 	struct sigaction old[NCAUGHT];
 	struct loop l;
 	int pipefd[2], status;
 
-	raise_nofile(pd);
+	if (pd->lfd >= 0)
+		policyd_raise_nofile(pd);
 	memset(&l, 0, sizeof l);
+	l.ep = -1;
 	l.pd = pd;
-	l.answer = answer;
+	l.proto = proto;
+	l.out_max = ANSWERS_HELD * proto->answer_max;
 	if (pipe2(pipefd, O_NONBLOCK | O_CLOEXEC) != 0) {
 		cli_warn(pd->cli, "pipe: %s", strerror(errno));
 		return CLI_EX_IOERR;
 	}
-	l.conns = calloc(pd->max_conns, sizeof *l.conns);
+	l.conns = calloc(pd->max_conns > 0 ? pd->max_conns : 1, sizeof *l.conns);
 	if (l.conns == NULL) {
 		close(pipefd[0]);
 		close(pipefd[1]);
 		return cli_oom(pd->cli);
 	}
-	l.lfd_events = EPOLLIN;
-	if ((l.ep = epoll_create1(EPOLL_CLOEXEC)) < 0 ||
-	    epoll_ctl(l.ep, EPOLL_CTL_ADD, pipefd[0],
-	              &(struct epoll_event){ .events = EPOLLIN, .data.ptr = &l.tag_sig }) != 0 ||
-	    epoll_ctl(l.ep, EPOLL_CTL_ADD, pd->lfd,
-	              &(struct epoll_event){ .events = l.lfd_events, .data.ptr = &l.tag_lfd }) != 0) {
+	if (epoll_set(&l, pipefd[0]) != 0) {
 		cli_warn(pd->cli, "epoll: %s", strerror(errno));
 		if (l.ep >= 0)
 			close(l.ep);
@@ -559,6 +581,8 @@ int policyd_run(struct policyd *pd, policyd_answer_fn *answer)
 		close(pipefd[1]);
 		return CLI_EX_IOERR;
 	}
+	if (pd->tick != NULL && pd->tick_ms > 0)
+		l.next_tick = now_ms() + pd->tick_ms;
 	sig_fd = pipefd[1];
 	cli_signals(1, caught, NCAUGHT, old);
 	status = serve(&l, pipefd[0]);

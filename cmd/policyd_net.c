@@ -10,6 +10,7 @@
  *                      brackets; PORT a number (0: the system picks one,
  *                      and the startup line says which).
  *
+ * Also the limit of open files the loop needs (policyd_raise_nofile).
  * Non-blocking, close-on-exec.  On exit the unix socket file is removed
  * only if it is still the one we made (same device and inode).  Knows
  * nothing of requests or of the database.
@@ -21,6 +22,7 @@
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -28,6 +30,9 @@
 #include <arpa/inet.h>
 
 #include "policyd.h"
+
+#define FDS_OTHER 16 /* descriptors besides the clients: stdio, the database,
+                        the sockets, the epoll set */
 
 static int number(const char *s, unsigned long *v)
 {
@@ -268,4 +273,24 @@ void policyd_unlisten(struct policyd *pd)
 	    st.st_ino == pd->ino)
 		unlink(pd->path);
 	pd->is_unix = 0;
+}
+
+/* As many descriptors as allowed: --max-connections may be more than the
+ * soft limit.  When they are still fewer, say so once: EMFILE then finds
+ * a connection to close. */
+void policyd_raise_nofile(struct policyd *pd)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur != RLIM_INFINITY && pd->max_conns + FDS_OTHER > rl.rlim_cur)
+		policyd_info(pd, "--max-connections %zu: only %llu open files allowed; the "
+		             "longest-idle connection makes room before that", pd->max_conns,
+		             (unsigned long long)rl.rlim_cur);
 }

@@ -40,6 +40,7 @@ Commands:
   ingest dsn          record what bounce messages say about each recipient
   policyd             a Postfix policy server answering smtpd'"'"'s recipient
                       checks
+  serve               the HTTP/JSON API: check, stats, Prometheus /metrics
   sync                share this database with a fleet through NATS JetStream
   rules check         validate a rules file
   rules explain       which rule a reply matches, what it would do, and the
@@ -361,6 +362,8 @@ Options:
   --max-connections N  clients served at once (default 512)
   --idle-timeout D     close a client silent for D (default 10m; forever)
   --verbose            log every connection and answer
+  --user USER[:GROUP]  run as USER once the socket is made (started as root)
+  --syslog             log to syslog (facility mail), not stderr
 
 Global options: see '"'"'quell help'"'"'.'
 t 'help policyd' 0 "$POLICYD_HELP" '' help policyd
