@@ -69,6 +69,8 @@ TEST_OBJ  := $(TEST_SRC:%.c=$(B)/obj/%.o) $(B)/obj/tests/runner.o $(B)/obj/tests
 # The Postfix policy protocol lives in cmd/ (the server's); its tests and
 # fuzz target take these sources of it, never main.c.
 CMD_PROTO_SRC := cmd/policy_req.c cmd/policy_reply.c
+# quell serve's body parsers (pure: tests/test_serve_parse.c, fuzz_http_*)
+CMD_PROTO_SRC += cmd/serve_parse.c cmd/serve_cursor.c cmd/serve_sgkind.c
 CMD_PROTO_OBJ := $(CMD_PROTO_SRC:%.c=$(B)/obj/%.o)
 MAN       := $(wildcard docs/*.1 docs/*.3 docs/*.5)
 
@@ -261,7 +263,7 @@ fuzz: deps
 	  SAN="-fsanitize=fuzzer-no-link,address,undefined" $(FUZZ_B)/lib/libquell.a
 	@set -e; for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
 	  echo "fuzz: $$n"; \
-	  case $$n in *policy*) proto="-Icmd $(CMD_PROTO_SRC)";; *) proto=;; esac; \
+	  case $$n in *policy*|*http*) proto="-Icmd $(CMD_PROTO_SRC)";; *) proto=;; esac; \
 	  clang $(ALL_CPPFLAGS) -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
 	    -I$(FUZZ_B)/gen -o $(FUZZ_B)/$$n $$f $$proto $(FUZZ_B)/lib/libquell.a $(PKG_LIBS); \
 	  mkdir -p fuzz/corpus/$$n $(FUZZ_B)/corpus/$$n; \
