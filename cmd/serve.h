@@ -293,4 +293,16 @@ void serve_tokens_free(struct serve *srv);
 /* serve_route.c */
 int serve_healthz(struct serve_req *rq);
 
+/* serve_entries.c, serve_replies.c, serve_io.c (docs/http-api.md) */
+int serve_entries_list(struct serve_req *rq);
+int serve_entries_add(struct serve_req *rq);
+int serve_entry_get(struct serve_req *rq);
+int serve_entry_delete(struct serve_req *rq);
+int serve_replies_post(struct serve_req *rq);
+int serve_import_start(struct serve_req *rq);
+int serve_import_chunk(struct serve_req *rq, const char *data, size_t n);
+int serve_import_end(struct serve_req *rq);
+int serve_export_get(struct serve_req *rq);
+/* end of serve_entries.c, serve_replies.c, serve_io.c */
+
 #endif

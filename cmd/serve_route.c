@@ -15,6 +15,16 @@ const struct serve_route serve_routes[] = {
 	/* serve_route.c */
 	{ "GET", "/healthz", 0, SERVE_OPEN, SERVE_BODY_NONE, NULL, NULL, serve_healthz },
 	/* end of serve_route.c */
+	/* serve_entries.c, serve_replies.c, serve_io.c */
+	{ "GET", "/v1/entries", 0, SERVE_READ, SERVE_BODY_NONE, NULL, NULL, serve_entries_list },
+	{ "POST", "/v1/entries", 0, SERVE_WRITE, SERVE_BODY_BUFFER, NULL, NULL, serve_entries_add },
+	{ "GET", "/v1/entries/", 1, SERVE_READ, SERVE_BODY_NONE, NULL, NULL, serve_entry_get },
+	{ "DELETE", "/v1/entries/", 1, SERVE_WRITE, SERVE_BODY_NONE, NULL, NULL, serve_entry_delete },
+	{ "POST", "/v1/replies", 0, SERVE_WRITE, SERVE_BODY_BUFFER, NULL, NULL, serve_replies_post },
+	{ "POST", "/v1/import", 0, SERVE_WRITE, SERVE_BODY_STREAM, serve_import_start,
+	  serve_import_chunk, serve_import_end },
+	{ "GET", "/v1/export", 0, SERVE_READ, SERVE_BODY_NONE, NULL, NULL, serve_export_get },
+	/* end of serve_entries.c, serve_replies.c, serve_io.c */
 	{ NULL, NULL, 0, SERVE_OPEN, SERVE_BODY_NONE, NULL, NULL, NULL }
 };
 
