@@ -305,4 +305,17 @@ int serve_import_end(struct serve_req *rq);
 int serve_export_get(struct serve_req *rq);
 /* end of serve_entries.c, serve_replies.c, serve_io.c */
 
+/* serve_sendgrid.c, serve_sgasm.c: SendGrid's v3 suppression API */
+int serve_sg_get(struct serve_req *rq);
+int serve_sg_delete(struct serve_req *rq);
+int serve_sg_global_add(struct serve_req *rq);
+int serve_sg_global_get(struct serve_req *rq);
+int serve_sg_global_delete(struct serve_req *rq);
+int serve_sg_asm_all(struct serve_req *rq);
+int serve_sg_asm_email(struct serve_req *rq);
+int serve_sg_group_get(struct serve_req *rq);
+int serve_sg_group_post(struct serve_req *rq);
+int serve_sg_group_delete(struct serve_req *rq);
+/* end of serve_sendgrid.c, serve_sgasm.c */
+
 #endif

@@ -303,6 +303,7 @@ static int parse_lines(const char *body, size_t len, size_t max, struct serve_re
 		r->roots[r->nroots] = json_loadb(s, n, 0, &je);
 		if (r->roots[r->nroots] == NULL) {
 			memset(it, 0, sizeof *it);
+			it->source = QUELL_SOURCE_BOUNCE;
 			snprintf(it->error, sizeof it->error, "line %zu: not JSON: %s", line, je.text);
 			continue;
 		}

@@ -135,6 +135,9 @@ static void test_replies(void)
 		if (rc == 0 && reply_cases[i].ok) {
 			TU_EQ_INT(r.shape, reply_cases[i].shape);
 			TU_EQ_INT(r.n, reply_cases[i].n);
+			for (size_t k = 0; k < r.n; k++) /* a refused item too */
+				CU_ASSERT(r.items[k].source == QUELL_SOURCE_BOUNCE ||
+				          r.items[k].source == QUELL_SOURCE_COMPLAINT);
 			if (r.n > 0 && strstr(item_word(&r.items[0]), reply_cases[i].want) == NULL)
 				CU_FAIL("first item");
 			if (r.n > 0 &&
