@@ -414,6 +414,7 @@ int cmd_rules(struct cli *cli, int argc, char **argv);
 int cmd_show(struct cli *cli, int argc, char **argv);
 int cmd_stats(struct cli *cli, int argc, char **argv);
 int cmd_unallow(struct cli *cli, int argc, char **argv);
+json_t *cli_stats_json(const struct quell_stats *s); /* cmd_stats.c: stats --json */
 extern const struct cli_cmd cli_cmd_serve; /* cmd_serve.c */
 int cmd_serve(struct cli *cli, int argc, char **argv);
 

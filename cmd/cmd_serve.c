@@ -24,6 +24,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -372,11 +373,31 @@ static int slurp(struct serve *srv, const char *opt, const char *path, char **ou
 	return 0;
 }
 
+/* Room for --max-connections sockets: the soft limit of open files
+ * raised as far as the hard one allows; the startup says when it is
+ * still short. */
+static void raise_nofile(struct serve *srv)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)srv->max_conns * 2 + 64;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY ||
+	    rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &rl);
+	getrlimit(RLIMIT_NOFILE, &rl);
+	if (rl.rlim_cur < (rlim_t)srv->max_conns + 64)
+		serve_info(srv, "--max-connections %zu: only %llu open files allowed",
+		           srv->max_conns, (unsigned long long)rl.rlim_cur);
+}
+
 /* Everything before the wait: 0 or an exit status. */
 static int startup(struct serve *srv)
 {
 	int status = 0;
 
+	raise_nofile(srv);
 	if (srv->tokens_path != NULL && (status = serve_tokens_load(srv, 1)) != 0)
 		return status;
 	if (srv->tls_cert != NULL &&
@@ -416,6 +437,8 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 	pthread_rwlock_init(&srv->tokens_lock, NULL);
 	pthread_mutex_init(&srv->conns_lock, NULL);
 	status = options_of(srv, argc, argv);
+	if (status == 0 && serve_metrics_init(srv) != 0)
+		status = cli_oom(cli);
 	if (status == 0)
 		status = cli_rules_path(cli, &srv->rules);
 	if (status == 0)
@@ -428,6 +451,7 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 	serve_http_stop(srv);
 	serve_unlisten(srv);
 	serve_tokens_free(srv);
+	serve_metrics_free(srv);
 	free(srv->conns);
 	free(srv->tls_cert_pem);
 	free(srv->tls_key_pem);

@@ -8,6 +8,7 @@
  * `stream.-`, a name no stream can have).  Every list, scope and source is printed,
  * zero or not; categories and streams only when they have entries.
  *
+ * The --json object is cli_stats_json (serve's GET /v1/stats answers it too).
  * Knows nothing of how the counts are made.
  */
 #include "cli.h"
@@ -80,7 +81,7 @@ static json_t *names_json(const struct quell_count *c, size_t n)
 	return o;
 }
 
-static json_t *to_json(const struct quell_stats *s)
+json_t *cli_stats_json(const struct quell_stats *s)
 {
 	json_t *o = json_object(), *g;
 	int bad = o == NULL;
@@ -133,7 +134,7 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
 	if (rc != 0)
 		return cli_fail(cli, rc);
 	if (cli->json)
-		status = cli_json_put(cli, to_json(s));
+		status = cli_json_put(cli, cli_stats_json(s));
 	else
 		plain(s);
 	quell_stats_free(s);

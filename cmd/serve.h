@@ -34,16 +34,19 @@
  *
  *   (a) SERVE_BODY_NONE / SERVE_BODY_BUFFER: `handle` is called once, when
  *       the whole body is in rq->body (rq->body_len bytes, NUL-terminated;
- *       at most --max-body, beyond which the client got 413 and `handle`
+ *       at most --max-body, beyond which the client gets 413 (or, for a
+ *       chunked body with no Content-Length, the connection is closed) and `handle`
  *       is never called).  NONE refuses a non-empty body with 400.
  *   (b) SERVE_BODY_STREAM (uploads, e.g. import): `start` (may be NULL) is
  *       called before the first byte, `chunk` for each piece of the body as
  *       it arrives (no copy: data is valid during the call only), then
  *       `handle` at the end.  Keep per-request state in rq->state and set
  *       rq->state_free to release it; it is called once the request is
- *       over, answered or not (client gone, server stopping).  `start` and
- *       `chunk` may answer early (an error: the rest of the body is then
- *       thrown away); `handle` is then not called.
+ *       over, answered or not (client gone, server stopping).  `start` may
+ *       answer early (an error; the connection is then closed); `chunk`
+ *       may only refuse with serve_error(), which MHD can send only once
+ *       the body is read: the rest of the body is thrown away, the error
+ *       answered at its end, and `handle` is not called.
  *   (c) streamed answers (export, big check batches): any handler may
  *       answer with serve_stream(), giving a serve_read_fn that is called
  *       from the same thread, as the client reads, for the next bytes.
@@ -71,6 +74,7 @@ struct serve;
 struct serve_req;
 struct serve_conn;
 struct serve_tokens;
+struct serve_records;
 
 /* The scope a route needs (and a token grants; write includes read). */
 enum serve_scope {
@@ -136,6 +140,7 @@ struct serve_req {
 
 	unsigned int status;      /* the status answered (0: none yet) */
 	int answered;             /* an answer was queued */
+	int in_body;              /* inside `chunk`: serve_error is deferred */
 	unsigned int refused;     /* refused with this status, answered once the
 	                             body is read (the message in scratch) */
 	int64_t t0_ns;            /* monotonic start of the request */
@@ -236,6 +241,10 @@ struct serve {
 	size_t nconns, conns_cap;
 
 	struct serve_metrics m;
+	struct serve_records *records;  /* serve_stats.c: what serve recorded */
+	pthread_mutex_t stats_lock;     /* the database figures of /metrics, */
+	char *stats_text;               /* made at most every 10 s */
+	int64_t stats_ms;
 	int64_t db_looked_ms;
 	int db_lost;
 };
@@ -292,6 +301,21 @@ void serve_tokens_free(struct serve *srv);
 
 /* serve_route.c */
 int serve_healthz(struct serve_req *rq);
+
+/* serve_stats.c: GET /v1/stats and GET /metrics; serve_metrics_record
+ * counts one reply this server recorded (call it after quell_record
+ * succeeded, with its outcome) for quell_records_total{action,rule}. */
+int serve_stats_get(struct serve_req *rq);
+int serve_metrics_get(struct serve_req *rq);
+void serve_metrics_record(struct serve *srv, const struct quell_outcome *o);
+int serve_metrics_init(struct serve *srv);
+void serve_metrics_free(struct serve *srv);
+
+/* serve_check.c: GET and POST /v1/check */
+int serve_check_get(struct serve_req *rq);
+int serve_check_post_start(struct serve_req *rq);
+int serve_check_post_chunk(struct serve_req *rq, const char *data, size_t n);
+int serve_check_post(struct serve_req *rq);
 
 /* serve_entries.c, serve_replies.c, serve_io.c (docs/http-api.md) */
 int serve_entries_list(struct serve_req *rq);

@@ -45,6 +45,8 @@ static int queue(struct serve_req *rq, unsigned int status, struct MHD_Response 
 		return -1;
 	if (ctype != NULL)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+	/* a browser must never read stored text in an answer as HTML */
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	ok = MHD_queue_response(rq->mc, status, r);
 	MHD_destroy_response(r);
 	if (ok != MHD_YES)
@@ -121,6 +123,11 @@ int serve_error(struct serve_req *rq, unsigned int status, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	if (rq->in_body) { /* MHD answers only once the body is read */
+		memcpy(rq->scratch, msg, strlen(msg) + 1);
+		rq->refused = status;
+		return 0;
+	}
 	o = json_pack("{s:{s:I,s:o}}", "error", "code", (json_int_t)status, "message",
 	              cli_jstr(msg[0] ? msg : "error"));
 	if (o == NULL) {
@@ -281,15 +288,26 @@ static int body_piece(struct serve_req *rq, const char *data, size_t n)
 	const struct serve_route *r = rq->route;
 
 	rq->body_seen += n;
-	if (rq->body_seen > rq->srv->max_body)
-		return serve_error(rq, 413, "the body is over %zu bytes (--max-body)",
-		                   rq->srv->max_body);
+	if (rq->body_seen > rq->srv->max_body) {
+		/* a chunked body (no Content-Length, or a false one): MHD cannot
+		 * answer before the body is read, so the connection is closed */
+		serve_info(rq->srv, "%s %s: the body is over %zu bytes (--max-body); closed",
+		           rq->method, rq->url, rq->srv->max_body);
+		rq->status = 413;
+		return -1;
+	}
 	if (rq->refused)
 		return 0; /* thrown away */
 	if (r->body == SERVE_BODY_NONE)
 		return refuse(rq, 400, "%s %s takes no body", rq->method, r->path);
-	if (r->body == SERVE_BODY_STREAM)
-		return r->chunk(rq, data, n);
+	if (r->body == SERVE_BODY_STREAM) {
+		int rc;
+
+		rq->in_body = 1;
+		rc = r->chunk(rq, data, n);
+		rq->in_body = 0;
+		return rc;
+	}
 	if (rq->body_len + n + 1 > rq->body_cap) {
 		size_t cap = rq->body_cap ? rq->body_cap : 4096;
 		char *b;

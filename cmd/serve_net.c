@@ -372,9 +372,18 @@ void serve_accept(struct serve *srv, int lfd)
 		int fd = accept4(lfd, (struct sockaddr *)&ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 		if (fd < 0) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
-			    errno != ECONNABORTED)
+			if (errno == EMFILE || errno == ENFILE) {
+				/* out of descriptors: make room as for the limit; the
+				 * client waits in the backlog for the next round */
+				pthread_mutex_lock(&srv->conns_lock);
+				if (evict_one(srv))
+					atomic_fetch_add(&srv->m.evicted, 1);
+				pthread_mutex_unlock(&srv->conns_lock);
+				usleep(1000);
+			} else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
+			           errno != ECONNABORTED) {
 				cli_warn(srv->cli, "accept: %s", strerror(errno));
+			}
 			return;
 		}
 		if (!make_room(srv)) {

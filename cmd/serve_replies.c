@@ -41,6 +41,8 @@ static int flush(struct serve_req *rq, struct batch *b, struct quell_outcome *ou
 		struct quell_record_item *it = &b->items[i];
 
 		outs[b->idx[i]] = it->out;
+		if (it->rc == 0)
+			serve_metrics_record(rq->srv, &it->out); /* /metrics: records by action, rule */
 		if (it->rc != 0 && outs[b->idx[i]].error[0] == '\0')
 			snprintf(outs[b->idx[i]].error, sizeof outs[b->idx[i]].error, "%s",
 			         quell_strerror(it->rc));

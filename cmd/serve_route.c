@@ -15,6 +15,15 @@ const struct serve_route serve_routes[] = {
 	/* serve_route.c */
 	{ "GET", "/healthz", 0, SERVE_OPEN, SERVE_BODY_NONE, NULL, NULL, serve_healthz },
 	/* end of serve_route.c */
+	/* serve_check.c */
+	{ "GET", "/v1/check", 0, SERVE_READ, SERVE_BODY_NONE, NULL, NULL, serve_check_get },
+	{ "POST", "/v1/check", 0, SERVE_READ, SERVE_BODY_STREAM, serve_check_post_start,
+	  serve_check_post_chunk, serve_check_post },
+	/* end of serve_check.c */
+	/* serve_stats.c */
+	{ "GET", "/v1/stats", 0, SERVE_READ, SERVE_BODY_NONE, NULL, NULL, serve_stats_get },
+	{ "GET", "/metrics", 0, SERVE_READ, SERVE_BODY_NONE, NULL, NULL, serve_metrics_get },
+	/* end of serve_stats.c */
 	/* serve_entries.c, serve_replies.c, serve_io.c */
 	{ "GET", "/v1/entries", 0, SERVE_READ, SERVE_BODY_NONE, NULL, NULL, serve_entries_list },
 	{ "POST", "/v1/entries", 0, SERVE_WRITE, SERVE_BODY_BUFFER, NULL, NULL, serve_entries_add },

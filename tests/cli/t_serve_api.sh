@@ -163,6 +163,10 @@ h 'JSON Lines: DEL and C1 bytes of an address come back escaped' 200 \
 	'{"address":"a\u007F\u0085@b.org","code":null,"status":null,"text":null,"rule":null,"category":null,"action":"invalid","scope":null,"verdict":null,"until":null,"error":"local part: control character \\x7F at character 2"}
 {"address":"c@d.org","code":null,"status":null,"text":null,"rule":null,"category":null,"action":"invalid","scope":null,"verdict":null,"until":null,"error":"reply: missing"}' \
 	-X POST "$URL/v1/replies" --data-binary "@$T_DIR/hostile.jsonl"
+"$CURL" -s -m 10 "$URL/metrics" | grep '^quell_records_total{action="suppress",rule="user-unknown"}' \
+	>"$T_DIR/metrics.out"
+ok 'the recorded replies are counted in /metrics' \
+	grep -qx 'quell_records_total{action="suppress",rule="user-unknown"} 2' "$T_DIR/metrics.out"
 h 'replies: an empty body' 400 '{"error":{"code":400,"message":"the body is empty"}}' \
 	-X POST "$URL/v1/replies" -d ' '
 

@@ -1,0 +1,364 @@
+/*
+ * serve_json.c - the check path's JSON without allocation (serve_json.h):
+ * the writer of one check object, and the incremental reader of POST
+ * /v1/check bodies.
+ *
+ * The writer must give the bytes `quell check --json` prints (render.c's
+ * cli_result_json, dumped by json.c: jansson's escaping, \uXXXX in upper
+ * case, plus DEL and C1 controls escaped, bad UTF-8 bytes as U+FFFD);
+ * t_serve.sh compares the two on hostile stored text, and the fuzz target
+ * fuzz_http_check compares them on any input.  Knows nothing of HTTP.
+ */
+#include <string.h>
+
+#include "cli.h"
+#include "serve_json.h"
+
+struct w {
+	char *p, *end;
+	int full;
+};
+
+static void put(struct w *w, const char *s, size_t n)
+{
+	if (w->full || (size_t)(w->end - w->p) < n) {
+		w->full = 1;
+		return;
+	}
+	memcpy(w->p, s, n);
+	w->p += n;
+}
+
+static void put_u(struct w *w, unsigned int c)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char e[6] = { '\\', 'u', '0', '0', hex[(c >> 4) & 0xf], hex[c & 0xf] };
+
+	put(w, e, sizeof e);
+}
+
+/* A JSON string of s: "" and NULL are null (unless empty_ok). */
+static void str(struct w *w, const char *s, int empty_ok)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (s == NULL || (*s == '\0' && !empty_ok)) {
+		put(w, "null", 4);
+		return;
+	}
+	put(w, "\"", 1);
+	while (*p != '\0') {
+		const unsigned char *run = p;
+		size_t n;
+
+		while (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\')
+			p++;
+		put(w, (const char *)run, (size_t)(p - run));
+		if (*p == '\0')
+			break;
+		switch (*p) {
+		case '"': put(w, "\\\"", 2); p++; continue;
+		case '\\': put(w, "\\\\", 2); p++; continue;
+		case '\b': put(w, "\\b", 2); p++; continue;
+		case '\f': put(w, "\\f", 2); p++; continue;
+		case '\n': put(w, "\\n", 2); p++; continue;
+		case '\r': put(w, "\\r", 2); p++; continue;
+		case '\t': put(w, "\\t", 2); p++; continue;
+		}
+		if (*p < 0x20 || *p == 0x7f) {
+			put_u(w, *p++);
+			continue;
+		}
+		n = cli_utf8_len(p);
+		if (n == 0) {
+			put(w, "\xef\xbf\xbd", 3);
+			p++;
+		} else if (n == 2 && p[0] == 0xc2 && p[1] < 0xa0) {
+			put_u(w, p[1]);
+			p += 2;
+		} else {
+			put(w, (const char *)p, n);
+			p += n;
+		}
+	}
+	put(w, "\"", 1);
+}
+
+static void key(struct w *w, const char *k)
+{
+	put(w, k, strlen(k));
+}
+
+static void time_val(struct w *w, int64_t t)
+{
+	char buf[QUELL_TIME_MAX];
+
+	if (t == 0)
+		put(w, "null", 4);
+	else
+		str(w, quell_time_format(t, buf, sizeof buf), 0);
+}
+
+size_t serve_check_json(char *out, size_t size, const char *address,
+                        const struct quell_result *r)
+{
+	struct w w = { out, out + size, 0 };
+
+	key(&w, "{\"address\":");
+	str(&w, address, 1);
+	key(&w, ",\"normalized\":");
+	str(&w, r->normalized, 0);
+	key(&w, ",\"verdict\":");
+	str(&w, quell_verdict_name(r->verdict), 0);
+	key(&w, ",\"scope\":");
+	str(&w, quell_scope_name(r->scope), 0);
+	key(&w, ",\"key\":");
+	str(&w, r->key, 0);
+	key(&w, ",\"rule\":");
+	str(&w, r->rule, 0);
+	key(&w, ",\"category\":");
+	str(&w, r->category, 0);
+	key(&w, ",\"source\":");
+	str(&w, quell_source_name(r->source), 0);
+	key(&w, ",\"reply\":");
+	str(&w, r->reply, 0);
+	key(&w, ",\"since\":");
+	time_val(&w, r->since);
+	key(&w, ",\"until\":");
+	time_val(&w, r->until);
+	key(&w, ",\"error\":");
+	str(&w, r->error, 0);
+	key(&w, "}");
+	return w.full ? 0 : (size_t)(w.p - out);
+}
+
+/* ------------------------------------------------------------ the reader */
+
+enum {
+	ST_START,  /* before the first byte that is not white space */
+	ST_VALUE,  /* before a value (array: after '[' or ','; lines: a new line) */
+	ST_STRING, /* inside a string */
+	ST_ESC,    /* after a backslash */
+	ST_HEX,    /* inside \uXXXX */
+	ST_AFTER,  /* after a value */
+	ST_FIRST,  /* array: after '[', a value or ']' */
+	ST_DONE    /* array: after ']' */
+};
+
+void serve_scan_init(struct serve_scan *s)
+{
+	memset(s, 0, sizeof *s);
+	s->line = 1;
+}
+
+static int bad(struct serve_scan *s, const char *what)
+{
+	snprintf(s->err, sizeof s->err, "line %llu, column %llu: %s",
+	         (unsigned long long)s->line, (unsigned long long)s->col, what);
+	return -1;
+}
+
+static int add(struct serve_scan *s, const char *b, size_t n)
+{
+	if (s->len + n > SERVE_ADDRESS_MAX)
+		return bad(s, "an address over 1024 bytes");
+	memcpy(s->cur + s->len, b, n);
+	s->len += n;
+	return 0;
+}
+
+/* Append code point c as UTF-8. */
+static int add_cp(struct serve_scan *s, unsigned int c)
+{
+	char b[4];
+
+	if (c == 0)
+		return bad(s, "a NUL (\\u0000) in a string");
+	if (c < 0x80) {
+		b[0] = (char)c;
+		return add(s, b, 1);
+	}
+	if (c < 0x800) {
+		b[0] = (char)(0xc0 | c >> 6);
+		b[1] = (char)(0x80 | (c & 0x3f));
+		return add(s, b, 2);
+	}
+	if (c < 0x10000) {
+		b[0] = (char)(0xe0 | c >> 12);
+		b[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+		b[2] = (char)(0x80 | (c & 0x3f));
+		return add(s, b, 3);
+	}
+	b[0] = (char)(0xf0 | c >> 18);
+	b[1] = (char)(0x80 | ((c >> 12) & 0x3f));
+	b[2] = (char)(0x80 | ((c >> 6) & 0x3f));
+	b[3] = (char)(0x80 | (c & 0x3f));
+	return add(s, b, 4);
+}
+
+/* The 4th hex digit of \uXXXX is in: a code point, or half of a pair. */
+static int hex_done(struct serve_scan *s)
+{
+	unsigned int u = s->u;
+
+	s->state = ST_STRING;
+	if (s->hi != 0) {
+		unsigned int hi = s->hi;
+
+		s->hi = 0;
+		if (u < 0xdc00 || u > 0xdfff)
+			return bad(s, "a lone surrogate in \\u escapes");
+		return add_cp(s, 0x10000 + ((hi - 0xd800) << 10) + (u - 0xdc00));
+	}
+	if (u >= 0xd800 && u <= 0xdbff) {
+		s->hi = u;
+		return 0;
+	}
+	if (u >= 0xdc00 && u <= 0xdfff)
+		return bad(s, "a lone surrogate in \\u escapes");
+	return add_cp(s, u);
+}
+
+static int escape(struct serve_scan *s, char c)
+{
+	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+	const char *p = c != '\0' ? strchr(from, c) : NULL;
+
+	if (c == 'u') {
+		s->state = ST_HEX;
+		s->u = 0;
+		s->nhex = 0;
+		return 0;
+	}
+	if (p == NULL)
+		return bad(s, "an unknown escape in a string");
+	s->state = ST_STRING;
+	return add(s, to + (p - from), 1);
+}
+
+static int hex(struct serve_scan *s, char c)
+{
+	unsigned int d;
+
+	if (c >= '0' && c <= '9')
+		d = (unsigned int)(c - '0');
+	else if (c >= 'a' && c <= 'f')
+		d = (unsigned int)(c - 'a' + 10);
+	else if (c >= 'A' && c <= 'F')
+		d = (unsigned int)(c - 'A' + 10);
+	else
+		return bad(s, "a bad \\u escape");
+	s->u = s->u << 4 | d;
+	return ++s->nhex == 4 ? hex_done(s) : 0;
+}
+
+/* Outside strings: one byte of structure. */
+static int structure(struct serve_scan *s, char c)
+{
+	int space = c == ' ' || c == '\t' || c == '\r' || c == '\n';
+
+	if (space && !(c == '\n' && s->form == '"' && s->state == ST_AFTER))
+		return 0;
+	switch (s->state) {
+	case ST_START:
+		if (c != '[' && c != '"')
+			return bad(s, "want a JSON array of strings or JSON Lines of strings");
+		s->form = c;
+		s->state = c == '[' ? ST_FIRST : ST_STRING;
+		return 0;
+	case ST_FIRST:
+		if (c == ']') {
+			s->state = ST_DONE;
+			return 0;
+		}
+		/* fall through */
+	case ST_VALUE:
+		if (c != '"')
+			return bad(s, "want a string");
+		s->state = ST_STRING;
+		return 0;
+	case ST_AFTER:
+		if (s->form == '"' && c == '\n')
+			s->state = ST_VALUE;
+		else if (s->form == '[' && c == ',')
+			s->state = ST_VALUE;
+		else if (s->form == '[' && c == ']')
+			s->state = ST_DONE;
+		else
+			return bad(s, s->form == '[' ? "want ',' or ']'" : "want the end of the line");
+		return 0;
+	}
+	return bad(s, "nothing may follow the array");
+}
+
+/* Inside a string: the byte at d[*i] and what follows up to the closing
+ * quote, which is when fn is called. */
+static int in_string(struct serve_scan *s, const char *d, size_t n, size_t *i,
+                     serve_scan_fn *fn, void *ctx)
+{
+	size_t j = *i;
+	int rc;
+
+	while (j < n && d[j] != '"' && d[j] != '\\' && (unsigned char)d[j] >= 0x20)
+		j++;
+	if (j > *i && (rc = add(s, d + *i, j - *i)) != 0)
+		return rc;
+	s->col += j - *i;
+	*i = j;
+	if (j == n)
+		return 0;
+	s->col++;
+	(*i)++;
+	if (d[j] == '\\') {
+		s->state = ST_ESC;
+		return 0;
+	}
+	if (d[j] != '"')
+		return bad(s, "a control byte inside a string");
+	if (s->hi != 0)
+		return bad(s, "a lone surrogate in \\u escapes");
+	s->cur[s->len] = '\0';
+	s->state = ST_AFTER;
+	s->count++;
+	rc = fn(ctx, s->cur, s->len);
+	s->len = 0;
+	return rc;
+}
+
+int serve_scan_feed(struct serve_scan *s, const char *data, size_t n, serve_scan_fn *fn,
+                    void *ctx)
+{
+	size_t i = 0;
+	int rc = 0;
+
+	while (i < n && rc == 0) {
+		char c = data[i];
+
+		if (s->state == ST_STRING) {
+			rc = in_string(s, data, n, &i, fn, ctx);
+			continue;
+		}
+		i++;
+		s->col++;
+		if (s->state == ST_ESC)
+			rc = escape(s, c);
+		else if (s->state == ST_HEX)
+			rc = hex(s, c);
+		else
+			rc = structure(s, c);
+		if (c == '\n') {
+			s->line++;
+			s->col = 0;
+		}
+	}
+	return rc;
+}
+
+int serve_scan_end(struct serve_scan *s)
+{
+	if (s->state == ST_START || s->state == ST_DONE ||
+	    (s->form == '"' && (s->state == ST_AFTER || s->state == ST_VALUE)))
+		return 0;
+	return bad(s, s->form == '[' && s->state != ST_STRING ? "the array is not closed"
+	                                                      : "the body ends inside a string");
+}
