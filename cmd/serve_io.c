@@ -139,8 +139,12 @@ static void *imp_thread(void *arg)
 		fclose(in);
 	}
 	/* whatever stopped the import, read the rest so the writer never blocks */
-	while (read(x->fd[0], sink, sizeof sink) > 0 || errno == EINTR)
-		;
+	for (;;) {
+		ssize_t n = read(x->fd[0], sink, sizeof sink);
+
+		if (n == 0 || (n < 0 && errno != EINTR))
+			break;
+	}
 	return NULL;
 }
 

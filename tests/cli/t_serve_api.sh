@@ -188,6 +188,26 @@ h 'import: an unknown format' 400 \
 h 'import: a csv without the entry column' 400 \
 	'{"error":{"code":400,"message":"import: body:1: csv: no '"'"'entry'"'"' column in the header"}}' \
 	-X POST "$URL/v1/import?format=csv" --data-binary $'nothing,here\n1,2\n'
+{ printf 'nothing,here\n'; seq -f '%g,x' 1 300000; } >"$T_DIR/bad.csv"
+h 'import: a big body refused at its header is read to its end, answered once' 400 \
+	'{"error":{"code":400,"message":"import: body:1: csv: no '"'"'entry'"'"' column in the header"}}' \
+	-X POST "$URL/v1/import?format=csv" --data-binary "@$T_DIR/bad.csv"
+# an upload cut short: the client sends half of what Content-Length says
+cat >"$T_DIR/cut.py" <<'PY'
+import socket, sys, time, urllib.parse
+u = urllib.parse.urlsplit(sys.argv[1])
+body = b"".join(b"cut%06d@example.com\n" % i for i in range(20000))
+s = socket.create_connection((u.hostname, u.port), timeout=10)
+s.sendall(b"POST /v1/import?format=plain HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n"
+          % (2 * len(body)) + body)
+time.sleep(1)  # the server reads what came, then sees the client go
+s.close()
+PY
+"$PY" "$T_DIR/cut.py" "$URL"
+sleep 1
+h 'import: an upload cut short imports nothing' 200 \
+	'{"key":"cut000001@example.com","scope":"address","verdict":"allow","check":{"address":"cut000001@example.com","normalized":"cut000001@example.com","verdict":"allow","scope":null,"key":null,"rule":null,"category":null,"source":null,"reply":null,"since":null,"until":null,"error":null},"entries":[],"history":[]}' \
+	"$URL/v1/entries/cut000001@example.com"
 for f in csv jsonl plain sendgrid mailgun ses postmark; do
 	q --db "$DB" --now "$NOW" export --format "$f" >"$T_DIR/cli.$f" 2>/dev/null
 	"$CURL" -s -m 20 -o "$T_DIR/http.$f" "$URL/v1/export?format=$f"
