@@ -9,6 +9,7 @@
 #   make fuzz       build the libFuzzer targets (clang) and run each FUZZ_TIME s
 #   make integration  quell policyd behind a private Postfix, driven by swaks
 #   make bench      build and run the benchmarks in bench/
+#   make bench-serve  only the quell serve section (against Redis)
 #   make install    PREFIX (/usr/local), LIBDIR ($(PREFIX)/lib; multiarch:
 #                   LIBDIR=/usr/lib/x86_64-linux-gnu) and DESTDIR are honoured
 #   make packaging-check  what a packager relies on: a build with
@@ -73,9 +74,12 @@ TEST_OBJ  := $(TEST_SRC:%.c=$(B)/obj/%.o) $(B)/obj/tests/runner.o $(B)/obj/tests
 # The Postfix policy protocol lives in cmd/ (the server's); its tests and
 # fuzz target take these sources of it, never main.c.
 CMD_PROTO_SRC := cmd/policy_req.c cmd/policy_reply.c
-# quell serve's body parsers (pure: tests/test_serve_parse.c, fuzz_http_*)
-CMD_PROTO_SRC += cmd/serve_parse.c cmd/serve_cursor.c cmd/serve_sgkind.c
+# quell serve's body parsers (pure: tests/test_serve_parse.c, fuzz_http_bodies)
+CMD_SERVE_PARSE_SRC := cmd/serve_parse.c cmd/serve_cursor.c cmd/serve_sgkind.c
+CMD_PROTO_SRC += $(CMD_SERVE_PARSE_SRC)
 CMD_PROTO_OBJ := $(CMD_PROTO_SRC:%.c=$(B)/obj/%.o)
+# quell serve's check-path JSON (its fuzz target compares it with render.c's)
+CMD_HTTP_SRC := cmd/serve_json.c cmd/render.c cmd/json.c cmd/out.c
 MAN       := $(wildcard docs/*.1 docs/*.3 docs/*.5)
 
 STATIC    := $(B)/lib/libquell.a
@@ -83,7 +87,7 @@ SHARED    := $(B)/lib/libquell.so.$(VERSION)
 QUELL     := $(B)/bin/quell
 RUNNER    := $(B)/tests/runner
 
-.PHONY: all deps check check-build unit cli eval sanitize valgrind fuzz bench bench-build demo \
+.PHONY: all deps check check-build unit cli eval sanitize valgrind fuzz bench bench-build bench-serve demo \
         install install-db uninstall clean header-test integration man-check packaging-check
 
 all: $(STATIC) $(SHARED) $(QUELL)
@@ -231,6 +235,15 @@ bench: deps
 	@scripts/install-deps --bench
 	@$(MAKE) --no-print-directory all bench-build
 	B=$(B) BENCH_N=$(BENCH_N) BENCH_RUNS=$(BENCH_RUNS) BENCH_SEED=$(BENCH_SEED) bench/run
+	B=$(B) BENCH_N=$(BENCH_N) BENCH_SEED=$(BENCH_SEED) bench/bench_serve.sh
+
+# `make bench-serve`: the quell serve section alone (bench/bench_serve.sh:
+# GET /v1/check against Redis with wrk and redis-benchmark, POST of 1,000
+# addresses a request, memory over BENCH_SERVE_SECS, default 300).
+bench-serve: deps
+	@scripts/install-deps --bench
+	@$(MAKE) --no-print-directory all $(B)/bench/gen
+	B=$(B) BENCH_N=$(BENCH_N) BENCH_SEED=$(BENCH_SEED) bench/bench_serve.sh
 
 bench-build: $(BENCH_PROG)
 
@@ -267,7 +280,8 @@ fuzz: deps
 	  SAN="-fsanitize=fuzzer-no-link,address,undefined" $(FUZZ_B)/lib/libquell.a
 	@set -e; for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
 	  echo "fuzz: $$n"; \
-	  case $$n in *policy*|*http*) proto="-Icmd $(CMD_PROTO_SRC)";; *) proto=;; esac; \
+	  case $$n in *policy*) proto="-Icmd $(CMD_PROTO_SRC)";; \
+	    *http*) proto="-Icmd $(CMD_HTTP_SRC) $(CMD_SERVE_PARSE_SRC)";; *) proto=;; esac; \
 	  clang $(ALL_CPPFLAGS) -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
 	    -I$(FUZZ_B)/gen -o $(FUZZ_B)/$$n $$f $$proto $(FUZZ_B)/lib/libquell.a $(PKG_LIBS); \
 	  mkdir -p fuzz/corpus/$$n $(FUZZ_B)/corpus/$$n; \

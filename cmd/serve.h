@@ -133,6 +133,13 @@ struct serve_req {
 
 	char *body;               /* SERVE_BODY_BUFFER: the body, NUL-terminated */
 	size_t body_len, body_cap;
+	/* Kept from request to request of the connection, for a handler's
+	 * big buffers (allocated once per connection, not per request): set
+	 * both; cache_free(cache) is called when the connection closes.  A
+	 * handler that finds another handler's cache frees it and sets its
+	 * own (compare cache_free with its own function). */
+	void *cache;
+	void (*cache_free)(void *cache);
 	uint64_t body_seen;       /* bytes of body received so far */
 
 	void *state;              /* the handler's own, for the request */

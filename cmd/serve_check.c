@@ -14,7 +14,8 @@
  *       read as it arrives (serve_scan: an error in it is a 400 saying
  *       where, before anything is checked); the answer is made as the
  *       client reads it, BATCH addresses at a time through
- *       quell_check_many (one read transaction per batch).
+ *       quell_check_many (one read transaction per batch).  Its buffers
+ *       are the connection's (rq->cache), kept for its next POST.
  *
  * The objects come from serve_check_json (serve_json.c), the same bytes
  * as the CLI's.  Knows nothing of HTTP beyond serve.h.
@@ -78,6 +79,7 @@ struct pcheck {
 	struct serve_scan scan;
 	char *addrs;          /* the addresses, each NUL-terminated */
 	size_t len, cap, n;
+	/* cleared for each request from here */
 	char stream[QUELL_STREAM_MAX];
 	int64_t now;
 	/* the answer */
@@ -99,6 +101,33 @@ static void pcheck_free(void *ctx)
 	if (p != NULL)
 		free(p->addrs);
 	free(p);
+}
+
+/* The connection's pcheck (kept for its next POST: 400 KB allocated once
+ * per connection, not per request), cleared; NULL when out of memory. */
+static struct pcheck *pcheck_of(struct serve_req *rq)
+{
+	struct pcheck *p = rq->cache_free == pcheck_free ? rq->cache : NULL;
+
+	if (p == NULL) {
+		if (rq->cache_free != NULL)
+			rq->cache_free(rq->cache);
+		rq->cache = NULL;
+		rq->cache_free = NULL;
+		if ((p = malloc(sizeof *p)) == NULL)
+			return NULL;
+		p->addrs = NULL;
+		p->cap = 0;
+		rq->cache = p;
+		rq->cache_free = pcheck_free;
+	} else if (p->cap > (16u << 20)) { /* keep no more than 16 MB between requests */
+		free(p->addrs);
+		p->addrs = NULL;
+		p->cap = 0;
+	}
+	p->len = p->n = 0;
+	memset(&p->stream, 0, offsetof(struct pcheck, given) - offsetof(struct pcheck, stream));
+	return p;
 }
 
 static int keep(void *ctx, const char *address, size_t len)
@@ -129,16 +158,14 @@ int serve_check_post_start(struct serve_req *rq)
 
 	if (stream_arg(rq, &stream) != 0)
 		return 0;
-	if ((p = malloc(sizeof *p)) == NULL)
+	if ((p = pcheck_of(rq)) == NULL)
 		return serve_error(rq, 500, "out of memory");
-	memset(p, 0, offsetof(struct pcheck, given));
 	p->srv = rq->srv;
 	p->now = serve_now(rq);
 	serve_scan_init(&p->scan);
 	if (stream != NULL)
 		memcpy(p->stream, stream, strlen(stream) + 1);
 	rq->state = p;
-	rq->state_free = pcheck_free;
 	return 0;
 }
 
@@ -248,9 +275,8 @@ int serve_check_post(struct serve_req *rq)
 	if (serve_scan_end(&p->scan) != 0)
 		return serve_error(rq, 400, "the body: %s", p->scan.err);
 	p->next = p->addrs;
-	rq->state = NULL; /* the answer owns it now */
-	rq->state_free = NULL;
+	/* p stays the connection's: its next request waits for this answer */
 	return serve_stream(rq, 200,
 	                    p->scan.form == '[' ? "application/json" : "application/x-ndjson",
-	                    pcheck_read, p, pcheck_free);
+	                    pcheck_read, p, NULL);
 }

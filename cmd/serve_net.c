@@ -312,6 +312,8 @@ void serve_conn_close(struct serve *srv, struct serve_conn *c)
 	srv->conns[c->slot] = last;
 	pthread_mutex_unlock(&srv->conns_lock);
 	free(c->req.body);
+	if (c->req.cache_free != NULL)
+		c->req.cache_free(c->req.cache);
 	free(c);
 }
 
