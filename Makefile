@@ -281,7 +281,8 @@ fuzz: deps
 	@set -e; for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
 	  echo "fuzz: $$n"; \
 	  case $$n in *policy*) proto="-Icmd $(CMD_PROTO_SRC)";; \
-	    *http*) proto="-Icmd $(CMD_HTTP_SRC) $(CMD_SERVE_PARSE_SRC)";; *) proto=;; esac; \
+	    *http_bodies*) proto="-Icmd $(CMD_SERVE_PARSE_SRC)";; \
+	    *http*) proto="-Icmd $(CMD_HTTP_SRC)";; *) proto=;; esac; \
 	  clang $(ALL_CPPFLAGS) -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
 	    -I$(FUZZ_B)/gen -o $(FUZZ_B)/$$n $$f $$proto $(FUZZ_B)/lib/libquell.a $(PKG_LIBS); \
 	  mkdir -p fuzz/corpus/$$n $(FUZZ_B)/corpus/$$n; \
