@@ -77,6 +77,9 @@ TEST_OBJ  := $(TEST_SRC:%.c=$(B)/obj/%.o) $(B)/obj/tests/runner.o $(B)/obj/tests
 # servers'); their tests and fuzz targets take these sources of it, never
 # main.c.
 CMD_PROTO_SRC := cmd/policy_req.c cmd/policy_reply.c cmd/socketmap_req.c cmd/socketmap_answer.c
+# quell serve's body parsers (pure: tests/test_serve_parse.c, fuzz_http_bodies)
+CMD_SERVE_PARSE_SRC := cmd/serve_parse.c cmd/serve_cursor.c cmd/serve_sgkind.c
+CMD_PROTO_SRC += $(CMD_SERVE_PARSE_SRC)
 CMD_PROTO_OBJ := $(CMD_PROTO_SRC:%.c=$(B)/obj/%.o)
 # quell serve's check-path JSON (its fuzz target compares it with render.c's)
 CMD_HTTP_SRC := cmd/serve_json.c cmd/render.c cmd/json.c cmd/out.c
@@ -293,6 +296,7 @@ fuzz: deps
 	@set -e; for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
 	  echo "fuzz: $$n"; \
 	  case $$n in *policy*|*socketmap*) proto="-Icmd $(CMD_PROTO_SRC)";; \
+	    *http_bodies*) proto="-Icmd $(CMD_SERVE_PARSE_SRC)";; \
 	    *http*) proto="-Icmd $(CMD_HTTP_SRC)";; *) proto=;; esac; \
 	  clang $(ALL_CPPFLAGS) -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
 	    -I$(FUZZ_B)/gen -o $(FUZZ_B)/$$n $$f $$proto $(FUZZ_B)/lib/libquell.a $(PKG_LIBS); \

@@ -340,6 +340,16 @@ json_t *cli_outcome_json(const char *address, const struct quell_outcome *o);
 int cli_outcome_put(struct cli *cli, int rc, const char *column, const char *address,
                     struct quell_outcome *o, int *invalid);
 
+/* ------------------------------------------------------------ cmd_show.c */
+
+/* The object of `show --json` for key (normalized, of scope): {key, scope,
+ * verdict, check, entries, history}; r is the check of an address (NULL
+ * for a domain), entry the address as given, info may be NULL (a key
+ * never seen).  Also quell serve's GET /v1/entries/{entry}.  NULL when
+ * out of memory. */
+json_t *cli_show_json(const char *key, int scope, const char *entry,
+                      const struct quell_result *r, const struct quell_info *info);
+
 /* ---------------------------------------------------------------- each.c */
 
 /* Apply op to every ENTRY operand.  An invalid entry (QUELL_EADDRESS) is

@@ -133,8 +133,8 @@ static void show_plain(const char *key, const struct quell_result *r,
 	}
 }
 
-static json_t *show_json(const char *key, int scope, const char *entry,
-                         const struct quell_result *r, const struct quell_info *info)
+json_t *cli_show_json(const char *key, int scope, const char *entry,
+                      const struct quell_result *r, const struct quell_info *info)
 {
 	json_t *o = json_object(), *entries = json_array(), *history = json_array();
 	int bad = o == NULL || entries == NULL || history == NULL;
@@ -193,9 +193,9 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 	if (rc != 0 && rc != QUELL_ENOTFOUND)
 		return cli_fail_item(cli, entry, rc);
 	if (cli->json)
-		status = cli_json_put(cli, show_json(key, scope, entry,
-		                                     scope == QUELL_SCOPE_ADDRESS ? &res : NULL,
-		                                     info));
+		status = cli_json_put(cli, cli_show_json(key, scope, entry,
+		                                         scope == QUELL_SCOPE_ADDRESS ? &res : NULL,
+		                                         info));
 	else
 		show_plain(key, scope == QUELL_SCOPE_ADDRESS ? &res : NULL, info,
 		           !cli->porcelain && isatty(STDOUT_FILENO));

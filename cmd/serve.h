@@ -354,4 +354,29 @@ int serve_check_post_start(struct serve_req *rq);
 int serve_check_post_chunk(struct serve_req *rq, const char *data, size_t n);
 int serve_check_post(struct serve_req *rq);
 
+/* serve_entries.c, serve_replies.c, serve_io.c (docs/http-api.md) */
+int serve_entries_list(struct serve_req *rq);
+int serve_entries_add(struct serve_req *rq);
+int serve_entry_get(struct serve_req *rq);
+int serve_entry_delete(struct serve_req *rq);
+int serve_replies_post(struct serve_req *rq);
+int serve_import_start(struct serve_req *rq);
+int serve_import_chunk(struct serve_req *rq, const char *data, size_t n);
+int serve_import_end(struct serve_req *rq);
+int serve_export_get(struct serve_req *rq);
+/* end of serve_entries.c, serve_replies.c, serve_io.c */
+
+/* serve_sendgrid.c, serve_sgasm.c: SendGrid's v3 suppression API */
+int serve_sg_get(struct serve_req *rq);
+int serve_sg_delete(struct serve_req *rq);
+int serve_sg_global_add(struct serve_req *rq);
+int serve_sg_global_get(struct serve_req *rq);
+int serve_sg_global_delete(struct serve_req *rq);
+int serve_sg_asm_all(struct serve_req *rq);
+int serve_sg_asm_email(struct serve_req *rq);
+int serve_sg_group_get(struct serve_req *rq);
+int serve_sg_group_post(struct serve_req *rq);
+int serve_sg_group_delete(struct serve_req *rq);
+/* end of serve_sendgrid.c, serve_sgasm.c */
+
 #endif

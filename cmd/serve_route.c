@@ -24,6 +24,36 @@ const struct serve_route serve_routes[] = {
 	{ "GET", "/v1/stats", 0, SERVE_READ, SERVE_BODY_NONE, NULL, NULL, serve_stats_get },
 	{ "GET", "/metrics", 0, SERVE_READ, SERVE_BODY_NONE, NULL, NULL, serve_metrics_get },
 	/* end of serve_stats.c */
+	/* serve_entries.c, serve_replies.c, serve_io.c */
+	{ "GET", "/v1/entries", 0, SERVE_READ, SERVE_BODY_NONE, NULL, NULL, serve_entries_list },
+	{ "POST", "/v1/entries", 0, SERVE_WRITE, SERVE_BODY_BUFFER, NULL, NULL, serve_entries_add },
+	{ "GET", "/v1/entries/", 1, SERVE_READ, SERVE_BODY_NONE, NULL, NULL, serve_entry_get },
+	{ "DELETE", "/v1/entries/", 1, SERVE_WRITE, SERVE_BODY_NONE, NULL, NULL, serve_entry_delete },
+	{ "POST", "/v1/replies", 0, SERVE_WRITE, SERVE_BODY_BUFFER, NULL, NULL, serve_replies_post },
+	{ "POST", "/v1/import", 0, SERVE_WRITE, SERVE_BODY_STREAM, serve_import_start,
+	  serve_import_chunk, serve_import_end },
+	{ "GET", "/v1/export", 0, SERVE_READ, SERVE_BODY_NONE, NULL, NULL, serve_export_get },
+	/* end of serve_entries.c, serve_replies.c, serve_io.c */
+	/* serve_sendgrid.c, serve_sgasm.c */
+	{ "GET", "/v3/suppression/", 1, SERVE_READ, SERVE_BODY_NONE, NULL, NULL, serve_sg_get },
+	{ "DELETE", "/v3/suppression/", 1, SERVE_WRITE, SERVE_BODY_BUFFER, NULL, NULL,
+	  serve_sg_delete },
+	{ "POST", "/v3/asm/suppressions/global", 0, SERVE_WRITE, SERVE_BODY_BUFFER, NULL, NULL,
+	  serve_sg_global_add },
+	{ "GET", "/v3/asm/suppressions/global/", 1, SERVE_READ, SERVE_BODY_NONE, NULL, NULL,
+	  serve_sg_global_get },
+	{ "DELETE", "/v3/asm/suppressions/global/", 1, SERVE_WRITE, SERVE_BODY_NONE, NULL, NULL,
+	  serve_sg_global_delete },
+	{ "GET", "/v3/asm/suppressions", 0, SERVE_READ, SERVE_BODY_NONE, NULL, NULL,
+	  serve_sg_asm_all },
+	{ "GET", "/v3/asm/suppressions/", 1, SERVE_READ, SERVE_BODY_NONE, NULL, NULL,
+	  serve_sg_asm_email },
+	{ "GET", "/v3/asm/groups/", 1, SERVE_READ, SERVE_BODY_NONE, NULL, NULL, serve_sg_group_get },
+	{ "POST", "/v3/asm/groups/", 1, SERVE_WRITE, SERVE_BODY_BUFFER, NULL, NULL,
+	  serve_sg_group_post },
+	{ "DELETE", "/v3/asm/groups/", 1, SERVE_WRITE, SERVE_BODY_NONE, NULL, NULL,
+	  serve_sg_group_delete },
+	/* end of serve_sendgrid.c, serve_sgasm.c */
 	{ NULL, NULL, 0, SERVE_OPEN, SERVE_BODY_NONE, NULL, NULL, NULL }
 };
 

@@ -786,10 +786,20 @@ QUELL_API int quell_show(quell *h, const char *entry, size_t max_events,
                          struct quell_info **out);
 QUELL_API void quell_info_free(struct quell_info *info);
 
+/* A place in quell_list's order: the entry a page ended with, copied from
+ * the quell_entry the callback got (key, scope, list, stream).  Plain
+ * data: a caller may keep it, or put it in a cursor token, as it likes. */
+struct quell_list_pos {
+	int scope;                     /* QUELL_SCOPE_DOMAIN or _ADDRESS */
+	char key[QUELL_ENTRY_MAX];     /* the normalized key */
+	int list;                      /* QUELL_LIST_* */
+	char stream[QUELL_STREAM_MAX]; /* "" for stream-less */
+};
+
 /* Filters for quell_list().  Zero fields mean "any". */
-#define QUELL_LIST_OPTIONS_VERSION 1
+#define QUELL_LIST_OPTIONS_VERSION 2
 struct quell_list_options {
-	unsigned int version;  /* QUELL_LIST_OPTIONS_VERSION */
+	unsigned int version;  /* QUELL_LIST_OPTIONS_VERSION (1 still accepted) */
 	int list;              /* QUELL_LIST_*; NONE = all lists */
 	int scope;             /* QUELL_SCOPE_*; NONE = both */
 	const char *stream;    /* NULL: stream-less entries only; "*": every stream */
@@ -797,16 +807,26 @@ struct quell_list_options {
 	int64_t since;         /* entries updated at or after; 0: any */
 	int include_expired;   /* 0: skip expired entries and past backoffs */
 	int64_t now;           /* 0 = clock */
+	const struct quell_list_pos *after; /* version 2: start right after this
+	                          place in the order (the entry there need not
+	                          exist any more); NULL: from the start */
 };
-#define QUELL_LIST_OPTIONS_INIT { QUELL_LIST_OPTIONS_VERSION, 0, 0, NULL, NULL, 0, 0, 0 }
+#define QUELL_LIST_OPTIONS_INIT { QUELL_LIST_OPTIONS_VERSION, 0, 0, NULL, NULL, 0, 0, 0, NULL }
 
-/* Called once per entry, domains first then addresses, each in key order.
+/* Called once per entry, domains first then addresses, each in key order
+ * (bytes), the entries of one key by list (the enum's value) then stream
+ * (bytes, "" first).  The order is total, so paging with `after` in
+ * separate calls never gives an entry twice nor misses one that lived
+ * through every call, whatever was written between them.
  * Return 0 to go on, anything else to stop: quell_list then returns that
  * value as it is (return a positive value to tell it from QUELL_E* codes).
  * A callback must not write to the database. */
 typedef int (*quell_entry_cb)(void *payload, const struct quell_entry *entry);
 
-/* Iterate the entries that pass `opts` in one read transaction. */
+/* Iterate the entries that pass `opts` in one read transaction.
+ * Errors: QUELL_EINVAL (unknown options version, a bad stream, an `after`
+ * whose scope is neither address nor domain, or whose strings are not
+ * NUL-terminated inside their arrays), the store's errors, or cb's value. */
 QUELL_API int quell_list(quell *h, const struct quell_list_options *opts, quell_entry_cb cb,
                          void *payload);
 
