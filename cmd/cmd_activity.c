@@ -36,8 +36,7 @@ const struct cli_cmd cli_cmd_activity = {
 	.name = "activity",
 	.fn = cmd_activity,
 	.synopsis = "[--address A] [--domain D] [--type T] [--since T] [--limit N]",
-	.summary = "the stored events, newest first: time, type, address, outcome, rule\n"
-	           "and the receiving server's reply",
+	.summary = "the stored events, newest first, with the receiving server's reply",
 	.options =
 		"  --address A          only the events of address A\n"
 		"  --domain D           only addresses of domain D and its subdomains\n"

@@ -36,9 +36,8 @@ const struct cli_cmd cli_cmd_report = {
 	.fn = cmd_report,
 	.synopsis = "[--since T] [--until T] [--by day|week] [--domain D] [--top N] [--csv]\n"
 	            "[--since T] [--until T] [--by day|week] [--domain D] [--top N] --html FILE",
-	.summary = "replies by outcome, new suppressions by category and rule, list sizes,\n"
-	           "trouble domains, domains in backoff and top reasons over time\n"
-	           "(docs/report.md)",
+	.summary = "replies by outcome, new suppressions, list sizes, trouble domains and "
+	           "top reasons over time",
 	.options =
 		"  --since T            from T (default: 30 periods back from --until)\n"
 		"  --until T            up to T, not included (default: now)\n"

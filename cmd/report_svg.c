@@ -17,7 +17,7 @@
 #define WIDTH 760
 #define HEIGHT 260
 #define LEFT 56
-#define RIGHT 130
+#define RIGHT 170
 #define TOP 16
 #define BOTTOM 40
 
