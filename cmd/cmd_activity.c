@@ -124,8 +124,8 @@ static int parse(struct cli *cli, int argc, char **argv, struct quell_activity_o
 
 	while ((c = cli_getopt(cli, argc, argv, options, &status)) != -1) {
 		switch (c) {
-		case CLI_STOP:
-			return status;
+		case CLI_STOP: /* -1: --help printed, stop with 0 */
+			return status == 0 ? -1 : status;
 		case OPT_ADDRESS:
 			o->address = optarg;
 			break;
@@ -162,7 +162,7 @@ int cmd_activity(struct cli *cli, int argc, char **argv)
 	int rc, status;
 
 	if ((status = parse(cli, argc, argv, &o)) != 0)
-		return status;
+		return status < 0 ? CLI_EX_OK : status;
 	if ((status = cli_open(cli)) != 0)
 		return status;
 	rc = quell_activity(cli->h, &o, item, cli);

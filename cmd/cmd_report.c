@@ -63,8 +63,8 @@ static int parse(struct cli *cli, int argc, char **argv, struct args *a)
 
 	while ((c = cli_getopt(cli, argc, argv, options, &status)) != -1) {
 		switch (c) {
-		case CLI_STOP:
-			return status;
+		case CLI_STOP: /* -1: --help printed, stop with 0 */
+			return status == 0 ? -1 : status;
 		case OPT_SINCE:
 		case OPT_UNTIL:
 			if (quell_time_parse(optarg, c == OPT_SINCE ? &a->o.since : &a->o.until) != 0)
@@ -153,7 +153,7 @@ int cmd_report(struct cli *cli, int argc, char **argv)
 	int rc, status;
 
 	if ((status = parse(cli, argc, argv, &a)) != 0)
-		return status;
+		return status < 0 ? CLI_EX_OK : status;
 	a.o.stream = cli->stream;
 	a.o.now = cli->now;
 	if ((status = cli_open(cli)) != 0)

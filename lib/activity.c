@@ -345,8 +345,7 @@ static int parse_filters(struct act *a)
 	if (o->domain != NULL && o->domain[0] != '\0' &&
 	    (rc = quell__domain_parse(o->domain, strlen(o->domain), NULL, a->domain,
 	                              sizeof a->domain, err, sizeof err)) != 0)
-		return quell__error(a->h, rc == QUELL_EINVAL ? QUELL_EADDRESS : rc, "domain '%.80s': %s",
-		                    o->domain, err);
+		return quell__error(a->h, rc == QUELL_EINVAL ? QUELL_EADDRESS : rc, "%s", err);
 	return 0;
 }
 

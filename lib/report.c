@@ -71,11 +71,11 @@ static int set_range(quell *h, const struct quell_report_options *o, struct quel
 	else
 		r->since = quell__report_floor(o->by, r->until - 1) - 29 * len;
 	if (r->since >= r->until)
-		return quell__error(h, QUELL_EINVAL, "report: since is not before until");
+		return quell__error(h, QUELL_EINVAL, "since is not before until");
 	n = (quell__report_floor(o->by, r->until - 1) - r->since) / len + 1;
 	if (n > QUELL_REPORT_MAX_PERIODS)
 		return quell__error(h, QUELL_EINVAL,
-		                    "report: %lld periods, more than %d: a later since, or weeks",
+		                    "%lld periods, more than %d: a later since, or weeks",
 		                    (long long)n, QUELL_REPORT_MAX_PERIODS);
 	r->nperiods = (size_t)n;
 	if ((r->periods = calloc(r->nperiods, sizeof *r->periods)) == NULL)
@@ -94,15 +94,14 @@ static int check_opts(quell *h, const struct quell_report_options *o, struct que
 		return quell__error(h, QUELL_EINVAL, "report options version %u is not supported",
 		                    o->version);
 	if (o->by != QUELL_REPORT_DAY && o->by != QUELL_REPORT_WEEK)
-		return quell__error(h, QUELL_EINVAL, "report: unknown period %d", o->by);
+		return quell__error(h, QUELL_EINVAL, "unknown report period %d", o->by);
 	if ((rc = quell__stream_check(h, o->stream, 0)) != 0)
 		return rc;
 	rp->stream = o->stream && o->stream[0] ? o->stream : NULL;
 	if (o->domain != NULL && o->domain[0] != '\0' &&
 	    (rc = quell__domain_parse(o->domain, strlen(o->domain), NULL, rp->domain,
 	                              sizeof rp->domain, err, sizeof err)) != 0)
-		return quell__error(h, rc == QUELL_EINVAL ? QUELL_EADDRESS : rc, "domain '%.80s': %s",
-		                    o->domain, err);
+		return quell__error(h, rc == QUELL_EINVAL ? QUELL_EADDRESS : rc, "%s", err);
 	return 0;
 }
 

@@ -118,6 +118,10 @@ struct quell__rep {
 	size_t keylen;
 	int scope;
 	int64_t next_time;        /* the newer event's time (INT64_MAX: none) */
+	/* newer events whose verdict (suppress, backoff) an older event made:
+	 * open, and the end of the newest; the older event's until caps them */
+	int sup_open, back_open;
+	int64_t sup_end, back_end;
 	struct quell__pending pend;
 	/* list sizes: +1/-1 at the first period whose end sees a change */
 	int64_t *dsupa, *dsupd, *dback; /* nperiods + 1 each */

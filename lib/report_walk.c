@@ -62,18 +62,49 @@ static void interval(struct quell__rep *rp, int64_t *d, int64_t a, int64_t b)
 	}
 }
 
-/* The list sizes: the key's verdict after ev, from ev until the newer one. */
+/* The list sizes.  Each event's verdict holds from its time until the
+ * newer event's; the end of a suppression or backoff is the until of the
+ * event that made it (a ttl, a backoff's end), which an event made by
+ * something else (a delivery to a suppressed address) does not carry: a
+ * run of such events stays open until the older event that made the
+ * verdict caps it.  A backoff run nothing made (the domain's backoff seen
+ * from an address) is not counted; a suppression run is, to its end. */
 static void sizes(struct quell__rep *rp, const struct quell_event *ev)
 {
-	int64_t end = rp->next_time;
+	int64_t *sup = rp->scope == QUELL_SCOPE_DOMAIN ? rp->dsupd : rp->dsupa;
 
-	if (ev->until > 0 && ev->until < end &&
-	    (ev->verdict == QUELL_BACKOFF || ev->action == QUELL_ACTION_SUPPRESS))
-		end = ev->until;
-	if (ev->verdict == QUELL_SUPPRESS)
-		interval(rp, rp->scope == QUELL_SCOPE_DOMAIN ? rp->dsupd : rp->dsupa, ev->time, end);
-	else if (ev->verdict == QUELL_BACKOFF)
-		interval(rp, rp->dback, ev->time, end);
+	if (ev->verdict == QUELL_SUPPRESS && ev->action == QUELL_ACTION_SUPPRESS) {
+		int64_t end = rp->sup_open ? rp->sup_end : rp->next_time;
+
+		interval(rp, sup, ev->time, ev->until > 0 && ev->until < end ? ev->until : end);
+		rp->sup_open = 0;
+	} else if (ev->verdict == QUELL_SUPPRESS && !rp->sup_open) {
+		rp->sup_open = 1;
+		rp->sup_end = rp->next_time;
+	} else if (ev->verdict != QUELL_SUPPRESS && rp->sup_open) {
+		interval(rp, sup, rp->next_time, rp->sup_end); /* made by no event seen */
+		rp->sup_open = 0;
+	}
+	if (ev->verdict == QUELL_BACKOFF && ev->action == QUELL_ACTION_BACKOFF) {
+		int64_t end = rp->back_open ? rp->back_end : rp->next_time;
+
+		interval(rp, rp->dback, ev->time, ev->until < end ? ev->until : end);
+		rp->back_open = 0;
+	} else if (ev->verdict == QUELL_BACKOFF && !rp->back_open) {
+		rp->back_open = 1;
+		rp->back_end = rp->next_time;
+	} else if (ev->verdict != QUELL_BACKOFF) {
+		rp->back_open = 0;
+	}
+}
+
+/* The key ends: a suppression run still open counts from its oldest event. */
+static void sizes_end(struct quell__rep *rp)
+{
+	if (rp->sup_open && rp->keylen != (size_t)-1)
+		interval(rp, rp->scope == QUELL_SCOPE_DOMAIN ? rp->dsupd : rp->dsupa, rp->next_time,
+		         rp->sup_end);
+	rp->sup_open = rp->back_open = 0;
 }
 
 /* Count the pending suppression as new. */
@@ -185,6 +216,7 @@ static int count_event(struct quell__rep *rp, const struct quell_event *ev)
 static void next_key(struct quell__rep *rp, const char *key, size_t klen)
 {
 	count_new(rp);
+	sizes_end(rp);
 	memcpy(rp->key, key, klen + 1);
 	rp->keylen = klen;
 	rp->scope = quell__key_scope(key, klen);
@@ -215,8 +247,10 @@ static int step(const struct quell__val *k, const struct quell__val *v, void *vc
 	if (rp->pend.on && ev.verdict != QUELL_SUPPRESS)
 		count_new(rp);
 	rp->pend.on = 0;
-	if (ev.time < rp->r->since) /* it said the state at since; the rest is older */
+	if (ev.time < rp->r->since) { /* it said the state at since; the rest is older */
+		rp->next_time = ev.time;
 		return quell__hwalk_leave(&rp->w, key, klen);
+	}
 	if (ev.time < rp->r->until && !quell__event_copy(rp->scope, &ev) &&
 	    (rc = count_event(rp, &ev)) != 0)
 		return rc;
@@ -234,6 +268,7 @@ int quell__report_walk(struct quell__rep *rp)
 	rp->keylen = (size_t)-1;
 	rc = quell__hwalk(&rp->w, step, rp);
 	count_new(rp);
+	sizes_end(rp);
 	if (rc == 0)
 		rc = quell__report_backoff(rp);
 	quell__store_read_end(rp->h, rp->w.txn);
