@@ -40,6 +40,7 @@ Commands:
   ingest dsn          record what bounce messages say about each recipient
   policyd             a Postfix policy server answering smtpd'"'"'s recipient
                       checks
+  serve               the HTTP/JSON API: check, stats, Prometheus /metrics
   rules check         validate a rules file
   rules explain       which rule a reply matches, what it would do, and the
                       verdict for an entry with no history
