@@ -293,4 +293,7 @@ void serve_tokens_free(struct serve *srv);
 /* serve_route.c */
 int serve_healthz(struct serve_req *rq);
 
+/* serve_report.c: GET / and GET /report?..., the live report page */
+int serve_report_page(struct serve_req *rq);
+
 #endif

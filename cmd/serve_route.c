@@ -15,6 +15,10 @@ const struct serve_route serve_routes[] = {
 	/* serve_route.c */
 	{ "GET", "/healthz", 0, SERVE_OPEN, SERVE_BODY_NONE, NULL, NULL, serve_healthz },
 	/* end of serve_route.c */
+	/* serve_report.c */
+	{ "GET", "/", 0, SERVE_READ, SERVE_BODY_NONE, NULL, NULL, serve_report_page },
+	{ "GET", "/report", 0, SERVE_READ, SERVE_BODY_NONE, NULL, NULL, serve_report_page },
+	/* end of serve_report.c */
 	{ NULL, NULL, 0, SERVE_OPEN, SERVE_BODY_NONE, NULL, NULL, NULL }
 };
 
