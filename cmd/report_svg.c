@@ -43,14 +43,15 @@ static double xpos(size_t i, size_t n)
 	return LEFT + w * ((double)i + 0.5);
 }
 
-/* A round axis top above max: 1, 2 or 5 times a power of ten. */
+/* The axis top: four grid steps of 1, 2 or 5 times a power of ten that
+ * reach max. */
 static uint64_t nice(uint64_t max)
 {
-	uint64_t p = 1;
+	uint64_t want = (max + 3) / 4, p = 1;
 
-	while (p * 10 <= max)
+	while (p * 10 <= want)
 		p *= 10;
-	return max <= p ? p : max <= 2 * p ? 2 * p : max <= 5 * p ? 5 * p : 10 * p;
+	return 4 * (want <= p ? p : want <= 2 * p ? 2 * p : want <= 5 * p ? 5 * p : 10 * p);
 }
 
 /* The frame: title, grid lines with their values, period labels. */
