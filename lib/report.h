@@ -123,6 +123,7 @@ struct quell__rep {
 	int sup_open, back_open;
 	int64_t sup_end, back_end;
 	struct quell__pending pend;
+	size_t dom_row;           /* the key's row in dom (report_walk.c's ROW_*) */
 	/* list sizes: +1/-1 at the first period whose end sees a change */
 	int64_t *dsupa, *dsupd, *dback; /* nperiods + 1 each */
 	/* names and groups */

@@ -19,6 +19,9 @@
 #include "report.h"
 #include "text.h"
 
+#define ROW_UNKNOWN ((size_t)-1) /* the key's domain row: not looked up yet */
+#define ROW_NONE ((size_t)-2)    /* ... past QUELL_REPORT_MAX_DOMAINS */
+
 int64_t quell__report_floor(int by, int64_t t)
 {
 	int64_t day = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
@@ -137,21 +140,25 @@ static int name_row(struct quell__rep *rp, struct quell__strtab *t, const char *
 /* A reply's recipient domain counts; its group of reasons. */
 static int reply_counts(struct quell__rep *rp, const struct quell_event *ev, int type, int o)
 {
-	const char *dom = quell__key_domain(rp->key);
 	char gk[2 * QUELL_NAME_MAX + QUELL_STATUS_MAX + 2];
-	size_t i;
-	int fresh, rc = quell__strtab_get(&rp->doms, dom, strlen(dom), &i, &fresh);
+	size_t i, rl, sl;
+	int fresh, rc;
 
-	if (rc < 0)
-		return quell__error(rp->h, QUELL_ENOMEM, "out of memory");
-	if (rc == 1) {
+	if (rp->dom_row == ROW_UNKNOWN) { /* once per key */
+		const char *dom = quell__key_domain(rp->key);
+
+		if ((rc = quell__strtab_get(&rp->doms, dom, strlen(dom), &i, &fresh)) < 0)
+			return quell__error(rp->h, QUELL_ENOMEM, "out of memory");
+		rp->dom_row = rc == 1 ? ROW_NONE : i;
+		if (fresh)
+			memset(&rp->dom[i], 0, sizeof rp->dom[i]);
+	}
+	if (rp->dom_row == ROW_NONE) {
 		rp->other_domains++;
 	} else {
-		struct quell__dom *d = &rp->dom[i];
+		struct quell__dom *d = &rp->dom[rp->dom_row];
 		const struct quell_report *r = rp->r;
 
-		if (fresh)
-			memset(d, 0, sizeof *d);
 		d->delivered += type == QUELL_ACTIVITY_DELIVERED;
 		d->deferrals += type == QUELL_ACTIVITY_DEFERRAL;
 		d->complaints += type == QUELL_ACTIVITY_COMPLAINT;
@@ -162,8 +169,13 @@ static int reply_counts(struct quell__rep *rp, const struct quell_event *ev, int
 	}
 	if (o < 0 || o == QUELL_OUTCOME_DELIVERED)
 		return 0;
-	snprintf(gk, sizeof gk, "%s %s", ev->rule, ev->status);
-	if ((rc = quell__strtab_get(&rp->whys, gk, strlen(gk), &i, &fresh)) < 0)
+	rl = strnlen(ev->rule, QUELL_NAME_MAX - 1);
+	sl = strnlen(ev->status, QUELL_STATUS_MAX - 1);
+	memcpy(gk, ev->rule, rl);
+	gk[rl] = ' ';
+	memcpy(gk + rl + 1, ev->status, sl);
+	gk[rl + 1 + sl] = '\0';
+	if ((rc = quell__strtab_get(&rp->whys, gk, rl + 1 + sl, &i, &fresh)) < 0)
 		return quell__error(rp->h, QUELL_ENOMEM, "out of memory");
 	if (rc == 0) {
 		struct quell__why *w = &rp->why[i];
@@ -171,7 +183,7 @@ static int reply_counts(struct quell__rep *rp, const struct quell_event *ev, int
 		if (fresh)
 			memset(w, 0, sizeof *w);
 		w->count++;
-		if (w->count == 1 || ev->time >= w->last) {
+		if (w->count == 1 || ev->time > w->last) {
 			quell__copy(w->reply, sizeof w->reply, ev->reply);
 			w->last = ev->time;
 			w->code = ev->code;
@@ -221,6 +233,7 @@ static void next_key(struct quell__rep *rp, const char *key, size_t klen)
 	rp->keylen = klen;
 	rp->scope = quell__key_scope(key, klen);
 	rp->next_time = INT64_MAX;
+	rp->dom_row = ROW_UNKNOWN;
 }
 
 static int step(const struct quell__val *k, const struct quell__val *v, void *vctx)
@@ -232,9 +245,13 @@ static int step(const struct quell__val *k, const struct quell__val *v, void *vc
 	int rc;
 
 	quell__hwalk_tick(&rp->w);
-	if (quell__history_split(k->data, k->len, key, &klen) != 0)
+	if (k->len > rp->keylen && rp->keylen != (size_t)-1 &&
+	    ((const char *)k->data)[rp->keylen] == '\0' &&
+	    memcmp(k->data, rp->key, rp->keylen) == 0) {
+		/* the same key as the last item: nothing to copy */
+	} else if (quell__history_split(k->data, k->len, key, &klen) != 0) {
 		return QUELL__SCAN_NEXT;
-	if (klen != rp->keylen || memcmp(key, rp->key, klen) != 0) {
+	} else {
 		next_key(rp, key, klen);
 		if (!quell__domain_within(quell__key_domain(key), rp->domain))
 			return quell__hwalk_leave(&rp->w, key, klen);
@@ -249,7 +266,7 @@ static int step(const struct quell__val *k, const struct quell__val *v, void *vc
 	rp->pend.on = 0;
 	if (ev.time < rp->r->since) { /* it said the state at since; the rest is older */
 		rp->next_time = ev.time;
-		return quell__hwalk_leave(&rp->w, key, klen);
+		return quell__hwalk_leave(&rp->w, rp->key, rp->keylen);
 	}
 	if (ev.time < rp->r->until && !quell__event_copy(rp->scope, &ev) &&
 	    (rc = count_event(rp, &ev)) != 0)
@@ -285,6 +302,7 @@ static int backoff_step(const struct quell__val *k, const struct quell__val *v, 
 	struct quell__ent e;
 	char key[QUELL_ENTRY_MAX];
 
+	quell__hwalk_tick(&rp->w); /* the domain table's pages lie among the history's */
 	if (k->len >= sizeof key)
 		return QUELL__SCAN_NEXT;
 	memcpy(key, k->data, k->len);
