@@ -216,11 +216,15 @@ valgrind: deps
 # End to end: a private Postfix instance (postfix and swaks are installed
 # first if missing) asking `quell policyd` and `quell serve --socketmap`,
 # with swaks as the SMTP client and Postfix's sendmail.
-# As root; tests/integration/run says what it does.
+# As root; tests/integration/run says what it does.  Then the report page
+# of the demo database in headless Chromium (report_browser.sh).
 integration:
 	@scripts/install-deps --integration
 	@$(MAKE) --no-print-directory all
 	tests/integration/run $(abspath $(QUELL))
+	@# the report page in headless Chromium (screenshots in $(B)/)
+	@scripts/demo $(QUELL) $(B)/demo-db >/dev/null 2>&1
+	tests/integration/report_browser.sh $(abspath $(QUELL)) $(B)/demo-db $(B)
 
 # A fleet of three hosts on a three-node NATS JetStream cluster on loopback,
 # with faults (tests/integration/fleet.sh says what); and its figures

@@ -404,6 +404,10 @@ extern const struct cli_cmd cli_cmd_add, cli_cmd_allow, cli_cmd_backup, cli_cmd_
 	cli_cmd_policyd, cli_cmd_prune, cli_cmd_record, cli_cmd_remove, cli_cmd_rules,
 	cli_cmd_serve, cli_cmd_show, cli_cmd_stats, cli_cmd_unallow;
 extern const struct cli_cmd cli_cmd_sync; /* cmd_sync.c */
+/* report and activity (cmd_report.c, cmd_activity.c) */
+extern const struct cli_cmd cli_cmd_report, cli_cmd_activity;
+int cmd_report(struct cli *cli, int argc, char **argv);
+int cmd_activity(struct cli *cli, int argc, char **argv);
 
 int cmd_add(struct cli *cli, int argc, char **argv);
 int cmd_allow(struct cli *cli, int argc, char **argv);

@@ -43,6 +43,8 @@ const struct cli_cmd *const cli_commands[] = {
 	&cli_cmd_sync,
 	&cli_cmd_rules,
 	&cli_cmd_stats,
+	&cli_cmd_report,
+	&cli_cmd_activity,
 	&cli_cmd_prune,
 	&cli_cmd_backup,
 	&cli_cmd_help,

@@ -378,5 +378,7 @@ int serve_sg_group_get(struct serve_req *rq);
 int serve_sg_group_post(struct serve_req *rq);
 int serve_sg_group_delete(struct serve_req *rq);
 /* end of serve_sendgrid.c, serve_sgasm.c */
+/* serve_report.c: GET / and GET /report?..., the live report page */
+int serve_report_page(struct serve_req *rq);
 
 #endif

@@ -54,6 +54,10 @@ const struct serve_route serve_routes[] = {
 	{ "DELETE", "/v3/asm/groups/", 1, SERVE_WRITE, SERVE_BODY_NONE, NULL, NULL,
 	  serve_sg_group_delete },
 	/* end of serve_sendgrid.c, serve_sgasm.c */
+	/* serve_report.c */
+	{ "GET", "/", 0, SERVE_READ, SERVE_BODY_NONE, NULL, NULL, serve_report_page },
+	{ "GET", "/report", 0, SERVE_READ, SERVE_BODY_NONE, NULL, NULL, serve_report_page },
+	/* end of serve_report.c */
 	{ NULL, NULL, 0, SERVE_OPEN, SERVE_BODY_NONE, NULL, NULL, NULL }
 };
 

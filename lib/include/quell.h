@@ -1110,6 +1110,211 @@ QUELL_API int quell_hosts(quell *h, quell_host_cb cb, void *payload);
  * readers and writers. */
 QUELL_API int quell_backup(quell *h, const char *dir);
 
+/* ------------------------------------------------- report and activity */
+
+/* Periods of a report. */
+enum quell_report_by {
+	QUELL_REPORT_DAY = 0,  /* UTC days */
+	QUELL_REPORT_WEEK = 1  /* UTC weeks, Monday to Sunday */
+};
+
+/* What a reply did (the rule's action as applied): the report's outcome
+ * columns, in this order. */
+enum quell_report_outcome {
+	QUELL_OUTCOME_DELIVERED = 0, /* clear: a delivery (2xx) */
+	QUELL_OUTCOME_SUPPRESSED = 1,
+	QUELL_OUTCOME_BACKOFF = 2,
+	QUELL_OUTCOME_COUNTED = 3,
+	QUELL_OUTCOME_IGNORED = 4,   /* ignore, or no rule matched */
+	QUELL_OUTCOMES = 5
+};
+
+#define QUELL_REPORT_MAX_PERIODS 1000 /* periods of one report, at most */
+#define QUELL_REPORT_SPARK 24         /* points of a domain's sparkline */
+#define QUELL_REPORT_MAX_DOMAINS 131072 /* domains told apart; more are "others" */
+
+#define QUELL_REPORT_OPTIONS_VERSION 1
+struct quell_report_options {
+	unsigned int version; /* QUELL_REPORT_OPTIONS_VERSION */
+	int64_t since;        /* events at or after; 0: the start of the 30th
+	                         period back from `until` */
+	int64_t until;        /* events before; 0: now + 1 (now included) */
+	int by;               /* enum quell_report_by */
+	const char *domain;   /* only addresses of this domain and its
+	                         subdomains, and those domain keys; NULL: all */
+	const char *stream;   /* NULL: events of every stream; a name: stream-
+	                         less events and those of that stream (what a
+	                         check with --stream sees) */
+	size_t top;           /* rows of each top list; 0: 10 */
+	int64_t now;          /* domains in backoff now; 0 = clock */
+};
+#define QUELL_REPORT_OPTIONS_INIT { QUELL_REPORT_OPTIONS_VERSION, 0, 0, 0, NULL, NULL, 0, 0 }
+
+/* One period of a report. */
+struct quell_report_period {
+	int64_t start;                      /* its first second (UTC midnight) */
+	uint64_t outcomes[QUELL_OUTCOMES];  /* replies by outcome */
+	uint64_t complaints;                /* complaint events */
+	uint64_t unsubscribes;              /* unsubscribe events */
+	uint64_t manual;                    /* hand edits and import rows */
+	uint64_t suppressions;              /* new suppressions (all categories) */
+	/* list sizes at the end of the period, from the history: keys whose
+	 * verdict was suppress (addresses; domains), keys in backoff */
+	uint64_t suppressed_addresses, suppressed_domains, backoff;
+};
+
+/* New suppressions under one name (a category, or a rule) per period. */
+struct quell_report_series {
+	const char *name;   /* category, or rule ("" none: a hand edit, an
+	                       import without reply, a complaint ...) */
+	uint64_t total;
+	uint64_t *periods;  /* nperiods counts */
+};
+
+/* A recipient domain's replies. */
+struct quell_report_domain {
+	const char *domain;
+	uint64_t delivered, bounces, deferrals, complaints;
+	double bounce_rate;  /* bounces / (bounces + delivered); -1 when no
+	                        delivery of the domain is known */
+	uint32_t spark[QUELL_REPORT_SPARK]; /* bounces in each of SPARK equal
+	                                       slices of [since, until) */
+};
+
+/* A domain in backoff now (its domain key's backoff entry). */
+struct quell_report_backoff {
+	const char *domain;
+	int64_t until;
+	const char *rule;
+	int code;
+	const char *status;
+	const char *reply;   /* the last reply that set it */
+	uint32_t attempts;
+};
+
+/* Replies that were no delivery, grouped by rule and enhanced status. */
+struct quell_report_reason {
+	const char *rule;    /* "" when no rule matched */
+	const char *status;  /* "" when the replies had none */
+	uint64_t count;
+	int64_t last;        /* the newest of them */
+	int code;            /* ... its basic code */
+	const char *reply;   /* ... and its text */
+};
+
+/* A report: allocated by quell_report, freed by quell_report_free; every
+ * pointer inside lives as long as the struct. */
+struct quell_report {
+	int64_t since, until;      /* the range, since aligned to its period */
+	int by;
+	int64_t now;
+	size_t nperiods;
+	struct quell_report_period *periods;  /* oldest first */
+	uint64_t totals[QUELL_OUTCOMES];      /* replies by outcome, whole range */
+	uint64_t events;                      /* events in the range, all kinds */
+	uint64_t suppressions;                /* new suppressions, whole range */
+	size_t ncategories, nrules;
+	struct quell_report_series *categories; /* by total, largest first */
+	struct quell_report_series *rules;
+	size_t nbounces, nrates;
+	struct quell_report_domain *by_bounces; /* top domains by bounces */
+	struct quell_report_domain *by_rate;    /* top by bounce rate: domains
+	                                           with deliveries known, at least
+	                                           one bounce */
+	uint64_t other_domains;  /* replies of domains past
+	                            QUELL_REPORT_MAX_DOMAINS, not in the tops */
+	size_t nbackoff;
+	struct quell_report_backoff *backoff;   /* soonest until first */
+	size_t nreasons;
+	struct quell_report_reason *reasons;    /* largest count first */
+};
+
+/*
+ * The report of the stored history and lists over [since, until), in one
+ * read transaction (docs/report.md says what each figure means).  Every
+ * reply counts once, from its recipient's history.  Memory is bounded by
+ * the periods, the rule and category names and QUELL_REPORT_MAX_DOMAINS,
+ * not by the number of keys or events.  *out is set on success; free it
+ * with quell_report_free.
+ *
+ * Errors: QUELL_EINVAL (NULL argument, unknown options version or `by`,
+ * since not before until, more than QUELL_REPORT_MAX_PERIODS periods, a
+ * bad stream), QUELL_EADDRESS (a bad domain), the store's, QUELL_ENOMEM.
+ */
+QUELL_API int quell_report(quell *h, const struct quell_report_options *opts,
+                           struct quell_report **out);
+/* Free a report; NULL is a harmless no-op. */
+QUELL_API void quell_report_free(struct quell_report *report);
+
+/* The name of an outcome ("delivered", "suppressed", "backoff",
+ * "counted", "ignored"); "" for another value. */
+QUELL_API const char *quell_outcome_name(int outcome);
+
+/* What kind of event an activity item is. */
+enum quell_activity_type {
+	QUELL_ACTIVITY_ANY = 0,       /* as a filter: every type */
+	QUELL_ACTIVITY_DELIVERED = 1, /* a reply the rules cleared (2xx) */
+	QUELL_ACTIVITY_BOUNCE = 2,    /* any other reply but a deferral */
+	QUELL_ACTIVITY_DEFERRAL = 3,  /* a 4xx reply (by code, else status,
+	                                 else a backoff action) */
+	QUELL_ACTIVITY_COMPLAINT = 4,
+	QUELL_ACTIVITY_UNSUBSCRIBE = 5,
+	QUELL_ACTIVITY_MANUAL = 6     /* add, allow, remove, import, expiry */
+};
+
+/* The name of a type ("delivered", "bounce", ...), "" for another value;
+ * and its value for a name, or -1. */
+QUELL_API const char *quell_activity_type_name(int type);
+QUELL_API int quell_activity_type_parse(const char *name);
+
+#define QUELL_ACTIVITY_MAX 100000 /* items one call can return */
+
+#define QUELL_ACTIVITY_OPTIONS_VERSION 1
+struct quell_activity_options {
+	unsigned int version; /* QUELL_ACTIVITY_OPTIONS_VERSION */
+	const char *address;  /* only this address's events; NULL: any */
+	const char *domain;   /* only addresses of this domain and its
+	                         subdomains (and those domain keys); NULL: any */
+	int type;             /* enum quell_activity_type; ANY: all */
+	int64_t since;        /* events at or after; 0: any */
+	size_t limit;         /* the newest `limit` events; 0: 100; at most
+	                         QUELL_ACTIVITY_MAX */
+};
+#define QUELL_ACTIVITY_OPTIONS_INIT { QUELL_ACTIVITY_OPTIONS_VERSION, NULL, NULL, 0, 0, 0 }
+
+/* One event of the activity. */
+struct quell_activity_item {
+	const char *key;       /* the address (or domain) whose history holds it */
+	int scope;             /* QUELL_SCOPE_ADDRESS or _DOMAIN */
+	int type;              /* enum quell_activity_type */
+	int outcome;           /* a reply's enum quell_report_outcome; -1 else */
+	struct quell_event ev; /* the event: time, action, rule, reply... */
+};
+
+/* Called once per item, newest first; return 0 to go on, anything else
+ * to stop: quell_activity then returns that value as it is. */
+typedef int (*quell_activity_cb)(void *payload, const struct quell_activity_item *item);
+
+/*
+ * The newest stored events that pass the filters, newest first (by time,
+ * then by sequence number), in one read transaction.  A reply is listed
+ * once, from its recipient's history.  Memory is bounded by `limit`.
+ * Strings live until cb returns.
+ *
+ * Errors: QUELL_EINVAL (NULL handle or cb, unknown options version or
+ * type, limit over QUELL_ACTIVITY_MAX), QUELL_EADDRESS (a bad address or
+ * domain), the store's, QUELL_ENOMEM, or cb's value.
+ */
+QUELL_API int quell_activity(quell *h, const struct quell_activity_options *opts,
+                             quell_activity_cb cb, void *payload);
+
+/* The formula guard of every CSV writer (the contract's): 1 when a cell
+ * whose text is s[0..n) must be written with a ' in front so that a
+ * spreadsheet shows it as text: past any leading ' and then spaces, it
+ * begins with = + - or @.  Else 0.  For writers outside the library
+ * (`quell report --csv`). */
+QUELL_API int quell_csv_formula(const char *s, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

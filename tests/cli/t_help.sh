@@ -52,6 +52,10 @@ Commands:
   rules stats         replies each rule in force decided in the stored history
                       and when it last fired
   stats               counts per list, scope, source, category, stream; sizes
+  report              replies by outcome, new suppressions, list sizes, trouble
+                      domains and top reasons over time
+  activity            the stored events, newest first, with the receiving
+                      server'"'"'s reply
   prune               delete expired entries and trim history
   backup              write a compacted, consistent copy of the database into
                       DIR
