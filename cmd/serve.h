@@ -250,6 +250,7 @@ struct serve {
 	pthread_mutex_t conns_lock;
 	struct serve_conn **conns;
 	size_t nconns, conns_cap;
+	size_t pending;           /* handed to MHD, not yet in the table */
 
 	struct serve_metrics m;
 	struct serve_records *records;  /* serve_stats.c: what serve recorded */

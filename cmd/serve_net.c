@@ -21,7 +21,10 @@
  * shutdown(2) on its socket, under the table's lock, so MHD, which sees
  * end of file and closes it, cannot have reused the descriptor meanwhile
  * (MHD tells us, taking the same lock, before it closes).  Knows nothing
- * of HTTP requests or of the database.
+ * of HTTP requests or of the database.  MHD takes a new connection on
+ * its worker thread, a moment after MHD_add_connection returned: until
+ * its notification comes it counts as pending, so that a burst of
+ * clients cannot pass the limit unseen.
  */
 #include <errno.h>
 #include <netdb.h>
@@ -297,6 +300,8 @@ struct serve_conn *serve_conn_open(struct serve *srv, int fd)
 	}
 	c->slot = srv->nconns;
 	srv->conns[srv->nconns++] = c;
+	if (srv->pending > 0)
+		srv->pending--;
 	pthread_mutex_unlock(&srv->conns_lock);
 	return c;
 }
@@ -357,11 +362,13 @@ static int make_room(struct serve *srv)
 	pthread_mutex_lock(&srv->conns_lock);
 	for (size_t i = 0; i < srv->nconns; i++)
 		evicting += srv->conns[i]->evicted != 0;
-	if (srv->nconns - evicting >= srv->max_conns) {
+	if (srv->nconns + srv->pending - evicting >= srv->max_conns) {
 		ok = evict_one(srv);
 		if (ok)
 			atomic_fetch_add(&srv->m.evicted, 1);
 	}
+	if (ok)
+		srv->pending++;
 	pthread_mutex_unlock(&srv->conns_lock);
 	return ok;
 }
@@ -394,7 +401,12 @@ void serve_accept(struct serve *srv, int lfd)
 			continue;
 		}
 		/* MHD closes fd itself when it fails */
-		if (MHD_add_connection(srv->mhd, fd, (const struct sockaddr *)&ss, len) != MHD_YES)
+		if (MHD_add_connection(srv->mhd, fd, (const struct sockaddr *)&ss, len) != MHD_YES) {
 			atomic_fetch_add(&srv->m.refused, 1);
+			pthread_mutex_lock(&srv->conns_lock);
+			if (srv->pending > 0)
+				srv->pending--;
+			pthread_mutex_unlock(&srv->conns_lock);
+		}
 	}
 }
