@@ -161,6 +161,11 @@ int quell__store_history(quell *h, struct quell__txn *txn, const char *key, quel
 int quell__store_del(quell *h, struct quell__wtxn *w, enum quell__table t, const void *key,
                      size_t klen);
 
+/* For tests: write transactions of h read the domain table itself, not
+ * the cache of what the last ones read and wrote (store_dcache.c), so
+ * that the two can be compared. */
+void quell__store_dcache_off(quell *h);
+
 /* Sizes and counters of the database. */
 struct quell__store_stat {
 	uint64_t events;     /* history events */
