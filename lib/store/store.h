@@ -105,6 +105,11 @@ int quell__store_write(quell *h, quell__write_fn fn, void *ctx);
 int quell__store_get(const quell *h, struct quell__txn *txn, int scope, const char *key,
                      size_t keylen, struct quell__val *val);
 
+/* Whether table t holds nothing in the read view txn (LMDB keeps the
+ * count: no search).  The check path asks before probing the domains of
+ * a database of addresses only.  Errors count as "not empty". */
+int quell__store_empty(const quell *h, struct quell__txn *txn, enum quell__table t);
+
 /* Read a key's record inside a write: as quell__store_get, through the
  * transaction's cursor (which finds keys near the last ones without a
  * search from the root). */

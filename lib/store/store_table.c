@@ -43,6 +43,13 @@ int quell__store_get(const quell *h, struct quell__txn *txn, int scope, const ch
 	return found(h, rc, &v, val, "read");
 }
 
+int quell__store_empty(const quell *h, struct quell__txn *txn, enum quell__table t)
+{
+	MDB_stat ms;
+
+	return mdb_stat(quell__mtxn(txn), h->store->dbi[t], &ms) == 0 && ms.ms_entries == 0;
+}
+
 int quell__store_wcur(const quell *h, struct quell__wtxn *w, enum quell__table i,
                       MDB_cursor **out)
 {
