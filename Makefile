@@ -262,7 +262,8 @@ BENCH_CC    = $(CC) $(ALL_CPPFLAGS) -Ibench $(ALL_LDFLAGS)
 bench: deps
 	@scripts/install-deps --bench
 	@$(MAKE) --no-print-directory all bench-build
-	B=$(B) BENCH_N=$(BENCH_N) BENCH_RUNS=$(BENCH_RUNS) BENCH_SEED=$(BENCH_SEED) bench/run
+	B=$(B) BENCH_N=$(BENCH_N) BENCH_RUNS=$(BENCH_RUNS) BENCH_SEED=$(BENCH_SEED) \
+	  BENCH_ONLY=$(BENCH_ONLY) bench/run
 
 bench-build: $(BENCH_PROG)
 

@@ -8,13 +8,22 @@
  * input, in input order: ADDRESS<TAB>ACTION<TAB>DETAIL (render.c), or a
  * JSON object.  A refused line (bad address, no tab, unusable reply, too
  * long) is answered `invalid` with its error and the rest goes on; exit 65
- * at the end.  A database error stops at once.  --queue-id and
- * --message-id belong to the one-reply form: a retried message counts once.
+ * at the end.  A database error stops at once (nothing of the batch it hit
+ * is written or answered).  --queue-id and --message-id belong to the
+ * one-reply form: a retried message counts once.
  * A reply that was not valid UTF-8 is stored repaired, and stderr says so
  * (unless -q): how many bytes for ADDR REPLY, how many replies for -.
  *
+ * Stdin is recorded in batches, as `ingest` does: the lines already read
+ * go into one quell_record_many (one commit, one sync) of up to BATCH
+ * replies, written when the batch is full and whenever the input has
+ * nothing more buffered (before a read that may block: a pipe that stays
+ * open gets its lines committed at once), then answered in order.  Each
+ * reply sees what the ones before it wrote, as with a commit each.
+ *
  * Knows nothing of rules or of how outcomes are stored.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -40,42 +49,100 @@ const struct cli_cmd cli_cmd_record = {
 	.flags = CLI_WRITES | CLI_RULES,
 };
 
+#define BATCH 512 /* replies per commit for `record -` */
+
 struct run {
 	struct quell_record_options opts;
 	struct quell_outcome out;
 	int invalid;     /* some line was refused */
 	size_t repaired; /* replies stored repaired (not UTF-8) */
+	/* record -: the batch, items[0..n); refused[i] is why the CLI refused
+	 * line i (NULL: recorded).  Lines stay in the reader's buffer until
+	 * the batch is written (cli_each_line answers NULL first) */
+	struct quell_record_item *items;
+	const char **refused;
+	const char **lines; /* the address column of each line, for its answer */
+	size_t n;
 };
 
-/* Record one reply, or answer why the CLI refused its line. */
-static int record(struct cli *cli, struct run *r, const char *address, const char *reply,
-                  const char *refused)
+/* Record the one reply of `record ADDR REPLY` and answer it. */
+static int record(struct cli *cli, struct run *r, const char *address, const char *reply)
 {
-	int rc = QUELL_EDATA;
+	int rc = quell_record(cli->h, address, reply, &r->opts, &r->out);
 
-	if (refused != NULL)
-		snprintf(r->out.error, sizeof r->out.error, "%s", refused);
-	else
-		rc = quell_record(cli->h, address, reply, &r->opts, &r->out);
 	if (rc == 0 && r->out.repaired)
 		r->repaired++;
 	return cli_outcome_put(cli, rc, address, address, &r->out, &r->invalid);
 }
 
-/* One line of stdin (cli_each_line); each is answered at once. */
+/* Record the batch in one transaction and answer each line, in order.
+ * 0 or an exit status. */
+static int flush(struct cli *cli, struct run *r)
+{
+	size_t n = r->n, todo = 0;
+	int rc, status = 0;
+
+	r->n = 0;
+	for (size_t i = 0; i < n; i++)
+		todo += r->refused[i] == NULL;
+	if (todo > 0 && (rc = quell_record_many(cli->h, r->items, n)) != 0)
+		return cli_fail_item(cli, r->lines[n - 1], rc);
+	for (size_t i = 0; i < n && status == 0; i++) {
+		struct quell_record_item *it = &r->items[i];
+
+		if (r->refused[i] != NULL) { /* skipped by quell_record_many: no address */
+			memset(&it->out, 0, sizeof it->out);
+			snprintf(it->out.error, sizeof it->out.error, "%s", r->refused[i]);
+			it->rc = QUELL_EDATA;
+		}
+		if (it->rc == 0 && it->out.repaired)
+			r->repaired++;
+		status = cli_outcome_put(cli, it->rc, r->lines[i], r->lines[i], &it->out,
+		                         &r->invalid);
+	}
+	return status;
+}
+
+/* One line of stdin (cli_each_line) into the batch, written when full;
+ * NULL: the input may block or is over, write the batch now. */
 static int line(struct cli *cli, char *text, const char *refused, void *ctx)
 {
-	char *tab;
+	struct run *r = ctx;
+	struct quell_record_item *it = &r->items[r->n];
+	char *tab = NULL;
 
 	if (text == NULL)
-		return 0;
-	if (refused != NULL)
-		return record(cli, ctx, text, NULL, refused);
-	tab = strchr(text, '\t');
-	if (tab == NULL)
-		return record(cli, ctx, text, NULL, "no tab between address and reply");
-	*tab = '\0';
-	return record(cli, ctx, text, tab + 1, NULL);
+		return flush(cli, r);
+	if (refused == NULL && (tab = strchr(text, '\t')) == NULL)
+		refused = "no tab between address and reply";
+	memset(it, 0, sizeof *it);
+	it->opts = &r->opts;
+	if (tab != NULL) {
+		*tab = '\0';
+		it->address = text;
+		it->reply = tab + 1;
+	}
+	r->lines[r->n] = text;
+	r->refused[r->n] = refused;
+	return ++r->n == BATCH ? flush(cli, r) : 0;
+}
+
+/* record -: every line of stdin, in batches.  0 or an exit status. */
+static int from_stdin(struct cli *cli, struct run *r)
+{
+	int status;
+
+	r->items = malloc(BATCH * sizeof *r->items);
+	r->refused = malloc(BATCH * sizeof *r->refused);
+	r->lines = malloc(BATCH * sizeof *r->lines);
+	if (r->items == NULL || r->refused == NULL || r->lines == NULL)
+		status = cli_oom(cli);
+	else
+		status = cli_each_line(cli, line, r);
+	free(r->items);
+	free(r->refused);
+	free(r->lines);
+	return status;
 }
 
 int cmd_record(struct cli *cli, int argc, char **argv)
@@ -120,7 +187,7 @@ int cmd_record(struct cli *cli, int argc, char **argv)
 	if ((status = cli_open(cli)) != 0)
 		return status;
 	r.opts.now = cli->now;
-	status = use_stdin ? cli_each_line(cli, line, &r) : record(cli, &r, argv[0], argv[1], NULL);
+	status = use_stdin ? from_stdin(cli, &r) : record(cli, &r, argv[0], argv[1]);
 	if (r.repaired > 0 && !use_stdin)
 		cli_note_repaired(cli, "reply", argv[1]);
 	else if (r.repaired > 0 && !cli->quiet)

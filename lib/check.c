@@ -2,7 +2,8 @@
  * check.c - answer "may I send to this address now?".
  *
  * Probes the address record, then the record of its domain and of every
- * parent domain (nearest first), each once, and applies the contract's
+ * parent domain (nearest first), each once (none when the domain table is
+ * empty: LMDB counts its entries), and applies the contract's
  * precedence:
  *   1. an unsubscribe or complaint suppression (address, nearest domain);
  *   2. the allow list (address, then domains) - then only a backoff applies;
@@ -146,6 +147,10 @@ int quell__check_txn(quell *h, struct quell__txn *txn, struct quell__wtxn *w, co
 	pr[np].key = addr;
 	pr[np].keylen = len;
 	np++;
+	/* a database without domain entries (addresses only): no probe of
+	 * the domain table can find one */
+	if (quell__store_empty(h, w != NULL ? quell__store_wview(w) : txn, QUELL__T_DOMAIN))
+		d = "";
 	while (*d && np < MAX_LEVELS + 1) {
 		const char *dot = strchr(d, '.');
 

@@ -232,6 +232,7 @@ static int check_size(quell *h, struct quell__store *s)
 		return quell__error(h, QUELL_EIO, "%s/data.mdb: %s", s->path, strerror(errno));
 	s->data_dev = st.st_dev;
 	s->data_ino = st.st_ino;
+	s->trim_env = NULL; /* a new map: find it again */
 	need = ((unsigned long long)info.me_last_pgno + 1) * ms.ms_psize;
 	if (info.me_last_pgno >= SIZE_MAX / ms.ms_psize ||
 	    need > (unsigned long long)st.st_size + LOOSE_SLACK * ms.ms_psize)
@@ -378,6 +379,9 @@ int quell__store_open(quell *h, const char *dir, unsigned flags, size_t map_size
 	if (pthread_mutex_init(&s->pool_lock, NULL) != 0)
 		return quell__error(h, QUELL_ENOMEM, "cannot set up a lock");
 	s->locks |= 2;
+	if (pthread_mutex_init(&s->dc_lock, NULL) != 0)
+		return quell__error(h, QUELL_ENOMEM, "cannot set up a lock");
+	s->locks |= 4;
 
 	if (stat(data, &st) != 0) {
 		if (errno != ENOENT)
@@ -424,6 +428,9 @@ int quell__store_reopen(quell *h, int force, int *changed)
 		mdb_txn_abort(s->pool[--s->npool]);
 	pthread_mutex_unlock(&s->pool_lock);
 	*changed = s->env != NULL;
+	pthread_mutex_lock(&s->dc_lock);
+	quell__dcache_drop(s); /* another file: its transaction numbers too */
+	pthread_mutex_unlock(&s->dc_lock);
 	if (s->env != NULL)
 		mdb_env_close(s->env);
 	s->env = NULL;
@@ -453,6 +460,9 @@ void quell__store_close(struct quell__store *s)
 		mdb_env_close(s->env);
 	if (s->locks & 2)
 		pthread_mutex_destroy(&s->pool_lock);
+	if (s->locks & 4)
+		pthread_mutex_destroy(&s->dc_lock);
+	free(s->dc);
 	if (s->locks & 1)
 		pthread_rwlock_destroy(&s->resize);
 	free(s);

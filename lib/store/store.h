@@ -111,6 +111,11 @@ int quell__store_write(quell *h, quell__write_fn fn, void *ctx);
 int quell__store_get(const quell *h, struct quell__txn *txn, int scope, const char *key,
                      size_t keylen, struct quell__val *val);
 
+/* Whether table t holds nothing in the read view txn (LMDB keeps the
+ * count: no search).  The check path asks before probing the domains of
+ * a database of addresses only.  Errors count as "not empty". */
+int quell__store_empty(const quell *h, struct quell__txn *txn, enum quell__table t);
+
 /* Read a key's record inside a write: as quell__store_get, through the
  * transaction's cursor (which finds keys near the last ones without a
  * search from the root). */
@@ -223,6 +228,11 @@ int quell__store_history(quell *h, struct quell__txn *txn, const char *key, quel
 /* Delete key[0..klen) from table t inside a write: 0 also when absent. */
 int quell__store_del(quell *h, struct quell__wtxn *w, enum quell__table t, const void *key,
                      size_t klen);
+
+/* For tests: write transactions of h read the domain table itself, not
+ * the cache of what the last ones read and wrote (store_dcache.c), so
+ * that the two can be compared. */
+void quell__store_dcache_off(quell *h);
 
 /* Sizes and counters of the database. */
 struct quell__store_stat {

@@ -125,12 +125,33 @@ static int map_range(const struct quell__store *s, uintptr_t *start, uintptr_t *
  * dirty pages live in its own memory): dropping pages loses nothing, a
  * later read faults them back in from the page cache.  The caller keeps
  * the map from moving (the resize lock, either way). */
-static void trim(const struct quell__store *s)
+static void trim(struct quell__store *s)
 {
 	uintptr_t start, end;
+	MDB_envinfo info;
+	int known;
 
-	if (map_range(s, &start, &end) == 0)
-		madvise((void *)start, end - start, MADV_DONTNEED);
+	/* reading /proc/self/maps costs more than a trim: the range found is
+	 * kept while the environment and its map size stay (the map moves
+	 * only when it is resized, or the environment opened again) */
+	if (s->env == NULL || mdb_env_info(s->env, &info) != 0)
+		return;
+	pthread_mutex_lock(&s->pool_lock);
+	known = s->trim_env == s->env && s->trim_size == info.me_mapsize;
+	start = s->trim_start;
+	end = s->trim_end;
+	pthread_mutex_unlock(&s->pool_lock);
+	if (!known) {
+		if (map_range(s, &start, &end) != 0)
+			return;
+		pthread_mutex_lock(&s->pool_lock);
+		s->trim_env = s->env;
+		s->trim_size = info.me_mapsize;
+		s->trim_start = start;
+		s->trim_end = end;
+		pthread_mutex_unlock(&s->pool_lock);
+	}
+	madvise((void *)start, end - start, MADV_DONTNEED);
 }
 
 void quell__store_trim(quell *h)

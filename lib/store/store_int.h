@@ -46,6 +46,15 @@ struct quell__store {
 	size_t npool;
 	char path[4096];
 	int lost_code;             /* env NULL: why, as the failed reopen said */
+	struct quell__dcache *dc;  /* the domain table as our last writes left it
+	                              (store_dcache.c); NULL until the first write */
+	pthread_mutex_t dc_lock;   /* held around each write transaction's use of dc */
+	int dc_off;                /* quell__store_dcache_off: no cache */
+	/* where the map was last found in /proc/self/maps (store_file.c), for
+	 * the environment and map size it had then; under pool_lock */
+	MDB_env *trim_env;
+	size_t trim_size;
+	uintptr_t trim_start, trim_end;
 	char lost[QUELL__ERRMSG_MAX];
 };
 
@@ -102,6 +111,24 @@ int quell__store_put_meta(MDB_txn *txn, MDB_dbi meta, const char *name, const vo
  * shared store whose lock keeps transactions out while the map moves, or
  * NULL for an environment no other thread sees yet (`env`). */
 int quell__store_recover(const quell *h, struct quell__store *s, MDB_env *env, int rc);
+
+/* store_dcache.c: domain records read or written in this handle's write
+ * transactions, kept from one to the next when nothing else wrote between
+ * (see there).  All of them under s->dc_lock, inside a write transaction. */
+struct quell__dcache;
+/* A write transaction txn begins: keep the cache or empty it. */
+void quell__dcache_begin(struct quell__store *s, MDB_txn *txn);
+/* It ended: committed as transaction `committed`, or (0) aborted. */
+void quell__dcache_end(struct quell__store *s, uint64_t committed);
+/* Forget everything (a reopen). */
+void quell__dcache_drop(struct quell__store *s);
+/* The domain key's record: 0 with *v set (valid until the transaction
+ * ends or writes), 1 when there is none, -1 when the cache does not know. */
+int quell__dcache_get(struct quell__store *s, const void *key, size_t klen, MDB_val *v);
+/* What the table holds under key: its record v, or (v NULL) none. */
+void quell__dcache_put(struct quell__store *s, const void *key, size_t klen, const MDB_val *v);
+/* The key is being written or deleted. */
+void quell__dcache_forget(struct quell__store *s, const void *key, size_t klen);
 
 /* The error for a store whose environment is closed (see reopen): the
  * one that reopen met.  The caller holds s->resize, shared, and releases

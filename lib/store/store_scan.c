@@ -44,6 +44,8 @@ int quell__store_scan(quell *h, struct quell__txn *txn, enum quell__table t, con
 				break;
 			}
 			memcpy(last, k.mv_data, n);
+			if (t == QUELL__T_DOMAIN)
+				quell__dcache_forget(h->store, last, n);
 			if ((rc = mdb_cursor_del(cur, 0)) != 0)
 				break;
 			/* seek past the deleted key: after a delete at the end of
@@ -105,7 +107,11 @@ int quell__store_del(quell *h, struct quell__wtxn *w, enum quell__table t, const
                      size_t klen)
 {
 	MDB_val k = { klen, (void *)key };
-	int rc = mdb_del(w->txn, h->store->dbi[t], &k, NULL);
+	int rc;
+
+	if (t == QUELL__T_DOMAIN)
+		quell__dcache_forget(h->store, key, klen);
+	rc = mdb_del(w->txn, h->store->dbi[t], &k, NULL);
 
 	return rc != 0 && rc != MDB_NOTFOUND ? quell__mdb_error(h, rc, "delete") : 0;
 }

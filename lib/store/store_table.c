@@ -44,6 +44,13 @@ int quell__store_get(const quell *h, struct quell__txn *txn, int scope, const ch
 	return found(h, rc, &v, val, "read");
 }
 
+int quell__store_empty(const quell *h, struct quell__txn *txn, enum quell__table t)
+{
+	MDB_stat ms;
+
+	return mdb_stat(quell__mtxn(txn), h->store->dbi[t], &ms) == 0 && ms.ms_entries == 0;
+}
+
 int quell__store_wcur(const quell *h, struct quell__wtxn *w, enum quell__table i,
                       MDB_cursor **out)
 {
@@ -82,9 +89,17 @@ int quell__store_wget(const quell *h, struct quell__wtxn *w, int scope, const ch
 	MDB_cursor *c = NULL;
 	int rc;
 
+	if (scope == QUELL_SCOPE_DOMAIN && (rc = quell__dcache_get(h->store, key, keylen, &v)) >= 0) {
+		if (rc == 0)
+			val_out(val, &v);
+		return rc;
+	}
 	if ((rc = quell__store_wcur(h, w, QUELL__T_SCOPE(scope), &c)) != 0)
 		return rc;
-	return found(h, mdb_cursor_get(c, &k, &v, MDB_SET_KEY), &v, val, "read");
+	rc = mdb_cursor_get(c, &k, &v, MDB_SET_KEY);
+	if (scope == QUELL_SCOPE_DOMAIN && (rc == 0 || rc == MDB_NOTFOUND))
+		quell__dcache_put(h->store, key, keylen, rc == 0 ? &v : NULL);
+	return found(h, rc, &v, val, "read");
 }
 
 int quell__store_load(quell *h, struct quell__wtxn *w, int scope, const char *key,
@@ -108,6 +123,8 @@ int quell__store_put(quell *h, struct quell__wtxn *w, int scope, const char *key
 	MDB_cursor *c = NULL;
 	int rc;
 
+	if (scope == QUELL_SCOPE_DOMAIN)
+		quell__dcache_forget(h->store, key, k.mv_size);
 	if (r->n == 0) {
 		rc = mdb_del(w->txn, h->store->dbi[QUELL__T_SCOPE(scope)], &k, NULL);
 		return rc && rc != MDB_NOTFOUND ? quell__mdb_error(h, rc, "delete") : 0;

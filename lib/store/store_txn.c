@@ -185,6 +185,8 @@ int quell__store_write(quell *h, quell__write_fn fn, void *ctx)
 			rc = r < 0 ? r : quell__mdb_error(h, rc, "begin write transaction");
 			break;
 		}
+		pthread_mutex_lock(&s->dc_lock);
+		quell__dcache_begin(s, w.txn);
 		w.seq = 0;
 		w.seq_dirty = 0;
 		memset(w.cur, 0, sizeof w.cur); /* the last attempt's went with it */
@@ -199,12 +201,17 @@ int quell__store_write(quell *h, quell__write_fn fn, void *ctx)
 				rc = quell__mdb_error(h, rc, "write sequence number");
 		}
 		if (rc == 0) {
+			uint64_t id = (uint64_t)mdb_txn_id(w.txn);
+
 			rc = mdb_txn_commit(w.txn);
 			if (rc != 0)
 				rc = commit_error(h, s, rc);
+			quell__dcache_end(s, rc == 0 ? id : 0);
 		} else {
 			mdb_txn_abort(w.txn);
+			quell__dcache_end(s, 0);
 		}
+		pthread_mutex_unlock(&s->dc_lock);
 		w.txn = NULL;
 		pthread_rwlock_unlock(&s->resize);
 		if (rc == QUELL__EMAPFULL) {

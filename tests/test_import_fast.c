@@ -1,0 +1,214 @@
+/*
+ * test_import_fast.c - the speed levers of rows through the rules give
+ * the bytes the plain path gives: the same provider rows (repeated reply
+ * texts, duplicate rows, replies that back off or suppress whole domains,
+ * counts, clears, addresses on entries of several streams, a second
+ * import over the first) imported into two databases, one with the store's
+ * domain cache (store_dcache.c) and one without, leave every table byte
+ * for byte the same: records, history events and their sequence numbers,
+ * the change feed, seen ids.  And the cache never outlives a write made
+ * elsewhere: another process that changes a domain between two writes of
+ * ours is seen by the next verdict.
+ */
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "store.h"
+#include "testutil.h"
+
+#define T0 1795860000
+
+/* A growing byte string. */
+struct dump {
+	unsigned char *p;
+	size_t n, cap;
+};
+
+static void put(struct dump *d, const void *p, size_t n)
+{
+	if (d->n + n + 8 > d->cap) {
+		size_t cap = (d->cap + n + 8) * 2;
+		unsigned char *q = realloc(d->p, cap);
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(q);
+		d->p = q;
+		d->cap = cap;
+	}
+	memcpy(d->p + d->n, &n, sizeof n);
+	memcpy(d->p + d->n + sizeof n, p, n);
+	d->n += sizeof n + n;
+}
+
+static int dump_item(const struct quell__val *k, const struct quell__val *v, void *ctx)
+{
+	put(ctx, k->data, k->len);
+	put(ctx, v->data, v->len);
+	return QUELL__SCAN_NEXT;
+}
+
+/* Every table of h, every key and value, in order. */
+static void dump_all(quell *h, struct dump *d)
+{
+	struct quell__txn *txn;
+
+	CU_ASSERT_EQUAL_FATAL(quell__store_read_begin(h, &txn), 0);
+	for (int t = 0; t < QUELL__T_COUNT; t++) {
+		put(d, "table", 5);
+		CU_ASSERT_EQUAL(quell__store_scan(h, txn, (enum quell__table)t, NULL, 0, 0,
+		                                  dump_item, d), 0);
+	}
+	quell__store_read_end(h, txn);
+}
+
+static void import_sendgrid(quell *h, const char *text, size_t batch)
+{
+	struct quell_import_options o = QUELL_IMPORT_OPTIONS_INIT;
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	o.format = "sendgrid";
+	o.now = T0;
+	o.batch = batch;
+	CU_ASSERT_EQUAL(quell_import(h, f, &o, NULL), 0);
+	fclose(f);
+}
+
+static const char *const replies[] = {
+	"550 5.1.1 <%s>: Recipient address rejected: User unknown",
+	"550 5.1.1 The email account that you tried to reach does not exist",
+	"452 4.2.2 Mailbox full",
+	"552 5.2.2 Mailbox full",
+	"421 4.7.0 Too many connections, slow down",
+	"421 4.7.0 [TSS04] Messages temporarily deferred due to user complaints",
+	"250 2.0.0 Ok: queued",
+	"550 5.4.1 Recipient address rejected: Access denied",
+	"554 5.7.1 Service unavailable; Client host blocked using zen.spamhaus.org",
+	"450 4.2.0 <%s>: Recipient address rejected: Greylisted",
+	"550 5.1.2 Host or domain name not found",
+};
+
+/* n rows: addresses over a few domains (some at a parent and its
+ * subdomain), times going back and forth, every 7th row given twice */
+static char *rows(size_t n, unsigned seed)
+{
+	size_t cap = 160 * n + 64, len = 0;
+	char *s = malloc(cap);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	len += (size_t)snprintf(s, cap, "email,created,status,reason\n");
+	for (size_t i = 0; i < n; i++) {
+		unsigned x = (unsigned)i * 2654435761u + seed;
+		char addr[64], reply[200];
+		const char *r = replies[x % (sizeof replies / sizeof replies[0])];
+		static const char *const doms[] = { "a.example", "mx.a.example", "b.example",
+			                            "c.example", "d.example", "gmail.com" };
+
+		snprintf(addr, sizeof addr, "u%u@%s", (x >> 8) % 37, doms[(x >> 16) % 6]);
+		snprintf(reply, sizeof reply, r, addr);
+		for (int twice = 0; twice < 1 + (i % 7 == 0); twice++)
+			len += (size_t)snprintf(s + len, cap - len, "%s,%u,,\"%s\"\n", addr,
+			                        (unsigned)(T0 - 86400 * 20 + (x % 5000) * 300), reply);
+	}
+	return s;
+}
+
+/* entries on streams first, so that verdicts weigh more than one set */
+static const char *streams_csv =
+	"entry,list,scope,stream,source,category\n"
+	"u1@a.example,allow,address,news,manual,manual\n"
+	"u2@b.example,suppress,address,news,manual,manual\n"
+	"c.example,allow,domain,alerts,manual,manual\n"
+	"u3@gmail.com,allow,address,,manual,manual\n";
+
+static void fill(quell *h, const char *first, const char *second)
+{
+	struct quell_import_options o = QUELL_IMPORT_OPTIONS_INIT;
+	FILE *f = fmemopen((void *)streams_csv, strlen(streams_csv), "r");
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	o.format = "csv";
+	o.now = T0;
+	CU_ASSERT_EQUAL(quell_import(h, f, &o, NULL), 0);
+	fclose(f);
+	import_sendgrid(h, first, 0);
+	import_sendgrid(h, second, 97); /* small batches: the cache goes from one to the next */
+}
+
+static void test_same_bytes(void)
+{
+	char d1[256], d2[256];
+	quell *fast = tu_open(d1, sizeof d1, NULL), *slow = tu_open(d2, sizeof d2, NULL);
+	char *first = rows(3000, 1), *second = rows(1500, 2);
+	struct dump a = { 0 }, b = { 0 };
+
+	quell__store_dcache_off(slow);
+	fill(fast, first, second);
+	fill(slow, first, second);
+	dump_all(fast, &a);
+	dump_all(slow, &b);
+	CU_ASSERT(a.n > 200000); /* thousands of events */
+	CU_ASSERT_EQUAL(a.n, b.n);
+	CU_ASSERT(a.n == b.n && memcmp(a.p, b.p, a.n) == 0);
+	free(a.p);
+	free(b.p);
+	free(first);
+	free(second);
+	tu_close(fast, d1);
+	tu_close(slow, d2);
+}
+
+static int record_at(quell *h, const char *addr, const char *reply, int64_t t,
+                     struct quell_outcome *out)
+{
+	struct quell_record_options o = QUELL_RECORD_OPTIONS_INIT;
+
+	o.now = t;
+	return quell_record(h, addr, reply, &o, out);
+}
+
+static void test_other_writer_seen(void)
+{
+	char dir[256];
+	quell *h = tu_open(dir, sizeof dir, NULL);
+	struct quell_outcome out;
+	pid_t pid;
+	int st;
+
+	/* our write reads and writes x.example's backoff: cached */
+	CU_ASSERT_EQUAL(record_at(h, "a@x.example", "421 4.7.0 Too many connections", T0, &out),
+	                0);
+	CU_ASSERT_EQUAL(out.verdict, QUELL_BACKOFF);
+	CU_ASSERT_EQUAL(out.scope, QUELL_SCOPE_DOMAIN);
+	/* another process suppresses the whole domain */
+	pid = fork();
+	CU_ASSERT_FATAL(pid >= 0);
+	if (pid == 0) {
+		struct quell_add_options a = QUELL_ADD_OPTIONS_INIT;
+		quell *c = NULL;
+
+		a.now = T0 + 1;
+		if (quell_open(dir, NULL, &c) != 0 || quell_add(c, "x.example", &a) != 0)
+			_exit(1);
+		quell_close(c);
+		_exit(0);
+	}
+	CU_ASSERT_EQUAL_FATAL(waitpid(pid, &st, 0), pid);
+	CU_ASSERT_FATAL(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	/* our next write's verdict sees the domain as it now stands */
+	CU_ASSERT_EQUAL(record_at(h, "b@x.example", "452 4.2.2 Mailbox full", T0 + 2, &out), 0);
+	CU_ASSERT_EQUAL(out.scope, QUELL_SCOPE_ADDRESS);
+	CU_ASSERT_EQUAL(out.verdict, QUELL_SUPPRESS);
+	tu_close(h, dir);
+}
+
+static CU_TestInfo tests[] = {
+	{ "with the domain cache, the same bytes as without", test_same_bytes },
+	{ "a write by another process empties the cache", test_other_writer_seen },
+	CU_TEST_INFO_NULL,
+};
+
+CU_SuiteInfo quell_suites_import_fast[] = {
+	{ "import_fast", NULL, NULL, NULL, NULL, tests },
+	CU_SUITE_INFO_NULL,
+};
