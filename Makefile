@@ -58,6 +58,10 @@ ALL_CPPFLAGS = -D_GNU_SOURCE -Ilib/include $(LIB_DIRS:%=-I%) -I$(B)/gen $(CPPFLA
 ALL_CFLAGS = -std=c11 $(WARN) $(WERROR) $(OPT) $(SAN) -fPIC -fvisibility=hidden $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(ALL_CFLAGS) $(LDFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) $(LDLIBS)
+# quell serve's HTTP server: the command line's alone, never the library's
+SERVE_PKGS  := libmicrohttpd
+SERVE_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(SERVE_PKGS) 2>/dev/null)
+SERVE_LIBS   = $(shell $(PKG_CONFIG) --libs $(SERVE_PKGS) 2>/dev/null)
 
 LIB_SRC   := $(sort $(wildcard lib/*.c lib/*/*.c))
 CMD_SRC   := $(sort $(wildcard cmd/*.c))
@@ -96,7 +100,7 @@ $(B)/obj/%.o: %.c
 CMD_CPPFLAGS = $(filter-out $(LIB_DIRS:%=-I%) -I$(B)/gen,$(ALL_CPPFLAGS))
 $(B)/obj/cmd/%.o: cmd/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CMD_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(CMD_CPPFLAGS) $(ALL_CFLAGS) $(SERVE_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(B)/gen/default_rules.c: config/rules.yaml scripts/embed
 	@mkdir -p $(dir $@)
@@ -119,7 +123,7 @@ $(SHARED): $(LIB_OBJ)
 
 $(QUELL): $(CMD_OBJ) $(STATIC)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(CMD_OBJ) $(STATIC) $(LDLIBS_ALL)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CMD_OBJ) $(STATIC) $(LDLIBS_ALL) $(SERVE_LIBS)
 
 # --- tests ------------------------------------------------------------------
 

@@ -383,7 +383,7 @@ size_t cli_progress_blank(const struct cli_progress *p, char *buf, size_t size);
 extern const struct cli_cmd cli_cmd_add, cli_cmd_allow, cli_cmd_backup, cli_cmd_check,
 	cli_cmd_export, cli_cmd_help, cli_cmd_import, cli_cmd_ingest, cli_cmd_list,
 	cli_cmd_policyd, cli_cmd_prune, cli_cmd_record, cli_cmd_remove, cli_cmd_rules,
-	cli_cmd_show, cli_cmd_stats, cli_cmd_unallow;
+	cli_cmd_serve, cli_cmd_show, cli_cmd_stats, cli_cmd_unallow;
 
 int cmd_add(struct cli *cli, int argc, char **argv);
 int cmd_allow(struct cli *cli, int argc, char **argv);
@@ -405,5 +405,7 @@ int cmd_rules(struct cli *cli, int argc, char **argv);
 int cmd_show(struct cli *cli, int argc, char **argv);
 int cmd_stats(struct cli *cli, int argc, char **argv);
 int cmd_unallow(struct cli *cli, int argc, char **argv);
+extern const struct cli_cmd cli_cmd_serve; /* cmd_serve.c */
+int cmd_serve(struct cli *cli, int argc, char **argv);
 
 #endif

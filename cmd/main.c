@@ -39,6 +39,7 @@ const struct cli_cmd *const cli_commands[] = {
 	&cli_cmd_export,
 	&cli_cmd_ingest,
 	&cli_cmd_policyd,
+	&cli_cmd_serve,
 	&cli_cmd_rules,
 	&cli_cmd_stats,
 	&cli_cmd_prune,

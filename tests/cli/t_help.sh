@@ -45,6 +45,7 @@ Commands:
   ingest postmark-events  record Postmark webhooks and bounces
   policyd                 a Postfix policy server answering smtpd'"'"'s recipient
                           checks
+  serve                   the HTTP/JSON API: check, stats, Prometheus /metrics
   rules check             validate a rules file
   rules explain           which rule a reply matches, what it would do, and the
                           verdict for an entry with no history

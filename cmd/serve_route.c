@@ -1,0 +1,42 @@
+/*
+ * serve_route.c - the route table of `quell serve`: which handler answers
+ * which METHOD and path, with the scope a token needs and how the body
+ * comes (serve.h says how to add one), and GET /healthz.
+ *
+ * Each group of routes lives in its own serve_NAME.c; keep one block of
+ * lines per file here so that parallel edits merge.  Knows nothing of
+ * HTTP beyond the names of methods.
+ */
+#include <string.h>
+
+#include "serve.h"
+
+const struct serve_route serve_routes[] = {
+	/* serve_route.c */
+	{ "GET", "/healthz", 0, SERVE_OPEN, SERVE_BODY_NONE, NULL, NULL, serve_healthz },
+	/* end of serve_route.c */
+	{ NULL, NULL, 0, SERVE_OPEN, SERVE_BODY_NONE, NULL, NULL, NULL }
+};
+
+size_t serve_route_count(void)
+{
+	size_t n = 0;
+
+	while (serve_routes[n].method != NULL)
+		n++;
+	return n;
+}
+
+/* GET /healthz: 200 {"status":"ok"} while the database can be read, else
+ * 503 with the reason: a load balancer's probe. */
+int serve_healthz(struct serve_req *rq)
+{
+	static const char ok[] = "{\"status\":\"ok\"}\n";
+	struct quell_result res;
+	quell *h = rq->srv->cli->h;
+	int rc = quell_check(h, "healthz@quell.invalid", NULL, serve_now(rq), &res);
+
+	if (rc != 0 && rc != QUELL_EADDRESS)
+		return serve_error(rq, 503, "the database cannot be read: %s", quell_errmsg(h));
+	return serve_answer_buf(rq, 200, "application/json", ok, sizeof ok - 1, SERVE_BUF_KEEP);
+}
