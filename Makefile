@@ -62,6 +62,9 @@ LDLIBS_ALL = $(PKG_LIBS) $(LDLIBS)
 SERVE_PKGS  := libmicrohttpd
 SERVE_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(SERVE_PKGS) 2>/dev/null)
 SERVE_LIBS   = $(shell $(PKG_CONFIG) --libs $(SERVE_PKGS) 2>/dev/null)
+# the ESP webhooks' signatures (cmd/webhook_sig.c, webhook_sns.c): libcrypto
+SERVE_PKGS  += libcrypto
+SIG_LIBS     = $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null)
 
 LIB_SRC   := $(sort $(wildcard lib/*.c lib/*/*.c))
 CMD_SRC   := $(sort $(wildcard cmd/*.c))
@@ -73,6 +76,7 @@ TEST_OBJ  := $(TEST_SRC:%.c=$(B)/obj/%.o) $(B)/obj/tests/runner.o $(B)/obj/tests
 # The Postfix policy protocol lives in cmd/ (the server's); its tests and
 # fuzz target take these sources of it, never main.c.
 CMD_PROTO_SRC := cmd/policy_req.c cmd/policy_reply.c
+CMD_PROTO_SRC += cmd/webhook_sig.c cmd/webhook_sns.c # CUnit: test_webhook_sig.c
 CMD_PROTO_OBJ := $(CMD_PROTO_SRC:%.c=$(B)/obj/%.o)
 MAN       := $(wildcard docs/*.1 docs/*.3 docs/*.5)
 
@@ -147,7 +151,7 @@ TEST_WRAP_LD := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup
 $(RUNNER): $(TEST_OBJ) $(CMD_PROTO_OBJ) $(STATIC)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) $(TEST_WRAP_LD) -o $@ $(TEST_OBJ) $(CMD_PROTO_OBJ) $(STATIC) \
-	  $(LDLIBS_ALL) -lcunit
+	  $(LDLIBS_ALL) $(SIG_LIBS) -lcunit
 
 check: deps
 	@$(MAKE) --no-print-directory WERROR=$(CHECK_WERROR) check-build
