@@ -60,6 +60,7 @@ static const struct option options[] = {
 	{ "max-header-size", required_argument, NULL, OPT_MAX_HEADER },
 	{ "idle-timeout", required_argument, NULL, OPT_IDLE },
 	{ "verbose", no_argument, NULL, OPT_VERBOSE },
+	SERVE_WEBHOOK_OPTIONS /* serve_webhooks.c */
 	CLI_GLOBAL_OPTIONS
 };
 
@@ -84,7 +85,8 @@ const struct cli_cmd cli_cmd_serve = {
 		"  --max-body SIZE        request body limit, e.g. 512K, 64M (default 64M)\n"
 		"  --max-header-size SIZE request line and headers (default 32K)\n"
 		"  --idle-timeout D       close a client silent for D (default 60s)\n"
-		"  --verbose              log every request\n",
+		"  --verbose              log every request\n"
+		SERVE_WEBHOOK_HELP, /* serve_webhooks.c */
 	.flags = CLI_WRITES | CLI_RULES,
 };
 
@@ -314,8 +316,8 @@ static int option(struct serve *srv, int c)
 	case OPT_MAX_HEADER: return parse_size(srv, "--max-header-size", optarg, &srv->max_header);
 	case OPT_IDLE: return parse_idle(srv, optarg);
 	case OPT_VERBOSE: srv->verbose = 1; return 0;
+	default: return serve_webhooks_option(srv, c); /* serve_webhooks.c */
 	}
-	return 0;
 }
 
 static int options_of(struct serve *srv, int argc, char **argv)
@@ -379,6 +381,8 @@ static int startup(struct serve *srv)
 
 	if (srv->tokens_path != NULL && (status = serve_tokens_load(srv, 1)) != 0)
 		return status;
+	if ((status = serve_webhooks_load(srv)) != 0) /* serve_webhooks.c */
+		return status;
 	if (srv->tls_cert != NULL &&
 	    ((status = slurp(srv, "--tls-cert", srv->tls_cert, &srv->tls_cert_pem)) != 0 ||
 	     (status = slurp(srv, "--tls-key", srv->tls_key, &srv->tls_key_pem)) != 0))
@@ -428,6 +432,7 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 	serve_http_stop(srv);
 	serve_unlisten(srv);
 	serve_tokens_free(srv);
+	serve_webhooks_free(srv); /* serve_webhooks.c */
 	free(srv->conns);
 	free(srv->tls_cert_pem);
 	free(srv->tls_key_pem);
