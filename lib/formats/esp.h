@@ -1,8 +1,9 @@
 /*
  * esp.h - what the ESP event readers (esp_sendgrid.c, esp_ses.c,
  * esp_mailgun.c, esp_postmark.c) share with esp.c, which reads the JSON
- * and hands each reader the parsed document: one event at a time filled
- * and reported, and small helpers over jansson values.
+ * and hands each reader the parsed document, and with esp_util.c, their
+ * helpers: one event at a time filled and reported, small helpers over
+ * jansson values.
  *
  * Knows nothing of LMDB, rules, address normalization or I/O.
  */
