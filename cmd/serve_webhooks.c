@@ -26,6 +26,7 @@
  * cryptography (webhook_sig.c).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,108 @@
 #define REPLAY_CAP 200000        /* tokens and signatures remembered */
 #define EVENTS_MAX 100000        /* events of one request */
 
+
+/* ------------------------------------------------------- group commit */
+
+/* One request's items waiting for a commit. */
+struct pending {
+	struct quell_record_item *items;
+	size_t n;
+	int rc, done;
+	struct pending *next;
+};
+
+/* Concurrent requests share commits: one of them (the leader) records
+ * what every waiting request brought in one quell_record_many, one sync
+ * to disk, while the others wait; then the next group.  A Mailgun-style
+ * one-event request costs a share of a sync, not a whole one. */
+struct group {
+	pthread_mutex_t lock;
+	pthread_cond_t done;
+	struct pending *head, **tail;
+	int leading;
+	int ready;
+};
+
+static void group_init(struct group *g)
+{
+	pthread_mutex_init(&g->lock, NULL);
+	pthread_cond_init(&g->done, NULL);
+	g->head = NULL;
+	g->tail = &g->head;
+	g->leading = 0;
+	g->ready = 1;
+}
+
+static void group_free(struct group *g)
+{
+	if (!g->ready)
+		return;
+	pthread_mutex_destroy(&g->lock);
+	pthread_cond_destroy(&g->done);
+	g->ready = 0;
+}
+
+/* Record the waiting requests' items in one transaction; each gets the
+ * batch's result.  Called by the leader, without the lock. */
+static void commit_group(quell *h, struct pending *list)
+{
+	struct quell_record_item *all;
+	size_t n = 0, k = 0;
+	int rc;
+
+	for (struct pending *p = list; p != NULL; p = p->next)
+		n += p->n;
+	if ((all = malloc(n * sizeof *all)) == NULL) {
+		for (struct pending *p = list; p != NULL; p = p->next)
+			p->rc = QUELL_ENOMEM;
+		return;
+	}
+	for (struct pending *p = list; p != NULL; p = p->next) {
+		memcpy(all + k, p->items, p->n * sizeof *all);
+		k += p->n;
+	}
+	rc = quell_record_many(h, all, n);
+	k = 0;
+	for (struct pending *p = list; p != NULL; p = p->next) {
+		memcpy(p->items, all + k, p->n * sizeof *all);
+		k += p->n;
+		p->rc = rc;
+	}
+	free(all);
+}
+
+/* Record items[0..n) with whatever other requests are recording now.
+ * 0, or the store's error (then nothing of the group was written). */
+static int group_record(struct group *g, quell *h, struct quell_record_item *items, size_t n)
+{
+	struct pending me = { items, n, 0, 0, NULL };
+
+	pthread_mutex_lock(&g->lock);
+	*g->tail = &me;
+	g->tail = &me.next;
+	while (!me.done && g->leading)
+		pthread_cond_wait(&g->done, &g->lock);
+	while (!me.done) { /* lead: commit groups until ours is in one */
+		struct pending *list = g->head;
+
+		g->head = NULL;
+		g->tail = &g->head;
+		g->leading = 1;
+		pthread_mutex_unlock(&g->lock);
+		commit_group(h, list);
+		pthread_mutex_lock(&g->lock);
+		for (struct pending *p = list, *next; p != NULL; p = next) {
+			next = p->next;
+			p->done = 1;
+		}
+		g->leading = 0;
+		pthread_cond_broadcast(&g->done);
+	}
+	pthread_mutex_unlock(&g->lock);
+	return me.rc;
+}
+
 struct serve_webhooks {
 	void *sendgrid_key;          /* EVP_PKEY, or NULL */
 	unsigned char *mailgun_key;  /* or NULL */
@@ -46,6 +149,7 @@ struct serve_webhooks {
 	char *postmark_userpass;     /* or NULL */
 	const char *paths[4];        /* the files named by the options */
 	struct wsig_replay replay;
+	struct group group;          /* commits shared by concurrent requests */
 };
 
 /* ------------------------------------------------------------- options */
@@ -104,6 +208,7 @@ int serve_webhooks_load(struct serve *srv)
 		return 0;
 	if (wsig_replay_init(&w->replay, REPLAY_CAP, 2 * WSIG_WINDOW) != 0)
 		return cli_oom(srv->cli);
+	group_init(&w->group);
 	if (w->paths[0] != NULL && wsig_sendgrid_key_load(w->paths[0], &w->sendgrid_key, err,
 	                                                  sizeof err) != 0) {
 		cli_warn(srv->cli, "--sendgrid-verification-key: %s", err);
@@ -139,6 +244,7 @@ void serve_webhooks_free(struct serve *srv)
 	free(w->mailgun_key);
 	free(w->postmark_userpass);
 	wsig_replay_free(&w->replay);
+	group_free(&w->group);
 	free(w);
 	srv->webhooks = NULL;
 }
@@ -214,7 +320,7 @@ static int record(struct serve_req *rq, int esp, const char *doc, size_t len)
 			if (b.recs[i].o.stream != NULL)
 				b.recs[i].o.stream = b.recs[i].ev.stream;
 		}
-		rc = quell_record_many(h, b.items, b.n);
+		rc = group_record(&rq->srv->webhooks->group, h, b.items, b.n);
 		if (rc != 0) {
 			free(b.recs);
 			free(b.items);

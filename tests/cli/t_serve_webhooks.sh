@@ -117,7 +117,7 @@ for esp in sendgrid ses mailgun postmark; do
 done
 stop
 
-start hooks --db "$DB" serve --listen inet:127.0.0.1:0 \
+start hooks --db "$DB" serve --listen inet:127.0.0.1:0 --threads 8 \
 	--sendgrid-verification-key "$K/sg.pem" --mailgun-signing-key "$K/mailgun.key" \
 	--sns-certs "$K/sns" --postmark-credentials "$K/postmark"
 
@@ -244,6 +244,27 @@ expect 'postmark: the verdict changed' 'suppress' <(verdict pm@hook.example)
 h 'postmark: signed, but no event document: 400' 400 \
 	'{"error":{"code":400,"message":"not Postmark events: no \"RecordType\", bounce \"Type\" or \"Bounces\" array"}}' \
 	-u pm:s3cret -d '{"x":1}' "$URL/v1/webhooks/postmark"
+
+# concurrent posts share commits (serve_webhooks.c): each is answered for
+# its own events, and every one is written
+: >"$T_DIR/par.cfg"
+for i in $(seq 24); do
+	{
+		[ "$i" = 1 ] || echo next
+		echo "url = \"$URL/v1/webhooks/postmark\""
+		echo 'user = "pm:s3cret"'
+		echo "data = \"{\\\"RecordType\\\":\\\"SpamComplaint\\\",\\\"ID\\\":$((1000 + i)),\\\"Email\\\":\\\"par$i@hook.example\\\"}\""
+		echo "output = \"$T_DIR/par$i.out\""
+		echo 'write-out = "%{http_code}\n"'
+	} >>"$T_DIR/par.cfg"
+done
+"$CURL" -s -m 20 --parallel --parallel-max 12 -K "$T_DIR/par.cfg" >"$T_DIR/par.out" 2>/dev/null
+expect 'postmark: 24 concurrent posts, all answered 200' '     24 200' <(sort "$T_DIR/par.out" | uniq -c)
+expect 'postmark: each answered for its own event' \
+	"$(seq 24 | sed 's/.*/{"events":1,"recorded":1,"duplicates":0,"skipped":0,"refused":0}/')" \
+	<(for i in $(seq 24); do cat "$T_DIR/par$i.out"; done)
+expect 'postmark: and all written' "$(seq 24 | sed 's/.*/suppress/')" \
+	<(for i in $(seq 24); do verdict "par$i@hook.example"; done)
 
 stop
 expect 'SIGTERM: exit 0' 0 <(echo "$STATUS")
