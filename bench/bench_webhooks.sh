@@ -75,7 +75,7 @@ for b in $(seq "$BATCHES"); do
 	} >>"$T/curl.cfg"
 done
 a=$(ms)
-"$CURL" -s --parallel --parallel-max "$PAR" -K "$T/curl.cfg" >"$T/codes"
+"$CURL" -s --parallel --parallel-max "$PAR" -K "$T/curl.cfg" >"$T/codes" 2>/dev/null
 z=$(ms)
 bad=$(grep -vc '^200$' "$T/codes" || true)
 rate "webhook sendgrid (batches of $PER)" $((BATCHES * PER)) "$a" "$z"
@@ -98,7 +98,7 @@ for i in $(seq "$N"); do
 	} >>"$T/mg.cfg"
 done
 a=$(ms)
-"$CURL" -s --parallel --parallel-max "$PAR" -K "$T/mg.cfg" >"$T/codes"
+"$CURL" -s --parallel --parallel-max "$PAR" -K "$T/mg.cfg" >"$T/codes" 2>/dev/null
 z=$(ms)
 bad=$(grep -vc '^200$' "$T/codes" || true)
 rate "webhook mailgun (1 per request)" "$N" "$a" "$z"
