@@ -65,6 +65,9 @@ LDLIBS_ALL = $(PKG_LIBS) $(LDLIBS)
 SERVE_PKGS  := libmicrohttpd
 SERVE_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(SERVE_PKGS) 2>/dev/null)
 SERVE_LIBS   = $(shell $(PKG_CONFIG) --libs $(SERVE_PKGS) 2>/dev/null)
+# the ESP webhooks' signatures (cmd/webhook_sig.c, webhook_sns.c): libcrypto
+SERVE_PKGS  += libcrypto
+SIG_LIBS     = $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null)
 
 LIB_SRC   := $(sort $(wildcard lib/*.c lib/*/*.c))
 CMD_SRC   := $(sort $(wildcard cmd/*.c))
@@ -80,6 +83,7 @@ CMD_PROTO_SRC := cmd/policy_req.c cmd/policy_reply.c cmd/socketmap_req.c cmd/soc
 # quell serve's body parsers (pure: tests/test_serve_parse.c, fuzz_http_bodies)
 CMD_SERVE_PARSE_SRC := cmd/serve_parse.c cmd/serve_cursor.c cmd/serve_sgkind.c
 CMD_PROTO_SRC += $(CMD_SERVE_PARSE_SRC)
+CMD_PROTO_SRC += cmd/webhook_sig.c cmd/webhook_sns.c # CUnit: test_webhook_sig.c
 CMD_PROTO_OBJ := $(CMD_PROTO_SRC:%.c=$(B)/obj/%.o)
 # quell serve's check-path JSON (its fuzz target compares it with render.c's)
 CMD_HTTP_SRC := cmd/serve_json.c cmd/render.c cmd/json.c cmd/out.c
@@ -163,7 +167,7 @@ TEST_WRAP_LD := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup
 $(RUNNER): $(TEST_OBJ) $(CMD_PROTO_OBJ) $(STATIC)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) $(TEST_WRAP_LD) -o $@ $(TEST_OBJ) $(CMD_PROTO_OBJ) $(STATIC) \
-	  $(LDLIBS_ALL) -lcunit
+	  $(LDLIBS_ALL) $(SIG_LIBS) -lcunit
 
 check: deps
 	@$(MAKE) --no-print-directory WERROR=$(CHECK_WERROR) check-build

@@ -418,6 +418,7 @@ int cmd_help(struct cli *cli, int argc, char **argv);
 int cmd_import(struct cli *cli, int argc, char **argv);
 int cmd_ingest(struct cli *cli, int argc, char **argv);
 int cmd_ingest_dsn(struct cli *cli, int argc, char **argv); /* ingest_dsn.c */
+int cmd_ingest_esp(struct cli *cli, int argc, char **argv); /* ingest_esp.c */
 int cmd_rules_diff(struct cli *cli, int argc, char **argv); /* cmd_rules_diff.c */
 int cmd_list(struct cli *cli, int argc, char **argv);
 int cmd_policyd(struct cli *cli, int argc, char **argv);

@@ -3,6 +3,8 @@
  * about its deliveries through the rules, as `record` does one reply.
  *
  *   ingest postfix-log [--follow] [--strict] [--verbose] FILE|-
+ *   (ingest dsn: ingest_dsn.c; ingest sendgrid-events, ses, mailgun-events,
+ *   postmark-events: ingest_esp.c)
  *
  * Every delivery report of the log (smtp, lmtp, local, virtual, pipe,
  * error: sent, deferred, bounced) is recorded at the time it was logged,
@@ -429,6 +431,21 @@ static const struct cli_cmd cli_ingest_subs[] = {
 	  "                       the exit status 65\n"
 	  "  --verbose            print each recorded recipient as record does\n",
 	  CLI_WRITES | CLI_RULES, NULL },
+	/* ESP event exports (ingest_esp.c, docs/esp.md) */
+#define ESP_SUB(name, what)                                                                    \
+	{ "ingest " name, cmd_ingest_esp, "[--strict] [--verbose] FILE|-",                     \
+	  "record " what " (JSON Lines, or a JSON array);\n"                                   \
+	  "bounces go through the rules, complaints and unsubscribes suppress,\n"              \
+	  "deliveries clear; events seen before are duplicates",                               \
+	  "  --strict             an event quell cannot use is rejected and makes\n"           \
+	  "                       the exit status 65\n"                                        \
+	  "  --verbose            print each recorded event as record does\n",                 \
+	  CLI_WRITES | CLI_RULES, NULL }
+	ESP_SUB("sendgrid-events", "SendGrid Event Webhook events"),
+	ESP_SUB("ses", "Amazon SES notifications (raw, SNS, event publishing)"),
+	ESP_SUB("mailgun-events", "Mailgun events (webhooks, events API pages)"),
+	ESP_SUB("postmark-events", "Postmark webhooks and bounces"),
+#undef ESP_SUB
 	{ NULL, NULL, NULL, NULL, NULL, 0, NULL }
 };
 
@@ -437,7 +454,7 @@ const struct cli_cmd cli_cmd_ingest = {
 	.name = "ingest",
 	.fn = cmd_ingest,
 	.synopsis = "" /* usage and help: from cli_ingest_subs */,
-	.summary = "feed a mail log's delivery reports through the rules",
+	.summary = "feed delivery reports (mail logs, bounces, ESP events) through the rules",
 	.options =
 		"  --follow             postfix-log: keep reading FILE as it grows, across\n"
 		"                       rotation, until SIGINT or SIGTERM\n"
@@ -449,5 +466,6 @@ const struct cli_cmd cli_cmd_ingest = {
 
 int cmd_ingest(struct cli *cli, int argc, char **argv)
 {
-	return cli_group(cli, argc, argv, cli_ingest_subs, "postfix-log or dsn");
+	return cli_group(cli, argc, argv, cli_ingest_subs,
+	                 "postfix-log, dsn, sendgrid-events, ses, mailgun-events or postmark-events");
 }

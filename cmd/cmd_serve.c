@@ -72,6 +72,7 @@ static const struct option options[] = {
 	{ "socketmap-fail-open", no_argument, NULL, OPT_SM + SERVE_SM_FAIL_OPEN },
 	{ "user", required_argument, NULL, OPT_SM + SERVE_SM_USER },
 	{ "syslog", no_argument, NULL, OPT_SM + SERVE_SM_SYSLOG },
+	SERVE_WEBHOOK_OPTIONS /* serve_webhooks.c */
 	CLI_GLOBAL_OPTIONS
 };
 
@@ -103,7 +104,8 @@ const struct cli_cmd cli_cmd_serve = {
 		"  --socketmap-mode MODE  mode of its socket, octal (default 0660)\n"
 		"  --socketmap-fail-open  NOTFOUND, not TEMP, when a check fails\n"
 		"  --user USER[:GROUP]    run as USER once the sockets are made (as root)\n"
-		"  --syslog               log to syslog (facility mail), not stderr\n",
+		"  --syslog               log to syslog (facility mail), not stderr\n"
+		SERVE_WEBHOOK_HELP, /* serve_webhooks.c */
 	.flags = CLI_WRITES | CLI_RULES,
 };
 
@@ -256,6 +258,8 @@ static int option(struct serve *srv, int c)
 	case OPT_IDLE: return parse_idle(srv, optarg);
 	case OPT_VERBOSE: srv->verbose = 1; return 0;
 	}
+	if (c >= SERVE_OPT_SENDGRID_KEY && c <= SERVE_OPT_POSTMARK_CREDS)
+		return serve_webhooks_option(srv, c); /* serve_webhooks.c */
 	if (c >= OPT_SM)
 		return serve_sm_option(srv, c - OPT_SM, optarg);
 	return 0;
@@ -342,6 +346,8 @@ static int startup(struct serve *srv)
 	raise_nofile(srv);
 	if (srv->tokens_path != NULL && (status = serve_tokens_load(srv, 1)) != 0)
 		return status;
+	if ((status = serve_webhooks_load(srv)) != 0) /* serve_webhooks.c */
+		return status;
 	if (srv->tls_cert != NULL &&
 	    ((status = slurp(srv, "--tls-cert", srv->tls_cert, &srv->tls_cert_pem)) != 0 ||
 	     (status = slurp(srv, "--tls-key", srv->tls_key, &srv->tls_key_pem)) != 0))
@@ -395,6 +401,7 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 	serve_sm_free(srv);
 	serve_tokens_free(srv);
 	serve_metrics_free(srv);
+	serve_webhooks_free(srv); /* serve_webhooks.c */
 	free(srv->conns);
 	free(srv->tls_cert_pem);
 	free(srv->tls_key_pem);

@@ -261,6 +261,7 @@ struct serve {
 	int db_lost;
 
 	struct serve_sm *sm;      /* serve_socketmap.c: --socketmap, --user, --syslog */
+	struct serve_webhooks *webhooks; /* serve_webhooks.c: the ESP webhooks' keys */
 };
 
 /* cmd_serve.c: a log line on stderr, "quell: serve: ..."; silent with -q. */
@@ -381,5 +382,35 @@ int serve_sg_group_delete(struct serve_req *rq);
 /* end of serve_sendgrid.c, serve_sgasm.c */
 /* serve_report.c: GET / and GET /report?..., the live report page */
 int serve_report_page(struct serve_req *rq);
+/* serve_webhooks.c: POST /v1/webhooks/{sendgrid,ses,mailgun,postmark}, and
+ * the options that configure them (SERVE_WEBHOOK_OPTIONS in cmd_serve.c's
+ * table; serve_webhooks_option for those codes; _load at startup: 0 or an
+ * exit status; _free at the end). */
+enum {
+	SERVE_OPT_SENDGRID_KEY = CLI_OPT_CMD + 100,
+	SERVE_OPT_MAILGUN_KEY,
+	SERVE_OPT_SNS_CERTS,
+	SERVE_OPT_POSTMARK_CREDS
+};
+#define SERVE_WEBHOOK_OPTIONS                                                                 \
+	{ "sendgrid-verification-key", required_argument, NULL, SERVE_OPT_SENDGRID_KEY },      \
+	{ "mailgun-signing-key", required_argument, NULL, SERVE_OPT_MAILGUN_KEY },             \
+	{ "sns-certs", required_argument, NULL, SERVE_OPT_SNS_CERTS },                         \
+	{ "postmark-credentials", required_argument, NULL, SERVE_OPT_POSTMARK_CREDS },
+#define SERVE_WEBHOOK_HELP                                                                    \
+	"  --sendgrid-verification-key FILE  SendGrid's signed Event Webhook public\n"          \
+	"                         key (PEM or base64): POST /v1/webhooks/sendgrid\n"           \
+	"  --mailgun-signing-key FILE  Mailgun's webhook signing key: /v1/webhooks/mailgun\n"  \
+	"  --sns-certs DIR        SNS signing certificates (NAME.pem, as in\n"                 \
+	"                         SigningCertURL; never fetched): /v1/webhooks/ses\n"          \
+	"  --postmark-credentials FILE  user:password of Postmark's basic auth:\n"            \
+	"                         /v1/webhooks/postmark\n"
+int serve_webhooks_option(struct serve *srv, int c);
+int serve_webhooks_load(struct serve *srv);
+void serve_webhooks_free(struct serve *srv);
+int serve_webhook_sendgrid(struct serve_req *rq);
+int serve_webhook_ses(struct serve_req *rq);
+int serve_webhook_mailgun(struct serve_req *rq);
+int serve_webhook_postmark(struct serve_req *rq);
 
 #endif

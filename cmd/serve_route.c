@@ -58,6 +58,16 @@ const struct serve_route serve_routes[] = {
 	{ "GET", "/", 0, SERVE_READ, SERVE_BODY_NONE, NULL, NULL, serve_report_page },
 	{ "GET", "/report", 0, SERVE_READ, SERVE_BODY_NONE, NULL, NULL, serve_report_page },
 	/* end of serve_report.c */
+	/* serve_webhooks.c */
+	{ "POST", "/v1/webhooks/sendgrid", 0, SERVE_OPEN, SERVE_BODY_BUFFER, NULL, NULL,
+	  serve_webhook_sendgrid },
+	{ "POST", "/v1/webhooks/ses", 0, SERVE_OPEN, SERVE_BODY_BUFFER, NULL, NULL,
+	  serve_webhook_ses },
+	{ "POST", "/v1/webhooks/mailgun", 0, SERVE_OPEN, SERVE_BODY_BUFFER, NULL, NULL,
+	  serve_webhook_mailgun },
+	{ "POST", "/v1/webhooks/postmark", 0, SERVE_OPEN, SERVE_BODY_BUFFER, NULL, NULL,
+	  serve_webhook_postmark },
+	/* end of serve_webhooks.c */
 	{ NULL, NULL, 0, SERVE_OPEN, SERVE_BODY_NONE, NULL, NULL, NULL }
 };
 

@@ -110,7 +110,7 @@ static int by_hand(const struct quell_entry *e, const struct quell__decision *d)
 static int suppress(struct quell__rec *r, struct quell__decision *d, const char *category,
                     const int64_t *ttl_given, const char *reason, struct quell__effect *fx)
 {
-	int created, rc, i = quell__write_slot(r, QUELL_LIST_SUPPRESS, "", d->now, &created);
+	int created, rc, i = quell__write_slot(r, QUELL_LIST_SUPPRESS, d->stream, d->now, &created);
 	struct quell_entry *e;
 	int64_t ttl;
 
@@ -137,7 +137,8 @@ static int suppress(struct quell__rec *r, struct quell__decision *d, const char 
 		e->expires = ttl > 0 ? quell__time_add(d->now, ttl) : 0;
 		e->count = (created ? 0 : e->count) > d->prior ? e->count + 1 : d->prior + 1;
 	}
-	quell__drop_lists(r, QUELL_LIST_BACKOFF, QUELL__LIST_COUNT);
+	if (d->stream[0] == '\0') /* a stream's unsubscribe leaves the rest be */
+		quell__drop_lists(r, QUELL_LIST_BACKOFF, QUELL__LIST_COUNT);
 	fx->action = QUELL_ACTION_SUPPRESS;
 	fx->list = QUELL_LIST_SUPPRESS;
 	fx->until = e->expires;
@@ -298,15 +299,16 @@ void quell__decide(quell *h, const struct quell__rules *rs, const struct quell__
 	memset(d, 0, sizeof *d);
 	d->now = now;
 	d->source = QUELL_SOURCE_BOUNCE;
+	d->stream = "";
 	d->code = p->reply.code;
 	d->status = p->reply.status;
 	d->text = p->reply.text;
 	d->bo = quell__rules_backoff(rs);
-	if (source == QUELL_SOURCE_COMPLAINT) {
+	if (source == QUELL_SOURCE_COMPLAINT || source == QUELL_SOURCE_UNSUBSCRIBE) {
 		d->action = QUELL_ACTION_SUPPRESS;
 		d->scope = QUELL_SCOPE_ADDRESS;
-		d->category = "complaint";
-		d->source = QUELL_SOURCE_COMPLAINT;
+		d->category = source == QUELL_SOURCE_COMPLAINT ? "complaint" : "unsubscribe";
+		d->source = source;
 		return;
 	}
 	d->rule = quell__rules_match(rs, &p->reply, dom);

@@ -18,6 +18,7 @@ struct quell__decision {
 	int action, scope;
 	const char *category;
 	int source;
+	const char *stream;              /* the suppression's stream ("" none) */
 	int64_t now;
 	int code;
 	const char *status, *text;

@@ -193,6 +193,7 @@ static int rules_row(struct quell__imp *m, struct quell__wtxn *w, struct quell__
 	j->rs = m->rs;
 	j->now = row->created ? row->created : m->now;
 	j->source = QUELL_SOURCE_BOUNCE;
+	j->stream = j->note = NULL;
 	row_id(row, j->now, digest);
 	j->queue_id = (const char *)digest;
 	j->queue_id_len = 8;

@@ -1,5 +1,5 @@
 /*
- * codec.c - a reply recorded (quell_record, quell_record_many, and
+ * record.c - a reply recorded (quell_record, quell_record_many, and
  * quell__record_txn for the importer's batches): what the rules decide
  * about it (decide.h) written to the key it targets; and quell_explain,
  * the same decision on an empty record, written nowhere.
@@ -14,7 +14,11 @@
  * code, status and text: enough to replay it under other rules.  A queue
  * or message id counts a reply once per class (2xx, 4xx, 5xx): retries
  * count once, the bounce that ends them too, and a reply counted before
- * writes nothing (no event, no change-feed entry).
+ * writes nothing (no event, no change-feed entry).  A complaint or an
+ * unsubscribe (options' source) suppresses the address without the rules,
+ * an unsubscribe in its stream if it names one; the options' note (what
+ * the reply's source, an ESP, thought of it) is kept after the event's
+ * reason.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,6 +118,15 @@ static int seen_before(quell *h, struct quell__wtxn *w, struct quell__job *c)
 	return dup;
 }
 
+/* The event's reason with the source's note after it (in buf). */
+static const char *with_note(const char *reason, const char *note, char *buf, size_t size)
+{
+	if (note == NULL || note[0] == '\0')
+		return reason;
+	snprintf(buf, size, "%s%s%s", reason, reason[0] ? "; " : "", note);
+	return buf;
+}
+
 /* What a reply's write needs beside the job: the key's history for the
  * suppressions before, and the recipient's verdict after. */
 struct reply_write {
@@ -137,7 +150,8 @@ static int rcpt_verdict(quell *h, struct quell__wtxn *w, void *ctx, int *verdict
 {
 	struct reply_write *rw = ctx;
 	struct quell__job *c = rw->c;
-	int rc = quell__check_txn(h, NULL, w, c->p.addr, c->p.doff, NULL, c->now, &rw->res);
+	int rc = quell__check_txn(h, NULL, w, c->p.addr, c->p.doff, c->stream, c->now,
+	                         &rw->res);
 
 	*verdict = rw->res.verdict;
 	return rc;
@@ -196,6 +210,8 @@ int quell__record_txn(quell *h, struct quell__wtxn *w, struct quell__job *c)
 	int rc, dup;
 
 	quell__decide(h, c->rs, &c->p, c->now, c->source, &d);
+	if (c->stream != NULL && c->source == QUELL_SOURCE_UNSUBSCRIBE)
+		d.stream = c->stream;
 	if ((dup = seen_before(h, w, c)) < 0)
 		return dup;
 	rw.key = !dup && d.scope == QUELL_SCOPE_DOMAIN ? c->p.domain : c->p.addr;
@@ -217,8 +233,9 @@ int quell__record_txn(quell *h, struct quell__wtxn *w, struct quell__job *c)
 	ch.key = rw.key;
 	memset(&ev, 0, sizeof ev);
 	ev.time = c->now;
-	ev.stream = "";
-	ev.reason = quell__event_reason(&d, &fx, c->p.domain, reason, sizeof reason);
+	ev.stream = d.stream;
+	ev.reason = with_note(quell__event_reason(&d, &fx, c->p.domain, reason, sizeof reason),
+	                      c->note, c->notebuf, sizeof c->notebuf);
 	ev.source = d.source;
 	ev.rule = d.rule ? d.rule->name : "";
 	ev.code = d.code;
@@ -249,6 +266,14 @@ static int check_opts(quell *h, const struct quell_record_options *opts)
 	if (opts->version < 1 || opts->version > QUELL_RECORD_OPTIONS_VERSION)
 		return quell__error(h, QUELL_EINVAL, "record options version %u is not supported",
 		                    opts->version);
+	if (opts->version >= 2 && opts->stream != NULL && opts->stream[0] != '\0') {
+		if (opts->source != QUELL_SOURCE_UNSUBSCRIBE)
+			return quell__error(h, QUELL_EINVAL,
+			                    "record: only an unsubscribe carries a stream");
+		if (!quell_stream_valid(opts->stream))
+			return quell__error(h, QUELL_EINVAL, "record: '%.64s' is not a stream name",
+			                    opts->stream);
+	}
 	return 0;
 }
 
@@ -261,6 +286,9 @@ static int prepare(quell *h, struct quell__job *c, const char *address, const ch
 
 	memset(out, 0, sizeof *out);
 	c->source = opts->source;
+	c->stream = opts->version >= 2 && opts->stream != NULL && opts->stream[0] ? opts->stream
+	                                                                       : NULL;
+	c->note = opts->version >= 2 ? opts->note : NULL;
 	c->queue_id = opts->queue_id;
 	c->queue_id_len = opts->queue_id ? strlen(opts->queue_id) : 0;
 	c->queue_kind = 'q';

@@ -30,7 +30,9 @@ struct quell__job {
 	struct quell__parsed p;          /* set by the caller */
 	struct quell__rules *rs;         /* the rules (a reference the caller holds) */
 	int64_t now;                     /* when the reply came */
-	int source;                      /* QUELL_SOURCE_BOUNCE or _COMPLAINT */
+	int source;                      /* QUELL_SOURCE_BOUNCE, _COMPLAINT or _UNSUBSCRIBE */
+	const char *stream;              /* _UNSUBSCRIBE: the entry's stream; NULL none */
+	const char *note;                /* NULL, or added to the event's reason */
 	const char *queue_id, *message_id; /* ids that make a repeat a duplicate */
 	size_t queue_id_len, message_id_len;
 	char queue_kind;                 /* 'q' queue id, 'i' import row digest */
@@ -39,6 +41,7 @@ struct quell__job {
 	struct quell__rec rec, drec;
 	unsigned char ext[8 * COUNT_KEEP];
 	char idreason[QUELL_NAME_MAX + 64];
+	char notebuf[512];               /* the event's reason with the note */
 };
 
 /* Record job->p's reply in the write transaction w (see quell_record). */

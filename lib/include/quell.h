@@ -325,16 +325,26 @@ struct quell_outcome {
 	                                     Latin-1: docs/import-export.md) */
 };
 
-#define QUELL_RECORD_OPTIONS_VERSION 1
+#define QUELL_RECORD_OPTIONS_VERSION 2
 struct quell_record_options {
 	unsigned int version;   /* QUELL_RECORD_OPTIONS_VERSION */
 	int64_t now;            /* when the reply came; 0 = clock */
 	const char *queue_id;   /* the MTA's queue id, or NULL */
-	const char *message_id; /* the Message-ID, or NULL */
+	const char *message_id; /* the Message-ID (or another id of the event,
+	                           such as an ESP's event id), or NULL */
 	int source;             /* QUELL_SOURCE_BOUNCE (default), or
-	                           QUELL_SOURCE_COMPLAINT: suppress without rules */
+	                           QUELL_SOURCE_COMPLAINT / _UNSUBSCRIBE: suppress
+	                           the address without rules (category "complaint"
+	                           / "unsubscribe") */
+	/* version 2: */
+	const char *stream;     /* _UNSUBSCRIBE only: the stream of the entry
+	                           (NULL: stream-less; else quell_stream_valid) */
+	const char *note;       /* NULL, or text added to the event's reason: what
+	                           the reply's source thought of it (an ESP's own
+	                           "hard bounce" label), kept, never decisive */
 };
-#define QUELL_RECORD_OPTIONS_INIT { QUELL_RECORD_OPTIONS_VERSION, 0, NULL, NULL, QUELL_SOURCE_BOUNCE }
+#define QUELL_RECORD_OPTIONS_INIT \
+	{ QUELL_RECORD_OPTIONS_VERSION, 0, NULL, NULL, QUELL_SOURCE_BOUNCE, NULL, NULL }
 
 /*
  * Apply the rules to `reply`, received for `address`, and store the
@@ -348,7 +358,10 @@ struct quell_record_options {
  * reason says so.
  *
  * Errors: QUELL_EADDRESS (bad address), QUELL_EDATA (empty or unusable
- * reply), and the store's errors.  out->error says which, for batch output.
+ * reply), QUELL_EINVAL (a stream that is not a stream name, or a stream
+ * with another source than _UNSUBSCRIBE), and the store's errors.
+ * out->error says which, for batch output.  A version 1 options struct
+ * is read without the version 2 fields.
  */
 QUELL_API int quell_record(quell *h, const char *address, const char *reply,
                            const struct quell_record_options *opts, struct quell_outcome *out);
@@ -616,6 +629,94 @@ typedef int (*quell_dsn_cb)(void *payload, const struct quell_dsn_report *r);
  */
 QUELL_API int quell_dsn_parse(const char *msg, size_t len, quell_dsn_cb cb, void *payload,
                               size_t *count);
+
+/* ------------------------------------------------------------ ESP events */
+
+/* The ESPs whose event feeds quell reads (quell_esp_events). */
+enum quell_esp {
+	QUELL_ESP_SENDGRID = 1, /* SendGrid Event Webhook */
+	QUELL_ESP_SES = 2,      /* Amazon SES notifications, raw or in an SNS envelope */
+	QUELL_ESP_MAILGUN = 3,  /* Mailgun webhooks and event pages */
+	QUELL_ESP_POSTMARK = 4  /* Postmark webhooks and bounce pages */
+};
+
+/* What an ESP event is to quell. */
+enum quell_esp_kind {
+	QUELL_ESP_SKIP = 0,       /* nothing for the lists: opens, clicks, sends,
+	                             drops, resubscribes, SNS confirmations ... */
+	QUELL_ESP_REPLY = 1,      /* a receiving server's reply (bounce, deferral,
+	                             delivery): through the rules */
+	QUELL_ESP_COMPLAINT = 2,  /* record with QUELL_SOURCE_COMPLAINT */
+	QUELL_ESP_UNSUBSCRIBE = 3 /* record with QUELL_SOURCE_UNSUBSCRIBE and the stream */
+};
+
+#define QUELL_ESP_RCPT_MAX 512    /* a recipient as given, with the NUL */
+#define QUELL_ESP_REPLY_MAX 2048  /* the reply, with the NUL */
+#define QUELL_ESP_ID_MAX 256      /* an event id, with the NUL */
+#define QUELL_ESP_NOTE_MAX 512    /* the ESP's own words, with the NUL */
+#define QUELL_ESP_STREAM_MAX 65   /* a stream name, with the NUL */
+
+/* One event for one recipient.  Plain data, nothing to free; strings are
+ * NUL-terminated, cut to their buffers ("" when absent). */
+struct quell_esp_event {
+	int kind;                           /* enum quell_esp_kind */
+	char event[32];                     /* the ESP's name of the event: "bounce",
+	                                       "Bounce", "failed", "SubscriptionChange" */
+	char recipient[QUELL_ESP_RCPT_MAX];
+	char reply[QUELL_ESP_REPLY_MAX];    /* what to hand quell_record: the SMTP
+	                                       reply ("550 5.1.1 ...", "smtp; 550 ..."),
+	                                       for a complaint "complaint: TYPE", for
+	                                       an unsubscribe "unsubscribe: ESP" */
+	char id[QUELL_ESP_ID_MAX];          /* the event's own id (sg_event_id, SES
+	                                       feedbackId or mail.messageId, Mailgun
+	                                       id, Postmark ID), to pass as the
+	                                       reply's message id: a redelivered
+	                                       event counts once */
+	char stream[QUELL_ESP_STREAM_MAX];  /* unsubscribe: the stream (SendGrid
+	                                       asm_group_id, Postmark MessageStream),
+	                                       a valid stream name; "" none */
+	char note[QUELL_ESP_NOTE_MAX];      /* what the ESP said of it ("sendgrid:
+	                                       bounce type=bounce"), for the event's
+	                                       reason; for an SNS SubscriptionConfirmation
+	                                       its SubscribeURL, for the operator */
+	int64_t time;                       /* when it happened, Unix seconds; 0 if
+	                                       none parses */
+	const char *error;                  /* static: why the event cannot be used
+	                                       (no recipient, a bad stream), else NULL */
+};
+
+/* Called once per event, in document order; ev lives until the call
+ * returns.  Return 0 to go on; anything else stops the parse, which
+ * returns that value. */
+typedef int (*quell_esp_cb)(void *payload, const struct quell_esp_event *ev);
+
+/* The ESP named `name` ("sendgrid", "ses", "mailgun", "postmark"), or -1. */
+QUELL_API int quell_esp_parse_name(const char *name);
+
+/*
+ * Read one JSON document, json[0..len) (any bytes), as esp's events and
+ * report each: an event object, or an array of them, or what wraps them:
+ *   sendgrid  an event {"email","event","sg_event_id",...} or the array
+ *             the Event Webhook posts;
+ *   ses       a notification ({"notificationType"} or, from event
+ *             publishing, {"eventType"}), raw or as an SNS message
+ *             ({"Type":"Notification","Message":"<the JSON as a string>"});
+ *             one event per bounced, complained, delivered or delayed
+ *             recipient;
+ *   mailgun   a webhook {"signature":..,"event-data":{..}}, an event
+ *             {"event":..}, or an events page {"items":[..]};
+ *   postmark  a webhook {"RecordType":..}, a bounce of the API, or a
+ *             page {"Bounces":[..]}.
+ * docs/esp.md says what each event becomes.  Pure: no handle, no I/O;
+ * thread-safe.
+ *
+ * Returns 0 when the document was read as esp's (every event reported,
+ * usable or not), QUELL_EDATA when it is not JSON or not shaped as esp's
+ * (err, of errsize bytes, says why), QUELL_EINVAL (an unknown esp),
+ * QUELL_ENOMEM, or the callback's value.
+ */
+QUELL_API int quell_esp_events(int esp, const char *json, size_t len, quell_esp_cb cb,
+                               void *payload, char *err, size_t errsize);
 
 /* ------------------------------------------------------------- addresses */
 

@@ -22,44 +22,51 @@ Global options (before the command or among its arguments):
   -V, --version   print the version
 
 Commands:
-  check               the verdict for each address, from the arguments or stdin
-  record              apply the rules to a reply for an address and store the
-                      outcome
-  add                 suppress addresses or domains by hand
-  remove              delete entries from the suppress and backoff lists
-  allow               put addresses or domains on the allow list
-  unallow             delete entries from the allow list
-  show                everything known about one entry, with its history
-  list                list the live entries
-  import              bulk import: quell'"'"'s csv or jsonl, plain lists, provider
-                      exports
-  export              bulk export: quell'"'"'s csv or jsonl, plain, provider import
-                      shapes
-  ingest postfix-log  record the delivery reports of a Postfix mail log at the
-                      time they were logged
-  ingest dsn          record what bounce messages say about each recipient
-  policyd             a Postfix policy server answering smtpd'"'"'s recipient
-                      checks
-  serve               the HTTP/JSON API: check, stats, Prometheus /metrics
-  sync                share this database with a fleet through NATS JetStream
-  rules check         validate a rules file
-  rules explain       which rule a reply matches, what it would do, and the
-                      verdict for an entry with no history
-  rules diff          replay the stored replies under the rules in use and
-                      under NEWFILE, and list the addresses whose verdict would
-                      change
-  rules test          run test cases against the rules
-  rules stats         replies each rule in force decided in the stored history
-                      and when it last fired
-  stats               counts per list, scope, source, category, stream; sizes
-  report              replies by outcome, new suppressions, list sizes, trouble
-                      domains and top reasons over time
-  activity            the stored events, newest first, with the receiving
-                      server'"'"'s reply
-  prune               delete expired entries and trim history
-  backup              write a compacted, consistent copy of the database into
-                      DIR
-  help                general help, or the help of one command
+  check                   the verdict for each address, from the arguments or
+                          stdin
+  record                  apply the rules to a reply for an address and store
+                          the outcome
+  add                     suppress addresses or domains by hand
+  remove                  delete entries from the suppress and backoff lists
+  allow                   put addresses or domains on the allow list
+  unallow                 delete entries from the allow list
+  show                    everything known about one entry, with its history
+  list                    list the live entries
+  import                  bulk import: quell'"'"'s csv or jsonl, plain lists,
+                          provider exports
+  export                  bulk export: quell'"'"'s csv or jsonl, plain, provider
+                          import shapes
+  ingest postfix-log      record the delivery reports of a Postfix mail log at
+                          the time they were logged
+  ingest dsn              record what bounce messages say about each recipient
+  ingest sendgrid-events  record SendGrid Event Webhook events
+  ingest ses              record Amazon SES notifications
+  ingest mailgun-events   record Mailgun events
+  ingest postmark-events  record Postmark webhooks and bounces
+  policyd                 a Postfix policy server answering smtpd'"'"'s recipient
+                          checks
+  serve                   the HTTP/JSON API: check, stats, Prometheus /metrics
+  sync                    share this database with a fleet through NATS
+                          JetStream
+  rules check             validate a rules file
+  rules explain           which rule a reply matches, what it would do, and the
+                          verdict for an entry with no history
+  rules diff              replay the stored replies under the rules in use and
+                          under NEWFILE, and list the addresses whose verdict
+                          would change
+  rules test              run test cases against the rules
+  rules stats             replies each rule in force decided in the stored
+                          history and when it last fired
+  stats                   counts per list, scope, source, category, stream;
+                          sizes
+  report                  replies by outcome, new suppressions, list sizes,
+                          trouble domains and top reasons over time
+  activity                the stored events, newest first, with the receiving
+                          server'"'"'s reply
+  prune                   delete expired entries and trim history
+  backup                  write a compacted, consistent copy of the database
+                          into DIR
+  help                    general help, or the help of one command
 
 Run '"'"'quell help COMMAND'"'"' for the usage and options of one command.'
 
@@ -321,8 +328,12 @@ t 'help list' 0 "$LIST_HELP" '' help list
 t 'list --help' 0 "$LIST_HELP" '' list --help
 INGEST_HELP='usage: quell ingest postfix-log [--follow] [--strict] [--verbose] FILE|-
        quell ingest dsn [--strict] [--verbose] FILE...
+       quell ingest sendgrid-events [--strict] [--verbose] FILE|-
+       quell ingest ses [--strict] [--verbose] FILE|-
+       quell ingest mailgun-events [--strict] [--verbose] FILE|-
+       quell ingest postmark-events [--strict] [--verbose] FILE|-
 
-Feed a mail log'"'"'s delivery reports through the rules.
+Feed delivery reports (mail logs, bounces, ESP events) through the rules.
 
 Options:
   --follow             postfix-log: keep reading FILE as it grows, across

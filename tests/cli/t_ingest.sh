@@ -127,12 +127,20 @@ t 'a missing file: 66, no database made' 66 '' \
 ok '... none made' test ! -e "$T_DIR/none"
 t 'a directory' 66 '' "quell: ingest postfix-log: $T_DIR: Is a directory" ingest postfix-log "$T_DIR"
 U='usage: quell ingest postfix-log [--follow] [--strict] [--verbose] FILE|-'
-t 'no subcommand' 64 '' 'quell: ingest: no subcommand given: postfix-log or dsn
+t 'no subcommand' 64 '' 'quell: ingest: no subcommand given: postfix-log, dsn, sendgrid-events, ses, mailgun-events or postmark-events
 usage: quell ingest postfix-log [--follow] [--strict] [--verbose] FILE|-
-       quell ingest dsn [--strict] [--verbose] FILE...' ingest
+       quell ingest dsn [--strict] [--verbose] FILE...
+       quell ingest sendgrid-events [--strict] [--verbose] FILE|-
+       quell ingest ses [--strict] [--verbose] FILE|-
+       quell ingest mailgun-events [--strict] [--verbose] FILE|-
+       quell ingest postmark-events [--strict] [--verbose] FILE|-' ingest
 t 'unknown subcommand' 64 '' "quell: ingest: unknown subcommand 'dsm'; did you mean 'dsn'?
 usage: quell ingest postfix-log [--follow] [--strict] [--verbose] FILE|-
-       quell ingest dsn [--strict] [--verbose] FILE..." ingest dsm x
+       quell ingest dsn [--strict] [--verbose] FILE...
+       quell ingest sendgrid-events [--strict] [--verbose] FILE|-
+       quell ingest ses [--strict] [--verbose] FILE|-
+       quell ingest mailgun-events [--strict] [--verbose] FILE|-
+       quell ingest postmark-events [--strict] [--verbose] FILE|-" ingest dsm x
 t 'no input' 64 '' "quell: ingest postfix-log: no input given (a FILE, or '-' for stdin)
 $U" ingest postfix-log
 t 'two inputs' 64 '' "quell: ingest postfix-log: unexpected argument 'b'
