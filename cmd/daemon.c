@@ -1,6 +1,7 @@
 /*
- * daemon.c - giving up root (--user) and logging to syslog (--syslog)
- * for the long-running commands; daemon.h says what each does.  Knows
+ * daemon.c - giving up root (--user), logging to syslog (--syslog) and
+ * the name-or-number lookups of users and groups for the long-running
+ * commands; daemon.h says what each does.  Knows
  * nothing of sockets, requests or the database.
  */
 #include <errno.h>
@@ -13,7 +14,7 @@
 
 #include "daemon.h"
 
-static int number(const char *s, unsigned long *v)
+int daemon_number(const char *s, unsigned long *v)
 {
 	char *end;
 
@@ -24,16 +25,23 @@ static int number(const char *s, unsigned long *v)
 	return errno == 0 && *end == '\0' ? 0 : -1;
 }
 
-static int group_of(struct cli *cli, const char *name, struct daemon_user *u)
+int daemon_gid(const char *name, gid_t *gid)
 {
 	struct group *gr = getgrnam(name);
 	unsigned long v;
 
 	if (gr != NULL)
-		u->gid = gr->gr_gid;
-	else if (number(name, &v) == 0 && v < (unsigned long)(gid_t)-1)
-		u->gid = (gid_t)v;
+		*gid = gr->gr_gid;
+	else if (daemon_number(name, &v) == 0 && v < (unsigned long)(gid_t)-1)
+		*gid = (gid_t)v;
 	else
+		return -1;
+	return 0;
+}
+
+static int group_of(struct cli *cli, const char *name, struct daemon_user *u)
+{
+	if (daemon_gid(name, &u->gid) != 0)
 		return cli_usage_error(cli, "--user: no group '%s'", name);
 	u->group_given = 1;
 	return 0;
@@ -55,7 +63,7 @@ int daemon_user_parse(struct cli *cli, const char *spec, struct daemon_user *u)
 	memcpy(u->name, spec, ulen);
 	u->name[ulen] = '\0';
 	pw = getpwnam(u->name);
-	if (pw == NULL && number(u->name, &v) == 0 && v < (unsigned long)(uid_t)-1)
+	if (pw == NULL && daemon_number(u->name, &v) == 0 && v < (unsigned long)(uid_t)-1)
 		pw = getpwuid((uid_t)v);
 	if (pw == NULL)
 		return cli_usage_error(cli, "--user: no user '%s'", u->name);

@@ -16,6 +16,9 @@
  *                        facility LOG_MAIL, as Postfix's), not stderr
  *                        (which journald reads under systemd).
  *
+ * Also the number and group lookups both servers' options share
+ * (--user, policyd's --socket-owner, the PORT of inet:HOST:PORT).
+ *
  * Knows nothing of sockets, requests or the database.
  */
 #ifndef QUELL_CLI_DAEMON_H
@@ -32,6 +35,14 @@ struct daemon_user {
 	gid_t gid;
 	int group_given;   /* USER:GROUP: GROUP alone, no supplementary groups */
 };
+
+/* A decimal number s, all digits (no sign, no space), into v: 0, or -1
+ * when s is empty, not all digits or out of range. */
+int daemon_number(const char *s, unsigned long *v);
+
+/* Group name, else number, into gid: 0, or -1 when there is no such
+ * group (and name is no number below (gid_t)-1). */
+int daemon_gid(const char *name, gid_t *gid);
 
 /* Parse --user USER[:GROUP] (names or numbers) into u: 0, or 64 after a
  * usage error (printed). */
