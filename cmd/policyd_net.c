@@ -18,7 +18,6 @@
 #include <errno.h>
 #include <grp.h>
 #include <netdb.h>
-#include <netinet/in.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,23 +26,13 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
-#include <arpa/inet.h>
 
+#include "daemon.h"
+#include "netaddr.h"
 #include "policyd.h"
 
 #define FDS_OTHER 16 /* descriptors besides the clients: stdio, the database,
                         the sockets, the epoll set */
-
-static int number(const char *s, unsigned long *v)
-{
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	*v = strtoul(s, &end, 10);
-	return errno == 0 && *end == '\0' ? 0 : -1;
-}
 
 int policyd_owner(struct policyd *pd, const char *spec)
 {
@@ -63,21 +52,13 @@ int policyd_owner(struct policyd *pd, const char *spec)
 
 		if (pw != NULL)
 			pd->uid = pw->pw_uid;
-		else if (number(user, &v) == 0 && v < (unsigned long)(uid_t)-1)
+		else if (daemon_number(user, &v) == 0 && v < (unsigned long)(uid_t)-1)
 			pd->uid = (uid_t)v;
 		else
 			return cli_usage_error(pd->cli, "--socket-owner: no user '%s'", user);
 	}
-	if (colon != NULL && colon[1] != '\0') {
-		struct group *gr = getgrnam(colon + 1);
-
-		if (gr != NULL)
-			pd->gid = gr->gr_gid;
-		else if (number(colon + 1, &v) == 0 && v < (unsigned long)(gid_t)-1)
-			pd->gid = (gid_t)v;
-		else
-			return cli_usage_error(pd->cli, "--socket-owner: no group '%s'", colon + 1);
-	}
+	if (colon != NULL && colon[1] != '\0' && daemon_gid(colon + 1, &pd->gid) != 0)
+		return cli_usage_error(pd->cli, "--socket-owner: no group '%s'", colon + 1);
 	if (pd->uid == (uid_t)-1 && pd->gid == (gid_t)-1)
 		return cli_usage_error(pd->cli, "--socket-owner: give USER, USER:GROUP or :GROUP");
 	return 0;
@@ -158,75 +139,24 @@ static int listen_unix(struct policyd *pd)
 	return 0;
 }
 
-/* "inet:ADDR:PORT" of the bound socket. */
-static void bound(struct policyd *pd)
-{
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof ss;
-	char host[INET6_ADDRSTRLEN] = "?";
-	int port = 0;
-
-	if (getsockname(pd->lfd, (struct sockaddr *)&ss, &len) == 0) {
-		if (ss.ss_family == AF_INET) {
-			struct sockaddr_in *in = (struct sockaddr_in *)&ss;
-
-			inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
-			port = ntohs(in->sin_port);
-		} else if (ss.ss_family == AF_INET6) {
-			struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
-
-			inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
-			port = ntohs(in6->sin6_port);
-		}
-	}
-	if (ss.ss_family == AF_INET6)
-		snprintf(pd->where, sizeof pd->where, "inet:[%s]:%d", host, port);
-	else
-		snprintf(pd->where, sizeof pd->where, "inet:%s:%d", host, port);
-}
-
 static int listen_inet(struct policyd *pd)
 {
-	struct addrinfo hints, *res = NULL, *ai;
-	int rc, one = 1, err = 0;
+	int gai;
 
-	memset(&hints, 0, sizeof hints);
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-	rc = getaddrinfo(pd->host, pd->port, &hints, &res);
-	if (rc != 0) {
-		cli_warn(pd->cli, "--listen: %s: %s", pd->host, gai_strerror(rc));
+	pd->lfd = netaddr_listen_tcp(pd->host, pd->port, NULL, &gai);
+	if (gai != 0) {
+		cli_warn(pd->cli, "--listen: %s: %s", pd->host, gai_strerror(gai));
 		return CLI_EX_IOERR;
 	}
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		pd->lfd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
-		                 ai->ai_protocol);
-		if (pd->lfd < 0) {
-			err = errno;
-			continue;
-		}
-		setsockopt(pd->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-		if (bind(pd->lfd, ai->ai_addr, ai->ai_addrlen) == 0 &&
-		    listen(pd->lfd, SOMAXCONN) == 0)
-			break;
-		err = errno;
-		close(pd->lfd);
-		pd->lfd = -1;
-	}
-	freeaddrinfo(res);
-	if (pd->lfd < 0) {
-		errno = err;
+	if (pd->lfd < 0)
 		return fail(pd, pd->listen);
-	}
-	bound(pd);
+	netaddr_bound(pd->lfd, pd->where, sizeof pd->where);
 	return 0;
 }
 
 int policyd_parse_listen(struct policyd *pd)
 {
-	const char *spec = pd->listen + 5, *colon;
-	unsigned long port;
+	const char *spec = pd->listen + 5, *msg;
 	size_t n;
 
 	if (strncmp(pd->listen, "unix:", 5) == 0) {
@@ -240,19 +170,9 @@ int policyd_parse_listen(struct policyd *pd)
 	if (strncmp(pd->listen, "inet:", 5) != 0)
 		return -cli_usage_error(pd->cli, "--listen: unix:PATH or inet:HOST:PORT, not '%s'",
 		                        pd->listen);
-	colon = strrchr(spec, ':');
-	if (colon == NULL || number(colon + 1, &port) != 0 || port > 65535)
-		return -cli_usage_error(pd->cli, "--listen: inet:HOST:PORT, PORT a number");
-	n = (size_t)(colon - spec);
-	if (n >= 2 && spec[0] == '[' && spec[n - 1] == ']') {
-		spec++;
-		n -= 2;
-	}
-	if (n == 0 || n >= sizeof pd->host)
-		return -cli_usage_error(pd->cli, "--listen: inet:HOST:PORT, HOST missing or too long");
-	memcpy(pd->host, spec, n);
-	pd->host[n] = '\0';
-	snprintf(pd->port, sizeof pd->port, "%lu", port);
+	msg = netaddr_split(spec, pd->host, sizeof pd->host, pd->port);
+	if (msg != NULL)
+		return -cli_usage_error(pd->cli, "%s", msg);
 	return 0;
 }
 

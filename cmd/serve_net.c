@@ -28,7 +28,6 @@
  */
 #include <errno.h>
 #include <netdb.h>
-#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -36,9 +35,9 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
-#include <arpa/inet.h>
 #include <microhttpd.h>
 
+#include "netaddr.h"
 #include "serve.h"
 
 struct serve_conn {
@@ -128,106 +127,22 @@ static int listen_unix(struct serve *srv, struct serve_listener *l, const char *
 	return 0;
 }
 
-static int is_loopback(const struct sockaddr *sa)
-{
-	if (sa->sa_family == AF_INET)
-		return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
-	if (sa->sa_family == AF_INET6)
-		return IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)sa)->sin6_addr);
-	return 0;
-}
-
-/* "inet:ADDR:PORT" of the bound socket. */
-static void bound(struct serve_listener *l)
-{
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof ss;
-	char host[INET6_ADDRSTRLEN] = "?";
-	int port = 0;
-
-	memset(&ss, 0, sizeof ss);
-	if (getsockname(l->fd, (struct sockaddr *)&ss, &len) == 0) {
-		if (ss.ss_family == AF_INET) {
-			struct sockaddr_in *in = (struct sockaddr_in *)&ss;
-			inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
-			port = ntohs(in->sin_port);
-		} else if (ss.ss_family == AF_INET6) {
-			struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
-			inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
-			port = ntohs(in6->sin6_port);
-		}
-	}
-	snprintf(l->where, sizeof l->where, ss.ss_family == AF_INET6 ? "inet:[%s]:%d" : "inet:%s:%d",
-	         host, port);
-}
-
-/* Split "HOST:PORT" ([v6]:PORT) into host and port; 0 or 64 (printed). */
-static int split_hostport(struct serve *srv, const char *spec, char *host, size_t hsize,
-                          char port[8])
-{
-	const char *colon = strrchr(spec, ':');
-	char *end;
-	unsigned long p;
-	size_t n;
-
-	if (colon == NULL || colon[1] < '0' || colon[1] > '9')
-		return cli_usage_error(srv->cli, "--listen: inet:HOST:PORT, PORT a number");
-	errno = 0;
-	p = strtoul(colon + 1, &end, 10);
-	if (*end != '\0' || errno != 0 || p > 65535)
-		return cli_usage_error(srv->cli, "--listen: inet:HOST:PORT, PORT a number");
-	n = (size_t)(colon - spec);
-	if (n >= 2 && spec[0] == '[' && spec[n - 1] == ']') {
-		spec++;
-		n -= 2;
-	}
-	if (n == 0 || n >= hsize)
-		return cli_usage_error(srv->cli, "--listen: inet:HOST:PORT, HOST missing or too long");
-	memcpy(host, spec, n);
-	host[n] = '\0';
-	snprintf(port, 8, "%lu", p);
-	return 0;
-}
-
 static int listen_inet(struct serve *srv, struct serve_listener *l, const char *spec)
 {
-	struct addrinfo hints, *res = NULL, *ai;
 	char host[256], port[8];
-	int rc, one = 1, err = 0;
+	const char *msg = netaddr_split(spec, host, sizeof host, port);
+	int gai;
 
-	if ((rc = split_hostport(srv, spec, host, sizeof host, port)) != 0)
-		return rc;
-	memset(&hints, 0, sizeof hints);
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-	rc = getaddrinfo(host, port, &hints, &res);
-	if (rc != 0) {
-		cli_warn(srv->cli, "--listen: %s: %s", host, gai_strerror(rc));
+	if (msg != NULL)
+		return cli_usage_error(srv->cli, "%s", msg);
+	l->fd = netaddr_listen_tcp(host, port, &l->loopback, &gai);
+	if (gai != 0) {
+		cli_warn(srv->cli, "--listen: %s: %s", host, gai_strerror(gai));
 		return CLI_EX_IOERR;
 	}
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		l->fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
-		               ai->ai_protocol);
-		if (l->fd < 0) {
-			err = errno;
-			continue;
-		}
-		setsockopt(l->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-		if (bind(l->fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(l->fd, SOMAXCONN) == 0) {
-			l->loopback = is_loopback(ai->ai_addr);
-			break;
-		}
-		err = errno;
-		close(l->fd);
-		l->fd = -1;
-	}
-	freeaddrinfo(res);
-	if (l->fd < 0) {
-		errno = err;
+	if (l->fd < 0)
 		return fail(srv, l, l->spec);
-	}
-	bound(l);
+	netaddr_bound(l->fd, l->where, sizeof l->where);
 	return 0;
 }
 
