@@ -72,29 +72,11 @@ static struct socketmap_req *req;
 
 static int setup(void)
 {
-	struct quell_add_options o = QUELL_ADD_OPTIONS_INIT;
-	struct quell_record_options ro = QUELL_RECORD_OPTIONS_INIT;
-	struct quell_outcome out;
-	int rc = 0;
-
 	h = tu_open(dir, sizeof dir, NULL);
 	req = malloc(sizeof *req);
 	if (h == NULL || req == NULL)
 		return 1;
-	o.now = ro.now = NOW - 60;
-	rc |= quell_record(h, "gone@example.com", "550 5.1.1 <gone@example.com>: User unknown",
-	                   &ro, &out);
-	rc |= quell_record(h, "later@example.com", "450 4.2.0 Greylisted, come back later", &ro,
-	                   &out);
-	o.source = QUELL_SOURCE_UNSUBSCRIBE;
-	o.stream = "news";
-	rc |= quell_add(h, "reader@example.com", &o);
-	o.source = QUELL_SOURCE_COMPLAINT;
-	o.stream = NULL;
-	rc |= quell_add(h, "angry@example.com", &o);
-	o.source = QUELL_SOURCE_MANUAL;
-	rc |= quell_add(h, "@dead.example", &o);
-	return rc != 0;
+	return tu_seed_answers(h, NOW - 60) != 0;
 }
 
 static int teardown(void)

@@ -86,50 +86,39 @@ static void expect(const struct scase *c, const struct socketmap_req *p, int rc,
 		TU_EQ_INT(socketmap_req_partial(p), len > 0);
 }
 
-/* Feed in[0..len) in pieces of `step` bytes (0: at `split`, in two). */
-static int feed(struct socketmap_req *p, const char *in, size_t len, size_t step, size_t split,
-                size_t *total)
+static void reset(void *p)
 {
-	size_t off = 0, used;
-	int rc = 0;
-
-	*total = 0;
 	socketmap_req_reset(p);
-	while (off < len || len == 0) {
-		size_t n = step ? step : (off < split ? split - off : len - off);
+}
 
-		if (n > len - off)
-			n = len - off;
-		rc = socketmap_req_feed(p, in + off, n, &used);
-		CU_ASSERT(used <= n);
-		*total += used;
-		off += n;
-		if (rc != 0 || len == 0)
-			break;
-		CU_ASSERT_EQUAL(used, n);
-	}
-	return rc;
+static int feed(void *p, const char *in, size_t n, size_t *used)
+{
+	return socketmap_req_feed(p, in, n, used);
+}
+
+struct check_ctx {
+	const struct scase *c;
+	const struct socketmap_req *p;
+};
+
+static void check(void *ctx, int rc, size_t used, const char *how)
+{
+	const struct check_ctx *x = ctx;
+
+	expect(x->c, x->p, rc, used, how);
 }
 
 static void test_cases(void)
 {
+	static const struct tu_feeder feeder = { reset, feed };
 	struct socketmap_req *p = malloc(sizeof *p);
-	size_t used, len;
-	int rc;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		const struct scase *c = &cases[i];
+		struct check_ctx x = { c, p };
 
-		len = c->len ? c->len : strlen(c->in);
-		rc = feed(p, c->in, len, len ? len : 1, 0, &used);
-		expect(c, p, rc, used, "whole");
-		rc = feed(p, c->in, len, 1, 0, &used);
-		expect(c, p, rc, used, "byte by byte");
-		for (size_t k = 1; k < len; k++) {
-			rc = feed(p, c->in, len, 0, k, &used);
-			expect(c, p, rc, used, "split in two");
-		}
+		tu_feed_ways(&feeder, p, c->in, c->len ? c->len : strlen(c->in), check, &x);
 	}
 	free(p);
 }

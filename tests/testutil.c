@@ -114,3 +114,67 @@ struct quell__rules *tu_default_rules(void)
 		fprintf(stderr, "\n%s\n", err);
 	return r;
 }
+
+/* Feed in[0..len) in pieces of `step` bytes (0: at `split`, in two). */
+static int feed_pieces(const struct tu_feeder *f, void *p, const char *in, size_t len,
+                       size_t step, size_t split, size_t *total)
+{
+	size_t off = 0, used;
+	int rc = 0;
+
+	*total = 0;
+	f->reset(p);
+	while (off < len || len == 0) {
+		size_t n = step ? step : (off < split ? split - off : len - off);
+
+		if (n > len - off)
+			n = len - off;
+		rc = f->feed(p, in + off, n, &used);
+		CU_ASSERT(used <= n);
+		*total += used;
+		off += n;
+		if (rc != 0 || len == 0)
+			break;
+		CU_ASSERT_EQUAL(used, n);
+	}
+	return rc;
+}
+
+void tu_feed_ways(const struct tu_feeder *f, void *p, const char *in, size_t len,
+                  void (*check)(void *ctx, int rc, size_t used, const char *how), void *ctx)
+{
+	size_t used;
+	int rc;
+
+	rc = feed_pieces(f, p, in, len, len ? len : 1, 0, &used);
+	check(ctx, rc, used, "whole");
+	rc = feed_pieces(f, p, in, len, 1, 0, &used);
+	check(ctx, rc, used, "byte by byte");
+	for (size_t k = 1; k < len; k++) {
+		rc = feed_pieces(f, p, in, len, 0, k, &used);
+		check(ctx, rc, used, "split in two");
+	}
+}
+
+int tu_seed_answers(quell *h, int64_t now)
+{
+	struct quell_add_options o = QUELL_ADD_OPTIONS_INIT;
+	struct quell_record_options ro = QUELL_RECORD_OPTIONS_INIT;
+	struct quell_outcome out;
+	int rc = 0;
+
+	o.now = ro.now = now;
+	rc |= quell_record(h, "gone@example.com", "550 5.1.1 <gone@example.com>: User unknown",
+	                   &ro, &out);
+	rc |= quell_record(h, "later@example.com", "450 4.2.0 Greylisted, come back later", &ro,
+	                   &out);
+	o.source = QUELL_SOURCE_UNSUBSCRIBE;
+	o.stream = "news";
+	rc |= quell_add(h, "reader@example.com", &o);
+	o.source = QUELL_SOURCE_COMPLAINT;
+	o.stream = NULL;
+	rc |= quell_add(h, "angry@example.com", &o);
+	o.source = QUELL_SOURCE_MANUAL;
+	rc |= quell_add(h, "@dead.example", &o);
+	return rc;
+}

@@ -1,6 +1,8 @@
 /*
  * testutil.h - helpers shared by the CUnit suites: a fresh database in a
- * mkdtemp directory per test, removed afterwards, and got/want asserts.
+ * mkdtemp directory per test, removed afterwards, and got/want asserts;
+ * the entries the server answer suites share; the whole/byte/split
+ * driver of the incremental request parsers.
  */
 #ifndef QUELL_TESTUTIL_H
 #define QUELL_TESTUTIL_H
@@ -58,5 +60,28 @@ unsigned tu_docs_rule_hits(const char *rule_name);
 			        __LINE__, #got, g_, w_);                                      \
 		CU_ASSERT_EQUAL(g_, w_);                                                      \
 	} while (0)
+
+/* Put in h the entries the server answer suites (policy, socketmap) ask
+ * about, made at `now`: gone@example.com (a 5.1.1 bounce),
+ * later@example.com (a 4.2.0 one), reader@example.com (unsubscribed
+ * from stream "news"), angry@example.com (a complaint), @dead.example
+ * (manual).  0, or non-zero when one was not stored. */
+int tu_seed_answers(quell *h, int64_t now);
+
+/* An incremental parser as the request drivers below see it: reset to
+ * a new request, and feed n bytes (its *_feed contract: 1 done, 0 wants
+ * more, < 0 refused; *used the bytes taken).  p is the parser. */
+struct tu_feeder {
+	void (*reset)(void *p);
+	int (*feed)(void *p, const char *in, size_t n, size_t *used);
+};
+
+/* Feed in[0..len) to a fresh request of f three ways: whole, a byte at
+ * a time, and split in two at every position; after each, call
+ * check(ctx, rc, total bytes taken, "whole"/"byte by byte"/"split in
+ * two").  Asserts that no piece is taken beyond its end and that a piece
+ * is taken whole while the request goes on. */
+void tu_feed_ways(const struct tu_feeder *f, void *p, const char *in, size_t len,
+                  void (*check)(void *ctx, int rc, size_t used, const char *how), void *ctx);
 
 #endif
