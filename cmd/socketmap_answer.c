@@ -85,6 +85,7 @@ size_t socketmap_netstring(const char *body, size_t n, char *out, size_t size)
 		return 0;
 	memcpy(out + k, body, n);
 	out[(size_t)k + n] = ',';
+	out[(size_t)k + n + 1] = '\0';
 	return (size_t)k + n + 1;
 }
 

@@ -50,8 +50,8 @@
  * (SOCKETMAP_BODY_MAX bytes).  Returns its length. */
 size_t socketmap_transport(const char *action, char *out);
 
-/* body[0..n) as a netstring into out (size bytes): its length, or 0 when
- * it does not fit. */
+/* body[0..n) as a netstring into out (size bytes), NUL-terminated: its
+ * length (without the NUL), or 0 when it does not fit with its NUL. */
 size_t socketmap_netstring(const char *body, size_t n, char *out, size_t size);
 
 struct socketmap_answer {
