@@ -10,11 +10,17 @@
 #         T_INFILE  a file fed on stdin (for bytes a variable cannot hold)
 #         T_FILTER  a sed script applied to stdout before comparing
 #
+#   ok NAME COMMAND...      a case that passes when COMMAND succeeds
+#   expect NAME WANT FILE   a case that passes when FILE holds exactly WANT
+#   start/stop, h, need     servers (quell serve, policyd) and curl requests
+#
 # Each file gets a fresh directory $T_DIR (removed on exit) with
 # QUELL_DB=$T_DIR/db (not created yet), HOME=$T_DIR/home, and no
-# XDG_DATA_HOME or QUELL_RULES from the caller's environment.
+# XDG_DATA_HOME or QUELL_RULES from the caller's environment.  Every
+# process `start` runs is in PIDS and killed on exit.
 T_DIR=$(mktemp -d "${TMPDIR:-/tmp}/quell-cli.XXXXXX") || exit 1
-trap 'rm -rf "$T_DIR"' EXIT
+PIDS=()
+trap 'for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done; rm -rf "$T_DIR"' EXIT
 export QUELL_DB=$T_DIR/db HOME=$T_DIR/home LC_ALL=C TZ=UTC
 unset XDG_DATA_HOME QUELL_RULES
 mkdir "$HOME"
@@ -117,4 +123,117 @@ quiet_pipe() {
 	wait $wpid
 	wait $ipid
 	IRC=$?
+}
+
+# expect NAME WANT FILE: a case that passes when FILE holds exactly WANT
+# (plus its last newline; '' for an empty file).
+expect() {
+	if [ -n "$2" ]; then printf '%s\n' "$2"; fi >"$T_DIR/want.txt"
+	if cmp -s "$T_DIR/want.txt" "$3"; then
+		echo pass >>"$T_RESULTS"
+	else
+		echo fail >>"$T_RESULTS"
+		echo "FAIL $T_NAME: $1"
+		diff -u --label want --label got "$T_DIR/want.txt" "$3" | sed 's/^/  /'
+	fi
+}
+
+# --- servers and HTTP requests ------------------------------------------------
+
+# The curl the HTTP tests use.
+CURL=${QUELL_CURL:-/usr/bin/curl}
+
+# need PROGRAM...: status 0 when every PROGRAM is executable; else one
+# failing case "needs PROGRAM..." and status 1, for `need ... || return 0`
+# at the top of a file that cannot run without them.
+need() {
+	local p
+	for p; do
+		[ -x "$p" ] && continue
+		echo "FAIL $T_NAME: needs $*"
+		echo fail >>"$T_RESULTS"
+		return 1
+	done
+	return 0
+}
+
+# start NAME ARGS...: quell ARGS in the background (SIGINT, SIGHUP and
+# SIGTERM at their defaults, even when these tests run with them
+# ignored), stdin /dev/null, stderr in $T_DIR/NAME.log; waits (10 s at
+# most) for its "listening on" line, or with START_PROBE=1 until
+# "$PC" (tests/policy_client) can connect to $SOCK.  Sets PID (added to
+# PIDS), LOG, and URL (http://ADDR:PORT of the first inet listener, if
+# any).  START_NOFILE=N runs it with a hard limit of N open files;
+# START_IGNORE='SIG...' with those signals ignored, as a background job
+# or nohup(1) starts it.  Status 1, with the log on stderr, when it
+# exits or does not get ready.
+# shellcheck disable=SC2034 # URL is used by the t_*.sh files
+start() {
+	LOG=$T_DIR/$1.log
+	URL=
+	shift
+	# shellcheck disable=SC2086 # QUELL_WRAP is a command line
+	( if [ -n "${START_NOFILE:-}" ]; then ulimit -n "$START_NOFILE" || exit 99; fi
+	  # a shell without job control starts background jobs with SIGINT
+	  # ignored, and so would quell be when these tests themselves run
+	  # as one: env(1) gives it the default back, unless asked otherwise
+	  # shellcheck disable=SC2054 # one option of env(1)
+	  reset=(env --default-signal=INT,HUP,TERM)
+	  # shellcheck disable=SC2086 # a list of signals
+	  if [ -n "${START_IGNORE:-}" ]; then trap '' $START_IGNORE; reset=(); fi
+	  exec "${reset[@]}" $QUELL_WRAP "$QUELL_BIN" "$@" 2>"$LOG" </dev/null) &
+	PID=$!
+	PIDS+=("$PID")
+	for _ in $(seq 200); do
+		if [ "${START_PROBE:-0}" = 1 ]; then
+			[ -S "$SOCK" ] && "$PC" -t 2 "unix:$SOCK" </dev/null 2>/dev/null && return 0
+		elif grep -q 'listening on' "$LOG" 2>/dev/null; then
+			URL=http://$(sed -n 's/.*listening on inet:\([0-9.]*:[0-9]*\).*/\1/p' "$LOG" | head -1)
+			return 0
+		fi
+		kill -0 "$PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	if [ "${START_PROBE:-0}" = 1 ]; then
+		echo "start: $SOCK does not answer:" >&2
+	else
+		echo "start: no 'listening on' line:" >&2
+	fi
+	cat "$LOG" >&2
+	return 1
+}
+
+# stop [SIGNAL]: signal PID (TERM) and wait (10 s at most); STATUS gets its
+# exit status (137 when it had to be killed).
+# shellcheck disable=SC2034 # STATUS is used by the t_*.sh files
+stop() {
+	kill -"${1:-TERM}" "$PID"
+	for _ in $(seq 200); do
+		kill -0 "$PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	kill -KILL "$PID" 2>/dev/null
+	wait "$PID" 2>/dev/null
+	STATUS=$?
+}
+
+# h NAME WANT_STATUS WANT_BODY CURL_ARGS...: one request with $CURL (at
+# most H_TIMEOUT seconds, 10 unless set); compares the HTTP status and
+# the exact body (WANT_BODY without its last newline, '' for none).
+h() {
+	local name=$1 want_code=$2 want_body=$3 code
+	shift 3
+	code=$("$CURL" -s -m "${H_TIMEOUT:-10}" -o "$T_DIR/h.body" -w '%{http_code}' "$@")
+	if [ -n "$want_body" ]; then printf '%s\n' "$want_body"; fi >"$T_DIR/h.want"
+	if [ "$code" = "$want_code" ] && cmp -s "$T_DIR/h.want" "$T_DIR/h.body"; then
+		echo pass >>"$T_RESULTS"
+		return 0
+	fi
+	echo fail >>"$T_RESULTS"
+	echo "FAIL $T_NAME: $name"
+	printf '  $ curl'
+	printf ' %q' "$@"
+	printf '\n  status: want %s, got %s\n' "$want_code" "$code"
+	diff -u --label want.body --label got.body "$T_DIR/h.want" "$T_DIR/h.body" | sed 's/^/  /'
+	return 0
 }

@@ -21,67 +21,6 @@ if [ -z "$PC" ] || [ ! -x "$PC" ]; then
 fi
 NOW=2026-11-28T10:01:00Z
 SOCK=$T_DIR/policy.sock
-PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done; rm -rf "$T_DIR"' EXIT
-
-# start NAME ARGS...: quell ARGS in the background, stderr in $T_DIR/NAME.log;
-# waits (10 s at most) for its "listening on" line, or with START_PROBE=1
-# (for -q) until a client can connect to $SOCK.  START_NOFILE=N runs it
-# with a hard limit of N open files; START_IGNORE='SIG...' with those
-# signals ignored, as a background job or nohup(1) starts it.  Sets PID and
-# LOG.
-start() {
-	LOG=$T_DIR/$1.log
-	shift
-	# shellcheck disable=SC2086 # QUELL_WRAP is a command line
-	( if [ -n "${START_NOFILE:-}" ]; then ulimit -n "$START_NOFILE" || exit 99; fi
-	  # a shell without job control starts background jobs with SIGINT
-	  # ignored, and so would policyd be when these tests themselves run
-	  # as one: env(1) gives it the default back, unless asked otherwise
-	  reset=(env --default-signal=INT,HUP,TERM)
-	  # shellcheck disable=SC2086 # a list of signals
-	  if [ -n "${START_IGNORE:-}" ]; then trap '' $START_IGNORE; reset=(); fi
-	  exec "${reset[@]}" $QUELL_WRAP "$QUELL_BIN" "$@" 2>"$LOG" </dev/null) &
-	PID=$!
-	PIDS+=("$PID")
-	for _ in $(seq 200); do
-		if [ "${START_PROBE:-0}" = 1 ]; then
-			[ -S "$SOCK" ] && "$PC" -t 2 "unix:$SOCK" </dev/null 2>/dev/null && return 0
-		else
-			grep -q 'listening on' "$LOG" 2>/dev/null && return 0
-		fi
-		kill -0 "$PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	echo "start: no 'listening on' line:" >&2
-	cat "$LOG" >&2
-	return 1
-}
-
-# stop [SIGNAL]: signal PID (TERM) and wait (10 s at most); STATUS gets its
-# exit status (137 when it had to be killed).
-stop() {
-	kill -"${1:-TERM}" "$PID"
-	for _ in $(seq 200); do
-		kill -0 "$PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill -KILL "$PID" 2>/dev/null
-	wait "$PID"
-	STATUS=$?
-}
-
-# expect NAME WANT FILE: FILE holds exactly WANT (plus its last newline).
-expect() {
-	if [ -n "$2" ]; then printf '%s\n' "$2"; else printf ''; fi >"$T_DIR/want.txt"
-	if cmp -s "$T_DIR/want.txt" "$3"; then
-		echo pass >>"$T_RESULTS"
-	else
-		echo fail >>"$T_RESULTS"
-		echo "FAIL $T_NAME: $1"
-		diff -u --label want --label got "$T_DIR/want.txt" "$3" | sed 's/^/  /'
-	fi
-}
 
 # ask NAME WANT CLIENT-ARGS... < REQUESTS: the client's output is WANT.
 ask() {

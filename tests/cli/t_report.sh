@@ -169,36 +169,18 @@ t 'a bad domain: 65' 65 '' "quell: report: domain: empty label at character 3" \
 
 # ---- the live page of quell serve (curl; the server on a free port,
 # stopped by its PID)
-CURL=/usr/bin/curl
-SPID=
-trap '[ -z "$SPID" ] || kill -KILL "$SPID" 2>/dev/null; rm -rf "$T_DIR"' EXIT
-serve_start() { # serve_start ARGS...: quell serve on the hostile database; sets URL
-	( exec env --default-signal=INT,HUP,TERM "$QUELL_BIN" "${H[@]}" serve \
-		--listen inet:127.0.0.1:0 "$@" 2>"$T_DIR/serve.log" </dev/null ) &
-	SPID=$!
-	for _ in $(seq 200); do
-		grep -q 'listening on' "$T_DIR/serve.log" 2>/dev/null && break
-		sleep 0.05
-	done
-	URL=http://$(sed -n 's/.*listening on inet:\([0-9.]*:[0-9]*\).*/\1/p' "$T_DIR/serve.log" | head -1)
-}
-serve_stop() {
-	kill -TERM "$SPID"
-	wait "$SPID"
-	SPID=
-}
 get() { # get URL [CURL ARGS...]: "STATUS CONTENT-TYPE", the body in $T_DIR/got.html
 	local u=$1
 	shift
 	"$CURL" -s -m 30 -o "$T_DIR/got.html" -w '%{http_code} %{content_type}' "$@" "$u"
 }
-serve_start
 t_get() { # t_get NAME WANT URL [CURL ARGS]
 	local name=$1 want=$2 got
 	shift 2
 	got=$(get "$@")
 	ok "$name ($got)" test "$got" = "$want"
 }
+start serve "${H[@]}" serve --listen inet:127.0.0.1:0
 t_get 'GET /: the page' '200 text/html; charset=utf-8' "$URL/"
 ok 'GET /: the hostile reply escaped, one script, reloading every 60 s' sh -c '
 	grep -qF "&lt;script&gt;alert(&quot;r&quot;)" "$1" && test "$(grep -o "<script" "$1" | wc -l)" = 1 &&
@@ -212,10 +194,10 @@ t_get '/report?by=month: 400' '400 application/json' "$URL/report?by=month"
 ok '/report?by=month: the error says why' grep -qF '{"error":{"code":400,"message":"by: day or week"}}' \
 	"$T_DIR/got.html"
 t_get '/report?domain=a..b: 400' '400 application/json' "$URL/report?domain=a..b"
-serve_stop
+stop
 printf 'read-token-0123456789 read\n' >"$T_DIR/tokens"
-serve_start --tokens "$T_DIR/tokens"
+start serve "${H[@]}" serve --listen inet:127.0.0.1:0 --tokens "$T_DIR/tokens"
 t_get 'tokens: no token, 401' '401 application/json' "$URL/"
 t_get 'tokens: a read token, the page' '200 text/html; charset=utf-8' "$URL/" \
 	-H 'Authorization: Bearer read-token-0123456789'
-serve_stop
+stop

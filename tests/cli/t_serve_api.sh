@@ -7,66 +7,11 @@
 # server's memory bounded.  Every server listens on a free port (port 0)
 # and is stopped by its PID; every curl has a timeout.
 
-CURL=${QUELL_CURL:-/usr/bin/curl}
 PY=/usr/bin/python3
-if [ ! -x "$CURL" ] || [ ! -x "$PY" ]; then
-	echo "FAIL t_serve_api.sh: needs $CURL and $PY"
-	echo fail >>"$T_RESULTS"
-	return 0
-fi
+need "$CURL" "$PY" || return 0
 NOW=2026-11-28T10:00:00Z
-PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done; rm -rf "$T_DIR"' EXIT
-
-# start NAME ARGS...: quell ARGS in the background, stderr in $T_DIR/NAME.log,
-# until its "listening on" line (10 s at most).  Sets PID and URL.
-start() {
-	local log=$T_DIR/$1.log
-	shift
-	# shellcheck disable=SC2086 # QUELL_WRAP is a command line
-	( exec env --default-signal=INT,HUP,TERM $QUELL_WRAP "$QUELL_BIN" "$@" 2>"$log" </dev/null ) &
-	PID=$!
-	PIDS+=("$PID")
-	for _ in $(seq 200); do
-		if grep -q 'listening on' "$log" 2>/dev/null; then
-			URL=http://$(sed -n 's/.*listening on inet:\([0-9.]*:[0-9]*\).*/\1/p' "$log" | head -1)
-			return 0
-		fi
-		kill -0 "$PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	echo "start: no 'listening on' line:" >&2
-	cat "$log" >&2
-	return 1
-}
-
-stop() {
-	kill -TERM "$PID"
-	for _ in $(seq 200); do
-		kill -0 "$PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill -KILL "$PID" 2>/dev/null
-	wait "$PID" 2>/dev/null
-}
-
-# h NAME WANT_STATUS WANT_BODY CURL_ARGS...: one request; the HTTP status
-# and the exact body.
-h() {
-	local name=$1 want_code=$2 want_body=$3 code
-	shift 3
-	code=$("$CURL" -s -m 20 -o "$T_DIR/h.body" -w '%{http_code}' "$@")
-	if [ -n "$want_body" ]; then printf '%s\n' "$want_body"; fi >"$T_DIR/h.want"
-	if [ "$code" = "$want_code" ] && cmp -s "$T_DIR/h.want" "$T_DIR/h.body"; then
-		echo pass >>"$T_RESULTS"
-		return 0
-	fi
-	echo fail >>"$T_RESULTS"
-	echo "FAIL $T_NAME: $name"
-	printf '  status: want %s, got %s\n' "$want_code" "$code"
-	diff -u --label want.body --label got.body "$T_DIR/h.want" "$T_DIR/h.body" | sed 's/^/  /'
-	return 0
-}
+# shellcheck disable=SC2034 # read by h (lib.sh)
+H_TIMEOUT=20 # requests on big answers
 
 # ok NAME COMMAND...: the command succeeds.
 ok() {

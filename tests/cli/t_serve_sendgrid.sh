@@ -7,66 +7,17 @@
 # error shape, and stored text escaped.  The server listens on a free
 # port and is stopped by its PID.
 
-CURL=${QUELL_CURL:-/usr/bin/curl}
 PY=/usr/bin/python3
-if [ ! -x "$CURL" ] || [ ! -x "$PY" ]; then
-	echo "FAIL t_serve_sendgrid.sh: needs $CURL and $PY"
-	echo fail >>"$T_RESULTS"
-	return 0
-fi
+need "$CURL" "$PY" || return 0
 HERE=$(cd "$(dirname "$T_SCRIPT")" && pwd)
 DATA=$HERE/../data/sendgrid-api
 NOW=2026-11-28T10:00:00Z
-PID=
-trap '[ -n "$PID" ] && kill -KILL "$PID" 2>/dev/null; rm -rf "$T_DIR"' EXIT
-
-start() {
-	local log=$T_DIR/serve.log
-	# shellcheck disable=SC2086 # QUELL_WRAP is a command line
-	( exec env --default-signal=INT,HUP,TERM $QUELL_WRAP "$QUELL_BIN" "$@" 2>"$log" </dev/null ) &
-	PID=$!
-	for _ in $(seq 200); do
-		if grep -q 'listening on' "$log" 2>/dev/null; then
-			URL=http://$(sed -n 's/.*listening on inet:\([0-9.]*:[0-9]*\).*/\1/p' "$log" | head -1)
-			return 0
-		fi
-		kill -0 "$PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	cat "$log" >&2
-	return 1
-}
-
-stop() {
-	kill -TERM "$PID"
-	for _ in $(seq 200); do
-		kill -0 "$PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill -KILL "$PID" 2>/dev/null
-	wait "$PID" 2>/dev/null
-	PID=
-}
-
-h() {
-	local name=$1 want_code=$2 want_body=$3 code
-	shift 3
-	code=$("$CURL" -s -m 20 -o "$T_DIR/h.body" -w '%{http_code}' "$@")
-	if [ -n "$want_body" ]; then printf '%s\n' "$want_body"; fi >"$T_DIR/h.want"
-	if [ "$code" = "$want_code" ] && cmp -s "$T_DIR/h.want" "$T_DIR/h.body"; then
-		echo pass >>"$T_RESULTS"
-		return 0
-	fi
-	echo fail >>"$T_RESULTS"
-	echo "FAIL $T_NAME: $name"
-	printf '  status: want %s, got %s\n' "$want_code" "$code"
-	diff -u --label want.body --label got.body "$T_DIR/h.want" "$T_DIR/h.body" | sed 's/^/  /'
-	return 0
-}
+# shellcheck disable=SC2034 # read by h (lib.sh)
+H_TIMEOUT=20 # requests on big answers
 
 DB=$T_DIR/db
 q --db "$DB" --now "$NOW" import --format jsonl "$DATA/seed.jsonl" 2>/dev/null
-start --db "$DB" --now "$NOW" serve --listen inet:127.0.0.1:0
+start serve --db "$DB" --now "$NOW" serve --listen inet:127.0.0.1:0
 
 # the reference's shapes, case by case (each case prints ok or FAIL)
 "$PY" "$HERE/../sendgrid_shapes.py" "$URL" "$DATA/cases.jsonl" >"$T_DIR/shapes.out" 2>&1
@@ -87,7 +38,7 @@ q --db "$DB" --now "$NOW" add --source complaint 'spam2@example.com' 2>/dev/null
 q --db "$DB" --now "$NOW" add --reason $'evil\e[2J\x7f' 'manual@example.com' 2>/dev/null
 printf '%s\n' '{"entry":"invalid2@example.com","list":"suppress","scope":"address","stream":null,"source":"bounce","category":"bad-mailbox","rule":null,"code":null,"status":null,"reply":null,"reason":"bad \u001b[31m\u0085 domain","created":"2015-12-12T20:54:16Z","updated":"2015-12-12T20:54:16Z","expires":null,"until":null,"first_failure":null,"attempts":null,"count":1}' |
 	q --db "$DB" --now "$NOW" import --format jsonl - 2>/dev/null
-start --db "$DB" --now "$NOW" serve --listen inet:127.0.0.1:0
+start serve --db "$DB" --now "$NOW" serve --listen inet:127.0.0.1:0
 h 'bounces: created in Unix seconds, reason with code and status' 200 \
 	'[{"created":1443651125,"email":"bounce1@test.com","reason":"550 5.1.1 The email account that you tried to reach does not exist.","status":"5.1.1"},{"created":1443737525,"email":"bounce2@test.com","reason":"550 5.1.1 Recipient address rejected: User unknown in virtual alias table","status":"5.1.1"}]' \
 	"$URL/v3/suppression/bounces"

@@ -19,53 +19,8 @@ if [ -z "$PC" ] || [ ! -x "$PC" ]; then
 fi
 NOW=2026-11-28T10:01:00Z
 SOCK=$T_DIR/sm/quell.sock
-PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done; rm -rf "$T_DIR"' EXIT
+START_PROBE=1 # start waits until a client can connect to $SOCK
 mkdir "$T_DIR/sm"
-
-# start NAME ARGS...: quell ARGS in the background, stderr in $T_DIR/NAME.log;
-# waits (10 s at most) until a client can connect to $SOCK.  Sets PID, LOG.
-start() {
-	LOG=$T_DIR/$1.log
-	shift
-	# shellcheck disable=SC2086 # QUELL_WRAP is a command line
-	( exec env --default-signal=INT,HUP,TERM $QUELL_WRAP "$QUELL_BIN" "$@" 2>"$LOG" </dev/null ) &
-	PID=$!
-	PIDS+=("$PID")
-	for _ in $(seq 200); do
-		[ -S "$SOCK" ] && "$PC" -t 2 "unix:$SOCK" </dev/null 2>/dev/null && return 0
-		kill -0 "$PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	echo "start: $SOCK does not answer:" >&2
-	cat "$LOG" >&2
-	return 1
-}
-
-# stop [SIGNAL]: signal PID (TERM) and wait (10 s at most); STATUS gets its
-# exit status (137 when it had to be killed).
-stop() {
-	kill -"${1:-TERM}" "$PID"
-	for _ in $(seq 200); do
-		kill -0 "$PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill -KILL "$PID" 2>/dev/null
-	wait "$PID"
-	STATUS=$?
-}
-
-# expect NAME WANT FILE: FILE holds exactly WANT (plus its last newline).
-expect() {
-	if [ -n "$2" ]; then printf '%s\n' "$2"; else printf ''; fi >"$T_DIR/want.txt"
-	if cmp -s "$T_DIR/want.txt" "$3"; then
-		echo pass >>"$T_RESULTS"
-	else
-		echo fail >>"$T_RESULTS"
-		echo "FAIL $T_NAME: $1"
-		diff -u --label want --label got "$T_DIR/want.txt" "$3" | sed 's/^/  /'
-	fi
-}
 
 # ns STRING...: each as a netstring (lengths counted by the shell).
 ns() {
