@@ -158,8 +158,13 @@ static const struct dcase cases[] = {
 	  "From: postmaster@v.example\nTo: s@ours.example\nSubject: Undeliverable mail\n\n"
 	  "Error message below:\n550 5.1.1 Requested action not taken: no such user\n\n"
 	  "Message details:\n  RCPT TO: a@v.example\n",
-	  "a@v.example|||Error message below: 550 5.1.1 Requested action not taken: no such user "
-	  "Message details: RCPT TO: a@v.example||0|0" },
+	  "a@v.example|||550 5.1.1 Requested action not taken: no such user||0|0" },
+	{ "the reason before the address, then details naming the sender",
+	  "From: gateway@w.example\nTo: s@ours.example\nSubject: Re: hello\n\n"
+	  "Problem: address not valid\nThe server said:\n"
+	  "550-Requested action not taken:\n550 mailbox unknown\n\nDetails:\n"
+	  "  MAIL FROM: s@ours.example\n  RCPT TO: b@w.example\n  Size (in bytes): 250\n",
+	  "b@w.example|||550-Requested action not taken: 550 mailbox unknown||0|0" },
 	{ "a bounce forwarded as a quotation",
 	  "From: Someone <s@ours.example>\nTo: admin@ours.example\n"
 	  "Subject: Fwd: Returned mail: see transcript for details\n\nHave a look.\n\n"

@@ -178,6 +178,11 @@ static const struct reply_case cases[] = {
 	{ "550 mail from 192.0.2.1 refused", 550, "", "mail from 192.0.2.1 refused" },
 	{ "550 user unknown (#4.2.1)", 550, "", "user unknown (#4.2.1)" }, /* class differs */
 	{ "Message size: 552 bytes over", 0, "", "Message size: 552 bytes over" },
+	/* after "(...):" only when the word before the brackets introduces
+	 * a reply; a message's size is no reply code */
+	{ "SMTP Error (state 9): 550 No such user", 550, "", "SMTP Error (state 9): 550 No such user" },
+	{ "RCPT TO: a@b.example Size (in bytes): 222 Number of lines: 2", 0, "",
+	  "RCPT TO: a@b.example Size (in bytes): 222 Number of lines: 2" },
 	/* white space and control bytes fold to one space */
 	{ "  550\t5.1.1\r\n  user\x01\x7f unknown  \r\n", 550, "5.1.1", "user unknown" },
 	/* bytes that are not UTF-8 stay as they came */

@@ -177,6 +177,27 @@ static struct quell__dsn_span inline_orig(struct quell__dsn_span t, size_t cut)
 	return o;
 }
 
+/*
+ * One recipient and no reply in the text about it, but a reply before it:
+ * "Error: ...", "Error message below:", "550 ... no such user here", then
+ * the message's details naming the address (carriers' gateways, some
+ * groupware).  The reply is the text: the details that follow name the
+ * sender ("MAIL FROM:"), which would read as blaming us.  Else, when the
+ * text before it starts with a reply, all of it.
+ */
+static void reply_before(struct quell__dsn_hit *h, struct quell__dsn_span t)
+{
+	size_t before = (size_t)(h->text - t.p), s, len;
+
+	if (quell__dsn_text_last_reply(t.p, before, &s, &len)) {
+		h->text = t.p + s;
+		h->len = len;
+	} else if (quell__dsn_has_code(t.p, before)) {
+		h->len += before;
+		h->text = t.p;
+	}
+}
+
 static int text_bounce(struct quell__dsn_ctx *c, struct quell__dsn_span t)
 {
 	size_t cut = quell__dsn_text_cut(t.p, t.n), nh;
@@ -201,13 +222,8 @@ static int text_bounce(struct quell__dsn_ctx *c, struct quell__dsn_span t)
 	for (size_t i = 0; i < nh; i++) {
 		quell__dsn_rep_reset(c, when_);
 		snprintf(c->rep.recipient, sizeof c->rep.recipient, "%s", c->hits[i].addr);
-		if (nh == 1 && !quell__dsn_has_code(c->hits[0].text, c->hits[0].len) &&
-		    quell__dsn_has_code(t.p, (size_t)(c->hits[0].text - t.p))) {
-			/* one recipient, no reply near it but one before it:
-			 * "Error message below: 550 ..." then the address */
-			c->hits[0].len += (size_t)(c->hits[0].text - t.p);
-			c->hits[0].text = t.p;
-		}
+		if (nh == 1 && !quell__dsn_has_code(c->hits[0].text, c->hits[0].len))
+			reply_before(&c->hits[0], t);
 		quell__dsn_reply(c, "", c->hits[i].text, c->hits[i].len);
 		if (c->rep.reply[0] == '\0')
 			quell__dsn_reply(c, "5.0.0", "", 0);

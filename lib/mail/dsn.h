@@ -77,6 +77,11 @@ int quell__dsn_looks_bounce(const char *from, const char *subject, int xfailed);
  * user here"): a bounce, whatever its From and Subject say. */
 int quell__dsn_text_replies(const char *t, size_t n);
 
+/* The last such reply line in t[0..n), with the lines of the same code
+ * around it that make one multi-line reply: its start and length, or 0
+ * when there is none. */
+int quell__dsn_text_last_reply(const char *t, size_t n, size_t *start, size_t *len);
+
 /* A text forwarded as a quotation (most lines start with '>'): one level
  * of quoting removed in place.  Returns the new length (n when the text is
  * not such a quotation). */

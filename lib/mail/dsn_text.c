@@ -440,17 +440,38 @@ static int reply_line(const char *l, size_t n)
 
 int quell__dsn_text_replies(const char *t, size_t n)
 {
-	size_t lo = 0;
+	size_t s, len;
+
+	return quell__dsn_text_last_reply(t, n, &s, &len);
+}
+
+int quell__dsn_text_last_reply(const char *t, size_t n, size_t *start, size_t *len)
+{
+	size_t lo = 0, code_at = 0;
+	int found = 0, going = 0;
 
 	while (lo < n) {
 		const char *nl = memchr(t + lo, '\n', n - lo);
-		size_t hi = nl != NULL ? (size_t)(nl - t) : n;
+		size_t hi = nl != NULL ? (size_t)(nl - t) : n, i = lo;
 
-		if (reply_line(t + lo, hi - lo))
-			return 1;
+		while (i < hi && strchr(" \t<>", t[i]) != NULL)
+			i++;
+		if (reply_line(t + lo, hi - lo)) {
+			/* "550-..." lines then "550 ...": one reply */
+			if (!going || hi - i < 3 || memcmp(t + i, t + code_at, 3) != 0)
+				*start = lo;
+			code_at = i;
+			*len = hi - *start;
+			found = going = 1;
+		} else if (going && hi - i >= 4 && memcmp(t + i, t + code_at, 3) == 0 &&
+		           (t[i + 3] == ' ' || t[i + 3] == '-')) {
+			*len = hi - *start; /* a continuation without the usual words */
+		} else {
+			going = 0;
+		}
 		lo = hi + 1;
 	}
-	return 0;
+	return found;
 }
 
 size_t quell__dsn_unquote(char *t, size_t n)

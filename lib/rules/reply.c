@@ -197,8 +197,8 @@ static int late_boundary(unsigned char c)
  * Whether p (inside [start, end)) follows a colon that introduces a
  * server's words: "host x said: 550", "refused to talk to me: 421",
  * "responded with failure: 552", "SMTP error ... after RCPT TO:<a@b>: 550",
- * "after end of data: 553".  A colon after other words ("size: 552
- * bytes") does not count.
+ * "after end of data: 553", "SMTP Error (state 9): 550".  A colon after
+ * other words ("size: 552 bytes", "Size (in bytes): 222") does not count.
  */
 static int after_colon(const char *start, const char *p)
 {
@@ -211,8 +211,21 @@ static int after_colon(const char *start, const char *p)
 	if (p == start || p[-1] != ':')
 		return 0;
 	p--;
-	if (p > start && (p[-1] == '>' || p[-1] == ')' || p[-1] == ']'))
+	if (p > start && (p[-1] == '>' || p[-1] == ']'))
 		return 1;
+	if (p > start && p[-1] == ')') {
+		/* "SMTP Error (state 9): 550": the word before the brackets
+		 * counts; "Size (in bytes): 222" does not */
+		const char *o = p - 1;
+
+		while (o > start && o[-1] != '(' && p - o < 64)
+			o--;
+		if (o == start || o[-1] != '(')
+			return 0;
+		p = o - 1;
+		while (p > start && is_space((unsigned char)p[-1]))
+			p--;
+	}
 	for (w = p; w > start && is_alnum((unsigned char)w[-1]); w--)
 		;
 	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
