@@ -165,6 +165,31 @@ static const struct dcase cases[] = {
 	  "550-Requested action not taken:\n550 mailbox unknown\n\nDetails:\n"
 	  "  MAIL FROM: s@ours.example\n  RCPT TO: b@w.example\n  Size (in bytes): 250\n",
 	  "b@w.example|||550-Requested action not taken: 550 mailbox unknown||0|0" },
+	/* SES notifications that SNS mailed (docs: SES "notification contents"
+	 * and SNS email endpoints); a long line split by sendmail's '!' rule */
+	{ "an SES bounce notification mailed by SNS, a line split on the way",
+	  "From: AWS Notifications <no-reply@sns.amazonaws.com>\nTo: ops@ours.example\n"
+	  "Subject: AWS Notification Message\nDate: Sat, 28 Nov 2026 10:00:00 +0000\n\n"
+	  "{\"notificationType\":\"Bounce\",\"bounce\":{\"bounceType\":\"Permanent\","
+	  "\"bounceSubType\":\"General\",\"bouncedRecipients\":[{\"emailAddress\":"
+	  "\"gone@r.example\",\"status\":\"5.1.1\",\"diagnosticCode\":\"smtp; 550 5.1.1 "
+	  "no su!\n ch user\"}],\"timestamp\":\"2026-11-28T09:00:00.000Z\",\"feedbackId\":"
+	  "\"fb-1\"},\"mail\":{\"messageId\":\"m-1\",\"destination\":[\"gone@r.example\"]}}\n"
+	  "\n--\nIf you wish to stop receiving notifications from this topic, please click "
+	  "the link below to unsubscribe: https://sns.example/unsubscribe?x={y}\n",
+	  "gone@r.example|failed||smtp; 550 5.1.1 no such user|fb-1|1795856400|0" },
+	{ "an SES complaint in an SNS envelope, mailed",
+	  "From: no-reply@sns.amazonaws.com\nTo: ops@ours.example\nSubject: AWS Notification "
+	  "Message\n\n{\n  \"Type\" : \"Notification\",\n  \"Message\" : \"{\\\"notificationType"
+	  "\\\":\\\"Complaint\\\",\\\"complaint\\\":{\\\"complainedRecipients\\\":[{"
+	  "\\\"emailAddress\\\":\\\"c@r.example\\\"}],\\\"complaintFeedbackType\\\":\\\"abuse"
+	  "\\\",\\\"feedbackId\\\":\\\"fb-2\\\",\\\"timestamp\\\":\\\"2026-11-28T09:00:00Z"
+	  "\\\"},\\\"mail\\\":{\\\"messageId\\\":\\\"m-2\\\"}}\"\n}\n",
+	  "c@r.example|||complaint: abuse|fb-2|1795856400|1" },
+	{ "a JSON body that is no SES notification: no bounce",
+	  "From: robot@ours.example\nTo: ops@ours.example\nSubject: status\n\n"
+	  "{\"notificationType\": 5, \"ok\": true}\n",
+	  "" },
 	{ "a bounce forwarded as a quotation",
 	  "From: Someone <s@ours.example>\nTo: admin@ours.example\n"
 	  "Subject: Fwd: Returned mail: see transcript for details\n\nHave a look.\n\n"

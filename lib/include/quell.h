@@ -611,6 +611,8 @@ typedef int (*quell_dsn_cb)(void *payload, const struct quell_dsn_report *r);
  *     line between them;
  *   - RFC 5965 abuse reports (message/feedback-report), and complaints
  *     that carry the original message without one: complaint = 1;
+ *   - Amazon SES notifications mailed by SNS (the text is the JSON):
+ *     each recipient as quell_esp_events(QUELL_ESP_SES) gives it;
  *   - bounces in other shapes (qmail, Exim, old Exchange, Lotus, Google,
  *     Japanese carriers, ...): the failed recipients and the text near each
  *     one, which holds the SMTP reply if there was one.

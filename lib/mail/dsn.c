@@ -12,6 +12,8 @@
  *   - delivery-status parts give one report per recipient block; a block
  *     without a usable Diagnostic-Code borrows the text the human-readable
  *     part gives about that recipient;
+ *   - a text that is an Amazon SES notification mailed by SNS gives its
+ *     bounces, complaints and deliveries (dsn_ses.c);
  *   - a message that looks like a bounce without a report part is read as
  *     text (dsn_text.c).
  *
@@ -281,6 +283,8 @@ static void run(struct quell__dsn_ctx *c, struct quell__dsn_block *b)
 	}
 	t.n = quell__dsn_unquote(t.p, t.n);
 	c->text = t;
+	if (c->nstatus == 0 && !c->report && quell__dsn_ses(c, t))
+		return;
 	if (c->nstatus == 0) {
 		struct quell__dsn_span s = inline_status(t);
 

@@ -75,6 +75,10 @@ int quell__dsn_has_code(const char *s, size_t n);
  * cleaned (quell__dsn_clean). */
 void quell__dsn_reply(struct quell__dsn_ctx *c, const char *status, const char *text, size_t n);
 
+/* A text that is an Amazon SES notification mailed by SNS (dsn_ses.c):
+ * 1 when it was one (its recipients reported), else 0. */
+int quell__dsn_ses(struct quell__dsn_ctx *c, struct quell__dsn_span t);
+
 /* Read a delivery-status part into reports; 1 when fn stopped the parse. */
 int quell__dsn_status_part(struct quell__dsn_ctx *c, struct quell__dsn_span s,
                            struct quell__dsn_block *b);

@@ -213,17 +213,14 @@ static int after_colon(const char *start, const char *p)
 	p--;
 	if (p > start && (p[-1] == '>' || p[-1] == ']'))
 		return 1;
-	if (p > start && p[-1] == ')') {
-		/* "SMTP Error (state 9): 550": the word before the brackets
-		 * counts; "Size (in bytes): 222" does not */
+	if (p > start && p[-1] == ')') { /* "(state 9):": the word before '(' */
 		const char *o = p - 1;
 
 		while (o > start && o[-1] != '(' && p - o < 64)
 			o--;
 		if (o == start || o[-1] != '(')
 			return 0;
-		p = o - 1;
-		while (p > start && is_space((unsigned char)p[-1]))
+		for (p = o - 1; p > start && is_space((unsigned char)p[-1]);)
 			p--;
 	}
 	for (w = p; w > start && is_alnum((unsigned char)w[-1]); w--)
