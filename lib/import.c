@@ -191,6 +191,7 @@ static int batch_fn(quell *h, struct quell__wtxn *w, void *vctx)
 
 	memset(&m->batch, 0, sizeof m->batch);
 	m->st.rejected = m->rejected_before; /* a batch written again counts afresh */
+	quell__store_dwarm(h, w, TRIM_OVER); /* the domain cache: every key, when few */
 	for (size_t i = 0; i < m->bn && rc == 0; i++) {
 		rc = quell__imp_write_row(m, w, &m->bitems[i]);
 		/* rows through the rules read pages all over the domain tables:
@@ -236,7 +237,9 @@ static int write_batch(struct quell__imp *m)
 	m->st.written += m->bn;
 	m->bn = 0;
 	m->bweight = 0;
-	quell__store_trim(m->h);
+	/* no trim here: batch_fn trims when the resident set is over
+	 * TRIM_OVER, and a trim after every batch made each batch fault the
+	 * map's hot pages (the trees' upper levels) in again */
 	return progress(m);
 }
 

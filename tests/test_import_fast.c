@@ -3,10 +3,10 @@
  * the bytes the plain path gives: the same provider rows (repeated reply
  * texts, duplicate rows, replies that back off or suppress whole domains,
  * counts, clears, addresses on entries of several streams, a second
- * import over the first) imported into two databases, one with the store's
- * domain cache (store_dcache.c) and one without, leave every table byte
- * for byte the same: records, history events and their sequence numbers,
- * the change feed, seen ids.  And the cache never outlives a write made
+ * import over the first, a plain list over both) imported into two
+ * databases, one with the store's domain cache (store_dcache.c) and one
+ * without, leave every table byte for byte the same: records, history
+ * events and their sequence numbers, the change feed, seen ids.  And the cache never outlives a write made
  * elsewhere: another process that changes a domain between two writes of
  * ours is seen by the next verdict.
  */
@@ -74,6 +74,29 @@ static void import_sendgrid(quell *h, const char *text, size_t batch)
 	fclose(f);
 }
 
+/* n plain addresses, every third one among those rows() makes */
+static void import_plain(quell *h, size_t n)
+{
+	struct quell_import_options o = QUELL_IMPORT_OPTIONS_INIT;
+	char *s = malloc(40 * n + 1);
+	size_t len = 0;
+	FILE *f;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(s + len, 40 * n + 1 - len, i % 3 ? "p%zu@e%zu.example\n"
+		                                                       : "u%zu@a.example\n",
+		                        i % 3 ? i : i % 37, i % 50);
+	f = fmemopen(s, len, "r");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	o.format = "plain";
+	o.now = T0 + 86400;
+	o.batch = 300;
+	CU_ASSERT_EQUAL(quell_import(h, f, &o, NULL), 0);
+	fclose(f);
+	free(s);
+}
+
 static const char *const replies[] = {
 	"550 5.1.1 <%s>: Recipient address rejected: User unknown",
 	"550 5.1.1 The email account that you tried to reach does not exist",
@@ -133,6 +156,7 @@ static void fill(quell *h, const char *first, const char *second)
 	fclose(f);
 	import_sendgrid(h, first, 0);
 	import_sendgrid(h, second, 97); /* small batches: the cache goes from one to the next */
+	import_plain(h, 2000);           /* keys old and new */
 }
 
 static void test_same_bytes(void)
@@ -148,6 +172,48 @@ static void test_same_bytes(void)
 	dump_all(fast, &a);
 	dump_all(slow, &b);
 	CU_ASSERT(a.n > 200000); /* thousands of events */
+	CU_ASSERT_EQUAL(a.n, b.n);
+	CU_ASSERT(a.n == b.n && memcmp(a.p, b.p, a.n) == 0);
+	free(a.p);
+	free(b.p);
+	free(first);
+	free(second);
+	tu_close(fast, d1);
+	tu_close(slow, d2);
+}
+
+/* An import by a handle whose cache starts empty over a domain table that
+ * holds keys (the cache takes them all first, store_dcache.c): the same
+ * bytes as without the cache. */
+static void import_fresh(const char *dir, int cache, const char *first, const char *second)
+{
+	quell *h = NULL;
+
+	CU_ASSERT_EQUAL_FATAL(quell_open(dir, NULL, &h), 0);
+	if (!cache)
+		quell__store_dcache_off(h);
+	import_sendgrid(h, first, 0);
+	quell_close(h);
+	CU_ASSERT_EQUAL_FATAL(quell_open(dir, NULL, &h), 0);
+	if (!cache)
+		quell__store_dcache_off(h);
+	import_sendgrid(h, second, 0);
+	import_plain(h, 600);
+	quell_close(h);
+}
+
+static void test_warm_cache(void)
+{
+	char d1[256], d2[256];
+	quell *fast = tu_open(d1, sizeof d1, NULL), *slow = tu_open(d2, sizeof d2, NULL);
+	char *first = rows(2000, 5), *second = rows(2000, 6);
+	struct dump a = { 0 }, b = { 0 };
+
+	import_fresh(d1, 1, first, second);
+	import_fresh(d2, 0, first, second);
+	dump_all(fast, &a);
+	dump_all(slow, &b);
+	CU_ASSERT(a.n > 100000);
 	CU_ASSERT_EQUAL(a.n, b.n);
 	CU_ASSERT(a.n == b.n && memcmp(a.p, b.p, a.n) == 0);
 	free(a.p);
@@ -211,6 +277,7 @@ static void test_other_writer_seen(void)
 static CU_TestInfo tests[] = {
 	{ "with the domain cache, the same bytes as without", test_same_bytes },
 	{ "a write by another process empties the cache", test_other_writer_seen },
+	{ "a cache that starts with every domain key, the same bytes", test_warm_cache },
 	CU_TEST_INFO_NULL,
 };
 

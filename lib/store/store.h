@@ -106,6 +106,14 @@ typedef int (*quell__write_fn)(quell *h, struct quell__wtxn *w, void *ctx);
  * map at its size limit is QUELL_EIO, saying so; nothing is written. */
 int quell__store_write(quell *h, quell__write_fn fn, void *ctx);
 
+/* A bulk write (an import) begins in w: when the domain cache
+ * (store_dcache.c) is empty and the domain table small, the cache takes
+ * all of its keys in one pass, so that the verdict probes of names the
+ * table does not hold stop descending it; meanwhile the map is trimmed
+ * whenever the resident set passes `over` bytes (quell__store_wtrim).
+ * Changes no answer. */
+void quell__store_dwarm(quell *h, struct quell__wtxn *w, size_t over);
+
 /* Read a key's record: 0 with *val set, 1 when there is none, or an
  * error.  Allocates nothing (the check path). */
 int quell__store_get(const quell *h, struct quell__txn *txn, int scope, const char *key,

@@ -12,11 +12,21 @@
  *     wrote, and is carried from one to the next only when no other write
  *     came between (LMDB numbers write transactions: the next one of ours
  *     must be the last committed one's + 1, else the cache is emptied);
- *   - a put or delete of a domain key forgets that key; a scan that
- *     deletes domain keys, an aborted transaction and a reopen empty it;
+ *   - a put of a domain key forgets that key, and once LMDB took it the
+ *     cache holds what was put (a copy of the same bytes); a delete forgets
+ *     it; a scan that deletes domain keys, an aborted transaction and a
+ *     reopen empty it;
  *   - a full cache takes no more names until the next transaction starts
  *     (then it is emptied), so a value handed out stays valid until the
- *     transaction ends or writes, as LMDB's own.
+ *     transaction ends or writes, as LMDB's own;
+ *   - a bulk write (the importer, quell__store_dwarm in store_import.c)
+ *     has an empty cache take every key of a small domain table first, in
+ *     one pass over it:
+ *     the cache is then complete, and a name it does not hold is a name
+ *     the table does not hold (no descent of the tree to learn it).  It
+ *     stays complete while every put of a new domain key finds room (one
+ *     that does not ends it); a delete leaves the key's slot "forgotten",
+ *     which sends the next probe of it to LMDB, as without the pass.
  * Bounded: DC_SLOTS names and DC_POOL bytes of keys and records.  Used
  * only inside a write transaction, under s->dc_lock (see store_txn.c).
  *
@@ -28,11 +38,18 @@
 #include "digest.h"
 #include "store_int.h"
 
-#define DC_SLOTS 16384         /* a power of two */
-#define DC_FILL (DC_SLOTS / 2) /* names taken before the cache is full */
-#define DC_POOL (1u << 20)     /* bytes of keys and records */
+/* Sized for the names an import of millions of rows probes (1M addresses
+ * of the bench: 54,000 domain names with their parents): a cache that
+ * fills is emptied at the next transaction, and then every probe descends
+ * the domain tree again, faulting its pages back in after each trim of
+ * the map (bench/README.md).  Memory: DC_SLOTS * 16 bytes of slots and
+ * the pool, touched only as far as they are used. */
+#define DC_SLOTS 131072                /* a power of two */
+#define DC_FILL (DC_SLOTS / 4 * 3)     /* names taken before the cache is full */
+#define DC_POOL (8u << 20)             /* bytes of keys and records */
 
-enum { DC_EMPTY, DC_ABSENT, DC_PRESENT, DC_GONE };
+/* DC_KNOWN: in the table, its record not copied (asked of LMDB) */
+enum { DC_EMPTY, DC_ABSENT, DC_PRESENT, DC_GONE, DC_KNOWN };
 
 struct dc_slot {
 	uint32_t hash;
@@ -44,6 +61,7 @@ struct dc_slot {
 
 struct quell__dcache {
 	uint64_t valid_for; /* the write transaction whose result it holds; 0: none */
+	int complete;       /* every key of the table has a slot (see the top) */
 	size_t used;        /* slots taken (DC_GONE too) */
 	size_t pool_len;
 	struct dc_slot slot[DC_SLOTS];
@@ -52,10 +70,12 @@ struct quell__dcache {
 
 static void dc_clear(struct quell__dcache *dc)
 {
-	memset(dc->slot, 0, sizeof dc->slot);
+	if (dc->used > 0)
+		memset(dc->slot, 0, sizeof dc->slot);
 	dc->used = 0;
 	dc->pool_len = 0;
 	dc->valid_for = 0;
+	dc->complete = 0;
 }
 
 static uint32_t dc_hash(const void *key, size_t klen)
@@ -65,7 +85,8 @@ static uint32_t dc_hash(const void *key, size_t klen)
 	return (uint32_t)(h ^ (h >> 32));
 }
 
-/* The slot of key, or of where it would go (an empty one). */
+/* The slot of key (a forgotten one too: its key bytes stay), or of where
+ * it would go (an empty one). */
 static struct dc_slot *dc_find(struct quell__dcache *dc, const void *key, size_t klen,
                                uint32_t h)
 {
@@ -74,7 +95,7 @@ static struct dc_slot *dc_find(struct quell__dcache *dc, const void *key, size_t
 
 		if (sl->state == DC_EMPTY)
 			return sl;
-		if (sl->state != DC_GONE && sl->hash == h && sl->klen == klen &&
+		if (sl->hash == h && sl->klen == klen &&
 		    memcmp(dc->pool + sl->off, key, klen) == 0)
 			return sl;
 	}
@@ -85,8 +106,10 @@ void quell__dcache_begin(struct quell__store *s, MDB_txn *txn)
 	struct quell__dcache *dc = s->dc;
 
 	if (dc == NULL) {
-		if (!s->dc_off && (dc = s->dc = malloc(sizeof *dc)) != NULL)
-			dc_clear(dc);
+		/* calloc: the pages of a large block come zeroed and are touched
+		 * only as far as the cache fills */
+		if (!s->dc_off)
+			s->dc = calloc(1, sizeof *dc);
 		return;
 	}
 	/* another write came between, or the cache filled up: start over */
@@ -133,6 +156,8 @@ int quell__dcache_get(struct quell__store *s, const void *key, size_t klen, MDB_
 		return -1;
 	sl = dc_find(dc, key, klen, dc_hash(key, klen));
 	if (sl->state == DC_EMPTY)
+		return dc->complete ? 1 : -1;
+	if (sl->state == DC_GONE || sl->state == DC_KNOWN)
 		return -1;
 	if (sl->state == DC_ABSENT)
 		return 1;
@@ -148,11 +173,21 @@ void quell__dcache_put(struct quell__store *s, const void *key, size_t klen, con
 	uint32_t h = dc_hash(key, klen);
 	struct dc_slot *sl;
 
-	if (dc == NULL || klen > UINT16_MAX || dc->used >= DC_FILL || need > DC_POOL - dc->pool_len)
+	if (dc == NULL || klen > UINT16_MAX)
 		return;
 	sl = dc_find(dc, key, klen, h);
-	if (sl->state != DC_EMPTY)
+	if (sl->state == DC_PRESENT || sl->state == DC_ABSENT)
 		return; /* there already */
+	if ((sl->state == DC_EMPTY && dc->used >= DC_FILL) || need > DC_POOL - dc->pool_len) {
+		/* no room: a key new to the table that cannot be held ends a
+		 * complete cache (a known or forgotten one is asked of LMDB) */
+		if (sl->state == DC_EMPTY)
+			dc->complete = 0;
+		return;
+	}
+	/* a forgotten name takes its slot again, with new bytes: the old
+	 * ones stay where a value handed out may still point */
+	dc->used += sl->state == DC_EMPTY;
 	sl->hash = h;
 	sl->klen = (uint16_t)klen;
 	sl->off = (uint32_t)dc->pool_len;
@@ -162,7 +197,6 @@ void quell__dcache_put(struct quell__store *s, const void *key, size_t klen, con
 	if (v != NULL)
 		memcpy(dc->pool + dc->pool_len + klen, v->mv_data, v->mv_size);
 	dc->pool_len += need;
-	dc->used++;
 }
 
 void quell__dcache_forget(struct quell__store *s, const void *key, size_t klen)
@@ -174,4 +208,42 @@ void quell__dcache_forget(struct quell__store *s, const void *key, size_t klen)
 	sl = dc_find(s->dc, key, klen, dc_hash(key, klen));
 	if (sl->state != DC_EMPTY)
 		sl->state = DC_GONE; /* its bytes stay: a value handed out may point there */
+}
+
+int quell__dcache_fresh(const struct quell__store *s)
+{
+	return s->dc != NULL && !s->dc->complete && s->dc->used == 0;
+}
+
+int quell__dcache_know(struct quell__store *s, const void *key, size_t klen)
+{
+	struct quell__dcache *dc = s->dc;
+	uint32_t h = dc_hash(key, klen);
+	struct dc_slot *sl;
+
+	if (dc == NULL || klen > UINT16_MAX || dc->used >= DC_FILL / 2 ||
+	    klen > DC_POOL / 4 - dc->pool_len)
+		return -1;
+	sl = dc_find(dc, key, klen, h);
+	if (sl->state != DC_EMPTY)
+		return 0;
+	sl->hash = h;
+	sl->klen = (uint16_t)klen;
+	sl->off = (uint32_t)dc->pool_len;
+	sl->vlen = 0;
+	sl->state = DC_KNOWN;
+	memcpy(dc->pool + dc->pool_len, key, klen);
+	dc->pool_len += klen;
+	dc->used++;
+	return 0;
+}
+
+void quell__dcache_completed(struct quell__store *s, int all)
+{
+	if (s->dc == NULL)
+		return;
+	if (all)
+		s->dc->complete = 1;
+	else
+		dc_clear(s->dc);
 }

@@ -129,6 +129,15 @@ int quell__dcache_get(struct quell__store *s, const void *key, size_t klen, MDB_
 void quell__dcache_put(struct quell__store *s, const void *key, size_t klen, const MDB_val *v);
 /* The key is being written or deleted. */
 void quell__dcache_forget(struct quell__store *s, const void *key, size_t klen);
+/* Whether the cache is empty (and there). */
+int quell__dcache_fresh(const struct quell__store *s);
+/* The key is in the table (its record not copied): 0, or -1 when the
+ * cache has no room for it. */
+int quell__dcache_know(struct quell__store *s, const void *key, size_t klen);
+/* After quell__dcache_know for keys of the table: all of them (the cache
+ * is complete: a name it does not hold is not in the table), or not (the
+ * cache is emptied). */
+void quell__dcache_completed(struct quell__store *s, int all);
 
 /* The error for a store whose environment is closed (see reopen): the
  * one that reopen met.  The caller holds s->resize, shared, and releases

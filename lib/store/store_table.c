@@ -137,8 +137,12 @@ int quell__store_put(quell *h, struct quell__wtxn *w, int scope, const char *key
 	v.mv_data = w->buf.data;
 	if ((rc = quell__store_wcur(h, w, QUELL__T_SCOPE(scope), &c)) != 0)
 		return rc;
-	rc = mdb_cursor_put(c, &k, &v, 0);
-	return rc ? quell__mdb_error(h, rc, "write") : 0;
+	if ((rc = mdb_cursor_put(c, &k, &v, 0)) != 0)
+		return quell__mdb_error(h, rc, "write");
+	/* the next verdict probe of this domain finds what was put */
+	if (scope == QUELL_SCOPE_DOMAIN)
+		quell__dcache_put(h->store, key, k.mv_size, &v);
+	return 0;
 }
 
 size_t quell__history_prefix(const char *key, unsigned char *out)
