@@ -28,7 +28,11 @@
 #             events/s load, each twice in turn (the ratios are what to
 #             read: the machine is shared)
 # Environment: BENCH_FLEET_N (20000), BENCH_FLEET_SECONDS (20),
-# BENCH_FLEET_CHECKS (1000000).
+# BENCH_FLEET_CHECKS (1000000), BENCH_FLEET_RATES ("1000 10000"),
+# BENCH_FLEET_VERBOSE (set: the syncs log every batch and round),
+# BENCH_FLEET_KEEP (a directory: the sync logs are copied there when a
+# latency run fails).  Exit 1 when a latency run did not see every write
+# applied everywhere (its diagnostics are printed, the rest still runs).
 # Servers and syncs run in a temp dir and are stopped by PID on exit.
 set -euo pipefail
 
@@ -48,6 +52,7 @@ cleanup() {
 trap cleanup EXIT
 ms() { date +%s%3N; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
+FAILED=0
 
 USED=""
 free_port() {
@@ -86,7 +91,7 @@ H=(h1 h2 h3 h4)
 q() { local i=$1; shift; QUELL_HOST_ID=${H[i]} "$QUELL" --db "$T/${H[i]}" -q "$@"; }
 declare -a SYNC
 start_sync() {
-	QUELL_HOST_ID=${H[$1]} "$QUELL" --db "$T/${H[$1]}" -q sync --nats "$URLS" "${@:2}" \
+	QUELL_HOST_ID=${H[$1]} "$QUELL" --db "$T/${H[$1]}" sync --nats "$URLS" "${@:2}" \
 		</dev/null >>"$T/sync$1.log" 2>&1 &
 	SYNC[$1]=$!
 	PIDS+=($!)
@@ -108,7 +113,7 @@ for i in 0 1 2; do
 done
 echo "load      $(load) (before publish)"
 t0=$(ms)
-for i in 0 1 2; do start_sync "$i"; done
+for i in 0 1 2; do start_sync "$i" ${BENCH_FLEET_VERBOSE:+--verbose}; done
 while [ "$(stream_msgs || echo 0)" -lt $((3 * N)) ]; do
 	[ $(($(ms) - t0)) -lt 300000 ] || { echo "fleet: the stream did not get the 3N events" >&2; exit 1; }
 	sleep 0.05
@@ -134,12 +139,14 @@ END {
 }' "$T/apply.log"
 
 # --- latency at 1,000 and 10,000 events/s in total
-for rate in 1000 10000; do
+for rate in ${BENCH_FLEET_RATES:-1000 10000}; do
 	echo "load      $(load) (before latency at $rate/s)"
 	printf 'latency   %s/s: ' "$rate"
 	"$LAT" "$T/h1" "$T/h2" "$T/h3" "$rate" "$SECONDS_EACH" || {
-		for i in 0 1 2; do echo "sync of ${H[i]}:"; tail -n 5 "$T/sync$i.log"; done
-		exit 1
+		for i in 0 1 2; do echo "sync of ${H[i]}:"; tail -n 8 "$T/sync$i.log"; done
+		for i in 0 1 2; do echo "stats of ${H[i]}: $(q "$i" stats | grep '^host\..*\.seq' | tr '\n' ' ')"; done
+		[ -z "${BENCH_FLEET_KEEP:-}" ] || cp "$T"/sync*.log "$BENCH_FLEET_KEEP"/
+		FAILED=1
 	}
 done
 
@@ -159,7 +166,7 @@ for round in 1 2; do
 	check_rate "with sync running, idle"
 	for i in 0 1 2; do stop_sync "$i"; done
 	check_rate "without sync"
-	for i in 0 1 2; do start_sync "$i"; done
+	for i in 0 1 2; do start_sync "$i" ${BENCH_FLEET_VERBOSE:+--verbose}; done
 	sleep 1
 	"$LAT" "$T/h1" "$T/h2" "$T/h3" 1000 8 >"$T/lat-bg.log" &
 	lat_pid=$!
@@ -169,3 +176,4 @@ for round in 1 2; do
 	wait "$lat_pid" || true
 	sleep 2 # the syncs catch up: idle again
 done
+exit "$FAILED"

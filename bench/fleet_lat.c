@@ -104,6 +104,7 @@ int main(int argc, char **argv)
 	double *lat, t0, end, rate, seconds;
 	size_t npend = 0, done = 0, nlat = 0, cap, per, written = 0;
 	long serial = 0;
+	int warned = 0;
 
 	if (argc != 6) {
 		fprintf(stderr, "usage: fleet_lat DB1 DB2 DB3 RATE SECONDS\n");
@@ -170,6 +171,18 @@ int main(int argc, char **argv)
 					fprintf(stderr, " %s %llu", quell_origin(h[j]),
 					        (unsigned long long)look[j].seq[p->host]);
 			fprintf(stderr, "\n");
+			for (int j = 0; j < HOSTS; j++) { /* a fresh handle's view */
+				struct quell_options o = QUELL_OPTIONS_INIT;
+				quell *x;
+
+				if (j == p->host || quell_open(argv[1 + j], &o, &x) != 0)
+					continue;
+				look[j].seq[p->host] = 0;
+				quell_hosts(x, seen, &look[j]);
+				fprintf(stderr, "fleet_lat: a new handle on %s: %llu\n", quell_origin(x),
+				        (unsigned long long)look[j].seq[p->host]);
+				quell_close(x);
+			}
 			return 1;
 		}
 		/* look until the next tick */
@@ -177,7 +190,9 @@ int main(int argc, char **argv)
 			double t;
 
 			for (int j = 0; j < HOSTS; j++)
-				quell_hosts(h[j], seen, &look[j]);
+				if (quell_hosts(h[j], seen, &look[j]) != 0 && !warned++)
+					fprintf(stderr, "fleet_lat: hosts of %s: %s\n",
+					        quell_origin(h[j]), quell_errmsg(h[j]));
 			t = now_ms();
 			for (size_t k = done; k < npend; k++) {
 				struct pending *p = &pend[k];
