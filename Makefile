@@ -240,8 +240,12 @@ integration-fleet:
 
 bench-fleet:
 	@scripts/install-deps --fleet
-	@$(MAKE) --no-print-directory all
-	bench/fleet.sh $(abspath $(QUELL))
+	@$(MAKE) --no-print-directory all $(B)/bench/fleet_lat
+	bench/fleet.sh $(abspath $(QUELL)) $(abspath $(B)/bench/fleet_lat)
+
+$(B)/bench/fleet_lat: bench/fleet_lat.c $(STATIC)
+	@mkdir -p $(dir $@)
+	$(BENCH_CC) -o $@ bench/fleet_lat.c $(STATIC) $(LDLIBS_ALL)
 
 # What a packager relies on (scripts/packaging-check says what): a build
 # with dpkg-buildflags' hardening in build/pkg linked BIND_NOW, no -Werror

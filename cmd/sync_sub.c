@@ -119,19 +119,53 @@ static natsStatus subscribe(struct sync *s, uint64_t pos, natsSubscription **sub
 	return js_SubscribeSync(sub, s->js, s->subject_all, NULL, &so, &jerr);
 }
 
+/* The stream sequence in a JetStream reply subject, without the
+ * allocations of natsMsg_GetMetaData (the cost of every message):
+ * $JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<dseq>.<ts>.<pending>, or
+ * the form with <domain>.<account hash> after ACK and a token at the end.
+ * 0 when it is not one. */
+static uint64_t reply_seq(const char *r)
+{
+	const char *tok[12];
+	size_t n = 0;
+	uint64_t v = 0;
+	const char *p;
+
+	if (r == NULL || strncmp(r, "$JS.ACK.", 8) != 0)
+		return 0;
+	tok[n++] = r;
+	for (p = r; *p != '\0'; p++)
+		if (*p == '.') {
+			if (n == 12)
+				return 0; /* more tokens than either form has */
+			tok[n++] = p + 1;
+		}
+	if (n == 9)
+		p = tok[5];
+	else if (n == 11 || n == 12)
+		p = tok[7];
+	else
+		return 0;
+	for (; *p >= '0' && *p <= '9'; p++)
+		v = v * 10 + (uint64_t)(*p - '0');
+	return *p == '.' ? v : 0;
+}
+
 /* One message: 0 taken (or an old one dropped), 1 a gap (the batch is
  * applied, the apply stops), -1 a failure. */
 static int take(struct sync *s, struct batch *b, natsMsg *m)
 {
 	jsMsgMetaData *meta = NULL;
-	uint64_t seq, want = b->n > 0 ? b->last + 1 : b->pos + 1;
+	uint64_t seq = reply_seq(natsMsg_GetReply(m)), want = b->n > 0 ? b->last + 1 : b->pos + 1;
 
-	if (natsMsg_GetMetaData(&meta, m) != NATS_OK) {
-		natsMsg_Destroy(m); /* not a stream message (a heartbeat) */
-		return 0;
+	if (seq == 0) { /* another form: the library parses it */
+		if (natsMsg_GetMetaData(&meta, m) != NATS_OK) {
+			natsMsg_Destroy(m); /* not a stream message (a heartbeat) */
+			return 0;
+		}
+		seq = meta->Sequence.Stream;
+		jsMsgMetaData_Destroy(meta);
 	}
-	seq = meta->Sequence.Stream;
-	jsMsgMetaData_Destroy(meta);
 	if (seq < want) {
 		natsMsg_Destroy(m);
 		return 0;

@@ -7,8 +7,9 @@
  *
  * Shared: the suppress and allow entries (with every source: bounces,
  * complaints, unsubscribes, manual, import), their removals, and the
- * history of counted replies.  Per host: backoff, count state, expiry by
- * prune.  A shared entry is (key, list, stream); per entry the last writer
+ * history of counted replies, whose ids merge as a set: the suppression
+ * they lead to is derived from that set on every host (sync_count.c).
+ * Per host: backoff, the count state of decide.c, expiry by prune.  A shared entry is (key, list, stream); per entry the last writer
  * wins on (event time, origin host id, origin sequence).  Each event that
  * changes one carries its image (the entry as it stood right after, or
  * "removed"), so a host applying it needs nothing else.
@@ -77,5 +78,11 @@ int quell__lww_local(quell *h, struct quell__wtxn *w, const struct quell__change
  * entries they won, in a fleet.  0 or an error. */
 int quell__lww_done(quell *h, struct quell__wtxn *w, const struct quell__change *c,
                     const struct quell__lww *l);
+
+/* After a counted reply reached key's history (a local one in a fleet, or
+ * one applied from another host): the suppression that the set of counted
+ * reply ids of every host leads to, derived from the set alone
+ * (sync_count.c).  0 or an error. */
+int quell__sync_count(quell *h, struct quell__wtxn *w, int scope, const char *key);
 
 #endif

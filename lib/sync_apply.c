@@ -159,7 +159,12 @@ static int apply_one(quell *h, struct quell__wtxn *w, struct apply *a, struct qu
 		return rc;
 	if (c->image != QUELL__IMG_NONE && (rc = apply_image(h, w, a, c)) != 0)
 		return rc;
-	return quell__store_event_img(h, w, c->key, &c->ev, &img);
+	if ((rc = quell__store_event_img(h, w, c->key, &c->ev, &img)) != 0)
+		return rc;
+	/* a counted reply: the set of them may now suppress (sync_count.c) */
+	if (c->ev.action == QUELL_ACTION_COUNT)
+		return quell__sync_count(h, w, c->scope, c->key);
+	return 0;
 }
 
 static int apply_fn(quell *h, struct quell__wtxn *w, void *vctx)

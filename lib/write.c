@@ -6,7 +6,8 @@
  *
  * A change of a shared entry also goes through the fleet's rule
  * (sync_lww.c: last writer wins in a fleet, the entry's image in the
- * change feed).
+ * change feed; a counted reply merged into the fleet's set of them,
+ * sync_count.c).
  *
  * Knows nothing of rules, replies or file formats (what an entry holds is
  * the caller's business) and nothing of LMDB (store.h stores the bytes).
@@ -102,5 +103,13 @@ int quell__write_change(quell *h, struct quell__wtxn *w, const struct quell__cha
 		    (rc = quell__store_event(h, w, c->also, &c->ev[i])) != 0)
 			return rc;
 	}
-	return l != NULL ? quell__lww_done(h, w, c, l) : 0;
+	if (l != NULL && (rc = quell__lww_done(h, w, c, l)) != 0)
+		return rc;
+	/* fleet (sync_count.c): a counted reply joins the fleet's set of
+	 * them, which may suppress the key */
+	if (quell__store_fleet(w))
+		for (size_t i = 0; i < c->nev; i++)
+			if (c->ev[i].action == QUELL_ACTION_COUNT)
+				return quell__sync_count(h, w, c->scope, c->key);
+	return 0;
 }

@@ -4,7 +4,8 @@
  * images, applied exactly once with the feed position, last writer wins
  * per entry with tombstones, and a property test: random interleavings of
  * the same events on separate databases give byte-identical exports
- * (seeded; the seed is printed, QUELL_TEST_SEED repeats a run).
+ * (seeded; the seed is printed, QUELL_TEST_SEED repeats a run), counted
+ * replies among them (merged as a set of reply ids, sync_count.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -298,6 +299,77 @@ static void test_last_writer_wins(void)
 
 /* ---------------------------------------------------------- property */
 
+
+/* A counted reply on h at t (mailbox full: threshold 3 in 30 days). */
+static void count_at(quell *h, const char *addr, int64_t t)
+{
+	struct quell_record_options ro = QUELL_RECORD_OPTIONS_INIT;
+	struct quell_outcome out;
+
+	ro.now = t;
+	TU_EQ_INT(quell_record(h, addr, "452 4.2.2 Mailbox full", &ro, &out), 0);
+	TU_EQ_INT(out.action, QUELL_ACTION_COUNT);
+}
+
+static int verdict_of(quell *h, const char *addr)
+{
+	struct quell_result r;
+
+	TU_EQ_INT(quell_check(h, addr, NULL, T0 + 100, &r), 0);
+	return r.verdict;
+}
+
+/* Counted replies merge as a set of reply ids: three hosts that each
+ * counted one reply of a threshold-3 rule all end suppressed, the same
+ * entry whatever the order; an id applied twice counts once. */
+static void test_counted_replies_merge(void)
+{
+	static const char *const names[4] = { "h1", "h2", "h3", "s1" };
+	static const size_t orders[4][3] = { { 1, 2, 0 }, { 2, 0, 1 }, { 0, 1, 2 }, { 2, 1, 0 } };
+	char dir[4][128];
+	quell *h[4];
+	struct feed all[3], sh[3];
+	char *want = NULL;
+
+	memset(all, 0, sizeof all);
+	for (int i = 0; i < 4; i++) {
+		h[i] = open_as(dir[i], sizeof dir[i], names[i]);
+		CU_ASSERT_FATAL(h[i] != NULL);
+		TU_EQ_INT(quell_apply(h[i], "t", 0, NULL, NULL, 0, T0, NULL), 0); /* a fleet */
+	}
+	for (int i = 0; i < 3; i++) {
+		count_at(h[i], "full@k.example", T0 + 10 * (3 - i));
+		read_shared(h[i], &all[i], &sh[i]);
+		TU_EQ_INT(sh[i].n, 1); /* the counted reply is shared */
+		TU_EQ_INT(verdict_of(h[i], "full@k.example"), QUELL_ALLOW);
+	}
+	/* h1's reply twice on the sink: two of three, not suppressed */
+	TU_EQ_INT(apply_feed(h[3], &sh[0], 1, NULL), 0);
+	TU_EQ_INT(apply_feed(h[3], &sh[0], 2, NULL), 0);
+	TU_EQ_INT(verdict_of(h[3], "full@k.example"), QUELL_ALLOW);
+	for (int i = 0; i < 4; i++) {
+		uint64_t pos = 10;
+		char *got;
+
+		for (int k = 0; k < 3; k++)
+			TU_EQ_INT(apply_feed(h[i], &sh[orders[i][k]], ++pos, NULL), 0);
+		TU_EQ_INT(verdict_of(h[i], "full@k.example"), QUELL_SUPPRESS);
+		got = shared_export(h[i]);
+		CU_ASSERT(strstr(got, "3 failures within 30 days on the fleet") != NULL);
+		if (want == NULL) {
+			want = got;
+			continue;
+		}
+		TU_EQ_STR(got, want);
+		free(got);
+	}
+	free(want);
+	for (int i = 0; i < 3; i++)
+		feed_free(&all[i]);
+	for (int i = 0; i < 4; i++)
+		tu_close(h[i], dir[i]);
+}
+
 #define HOSTS 3
 #define OPS 60
 #define SINKS 3
@@ -306,6 +378,17 @@ static unsigned long rnd(unsigned long long *s)
 {
 	*s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
 	return (unsigned long)(*s >> 33);
+}
+
+/* A counted reply, or the suppression it leads to on this host. */
+static void count_reply(quell *h, const char *addr, int64_t t)
+{
+	struct quell_record_options ro = QUELL_RECORD_OPTIONS_INIT;
+	struct quell_outcome out;
+
+	ro.now = t;
+	TU_EQ_INT(quell_record(h, addr, "452 4.2.2 Mailbox full", &ro, &out), 0);
+	CU_ASSERT(out.action == QUELL_ACTION_COUNT || out.action == QUELL_ACTION_SUPPRESS);
 }
 
 /* One random local change on h at a time near T0 (ties happen). */
@@ -324,7 +407,7 @@ static void random_op(quell *h, unsigned long long *s, int i)
 	o.stream = stream;
 	o.reason = reason;
 	o.now = t;
-	switch (rnd(s) % 5) {
+	switch (rnd(s) % 7) {
 	case 0:
 	case 1:
 		o.source = rnd(s) % 2 ? QUELL_SOURCE_MANUAL : QUELL_SOURCE_UNSUBSCRIBE;
@@ -337,9 +420,12 @@ static void random_op(quell *h, unsigned long long *s, int i)
 		rc = quell_remove(h, key, stream, t);
 		CU_ASSERT(rc == 0 || rc == QUELL_ENOTFOUND);
 		break;
-	default:
+	case 4:
 		rc = quell_unallow(h, key, stream, t);
 		CU_ASSERT(rc == 0 || rc == QUELL_ENOTFOUND);
+		break;
+	default: /* a counted reply (threshold 3), on an address */
+		count_reply(h, strchr(key, '@') != NULL ? key : "d@k.example", t);
 		break;
 	}
 }
@@ -449,6 +535,7 @@ static CU_TestInfo tests[] = {
 	{ "a change applies exactly once, with its position", test_apply_exactly_once },
 	{ "a malformed change writes nothing", test_apply_refuses_malformed },
 	{ "last writer wins per entry, tombstones until prune", test_last_writer_wins },
+	{ "counted replies merge as a set of reply ids", test_counted_replies_merge },
 	{ "random interleavings give identical exports", test_property_interleavings },
 	CU_TEST_INFO_NULL,
 };

@@ -2,8 +2,10 @@
 # install-deps --fleet), two databases sharing one single-node JetStream
 # stream: each applies the other's events once, exports equal, positions
 # survive a restart, lag per host in stats, a host made from a backup
-# applies nothing twice, and a host whose events the stream no longer
-# holds is told to bootstrap (exit 65).
+# applies nothing twice, three hosts that each count one soft bounce for
+# an address all end suppressed (the fleet's set of counted replies), and
+# a host whose events the stream no longer holds is told to bootstrap
+# (exit 65).
 
 U='usage: quell sync --nats URL[,URL...] [OPTION...]'
 t 'no --nats' 64 '' "quell: sync: --nats URL is needed
@@ -71,10 +73,36 @@ T_FILTER='/\.\(lag\|idle\)/d; /^host/!d' t 'stats: h4 holds h1 once' 0 \
 q --db "$T_DIR/d" export >"$T_DIR/d.csv" 2>/dev/null
 ok 'h4 exports what h2 does' cmp "$T_DIR/b.csv" "$T_DIR/d.csv"
 
+# counted replies merge as a set of reply ids: three hosts each count one
+# "mailbox full" (threshold 3) for one address, and all end suppressed
+E=(--db "$T_DIR/e")
+for h in A B E; do
+	eval "db=(\"\${$h[@]}\")"
+	case $h in A) s=10 ;; B) s=20 ;; E) s=30 ;; esac
+	QUELL_HOST_ID=h5 T_FILTER='s/\t.*//' t "$h counts one" 0 'full@k.example' '' "${db[@]}" \
+		--now "2026-01-02T00:00:${s}Z" record full@k.example '452 4.2.2 Mailbox full'
+done
+for h in A B E A B; do
+	eval "db=(\"\${$h[@]}\")"
+	t "$h syncs the counted replies" 0 '' '' "${db[@]}" -q sync --nats "$URL" --once
+done
+for h in A B E; do
+	eval "db=(\"\${$h[@]}\")"
+	t "$h: suppressed, from three hosts' replies" 1 \
+		$'full@k.example\tsuppress\tscope=address key=full@k.example rule=mailbox-full category=quota source=bounce' '' \
+		"${db[@]}" --now 2026-01-03T00:00:00Z check full@k.example
+	T_FILTER='/^entry/!d' t "$h: the entry says why" 0 \
+		$'entry\tsuppress\tscope=address source=bounce category=quota rule=mailbox-full code=452 status=4.2.2 reply=Mailbox%20full reason=3%20failures%20within%2030%20days%20on%20the%20fleet created=2026-01-02T00:00:30Z updated=2026-01-02T00:00:30Z count=1' '' \
+		"${db[@]}" --now 2026-01-03T00:00:00Z show full@k.example
+done
+q "${A[@]}" export >"$T_DIR/a.csv" 2>/dev/null
+q "${E[@]}" export >"$T_DIR/e.csv" 2>/dev/null
+ok 'h1 and h5 export the same' cmp "$T_DIR/a.csv" "$T_DIR/e.csv"
+
 # events the stream no longer holds: a new host is told to bootstrap
 t 'a short-lived stream' 0 '' '' "${A[@]}" -q sync --nats "$URL" --stream SHORT \
 	--subject-prefix short --init --max-age 1s --once
 sleep 2
 t 'the stream lost what h3 never applied' 65 '' \
-	"quell: sync: stream SHORT has no message 1 any more (the next is 3): it was purged, or this host was away longer than the stream keeps events; bootstrap this host from a peer's \`quell backup\` (docs/fleet.md)" \
+	"quell: sync: stream SHORT has no message 1 any more (the next is 4): it was purged, or this host was away longer than the stream keeps events; bootstrap this host from a peer's \`quell backup\` (docs/fleet.md)" \
 	--db "$T_DIR/c" -q sync --nats "$URL" --stream SHORT --subject-prefix short --once
