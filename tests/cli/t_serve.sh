@@ -11,10 +11,9 @@
 # one closed), header (431; 16K by default), idle time, and 1000 idle
 # connections that must not lock a real client out (the longest-idle is
 # closed); the default number of worker threads under taskset; usage
-# errors.  Every
-# server is started on a free port (port 0) or a unix socket in $T_DIR
-# and stopped by its PID; every client has a timeout, so a hung server
-# fails the test instead of hanging it.
+# errors.  Every server is started on a free port (port 0) or a unix
+# socket in $T_DIR and stopped by its PID; every client has a timeout, so
+# a hung server fails the test instead of hanging it.
 
 need "$CURL" || return 0
 NOW=2026-11-28T10:01:00Z
