@@ -196,6 +196,22 @@ size_t serve_check_json(char *out, size_t size, const char *address,
 
 /* ------------------------------------------------------------ the reader */
 
+/* Eight bytes of a body at a time (addresses are mostly plain): whether
+ * a word has a byte below 0x20, or a '"' or '\\'.  The usual bit tricks,
+ * exact as tests of "is there one". */
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+#define HAS_LESS(x, n) (((x) - ONES * (n)) & ~(x) & HIGHS)
+#define HAS_BYTE(x, b) HAS_LESS((x) ^ (ONES * (b)), 1)
+
+static int word_plain(const unsigned char *p)
+{
+	uint64_t x;
+
+	memcpy(&x, p, sizeof x);
+	return !(HAS_LESS(x, 0x20) | HAS_BYTE(x, '"') | HAS_BYTE(x, '\\'));
+}
+
 enum {
 	ST_START,  /* before the first byte that is not white space */
 	ST_VALUE,  /* before a value (array: after '[' or ','; lines: a new line) */
@@ -358,10 +374,13 @@ static int structure(struct serve_scan *s, char c)
 static int in_string(struct serve_scan *s, const char *d, size_t n, size_t *i,
                      serve_scan_fn *fn, void *ctx)
 {
+	const unsigned char *u = (const unsigned char *)d;
 	size_t j = *i;
 	int rc;
 
-	while (j < n && d[j] != '"' && d[j] != '\\' && (unsigned char)d[j] >= 0x20)
+	while (n - j >= 8 && word_plain(u + j))
+		j += 8;
+	while (j < n && u[j] != '"' && u[j] != '\\' && u[j] >= 0x20)
 		j++;
 	if (j > *i && (rc = add(s, d + *i, j - *i)) != 0)
 		return rc;
