@@ -14,12 +14,12 @@
  *       read as it arrives (serve_scan: an error in it is a 400 saying
  *       where, before anything is checked); then BATCH addresses at a
  *       time through quell_check_many (one read transaction per batch;
- *       a small batch keeps its results in the CPU's cache).  Up to
- *       WHOLE addresses are answered whole, with a Content-Length, from
- *       one buffer (few large writes; a database failure is a 503);
- *       more are answered as the client reads (chunked; a failure cuts
- *       the answer short).  The buffers are the connection's (rq->cache),
- *       kept for its next POST.  Verdicts are counted once a batch.
+ *       a small batch keeps its results in the CPU's cache), the answer
+ *       made as the client reads it (chunked; a failure cuts it short).
+ *       An answer made whole first, with a Content-Length, was measured
+ *       at half the addresses per second (no checking while sending).
+ *       The buffers are the connection's (rq->cache), kept for its next
+ *       POST.  Verdicts are counted once a batch.
  *
  * The objects come from serve_check_json (serve_json.c), the same bytes
  * as the CLI's.  Knows nothing of HTTP beyond serve.h.
@@ -31,7 +31,6 @@
 #include "serve_json.h"
 
 #define BATCH 64
-#define WHOLE 2048
 #define KEEP_MAX (16u << 20) /* bytes a buffer may keep between requests */
 
 _Static_assert(SERVE_CHECK_JSON_MAX + 2 <= SERVE_SCRATCH, "scratch holds one check object");
@@ -99,8 +98,6 @@ struct pcheck {
 	struct serve_scan scan;
 	char *addrs;          /* the addresses, each NUL-terminated */
 	size_t len, cap, n;
-	char *out;            /* a whole answer */
-	size_t out_len, out_cap;
 	/* cleared for each request from here */
 	char stream[QUELL_STREAM_MAX];
 	int64_t now;
@@ -120,10 +117,8 @@ static void pcheck_free(void *ctx)
 {
 	struct pcheck *p = ctx;
 
-	if (p != NULL) {
+	if (p != NULL)
 		free(p->addrs);
-		free(p->out);
-	}
 	free(p);
 }
 
@@ -140,8 +135,8 @@ static struct pcheck *pcheck_of(struct serve_req *rq)
 		rq->cache_free = NULL;
 		if ((p = malloc(sizeof *p)) == NULL)
 			return NULL;
-		p->addrs = p->out = NULL;
-		p->cap = p->out_cap = 0;
+		p->addrs = NULL;
+		p->cap = 0;
 		rq->cache = p;
 		rq->cache_free = pcheck_free;
 	}
@@ -150,12 +145,7 @@ static struct pcheck *pcheck_of(struct serve_req *rq)
 		p->addrs = NULL;
 		p->cap = 0;
 	}
-	if (p->out_cap > KEEP_MAX) {
-		free(p->out);
-		p->out = NULL;
-		p->out_cap = 0;
-	}
-	p->len = p->n = p->out_len = 0;
+	p->len = p->n = 0;
 	memset(&p->stream, 0, offsetof(struct pcheck, given) - offsetof(struct pcheck, stream));
 	return p;
 }
@@ -298,46 +288,15 @@ static ssize_t pcheck_read(void *ctx, uint64_t pos, char *buf, size_t max)
 	return out > 0 ? (ssize_t)out : SERVE_STREAM_END;
 }
 
-/* The whole answer into p->out: 0, -2 out of memory, -1 the database. */
-static int make_whole(struct pcheck *p)
-{
-	int rc;
-
-	while ((rc = next_piece(p)) == 0) {
-		if (p->out_len + p->plen > p->out_cap) {
-			size_t cap = p->out_cap ? p->out_cap : 64 * 1024;
-			char *o;
-
-			while (cap < p->out_len + p->plen)
-				cap *= 2;
-			if ((o = realloc(p->out, cap)) == NULL)
-				return -2;
-			p->out = o;
-			p->out_cap = cap;
-		}
-		memcpy(p->out + p->out_len, p->pend, p->plen);
-		p->out_len += p->plen;
-	}
-	return rc < 0 ? -1 : 0;
-}
-
 int serve_check_post(struct serve_req *rq)
 {
 	struct pcheck *p = rq->state;
-	const char *ctype;
-	int rc;
 
 	if (serve_scan_end(&p->scan) != 0)
 		return serve_error(rq, 400, "the body: %s", p->scan.err);
 	p->next = p->addrs;
-	ctype = p->scan.form == '[' ? "application/json" : "application/x-ndjson";
-	if (p->n > WHOLE)
-		/* p stays the connection's: its next request waits for this answer */
-		return serve_stream(rq, 200, ctype, pcheck_read, p, NULL);
-	if ((rc = make_whole(p)) != 0)
-		return rc == -2 ? serve_error(rq, 500, "out of memory")
-		                : serve_error(rq, 503, "cannot check: %s",
-		                              quell_errmsg(rq->srv->cli->h));
-	/* p->out, too, stays as it is until this answer is sent */
-	return serve_answer_buf(rq, 200, ctype, p->out, p->out_len, SERVE_BUF_KEEP);
+	/* p stays the connection's: its next request waits for this answer */
+	return serve_stream(rq, 200,
+	                    p->scan.form == '[' ? "application/json" : "application/x-ndjson",
+	                    pcheck_read, p, NULL);
 }
