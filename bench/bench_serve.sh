@@ -17,6 +17,14 @@
 #     ratio, and wrk's p99;
 #   - POST /v1/check with 1,000 addresses a request (a JSON array): wrk's
 #     requests/s x 1000.
+# Where the CPUs go (with 2 or more CPUs; with one, nothing is pinned):
+# for GET, both servers get the same treatment: the server pinned to CPU 1
+# (taskset -c 1: quell serve then runs its default of one worker per CPU
+# it may use, one, as redis-server's one thread) and its client pinned to
+# CPU 0 with one thread (wrk -t1, as redis-benchmark's one thread), so
+# that neither side waits out the other's time slice.  POST has no Redis
+# run: it goes to a second quell serve, not pinned, with its default
+# workers (one per CPU) and wrk -t2, as a batch client would use it.
 # Last, one GET run of BENCH_SERVE_SECS (300) s, sampling the server's
 # anonymous resident memory (RssAnon: heap and stacks; the database's
 # pages are file-backed and grow with what is read) every 5 s: its
@@ -106,18 +114,32 @@ LUA
 
 # --- the servers ------------------------------------------------------------------
 
-"$QUELL" --db "$W/db" --rules config/rules.yaml serve --listen inet:127.0.0.1:0 \
-	--max-body 1G 2>"$T/serve.log" &
-SERVE=$!
-PIDS+=("$SERVE")
-for _ in $(seq 200); do grep -q 'listening on' "$T/serve.log" && break; sleep 0.05; done
-URL=http://$(sed -n 's/.*listening on inet:\([0-9.]*:[0-9]*\).*/\1/p' "$T/serve.log")
-[ "$URL" != http:// ] || die "quell serve did not start: $(cat "$T/serve.log")"
+# GET: servers on CPU 1, clients on CPU 0 (see the top of this file)
+PIN_S=(); PIN_C=()
+if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
+	PIN_S=(taskset -c 1); PIN_C=(taskset -c 0)
+fi
+
+# start_serve LOG [PIN...]: a quell serve; sets SERVE (its PID) and URL
+start_serve() {
+	local log=$1
+	shift
+	"$@" "$QUELL" --db "$W/db" --rules config/rules.yaml serve --listen inet:127.0.0.1:0 \
+		--max-body 1G 2>"$log" &
+	SERVE=$!
+	PIDS+=("$SERVE")
+	for _ in $(seq 200); do grep -q 'listening on' "$log" && break; sleep 0.05; done
+	URL=http://$(sed -n 's/.*listening on inet:\([0-9.]*:[0-9]*\).*/\1/p' "$log")
+	[ "$URL" != http:// ] || die "quell serve did not start: $(cat "$log")"
+}
+start_serve "$T/serve-post.log"
+PURL=$URL
+start_serve "$T/serve.log" "${PIN_S[@]}"
 
 RPORT=$(free_port)
 mkdir "$T/rdir"
-redis-server --port "$RPORT" --bind 127.0.0.1 --dir "$T/rdir" --save '' --appendonly no \
-	--daemonize no --logfile "$T/rdir/log" &
+"${PIN_S[@]}" redis-server --port "$RPORT" --bind 127.0.0.1 --dir "$T/rdir" --save '' \
+	--appendonly no --daemonize no --logfile "$T/rdir/log" &
 PIDS+=("$!")
 for _ in $(seq 200); do redis-cli -p "$RPORT" ping >/dev/null 2>&1 && break; sleep 0.05; done
 say "loading $N addresses into redis"
@@ -136,33 +158,39 @@ cmp -s "$T/c.want" "$T/c.got" || die "POST /v1/check does not answer as quell ch
 # --- runs -----------------------------------------------------------------------------
 
 : >"$T/get"; : >"$T/p99"; : >"$T/redis"; : >"$T/ratio"; : >"$T/post"; : >"$T/rp99"
+: >"$T/load"
 for r in $(seq "$RUNS"); do
 	say "run $r of $RUNS"
-	wrk -t2 -c"$CONNS" -d"${RUN_S}s" --latency -s "$T/get.lua" "$URL" -- "$T/q.enc" >"$T/wrk.out"
+	cut -d' ' -f1 /proc/loadavg >>"$T/load"
+	"${PIN_C[@]}" wrk -t1 -c"$CONNS" -d"${RUN_S}s" --latency -s "$T/get.lua" "$URL" -- \
+		"$T/q.enc" >"$T/wrk.out"
 	get=$(awk '/^Requests\/sec:/ { print $2 }' "$T/wrk.out")
 	p99=$(awk '$1 == "99%" { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v)
 		print (u == "us" ? v / 1000 : (u == "s" ? v * 1000 : v)) }' "$T/wrk.out")
-	redis-benchmark -p "$RPORT" -c "$CONNS" -n "$(awk -v g="$get" -v s="$RUN_S" 'BEGIN { n = int(g * s); print (n < 10000 ? 10000 : n) }')" -r 1000000 -P 1 --csv \
+	"${PIN_C[@]}" redis-benchmark -p "$RPORT" -c "$CONNS" -n "$(awk -v g="$get" -v s="$RUN_S" 'BEGIN { n = int(g * s); print (n < 10000 ? 10000 : n) }')" -r 1000000 -P 1 --csv \
 		SISMEMBER suppressed 'user__rand_int__@example.com' >"$T/rb.out" 2>/dev/null
 	red=$(awk -F'"' 'NR == 2 { print $4 }' "$T/rb.out")
 	rp99=$(awk -F'"' 'NR == 2 { print $14 }' "$T/rb.out")
-	wrk -t2 -c"$CONNS" -d"${RUN_S}s" -s "$T/post.lua" "$URL" -- "$T/bodies.txt" >"$T/wrkp.out"
+	wrk -t2 -c"$CONNS" -d"${RUN_S}s" -s "$T/post.lua" "$PURL" -- "$T/bodies.txt" >"$T/wrkp.out"
 	post=$(awk '/^Requests\/sec:/ { printf "%.0f\n", $2 * 1000 }' "$T/wrkp.out")
 	echo "$get" >>"$T/get"; echo "$p99" >>"$T/p99"; echo "$red" >>"$T/redis"
 	echo "$rp99" >>"$T/rp99"; echo "$post" >>"$T/post"
 	awk -v a="$get" -v b="$red" 'BEGIN { printf "%.4f\n", (b > 0 ? a / b : 0) }' >>"$T/ratio"
+	cut -d' ' -f1 /proc/loadavg >>"$T/load"
 done
 
 # --- memory over a long run -------------------------------------------------------------
 
 say "memory: GET for ${LONG_S}s"
-wrk -t2 -c"$CONNS" -d"${LONG_S}s" -s "$T/get.lua" "$URL" -- "$T/q.enc" >"$T/wrkl.out" &
+"${PIN_C[@]}" wrk -t1 -c"$CONNS" -d"${LONG_S}s" -s "$T/get.lua" "$URL" -- "$T/q.enc" \
+	>"$T/wrkl.out" &
 WRK=$!
 PIDS+=("$WRK")
-: >"$T/rss"
+: >"$T/rss"; : >"$T/lload"
 step=$((LONG_S >= 50 ? 5 : 1))
 while kill -0 "$WRK" 2>/dev/null; do
 	awk '/^RssAnon:/ { print $2 }' "/proc/$SERVE/status" >>"$T/rss"
+	cut -d' ' -f1 /proc/loadavg >>"$T/lload"
 	sleep "$step"
 done
 read -r rss0 rssmax < <(awk -v n="$(wc -l <"$T/rss")" 'NR == int(n / 10) + 1 { f = $1 }
@@ -177,8 +205,12 @@ read -r rm rl rh < <(median <"$T/redis")
 read -r qm ql qh < <(median <"$T/rp99")
 read -r xm xl xh < <(median <"$T/ratio")
 read -r om ol oh < <(median <"$T/post")
+read -r _ ll lh < <(median <"$T/load")
+read -r _ ml mh < <(median <"$T/lload")
 {
 	echo "6. quell serve: HTTP on loopback, $CONNS keep-alive connections, N=$N, $RUNS runs of ${RUN_S}s"
+	echo "  (load average ${ll}-${lh} during the runs, ${ml}-${mh} during the memory run;" \
+		"GET: servers on CPU ${PIN_S[2]:-any}, clients on CPU ${PIN_C[2]:-any})"
 	printf "  %-40s %12.0f req/s (%.0f-%.0f)  quell/redis %.2f (%.2f-%.2f)  [>= 0.8 %s]\n" \
 		"GET /v1/check (wrk)" "$gm" "$gl" "$gh" "$xm" "$xl" "$xh" "$(verdict "$xm" ">=" 0.8)"
 	printf "  %-40s %12.3f ms (%.3f-%.3f)  [< 2 %s]\n" "GET /v1/check p99" "$pm" "$pl" "$ph" \

@@ -489,7 +489,9 @@ int serve_http_start(struct serve *srv)
 		flags |= MHD_USE_TLS;
 	srv->mhd = MHD_start_daemon(
 		flags, 0, NULL, NULL, access_handler, srv,
-		MHD_OPTION_THREAD_POOL_SIZE, srv->threads,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,
+		/* one worker: MHD's own polling thread (a pool of 1 is refused) */
+		MHD_OPTION_THREAD_POOL_SIZE, srv->threads > 1 ? srv->threads : 0u,
 		/* ours is max_conns, with eviction (serve_net.c); MHD's only a
 		 * backstop above it for connections being closed */
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)(srv->max_conns * 2 + 64),
@@ -497,7 +499,6 @@ int serve_http_start(struct serve *srv)
 		MHD_OPTION_CONNECTION_TIMEOUT, srv->idle_s,
 		MHD_OPTION_NOTIFY_COMPLETED, completed, srv,
 		MHD_OPTION_NOTIFY_CONNECTION, notify, srv,
-		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,
 		srv->tls_cert_pem != NULL ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
 		srv->tls_cert_pem, MHD_OPTION_HTTPS_MEM_KEY, srv->tls_key_pem, MHD_OPTION_END);
 	if (srv->mhd == NULL) {

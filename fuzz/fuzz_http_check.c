@@ -12,8 +12,11 @@
  *   - each string, put as hostile stored text in every field of a check
  *     result, is written within SERVE_CHECK_JSON_MAX bytes, with no raw
  *     control byte, DEL or C1 control, parses as JSON (jansson), and
- *     equals what the CLI's check --json builds (render.c's
- *     cli_result_json) for the same result.
+ *     is byte for byte what the CLI's check --json prints (render.c's
+ *     cli_result_json dumped by jansson, DEL and C1 controls escaped as
+ *     json.c does) for the same result, with since and until taken from
+ *     the string's bytes (any int64: 0, 1970-9999, and beyond, where the
+ *     writer falls back to quell_time_format).
  * A failed check aborts, which libFuzzer reports with the input.
  */
 #include <stdint.h>
@@ -92,18 +95,50 @@ static int scan(const char *body, size_t n, size_t step, struct seen *seen, char
 	return rc;
 }
 
+/* since values around the writer's fast path's edges */
+static const int64_t times[] = { 0, 1, -1, 59, 86399, 86400, 951782400, 1700000000,
+	                         4107542399, INT64_C(253402300799), INT64_C(253402300800),
+	                         INT64_C(-62167219200), INT64_MAX, INT64_MIN };
+
+/* What the CLI prints for v (cmd/json.c's cli_json_put, without its
+ * newline): jansson's compact dump, DEL and C1 controls as \u00XX. */
+static size_t cli_dump(const json_t *v, char *out, size_t size)
+{
+	static char dump[SERVE_CHECK_JSON_MAX];
+	size_t n = json_dumpb(v, dump, sizeof dump, JSON_COMPACT | JSON_PRESERVE_ORDER), o = 0;
+
+	CHECK(n > 0 && n <= sizeof dump);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)dump[i];
+
+		CHECK(o + 7 < size);
+		if (c == 0x7f || (c == 0xc2 && i + 1 < n && (unsigned char)dump[i + 1] < 0xa0))
+			o += (size_t)snprintf(out + o, 7, "\\u%04X",
+			                      c == 0x7f ? 0x7fu : (unsigned char)dump[++i]);
+		else
+			out[o++] = (char)c;
+	}
+	return o;
+}
+
 static void check_writer(const char *text)
 {
 	static char out[SERVE_CHECK_JSON_MAX];
 	static struct quell_result r;
+	static char want[2 * SERVE_CHECK_JSON_MAX];
 	json_t *mine, *cli;
-	size_t n;
+	size_t n, wn;
+	uint64_t h = 1469598103934665603u;
+
+	for (const char *p = text; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211u;
 
 	memset(&r, 0, sizeof r);
 	r.verdict = (unsigned char)text[0] % 4;
 	r.scope = QUELL_SCOPE_ADDRESS;
 	r.source = QUELL_SOURCE_BOUNCE;
-	r.since = 1700000000;
+	r.since = times[h % (sizeof times / sizeof times[0])];
+	r.until = h & 1 ? (int64_t)(h >> 1) % INT64_C(253402300800) : (int64_t)h;
 	snprintf(r.normalized, sizeof r.normalized, "%s", text);
 	snprintf(r.key, sizeof r.key, "%s", text);
 	snprintf(r.rule, sizeof r.rule, "%s", text);
@@ -123,6 +158,8 @@ static void check_writer(const char *text)
 	cli = cli_result_json(text, &r);
 	CHECK(cli != NULL);
 	CHECK(json_equal(mine, cli));
+	wn = cli_dump(cli, want, sizeof want);
+	CHECK(wn == n && memcmp(want, out, n) == 0);
 	json_decref(mine);
 	json_decref(cli);
 }

@@ -3,7 +3,8 @@
  *
  * Probes the address record, then the record of its domain and of every
  * parent domain (nearest first), each once (none when the domain table is
- * empty: LMDB counts its entries), and applies the contract's
+ * empty: LMDB counts its entries, asked once per transaction, so once for
+ * a whole quell_check_many batch), and applies the contract's
  * precedence:
  *   1. an unsubscribe or complaint suppression (address, nearest domain);
  *   2. the allow list (address, then domains) - then only a backoff applies;
@@ -130,14 +131,23 @@ static void reset(struct quell_result *res)
 	res->key[0] = res->rule[0] = res->category[0] = res->reply[0] = res->error[0] = '\0';
 }
 
-int quell__check_txn(quell *h, struct quell__txn *txn, struct quell__wtxn *w, const char *addr,
-                     size_t domain_off, const char *stream, int64_t now,
+/* Whether the domain table is empty in this transaction: then no probe
+ * of it can find anything (a database of addresses only). */
+static int no_domains(quell *h, struct quell__txn *txn, struct quell__wtxn *w)
+{
+	return quell__store_empty(h, w != NULL ? quell__store_wview(w) : txn, QUELL__T_DOMAIN);
+}
+
+/* quell__check_txn, told whether the domain table is empty (a batch asks
+ * once per transaction). */
+static int check_txn(quell *h, struct quell__txn *txn, struct quell__wtxn *w, const char *addr,
+                     size_t domain_off, int nodomains, const char *stream, int64_t now,
                      struct quell_result *res)
 {
 	struct probe pr[MAX_LEVELS + 1];
 	struct quell__ent ent[4];
 	size_t np = 0, len = strlen(addr);
-	const char *d = addr + domain_off;
+	const char *d = nodomains ? "" : addr + domain_off;
 	int first[4], rc;
 
 	reset(res);
@@ -147,10 +157,6 @@ int quell__check_txn(quell *h, struct quell__txn *txn, struct quell__wtxn *w, co
 	pr[np].key = addr;
 	pr[np].keylen = len;
 	np++;
-	/* a database without domain entries (addresses only): no probe of
-	 * the domain table can find one */
-	if (quell__store_empty(h, w != NULL ? quell__store_wview(w) : txn, QUELL__T_DOMAIN))
-		d = "";
 	while (*d && np < MAX_LEVELS + 1) {
 		const char *dot = strchr(d, '.');
 
@@ -185,6 +191,13 @@ int quell__check_txn(quell *h, struct quell__txn *txn, struct quell__wtxn *w, co
 	else if (first[W_BACKOFF])
 		pick(res, QUELL_BACKOFF, pr, first, ent, W_BACKOFF);
 	return 0;
+}
+
+int quell__check_txn(quell *h, struct quell__txn *txn, struct quell__wtxn *w, const char *addr,
+                     size_t domain_off, const char *stream, int64_t now,
+                     struct quell_result *res)
+{
+	return check_txn(h, txn, w, addr, domain_off, no_domains(h, txn, w), stream, now, res);
 }
 
 int quell__rec_verdict(const struct quell__rec *r, const char *stream, int64_t now)
@@ -257,7 +270,7 @@ int quell_check_many(quell *h, const char *const *addresses, size_t n, const cha
 {
 	struct quell__txn *txn;
 	size_t bad = 0;
-	int rc, err = 0;
+	int rc, err = 0, nodom;
 
 	if (ninvalid != NULL)
 		*ninvalid = 0;
@@ -270,6 +283,7 @@ int quell_check_many(quell *h, const char *const *addresses, size_t n, const cha
 	now = quell__now(now);
 	if ((rc = quell__store_read_begin(h, &txn)) != 0)
 		return rc;
+	nodom = no_domains(h, txn, NULL);
 	for (size_t i = 0; i < n && err == 0; i++) {
 		size_t doff = 0;
 
@@ -285,8 +299,8 @@ int quell_check_many(quell *h, const char *const *addresses, size_t n, const cha
 			bad++;
 			continue;
 		}
-		err = quell__check_txn(h, txn, NULL, results[i].normalized, doff, stream, now,
-		                       &results[i]);
+		err = check_txn(h, txn, NULL, results[i].normalized, doff, nodom, stream, now,
+		                &results[i]);
 	}
 	quell__store_read_end(h, txn);
 	if (ninvalid != NULL)

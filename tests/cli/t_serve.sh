@@ -7,8 +7,9 @@
 # UTF-8 answered escaped; bearer tokens (none, wrong, read, reload on
 # SIGHUP, a bad file kept out); a non-loopback address refused without
 # tokens; TLS with a self-signed certificate; limits: body (413, a chunked
-# one closed), header (431), idle time, and 1000 idle connections that
-# must not lock a real client out (the longest-idle is closed); usage
+# one closed), header (431), idle time, and 1000 idle
+# connections that must not lock a real client out (the longest-idle is
+# closed); the default number of worker threads under taskset; usage
 # errors.  Every server is started on a free port (port 0) or a unix
 # socket in $T_DIR and stopped by its PID; every client has a timeout, so
 # a hung server fails the test instead of hanging it.
@@ -290,6 +291,22 @@ last: open' "$T_DIR/crowd.out"
 "$CURL" -s -m 10 "$URL/metrics" | grep -q '^quell_http_connections_evicted_total [1-9]'
 ok '1000 idle connections: /metrics counts the eviction' test $? = 0
 stop
+
+# --- worker threads: by default one per CPU it may run on ----------------------
+
+# the main thread and the workers (one worker: MHD's own polling thread)
+if command -v taskset >/dev/null; then
+	QUELL_WRAP="taskset -c 0" start pinned --db "$DB" serve --listen inet:127.0.0.1:0
+	ls "/proc/$PID/task" | wc -l >"$T_DIR/tasks"
+	expect 'under taskset -c 0: one worker' 2 "$T_DIR/tasks"
+	stop
+	QUELL_WRAP="taskset -c 0" start pinned3 --db "$DB" serve --listen inet:127.0.0.1:0 \
+		--threads 3
+	ls "/proc/$PID/task" | wc -l >"$T_DIR/tasks"
+	expect '--threads 3 still makes three' 4 "$T_DIR/tasks"
+	h '... which answer' 200 '{"status":"ok"}' "$URL/healthz"
+	stop
+fi
 
 # --- usage ----------------------------------------------------------------------
 
