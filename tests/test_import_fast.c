@@ -61,6 +61,20 @@ static void dump_all(quell *h, struct dump *d)
 	quell__store_read_end(h, txn);
 }
 
+/* Every table of x and y holds the same bytes, more than min of them. */
+static void same_tables(quell *x, quell *y, size_t min)
+{
+	struct dump a = { 0 }, b = { 0 };
+
+	dump_all(x, &a);
+	dump_all(y, &b);
+	CU_ASSERT(a.n > min);
+	CU_ASSERT_EQUAL(a.n, b.n);
+	CU_ASSERT(a.n == b.n && memcmp(a.p, b.p, a.n) == 0);
+	free(a.p);
+	free(b.p);
+}
+
 static void import_sendgrid(quell *h, const char *text, size_t batch)
 {
 	struct quell_import_options o = QUELL_IMPORT_OPTIONS_INIT;
@@ -164,18 +178,11 @@ static void test_same_bytes(void)
 	char d1[256], d2[256];
 	quell *fast = tu_open(d1, sizeof d1, NULL), *slow = tu_open(d2, sizeof d2, NULL);
 	char *first = rows(3000, 1), *second = rows(1500, 2);
-	struct dump a = { 0 }, b = { 0 };
 
 	quell__store_dcache_off(slow);
 	fill(fast, first, second);
 	fill(slow, first, second);
-	dump_all(fast, &a);
-	dump_all(slow, &b);
-	CU_ASSERT(a.n > 200000); /* thousands of events */
-	CU_ASSERT_EQUAL(a.n, b.n);
-	CU_ASSERT(a.n == b.n && memcmp(a.p, b.p, a.n) == 0);
-	free(a.p);
-	free(b.p);
+	same_tables(fast, slow, 200000); /* thousands of events */
 	free(first);
 	free(second);
 	tu_close(fast, d1);
@@ -207,17 +214,10 @@ static void test_warm_cache(void)
 	char d1[256], d2[256];
 	quell *fast = tu_open(d1, sizeof d1, NULL), *slow = tu_open(d2, sizeof d2, NULL);
 	char *first = rows(2000, 5), *second = rows(2000, 6);
-	struct dump a = { 0 }, b = { 0 };
 
 	import_fresh(d1, 1, first, second);
 	import_fresh(d2, 0, first, second);
-	dump_all(fast, &a);
-	dump_all(slow, &b);
-	CU_ASSERT(a.n > 100000);
-	CU_ASSERT_EQUAL(a.n, b.n);
-	CU_ASSERT(a.n == b.n && memcmp(a.p, b.p, a.n) == 0);
-	free(a.p);
-	free(b.p);
+	same_tables(fast, slow, 100000);
 	free(first);
 	free(second);
 	tu_close(fast, d1);
