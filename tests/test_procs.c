@@ -14,7 +14,9 @@
  * figure) and asserts that nothing failed and that every write is there.
  *
  * And quell_reopen(): a long-running handle follows its directory when
- * another process replaces, removes or makes again the data file.
+ * another process replaces, removes or makes again the data file.  And a
+ * kept handle beside another process that grows the map, while a second
+ * handle on the database is opened and closed in the same process.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -270,9 +272,144 @@ static void test_reopen(void)
 	tu_rmtree(other);
 }
 
+/* A long-running process that keeps its handle while another process
+ * writes and grows the map past this one's, round after round (as `quell
+ * policyd` or the fleet probe beside `quell sync`), and opens a second
+ * handle on the same database now and then and closes it again (as the
+ * probe and `quell serve` do): after each round, the other process's last
+ * write is seen through the old handle and through a new one, and the
+ * parent's own writes go on.  With two LMDB environments on the file in
+ * one process, closing the second freed the first one's reader slots
+ * (MDB_BAD_RSLOT at its next read; a writer elsewhere free to reuse pages
+ * it still read) and dropped its locks. */
+static void writer_child(const char *dir, int cmd, int ack)
+{
+	struct quell_add_options a = QUELL_ADD_OPTIONS_INIT;
+	quell *h = NULL;
+	char round, addr[64];
+	int bad = 0;
+
+	a.now = T0;
+	a.reason = "a reason that takes some room in every record, so that pages fill up "
+	           "and the file grows while the others have it mapped";
+	if (open_small(&h, dir, 0) != 0)
+		bad = 1;
+	while (read(cmd, &round, 1) == 1) {
+		for (int i = 0; i < 40 && !bad; i++) {
+			snprintf(addr, sizeof addr, "g%03d-%02d@example.com", (unsigned char)round, i);
+			bad = quell_add(h, addr, &a) != 0;
+		}
+		snprintf(addr, sizeof addr, "last%03d@example.com", (unsigned char)round);
+		if (!bad)
+			bad = quell_add(h, addr, &a) != 0;
+		if (write(ack, bad ? "!" : ".", 1) != 1)
+			break;
+	}
+	quell_close(h);
+	_exit(bad);
+}
+
+static int suppressed(quell *h, const char *addr)
+{
+	struct quell_result res;
+
+	int rc = quell_check(h, addr, NULL, T0, &res);
+
+	if (rc != 0) {
+		fprintf(stderr, "\n  check %s: %s", addr, quell_errmsg(h));
+		return 0;
+	}
+	return res.verdict == QUELL_SUPPRESS;
+}
+
+static void test_kept_handle_sees_growth(void)
+{
+	struct quell_add_options a = QUELL_ADD_OPTIONS_INIT;
+	struct quell_options o = QUELL_OPTIONS_INIT;
+	int cmd[2], ack[2], status = 0, stale_old = 0, stale_new = 0, failed_writes = 0;
+	char dir[128], addr[64], c;
+	quell *h, *x;
+	pid_t pid;
+
+	o.map_size = SMALL_MAP;
+	h = tu_open(dir, sizeof dir, &o);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	a.now = T0;
+	CU_ASSERT_EQUAL_FATAL(pipe(cmd), 0);
+	CU_ASSERT_EQUAL_FATAL(pipe(ack), 0);
+	fflush(NULL);
+	pid = fork();
+	CU_ASSERT_FATAL(pid >= 0);
+	if (pid == 0) {
+		close(cmd[1]);
+		close(ack[0]);
+		writer_child(dir, cmd[0], ack[1]);
+	}
+	close(cmd[0]);
+	close(ack[1]);
+	for (int r = 0; r < 40; r++) {
+		char round = (char)r;
+
+		snprintf(addr, sizeof addr, "own%03d@example.net", r);
+		failed_writes += quell_add(h, addr, &a) != 0;
+		CU_ASSERT_FATAL(write(cmd[1], &round, 1) == 1);
+		CU_ASSERT_FATAL(read(ack[0], &c, 1) == 1);
+		CU_ASSERT_FATAL(c == '.');
+		snprintf(addr, sizeof addr, "last%03d@example.com", r);
+		stale_old += !suppressed(h, addr);
+		o.map_size = SMALL_MAP;
+		if (quell_open(dir, &o, &x) != 0) {
+			stale_new++;
+		} else {
+			stale_new += !suppressed(x, addr);
+			quell_close(x);
+		}
+		stale_old += !suppressed(h, addr);
+	}
+	close(cmd[1]);
+	waitpid(pid, &status, 0);
+	close(ack[0]);
+	TU_EQ_INT(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 0);
+	TU_EQ_INT(failed_writes, 0);
+	TU_EQ_INT(stale_old, 0);
+	TU_EQ_INT(stale_new, 0);
+	tu_close(h, dir);
+}
+
+/* Handles of one process on one database share its environment: a
+ * read-only one still cannot write, the others can, each sees the
+ * others' writes, and closing one leaves the others working. */
+static void test_second_handle(void)
+{
+	struct quell_add_options a = QUELL_ADD_OPTIONS_INIT;
+	struct quell_options o = QUELL_OPTIONS_INIT;
+	char dir[128];
+	quell *h, *ro = NULL, *rw = NULL;
+
+	a.now = T0;
+	h = tu_open(dir, sizeof dir, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	o.flags = QUELL_OPEN_READONLY;
+	CU_ASSERT_EQUAL_FATAL(quell_open(dir, &o, &ro), 0);
+	CU_ASSERT_STRING_EQUAL(quell_origin(ro), quell_origin(h));
+	TU_EQ_INT(quell_add(ro, "no@example.org", &a), QUELL_EREADONLY);
+	o.flags = 0;
+	CU_ASSERT_EQUAL_FATAL(quell_open(dir, &o, &rw), 0);
+	TU_EQ_INT(quell_add(rw, "yes@example.org", &a), 0);
+	quell_close(rw);
+	CU_ASSERT(suppressed(ro, "yes@example.org"));
+	TU_EQ_INT(quell_add(h, "too@example.org", &a), 0);
+	quell_close(h);
+	CU_ASSERT(suppressed(ro, "too@example.org"));
+	CU_ASSERT(!suppressed(ro, "no@example.org"));
+	tu_close(ro, dir);
+}
+
 static CU_TestInfo tests[] = {
 	{ "two writers and two readers in processes of their own", test_writers_and_readers },
 	{ "reopen follows a replaced, removed, new data file", test_reopen },
+	{ "a kept handle sees another process's writes past its map", test_kept_handle_sees_growth },
+	{ "a second handle in one process shares the environment", test_second_handle },
 	CU_TEST_INFO_NULL,
 };
 

@@ -14,6 +14,14 @@
  * writes it through a map: SIGBUS on a full file system).  A creation
  * that committed nothing removes its files.  The modes of new files, for
  * a database shared by a group, are perms.c's.
+ *
+ * One environment per database per process, as LMDB demands: its locks
+ * (POSIX fcntl locks on lock.mdb) belong to the process, and closing an
+ * environment drops every one the process holds on that file and frees
+ * every reader slot of the process's pid, the other environment's too.
+ * A second handle on a database this process has open (a probe, policyd
+ * or serve opening one more for a moment) therefore shares the first
+ * one's store, counted, instead of opening the file again (see "shared").
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -37,6 +45,13 @@
 #define LOOSE_SLACK 8     /* pages a sound data file may end short */
 #define LOCK_BYTES 8192   /* LMDB's lock file, default 126 readers */
 #define FILE_MODE QUELL__DB_MODE /* data.mdb and lock.mdb (perms.h) */
+
+/* The environments this process has open, by data file: a mutable static,
+ * against the house rule, because what it guards is per process too
+ * (LMDB's locks and reader slots, see the top).  A child after fork()
+ * finds its parent's entries but never shares them (pid). */
+static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct quell__store *shared_list;
 
 
 /* Seconds on the monotonic clock. */
@@ -345,8 +360,8 @@ fail:
 	return rc;
 }
 
-int quell__store_open(quell *h, const char *dir, unsigned flags, size_t map_size,
-                      size_t max_size, int lowercase_default)
+static int open_new(quell *h, const char *dir, unsigned flags, size_t map_size,
+                    size_t max_size, int lowercase_default)
 {
 	struct quell__store *s;
 	pthread_rwlockattr_t attr;
@@ -360,6 +375,8 @@ int quell__store_open(quell *h, const char *dir, unsigned flags, size_t map_size
 	if (s == NULL)
 		return quell__error(h, QUELL_ENOMEM, "out of memory");
 	h->store = s;
+	s->refs = 1;
+	s->pid = getpid();
 	s->readonly = (flags & QUELL_OPEN_READONLY) != 0;
 	s->max_size = max_size ? max_size : DEFAULT_MAX;
 	s->map_size = map_size ? map_size : DEFAULT_MAP;
@@ -397,9 +414,94 @@ int quell__store_open(quell *h, const char *dir, unsigned flags, size_t map_size
 	}
 	if ((rc = env_open(h, s, s->map_size, lowercase_default, &lc, fresh)) != 0)
 		return rc;
-	h->lowercase_local = lc;
+	h->lowercase_local = s->lc = lc;
 	s->readers_checked = quell__store_mono();
 	return 0;
+}
+
+/* This process's open environment on the data file `st`, or NULL.  A
+ * read-write handle cannot use a read-only environment (it then opens its
+ * own, as before).  The caller holds shared_lock. */
+static struct quell__store *find_shared(const struct stat *st, int readonly)
+{
+	pid_t pid = getpid();
+
+	for (struct quell__store *s = shared_list; s != NULL; s = s->next) {
+		int same;
+
+		if (s->pid != pid || (s->readonly && !readonly))
+			continue;
+		pthread_rwlock_rdlock(&s->resize);
+		same = s->env != NULL && s->data_dev == st->st_dev && s->data_ino == st->st_ino;
+		pthread_rwlock_unlock(&s->resize);
+		if (same)
+			return s;
+	}
+	return NULL;
+}
+
+/* The handle takes the shared store s: its settings, and the origin the
+ * meta table names unless the caller gave one (read here, not through
+ * store_txn.c's pool, which calls into this file). */
+static int share(quell *h, struct quell__store *s)
+{
+	MDB_txn *txn = NULL;
+	MDB_val v;
+	int rc;
+
+	s->refs++;
+	h->store = s;
+	h->lowercase_local = s->lc;
+	if (h->origin[0] != '\0')
+		return 0;
+	for (int tries = 0;; tries++) {
+		pthread_rwlock_rdlock(&s->resize);
+		if (s->env == NULL) { /* a reopen failed: say what it met */
+			rc = quell__error(h, s->lost_code, "%s", s->lost);
+			pthread_rwlock_unlock(&s->resize);
+			return rc;
+		}
+		if ((rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &txn)) == 0)
+			break;
+		pthread_rwlock_unlock(&s->resize);
+		if (tries >= 40 || quell__store_recover(h, s, NULL, rc) <= 0)
+			return quell__mdb_error(h, rc, "begin read transaction");
+	}
+	rc = quell__store_get_meta(txn, s->dbi[QUELL__T_META], "origin", &v);
+	if (rc == 0)
+		snprintf(h->origin, sizeof h->origin, "%.*s",
+		         (int)(v.mv_size < sizeof h->origin ? v.mv_size : sizeof h->origin - 1),
+		         (const char *)v.mv_data);
+	mdb_txn_abort(txn);
+	pthread_rwlock_unlock(&s->resize);
+	return rc ? quell__error(h, QUELL_EDB, "%s: meta table lacks origin", s->path) : 0;
+}
+
+int quell__store_open(quell *h, const char *dir, unsigned flags, size_t map_size,
+                      size_t max_size, int lowercase_default)
+{
+	struct quell__store *s;
+	char data[4200];
+	struct stat st;
+	int rc;
+
+	/* the list's lock is held while opening, so that two threads opening
+	 * one database do not both open it */
+	pthread_mutex_lock(&shared_lock);
+	if (dir != NULL && snprintf(data, sizeof data, "%s/data.mdb", dir) < (int)sizeof data &&
+	    stat(data, &st) == 0 &&
+	    (s = find_shared(&st, (flags & QUELL_OPEN_READONLY) != 0)) != NULL) {
+		rc = share(h, s);
+		pthread_mutex_unlock(&shared_lock);
+		return rc;
+	}
+	rc = open_new(h, dir, flags, map_size, max_size, lowercase_default);
+	if (rc == 0) {
+		h->store->next = shared_list;
+		shared_list = h->store;
+	}
+	pthread_mutex_unlock(&shared_lock);
+	return rc;
 }
 
 int quell__store_reopen(quell *h, int force, int *changed)
@@ -446,7 +548,7 @@ int quell__store_reopen(quell *h, int force, int *changed)
 	}
 	pthread_rwlock_unlock(&s->resize);
 	if (rc == 0)
-		h->lowercase_local = lc;
+		h->lowercase_local = s->lc = lc;
 	return rc;
 }
 
@@ -454,6 +556,17 @@ void quell__store_close(struct quell__store *s)
 {
 	if (s == NULL)
 		return;
+	pthread_mutex_lock(&shared_lock);
+	if (--s->refs > 0) { /* other handles of this process use it */
+		pthread_mutex_unlock(&shared_lock);
+		return;
+	}
+	for (struct quell__store **p = &shared_list; *p != NULL; p = &(*p)->next)
+		if (*p == s) {
+			*p = s->next;
+			break;
+		}
+	pthread_mutex_unlock(&shared_lock);
 	for (size_t i = 0; i < s->npool; i++)
 		mdb_txn_abort(s->pool[i]);
 	if (s->env != NULL)

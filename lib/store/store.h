@@ -22,8 +22,9 @@
  *
  * Reads take a pooled read-only transaction (reset/renew, no allocation
  * once warm).  Any transaction start survives what other processes did (a
- * map grown elsewhere, reader slots of dead processes).  One handle per
- * database per process: LMDB's locks are per process.  Writes run a
+ * map grown elsewhere, reader slots of dead processes).  One environment
+ * per database per process, as LMDB's locks are per process: a second
+ * handle on it shares the first one's store (store.c).  Writes run a
  * function inside one write transaction; when the map is full the
  * transaction is aborted, the map doubled (up to the limit the handle was
  * opened with: Postfix's slmdb does the same) and the function run

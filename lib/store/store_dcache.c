@@ -8,7 +8,8 @@
  * through the rules (bench/README.md); nothing outside the store sees it.
  *
  * Exact, never stale:
- *   - it holds only what this handle's own write transactions read or
+ *   - it holds only what the write transactions of this store (every
+ *     handle of the process on the database: store.c shares one) read or
  *     wrote, and is carried from one to the next only when no other write
  *     came between (LMDB numbers write transactions: the next one of ours
  *     must be the last committed one's + 1, else the cache is emptied);

@@ -56,6 +56,14 @@ struct quell__store {
 	size_t trim_size;
 	uintptr_t trim_start, trim_end;
 	char lost[QUELL__ERRMSG_MAX];
+	/* one environment per database per process (store.c, "shared"):
+	 * the handles using it, the process that opened it, the next in the
+	 * process's list of open environments (all three under that list's
+	 * lock), and the lowercase_local_part its meta table says */
+	int refs;
+	pid_t pid;
+	struct quell__store *next;
+	int lc;
 };
 
 /* A write in progress. */

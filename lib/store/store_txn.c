@@ -163,7 +163,7 @@ int quell__store_write(quell *h, quell__write_fn fn, void *ctx)
 
 	if (s == NULL)
 		return quell__error(h, QUELL_EINVAL, "no database is open");
-	if (s->readonly)
+	if (s->readonly || (h->flags & QUELL_OPEN_READONLY)) /* a shared store may write */
 		return quell__error(h, QUELL_EREADONLY, "the database is open read-only");
 	memset(&w, 0, sizeof w);
 	for (int attempt = 0; attempt < 40; attempt++) {
