@@ -190,6 +190,10 @@ static const struct dcase cases[] = {
 	  "From: robot@ours.example\nTo: ops@ours.example\nSubject: status\n\n"
 	  "{\"notificationType\": 5, \"ok\": true}\n",
 	  "" },
+	{ "a text bounce that starts with a brace and has a split line",
+	  "From: MAILER-DAEMON@m.example\nTo: s@ours.example\nSubject: failure notice\n\n"
+	  "{no notification!\n here}\n<a@r.example>:\n550 5.1.1 user unknown\n",
+	  "a@r.example|||<a@r.example>: 550 5.1.1 user unknown||0|0" },
 	{ "a bounce forwarded as a quotation",
 	  "From: Someone <s@ours.example>\nTo: admin@ours.example\n"
 	  "Subject: Fwd: Returned mail: see transcript for details\n\nHave a look.\n\n"

@@ -19,7 +19,9 @@
 #include "dsn_ctx.h"
 #include "quell.h"
 
-/* Join lines split as "...!\n ..." in place; returns the new length. */
+/* Join lines split as "...!\n ..." in place; returns the new length.  The
+ * bytes freed at the end become spaces: when the text is no notification
+ * after all, it is read on as text, with the same length. */
 static size_t unsplit(char *t, size_t n)
 {
 	size_t o = 0;
@@ -31,6 +33,7 @@ static size_t unsplit(char *t, size_t n)
 		}
 		t[o++] = t[i];
 	}
+	memset(t + o, ' ', n - o);
 	return o;
 }
 
