@@ -326,6 +326,38 @@ static void test_limits(void)
 	TU_EQ_INT(quell_dsn_parse(m, len, count_only, &seen, &count), 0);
 	TU_EQ_INT(count, 0);
 
+	/* an SES notification mailed by SNS naming 1500 recipients: the
+	 * first QUELL_DSN_REPORTS_MAX are reported */
+	len = (size_t)snprintf(m, cap, "From: no-reply@sns.amazonaws.com\nSubject: AWS "
+	                       "Notification Message\n\n{\"notificationType\":\"Bounce\","
+	                       "\"bounce\":{\"feedbackId\":\"f\",\"bouncedRecipients\":[");
+	for (int i = 0; i < 1500; i++)
+		len += (size_t)snprintf(m + len, cap - len, "%s{\"emailAddress\":\"u%d@r.example\","
+		                        "\"status\":\"5.1.1\"}", i ? "," : "", i);
+	len += (size_t)snprintf(m + len, cap - len, "]},\"mail\":{\"messageId\":\"m\"}}\n");
+	seen = 0;
+	TU_EQ_INT(quell_dsn_parse(m, len, count_only, &seen, &count), 0);
+	TU_EQ_INT(count, QUELL_DSN_REPORTS_MAX);
+
+	/* a body that opens a brace and a megabyte of brackets, never closed,
+	 * then one closed 100,000 deep (past the JSON parser's depth): no
+	 * notification, no bounce, no crash */
+	for (int closed = 0; closed < 2; closed++) {
+		size_t depth = closed ? 100000 : cap / 2;
+
+		len = (size_t)snprintf(m, cap, "From: robot@ours.example\nSubject: x\n\n{\"a\":");
+		memset(m + len, '[', depth);
+		len += depth;
+		if (closed) {
+			memset(m + len, ']', depth);
+			len += depth;
+			m[len++] = '}';
+		}
+		seen = 0;
+		TU_EQ_INT(quell_dsn_parse(m, len, count_only, &seen, &count), 0);
+		TU_EQ_INT(count, 0);
+	}
+
 	/* bigger than what is looked at: the report at the start is found */
 	len = (size_t)snprintf(m, cap, "%s", cases[0].msg);
 	memset(m + len, 'x', cap - len);
