@@ -5,7 +5,8 @@
  * "quell: COMMAND: message" lines; the checks of --stream and durations;
  * "did you mean" for a mistyped option; removing again a database
  * that a command which added nothing had to create (cli_discard_new); and
- * the one place signal handlers are set up (cli_signals).
+ * the one place signal handlers are set up (cli_signals); the time an
+ * event from outside is recorded at (cli_event_time).
  *
  * Knows nothing of any one command, nor of how the library stores data.
  */
@@ -17,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -542,4 +544,9 @@ void cli_catch_signals(int on, void (*handler)(int), struct sigaction old[2])
 	const struct cli_signal sigs[2] = { { SIGINT, handler, 1 }, { SIGTERM, handler, 1 } };
 
 	cli_signals(on, sigs, 2, old);
+}
+
+int64_t cli_event_time(int64_t t, int64_t now)
+{
+	return t != 0 && t <= (now != 0 ? now : (int64_t)time(NULL)) ? t : now;
 }

@@ -148,6 +148,14 @@ int cli_getopt(struct cli *cli, int argc, char **argv, const struct option *long
  * QUELL_DURATION_MAX). */
 int cli_duration(struct cli *cli, const char *opt, const char *text, int64_t *out);
 
+/* The time to record an event at, given the time its source wrote (t, 0
+ * when none) and the command's now (0: the clock): t, unless it is absent
+ * or later than now, when now.  A bounce, a log line or a webhook event
+ * reaches quell after it happened; a later date is a wrong clock or zone
+ * at the source, and kept as it stands it would outlive every later
+ * change (last writer wins on time in a fleet). */
+int64_t cli_event_time(int64_t t, int64_t now);
+
 /* The database directory: --db, $QUELL_DB, /var/lib/quell if it exists,
  * else ${XDG_DATA_HOME:-$HOME/.local/share}/quell.  0 or an exit status. */
 int cli_db_path(struct cli *cli, char *buf, size_t size);

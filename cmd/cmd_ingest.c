@@ -215,7 +215,7 @@ static int one(struct ingest *g, const struct line *l)
 		return 0;
 	}
 	p->opts = init;
-	p->opts.now = p->rep.time;
+	p->opts.now = cli_event_time(p->rep.time, g->cli->now);
 	p->opts.queue_id = p->rep.queue_id;
 	it = ingest_next(&g->o, g->file, g->lineno);
 	it->address = p->rep.recipient;

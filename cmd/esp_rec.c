@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli.h"
 #include "esp_rec.h"
 
 void esp_rec_fill(struct esp_rec *r, int esp, const struct quell_esp_event *ev, int64_t now,
@@ -18,7 +19,7 @@ void esp_rec_fill(struct esp_rec *r, int esp, const struct quell_esp_event *ev, 
 
 	r->ev = *ev;
 	r->o = init;
-	r->o.now = ev->time != 0 ? ev->time : now;
+	r->o.now = cli_event_time(ev->time, now);
 	r->o.note = r->ev.note[0] != '\0' ? r->ev.note : NULL;
 	if (ev->id[0] != '\0') {
 		snprintf(r->id, sizeof r->id, "%s %s", names[esp >= 1 && esp <= 4 ? esp : 0], ev->id);

@@ -144,7 +144,7 @@ static int report(void *arg, const struct quell_dsn_report *r)
 
 	p->r = *r;
 	p->o = init;
-	p->o.now = r->time != 0 ? r->time : g->cli->now;
+	p->o.now = cli_event_time(r->time, g->cli->now);
 	snprintf(p->id, sizeof p->id, "%s %s",
 	         r->complaint ? "complaint" : r->action[0] != '\0' ? r->action : "failed",
 	         r->message_id[0] != '\0' ? r->message_id : r->digest);

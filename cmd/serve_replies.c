@@ -70,7 +70,7 @@ static int record_all(struct serve_req *rq, const struct serve_replies *r,
 			continue;
 		}
 		b->opts[k] = def;
-		b->opts[k].now = it->time != 0 ? it->time : serve_now(rq);
+		b->opts[k].now = cli_event_time(it->time, serve_now(rq));
 		b->opts[k].queue_id = it->queue_id;
 		b->opts[k].message_id = it->message_id;
 		b->opts[k].source = it->source;

@@ -32,6 +32,7 @@
  * through write.h, replies through record.h); the state of an import they
  * share is import.h.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,6 +56,7 @@
 #define QUELL__EDRYRUN (-101)
 #define TRIM_ROWS 64            /* rows between two looks at the resident set */
 #define TRIM_OVER (40u << 20)   /* ... which, past this, has the map trimmed */
+#define FUTURE_SLACK 86400      /* row times up to a day ahead: clocks and zones */
 
 /* ------------------------------------------------------------ batch rows */
 
@@ -83,6 +85,23 @@ static int grow(struct quell__imp *m)
 	m->tmp = t;
 	m->cap = cap;
 	return 0;
+}
+
+/* 1 (reported) when a provider's or a plain row says it happened later
+ * than a day after the import's now: a wrong clock, zone or column.  Taken
+ * as it stands it would outlive every later change (in a fleet, last
+ * writer wins on time: nothing could remove it before that date).  quell's
+ * own rows restore what a database held, whatever its clock said. */
+static int future(struct quell__imp *m, const struct quell__row *row)
+{
+	char when[32], err[QUELL_ERROR_MAX];
+
+	if (row->restore || row->created <= m->now + FUTURE_SLACK)
+		return 0;
+	snprintf(err, sizeof err, "created %s is more than a day after now",
+	         quell_time_format(row->created, when, sizeof when));
+	reject(m, row->line, err);
+	return 1;
 }
 
 /* Whether the row can be written: its entry normalized into key (of
@@ -129,7 +148,7 @@ static int judge(struct quell__imp *m, const struct quell__row *row, char *key, 
 		reject(m, row->line, "status too long");
 		return 1;
 	}
-	return 0;
+	return future(m, row);
 }
 
 /* What writing the row means (see the top of the file). */

@@ -189,6 +189,15 @@ t 'import sendgrid-blocks.csv with the default rules' 0 '' \
 t 'default rules: the blocked address is allowed' 0 'blocked@example.com	allow	' '' \
 	--db "$T_DIR/db-default" --now $T0 check blocked@example.com
 
+# a row dated past a day after now (a wrong clock, zone or column) is
+# rejected with its line: kept, it would outlive every later change; a
+# day ahead still passes (clocks and zones), and the other rows go in
+printf 'email,created,status,reason\nsoon@example.com,1767312000,5.1.1,"550 5.1.1 User unknown"\nfar@example.com,4102444800,5.1.1,"550 5.1.1 User unknown"\nnow@example.com,1767225600,5.1.1,"550 5.1.1 User unknown"\n' >future.csv
+imp future.csv 65 'future.csv:3: created 2100-01-01T00:00:00Z is more than a day after now
+quell: import: future.csv: 3 read, 2 imported, 0 updated, 0 skipped, 1 rejected (format sendgrid)'
+lst future.csv 'now@example.com	suppress	scope=address source=bounce category=bad-mailbox rule=user-unknown code=550 status=5.1.1 created=2026-01-01T00:00:00Z updated=2026-01-01T00:00:00Z
+soon@example.com	suppress	scope=address source=bounce category=bad-mailbox rule=user-unknown code=550 status=5.1.1 created=2026-01-02T00:00:00Z updated=2026-01-02T00:00:00Z'
+
 imp sendgrid-invalid-emails.csv 0 'quell: import: sendgrid-invalid-emails.csv: 2 read, 2 imported, 0 updated, 0 skipped, 0 rejected (format sendgrid)'
 lst sendgrid-invalid-emails.csv 'nobody@example.invalid	suppress	scope=address source=bounce category=bad-mailbox reason=Mail%20domain%20mentioned%20in%20email%20address%20is%20unknown created=2023-11-14T22:13:19Z updated=2023-11-14T22:13:19Z
 typo@gmial.con	suppress	scope=address source=bounce category=bad-mailbox reason=Known%20bad%20domain created=2023-11-14T22:15:00Z updated=2023-11-14T22:15:00Z'

@@ -1,8 +1,8 @@
 # t_ingest_dsn.sh - ingest dsn: an RFC 3464 report with CR LF line ends, a
 # second run that counts nothing twice, an mbox (a base64 delayed report
 # with a recipient quell refuses, and a message that is no bounce), a
-# maildir of text bounces (Exim, qmail) and an auto-reply, an abuse report
-# on stdin, --json, -q, and usage errors.
+# maildir of text bounces (Exim, qmail) and an auto-reply, a bounce dated
+# in the future, an abuse report on stdin, --json, -q, and usage errors.
 
 D=$(dirname "$T_SCRIPT")/../data/dsn
 NOW=2026-11-28T12:00:00Z
@@ -105,6 +105,19 @@ T_INFILE=$D/bounces.mbox T_FILTER='s/"until":"[^"]*"/"until":U/' t 'an mbox on s
 {"file":"-","format":"dsn","read":2,"imported":0,"updated":0,"duplicates":1,"skipped":2,"rejected":0,"repaired":0}' \
 	"-:1: wrong@@later.example: local part: unexpected '@' at character 6" \
 	--now $NOW --json ingest dsn --verbose -
+
+# ------------------------------------------------- a date in the future
+# a bounce dated 2099 (a wrong clock or zone at the bouncing host) is
+# recorded at now: kept as it stands, it would outlive every later change
+sed 's/^Date: .*/Date: Thu, 01 Jan 2099 00:00:00 +0000/' "$D/exim.eml" >"$T_DIR/future.eml"
+t 'a bounce dated 2099' 0 '' \
+	"quell: ingest dsn: $T_DIR/future.eml: 1 read, 1 imported, 0 updated, 0 duplicates, 0 skipped, 0 rejected" \
+	--db "$T_DIR/fdb" --now $NOW ingest dsn "$T_DIR/future.eml"
+T_FILTER='s/ reply=.*//' t '... is recorded at now' 0 \
+	"nobody@exim.example	suppress	scope=address key=nobody@exim.example rule=user-unknown-text category=bad-mailbox source=bounce
+entry	suppress	scope=address source=bounce category=bad-mailbox rule=user-unknown-text code=550
+event	$NOW	suppress	list=suppress source=bounce rule=user-unknown-text category=bad-mailbox code=550" \
+	'' --db "$T_DIR/fdb" --now $NOW show nobody@exim.example
 
 # --------------------------------------------------------------- usage
 U='usage: quell ingest dsn [--strict] [--verbose] FILE...'

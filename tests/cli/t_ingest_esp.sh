@@ -3,7 +3,8 @@
 # events changes the verdicts as the rules (bounces), the recipient
 # (complaints, unsubscribes in their streams) and deliveries say; the same
 # events again write nothing (duplicates); JSON Lines, a JSON array, an SNS
-# envelope, stdin; a file of another ESP's events (65), --strict, usage.
+# envelope, stdin; an event stamped in the future; a file of another ESP's
+# events (65), --strict, usage.
 
 E=$(dirname "$T_SCRIPT")/../data/esp-events
 NOW=2026-11-28T12:00:00Z
@@ -112,6 +113,18 @@ t 'postmark: a bounces page; again: duplicates' 0 '' \
 t 'postmark: again: duplicates' 0 '' \
 	"quell: ingest postmark-events: $T_DIR/postmark.json: 4 read, 0 imported, 0 updated, 4 duplicates, 0 skipped, 0 rejected" \
 	--now $NOW ingest postmark-events "$T_DIR/postmark.json"
+
+# ----------------------------------------------- a time in the future
+# an event stamped 2100 (a wrong clock at the sender's side) is recorded
+# at now, the 2017 one at its own time
+printf '{"email":"late@test.com","timestamp":4102444800,"event":"bounce","sg_event_id":"f1","reason":"550 5.1.1 gone","status":"5.1.1"}\n{"email":"early@test.com","timestamp":1513299569,"event":"bounce","sg_event_id":"f2","reason":"550 5.1.1 gone","status":"5.1.1"}\n' >"$T_DIR/future.jsonl"
+t 'sendgrid: an event stamped 2100' 0 '' \
+	"quell: ingest sendgrid-events: $T_DIR/future.jsonl: 2 read, 2 imported, 0 updated, 0 duplicates, 0 skipped, 0 rejected" \
+	--db "$T_DIR/fdb" --now $NOW ingest sendgrid-events "$T_DIR/future.jsonl"
+T_FILTER='/^event/!d; s/suppress	list=.*//' t '... is recorded at now' 0 \
+	"event	$NOW	" '' --db "$T_DIR/fdb" --now $NOW show late@test.com
+T_FILTER='/^event/!d; s/suppress	list=.*//' t '... the other at its own time' 0 \
+	"event	2017-12-15T00:59:29Z	" '' --db "$T_DIR/fdb" --now $NOW show early@test.com
 
 # ------------------------------------------------------ errors and usage
 t 'another ESP'"'"'s events: every document said, 65' 65 '' \
