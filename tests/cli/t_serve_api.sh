@@ -108,6 +108,12 @@ h 'JSON Lines: DEL and C1 bytes of an address come back escaped' 200 \
 	'{"address":"a\u007F\u0085@b.org","code":null,"status":null,"text":null,"rule":null,"category":null,"action":"invalid","scope":null,"verdict":null,"until":null,"error":"local part: control character \\x7F at character 2"}
 {"address":"c@d.org","code":null,"status":null,"text":null,"rule":null,"category":null,"action":"invalid","scope":null,"verdict":null,"until":null,"error":"reply: missing"}' \
 	-X POST "$URL/v1/replies" --data-binary "@$T_DIR/hostile.jsonl"
+# a reply stamped in 2100 (a wrong clock at the caller) is recorded at now:
+# kept, it would outlive every later change
+"$CURL" -s -m 10 -X POST "$URL/v1/replies" \
+	-d '{"address":"r6@example.org","reply":"452 4.2.2 full","time":"2100-01-01T00:00:00Z"}' >/dev/null
+"$CURL" -s -m 10 "$URL/v1/entries/r6@example.org" >"$T_DIR/r6.json"
+ok 'a reply stamped in 2100 is recorded at now' grep -q '"history":\[{"time":"'"$NOW"'"' "$T_DIR/r6.json"
 "$CURL" -s -m 10 "$URL/metrics" | grep '^quell_records_total{action="suppress",rule="user-unknown"}' \
 	>"$T_DIR/metrics.out"
 ok 'the recorded replies are counted in /metrics' \
