@@ -6,7 +6,9 @@
  * object's array tells the format by its name: "items" Mailgun's API,
  * "Suppressions" Postmark, "SuppressedDestinationSummaries" SES).  Reads
  * nothing it does not consume, except the first line, which it only looks
- * at.  Also the read error message of a reader, for readers.c too.
+ * at.  Refuses UTF-16 input whole (every row would fail on its NULs),
+ * saying how to convert it.  Also the read error message of a reader, for
+ * readers.c too.
  *
  * Knows nothing of LMDB, rules or address normalization.
  */
@@ -261,6 +263,19 @@ static int sniff_json(struct quell__reader *r, const struct quell__fmt *want, co
 	return 0;
 }
 
+/* Whether the input is UTF-16 (Excel's "Unicode text", Windows tools):
+ * its byte order mark, or a NUL beside each of its first two bytes. */
+static int utf16(const struct quell__in *in)
+{
+	const unsigned char *b = in->buf + in->pos;
+	size_t n = in->len - in->pos;
+
+	if (n >= 2 && ((b[0] == 0xff && b[1] == 0xfe) || (b[0] == 0xfe && b[1] == 0xff)))
+		return 1;
+	return n >= 4 && ((b[0] != 0 && b[1] == 0 && b[2] != 0 && b[3] == 0) ||
+	                  (b[0] == 0 && b[1] != 0 && b[2] == 0 && b[3] != 0));
+}
+
 int quell__reader_detect(struct quell__reader *r, const struct quell__fmt *want, char *err,
                          size_t errsize)
 {
@@ -269,6 +284,12 @@ int quell__reader_detect(struct quell__reader *r, const struct quell__fmt *want,
 	unsigned words;
 	const char *line;
 
+	if (utf16(&r->in)) {
+		/* read as bytes, every row would be refused for its NULs */
+		snprintf(err, errsize, "the input is UTF-16; quell reads UTF-8: convert it first "
+		                       "(iconv -f UTF-16 -t UTF-8)");
+		return at_line(r, 1, QUELL_EDATA, err, errsize);
+	}
 	if ((rc = quell__in_skip_space(&r->in)) != 0)
 		return quell__reader_ioerr(r, err, errsize);
 	if ((rc = quell__in_peek_line(&r->in, &n, &complete)) != 0)

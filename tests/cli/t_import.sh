@@ -1,7 +1,7 @@
 # t_import.sh - import: plain lists with comments and bad rows, re-import,
 # every provider fixture with its counts and the verdicts it leaves,
 # --force-suppress, --dry-run (also with no database), --rejects, --list,
-# --stream, --format, undetectable input, stdin, JSON, the progress line on
+# --stream, --format, undetectable input, UTF-16 input, stdin, JSON, the progress line on
 # a terminal, a signal midway, and usage errors.
 
 T0=2026-01-01T00:00:00Z
@@ -290,6 +290,16 @@ printf 'name,when\nx@example.com,today\n' >odd.csv
 t 'a format that cannot be told' 65 '' \
 	'quell: import: odd.csv:1: cannot tell the format from the first line; name it with --format' \
 	--db "$(db odd)" --now $T0 import odd.csv
+# Excel's "Unicode text" and Windows tools write UTF-16: refused whole,
+# with its cure, instead of one NUL complaint per row
+printf '\377\376e\000m\000a\000i\000l\000\n\000' >utf16.csv
+t 'UTF-16 with its byte order mark' 65 '' \
+	'quell: import: utf16.csv:1: the input is UTF-16; quell reads UTF-8: convert it first (iconv -f UTF-16 -t UTF-8)' \
+	--db "$(db odd)" --now $T0 import utf16.csv
+printf 'x\000@\000e\000.\000c\000o\000\n\000' >utf16-nobom.txt
+t 'UTF-16 without one, --format named' 65 '' \
+	'quell: import: utf16-nobom.txt:1: the input is UTF-16; quell reads UTF-8: convert it first (iconv -f UTF-16 -t UTF-8)' \
+	--db "$(db odd)" --now $T0 import --format plain utf16-nobom.txt
 t '--format names one that does not fit' 65 '' \
 	"quell: import: odd.csv:1: csv: no 'entry' column in the header" \
 	--db "$(db odd)" --now $T0 import --format csv odd.csv
