@@ -15,7 +15,9 @@
  *       where, before anything is checked); then BATCH addresses at a
  *       time through quell_check_many (one read transaction per batch;
  *       a small batch keeps its results in the CPU's cache), the answer
- *       made as the client reads it (chunked; a failure cuts it short).
+ *       made as the client reads it (chunked; a failure cuts it short),
+ *       each object written straight into libmicrohttpd's buffer where it
+ *       fits (only the one that straddles its end goes through pend).
  *       An answer made whole first, with a Content-Length, was measured
  *       at half the addresses per second (no checking while sending).
  *       The buffers are the connection's (rq->cache), kept for its next
@@ -223,43 +225,48 @@ static int next_batch(struct pcheck *p)
 	return 0;
 }
 
-/* Put the next piece of the answer into pend: 0, 1 at the end, -1. */
-static int next_piece(struct pcheck *p)
+/* Write the next piece of the answer (an object with its punctuation, or
+ * the end) into dst, cap bytes: 1 with *len set, 0 when it does not fit
+ * there (nothing written counts), 2 past the end, -1 when the database
+ * failed (quell_errmsg says why). */
+static int next_piece(struct pcheck *p, char *dst, size_t cap, size_t *len)
 {
 	int array = p->scan.form == '[';
-	size_t n = 0;
+	size_t n = 0, k;
 
-	p->poff = 0;
-	p->plen = 0;
-	if (!p->opened) {
-		p->opened = 1;
-		if (array)
-			p->pend[n++] = '[';
-	}
+	if (cap < 3)
+		return 0;
 	if (p->bi == p->bn && p->done < p->n && next_batch(p) != 0)
 		return -1;
+	if (!p->opened && array)
+		dst[n++] = '[';
 	if (p->bi == p->bn) {
 		if (p->ended)
-			return 1;
-		p->ended = 1;
+			return 2;
 		if (array) {
-			p->pend[n++] = ']';
-			p->pend[n++] = '\n';
+			dst[n++] = ']';
+			dst[n++] = '\n';
 		}
-		p->plen = n;
-		return 0;
+		p->opened = p->ended = 1;
+		*len = n;
+		return 1;
 	}
 	if (array && p->done - p->bn + p->bi > 0)
-		p->pend[n++] = ',';
-	n += serve_check_json(p->pend + n, sizeof p->pend - n - 1, p->given[p->bi],
-	                      &p->res[p->bi]);
-	p->bi++;
+		dst[n++] = ',';
+	k = serve_check_json(dst + n, cap - n - 1, p->given[p->bi], &p->res[p->bi]);
+	if (k == 0)
+		return 0;
+	n += k;
 	if (!array)
-		p->pend[n++] = '\n';
-	p->plen = n;
-	return 0;
+		dst[n++] = '\n';
+	p->opened = 1;
+	p->bi++;
+	*len = n;
+	return 1;
 }
 
+/* MHD's buffer filled with the answer: each object written into it where
+ * it fits, else into pend and copied as the buffer takes it. */
 static ssize_t pcheck_read(void *ctx, uint64_t pos, char *buf, size_t max)
 {
 	struct pcheck *p = ctx;
@@ -268,21 +275,28 @@ static ssize_t pcheck_read(void *ctx, uint64_t pos, char *buf, size_t max)
 	(void)pos;
 	while (out < max) {
 		size_t k;
+		int rc;
 
-		if (p->poff == p->plen) {
-			int rc = next_piece(p);
-
-			if (rc < 0) {
-				cli_warn(p->srv->cli, "POST /v1/check: cannot check: %s; answer cut short",
-				         quell_errmsg(p->srv->cli->h));
-				return SERVE_STREAM_ERROR;
-			}
-			if (rc > 0)
-				break;
+		if (p->poff < p->plen) {
+			k = p->plen - p->poff < max - out ? p->plen - p->poff : max - out;
+			memcpy(buf + out, p->pend + p->poff, k);
+			p->poff += k;
+			out += k;
+			continue;
 		}
-		k = p->plen - p->poff < max - out ? p->plen - p->poff : max - out;
-		memcpy(buf + out, p->pend + p->poff, k);
-		p->poff += k;
+		rc = next_piece(p, buf + out, max - out, &k);
+		if (rc == 0) {
+			p->poff = p->plen = 0;
+			rc = next_piece(p, p->pend, sizeof p->pend, &p->plen);
+			k = 0;
+		}
+		if (rc < 0) {
+			cli_warn(p->srv->cli, "POST /v1/check: cannot check: %s; answer cut short",
+			         quell_errmsg(p->srv->cli->h));
+			return SERVE_STREAM_ERROR;
+		}
+		if (rc == 2)
+			break;
 		out += k;
 	}
 	return out > 0 ? (ssize_t)out : SERVE_STREAM_END;

@@ -7,7 +7,11 @@
  * cli_result_json, dumped by json.c: jansson's escaping, \uXXXX in upper
  * case, plus DEL and C1 controls escaped, bad UTF-8 bytes as U+FFFD);
  * t_serve.sh compares the two on hostile stored text, and the fuzz target
- * fuzz_http_check compares them on any input.  Knows nothing of HTTP.
+ * fuzz_http_check compares them on any input.  The writer escapes each
+ * string once: a normalized address equal to the address given, and a key
+ * equal to the normalized address, are the same bytes copied; a result
+ * with nothing after its verdict ends in one constant.  Knows nothing of
+ * HTTP.
  */
 #include <string.h>
 
@@ -147,35 +151,78 @@ static void time_fast(char o[20], int64_t t)
 
 static void time_val(struct w *w, int64_t t)
 {
+	/* the last time written by this thread: a batch's entries often share
+	 * theirs (an import's second) */
+	static _Thread_local int64_t last_t;
+	static _Thread_local char last[22];
 	char buf[QUELL_TIME_MAX + 2];
 
 	if (t == 0) {
 		put(w, "null", 4);
 	} else if (t > 0 && t < FAST_TIME_END) {
-		buf[0] = '"';
-		time_fast(buf + 1, t);
-		buf[21] = '"';
-		put(w, buf, 22);
+		if (t != last_t) {
+			last[0] = '"';
+			time_fast(last + 1, t);
+			last[21] = '"';
+			last_t = t;
+		}
+		put(w, last, 22);
 	} else {
 		str(w, quell_time_format(t, buf, sizeof buf), 0);
 	}
+}
+
+/* A string that may equal one written before, whose JSON is the bytes
+ * from `from` to `to` of the output: those bytes again (a normalized
+ * address is mostly the address given, and the key the normalized
+ * address), else str(s, 0).  Only a non-empty string is copied ("" is
+ * null here but may have been "" there). */
+static void str_again(struct w *w, const char *s, const char *prev, const char *from,
+                      const char *to)
+{
+	if (s != NULL && *s != '\0' && !w->full && strcmp(s, prev) == 0)
+		put(w, from, (size_t)(to - from));
+	else
+		str(w, s, 0);
+}
+
+/* Whether nothing after the verdict has a value: every other key is
+ * null (an address on no list, or an invalid one without an error). */
+static int rest_null(const struct quell_result *r)
+{
+	const char *scope = quell_scope_name(r->scope), *source = quell_source_name(r->source);
+
+	return (scope == NULL || *scope == '\0') && (source == NULL || *source == '\0') &&
+	       r->key[0] == '\0' && r->rule[0] == '\0' && r->category[0] == '\0' &&
+	       r->reply[0] == '\0' && r->error[0] == '\0' && r->since == 0 && r->until == 0;
 }
 
 size_t serve_check_json(char *out, size_t size, const char *address,
                         const struct quell_result *r)
 {
 	struct w w = { out, out + size, 0 };
+	char *a0, *a1, *n0, *n1;
 
 	KEY(&w, "{\"address\":");
+	a0 = w.p;
 	str(&w, address, 1);
+	a1 = w.p;
 	KEY(&w, ",\"normalized\":");
-	str(&w, r->normalized, 0);
+	n0 = w.p;
+	str_again(&w, r->normalized, address, a0, a1);
+	n1 = w.p;
 	KEY(&w, ",\"verdict\":");
 	str(&w, quell_verdict_name(r->verdict), 0);
+	if (rest_null(r)) {
+		KEY(&w, ",\"scope\":null,\"key\":null,\"rule\":null,\"category\":null,"
+		        "\"source\":null,\"reply\":null,\"since\":null,\"until\":null,"
+		        "\"error\":null}");
+		return w.full ? 0 : (size_t)(w.p - out);
+	}
 	KEY(&w, ",\"scope\":");
 	str(&w, quell_scope_name(r->scope), 0);
 	KEY(&w, ",\"key\":");
-	str(&w, r->key, 0);
+	str_again(&w, r->key, r->normalized, n0, n1);
 	KEY(&w, ",\"rule\":");
 	str(&w, r->rule, 0);
 	KEY(&w, ",\"category\":");

@@ -10,7 +10,9 @@
  *     error (message and place) ends it; each string is at most
  *     SERVE_ADDRESS_MAX bytes and holds no NUL;
  *   - each string, put as hostile stored text in every field of a check
- *     result, is written within SERVE_CHECK_JSON_MAX bytes, with no raw
+ *     result (normalized, key and error sometimes the string less its
+ *     first byte, or empty; one in eight results with nothing after the
+ *     verdict), is written within SERVE_CHECK_JSON_MAX bytes, with no raw
  *     control byte, DEL or C1 control, parses as JSON (jansson), and
  *     is byte for byte what the CLI's check --json prints (render.c's
  *     cli_result_json dumped by jansson, DEL and C1 controls escaped as
@@ -135,16 +137,25 @@ static void check_writer(const char *text)
 
 	memset(&r, 0, sizeof r);
 	r.verdict = (unsigned char)text[0] % 4;
+	if ((h >> 40) % 8 == 0) {
+		/* nothing after the verdict: the writer's all-null tail */
+		r.scope = QUELL_SCOPE_NONE;
+		r.source = QUELL_SOURCE_NONE;
+		goto write;
+	}
 	r.scope = QUELL_SCOPE_ADDRESS;
 	r.source = QUELL_SOURCE_BOUNCE;
 	r.since = times[h % (sizeof times / sizeof times[0])];
 	r.until = h & 1 ? (int64_t)(h >> 1) % INT64_C(253402300800) : (int64_t)h;
-	snprintf(r.normalized, sizeof r.normalized, "%s", text);
-	snprintf(r.key, sizeof r.key, "%s", text);
+	/* normalized and key the address, or not (the writer copies the
+	 * bytes of an equal string written before) */
+	snprintf(r.normalized, sizeof r.normalized, "%s", h & 2 ? text + 1 : text);
+	snprintf(r.key, sizeof r.key, "%s", h & 4 ? text + 1 : text);
 	snprintf(r.rule, sizeof r.rule, "%s", text);
 	snprintf(r.category, sizeof r.category, "%s", text);
 	snprintf(r.reply, sizeof r.reply, "%s", text);
-	snprintf(r.error, sizeof r.error, "%s", text);
+	snprintf(r.error, sizeof r.error, "%s", h & 8 ? "" : text);
+write:
 	n = serve_check_json(out, sizeof out, text, &r);
 	CHECK(n > 0);
 	for (size_t i = 0; i < n; i++) {

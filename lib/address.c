@@ -302,14 +302,9 @@ static int copy_out(const char *s, size_t n, char *out, size_t outsize, char *er
 	return 0;
 }
 
-static int lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
-
 /* Character classes of the one-pass path: atext, LDH (letters, digits,
- * '-'), digits. */
-enum { C_ATEXT = 1, C_LDH = 2, C_DIGIT = 4 };
+ * '-'), digits, upper case (C_UPPER << 2 is the bit that lowercases). */
+enum { C_ATEXT = 1, C_LDH = 2, C_DIGIT = 4, C_UPPER = 8 };
 
 static const unsigned char cls[256] = {
 	['!'] = C_ATEXT, ['#'] = C_ATEXT, ['$'] = C_ATEXT, ['%'] = C_ATEXT, ['&'] = C_ATEXT,
@@ -319,41 +314,49 @@ static const unsigned char cls[256] = {
 #define D(c) [c] = C_ATEXT | C_LDH | C_DIGIT
 	D('0'), D('1'), D('2'), D('3'), D('4'), D('5'), D('6'), D('7'), D('8'), D('9'),
 #undef D
-#define L(c) [c] = C_ATEXT | C_LDH, [c - 'a' + 'A'] = C_ATEXT | C_LDH
+#define L(c) [c] = C_ATEXT | C_LDH, [c - 'a' + 'A'] = C_ATEXT | C_LDH | C_UPPER
 	L('a'), L('b'), L('c'), L('d'), L('e'), L('f'), L('g'), L('h'), L('i'), L('j'), L('k'),
 	L('l'), L('m'), L('n'), L('o'), L('p'), L('q'), L('r'), L('s'), L('t'), L('u'), L('v'),
 	L('w'), L('x'), L('y'), L('z'),
 #undef L
 };
 
+/* c lowercased when its class k has C_UPPER and up is C_UPPER. */
+#define FOLD(c, k, up) ((char)((c) | ((k) & (up)) << 2))
+
 /*
  * The common case in one pass, allocating nothing: an ASCII dot-atom local
  * part and a domain of LDH labels that are not A-labels, within the
  * limits.  1 with out and *domain_off set, exactly as the general path
  * would; 0 to take the general path (which also words every error).
+ * The output mirrors the input byte for byte (out[i - s] is u[i] folded),
+ * so bounds are checked on the input's positions.
  */
 static int fast_path(const unsigned char *u, size_t s, size_t e, int lowercase, char *out,
                      size_t outsize, size_t *domain_off)
 {
-	size_t i = s, o = 0, ls, de = e;
-	unsigned all;
+	size_t lim = outsize - 1 < QUELL__LOCAL_MAX ? outsize - 1 : QUELL__LOCAL_MAX;
+	size_t i = s, o, ls, de = e, le = e - s > lim ? s + lim : e;
+	unsigned up = lowercase ? C_UPPER : 0, all, c, k;
 
-	/* the local part, copied as it is checked: atext and single dots */
+	/* the local part, copied as it is checked: atext and single dots, at
+	 * most lim octets, then '@' */
 	if (i == e || u[i] == '.')
 		return 0;
-	for (; i < e && u[i] != '@'; i++, o++) {
-		if (u[i] == '.') {
-			if (u[i - 1] == '.')
-				return 0;
-		} else if (!(cls[u[i]] & C_ATEXT)) {
-			return 0;
+	for (; i < le; i++) {
+		c = u[i];
+		k = cls[c];
+		if (k & C_ATEXT) {
+			out[i - s] = FOLD(c, k, up);
+			continue;
 		}
-		if (o == QUELL__LOCAL_MAX || o + 1 >= outsize)
-			return 0;
-		out[o] = (char)(lowercase ? lower(u[i]) : u[i]);
+		if (c != '.' || u[i - 1] == '.')
+			break;
+		out[i - s] = '.';
 	}
-	if (i == e || o == 0 || u[i - 1] == '.')
+	if (i == e || u[i] != '@' || i == s || u[i - 1] == '.')
 		return 0;
+	o = i - s;
 	out[o++] = '@';
 	*domain_off = o;
 	i++;
@@ -363,28 +366,29 @@ static int fast_path(const unsigned char *u, size_t s, size_t e, int lowercase, 
 		return 0;
 	/* the labels: LDH, 1..63 octets, no '-' at either end, no A-label, and
 	 * a top-level label that is not all digits */
-	for (ls = i, all = C_DIGIT;; i++) {
-		if (i < de && u[i] != '.') {
-			unsigned c = cls[u[i]];
-			if (!(c & C_LDH))
-				return 0;
-			all &= c;
-			out[o++] = (char)lower(u[i]);
-			continue;
+	for (;;) {
+		for (ls = i, all = C_DIGIT; i < de; i++) {
+			c = u[i];
+			k = cls[c];
+			if (!(k & C_LDH))
+				break;
+			all &= k;
+			out[i - s] = FOLD(c, k, C_UPPER);
 		}
+		if (i < de && u[i] != '.')
+			return 0;
 		if (i == ls || i - ls > QUELL__LABEL_MAX || u[ls] == '-' || u[i - 1] == '-' ||
-		    (i - ls >= 4 && u[ls + 2] == '-' && u[ls + 3] == '-' && lower(u[ls]) == 'x' &&
-		     lower(u[ls + 1]) == 'n'))
+		    (i - ls >= 4 && u[ls + 2] == '-' && u[ls + 3] == '-' && (u[ls] | 0x20) == 'x' &&
+		     (u[ls + 1] | 0x20) == 'n'))
 			return 0;
 		if (i == de)
 			break;
-		out[o++] = '.';
-		ls = i + 1;
-		all = C_DIGIT;
+		out[i - s] = '.';
+		i++;
 	}
 	if (all & C_DIGIT)
 		return 0;
-	out[o] = '\0';
+	out[de - s] = '\0';
 	return 1;
 }
 
