@@ -189,6 +189,9 @@ int quell__store_version_get(quell *h, struct quell__wtxn *w, const char *key, i
                              const char *stream, struct quell__version *v);
 int quell__store_version_put(quell *h, struct quell__wtxn *w, const char *key, int list,
                              const char *stream, const struct quell__version *v);
+/* Forget it (none there: 0 all the same). */
+int quell__store_version_del(quell *h, struct quell__wtxn *w, const char *key, int list,
+                             const char *stream);
 
 /* 1 when the database is in a fleet (meta "fleet", read when the write
  * began), else 0; quell__store_fleet_set puts it there. */
