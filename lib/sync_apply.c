@@ -166,7 +166,8 @@ static int apply_one(quell *h, struct quell__wtxn *w, struct apply *a, struct qu
 	 * (sync_count.c) */
 	if (c->ev.action == QUELL_ACTION_COUNT ||
 	    (c->image != QUELL__IMG_NONE && c->ev.list == QUELL_LIST_SUPPRESS &&
-	     c->ev.stream[0] == '\0'))
+	     c->ev.stream[0] == '\0' &&
+	     (c->image == QUELL__IMG_REMOVED || c->ent.e.expires != 0))) /* a live one wins */
 		return quell__sync_count(h, w, c->scope, c->key);
 	if (c->ev.action == QUELL_ACTION_CLEAR)
 		return quell__sync_clear(h, w, c->scope, c->key);

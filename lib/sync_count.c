@@ -245,7 +245,8 @@ static int derive(quell *h, struct quell__wtxn *w, int scope, const char *key,
 	quell__sync_sort(r);
 	verdict = quell__rec_verdict(r, NULL, t->v.time);
 	base.removed = 0; /* prune keeps the base's slot (sync.h) */
-	if ((rc = quell__store_put(h, w, scope, key, r)) != 0 ||
+	if ((rc = quell__store_derived_set(h, w)) != 0 ||
+	    (rc = quell__store_put(h, w, scope, key, r)) != 0 ||
 	    (rc = quell__store_version_put(h, w, key, QUELL_LIST_SUPPRESS, "", &t->v)) != 0 ||
 	    (rc = quell__store_version_put(h, w, key, QUELL__SYNC_BASE, "", &base)) != 0)
 		return rc;
@@ -351,12 +352,14 @@ int quell__sync_count(quell *h, struct quell__wtxn *w, int scope, const char *ke
 	int rc, i;
 
 	/* a live entry of shared writes wins over any derived one: no walk */
-	if ((rc = quell__sync_base(h, w, key, &base)) < 0 ||
-	    (rc == 1 && (rc = quell__store_load(h, w, scope, key, &r)) != 0))
+	if ((rc = quell__sync_base(h, w, key, &base)) < 0)
 		return rc;
-	if (rc == 1 && (i = quell__rec_find(&r, QUELL_LIST_SUPPRESS, "")) >= 0 &&
-	    r.ent[i].e.expires == 0)
-		return 0;
+	if (rc == 1) {
+		if ((rc = quell__store_load(h, w, scope, key, &r)) != 0)
+			return rc;
+		if ((i = quell__rec_find(&r, QUELL_LIST_SUPPRESS, "")) >= 0 && r.ent[i].e.expires == 0)
+			return 0;
+	}
 	if ((rc = quell__rules_get(h, &rs)) != 0)
 		return rc;
 	memset(&wk, 0, sizeof wk);

@@ -79,7 +79,9 @@ static int derivable(int list, const char *stream)
 
 int quell__sync_base(quell *h, struct quell__wtxn *w, const char *key, struct quell__version *b)
 {
-	int rc = quell__store_version_get(h, w, key, QUELL__SYNC_BASE, "", b);
+	int rc = quell__store_derived(h, w) ? quell__store_version_get(h, w, key, QUELL__SYNC_BASE,
+	                                                               "", b)
+	                                    : 1;
 
 	b->removed = 1; /* a tombstone, or none (origin "") */
 	return rc;
@@ -92,7 +94,7 @@ int quell__sync_version_put(quell *h, struct quell__wtxn *w, const char *key, in
 
 	/* a shared write won over the base: no derived entry shadows it now
 	 * (the caller derives again, sync_count.c) */
-	if (rc == 0 && derivable(list, stream))
+	if (rc == 0 && derivable(list, stream) && quell__store_derived(h, w))
 		rc = quell__store_version_del(h, w, key, QUELL__SYNC_BASE, "");
 	return rc;
 }

@@ -198,6 +198,13 @@ int quell__store_version_del(quell *h, struct quell__wtxn *w, const char *key, i
 int quell__store_fleet(const struct quell__wtxn *w);
 int quell__store_fleet_set(quell *h, struct quell__wtxn *w);
 
+/* 1 when a suppression derived from the fleet's counted replies was ever
+ * put in this database (meta "derived", read once a write; sync.h), so
+ * that a fleet that never derived one looks up no base; else 0.
+ * quell__store_derived_set puts it there. */
+int quell__store_derived(quell *h, struct quell__wtxn *w);
+int quell__store_derived_set(quell *h, struct quell__wtxn *w);
+
 /* A buffer the write's caller may use as it likes until the write ends
  * (freed then). */
 struct quell__buf *quell__store_scratch(struct quell__wtxn *w);

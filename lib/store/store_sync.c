@@ -112,6 +112,28 @@ int quell__store_fleet_set(quell *h, struct quell__wtxn *w)
 	return 0;
 }
 
+int quell__store_derived(quell *h, struct quell__wtxn *w)
+{
+	MDB_val v;
+
+	if (w->derived < 0)
+		w->derived = quell__store_get_meta(w->txn, h->store->dbi[QUELL__T_META], "derived",
+		                                   &v) == 0;
+	return w->derived;
+}
+
+int quell__store_derived_set(quell *h, struct quell__wtxn *w)
+{
+	int rc;
+
+	if (quell__store_derived(h, w))
+		return 0;
+	if ((rc = quell__store_meta_put(h, w, "derived", 7, "1", 1)) != 0)
+		return rc;
+	w->derived = 1;
+	return 0;
+}
+
 struct quell__buf *quell__store_scratch(struct quell__wtxn *w)
 {
 	return &w->scratch;
