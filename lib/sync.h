@@ -89,7 +89,8 @@ int quell__lww_done(quell *h, struct quell__wtxn *w, const struct quell__change 
  * with removed = 0 so that prune keeps it), and shared writes of
  * (key, suppress, no stream) are compared with the base, not with the
  * derived entry.  A later clear can take the derived entry back out; the
- * base is then what the key shows.
+ * base is then what the key shows.  Until a database first derives one
+ * (meta "derived", quell__store_derived), no base is looked up.
  */
 #define QUELL__SYNC_BASE QUELL__LIST_COUNT
 
