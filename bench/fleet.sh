@@ -30,8 +30,10 @@
 # Environment: BENCH_FLEET_N (20000), BENCH_FLEET_SECONDS (20),
 # BENCH_FLEET_CHECKS (1000000), BENCH_FLEET_RATES ("1000 10000"),
 # BENCH_FLEET_VERBOSE (set: the syncs log every batch and round),
-# BENCH_FLEET_KEEP (a directory: the sync logs are copied there when a
-# latency run fails).  Exit 1 when a latency run did not see every write
+# BENCH_FLEET_KEEP (a directory: the sync logs, each line with its time in
+# microseconds since the epoch, the nats-server logs and, per latency
+# rate, fleet_lat's trace of every write (FLEET_LAT_TRACE) are copied
+# there).  Exit 1 when a latency run did not see every write
 # applied everywhere (its diagnostics are printed, the rest still runs).
 # Servers and syncs run in a temp dir and are stopped by PID on exit.
 set -euo pipefail
@@ -90,9 +92,10 @@ URLS="nats://127.0.0.1:${CP[0]},nats://127.0.0.1:${CP[1]},nats://127.0.0.1:${CP[
 H=(h1 h2 h3 h4)
 q() { local i=$1; shift; QUELL_HOST_ID=${H[i]} "$QUELL" --db "$T/${H[i]}" -q "$@"; }
 declare -a SYNC
+stamp() { while IFS= read -r l; do echo "${EPOCHREALTIME/[.,]/} $l"; done; }
 start_sync() {
 	QUELL_HOST_ID=${H[$1]} "$QUELL" --db "$T/${H[$1]}" sync --nats "$URLS" "${@:2}" \
-		</dev/null >>"$T/sync$1.log" 2>&1 &
+		</dev/null > >(stamp >>"$T/sync$1.log") 2>&1 &
 	SYNC[$1]=$!
 	PIDS+=($!)
 }
@@ -127,7 +130,8 @@ echo "${EPOCHREALTIME/[.,]/} start" >"$T/apply.log"
 QUELL_HOST_ID=h4 "$QUELL" --db "$T/h4" sync --nats "$URLS" --once --verbose 2>&1 </dev/null |
 	while IFS= read -r l; do echo "${EPOCHREALTIME/[.,]/} $l"; done >>"$T/apply.log"
 awk '/applied [0-9]+ messages to stream position/ {
-	t = $1 / 1000; p = $NF + 0
+	t = $1 / 1000
+	for (i = 1; i < NF; i++) if ($i == "position") p = $(i + 1) + 0
 	if (n++ == 0) { t1 = t; p1 = p }
 	t2 = t; p2 = p
 }
@@ -142,12 +146,12 @@ END {
 for rate in ${BENCH_FLEET_RATES:-1000 10000}; do
 	echo "load      $(load) (before latency at $rate/s)"
 	printf 'latency   %s/s: ' "$rate"
-	"$LAT" "$T/h1" "$T/h2" "$T/h3" "$rate" "$SECONDS_EACH" || {
+	FLEET_LAT_TRACE="$T/trace-$rate" "$LAT" "$T/h1" "$T/h2" "$T/h3" "$rate" "$SECONDS_EACH" || {
 		for i in 0 1 2; do echo "sync of ${H[i]}:"; tail -n 8 "$T/sync$i.log"; done
 		for i in 0 1 2; do echo "stats of ${H[i]}: $(q "$i" stats | grep '^host\..*\.seq' | tr '\n' ' ')"; done
-		[ -z "${BENCH_FLEET_KEEP:-}" ] || cp "$T"/sync*.log "$BENCH_FLEET_KEEP"/
 		FAILED=1
 	}
+	[ -z "${BENCH_FLEET_KEEP:-}" ] || cp "$T"/sync*.log "$T"/n?.log "$T/trace-$rate" "$BENCH_FLEET_KEEP"/
 done
 
 # --- local checks on host 1, with sync and without

@@ -15,9 +15,14 @@
  * everywhere at the first look that finds it on both other hosts.
  * Latency = that time - the commit time: publish, JetStream (R3), the
  * ordered consumer and the apply batch, as seen to within the time of one
- * look (a few ms).  Prints the rate written, the ticks measured, and the
+ * look (a few ms).  Prints the rate written (over the time the writes
+ * really took: on a loaded machine they fall behind the ticks, the rate is
+ * then below RATE and flagged "BEHIND"), the ticks measured, and the
  * latency's p50, p99 and max in ms; exit 1 when a write was not applied
- * everywhere within 30 s of the end.
+ * everywhere within 30 s of the end.  With FLEET_LAT_TRACE=FILE, writes
+ * there one line per write: its commit time (ms since the epoch), host,
+ * sequence, and the ms until each host saw it applied (0 for its own
+ * host), to tell which host's publish or apply a slow write waited on.
  *
  * Uses quell.h only.  A benchmark tool: not built by `make`, only by
  * `make bench-fleet`.
@@ -40,6 +45,7 @@ struct pending {
 	uint64_t seq;
 	double t; /* ms */
 	int applied;
+	double seen[HOSTS]; /* ms after t when host j first had it applied */
 };
 
 struct look {
@@ -85,6 +91,23 @@ static int newest(void *payload, const struct quell_change *c)
 	return 0;
 }
 
+/* FLEET_LAT_TRACE: one line per write (the top of this file). */
+static void trace(const struct pending *pend, size_t n)
+{
+	const char *path = getenv("FLEET_LAT_TRACE");
+	FILE *f;
+
+	if (path == NULL || (f = fopen(path, "w")) == NULL)
+		return;
+	for (size_t k = 0; k < n; k++) {
+		fprintf(f, "%.1f %d %llu", pend[k].t, pend[k].host, (unsigned long long)pend[k].seq);
+		for (int j = 0; j < HOSTS; j++)
+			fprintf(f, " %.1f", pend[k].seen[j]);
+		fputc('\n', f);
+	}
+	fclose(f);
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -101,7 +124,7 @@ int main(int argc, char **argv)
 	uint64_t feedpos[HOSTS] = { 0 }, myseq[HOSTS] = { 0 };
 	struct look look[HOSTS];
 	struct pending *pend;
-	double *lat, t0, end, rate, seconds;
+	double *lat, t0, end, rate, seconds, took;
 	size_t npend = 0, done = 0, nlat = 0, cap, per, written = 0;
 	long serial = 0;
 	int warned = 0;
@@ -198,9 +221,14 @@ int main(int argc, char **argv)
 				struct pending *p = &pend[k];
 				int all = 1;
 
-				for (int j = 0; j < HOSTS && !p->applied; j++)
-					if (j != p->host && look[j].seq[p->host] < p->seq)
+				for (int j = 0; j < HOSTS && !p->applied; j++) {
+					if (j == p->host)
+						continue;
+					if (look[j].seq[p->host] < p->seq)
 						all = 0;
+					else if (p->seen[j] == 0)
+						p->seen[j] = t - p->t;
+				}
 				if (all && !p->applied) {
 					p->applied = 1;
 					lat[nlat++] = t - p->t;
@@ -211,10 +239,14 @@ int main(int argc, char **argv)
 			sleep_ms(2);
 		} while (now_ms() < tick + TICK_MS);
 	}
+	trace(pend, npend);
 	qsort(lat, nlat, sizeof *lat, cmp_double);
-	printf("%.0f events/s written (%zu in %.0f s), %zu writes: latency p50 %.0f ms, "
+	/* from the first tick to the last write's commit, plus its tick */
+	took = (pend[npend - 1].t - t0 + TICK_MS) / 1000;
+	printf("%.0f events/s written (%zu in %.1f s%s), %zu writes: latency p50 %.0f ms, "
 	       "p99 %.0f ms, max %.0f ms\n",
-	       (double)written / seconds, written, seconds, nlat, lat[nlat / 2],
+	       (double)written / took, written, took,
+	       took > seconds * 1.1 ? ", BEHIND the rate asked" : "", nlat, lat[nlat / 2],
 	       lat[nlat * 99 / 100], lat[nlat - 1]);
 	for (int i = 0; i < HOSTS; i++)
 		quell_close(h[i]);

@@ -5,7 +5,8 @@
  * Nats-Msg-Id HOST:SEQ and a per-message max wait.
  *
  * A round publishes up to ROUND (2048) changes and waits for all of them to be
- * acknowledged; only then does the position move past them.  A failed or
+ * acknowledged; only then does the position move past them (--verbose
+ * logs each round with where its time went).  A failed or
  * timed-out round is published again from the same position after a
  * backoff (doubling, up to BACKOFF_MAX): the stream's duplicate window
  * drops what it already has, and the appliers' event-id check whatever
@@ -126,16 +127,19 @@ void *sync_pub_run(void *vs)
 	while (!atomic_load(&s->stop)) {
 		struct round r = { s, 0, NATS_OK };
 		natsStatus st;
+		int64_t t0 = nats_Now(), t1, t2 = 0; /* --verbose: where a round's time goes */
 		int rc;
 
 		atomic_store(&s->pub_errors, 0);
 		rc = quell_changes(s->cli->h, pos, ROUND, publish_one, &r, &last);
+		t1 = nats_Now();
 		if (rc < 0) {
 			sync_fatal(s, cli_status(rc), "%s", quell_errmsg(s->cli->h));
 			break;
 		}
 		if (r.sent > 0 || r.err != NATS_OK) {
 			st = r.err != NATS_OK ? r.err : complete(s);
+			t2 = nats_Now();
 			if (st != NATS_OK || atomic_load(&s->pub_errors) > 0) {
 				if (!failing)
 					sync_log(s, "publishing: %s; trying again",
@@ -157,8 +161,10 @@ void *sync_pub_run(void *vs)
 				break;
 			pos = last;
 			if (s->verbose && r.sent > 0)
-				sync_log(s, "published %zu events, to position %llu", r.sent,
-				         (unsigned long long)pos);
+				sync_log(s, "published %zu events, to position %llu (read and sent in "
+				         "%lld ms, acknowledged in %lld, position stored in %lld)",
+				         r.sent, (unsigned long long)pos, (long long)(t1 - t0),
+				         (long long)(t2 - t1), (long long)(nats_Now() - t2));
 			continue;
 		}
 		if (s->once) {

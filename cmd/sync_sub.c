@@ -45,6 +45,7 @@ static int flush(struct sync *s, struct batch *b)
 {
 	quell *h = s->cli->h;
 	struct quell_apply_result res;
+	int64_t t0 = nats_Now();
 	int rc;
 
 	if (b->n == 0)
@@ -70,8 +71,8 @@ static int flush(struct sync *s, struct batch *b)
 		return -1;
 	}
 	if (s->verbose)
-		sync_log(s, "applied %zu messages to stream position %llu", b->n,
-		         (unsigned long long)b->last);
+		sync_log(s, "applied %zu messages to stream position %llu in %lld ms", b->n,
+		         (unsigned long long)b->last, (long long)(nats_Now() - t0));
 	b->pos = b->last;
 	batch_clear(b);
 	return 0;

@@ -7,9 +7,11 @@
  *
  * Shared: the suppress and allow entries (with every source: bounces,
  * complaints, unsubscribes, manual, import), their removals, and the
- * history of counted replies, whose ids merge as a set: the suppression
- * they lead to is derived from that set on every host (sync_count.c).
- * Per host: backoff, the count state of decide.c, expiry by prune.  A shared entry is (key, list, stream); per entry the last writer
+ * history of counted replies, whose ids merge as a set, and clears
+ * (deliveries), which end the count of the replies before them: the
+ * suppression they lead to is derived from that set on every host
+ * (sync_count.c).  Per host: backoff, the count state of decide.c, expiry
+ * by prune.  A shared entry is (key, list, stream); per entry the last writer
  * wins on (event time, origin host id, origin sequence).  Each event that
  * changes one carries its image (the entry as it stood right after, or
  * "removed"), so a host applying it needs nothing else.
@@ -79,10 +81,42 @@ int quell__lww_local(quell *h, struct quell__wtxn *w, const struct quell__change
 int quell__lww_done(quell *h, struct quell__wtxn *w, const struct quell__change *c,
                     const struct quell__lww *l);
 
-/* After a counted reply reached key's history (a local one in a fleet, or
- * one applied from another host): the suppression that the set of counted
- * reply ids of every host leads to, derived from the set alone
- * (sync_count.c).  0 or an error. */
+/*
+ * A suppression derived from the fleet's counted replies (sync_count.c)
+ * shadows the entry that shared writes made, its *base*: while the derived
+ * one is in place, the version slot of this private list (key, BASE, "")
+ * holds the base's version (a tombstone's, or origin "" for none; stored
+ * with removed = 0 so that prune keeps it), and shared writes of
+ * (key, suppress, no stream) are compared with the base, not with the
+ * derived entry.  A later clear can take the derived entry back out; the
+ * base is then what the key shows.  Until a database first derives one
+ * (meta "derived", quell__store_derived), no base is looked up.
+ */
+#define QUELL__SYNC_BASE QUELL__LIST_COUNT
+
+/* The base of key's derived suppression: 0 with *b (removed; origin ""
+ * when there was none), 1 when no derived suppression is in place, or an
+ * error. */
+int quell__sync_base(quell *h, struct quell__wtxn *w, const char *key, struct quell__version *b);
+
+/* Store the version of an entry a shared write won (and, for the
+ * derivable entry, forget the base: the write replaced the derived one). */
+int quell__sync_version_put(quell *h, struct quell__wtxn *w, const char *key, int list,
+                            const char *stream, const struct quell__version *v);
+
+/* After a counted reply reached key's history, or a shared write of
+ * (key, suppress, no stream) won (a local one in a fleet, or one applied
+ * from another host): the suppression that the set of counted reply ids of
+ * every host, newer than the newest clear, leads to, derived from the set
+ * alone, put in place, or taken back out (sync_count.c).  0 or an error. */
 int quell__sync_count(quell *h, struct quell__wtxn *w, int scope, const char *key);
+
+/* After a clear (a delivery) reached key's history: quell__sync_count if
+ * a derived suppression is in place (a clear can only take one out). */
+int quell__sync_clear(quell *h, struct quell__wtxn *w, int scope, const char *key);
+
+/* After a local change c in a fleet: quell__sync_count or
+ * quell__sync_clear as its events ask. */
+int quell__sync_after(quell *h, struct quell__wtxn *w, const struct quell__change *c);
 
 #endif

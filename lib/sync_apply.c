@@ -129,7 +129,7 @@ static int apply_image(quell *h, struct quell__wtxn *w, struct apply *a,
 	}
 	quell__sync_sort(&r); /* (list, stream) order (sync.h) */
 	if ((rc = quell__store_put(h, w, c->scope, c->key, &r)) != 0 ||
-	    (rc = quell__store_version_put(h, w, c->key, c->ev.list, c->ev.stream, &mine)) != 0)
+	    (rc = quell__sync_version_put(h, w, c->key, c->ev.list, c->ev.stream, &mine)) != 0)
 		return rc;
 	a->res.changed++;
 	return 0;
@@ -161,9 +161,16 @@ static int apply_one(quell *h, struct quell__wtxn *w, struct apply *a, struct qu
 		return rc;
 	if ((rc = quell__store_event_img(h, w, c->key, &c->ev, &img)) != 0)
 		return rc;
-	/* a counted reply: the set of them may now suppress (sync_count.c) */
-	if (c->ev.action == QUELL_ACTION_COUNT)
+	/* a counted reply, or a write of the entry a derived suppression
+	 * shadows: the set of them may now suppress; a clear may end that
+	 * (sync_count.c) */
+	if (c->ev.action == QUELL_ACTION_COUNT ||
+	    (c->image != QUELL__IMG_NONE && c->ev.list == QUELL_LIST_SUPPRESS &&
+	     c->ev.stream[0] == '\0' &&
+	     (c->image == QUELL__IMG_REMOVED || c->ent.e.expires != 0))) /* a live one wins */
 		return quell__sync_count(h, w, c->scope, c->key);
+	if (c->ev.action == QUELL_ACTION_CLEAR)
+		return quell__sync_clear(h, w, c->scope, c->key);
 	return 0;
 }
 

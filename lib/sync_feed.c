@@ -86,7 +86,8 @@ static int step(const struct quell__val *k, const struct quell__val *v, void *vc
 		c.entry = &ent.e;
 	}
 	c.shared = strcmp(e.origin, f->h->origin) == 0 &&
-	           (kind != QUELL__IMG_NONE || e.action == QUELL_ACTION_COUNT);
+	           (kind != QUELL__IMG_NONE || e.action == QUELL_ACTION_COUNT ||
+	            e.action == QUELL_ACTION_CLEAR);
 	f->wire.len = 0;
 	quell__wire_encode(&f->wire, c.scope, c.key, ev.data, ev.len, kind, img, imglen);
 	if (f->wire.oom)

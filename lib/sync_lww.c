@@ -71,13 +71,44 @@ int quell__version_cmp(const struct quell__version *a, const struct quell__versi
 	return 0;
 }
 
+/* The derived suppression's (key, suppress, no stream). */
+static int derivable(int list, const char *stream)
+{
+	return list == QUELL_LIST_SUPPRESS && (stream == NULL || stream[0] == '\0');
+}
+
+int quell__sync_base(quell *h, struct quell__wtxn *w, const char *key, struct quell__version *b)
+{
+	int rc = quell__store_derived(h, w) ? quell__store_version_get(h, w, key, QUELL__SYNC_BASE,
+	                                                               "", b)
+	                                    : 1;
+
+	b->removed = 1; /* a tombstone, or none (origin "") */
+	return rc;
+}
+
+int quell__sync_version_put(quell *h, struct quell__wtxn *w, const char *key, int list,
+                            const char *stream, const struct quell__version *v)
+{
+	int rc = quell__store_version_put(h, w, key, list, stream, v);
+
+	/* a shared write won over the base: no derived entry shadows it now
+	 * (the caller derives again, sync_count.c) */
+	if (rc == 0 && derivable(list, stream) && quell__store_derived(h, w))
+		rc = quell__store_version_del(h, w, key, QUELL__SYNC_BASE, "");
+	return rc;
+}
+
 int quell__sync_version(quell *h, struct quell__wtxn *w, const char *key, int list,
                         const char *stream, const struct quell__rec *stored,
                         struct quell__version *v)
 {
-	int rc = quell__store_version_get(h, w, key, list, stream, v), i;
+	int rc, i;
 
-	if (rc != 1)
+	/* a derived suppression in place: shared writes meet its base */
+	if (derivable(list, stream) && (rc = quell__sync_base(h, w, key, v)) != 1)
+		return rc < 0 ? rc : v->origin[0] == '\0' ? 1 : 0;
+	if ((rc = quell__store_version_get(h, w, key, list, stream, v)) != 1)
 		return rc;
 	if ((i = quell__rec_find(stored, list, stream)) < 0)
 		return 1;
@@ -209,7 +240,7 @@ int quell__lww_done(quell *h, struct quell__wtxn *w, const struct quell__change 
 		v.seq = ev->seq;
 		v.removed = l->removed[i];
 		quell__copy(v.origin, sizeof v.origin, h->origin);
-		if ((rc = quell__store_version_put(h, w, c->key, ev->list, ev->stream, &v)) != 0)
+		if ((rc = quell__sync_version_put(h, w, c->key, ev->list, ev->stream, &v)) != 0)
 			return rc;
 	}
 	return 0;

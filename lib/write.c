@@ -106,10 +106,9 @@ int quell__write_change(quell *h, struct quell__wtxn *w, const struct quell__cha
 	if (l != NULL && (rc = quell__lww_done(h, w, c, l)) != 0)
 		return rc;
 	/* fleet (sync_count.c): a counted reply joins the fleet's set of
-	 * them, which may suppress the key */
+	 * them, which may suppress the key; a clear or a write of the
+	 * suppression may change what that set leads to */
 	if (quell__store_fleet(w))
-		for (size_t i = 0; i < c->nev; i++)
-			if (c->ev[i].action == QUELL_ACTION_COUNT)
-				return quell__sync_count(h, w, c->scope, c->key);
+		return quell__sync_after(h, w, c);
 	return 0;
 }

@@ -1114,8 +1114,9 @@ QUELL_API int quell_mark_get(quell *h, const char *name, void *buf, size_t size,
  * entry as it stood right after it (its image), or that it was removed.
  * Per entry (key, list, stream) the last writer wins on (event time,
  * origin, origin sequence); removals stay as tombstones until prune's
- * horizon (max_age) passes.  Counted replies merge as a set of reply ids
- * (the suppression they lead to derived from the set on every host).
+ * horizon (max_age) passes.  Counted replies merge as a set of reply ids,
+ * and clears (deliveries) end the count of the replies before them (the
+ * suppression they lead to derived from the set on every host).
  * Backoff and each host's own count state stay per host.
  */
 

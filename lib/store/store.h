@@ -189,11 +189,21 @@ int quell__store_version_get(quell *h, struct quell__wtxn *w, const char *key, i
                              const char *stream, struct quell__version *v);
 int quell__store_version_put(quell *h, struct quell__wtxn *w, const char *key, int list,
                              const char *stream, const struct quell__version *v);
+/* Forget it (none there: 0 all the same). */
+int quell__store_version_del(quell *h, struct quell__wtxn *w, const char *key, int list,
+                             const char *stream);
 
 /* 1 when the database is in a fleet (meta "fleet", read when the write
  * began), else 0; quell__store_fleet_set puts it there. */
 int quell__store_fleet(const struct quell__wtxn *w);
 int quell__store_fleet_set(quell *h, struct quell__wtxn *w);
+
+/* 1 when a suppression derived from the fleet's counted replies was ever
+ * put in this database (meta "derived", read once a write; sync.h), so
+ * that a fleet that never derived one looks up no base; else 0.
+ * quell__store_derived_set puts it there. */
+int quell__store_derived(quell *h, struct quell__wtxn *w);
+int quell__store_derived_set(quell *h, struct quell__wtxn *w);
 
 /* A buffer the write's caller may use as it likes until the write ends
  * (freed then). */

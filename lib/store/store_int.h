@@ -74,6 +74,7 @@ struct quell__wtxn {
 	struct quell__buf buf; /* scratch for encoding, reused */
 	struct quell__buf scratch; /* the caller's (quell__store_scratch) */
 	int fleet;          /* meta "fleet" is set (store_sync.c) */
+	int derived;        /* meta "derived": -1 not read yet (store_sync.c) */
 	MDB_cursor *cur[QUELL__T_COUNT]; /* enum quell__table: opened on first
 	                          use, closed with the transaction.  A cursor
 	                          writing keys in order finds the next one on

@@ -81,6 +81,20 @@ int quell__store_version_put(quell *h, struct quell__wtxn *w, const char *key, i
 	return rc ? quell__mdb_error(h, rc, "write versions") : 0;
 }
 
+int quell__store_version_del(quell *h, struct quell__wtxn *w, const char *key, int list,
+                             const char *stream)
+{
+	unsigned char kb[VKEY_MAX];
+	size_t kl = version_key(key, list, stream, kb);
+	MDB_val k = { kl, kb };
+	int rc;
+
+	if (kl == 0)
+		return quell__error(h, QUELL_EINTERNAL, "version key too long");
+	rc = mdb_del(w->txn, h->store->dbi[QUELL__T_SEEN], &k, NULL);
+	return rc != 0 && rc != MDB_NOTFOUND ? quell__mdb_error(h, rc, "write versions") : 0;
+}
+
 int quell__store_fleet(const struct quell__wtxn *w)
 {
 	return w->fleet;
@@ -95,6 +109,28 @@ int quell__store_fleet_set(quell *h, struct quell__wtxn *w)
 	if ((rc = quell__store_meta_put(h, w, "fleet", 5, "1", 1)) != 0)
 		return rc;
 	w->fleet = 1;
+	return 0;
+}
+
+int quell__store_derived(quell *h, struct quell__wtxn *w)
+{
+	MDB_val v;
+
+	if (w->derived < 0)
+		w->derived = quell__store_get_meta(w->txn, h->store->dbi[QUELL__T_META], "derived",
+		                                   &v) == 0;
+	return w->derived;
+}
+
+int quell__store_derived_set(quell *h, struct quell__wtxn *w)
+{
+	int rc;
+
+	if (quell__store_derived(h, w))
+		return 0;
+	if ((rc = quell__store_meta_put(h, w, "derived", 7, "1", 1)) != 0)
+		return rc;
+	w->derived = 1;
 	return 0;
 }
 

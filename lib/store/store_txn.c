@@ -193,6 +193,7 @@ int quell__store_write(quell *h, quell__write_fn fn, void *ctx)
 		if ((rc = quell__store_get_meta(w.txn, s->dbi[QUELL__T_META], "seq", &v)) == 0 && v.mv_size == 8)
 			w.seq = quell__be64_get(v.mv_data);
 		w.fleet = quell__store_get_meta(w.txn, s->dbi[QUELL__T_META], "fleet", &v) == 0;
+		w.derived = -1;
 		rc = fn(h, &w, ctx);
 		if (rc == 0 && w.seq_dirty) {
 			unsigned char seq[8];

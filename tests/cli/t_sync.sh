@@ -3,7 +3,9 @@
 # stream: each applies the other's events once, exports equal, positions
 # survive a restart, lag per host in stats, a host made from a backup
 # applies nothing twice, three hosts that each count one soft bounce for
-# an address all end suppressed (the fleet's set of counted replies), and
+# an address all end suppressed (the fleet's set of counted replies), a
+# delivery shared by one of them ends that count everywhere (one host that
+# had suppressed before it arrived takes the suppression back), and
 # a host whose events the stream no longer holds is told to bootstrap
 # (exit 65).
 
@@ -106,3 +108,35 @@ sleep 2
 t 'the stream lost what h3 never applied' 65 '' \
 	"quell: sync: stream SHORT has no message 1 any more (the next is 4): it was purged, or this host was away longer than the stream keeps events; bootstrap this host from a peer's \`quell backup\` (docs/fleet.md)" \
 	--db "$T_DIR/c" -q sync --nats "$URL" --stream SHORT --subject-prefix short --once
+
+# a delivery is shared and ends the fleet's count: h1 counts two soft
+# bounces then delivers, h2 counts one more; h5 got the three bounces
+# first and suppressed, and takes it back when the delivery arrives
+R=(record fine@k.example '452 4.2.2 Mailbox full')
+q "${A[@]}" --now 2026-01-04T00:00:10Z "${R[@]}" >/dev/null
+q "${A[@]}" --now 2026-01-04T00:00:20Z "${R[@]}" >/dev/null
+q "${B[@]}" --now 2026-01-04T00:00:40Z "${R[@]}" >/dev/null
+for h in A B E; do
+	eval "db=(\"\${$h[@]}\")"
+	t "$h syncs the bounces" 0 '' '' "${db[@]}" -q sync --nats "$URL" --once
+done
+t 'h5: three bounces, no delivery yet: suppressed' 1 \
+	$'fine@k.example\tsuppress\tscope=address key=fine@k.example rule=mailbox-full category=quota source=bounce' '' \
+	"${E[@]}" --now 2026-01-05T00:00:00Z check fine@k.example
+T_FILTER='s/\t.*//' t 'h1 delivers after its two bounces' 0 'fine@k.example' '' "${A[@]}" \
+	--now 2026-01-04T00:00:30Z record fine@k.example '250 2.0.0 Ok: queued as 4F2B1'
+for h in A B E; do
+	eval "db=(\"\${$h[@]}\")"
+	t "$h syncs the delivery" 0 '' '' "${db[@]}" -q sync --nats "$URL" --once
+done
+for h in A B E; do
+	eval "db=(\"\${$h[@]}\")"
+	t "$h: the delivery ended the count: not suppressed" 0 $'fine@k.example\tallow\t' '' \
+		"${db[@]}" --now 2026-01-05T00:00:00Z check fine@k.example
+done
+T_FILTER='/delivery%20ended/!d; s/ seq=[0-9]*$//' t 'h5 says why the suppression went' 0 \
+	$'event\t2026-01-04T00:00:30Z\tremove\tlist=suppress source=bounce reason=a%20delivery%20ended%20the%20fleet\'s%20count verdict=allow origin=h5' '' \
+	"${E[@]}" show fine@k.example
+q "${A[@]}" export >"$T_DIR/a.csv" 2>/dev/null
+q "${E[@]}" export >"$T_DIR/e.csv" 2>/dev/null
+ok 'h1 and h5 still export the same' cmp "$T_DIR/a.csv" "$T_DIR/e.csv"

@@ -9,13 +9,15 @@
 # store dir and free ports (client, cluster, monitoring), is ready when its
 # /healthz answers, and is stopped by PID on exit, as is every quell sync;
 # nothing is left running.  The stream is R3.  All three hosts write at
-# once (adds, removes, allows, replies, unsubscribes on the same keys)
+# once (adds, removes, allows, hard and soft bounces, deliveries,
+# unsubscribes on the same keys)
 # while their syncs run; meanwhile one NATS node is killed (SIGKILL) and
 # restarted, one sync is killed (SIGKILL) and restarted, one host's sync is
 # stopped while the others write and started again.  Then: the three
 # exports are byte-identical, and every shared event is in every host's
-# history exactly once (origin and sequence; a suppression each host
-# derives from the fleet's counted replies is its own, not counted).  Prints what it did, with
+# history exactly once (origin and sequence; counted replies and
+# deliveries too; a suppression each host derives from the fleet's counted
+# replies, or takes back after a delivery, is its own, not counted).  Prints what it did, with
 # times; exit 0 when all holds.
 set -euo pipefail
 
@@ -121,7 +123,7 @@ writer() { # writer HOST ROUND COUNT
 	local i=$1 r=$2 n=$3 k op key
 	for k in $(seq "$n"); do
 		key="k$(((k * 7 + i * 3) % 12))@fleet.example"
-		op=$(((k + i + r) % 6))
+		op=$(((k + i + r) % 8))
 		case $op in
 		0) q "$i" add "$key" --reason "${H[i]} r$r k$k" ;;
 		1) q "$i" remove "$key" 2>/dev/null || true ;;
@@ -129,6 +131,8 @@ writer() { # writer HOST ROUND COUNT
 		3) q "$i" record "$key" "550 5.1.1 <$key>: user unknown ${H[i]} $k" >/dev/null ;;
 		4) q "$i" add "$key" --source unsubscribe --stream news ;;
 		5) q "$i" unallow "$key" 2>/dev/null || true ;;
+		6) q "$i" record "$key" "452 4.2.2 <$key>: mailbox full ${H[i]} $k" >/dev/null ;;
+		7) q "$i" record "$key" "250 2.0.0 Ok: queued as ${H[i]}$k" >/dev/null ;;
 		esac
 	done
 }
@@ -205,12 +209,13 @@ rows=$(grep -vc '^entry,' "$T/export0.csv" || true)
 note "exports byte-identical ($rows entries)"
 
 # every shared event in every history exactly once
-events_of() { # the (origin seq) of every suppress/allow event in host i's history
+events_of() { # the (origin seq) of every shared event in host i's history
 	local k
 	for k in $(seq 0 11) seed-h1 seed-h2 seed-h3; do
 		case $k in seed-*) key="$k@fleet.example" ;; *) key="k$k@fleet.example" ;; esac
 		q "$1" show "$key" 2>/dev/null | grep -E $'^event\t' |
-			grep -E 'list=(suppress|allow) ' | grep -v 'on%20the%20fleet' | sed -E 's/.*origin=([^ ]+) seq=([0-9]+).*/\1 \2/' || true
+			grep -E $'\t(count|clear)\t|list=(suppress|allow) ' |
+			grep -v -e 'on%20the%20fleet' -e 'ended%20the%20fleet' | sed -E 's/.*origin=([^ ]+) seq=([0-9]+).*/\1 \2/' || true
 	done | sort
 }
 for i in 0 1 2; do events_of "$i" >"$T/events$i"; done
