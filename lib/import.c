@@ -53,7 +53,8 @@
 #define RUN_BYTES (24u << 20)   /* rows sorted in memory before a spill ... */
 #define RUN_BATCHES 64          /* ... or this many batches of them */
 #define QUELL__EDRYRUN (-101)
-#define TRIM_ROWS 64            /* rows between two looks at the resident set */
+#define TRIM_ROWS 64            /* rows through the rules between two looks at
+                                   the resident set */
 #define TRIM_OVER (40u << 20)   /* ... which, past this, has the map trimmed */
 
 /* ------------------------------------------------------------ batch rows */
@@ -192,13 +193,19 @@ static int batch_fn(quell *h, struct quell__wtxn *w, void *vctx)
 	memset(&m->batch, 0, sizeof m->batch);
 	m->st.rejected = m->rejected_before; /* a batch written again counts afresh */
 	quell__store_dwarm(h, w, TRIM_OVER); /* the domain cache: every key, when few */
-	for (size_t i = 0; i < m->bn && rc == 0; i++) {
+	for (size_t i = 0, weight = 0; i < m->bn && rc == 0; i++) {
 		rc = quell__imp_write_row(m, w, &m->bitems[i]);
 		/* rows through the rules read pages all over the domain tables:
 		 * keep the resident set flat inside a batch too, trimming only
-		 * when it grows (each trim makes the hot pages fault again) */
-		if ((i + 1) % TRIM_ROWS == 0)
+		 * when it grows (each trim makes the hot pages fault again).
+		 * Looked at every TRIM_ROWS rows through the rules, every
+		 * TRIM_ROWS * RULES_WEIGHT plain rows (they read a narrow
+		 * stretch of each tree) */
+		weight += m->bitems[i].kind == QUELL__IMP_RULES ? RULES_WEIGHT : 1;
+		if (weight >= TRIM_ROWS * RULES_WEIGHT) {
+			weight = 0;
 			quell__store_wtrim(h, w, TRIM_OVER);
+		}
 	}
 	if (rc == 0 && m->o->dry_run)
 		return QUELL__EDRYRUN;
