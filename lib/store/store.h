@@ -142,6 +142,12 @@ int quell__store_load(quell *h, struct quell__wtxn *w, int scope, const char *ke
 int quell__store_put(quell *h, struct quell__wtxn *w, int scope, const char *key,
                      const struct quell__rec *r);
 
+/* quell__store_put of a record already encoded (enc, len: what
+ * quell__rec_encode made of it, never empty): a change whose record has one
+ * entry stores the bytes of that entry's image (sync_lww.c). */
+int quell__store_put_enc(quell *h, struct quell__wtxn *w, int scope, const char *key,
+                         const void *enc, size_t len);
+
 /* Append a history event for key, with its change feed entry: sets
  * ev->seq and ev->origin. */
 int quell__store_event(quell *h, struct quell__wtxn *w, const char *key, struct quell_event *ev);
