@@ -32,6 +32,20 @@ enum field {
 
 /* ------------------------------------------------------------- packing */
 
+static unsigned char *wr_varint(unsigned char *p, uint64_t v)
+{
+	while (v >= 0x80) {
+		*p++ = (unsigned char)(v | 0x80);
+		v >>= 7;
+	}
+	*p++ = (unsigned char)v;
+	return p;
+}
+
+#define VARINT_MAX 10
+
+/* Written into room made once for the whole row (a buf_put per field cost
+ * more than the rest of the packing). */
 void quell__item_pack(struct quell__buf *b, const struct quell__item *it)
 {
 	const struct quell__row *r = &it->row;
@@ -39,48 +53,52 @@ void quell__item_pack(struct quell__buf *b, const struct quell__item *it)
 		                  (uint64_t)r->code, r->attempts, r->count, r->has };
 	const int64_t tim[5] = { r->created, r->updated, r->expires, r->until, r->first_failure };
 	const char *str[6] = { r->stream, r->category, r->rule, r->status, r->reply, r->reason };
-	size_t start = b->len, klen = strlen(it->key), hdr;
+	size_t klen = strlen(it->key), slen[6], need, body;
 	uint64_t mask = 0;
-	unsigned char lenb[10] = { 0 };
+	unsigned char *start, *p, lenb[VARINT_MAX], *q;
 
+	/* the length prefix's room, scope, key, line, kind, offset, mask, and
+	 * each number at its longest */
+	need = VARINT_MAX + 1 + klen + 1 + VARINT_MAX + 1 + 2 * VARINT_MAX + 12 * VARINT_MAX;
 	for (int i = 0; i < 7; i++)
 		mask |= (uint64_t)(num[i] != 0) << (F_LIST + i);
 	for (int i = 0; i < 5; i++)
 		mask |= (uint64_t)(tim[i] != 0) << (F_CREATED + i);
-	for (int i = 0; i < 6; i++)
-		mask |= (uint64_t)(str[i] != NULL && str[i][0] != '\0') << (F_STREAM + i);
-	/* room for the longest length prefix; the body goes after it and is
-	 * moved down once its length is known */
-	quell__buf_put(b, lenb, sizeof lenb);
-	hdr = b->len;
-	quell__buf_u8(b, (unsigned)it->scope);
-	quell__buf_cstr(b, it->key, klen);
-	quell__buf_varint(b, r->line);
-	quell__buf_u8(b, (unsigned)(it->kind & 3) | (unsigned)(r->restore != 0) << 2);
-	quell__buf_varint(b, it->doff);
-	quell__buf_varint(b, mask);
+	for (int i = 0; i < 6; i++) {
+		slen[i] = str[i] != NULL ? strlen(str[i]) : 0;
+		mask |= (uint64_t)(slen[i] != 0) << (F_STREAM + i);
+		need += slen[i] + 1;
+	}
+	if (quell__buf_grow(b, need) != 0)
+		return;
+	/* the body goes after room for the longest length prefix and is moved
+	 * down once its length is known */
+	start = b->data + b->len;
+	p = start + VARINT_MAX;
+	*p++ = (unsigned char)it->scope;
+	memcpy(p, it->key, klen + 1);
+	p += klen + 1;
+	p = wr_varint(p, r->line);
+	*p++ = (unsigned char)((unsigned)(it->kind & 3) | (unsigned)(r->restore != 0) << 2);
+	p = wr_varint(p, it->doff);
+	p = wr_varint(p, mask);
 	for (int i = 0; i < 7; i++)
 		if (num[i] != 0)
-			quell__buf_varint(b, num[i]);
+			p = wr_varint(p, num[i]);
 	for (int i = 0; i < 5; i++)
 		if (tim[i] != 0)
-			quell__buf_varint(b, quell__zigzag(tim[i]));
+			p = wr_varint(p, quell__zigzag(tim[i]));
 	for (int i = 0; i < 6; i++)
-		if (str[i] != NULL && str[i][0] != '\0')
-			quell__buf_cstr(b, str[i], strlen(str[i]));
-	if (!b->oom) {
-		uint64_t n = b->len - hdr;
-		size_t k = 0;
-
-		while (n >= 0x80) {
-			lenb[k++] = (unsigned char)(n | 0x80);
-			n >>= 7;
+		if (slen[i] != 0) {
+			memcpy(p, str[i], slen[i] + 1);
+			p += slen[i] + 1;
 		}
-		lenb[k++] = (unsigned char)n;
-		memcpy(b->data + start, lenb, k);
-		memmove(b->data + start + k, b->data + hdr, b->len - hdr);
-		b->len -= sizeof lenb - k;
-	}
+	body = (size_t)(p - start) - VARINT_MAX;
+	q = wr_varint(lenb, body);
+	memcpy(start, lenb, (size_t)(q - lenb));
+	memmove(start + (q - lenb), start + VARINT_MAX, body);
+	b->len += (size_t)(q - lenb) + body;
+	b->data[b->len] = '\0';
 }
 
 size_t quell__packed_size(const unsigned char *p, size_t avail)
