@@ -322,6 +322,24 @@ static int write_all(struct quell__imp *m, size_t batch)
 	return write_batch(m);
 }
 
+/* write_all as one bulk write of the store (quell__store_bulk): each
+ * batch's commit syncs the data once, the end syncs everything.  0, or an
+ * error with its message set (write_all's first). */
+static int write_bulk(struct quell__imp *m, size_t batch)
+{
+	int rc, end;
+
+	if (m->o->dry_run)
+		return write_all(m, batch);
+	(void)quell__store_bulk(m->h, 1);
+	rc = write_all(m, batch);
+	end = quell__store_bulk(m->h, 0);
+	if (rc == 0 && end != 0)
+		rc = quell__error(m->h, QUELL_EIO, "import: the database could not be synced: %s",
+		                  strerror(end));
+	return rc;
+}
+
 /* The options, checked before anything is read.  0, or QUELL_EINVAL
  * with its message set. */
 static int check_opts(quell *h, const struct quell_import_options *opts)
@@ -412,7 +430,7 @@ int quell_import(quell *h, FILE *in, const struct quell_import_options *opts,
 		goto out;
 	}
 	if ((opts->force_suppress || (rc = quell__rules_get(h, &m->rs)) == 0) &&
-	    (rc = read_all(m, rd, batch)) == 0 && (rc = write_all(m, batch)) == 0 &&
+	    (rc = read_all(m, rd, batch)) == 0 && (rc = write_bulk(m, batch)) == 0 &&
 	    m->o->progress != NULL)
 		(void)m->o->progress(m->o->payload, &m->st); /* too late to cancel */
 out:

@@ -8,7 +8,8 @@
  * without, leave every table byte for byte the same: records, history
  * events and their sequence numbers, the change feed, seen ids.  And the cache never outlives a write made
  * elsewhere: another process that changes a domain between two writes of
- * ours is seen by the next verdict.
+ * ours is seen by the next verdict.  And an import's batches commit in
+ * the store's bulk mode (one sync a commit), which it leaves at the end.
  */
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -18,6 +19,8 @@
 #include "testutil.h"
 
 #define T0 1795860000
+
+static int bulk_on_seen; /* test_bulk_sync's callback */
 
 /* A growing byte string. */
 struct dump {
@@ -274,10 +277,54 @@ static void test_other_writer_seen(void)
 	tu_close(h, dir);
 }
 
+/* The progress callback runs after each committed batch (and once more
+ * at the end): the store is in its bulk mode then (one sync a commit),
+ * and not after the import. */
+static int bulk_seen(void *payload, const struct quell_import_stats *st)
+{
+	if (st->written > 0 && st->written < 5)
+		bulk_on_seen += quell__store_bulk_now(payload);
+	return 0;
+}
+
+static void test_bulk_sync(void)
+{
+	struct quell_import_options o = QUELL_IMPORT_OPTIONS_INIT;
+	const char *text = "a@x.example\nb@x.example\nc@y.example\nd@y.example\ne@z.example\n";
+	char dir[256];
+	quell *h = tu_open(dir, sizeof dir, NULL);
+	struct quell_result res;
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_FALSE(quell__store_bulk_now(h));
+	o.format = "plain";
+	o.now = T0;
+	o.batch = 2;
+	o.progress = bulk_seen;
+	o.payload = h;
+	bulk_on_seen = 0;
+	CU_ASSERT_EQUAL(quell_import(h, f, &o, NULL), 0);
+	fclose(f);
+	CU_ASSERT_EQUAL(bulk_on_seen, 2); /* after the batches of 2 and 4 rows */
+	CU_ASSERT_FALSE(quell__store_bulk_now(h)); /* back as it was */
+	/* bulk writes pair up: nested ones end with the outer one */
+	CU_ASSERT_EQUAL(quell__store_bulk(h, 1), 0);
+	CU_ASSERT_EQUAL(quell__store_bulk(h, 1), 0);
+	CU_ASSERT_EQUAL(quell__store_bulk(h, 0), 0);
+	CU_ASSERT_TRUE(quell__store_bulk_now(h));
+	CU_ASSERT_EQUAL(quell__store_bulk(h, 0), 0);
+	CU_ASSERT_FALSE(quell__store_bulk_now(h));
+	CU_ASSERT_EQUAL(quell_check(h, "e@z.example", NULL, T0, &res), 0);
+	CU_ASSERT_EQUAL(res.verdict, QUELL_SUPPRESS);
+	tu_close(h, dir);
+}
+
 static CU_TestInfo tests[] = {
 	{ "with the domain cache, the same bytes as without", test_same_bytes },
 	{ "a write by another process empties the cache", test_other_writer_seen },
 	{ "a cache that starts with every domain key, the same bytes", test_warm_cache },
+	{ "an import commits in the store's bulk mode, and ends it", test_bulk_sync },
 	CU_TEST_INFO_NULL,
 };
 

@@ -115,6 +115,19 @@ int quell__store_write(quell *h, quell__write_fn fn, void *ctx);
  * Changes no answer. */
 void quell__store_dwarm(quell *h, struct quell__wtxn *w, size_t over);
 
+/* A bulk write of many transactions (an import) begins (on = 1) or ends
+ * (on = 0).  Meanwhile commits sync the data file once, not the meta
+ * page on its own as well (MDB_NOMETASYNC: a crash of the system, not of
+ * the process, may undo the last transaction committed, never leaves a
+ * damaged database); the end syncs everything, so that what was
+ * committed is durable when it returns.  Calls pair up; bulk writes may
+ * overlap.  0, or the errno of a failed sync (no message set). */
+int quell__store_bulk(quell *h, int on);
+
+/* Whether commits leave out the meta page's own sync now (a bulk write
+ * is going on): for tests. */
+int quell__store_bulk_now(quell *h);
+
 /* Read a key's record: 0 with *val set, 1 when there is none, or an
  * error.  Allocates nothing (the check path). */
 int quell__store_get(const quell *h, struct quell__txn *txn, int scope, const char *key,
