@@ -65,7 +65,7 @@ void quell__item_pack(struct quell__buf *b, const struct quell__item *it)
 	for (int i = 0; i < 5; i++)
 		mask |= (uint64_t)(tim[i] != 0) << (F_CREATED + i);
 	for (int i = 0; i < 6; i++) {
-		slen[i] = str[i] != NULL ? strlen(str[i]) : 0;
+		slen[i] = str[i] != NULL && str[i][0] != '\0' ? strlen(str[i]) : 0;
 		mask |= (uint64_t)(slen[i] != 0) << (F_STREAM + i);
 		need += slen[i] + 1;
 	}

@@ -220,7 +220,7 @@ static size_t clip_all(const char **s, const size_t *max, size_t *len, int n)
 
 	for (int i = 0; i < n; i++) {
 		s[i] = s[i] ? s[i] : "";
-		len[i] = quell__utf8_clip(s[i], strlen(s[i]), max[i]);
+		len[i] = s[i][0] != '\0' ? quell__utf8_clip(s[i], strlen(s[i]), max[i]) : 0;
 		need += len[i] + 1;
 	}
 	return need;
