@@ -50,6 +50,10 @@
                                    all over the tree, and every page it makes
                                    dirty is held in memory until the commit */
 #define BATCH_BYTES (8u << 20)
+#define BATCH_ROOM (32u << 20)  /* room in the map before a batch: it makes a few
+                                   MB of pages dirty (a batch that met a full
+                                   map was written again after the map grew:
+                                   28,000 rows of the 1M bench list) */
 #define RUN_BYTES (24u << 20)   /* rows sorted in memory before a spill ... */
 #define RUN_BATCHES 64          /* ... or this many batches of them */
 #define QUELL__EDRYRUN (-101)
@@ -231,6 +235,8 @@ static int write_batch(struct quell__imp *m)
 	if (m->bn == 0)
 		return 0;
 	m->rejected_before = m->st.rejected;
+	if ((rc = quell__store_room(m->h, BATCH_ROOM)) != 0)
+		return rc;
 	rc = quell__store_write(m->h, batch_fn, m);
 	if (rc == QUELL__EDRYRUN)
 		rc = 0;

@@ -9,7 +9,8 @@
  * events and their sequence numbers, the change feed, seen ids.  And the cache never outlives a write made
  * elsewhere: another process that changes a domain between two writes of
  * ours is seen by the next verdict.  And an import's batches commit in
- * the store's bulk mode (one sync a commit), which it leaves at the end.
+ * the store's bulk mode (one sync a commit), which it leaves at the end,
+ * and the map is grown before a batch rather than halfway through it.
  */
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -320,11 +321,40 @@ static void test_bulk_sync(void)
 	tu_close(h, dir);
 }
 
+/* Room made before a batch: the map grows now, not halfway through a
+ * write transaction that would then run again; up to the limit only. */
+static void test_room(void)
+{
+	struct quell_options oo = QUELL_OPTIONS_INIT;
+	struct quell_stats *st = NULL;
+	char dir[256];
+	quell *h = tu_open(dir, sizeof dir, NULL);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	CU_ASSERT_EQUAL(quell__store_room(h, 200u << 20), 0);
+	CU_ASSERT_EQUAL_FATAL(quell_stats_get(h, T0, &st), 0);
+	CU_ASSERT(st->map_bytes >= st->used_bytes + (200u << 20));
+	CU_ASSERT(st->map_bytes <= 2 * (st->used_bytes + (200u << 20))); /* doubled, no more */
+	quell_stats_free(st);
+	tu_close(h, dir);
+	/* a database with a lower limit stops there, without an error */
+	oo.max_db_size = 32u << 20;
+	oo.map_size = 1u << 20;
+	h = tu_open(dir, sizeof dir, &oo);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	CU_ASSERT_EQUAL(quell__store_room(h, 200u << 20), 0);
+	CU_ASSERT_EQUAL_FATAL(quell_stats_get(h, T0, &st), 0);
+	CU_ASSERT_EQUAL(st->map_bytes, 32u << 20);
+	quell_stats_free(st);
+	tu_close(h, dir);
+}
+
 static CU_TestInfo tests[] = {
 	{ "with the domain cache, the same bytes as without", test_same_bytes },
 	{ "a write by another process empties the cache", test_other_writer_seen },
 	{ "a cache that starts with every domain key, the same bytes", test_warm_cache },
 	{ "an import commits in the store's bulk mode, and ends it", test_bulk_sync },
+	{ "room in the map made before a batch", test_room },
 	CU_TEST_INFO_NULL,
 };
 

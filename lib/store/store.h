@@ -107,6 +107,12 @@ typedef int (*quell__write_fn)(quell *h, struct quell__wtxn *w, void *ctx);
  * map at its size limit is QUELL_EIO, saying so; nothing is written. */
 int quell__store_write(quell *h, quell__write_fn fn, void *ctx);
 
+/* Grow the map now (doubling, up to the limit) until `bytes` past the
+ * pages in use fit in it, so that a large write transaction about to run
+ * does not meet MDB_MAP_FULL halfway and run again.  Changes no data.  0,
+ * or an error with its message set. */
+int quell__store_room(quell *h, size_t bytes);
+
 /* A bulk write (an import) begins in w: when the domain cache
  * (store_dcache.c) is empty and the domain table small, the cache takes
  * all of its keys in one pass, so that the verdict probes of names the

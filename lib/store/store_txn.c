@@ -53,6 +53,31 @@ static int grow(const quell *h, struct quell__store *s)
 	return rc ? quell__mdb_error(h, rc, "grow map") : 0;
 }
 
+int quell__store_room(quell *h, size_t bytes)
+{
+	struct quell__store *s = h->store;
+
+	for (;;) {
+		MDB_envinfo info;
+		MDB_stat st;
+		int enough = 1, rc;
+
+		pthread_rwlock_rdlock(&s->resize);
+		if (s->env != NULL && !s->readonly && mdb_env_info(s->env, &info) == 0 &&
+		    mdb_env_stat(s->env, &st) == 0) {
+			size_t used = ((size_t)info.me_last_pgno + 1) * st.ms_psize;
+
+			enough = info.me_mapsize >= s->max_size || used > info.me_mapsize ||
+			         info.me_mapsize - used >= bytes;
+		}
+		pthread_rwlock_unlock(&s->resize);
+		if (enough)
+			return 0;
+		if ((rc = grow(h, s)) != 0)
+			return rc;
+	}
+}
+
 /* Whether a minute passed since dead readers' slots were last looked
  * for: a long-running process (policyd) clears them now and then, so
  * that others can still start.  The check path pays one relaxed counter
