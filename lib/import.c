@@ -6,7 +6,9 @@
  * and collected into runs of RUN_BYTES, each sorted and (when there is
  * more than one) spilled to a temporary file (spill.c); the runs are then
  * merged in key order and written in batches of `batch` rows, each one
- * write transaction.  Sorted
+ * write transaction (one bulk write of the store: a sync a commit,
+ * everything synced at the end; the map grown before a batch, not halfway
+ * through it).  Sorted
  * as a whole, each batch writes one narrow stretch of the B-tree instead
  * of touching all of it; a stopped import keeps every batch it committed.
  * Memory is one run and one batch, whatever the input size.

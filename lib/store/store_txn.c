@@ -2,7 +2,8 @@
  * store_txn.c - the store's transactions: the pool of read-only
  * transactions (reset/renew, no allocation once warm, a look for dead
  * readers' slots once a minute) and write transactions that grow the map
- * on MDB_MAP_FULL and run the caller's function again.  A commit that a
+ * on MDB_MAP_FULL and run the caller's function again (or before one
+ * begins, when asked to make room: quell__store_room).  A commit that a
  * full file system cut short says so, not "Input/output error".
  */
 #include <errno.h>
