@@ -3,7 +3,7 @@
  * [--rejects FILE] [--list L] FILE|-`: bulk import of quell's own csv or
  * jsonl, a plain list, or a provider's suppression export (formats.h in
  * the library), through quell_import: batches of 20000 rows, each one
- * durable write transaction.
+ * write transaction, all of them durable when it returns.
  *
  * The command opens the input itself (a missing one is 66 and creates no
  * database; nor does an import that adds nothing: cli_discard_new, 66)

@@ -6,7 +6,9 @@
  * and collected into runs of RUN_BYTES, each sorted and (when there is
  * more than one) spilled to a temporary file (spill.c); the runs are then
  * merged in key order and written in batches of `batch` rows, each one
- * write transaction.  Sorted
+ * write transaction (one bulk write of the store: a sync a commit,
+ * everything synced at the end; the map grown before a batch, not halfway
+ * through it).  Sorted
  * as a whole, each batch writes one narrow stretch of the B-tree instead
  * of touching all of it; a stopped import keeps every batch it committed.
  * Memory is one run and one batch, whatever the input size.
@@ -51,10 +53,15 @@
                                    all over the tree, and every page it makes
                                    dirty is held in memory until the commit */
 #define BATCH_BYTES (8u << 20)
+#define BATCH_ROOM (32u << 20)  /* room in the map before a batch: it makes a few
+                                   MB of pages dirty (a batch that met a full
+                                   map was written again after the map grew:
+                                   28,000 rows of the 1M bench list) */
 #define RUN_BYTES (24u << 20)   /* rows sorted in memory before a spill ... */
 #define RUN_BATCHES 64          /* ... or this many batches of them */
 #define QUELL__EDRYRUN (-101)
-#define TRIM_ROWS 64            /* rows between two looks at the resident set */
+#define TRIM_ROWS 64            /* rows through the rules between two looks at
+                                   the resident set */
 #define TRIM_OVER (40u << 20)   /* ... which, past this, has the map trimmed */
 #define FUTURE_SLACK 86400      /* row times up to a day ahead: clocks and zones */
 
@@ -211,13 +218,19 @@ static int batch_fn(quell *h, struct quell__wtxn *w, void *vctx)
 	memset(&m->batch, 0, sizeof m->batch);
 	m->st.rejected = m->rejected_before; /* a batch written again counts afresh */
 	quell__store_dwarm(h, w, TRIM_OVER); /* the domain cache: every key, when few */
-	for (size_t i = 0; i < m->bn && rc == 0; i++) {
+	for (size_t i = 0, weight = 0; i < m->bn && rc == 0; i++) {
 		rc = quell__imp_write_row(m, w, &m->bitems[i]);
 		/* rows through the rules read pages all over the domain tables:
 		 * keep the resident set flat inside a batch too, trimming only
-		 * when it grows (each trim makes the hot pages fault again) */
-		if ((i + 1) % TRIM_ROWS == 0)
+		 * when it grows (each trim makes the hot pages fault again).
+		 * Looked at every TRIM_ROWS rows through the rules, every
+		 * TRIM_ROWS * RULES_WEIGHT plain rows (they read a narrow
+		 * stretch of each tree) */
+		weight += m->bitems[i].kind == QUELL__IMP_RULES ? RULES_WEIGHT : 1;
+		if (weight >= TRIM_ROWS * RULES_WEIGHT) {
+			weight = 0;
 			quell__store_wtrim(h, w, TRIM_OVER);
+		}
 	}
 	if (rc == 0 && m->o->dry_run)
 		return QUELL__EDRYRUN;
@@ -243,6 +256,8 @@ static int write_batch(struct quell__imp *m)
 	if (m->bn == 0)
 		return 0;
 	m->rejected_before = m->st.rejected;
+	if ((rc = quell__store_room(m->h, BATCH_ROOM)) != 0)
+		return rc;
 	rc = quell__store_write(m->h, batch_fn, m);
 	if (rc == QUELL__EDRYRUN)
 		rc = 0;
@@ -332,6 +347,24 @@ static int write_all(struct quell__imp *m, size_t batch)
 	if (rc < 0)
 		return quell__error(m->h, rc, "%s", quell__runs_error(m->runs));
 	return write_batch(m);
+}
+
+/* write_all as one bulk write of the store (quell__store_bulk): each
+ * batch's commit syncs the data once, the end syncs everything.  0, or an
+ * error with its message set (write_all's first). */
+static int write_bulk(struct quell__imp *m, size_t batch)
+{
+	int rc, end;
+
+	if (m->o->dry_run)
+		return write_all(m, batch);
+	(void)quell__store_bulk(m->h, 1);
+	rc = write_all(m, batch);
+	end = quell__store_bulk(m->h, 0);
+	if (rc == 0 && end != 0)
+		rc = quell__error(m->h, QUELL_EIO, "import: the database could not be synced: %s",
+		                  strerror(end));
+	return rc;
 }
 
 /* The options, checked before anything is read.  0, or QUELL_EINVAL
@@ -424,7 +457,7 @@ int quell_import(quell *h, FILE *in, const struct quell_import_options *opts,
 		goto out;
 	}
 	if ((opts->force_suppress || (rc = quell__rules_get(h, &m->rs)) == 0) &&
-	    (rc = read_all(m, rd, batch)) == 0 && (rc = write_all(m, batch)) == 0 &&
+	    (rc = read_all(m, rd, batch)) == 0 && (rc = write_bulk(m, batch)) == 0 &&
 	    m->o->progress != NULL)
 		(void)m->o->progress(m->o->payload, &m->st); /* too late to cancel */
 out:

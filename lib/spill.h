@@ -77,7 +77,9 @@ const char *quell__runs_error(const struct quell__runs *r);
 size_t quell__runs_count(const struct quell__runs *r);
 
 /* The next packed row of all runs in order: 1 with *rec and *len set (the
- * bytes live until the next call), 0 at the end, QUELL_EIO or QUELL_ENOMEM
+ * bytes live until the next call; only what the order reads, the scope,
+ * key and line, is checked here: quell__item_unpack checks the rest), 0 at
+ * the end, QUELL_EIO or QUELL_ENOMEM
  * (quell__runs_error says what failed). */
 int quell__runs_next(struct quell__runs *r, const unsigned char **rec, size_t *len);
 

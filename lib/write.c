@@ -64,6 +64,20 @@ static int shares(const struct quell__change *c)
 	return 0;
 }
 
+/* Store the record: a record of one entry is, byte for byte, that
+ * entry's image for the change feed (sync_lww.c encodes it the same way),
+ * so the image's bytes are stored instead of encoding it again. */
+static int put_rec(quell *h, struct quell__wtxn *w, const struct quell__change *c,
+                   const struct quell__rec *rec, const struct quell__lww *l)
+{
+	if (l != NULL && rec->n == 1)
+		for (size_t i = 0; i < c->nev; i++)
+			if (l->img[i].kind == QUELL__IMG_ENTRY)
+				return quell__store_put_enc(h, w, c->scope, c->key, l->img[i].data,
+				                            l->img[i].len);
+	return quell__store_put(h, w, c->scope, c->key, rec);
+}
+
 int quell__write_change(quell *h, struct quell__wtxn *w, const struct quell__change *c)
 {
 	struct quell__lww *l = NULL;
@@ -87,7 +101,7 @@ int quell__write_change(quell *h, struct quell__wtxn *w, const struct quell__cha
 	if (c->verdict == NULL && rec != NULL)
 		for (size_t i = 0; i < c->nev; i++)
 			c->ev[i].verdict = quell__rec_verdict(rec, c->ev[i].stream, c->now);
-	if (rec != NULL && (rc = quell__store_put(h, w, c->scope, c->key, rec)) != 0)
+	if (rec != NULL && (rc = put_rec(h, w, c, rec, l)) != 0)
 		return rc;
 	if (c->verdict != NULL) {
 		if ((rc = c->verdict(h, w, c->ctx, &verdict)) != 0)

@@ -8,7 +8,9 @@
  * without, leave every table byte for byte the same: records, history
  * events and their sequence numbers, the change feed, seen ids.  And the cache never outlives a write made
  * elsewhere: another process that changes a domain between two writes of
- * ours is seen by the next verdict.
+ * ours is seen by the next verdict.  And an import's batches commit in
+ * the store's bulk mode (one sync a commit), which it leaves at the end,
+ * and the map is grown before a batch rather than halfway through it.
  */
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -18,6 +20,8 @@
 #include "testutil.h"
 
 #define T0 1795860000
+
+static int bulk_on_seen; /* test_bulk_sync's callback */
 
 /* A growing byte string. */
 struct dump {
@@ -274,10 +278,83 @@ static void test_other_writer_seen(void)
 	tu_close(h, dir);
 }
 
+/* The progress callback runs after each committed batch (and once more
+ * at the end): the store is in its bulk mode then (one sync a commit),
+ * and not after the import. */
+static int bulk_seen(void *payload, const struct quell_import_stats *st)
+{
+	if (st->written > 0 && st->written < 5)
+		bulk_on_seen += quell__store_bulk_now(payload);
+	return 0;
+}
+
+static void test_bulk_sync(void)
+{
+	struct quell_import_options o = QUELL_IMPORT_OPTIONS_INIT;
+	const char *text = "a@x.example\nb@x.example\nc@y.example\nd@y.example\ne@z.example\n";
+	char dir[256];
+	quell *h = tu_open(dir, sizeof dir, NULL);
+	struct quell_result res;
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_FALSE(quell__store_bulk_now(h));
+	o.format = "plain";
+	o.now = T0;
+	o.batch = 2;
+	o.progress = bulk_seen;
+	o.payload = h;
+	bulk_on_seen = 0;
+	CU_ASSERT_EQUAL(quell_import(h, f, &o, NULL), 0);
+	fclose(f);
+	CU_ASSERT_EQUAL(bulk_on_seen, 2); /* after the batches of 2 and 4 rows */
+	CU_ASSERT_FALSE(quell__store_bulk_now(h)); /* back as it was */
+	/* bulk writes pair up: nested ones end with the outer one */
+	CU_ASSERT_EQUAL(quell__store_bulk(h, 1), 0);
+	CU_ASSERT_EQUAL(quell__store_bulk(h, 1), 0);
+	CU_ASSERT_EQUAL(quell__store_bulk(h, 0), 0);
+	CU_ASSERT_TRUE(quell__store_bulk_now(h));
+	CU_ASSERT_EQUAL(quell__store_bulk(h, 0), 0);
+	CU_ASSERT_FALSE(quell__store_bulk_now(h));
+	CU_ASSERT_EQUAL(quell_check(h, "e@z.example", NULL, T0, &res), 0);
+	CU_ASSERT_EQUAL(res.verdict, QUELL_SUPPRESS);
+	tu_close(h, dir);
+}
+
+/* Room made before a batch: the map grows now, not halfway through a
+ * write transaction that would then run again; up to the limit only. */
+static void test_room(void)
+{
+	struct quell_options oo = QUELL_OPTIONS_INIT;
+	struct quell_stats *st = NULL;
+	char dir[256];
+	quell *h = tu_open(dir, sizeof dir, NULL);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	CU_ASSERT_EQUAL(quell__store_room(h, 200u << 20), 0);
+	CU_ASSERT_EQUAL_FATAL(quell_stats_get(h, T0, &st), 0);
+	CU_ASSERT(st->map_bytes >= st->used_bytes + (200u << 20));
+	CU_ASSERT(st->map_bytes <= 2 * (st->used_bytes + (200u << 20))); /* doubled, no more */
+	quell_stats_free(st);
+	tu_close(h, dir);
+	/* a database with a lower limit stops there, without an error */
+	oo.max_db_size = 32u << 20;
+	oo.map_size = 1u << 20;
+	h = tu_open(dir, sizeof dir, &oo);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	CU_ASSERT_EQUAL(quell__store_room(h, 200u << 20), 0);
+	CU_ASSERT_EQUAL_FATAL(quell_stats_get(h, T0, &st), 0);
+	CU_ASSERT_EQUAL(st->map_bytes, 32u << 20);
+	quell_stats_free(st);
+	tu_close(h, dir);
+}
+
 static CU_TestInfo tests[] = {
 	{ "with the domain cache, the same bytes as without", test_same_bytes },
 	{ "a write by another process empties the cache", test_other_writer_seen },
 	{ "a cache that starts with every domain key, the same bytes", test_warm_cache },
+	{ "an import commits in the store's bulk mode, and ends it", test_bulk_sync },
+	{ "room in the map made before a batch", test_room },
 	CU_TEST_INFO_NULL,
 };
 

@@ -186,62 +186,105 @@ static const char *v2_str(struct quell__rd *r, int unused)
 	return quell__rd_cstr(r);
 }
 
-/* A string clipped to max bytes (at a character boundary), and its NUL. */
-static void put_str(struct quell__buf *b, const char *s, size_t max)
+/* Encoding writes into room made once for the whole entry or event (an
+ * append through quell__buf_put per field cost ten times the bytes it
+ * wrote: the import path encodes three values a row).  The bytes are
+ * those a field-by-field append would make. */
+
+static unsigned char *wr_varint(unsigned char *p, uint64_t v)
 {
-	s = s ? s : "";
-	quell__buf_cstr(b, s, quell__utf8_clip(s, strlen(s), max));
+	while (v >= 0x80) {
+		*p++ = (unsigned char)(v | 0x80);
+		v >>= 7;
+	}
+	*p++ = (unsigned char)v;
+	return p;
+}
+
+/* n bytes of s and a NUL. */
+static unsigned char *wr_cstr(unsigned char *p, const char *s, size_t n)
+{
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p + n + 1;
+}
+
+#define STR_N 7 /* strings of an event; an entry has 6 */
+
+/* The strings s[0..n), NULL as "", clipped to max[] bytes at a character
+ * boundary: lengths into len[]; returns the bytes they need with their
+ * NULs. */
+static size_t clip_all(const char **s, const size_t *max, size_t *len, int n)
+{
+	size_t need = 0;
+
+	for (int i = 0; i < n; i++) {
+		s[i] = s[i] ? s[i] : "";
+		len[i] = s[i][0] != '\0' ? quell__utf8_clip(s[i], strlen(s[i]), max[i]) : 0;
+		need += len[i] + 1;
+	}
+	return need;
 }
 
 #define LEN_ROOM 3 /* varint bytes kept for an entry's length: up to 2 MiB */
+#define VARINT_MAX 10
+
+/* One entry of a record: its length, then its fields. */
+static void encode_entry(struct quell__buf *b, const struct quell__ent *ent)
+{
+	static const size_t max[6] = { QUELL_STREAM_MAX - 1, QUELL_NAME_MAX - 1,
+		                       QUELL_NAME_MAX - 1,   QUELL_STATUS_MAX - 1,
+		                       QUELL__TEXT_MAX,      QUELL__TEXT_MAX };
+	const struct quell_entry *e = &ent->e;
+	const char *str[6] = { e->stream, e->category, e->rule, e->status, e->reply, e->reason };
+	size_t len[6], extlen = ent->extlen, body, k = 0;
+	unsigned char *start, *p, v[LEN_ROOM];
+
+	if (extlen > 0xFFFF)
+		extlen = 0; /* cannot happen: decide.c bounds ext */
+	body = clip_all(str, max, len, 6) + 2 + 9 * VARINT_MAX + extlen;
+	if (quell__buf_grow(b, LEN_ROOM + body) != 0)
+		return;
+	start = b->data + b->len;
+	p = start + LEN_ROOM; /* the length, moved in below */
+	*p++ = (unsigned char)e->list;
+	*p++ = (unsigned char)e->source;
+	p = wr_varint(p, (uint64_t)e->code);
+	p = wr_varint(p, e->attempts);
+	p = wr_varint(p, e->count);
+	p = wr_varint(p, quell__zigzag(e->created));
+	p = wr_varint(p, quell__zigzag((int64_t)((uint64_t)e->updated - (uint64_t)e->created)));
+	p = wr_varint(p, quell__zigzag(e->expires));
+	p = wr_varint(p, quell__zigzag(e->until));
+	p = wr_varint(p, quell__zigzag(e->first_failure));
+	for (int i = 0; i < 6; i++)
+		p = wr_cstr(p, str[i], len[i]);
+	p = wr_varint(p, extlen);
+	if (extlen > 0) {
+		memcpy(p, ent->ext, extlen);
+		p += extlen;
+	}
+	body = (size_t)(p - start) - LEN_ROOM;
+	for (size_t n = body; k < LEN_ROOM; n >>= 7) {
+		if (n < 0x80 || k == LEN_ROOM - 1) {
+			v[k++] = (unsigned char)n;
+			break;
+		}
+		v[k++] = (unsigned char)(n | 0x80);
+	}
+	memcpy(start, v, k);
+	memmove(start + k, start + LEN_ROOM, body);
+	b->len += k + body;
+	b->data[b->len] = '\0';
+}
 
 /* The record of the n entries ent[]. */
 static void encode_entries(struct quell__buf *b, const struct quell__ent *ent, size_t n)
 {
-	static const unsigned char room[LEN_ROOM];
-
 	quell__buf_u8(b, QUELL__REC_FORMAT);
 	quell__buf_u8(b, (unsigned)n);
-	for (size_t i = 0; i < n; i++) {
-		const struct quell_entry *e = &ent[i].e;
-		size_t lenpos = b->len, extlen = ent[i].extlen;
-
-		quell__buf_put(b, room, LEN_ROOM); /* the length, moved in below */
-		quell__buf_u8(b, (unsigned)e->list);
-		quell__buf_u8(b, (unsigned)e->source);
-		quell__buf_varint(b, (uint64_t)e->code);
-		quell__buf_varint(b, e->attempts);
-		quell__buf_varint(b, e->count);
-		quell__buf_varint(b, quell__zigzag(e->created));
-		quell__buf_varint(b, quell__zigzag((int64_t)((uint64_t)e->updated - (uint64_t)e->created)));
-		quell__buf_varint(b, quell__zigzag(e->expires));
-		quell__buf_varint(b, quell__zigzag(e->until));
-		quell__buf_varint(b, quell__zigzag(e->first_failure));
-		put_str(b, e->stream, QUELL_STREAM_MAX - 1);
-		put_str(b, e->category, QUELL_NAME_MAX - 1);
-		put_str(b, e->rule, QUELL_NAME_MAX - 1);
-		put_str(b, e->status, QUELL_STATUS_MAX - 1);
-		put_str(b, e->reply, QUELL__TEXT_MAX);
-		put_str(b, e->reason, QUELL__TEXT_MAX);
-		if (extlen > 0xFFFF)
-			extlen = 0; /* cannot happen: decide.c bounds ext */
-		quell__buf_varint(b, extlen);
-		quell__buf_put(b, ent[i].ext, extlen);
-		if (!b->oom) {
-			size_t len = b->len - lenpos - LEN_ROOM, k = 0;
-			unsigned char v[LEN_ROOM];
-
-			while (len >= 0x80 && k < LEN_ROOM - 1) {
-				v[k++] = (unsigned char)(len | 0x80);
-				len >>= 7;
-			}
-			v[k++] = (unsigned char)len;
-			memcpy(b->data + lenpos, v, k);
-			memmove(b->data + lenpos + k, b->data + lenpos + LEN_ROOM,
-			        b->len - lenpos - LEN_ROOM);
-			b->len -= LEN_ROOM - k;
-		}
-	}
+	for (size_t i = 0; i < n; i++)
+		encode_entry(b, &ent[i]);
 }
 
 void quell__rec_encode(struct quell__buf *b, const struct quell__rec *r)
@@ -274,22 +317,31 @@ void quell__rec_remove(struct quell__rec *r, size_t i)
 
 void quell__event_encode(struct quell__buf *b, const struct quell_event *ev)
 {
-	quell__buf_u8(b, QUELL__EVENT_FORMAT);
-	quell__buf_varint(b, quell__zigzag(ev->time));
-	quell__buf_varint(b, ev->seq);
-	quell__buf_u8(b, (unsigned)ev->list);
-	quell__buf_u8(b, (unsigned)ev->source);
-	quell__buf_u8(b, (unsigned)ev->action);
-	quell__buf_u8(b, (unsigned)ev->verdict);
-	quell__buf_varint(b, (uint64_t)ev->code);
-	quell__buf_varint(b, quell__zigzag(ev->until));
-	put_str(b, ev->origin, QUELL_NAME_MAX - 1);
-	put_str(b, ev->stream, QUELL_STREAM_MAX - 1);
-	put_str(b, ev->rule, QUELL_NAME_MAX - 1);
-	put_str(b, ev->category, QUELL_NAME_MAX - 1);
-	put_str(b, ev->status, QUELL_STATUS_MAX - 1);
-	put_str(b, ev->reply, QUELL__TEXT_MAX);
-	put_str(b, ev->reason, QUELL__TEXT_MAX);
+	static const size_t max[STR_N] = { QUELL_NAME_MAX - 1,   QUELL_STREAM_MAX - 1,
+		                           QUELL_NAME_MAX - 1,   QUELL_NAME_MAX - 1,
+		                           QUELL_STATUS_MAX - 1, QUELL__TEXT_MAX,
+		                           QUELL__TEXT_MAX };
+	const char *str[STR_N] = { ev->origin, ev->stream, ev->rule,  ev->category,
+		                   ev->status, ev->reply,  ev->reason };
+	size_t len[STR_N], need = clip_all(str, max, len, STR_N) + 5 + 4 * VARINT_MAX;
+	unsigned char *p;
+
+	if (quell__buf_grow(b, need) != 0)
+		return;
+	p = b->data + b->len;
+	*p++ = QUELL__EVENT_FORMAT;
+	p = wr_varint(p, quell__zigzag(ev->time));
+	p = wr_varint(p, ev->seq);
+	*p++ = (unsigned char)ev->list;
+	*p++ = (unsigned char)ev->source;
+	*p++ = (unsigned char)ev->action;
+	*p++ = (unsigned char)ev->verdict;
+	p = wr_varint(p, (uint64_t)ev->code);
+	p = wr_varint(p, quell__zigzag(ev->until));
+	for (int i = 0; i < STR_N; i++)
+		p = wr_cstr(p, str[i], len[i]);
+	b->len = (size_t)(p - b->data);
+	b->data[b->len] = '\0';
 }
 
 int quell__event_decode(struct quell_event *ev, const void *data, size_t len)

@@ -377,6 +377,7 @@ static int open_new(quell *h, const char *dir, unsigned flags, size_t map_size,
 	h->store = s;
 	s->refs = 1;
 	s->pid = getpid();
+	s->statm_fd = -1;
 	s->readonly = (flags & QUELL_OPEN_READONLY) != 0;
 	s->max_size = max_size ? max_size : DEFAULT_MAX;
 	s->map_size = map_size ? map_size : DEFAULT_MAP;
@@ -571,6 +572,8 @@ void quell__store_close(struct quell__store *s)
 		mdb_txn_abort(s->pool[i]);
 	if (s->env != NULL)
 		mdb_env_close(s->env);
+	if (s->statm_fd >= 0)
+		close(s->statm_fd);
 	if (s->locks & 2)
 		pthread_mutex_destroy(&s->pool_lock);
 	if (s->locks & 4)

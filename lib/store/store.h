@@ -107,6 +107,12 @@ typedef int (*quell__write_fn)(quell *h, struct quell__wtxn *w, void *ctx);
  * map at its size limit is QUELL_EIO, saying so; nothing is written. */
 int quell__store_write(quell *h, quell__write_fn fn, void *ctx);
 
+/* Grow the map now (doubling, up to the limit) until `bytes` past the
+ * pages in use fit in it, so that a large write transaction about to run
+ * does not meet MDB_MAP_FULL halfway and run again.  Changes no data.  0,
+ * or an error with its message set. */
+int quell__store_room(quell *h, size_t bytes);
+
 /* A bulk write (an import) begins in w: when the domain cache
  * (store_dcache.c) is empty and the domain table small, the cache takes
  * all of its keys in one pass, so that the verdict probes of names the
@@ -114,6 +120,19 @@ int quell__store_write(quell *h, quell__write_fn fn, void *ctx);
  * whenever the resident set passes `over` bytes (quell__store_wtrim).
  * Changes no answer. */
 void quell__store_dwarm(quell *h, struct quell__wtxn *w, size_t over);
+
+/* A bulk write of many transactions (an import) begins (on = 1) or ends
+ * (on = 0).  Meanwhile commits sync the data file once, not the meta
+ * page on its own as well (MDB_NOMETASYNC: a crash of the system, not of
+ * the process, may undo the last transaction committed, never leaves a
+ * damaged database); the end syncs everything, so that what was
+ * committed is durable when it returns.  Calls pair up; bulk writes may
+ * overlap.  0, or the errno of a failed sync (no message set). */
+int quell__store_bulk(quell *h, int on);
+
+/* Whether commits leave out the meta page's own sync now (a bulk write
+ * is going on): for tests. */
+int quell__store_bulk_now(quell *h);
 
 /* Read a key's record: 0 with *val set, 1 when there is none, or an
  * error.  Allocates nothing (the check path). */
@@ -141,6 +160,12 @@ int quell__store_load(quell *h, struct quell__wtxn *w, int scope, const char *ke
  * copy what a later event needs before calling this. */
 int quell__store_put(quell *h, struct quell__wtxn *w, int scope, const char *key,
                      const struct quell__rec *r);
+
+/* quell__store_put of a record already encoded (enc, len: what
+ * quell__rec_encode made of it, never empty): a change whose record has one
+ * entry stores the bytes of that entry's image (sync_lww.c). */
+int quell__store_put_enc(quell *h, struct quell__wtxn *w, int scope, const char *key,
+                         const void *enc, size_t len);
 
 /* Append a history event for key, with its change feed entry: sets
  * ev->seq and ev->origin. */

@@ -163,18 +163,24 @@ void quell__store_trim(quell *h)
 	pthread_rwlock_unlock(&h->store->resize);
 }
 
-/* This process's resident set in bytes (/proc/self/statm), 0 if unknown. */
-static size_t resident(void)
+/* This process's resident set in bytes (/proc/self/statm), 0 if unknown.
+ * The file is opened once and read again from its start (one pread
+ * instead of open, read and close: the importer looks every few rows). */
+static size_t resident(struct quell__store *s)
 {
 	char buf[128];
 	unsigned long size = 0, res = 0;
 	ssize_t n;
-	int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+	int fd;
 
+	pthread_mutex_lock(&s->pool_lock);
+	if (s->statm_fd < 0)
+		s->statm_fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+	fd = s->statm_fd;
+	pthread_mutex_unlock(&s->pool_lock);
 	if (fd < 0)
 		return 0;
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
+	n = pread(fd, buf, sizeof buf - 1, 0);
 	if (n <= 0)
 		return 0;
 	buf[n] = '\0';
@@ -186,14 +192,14 @@ static size_t resident(void)
 void quell__store_wtrim(quell *h, struct quell__wtxn *w, size_t over)
 {
 	(void)w; /* its transaction holds the resize lock: the map stays put */
-	if (over == 0 || resident() > over)
+	if (over == 0 || resident(h->store) > over)
 		trim(h->store);
 }
 
 void quell__store_rtrim(quell *h, struct quell__txn *txn, size_t over)
 {
 	(void)txn; /* a read transaction holds the resize lock shared: the map stays put */
-	if (over == 0 || resident() > over)
+	if (over == 0 || resident(h->store) > over)
 		trim(h->store);
 }
 

@@ -2,7 +2,9 @@
  * store_import.c - what the store does for a bulk write (the importer's
  * batches): the domain cache (store_dcache.c) filled with every key of
  * a small domain table at once, so that the verdict probes of names the
- * table does not hold stop descending it (bench/README.md, step 14).
+ * table does not hold stop descending it (bench/README.md, step 14); and
+ * commits that sync the meta page with the data, once, until the bulk
+ * write ends with a sync of its own.
  *
  * Knows nothing of what records mean.
  */
@@ -34,4 +36,34 @@ void quell__store_dwarm(quell *h, struct quell__wtxn *w, size_t over)
 	}
 	quell__dcache_completed(s, rc == MDB_NOTFOUND);
 	mdb_cursor_close(c);
+}
+
+int quell__store_bulk(quell *h, int on)
+{
+	struct quell__store *s = h->store;
+	int rc = 0, flip;
+
+	/* no transaction of this process runs while the flag changes (LMDB
+	 * reads it at each commit) */
+	pthread_rwlock_wrlock(&s->resize);
+	pthread_mutex_lock(&s->pool_lock);
+	s->bulk += on ? 1 : -1;
+	flip = s->bulk == (on ? 1 : 0);
+	pthread_mutex_unlock(&s->pool_lock);
+	if (s->env != NULL && !s->readonly) {
+		if (flip)
+			(void)mdb_env_set_flags(s->env, MDB_NOMETASYNC, on);
+		if (!on)
+			rc = mdb_env_sync(s->env, 1);
+	}
+	pthread_rwlock_unlock(&s->resize);
+	return rc;
+}
+
+int quell__store_bulk_now(quell *h)
+{
+	unsigned flags = 0;
+
+	return h->store != NULL && h->store->env != NULL &&
+	       mdb_env_get_flags(h->store->env, &flags) == 0 && (flags & MDB_NOMETASYNC) != 0;
 }

@@ -55,6 +55,13 @@ struct quell__store {
 	MDB_env *trim_env;
 	size_t trim_size;
 	uintptr_t trim_start, trim_end;
+	/* /proc/self/statm kept open once read (store_file.c: the importer
+	 * looks at its resident set every few rows); -1 until then; under
+	 * pool_lock */
+	int statm_fd;
+	int bulk;                  /* bulk writes going on (store_import.c: the
+	                              meta page's own sync is left out meanwhile);
+	                              under pool_lock */
 	char lost[QUELL__ERRMSG_MAX];
 	/* one environment per database per process (store.c, "shared"):
 	 * the handles using it, the process that opened it, the next in the

@@ -116,25 +116,15 @@ int quell__store_load(quell *h, struct quell__wtxn *w, int scope, const char *ke
 	return 0;
 }
 
-int quell__store_put(quell *h, struct quell__wtxn *w, int scope, const char *key,
-                     const struct quell__rec *r)
+int quell__store_put_enc(quell *h, struct quell__wtxn *w, int scope, const char *key,
+                         const void *enc, size_t len)
 {
-	MDB_val k = { strlen(key), (void *)key }, v;
+	MDB_val k = { strlen(key), (void *)key }, v = { len, (void *)enc };
 	MDB_cursor *c = NULL;
 	int rc;
 
 	if (scope == QUELL_SCOPE_DOMAIN)
 		quell__dcache_forget(h->store, key, k.mv_size);
-	if (r->n == 0) {
-		rc = mdb_del(w->txn, h->store->dbi[QUELL__T_SCOPE(scope)], &k, NULL);
-		return rc && rc != MDB_NOTFOUND ? quell__mdb_error(h, rc, "delete") : 0;
-	}
-	w->buf.len = 0;
-	quell__rec_encode(&w->buf, r);
-	if (w->buf.oom)
-		return quell__error(h, QUELL_ENOMEM, "out of memory");
-	v.mv_size = w->buf.len;
-	v.mv_data = w->buf.data;
 	if ((rc = quell__store_wcur(h, w, QUELL__T_SCOPE(scope), &c)) != 0)
 		return rc;
 	if ((rc = mdb_cursor_put(c, &k, &v, 0)) != 0)
@@ -143,6 +133,25 @@ int quell__store_put(quell *h, struct quell__wtxn *w, int scope, const char *key
 	if (scope == QUELL_SCOPE_DOMAIN)
 		quell__dcache_put(h->store, key, k.mv_size, &v);
 	return 0;
+}
+
+int quell__store_put(quell *h, struct quell__wtxn *w, int scope, const char *key,
+                     const struct quell__rec *r)
+{
+	if (r->n == 0) {
+		MDB_val k = { strlen(key), (void *)key };
+		int rc;
+
+		if (scope == QUELL_SCOPE_DOMAIN)
+			quell__dcache_forget(h->store, key, k.mv_size);
+		rc = mdb_del(w->txn, h->store->dbi[QUELL__T_SCOPE(scope)], &k, NULL);
+		return rc && rc != MDB_NOTFOUND ? quell__mdb_error(h, rc, "delete") : 0;
+	}
+	w->buf.len = 0;
+	quell__rec_encode(&w->buf, r);
+	if (w->buf.oom)
+		return quell__error(h, QUELL_ENOMEM, "out of memory");
+	return quell__store_put_enc(h, w, scope, key, w->buf.data, w->buf.len);
 }
 
 size_t quell__history_prefix(const char *key, unsigned char *out)

@@ -2,7 +2,8 @@
  * store_txn.c - the store's transactions: the pool of read-only
  * transactions (reset/renew, no allocation once warm, a look for dead
  * readers' slots once a minute) and write transactions that grow the map
- * on MDB_MAP_FULL and run the caller's function again.  A commit that a
+ * on MDB_MAP_FULL and run the caller's function again (or before one
+ * begins, when asked to make room: quell__store_room).  A commit that a
  * full file system cut short says so, not "Input/output error".
  */
 #include <errno.h>
@@ -51,6 +52,31 @@ static int grow(const quell *h, struct quell__store *s)
 	rc = mdb_env_set_mapsize(s->env, size);
 	pthread_rwlock_unlock(&s->resize);
 	return rc ? quell__mdb_error(h, rc, "grow map") : 0;
+}
+
+int quell__store_room(quell *h, size_t bytes)
+{
+	struct quell__store *s = h->store;
+
+	for (;;) {
+		MDB_envinfo info;
+		MDB_stat st;
+		int enough = 1, rc;
+
+		pthread_rwlock_rdlock(&s->resize);
+		if (s->env != NULL && !s->readonly && mdb_env_info(s->env, &info) == 0 &&
+		    mdb_env_stat(s->env, &st) == 0) {
+			size_t used = ((size_t)info.me_last_pgno + 1) * st.ms_psize;
+
+			enough = info.me_mapsize >= s->max_size || used > info.me_mapsize ||
+			         info.me_mapsize - used >= bytes;
+		}
+		pthread_rwlock_unlock(&s->resize);
+		if (enough)
+			return 0;
+		if ((rc = grow(h, s)) != 0)
+			return rc;
+	}
 }
 
 /* Whether a minute passed since dead readers' slots were last looked
