@@ -258,7 +258,7 @@ static int write_batch(struct quell__imp *m)
 	m->rejected_before = m->st.rejected;
 	if ((rc = quell__store_room(m->h, BATCH_ROOM)) != 0)
 		return rc;
-	rc = quell__store_write(m->h, batch_fn, m);
+	rc = quell__store_write_bulk(m->h, batch_fn, m);
 	if (rc == QUELL__EDRYRUN)
 		rc = 0;
 	if (rc != 0) {

@@ -283,8 +283,16 @@ static void test_other_writer_seen(void)
  * and not after the import. */
 static int bulk_seen(void *payload, const struct quell_import_stats *st)
 {
-	if (st->written > 0 && st->written < 5)
+	struct quell_add_options a = QUELL_ADD_OPTIONS_INIT;
+
+	if (st->written > 0 && st->written < 5) {
 		bulk_on_seen += quell__store_bulk_now(payload);
+		/* another write meanwhile (another thread of serve) is no
+		 * batch: it syncs its meta page too, durable when it returns */
+		a.now = T0;
+		if (st->written == 2)
+			CU_ASSERT_EQUAL(quell_add(payload, "other@w.example", &a), 0);
+	}
 	return 0;
 }
 
@@ -308,6 +316,7 @@ static void test_bulk_sync(void)
 	CU_ASSERT_EQUAL(quell_import(h, f, &o, NULL), 0);
 	fclose(f);
 	CU_ASSERT_EQUAL(bulk_on_seen, 2); /* after the batches of 2 and 4 rows */
+	CU_ASSERT_EQUAL(quell__store_bulk_synced(h), 1); /* the add, not the batches */
 	CU_ASSERT_FALSE(quell__store_bulk_now(h)); /* back as it was */
 	/* bulk writes pair up: nested ones end with the outer one */
 	CU_ASSERT_EQUAL(quell__store_bulk(h, 1), 0);

@@ -107,6 +107,10 @@ typedef int (*quell__write_fn)(quell *h, struct quell__wtxn *w, void *ctx);
  * map at its size limit is QUELL_EIO, saying so; nothing is written. */
 int quell__store_write(quell *h, quell__write_fn fn, void *ctx);
 
+/* quell__store_write for one batch of a bulk write (quell__store_bulk):
+ * the only commits that may leave the meta page unsynced. */
+int quell__store_write_bulk(quell *h, quell__write_fn fn, void *ctx);
+
 /* Grow the map now (doubling, up to the limit) until `bytes` past the
  * pages in use fit in it, so that a large write transaction about to run
  * does not meet MDB_MAP_FULL halfway and run again.  Changes no data.  0,
@@ -122,17 +126,24 @@ int quell__store_room(quell *h, size_t bytes);
 void quell__store_dwarm(quell *h, struct quell__wtxn *w, size_t over);
 
 /* A bulk write of many transactions (an import) begins (on = 1) or ends
- * (on = 0).  Meanwhile commits sync the data file once, not the meta
- * page on its own as well (MDB_NOMETASYNC: a crash of the system, not of
- * the process, may undo the last transaction committed, never leaves a
- * damaged database); the end syncs everything, so that what was
- * committed is durable when it returns.  Calls pair up; bulk writes may
- * overlap.  0, or the errno of a failed sync (no message set). */
+ * (on = 0).  Meanwhile the batches' commits (quell__store_write_bulk)
+ * sync the data file once, not the meta page on its own as well
+ * (MDB_NOMETASYNC: a crash of the system, not of the process, may undo
+ * the last batch committed, never leaves a damaged database); any other
+ * commit of the process (a reply recorded by another thread of `serve`)
+ * syncs the meta page too, so it is durable when it returns; the end
+ * syncs everything, so that what was committed is durable when it
+ * returns.  Calls pair up; bulk writes may overlap.  0, or the errno of a
+ * failed sync (no message set). */
 int quell__store_bulk(quell *h, int on);
 
 /* Whether commits leave out the meta page's own sync now (a bulk write
  * is going on): for tests. */
 int quell__store_bulk_now(quell *h);
+
+/* How many commits that were no bulk write's batch synced the meta page
+ * themselves because a bulk write was going on: for tests. */
+unsigned long quell__store_bulk_synced(quell *h);
 
 /* Read a key's record: 0 with *val set, 1 when there is none, or an
  * error.  Allocates nothing (the check path). */

@@ -67,3 +67,8 @@ int quell__store_bulk_now(quell *h)
 	return h->store != NULL && h->store->env != NULL &&
 	       mdb_env_get_flags(h->store->env, &flags) == 0 && (flags & MDB_NOMETASYNC) != 0;
 }
+
+unsigned long quell__store_bulk_synced(quell *h)
+{
+	return h->store != NULL ? h->store->synced : 0;
+}

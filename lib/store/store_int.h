@@ -62,6 +62,8 @@ struct quell__store {
 	int bulk;                  /* bulk writes going on (store_import.c: the
 	                              meta page's own sync is left out meanwhile);
 	                              under pool_lock */
+	unsigned long synced;      /* commits that were no bulk write's, synced
+	                              whole during one (store_txn.c); dc_lock */
 	char lost[QUELL__ERRMSG_MAX];
 	/* one environment per database per process (store.c, "shared"):
 	 * the handles using it, the process that opened it, the next in the

@@ -3,8 +3,11 @@
  * transactions (reset/renew, no allocation once warm, a look for dead
  * readers' slots once a minute) and write transactions that grow the map
  * on MDB_MAP_FULL and run the caller's function again (or before one
- * begins, when asked to make room: quell__store_room).  A commit that a
- * full file system cut short says so, not "Input/output error".
+ * begins, when asked to make room: quell__store_room).  While a bulk
+ * write (an import) leaves the meta page of its batches unsynced, every
+ * other commit of the process syncs it, so that what it wrote is durable
+ * when it returns.  A commit that a full file system cut short says so,
+ * not "Input/output error".
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -181,7 +184,9 @@ struct quell__txn *quell__store_wview(struct quell__wtxn *w)
 	return quell__qtxn(w->txn);
 }
 
-int quell__store_write(quell *h, quell__write_fn fn, void *ctx)
+/* A write transaction running fn; bulk: one of a bulk write's batches
+ * (quell__store_write_bulk). */
+static int write_txn(quell *h, quell__write_fn fn, void *ctx, int bulk)
 {
 	struct quell__store *s = h->store;
 	struct quell__wtxn w;
@@ -231,6 +236,14 @@ int quell__store_write(quell *h, quell__write_fn fn, void *ctx)
 			uint64_t id = (uint64_t)mdb_txn_id(w.txn);
 
 			rc = mdb_txn_commit(w.txn);
+			/* while an import's batches leave the meta page unsynced
+			 * (quell__store_bulk; the flag is the environment's, so every
+			 * commit of this process has it), any other write still
+			 * returns durable: its own sync, meta page included */
+			if (rc == 0 && !bulk && s->bulk > 0) {
+				rc = mdb_env_sync(s->env, 1);
+				s->synced++;
+			}
 			if (rc != 0)
 				rc = commit_error(h, s, rc);
 			quell__dcache_end(s, rc == 0 ? id : 0);
@@ -253,4 +266,14 @@ int quell__store_write(quell *h, quell__write_fn fn, void *ctx)
 	if (rc == QUELL__EMAPFULL)
 		rc = quell__error(h, QUELL_EDB, "database: the map is full and cannot grow");
 	return rc;
+}
+
+int quell__store_write(quell *h, quell__write_fn fn, void *ctx)
+{
+	return write_txn(h, fn, ctx, 0);
+}
+
+int quell__store_write_bulk(quell *h, quell__write_fn fn, void *ctx)
+{
+	return write_txn(h, fn, ctx, 1);
 }
