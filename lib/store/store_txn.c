@@ -184,6 +184,21 @@ struct quell__txn *quell__store_wview(struct quell__wtxn *w)
 	return quell__qtxn(w->txn);
 }
 
+/* Commit txn.  While an import's batches leave the meta page unsynced
+ * (quell__store_bulk; the flag is the environment's, so every commit of
+ * this process has it), any other write still returns durable: its own
+ * sync, meta page included. */
+static int commit(quell *h, struct quell__store *s, MDB_txn *txn, int bulk)
+{
+	int rc = mdb_txn_commit(txn);
+
+	if (rc == 0 && !bulk && s->bulk > 0) {
+		rc = mdb_env_sync(s->env, 1);
+		s->synced++;
+	}
+	return rc != 0 ? commit_error(h, s, rc) : 0;
+}
+
 /* A write transaction running fn; bulk: one of a bulk write's batches
  * (quell__store_write_bulk). */
 static int write_txn(quell *h, quell__write_fn fn, void *ctx, int bulk)
@@ -235,17 +250,7 @@ static int write_txn(quell *h, quell__write_fn fn, void *ctx, int bulk)
 		if (rc == 0) {
 			uint64_t id = (uint64_t)mdb_txn_id(w.txn);
 
-			rc = mdb_txn_commit(w.txn);
-			/* while an import's batches leave the meta page unsynced
-			 * (quell__store_bulk; the flag is the environment's, so every
-			 * commit of this process has it), any other write still
-			 * returns durable: its own sync, meta page included */
-			if (rc == 0 && !bulk && s->bulk > 0) {
-				rc = mdb_env_sync(s->env, 1);
-				s->synced++;
-			}
-			if (rc != 0)
-				rc = commit_error(h, s, rc);
+			rc = commit(h, s, w.txn, bulk);
 			quell__dcache_end(s, rc == 0 ? id : 0);
 		} else {
 			mdb_txn_abort(w.txn);
