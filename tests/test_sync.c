@@ -290,16 +290,21 @@ static void test_last_writer_wins(void)
 
 /* ---------------------------------------------------------- property */
 
-
-/* A counted reply on h at t (mailbox full: threshold 3 in 30 days). */
-void ts_count_at(quell *h, const char *addr, int64_t t)
+/* reply recorded on h for addr at t, with the action it must get. */
+static void reply_at(quell *h, const char *addr, const char *reply, int64_t t, int action)
 {
 	struct quell_record_options ro = QUELL_RECORD_OPTIONS_INIT;
 	struct quell_outcome out;
 
 	ro.now = t;
-	TU_EQ_INT(quell_record(h, addr, "452 4.2.2 Mailbox full", &ro, &out), 0);
-	TU_EQ_INT(out.action, QUELL_ACTION_COUNT);
+	TU_EQ_INT(quell_record(h, addr, reply, &ro, &out), 0);
+	TU_EQ_INT(out.action, action);
+}
+
+/* A counted reply on h at t (mailbox full: threshold 3 in 30 days). */
+void ts_count_at(quell *h, const char *addr, int64_t t)
+{
+	reply_at(h, addr, "452 4.2.2 Mailbox full", t, QUELL_ACTION_COUNT);
 }
 
 int ts_verdict_of(quell *h, const char *addr)
@@ -313,12 +318,7 @@ int ts_verdict_of(quell *h, const char *addr)
 /* A delivery (a clear) on h at t. */
 void ts_deliver_at(quell *h, const char *addr, int64_t t)
 {
-	struct quell_record_options ro = QUELL_RECORD_OPTIONS_INIT;
-	struct quell_outcome out;
-
-	ro.now = t;
-	TU_EQ_INT(quell_record(h, addr, "250 2.0.0 Ok: queued as 4F2B1", &ro, &out), 0);
-	TU_EQ_INT(out.action, QUELL_ACTION_CLEAR);
+	reply_at(h, addr, "250 2.0.0 Ok: queued as 4F2B1", t, QUELL_ACTION_CLEAR);
 }
 
 #define HOSTS 3
