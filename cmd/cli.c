@@ -473,6 +473,7 @@ int cli_open(struct cli *cli)
 		 * $QUELL_HOST_ID, else the host name */
 		if (cli->fresh && getenv("QUELL_HOST_ID") != NULL && *getenv("QUELL_HOST_ID"))
 			opts.origin = getenv("QUELL_HOST_ID");
+		opts.flags |= cli->open_flags;
 		rc = quell_open(dir, &opts, &cli->h);
 	}
 	if (rc == 0 && (flags & CLI_RULES))

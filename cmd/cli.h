@@ -92,6 +92,7 @@ struct cli {
 	                              lines go to syslog(3), not stderr */
 	int64_t now;               /* --now; 0 = the clock */
 	size_t max_db_size;        /* --max-db-size; 0 = the library's default */
+	unsigned int open_flags;   /* more QUELL_OPEN_* for cli_open (serve: FILTER) */
 	quell *h;                  /* open handle, after cli_open() */
 	/* A database cli_open() created: its directory (malloc'd), and what
 	 * was there before: 1 an empty directory, 2 nothing (made: the topmost

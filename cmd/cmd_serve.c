@@ -406,6 +406,9 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 		status = cli_oom(cli);
 	if (status == 0)
 		status = cli_rules_path(cli, &srv->rules);
+	/* a server checks all day: the library keeps a filter of the stored
+	 * keys, and most checks never descend the trees (quell.3) */
+	cli->open_flags |= QUELL_OPEN_FILTER;
 	if (status == 0 && !serve_sm_user(srv))
 		status = cli_open(cli);
 	if (status == 0 && (status = startup(srv)) == 0) {

@@ -4,8 +4,9 @@
  * Probes the address record, then the record of its domain and of every
  * parent domain (nearest first), each once (none when the domain table is
  * empty: LMDB counts its entries, asked once per transaction, so once for
- * a whole quell_check_many batch), and applies the contract's
- * precedence:
+ * a whole quell_check_many batch; none that the filter of keys proves
+ * absent, for a handle that keeps one: store_filter.c), and applies the
+ * contract's precedence:
  *   1. an unsubscribe or complaint suppression (address, nearest domain);
  *   2. the allow list (address, then domains) - then only a backoff applies;
  *   3. other suppressions (address, then nearest domain);
@@ -139,10 +140,10 @@ static int no_domains(quell *h, struct quell__txn *txn, struct quell__wtxn *w)
 }
 
 /* quell__check_txn, told whether the domain table is empty (a batch asks
- * once per transaction). */
+ * once per transaction), with the filter of keys for txn or NULL. */
 static int check_txn(quell *h, struct quell__txn *txn, struct quell__wtxn *w, const char *addr,
-                     size_t domain_off, int nodomains, const char *stream, int64_t now,
-                     struct quell_result *res)
+                     size_t domain_off, int nodomains, const struct quell__filter *f,
+                     const char *stream, int64_t now, struct quell_result *res)
 {
 	struct probe pr[MAX_LEVELS + 1];
 	struct quell__ent ent[4];
@@ -169,6 +170,10 @@ static int check_txn(quell *h, struct quell__txn *txn, struct quell__wtxn *w, co
 		d = dot + 1;
 	}
 	for (size_t k = 0; k < np; k++) {
+		if (f != NULL && quell__filter_absent(f, pr[k].scope, pr[k].key, pr[k].keylen)) {
+			pr[k].val.data = NULL;
+			continue;
+		}
 		rc = w != NULL ? quell__store_wget(h, w, pr[k].scope, pr[k].key, pr[k].keylen,
 		                                   &pr[k].val)
 		               : quell__store_get(h, txn, pr[k].scope, pr[k].key, pr[k].keylen,
@@ -197,7 +202,8 @@ int quell__check_txn(quell *h, struct quell__txn *txn, struct quell__wtxn *w, co
                      size_t domain_off, const char *stream, int64_t now,
                      struct quell_result *res)
 {
-	return check_txn(h, txn, w, addr, domain_off, no_domains(h, txn, w), stream, now, res);
+	return check_txn(h, txn, w, addr, domain_off, no_domains(h, txn, w), NULL, stream, now,
+	                 res);
 }
 
 int quell__rec_verdict(const struct quell__rec *r, const char *stream, int64_t now)
@@ -248,6 +254,7 @@ static int normalize(quell *h, const char *address, struct quell_result *res, si
 int quell_check(quell *h, const char *address, const char *stream, int64_t now,
                 struct quell_result *res)
 {
+	const struct quell__filter *f;
 	struct quell__txn *txn;
 	size_t doff = 0;
 	int rc;
@@ -260,7 +267,10 @@ int quell_check(quell *h, const char *address, const char *stream, int64_t now,
 		return quell__error(h, rc == QUELL_ENOMEM ? rc : QUELL_EADDRESS, "%s", res->error);
 	if ((rc = quell__store_read_begin(h, &txn)) != 0)
 		return rc;
-	rc = quell__check_txn(h, txn, NULL, res->normalized, doff, stream, quell__now(now), res);
+	f = quell__store_filter(h, txn);
+	rc = check_txn(h, txn, NULL, res->normalized, doff, no_domains(h, txn, NULL), f, stream,
+	               quell__now(now), res);
+	quell__store_filter_done(h, f);
 	quell__store_read_end(h, txn);
 	return rc;
 }
@@ -268,6 +278,7 @@ int quell_check(quell *h, const char *address, const char *stream, int64_t now,
 int quell_check_many(quell *h, const char *const *addresses, size_t n, const char *stream,
                      int64_t now, struct quell_result *results, size_t *ninvalid)
 {
+	const struct quell__filter *f;
 	struct quell__txn *txn;
 	size_t bad = 0;
 	int rc, err = 0, nodom;
@@ -284,6 +295,7 @@ int quell_check_many(quell *h, const char *const *addresses, size_t n, const cha
 	if ((rc = quell__store_read_begin(h, &txn)) != 0)
 		return rc;
 	nodom = no_domains(h, txn, NULL);
+	f = quell__store_filter(h, txn);
 	for (size_t i = 0; i < n && err == 0; i++) {
 		size_t doff = 0;
 
@@ -299,9 +311,10 @@ int quell_check_many(quell *h, const char *const *addresses, size_t n, const cha
 			bad++;
 			continue;
 		}
-		err = check_txn(h, txn, NULL, results[i].normalized, doff, nodom, stream, now,
+		err = check_txn(h, txn, NULL, results[i].normalized, doff, nodom, f, stream, now,
 		                &results[i]);
 	}
+	quell__store_filter_done(h, f);
 	quell__store_read_end(h, txn);
 	if (ninvalid != NULL)
 		*ninvalid = bad;

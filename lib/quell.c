@@ -20,6 +20,7 @@ int quell_open(const char *dir, const struct quell_options *opts, quell **out)
 {
 	struct quell_options def = QUELL_OPTIONS_INIT;
 	quell *h;
+	int rc;
 
 	if (out == NULL)
 		return QUELL_EINVAL;
@@ -51,8 +52,11 @@ int quell_open(const char *dir, const struct quell_options *opts, quell **out)
 		                    QUELL_NAME_MAX - 1);
 	if (opts->flags & QUELL_OPEN_NODB)
 		return 0;
-	return quell__store_open(h, dir, opts->flags, opts->map_size,
-	                         opts->version >= 2 ? opts->max_db_size : 0, h->lowercase_local);
+	rc = quell__store_open(h, dir, opts->flags, opts->map_size,
+	                       opts->version >= 2 ? opts->max_db_size : 0, h->lowercase_local);
+	if (rc == 0 && (opts->flags & QUELL_OPEN_FILTER))
+		rc = quell__store_filter_init(h);
+	return rc;
 }
 
 int quell_reopen(quell *h, unsigned int flags, int *changed)

@@ -190,6 +190,8 @@ typedef struct quell quell;
 #define QUELL_OPEN_READONLY 0x1u /* never write; a missing database is QUELL_ENODB */
 #define QUELL_OPEN_CREATE 0x2u   /* create the directory and database if missing */
 #define QUELL_OPEN_NODB 0x4u     /* no database at all: addresses and rules only */
+#define QUELL_OPEN_FILTER 0x8u   /* a long-running checker: keep a filter of the stored
+                                    keys in memory (see quell_check) */
 
 #define QUELL_OPTIONS_VERSION 2
 struct quell_options {
@@ -773,6 +775,16 @@ struct quell_result {
  * precedence: unsubscribe/complaint suppressions, allow list, other
  * suppressions, backoff, allow.  One read transaction; allocates nothing for
  * ASCII addresses.
+ *
+ * A handle opened with QUELL_OPEN_FILTER (a server that checks all day)
+ * keeps, beside the database, a filter of every stored address and domain
+ * key as of the last committed write: a check that reads that very state
+ * skips the lookups of keys the filter proves absent (most recipients are
+ * on no list).  The answers are the same with or without it.  A thread of
+ * the library builds it, at the first check and again after writes (at
+ * most once a second, and at most a tenth of a CPU), in 1.25 to 2.5 bytes
+ * a stored key (none past 32 MiB); meanwhile, and whenever the database
+ * changed since, checks read LMDB as usual.
  *
  * An unparsable address gives QUELL_EADDRESS with res->verdict ==
  * QUELL_INVALID and res->error set.  Other errors: QUELL_EDB, QUELL_EINVAL.

@@ -534,6 +534,8 @@ int quell__store_reopen(quell *h, int force, int *changed)
 	pthread_mutex_lock(&s->dc_lock);
 	quell__dcache_drop(s); /* another file: its transaction numbers too */
 	pthread_mutex_unlock(&s->dc_lock);
+	s->gen++; /* ... and the filter of keys goes (store_filter.c) */
+	quell__filter_drop(s);
 	if (s->env != NULL)
 		mdb_env_close(s->env);
 	s->env = NULL;
@@ -568,6 +570,7 @@ void quell__store_close(struct quell__store *s)
 			break;
 		}
 	pthread_mutex_unlock(&shared_lock);
+	quell__filter_close(s); /* its thread reads through the environment */
 	for (size_t i = 0; i < s->npool; i++)
 		mdb_txn_abort(s->pool[i]);
 	if (s->env != NULL)

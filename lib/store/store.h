@@ -155,6 +155,26 @@ int quell__store_get(const quell *h, struct quell__txn *txn, int scope, const ch
  * a database of addresses only.  Errors count as "not empty". */
 int quell__store_empty(const quell *h, struct quell__txn *txn, enum quell__table t);
 
+/* The filter of keys (store_filter.c), for a handle opened with
+ * QUELL_OPEN_FILTER: one that holds exactly the keys of the address and
+ * domain tables the read view txn sees, or NULL (no such flag, none yet,
+ * or the database changed since the last one: a build is then asked of
+ * the store's builder thread).  A filter returned is the caller's until
+ * quell__store_filter_done; never use one with another view. */
+struct quell__filter;
+/* Ready the store for filters (quell_open, for a handle with the flag,
+ * before any other thread sees it): 0 or QUELL_ENOMEM. */
+int quell__store_filter_init(quell *h);
+const struct quell__filter *quell__store_filter(quell *h, struct quell__txn *txn);
+void quell__store_filter_done(quell *h, const struct quell__filter *f);
+/* 1 when key (of scope QUELL_SCOPE_*) is surely not in its table in the
+ * view f is for; 0 when it may be (ask LMDB). */
+int quell__filter_absent(const struct quell__filter *f, int scope, const char *key,
+                         size_t len);
+/* Build and publish a filter now, on this thread (tests; the builder
+ * thread does the same).  0, QUELL_EDB (none could be made), QUELL_ENOMEM. */
+int quell__store_filter_build(quell *h);
+
 /* Read a key's record inside a write: as quell__store_get, through the
  * transaction's cursor (which finds keys near the last ones without a
  * search from the root). */

@@ -73,6 +73,11 @@ struct quell__store {
 	pid_t pid;
 	struct quell__store *next;
 	int lc;
+	uint64_t gen;              /* environments opened (reopens): a filter
+	                              (store_filter.c) is for one; resize lock */
+	struct quell__fstate *fs;  /* the filter of keys and its builder
+	                              (store_filter.c); NULL until a check
+	                              wants one; made under pool_lock */
 };
 
 /* A write in progress. */
@@ -129,6 +134,11 @@ int quell__store_put_meta(MDB_txn *txn, MDB_dbi meta, const char *name, const vo
  * shared store whose lock keeps transactions out while the map moves, or
  * NULL for an environment no other thread sees yet (`env`). */
 int quell__store_recover(const quell *h, struct quell__store *s, MDB_env *env, int rc);
+
+/* store_filter.c: drop the current filter (a reopen, under the resize
+ * lock held exclusive); stop the builder and free everything (close). */
+void quell__filter_drop(struct quell__store *s);
+void quell__filter_close(struct quell__store *s);
 
 /* store_dcache.c: domain records read or written in this handle's write
  * transactions, kept from one to the next when nothing else wrote between
