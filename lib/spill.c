@@ -1,11 +1,7 @@
 /*
- * spill.c - packed rows, their sort, and sorted runs in temporary files
- * with their k-way merge (see spill.h).
+ * spill.c - the sort of packed rows (pack.c), and sorted runs in
+ * temporary files with their k-way merge (see spill.h).
  *
- * A packed row: varint length of the rest, u8 scope, the key and a NUL,
- * varint input line, u8 kind | restore << 2, varint domain offset, varint
- * mask of the fields present, then each present field in the order of
- * `enum field`: numbers as varints (times zigzagged), strings with a NUL.
  * A run file is packed rows one after another, in an unlinked file made
  * in $TMPDIR (else /tmp); each run is read back through its own buffered
  * FILE, and the merge keeps one current row per run in a binary heap.
@@ -22,144 +18,7 @@
 #include "codec.h"
 #include "spill.h"
 
-#define MAX_RECORD (8u * QUELL__ROW_MAX + 1024) /* a row's strings are bounded */
 #define SPILL_BUF (64u << 10) /* stdio buffer of a run's file */
-
-enum field {
-	F_LIST, F_RSCOPE, F_SOURCE, F_CODE, F_ATTEMPTS, F_COUNT, F_HAS,
-	F_CREATED, F_UPDATED, F_EXPIRES, F_UNTIL, F_FIRST,
-	F_STREAM, F_CATEGORY, F_RULE, F_STATUS, F_REPLY, F_REASON, F_N
-};
-
-/* ------------------------------------------------------------- packing */
-
-static unsigned char *wr_varint(unsigned char *p, uint64_t v)
-{
-	while (v >= 0x80) {
-		*p++ = (unsigned char)(v | 0x80);
-		v >>= 7;
-	}
-	*p++ = (unsigned char)v;
-	return p;
-}
-
-#define VARINT_MAX 10
-
-/* Written into room made once for the whole row (a buf_put per field cost
- * more than the rest of the packing). */
-void quell__item_pack(struct quell__buf *b, const struct quell__item *it)
-{
-	const struct quell__row *r = &it->row;
-	const uint64_t num[7] = { (uint64_t)r->list, (uint64_t)r->scope, (uint64_t)r->source,
-		                  (uint64_t)r->code, r->attempts, r->count, r->has };
-	const int64_t tim[5] = { r->created, r->updated, r->expires, r->until, r->first_failure };
-	const char *str[6] = { r->stream, r->category, r->rule, r->status, r->reply, r->reason };
-	size_t klen = strlen(it->key), slen[6], need, body;
-	uint64_t mask = 0;
-	unsigned char *start, *p, lenb[VARINT_MAX], *q;
-
-	/* the length prefix's room, scope, key, line, kind, offset, mask, and
-	 * each number at its longest */
-	need = VARINT_MAX + 1 + klen + 1 + VARINT_MAX + 1 + 2 * VARINT_MAX + 12 * VARINT_MAX;
-	for (int i = 0; i < 7; i++)
-		mask |= (uint64_t)(num[i] != 0) << (F_LIST + i);
-	for (int i = 0; i < 5; i++)
-		mask |= (uint64_t)(tim[i] != 0) << (F_CREATED + i);
-	for (int i = 0; i < 6; i++) {
-		slen[i] = str[i] != NULL && str[i][0] != '\0' ? strlen(str[i]) : 0;
-		mask |= (uint64_t)(slen[i] != 0) << (F_STREAM + i);
-		need += slen[i] + 1;
-	}
-	if (quell__buf_grow(b, need) != 0)
-		return;
-	/* the body goes after room for the longest length prefix and is moved
-	 * down once its length is known */
-	start = b->data + b->len;
-	p = start + VARINT_MAX;
-	*p++ = (unsigned char)it->scope;
-	memcpy(p, it->key, klen + 1);
-	p += klen + 1;
-	p = wr_varint(p, r->line);
-	*p++ = (unsigned char)((unsigned)(it->kind & 3) | (unsigned)(r->restore != 0) << 2);
-	p = wr_varint(p, it->doff);
-	p = wr_varint(p, mask);
-	for (int i = 0; i < 7; i++)
-		if (num[i] != 0)
-			p = wr_varint(p, num[i]);
-	for (int i = 0; i < 5; i++)
-		if (tim[i] != 0)
-			p = wr_varint(p, quell__zigzag(tim[i]));
-	for (int i = 0; i < 6; i++)
-		if (slen[i] != 0) {
-			memcpy(p, str[i], slen[i] + 1);
-			p += slen[i] + 1;
-		}
-	body = (size_t)(p - start) - VARINT_MAX;
-	q = wr_varint(lenb, body);
-	memcpy(start, lenb, (size_t)(q - lenb));
-	memmove(start + (q - lenb), start + VARINT_MAX, body);
-	b->len += (size_t)(q - lenb) + body;
-	b->data[b->len] = '\0';
-}
-
-size_t quell__packed_size(const unsigned char *p, size_t avail)
-{
-	struct quell__rd r = { p, p + avail, 0 };
-	uint64_t n = quell__rd_varint(&r);
-	size_t hdr = (size_t)(r.p - p);
-
-	if (r.bad || n == 0 || n > MAX_RECORD || n > avail - hdr)
-		return 0;
-	return hdr + (size_t)n;
-}
-
-int quell__item_unpack(struct quell__item *it, const unsigned char *p, size_t len)
-{
-	struct quell__rd r = { p, p + len, 0 };
-	struct quell__row *w = &it->row;
-	const char **str[6] = { &w->stream, &w->category, &w->rule, &w->status, &w->reply,
-		                &w->reason };
-	uint64_t num[7] = { 0 }, mask, n;
-	int64_t tim[5] = { 0 };
-	unsigned bits;
-
-	memset(it, 0, sizeof *it);
-	n = quell__rd_varint(&r);
-	if (r.bad || n != (uint64_t)(r.end - r.p))
-		return -1;
-	it->scope = (int)quell__rd_uint(&r, 1);
-	it->key = quell__rd_cstr(&r);
-	w->line = (size_t)quell__rd_varint(&r);
-	bits = (unsigned)quell__rd_uint(&r, 1);
-	it->kind = (int)(bits & 3);
-	w->restore = (int)(bits >> 2 & 1);
-	it->doff = (size_t)quell__rd_varint(&r);
-	mask = quell__rd_varint(&r);
-	for (int i = 0; i < 7; i++)
-		if (mask >> (F_LIST + i) & 1)
-			num[i] = quell__rd_varint(&r);
-	for (int i = 0; i < 5; i++)
-		if (mask >> (F_CREATED + i) & 1)
-			tim[i] = quell__unzigzag(quell__rd_varint(&r));
-	for (int i = 0; i < 6; i++)
-		*str[i] = mask >> (F_STREAM + i) & 1 ? quell__rd_cstr(&r) : "";
-	w->entry = "";
-	w->list = (int)num[0];
-	w->scope = (int)num[1];
-	w->source = (int)num[2];
-	w->code = (int)num[3];
-	w->attempts = (uint32_t)num[4];
-	w->count = (uint32_t)num[5];
-	w->has = (unsigned)num[6];
-	w->created = tim[0];
-	w->updated = tim[1];
-	w->expires = tim[2];
-	w->until = tim[3];
-	w->first_failure = tim[4];
-	if (r.bad || r.p != r.end || (mask >> F_N) != 0 || it->doff > strlen(it->key))
-		return -1;
-	return 0;
-}
 
 /* ------------------------------------------------------------- sorting */
 
@@ -465,10 +324,10 @@ static int advance(struct quell__runs *r, struct run *run)
 		k++;
 		if (!(c & 0x80))
 			break;
-		if (k == 4) /* longer than MAX_RECORD */
+		if (k == 4) /* longer than QUELL__PACKED_MAX */
 			return fail(r, QUELL_EIO, "a damaged row", 0);
 	}
-	if (body == 0 || body > MAX_RECORD)
+	if (body == 0 || body > QUELL__PACKED_MAX)
 		return fail(r, QUELL_EIO, "a damaged row", 0);
 	n = k + (size_t)body;
 	if (n > run->cap) {

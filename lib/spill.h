@@ -36,7 +36,11 @@ struct quell__item {
 	int reported;          /* refused while written, and reported */
 };
 
-/* Append the packed form of it to b (b->oom when out of memory). */
+/* The most bytes a packed row's body may have (a row's strings are
+ * bounded). */
+#define QUELL__PACKED_MAX (8u * QUELL__ROW_MAX + 1024)
+
+/* pack.c: append the packed form of it to b (b->oom when out of memory). */
 void quell__item_pack(struct quell__buf *b, const struct quell__item *it);
 
 /* Bytes of the packed row at p (its length prefix included); 0 if p does

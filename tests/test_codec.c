@@ -238,6 +238,67 @@ static void test_events(void)
 	quell__buf_free(&b);
 }
 
+/* A row longer than a one-byte length: its length takes two. */
+static void packed_long(struct quell__item *in)
+{
+	struct quell__buf b = QUELL__BUF_INIT;
+	struct quell__item out;
+	char reply[301];
+
+	memset(reply, 'x', 300);
+	reply[300] = '\0';
+	in->row.reply = reply;
+	quell__item_pack(&b, in);
+	CU_ASSERT_FATAL(!b.oom);
+	TU_EQ_INT(b.data[0] & 0x80, 0x80);
+	TU_EQ_INT(quell__packed_size(b.data, b.len), b.len);
+	TU_EQ_INT(quell__item_unpack(&out, b.data, b.len), 0);
+	TU_EQ_STR(out.row.reply, reply);
+	TU_EQ_STR(out.row.reason, "why");
+	TU_EQ_INT(out.row.line, 123456);
+	for (size_t n = 0; n < b.len; n++)
+		CU_ASSERT(quell__item_unpack(&out, b.data, n) != 0);
+	quell__buf_free(&b);
+}
+
+/* The bytes of a plain row and of one with a number, a time and a string,
+ * as pack.c's comment lays them out. */
+static void packed_bytes(void)
+{
+	static const unsigned char plain[] = { 9, QUELL_SCOPE_ADDRESS, 'a', '@', 'b', 0, 5, 0, 2, 0 };
+	static const unsigned char some[] = { 15, QUELL_SCOPE_DOMAIN, 'b', 0, 0x80, 0x01, 1 | 1 << 2,
+		                              0, 0x81, 0x21, 3, 3, 'n', 'e', 'w', 0 };
+	struct quell__buf b = QUELL__BUF_INIT;
+	struct quell__item in;
+
+	memset(&in, 0, sizeof in);
+	in.key = "a@b";
+	in.doff = 2;
+	in.scope = QUELL_SCOPE_ADDRESS;
+	in.row.line = 5;
+	in.row.stream = in.row.category = in.row.rule = in.row.status = in.row.reply = "";
+	in.row.reason = "";
+	quell__item_pack(&b, &in);
+	CU_ASSERT_FATAL(!b.oom);
+	CU_ASSERT(b.len == sizeof plain && memcmp(b.data, plain, b.len) == 0);
+	/* line 128, kind 1, restore; list 3 (bit 0), created -2 (bit 7,
+	 * zigzag 3), stream "new" (bit 12) */
+	memset(&in, 0, sizeof in);
+	in.key = "b";
+	in.scope = QUELL_SCOPE_DOMAIN;
+	in.kind = 1;
+	in.row.line = 128;
+	in.row.restore = 1;
+	in.row.list = 3;
+	in.row.created = -2;
+	in.row.stream = "new";
+	b.len = 0;
+	quell__item_pack(&b, &in);
+	CU_ASSERT_FATAL(!b.oom);
+	CU_ASSERT(b.len == sizeof some && memcmp(b.data, some, b.len) == 0);
+	quell__buf_free(&b);
+}
+
 static void test_packed_rows(void)
 {
 	struct quell__buf b = QUELL__BUF_INIT;
@@ -286,6 +347,8 @@ static void test_packed_rows(void)
 	TU_EQ_STR(out.row.reason, "why");
 	for (size_t n = 0; n < b.len; n++)
 		CU_ASSERT(quell__item_unpack(&out, b.data, n) != 0);
+	packed_long(&in);
+	packed_bytes();
 
 	/* order: scope, then key, then line; prefixes tie on "a@b.exa" */
 	quell__buf_free(&b);
