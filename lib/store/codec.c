@@ -201,10 +201,12 @@ static unsigned char *wr_varint(unsigned char *p, uint64_t v)
 	return p;
 }
 
-/* n bytes of s and a NUL. */
+/* n bytes of s and a NUL (most strings of an entry or event are empty:
+ * no call for them). */
 static unsigned char *wr_cstr(unsigned char *p, const char *s, size_t n)
 {
-	memcpy(p, s, n);
+	if (n > 0)
+		memcpy(p, s, n);
 	p[n] = '\0';
 	return p + n + 1;
 }
