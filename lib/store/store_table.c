@@ -248,13 +248,43 @@ int quell__store_event(quell *h, struct quell__wtxn *w, const char *key, struct 
 	return quell__store_event_img(h, w, key, ev, NULL);
 }
 
+/* The change feed entry of sequence number seq: the history key hk[0..n),
+ * then the image, if any (store.h), written straight into the page
+ * (MDB_RESERVE). */
+static int put_feed(quell *h, struct quell__wtxn *w, uint64_t seq, const unsigned char *hk,
+                    size_t n, const struct quell__img *img)
+{
+	unsigned char sk[8], *p;
+	MDB_val k = { sizeof sk, sk }, v;
+	MDB_cursor *c = NULL;
+	int with = img != NULL && img->kind != QUELL__IMG_NONE, rc;
+
+	quell__be64_put(sk, seq);
+	v.mv_size = n + (with ? 1 + img->len : 0);
+	if ((rc = quell__store_wcur(h, w, QUELL__T_CHANGES, &c)) != 0)
+		return rc;
+	rc = mdb_cursor_put(c, &k, &v, MDB_APPEND | MDB_RESERVE);
+	if (rc == MDB_KEYEXIST) /* a sequence number reused: keep the newest */
+		rc = mdb_cursor_put(c, &k, &v, MDB_RESERVE);
+	if (rc != 0)
+		return quell__mdb_error(h, rc, "write change feed");
+	p = v.mv_data;
+	memcpy(p, hk, n);
+	if (with) {
+		p[n] = (unsigned char)img->kind;
+		if (img->len > 0)
+			memcpy(p + n + 1, img->data, img->len);
+	}
+	return 0;
+}
+
 int quell__store_event_img(quell *h, struct quell__wtxn *w, const char *key,
                            struct quell_event *ev, const struct quell__img *img)
 {
-	unsigned char hk[QUELL__HKEY_MAX], sk[8];
+	unsigned char hk[QUELL__HKEY_MAX];
 	size_t n;
 	uint64_t lseq;
-	MDB_val k, v, ck;
+	MDB_val k, v;
 	MDB_cursor *c = NULL;
 	int rc;
 
@@ -284,26 +314,7 @@ int quell__store_event_img(quell *h, struct quell__wtxn *w, const char *key,
 		return rc;
 	if ((rc = put_ordered(w, QUELL__T_HISTORY, c, &k, &v)) != 0)
 		return quell__mdb_error(h, rc, "write history");
-	quell__be64_put(sk, lseq);
-	ck.mv_size = 8;
-	ck.mv_data = sk;
-	if (img != NULL && img->kind != QUELL__IMG_NONE) {
-		/* the feed entry: the history key, then the image (store.h) */
-		w->buf.len = 0;
-		quell__buf_put(&w->buf, hk, n);
-		quell__buf_u8(&w->buf, (unsigned)img->kind);
-		quell__buf_put(&w->buf, img->data, img->len);
-		if (w->buf.oom)
-			return quell__error(h, QUELL_ENOMEM, "out of memory");
-		k.mv_size = w->buf.len;
-		k.mv_data = w->buf.data;
-	}
-	if ((rc = quell__store_wcur(h, w, QUELL__T_CHANGES, &c)) != 0)
-		return rc;
-	rc = mdb_cursor_put(c, &ck, &k, MDB_APPEND);
-	if (rc == MDB_KEYEXIST) /* a sequence number reused: keep the newest */
-		rc = mdb_cursor_put(c, &ck, &k, 0);
-	return rc ? quell__mdb_error(h, rc, "write change feed") : 0;
+	return put_feed(h, w, lseq, hk, n, img);
 }
 
 /* ------------------------------------------------------------------ marks */
