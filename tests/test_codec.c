@@ -404,28 +404,17 @@ static int want_cmp(const void *x, const void *y)
 	return a->line < b->line ? -1 : a->line > b->line;
 }
 
-static void test_sort_many(void)
+/* Pack w[0..n) (lines 1..n, in that order), sort them and compare with
+ * qsort of w by scope, key, line. */
+static void check_sort(struct want *w, size_t n, const char *what)
 {
-	enum { N = 6000 };
-	static const char *const stems[] = { "", "a", "info@", "aaaaaaa", "aaaaaaaa",
-		                             "aaaaaaaaaaaaaaa", "aaaaaaaaaaaaaaaa",
-		                             "first.last.longer.name" };
-	struct want *w = calloc(N, sizeof *w);
-	struct quell__slot *s = calloc(N, sizeof *s), *tmp = calloc(N, sizeof *tmp);
-	struct quell__buf *b = calloc(N, sizeof *b);
-	uint64_t x = 0x9E3779B97F4A7C15u;
+	struct quell__slot *s = calloc(n, sizeof *s), *tmp = calloc(n, sizeof *tmp);
+	struct quell__buf *b = calloc(n, sizeof *b);
 
-	CU_ASSERT_FATAL(w != NULL && s != NULL && tmp != NULL && b != NULL);
-	for (size_t i = 0; i < N; i++) {
+	CU_ASSERT_FATAL(s != NULL && tmp != NULL && b != NULL);
+	for (size_t i = 0; i < n; i++) {
 		struct quell__item it;
 
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
-		w[i].scope = x % 5 == 0 ? QUELL_SCOPE_DOMAIN : QUELL_SCOPE_ADDRESS;
-		snprintf(w[i].key, sizeof w[i].key, "%s%u@%c.example",
-		         stems[(x >> 8) % (sizeof stems / sizeof stems[0])],
-		         (unsigned)((x >> 16) % 300), (char)('a' + (x >> 32) % 3));
 		w[i].line = i + 1; /* rows come in line order */
 		memset(&it, 0, sizeof it);
 		it.key = w[i].key;
@@ -435,26 +424,106 @@ static void test_sort_many(void)
 		CU_ASSERT_FATAL(!b[i].oom);
 		s[i] = quell__slot_of(b[i].data);
 	}
-	quell__slots_sort(s, tmp, N);
-	qsort(w, N, sizeof *w, want_cmp);
-	for (size_t i = 0; i < N; i++) {
+	quell__slots_sort(s, tmp, n);
+	qsort(w, n, sizeof *w, want_cmp);
+	for (size_t i = 0; i < n; i++) {
 		struct quell__item it;
 
 		CU_ASSERT_FATAL(quell__item_unpack(&it, s[i].rec, quell__packed_size(s[i].rec, 4096)) ==
 		                0);
 		if (it.scope != w[i].scope || strcmp(it.key, w[i].key) != 0 ||
 		    it.row.line != w[i].line) {
-			fprintf(stderr, "\n  position %zu: got %d %s line %zu, want %d %s line %zu\n", i,
-			        it.scope, it.key, it.row.line, w[i].scope, w[i].key, w[i].line);
+			fprintf(stderr, "\n  %s, position %zu: got %d %s line %zu, want %d %s line %zu\n",
+			        what, i, it.scope, it.key, it.row.line, w[i].scope, w[i].key, w[i].line);
 			CU_FAIL("sort order");
 			break;
 		}
 	}
-	for (size_t i = 0; i < N; i++)
+	for (size_t i = 0; i < n; i++)
 		quell__buf_free(&b[i]);
 	free(b);
 	free(tmp);
 	free(s);
+}
+
+static uint64_t xorshift(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+static void test_sort_many(void)
+{
+	enum { N = 6000 };
+	static const char *const stems[] = { "", "a", "info@", "aaaaaaa", "aaaaaaaa",
+		                             "aaaaaaaaaaaaaaa", "aaaaaaaaaaaaaaaa",
+		                             "first.last.longer.name" };
+	struct want *w = calloc(N, sizeof *w);
+	uint64_t x = 0x9E3779B97F4A7C15u;
+
+	CU_ASSERT_FATAL(w != NULL);
+	for (size_t i = 0; i < N; i++) {
+		xorshift(&x);
+		w[i].scope = x % 5 == 0 ? QUELL_SCOPE_DOMAIN : QUELL_SCOPE_ADDRESS;
+		snprintf(w[i].key, sizeof w[i].key, "%s%u@%c.example",
+		         stems[(x >> 8) % (sizeof stems / sizeof stems[0])],
+		         (unsigned)((x >> 16) % 300), (char)('a' + (x >> 32) % 3));
+	}
+	check_sort(w, N, "many");
+	free(w);
+}
+
+/* Adversarial inputs: every key the same; empty keys and keys shorter
+ * than the 7 or 8 bytes a slot holds, each a prefix of the next; groups
+ * of a size around the one sorted by insertion that tie on 7, 8, 15, 16
+ * or 23 bytes; bytes past 0x7F (UTF-8 local parts) that must sort
+ * unsigned; random keys over a two-letter alphabet (long shared runs). */
+static void test_sort_adversarial(void)
+{
+	enum { N = 3000 };
+	static const size_t ties[] = { 7, 8, 15, 16, 23 };
+	static const size_t groups[] = { 1, 2, 47, 48, 49, 100, 500 };
+	struct want *w = calloc(N, sizeof *w);
+	uint64_t x = 0xD1B54A32D192ED03u;
+	size_t n;
+
+	CU_ASSERT_FATAL(w != NULL);
+	for (size_t i = 0; i < N; i++)
+		snprintf(w[i].key, sizeof w[i].key, "same@b.example");
+	check_sort(w, N, "all equal");
+	for (n = 0; n < N; n++) {
+		size_t len = xorshift(&x) % 20;
+
+		memset(w[n].key, 0, sizeof w[n].key);
+		memset(w[n].key, 'a' + (int)(x >> 40) % 2, len);
+		w[n].scope = x >> 50 & 1 ? QUELL_SCOPE_DOMAIN : QUELL_SCOPE_ADDRESS;
+	}
+	check_sort(w, n, "short and empty keys");
+	for (size_t t = 0; t < sizeof ties / sizeof ties[0]; t++) {
+		for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
+			for (n = 0; n < groups[g]; n++) {
+				memset(w[n].key, 0, sizeof w[n].key);
+				memset(w[n].key, 'k', ties[t]);
+				/* after the tie: nothing, or one to three bytes,
+				 * some past 0x7F */
+				for (size_t k = 0, m = xorshift(&x) % 4; k < m; k++)
+					w[n].key[ties[t] + k] = (char)(0x61 + (x >> (8 * k + 8)) % 0x9E);
+				w[n].scope = QUELL_SCOPE_ADDRESS;
+			}
+			check_sort(w, n, "ties");
+		}
+	}
+	for (n = 0; n < N; n++) {
+		size_t len = 1 + xorshift(&x) % 40;
+
+		memset(w[n].key, 0, sizeof w[n].key);
+		for (size_t k = 0; k < len; k++)
+			w[n].key[k] = (char)((x >> (k % 60)) & 1 ? 'b' : 0xC3);
+		w[n].scope = QUELL_SCOPE_ADDRESS;
+	}
+	check_sort(w, n, "two letters");
 	free(w);
 }
 
@@ -465,6 +534,7 @@ static CU_TestInfo tests[] = {
 	{ "history events, both formats", test_events },
 	{ "packed import rows and their order", test_packed_rows },
 	{ "thousands of keys with long shared beginnings sort right", test_sort_many },
+	{ "adversarial keys sort as a plain comparison does", test_sort_adversarial },
 	CU_TEST_INFO_NULL,
 };
 
