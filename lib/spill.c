@@ -3,8 +3,10 @@
  * temporary files with their k-way merge (see spill.h).
  *
  * A run file is packed rows one after another, in an unlinked file made
- * in $TMPDIR (else /tmp); each run is read back through its own buffered
- * FILE, and the merge keeps one current row per run in a binary heap.
+ * in $TMPDIR (else /tmp), written and read back SPILL_BUF bytes a system
+ * call through buffers of our own (stdio's cost more than the rest of
+ * the merge: a call a row, and a copy); the merge keeps one current row
+ * per run, in its read buffer, in a binary heap.
  * Failures leave one message (quell__runs_error) that says what failed
  * where: "temporary file in /tmp: write error: No space left on device".
  */
@@ -18,7 +20,7 @@
 #include "codec.h"
 #include "spill.h"
 
-#define SPILL_BUF (64u << 10) /* stdio buffer of a run's file */
+#define SPILL_BUF (64u << 10) /* bytes a write or read of a run's file */
 
 /* ------------------------------------------------------------- sorting */
 
@@ -166,11 +168,13 @@ void quell__slots_sort(struct quell__slot *s, struct quell__slot *tmp, size_t n)
 /* ---------------------------------------------------------------- spill */
 
 struct run {
-	FILE *f;
-	char *iobuf;              /* f's buffer (SPILL_BUF), or NULL: stdio's */
-	struct quell__slot cur;
-	unsigned char *buf;
-	size_t cap, len;
+	int fd;                   /* the unlinked file, or -1 */
+	off_t off;                /* where its next read starts */
+	int eof;
+	unsigned char *buf;       /* read buffer: buf[beg, end) not handed out */
+	size_t cap, beg, end;
+	struct quell__slot cur;   /* the run's current row, in buf */
+	size_t len;               /* its bytes */
 };
 
 struct quell__runs {
@@ -178,6 +182,7 @@ struct quell__runs {
 	size_t n, cap;
 	size_t *heap, nheap;
 	int started;
+	unsigned char *wbuf;    /* rows on their way to a run file (SPILL_BUF) */
 	char dir[256];          /* where the files are */
 	char err[512];          /* what failed last */
 };
@@ -200,25 +205,20 @@ const char *quell__runs_error(const struct quell__runs *r)
 	return r->err[0] != '\0' ? r->err : "temporary files: no error";
 }
 
-/* A new unlinked file in r->dir, open for writing and reading back. */
-static FILE *tmp_open(struct quell__runs *r)
+/* A new unlinked file in r->dir, open for writing and reading back: its
+ * descriptor, or -1. */
+static int tmp_open(struct quell__runs *r)
 {
 	char path[sizeof r->dir + 32];
-	FILE *f;
-	int fd, e;
+	int fd;
 
 	snprintf(path, sizeof path, "%s/quell-import.XXXXXX", r->dir);
 	if ((fd = mkstemp(path)) < 0) {
 		fail(r, QUELL_EIO, "cannot create", errno);
-		return NULL;
+		return -1;
 	}
 	unlink(path);
-	if ((f = fdopen(fd, "w+b")) == NULL) {
-		e = errno;
-		close(fd);
-		fail(r, QUELL_EIO, "cannot open", e);
-	}
-	return f;
+	return fd;
 }
 
 int quell__runs_new(struct quell__runs **out)
@@ -242,11 +242,53 @@ size_t quell__runs_count(const struct quell__runs *r)
 	return r->n;
 }
 
+/* Write p[0..n) to fd: 0, or the errno of the failure. */
+static int write_all(int fd, const unsigned char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return w < 0 ? errno : EIO;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* The rows s[0..n) to fd, SPILL_BUF bytes a write(2) (1M plain rows are
+ * 35 MB written and read back): 0 or the errno of the failure. */
+static int write_rows(struct quell__runs *r, int fd, const struct quell__slot *s, size_t n)
+{
+	size_t used = 0;
+	int e;
+
+	for (size_t i = 0; i < n; i++) {
+		const unsigned char *body = skip_varint(s[i].rec);
+		size_t len = (size_t)(body - s[i].rec) + (size_t)get_varint(s[i].rec);
+
+		if (len > SPILL_BUF - used) {
+			if ((e = write_all(fd, r->wbuf, used)) != 0)
+				return e;
+			used = 0;
+		}
+		if (len > SPILL_BUF) {
+			if ((e = write_all(fd, s[i].rec, len)) != 0)
+				return e;
+			continue;
+		}
+		memcpy(r->wbuf + used, s[i].rec, len);
+		used += len;
+	}
+	return write_all(fd, r->wbuf, used);
+}
+
 int quell__runs_spill(struct quell__runs *r, const struct quell__slot *s, size_t n)
 {
 	struct run *run;
-	char *iobuf;
-	FILE *f;
+	int fd, e;
 
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 8;
@@ -256,35 +298,17 @@ int quell__runs_spill(struct quell__runs *r, const struct quell__slot *s, size_t
 		r->run = p;
 		r->cap = cap;
 	}
-	if ((f = tmp_open(r)) == NULL)
+	if (r->wbuf == NULL && (r->wbuf = malloc(SPILL_BUF)) == NULL)
+		return fail(r, QUELL_ENOMEM, NULL, 0);
+	if ((fd = tmp_open(r)) < 0)
 		return QUELL_EIO;
-	/* 64 KiB a read or write, not stdio's 4 KiB (1M plain rows are 35 MB
-	 * written and read back); without the memory, stdio's own */
-	if ((iobuf = malloc(SPILL_BUF)) != NULL && setvbuf(f, iobuf, _IOFBF, SPILL_BUF) != 0) {
-		free(iobuf);
-		iobuf = NULL;
-	}
-	for (size_t i = 0; i < n; i++) {
-		const unsigned char *body = skip_varint(s[i].rec);
-		size_t len = (size_t)(body - s[i].rec) + (size_t)get_varint(s[i].rec);
-
-		if (fwrite(s[i].rec, 1, len, f) != len) {
-			int e = errno;
-			fclose(f);
-			free(iobuf);
-			return fail(r, QUELL_EIO, "write error", e);
-		}
-	}
-	if (fflush(f) != 0 || fseek(f, 0, SEEK_SET) != 0) {
-		int e = errno;
-		fclose(f);
-		free(iobuf);
+	if ((e = write_rows(r, fd, s, n)) != 0) {
+		close(fd);
 		return fail(r, QUELL_EIO, "write error", e);
 	}
 	run = &r->run[r->n++];
 	memset(run, 0, sizeof *run);
-	run->f = f;
-	run->iobuf = iobuf;
+	run->fd = fd;
 	return 0;
 }
 
@@ -306,25 +330,55 @@ static int comparable(const unsigned char *p, size_t len)
 	return 0;
 }
 
+/* At least `want` bytes of the run not handed out in its buffer, unless
+ * the file ends first: the bytes there are, or an error (r->err set).
+ * Moves what is left to the buffer's start. */
+static ssize_t fill(struct quell__runs *r, struct run *run, size_t want)
+{
+	size_t cap = want > SPILL_BUF ? want : SPILL_BUF;
+
+	if (run->end - run->beg >= want || run->eof)
+		return (ssize_t)(run->end - run->beg);
+	if (cap > run->cap) {
+		unsigned char *p = realloc(run->buf, cap);
+		if (p == NULL)
+			return fail(r, QUELL_ENOMEM, NULL, 0);
+		run->buf = p;
+		run->cap = cap;
+	}
+	memmove(run->buf, run->buf + run->beg, run->end - run->beg);
+	run->end -= run->beg;
+	run->beg = 0;
+	while (run->end < want && !run->eof) {
+		ssize_t got = pread(run->fd, run->buf + run->end, run->cap - run->end, run->off);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return fail(r, QUELL_EIO, "read error", errno);
+		run->eof = got == 0;
+		run->end += (size_t)got;
+		run->off += got;
+	}
+	return (ssize_t)run->end;
+}
+
 /* Read a run's next row: 1, 0 at its end, or an error (r->err set). */
 static int advance(struct quell__runs *r, struct run *run)
 {
-	unsigned char hdr[10];
+	const unsigned char *p;
+	ssize_t avail;
 	size_t k = 0, n;
 	uint64_t body = 0;
-	int c;
 
+	if ((avail = fill(r, run, 4)) <= 0)
+		return (int)avail;
+	p = run->buf + run->beg;
 	for (;;) {
-		if ((c = getc(run->f)) == EOF) {
-			if (k == 0 && !ferror(run->f))
-				return 0;
-			return ferror(run->f) ? fail(r, QUELL_EIO, "read error", errno)
-			                      : fail(r, QUELL_EIO, "a row cut short", 0);
-		}
-		hdr[k] = (unsigned char)c;
-		body |= (uint64_t)(c & 0x7F) << (7 * k);
-		k++;
-		if (!(c & 0x80))
+		if (k == (size_t)avail)
+			return fail(r, QUELL_EIO, "a row cut short", 0);
+		body |= (uint64_t)(p[k] & 0x7F) << (7 * k);
+		if (!(p[k++] & 0x80))
 			break;
 		if (k == 4) /* longer than QUELL__PACKED_MAX */
 			return fail(r, QUELL_EIO, "a damaged row", 0);
@@ -332,21 +386,16 @@ static int advance(struct quell__runs *r, struct run *run)
 	if (body == 0 || body > QUELL__PACKED_MAX)
 		return fail(r, QUELL_EIO, "a damaged row", 0);
 	n = k + (size_t)body;
-	if (n > run->cap) {
-		unsigned char *p = realloc(run->buf, n);
-		if (p == NULL)
-			return fail(r, QUELL_ENOMEM, NULL, 0);
-		run->buf = p;
-		run->cap = n;
-	}
-	memcpy(run->buf, hdr, k);
-	if (fread(run->buf + k, 1, (size_t)body, run->f) != body)
-		return ferror(run->f) ? fail(r, QUELL_EIO, "read error", errno)
-		                      : fail(r, QUELL_EIO, "a row cut short", 0);
-	if (!comparable(run->buf + k, (size_t)body))
+	if ((avail = fill(r, run, n)) < 0)
+		return (int)avail;
+	if ((size_t)avail < n)
+		return fail(r, QUELL_EIO, "a row cut short", 0);
+	p = run->buf + run->beg;
+	if (!comparable(p + k, (size_t)body))
 		return fail(r, QUELL_EIO, "a damaged row", 0);
+	run->beg += n;
 	run->len = n;
-	run->cur = quell__slot_of(run->buf);
+	run->cur = quell__slot_of(p);
 	return 1;
 }
 
@@ -403,7 +452,7 @@ int quell__runs_next(struct quell__runs *r, const unsigned char **rec, size_t *l
 	}
 	if (r->nheap == 0)
 		return 0;
-	*rec = r->run[r->heap[0]].buf;
+	*rec = r->run[r->heap[0]].cur.rec;
 	*len = r->run[r->heap[0]].len;
 	return 1;
 }
@@ -413,12 +462,12 @@ void quell__runs_free(struct quell__runs *r)
 	if (r == NULL)
 		return;
 	for (size_t i = 0; i < r->n; i++) {
-		if (r->run[i].f != NULL)
-			fclose(r->run[i].f);
-		free(r->run[i].iobuf);
+		if (r->run[i].fd >= 0)
+			close(r->run[i].fd);
 		free(r->run[i].buf);
 	}
 	free(r->run);
 	free(r->heap);
+	free(r->wbuf);
 	free(r);
 }
