@@ -100,6 +100,44 @@ static void same(const struct quell__rec *a, const struct quell__rec *b)
 	}
 }
 
+/* An entry whose length takes two bytes, and one whose takes three: the
+ * length, then the body, which decodes to what was encoded. */
+static void record_long(void)
+{
+	static unsigned char ext[20000];
+	static char reply[301];
+	struct quell__rec in = sample(), out;
+	struct quell__buf b = QUELL__BUF_INIT;
+
+	memset(reply, 'x', 300);
+	in.n = 1;
+	in.ent[0].e.reply = reply;
+	in.ent[0].ext = NULL;
+	in.ent[0].extlen = 0;
+	for (int round = 0; round < 2; round++) {
+		size_t body;
+
+		if (round == 1) {
+			memset(ext, 7, sizeof ext);
+			in.ent[0].ext = ext;
+			in.ent[0].extlen = sizeof ext;
+		}
+		b.len = 0;
+		quell__rec_encode(&b, &in);
+		CU_ASSERT_FATAL(!b.oom);
+		TU_EQ_INT(b.data[2] & 0x80, 0x80);
+		TU_EQ_INT(b.data[3] & 0x80, round == 0 ? 0 : 0x80);
+		body = round == 0 ? (size_t)(b.data[2] & 0x7F) | (size_t)b.data[3] << 7
+		                  : (size_t)(b.data[2] & 0x7F) | (size_t)(b.data[3] & 0x7F) << 7 |
+		                            (size_t)b.data[4] << 14;
+		TU_EQ_INT(b.len, 2 + (size_t)(round == 0 ? 2 : 3) + body);
+		TU_EQ_INT(quell__rec_decode(&out, b.data, b.len), 0);
+		TU_EQ_STR(out.ent[0].e.reply, reply);
+		TU_EQ_INT(out.ent[0].extlen, in.ent[0].extlen);
+	}
+	quell__buf_free(&b);
+}
+
 static void test_record_round_trip(void)
 {
 	struct quell__rec in = sample(), out;
@@ -119,6 +157,7 @@ static void test_record_round_trip(void)
 		free(cut);
 	}
 	quell__buf_free(&b);
+	record_long();
 }
 
 /* Format 1, as written before the varint format, byte by byte. */
