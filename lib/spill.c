@@ -43,28 +43,50 @@ static uint64_t get_varint(const unsigned char *p)
 	return v;
 }
 
-/* 8 bytes of the key at offset off, big-endian, zeros past its end. */
-static uint64_t key_bytes(const unsigned char *key, size_t off)
+/* The end of the packed row at rec (its length prefix says where). */
+static const unsigned char *rec_end(const unsigned char *rec)
 {
-	uint64_t v = 0;
-	size_t i = 0;
+	return skip_varint(rec) + get_varint(rec);
+}
 
-	while (i < off && key[i] != 0)
-		i++;
-	for (int k = 0; k < 8; k++) {
-		v = v << 8 | key[i];
-		if (key[i] != 0)
-			i++;
+/* The 8 bytes at p, big-endian, each from the first NUL on read as 0
+ * (byte 0 is no key byte when `from` is 1: a NUL there does not count).
+ * p[0, end) is one packed row: when 8 bytes fit, one load and a mask
+ * (t: 0x80 in each byte that is 0, exact, then in every byte after the
+ * first), else a byte at a time. */
+static uint64_t word_at(const unsigned char *p, const unsigned char *end, int from)
+{
+	const uint64_t lo = UINT64_C(0x7F7F7F7F7F7F7F7F);
+	uint64_t w, t;
+
+	if (end - p < 8) {
+		int ended = 0;
+
+		w = 0;
+		for (int k = 0; k < 8; k++) {
+			unsigned c = p + k < end ? p[k] : 0;
+
+			ended |= k >= from && c == 0;
+			w = w << 8 | (ended ? 0 : c);
+		}
+		return w;
 	}
-	return v;
+	w = quell__be64_get(p);
+	t = ~(((w & lo) + lo) | w | lo);
+	if (from)
+		t &= ~(UINT64_C(0xFF) << 56);
+	t |= t >> 8;
+	t |= t >> 16;
+	t |= t >> 32;
+	return w & ~((t >> 7) * 0xFF);
 }
 
 struct quell__slot quell__slot_of(const unsigned char *rec)
 {
-	const unsigned char *p = skip_varint(rec);
 	struct quell__slot s;
 
-	s.pfx = (uint64_t)p[0] << 56 | key_bytes(p + 1, 0) >> 8;
+	/* the scope, then the key's first 7 bytes */
+	s.pfx = word_at(skip_varint(rec), rec_end(rec), 1);
 	s.rec = rec;
 	return s;
 }
@@ -149,10 +171,11 @@ static void sort_at(struct quell__slot *s, struct quell__slot *tmp, size_t n, si
 			;
 		if (j - i < 2 || (s[i].pfx & 0xFF) == 0)
 			continue; /* alone, or the keys ended: equal, in line order */
+		/* their keys are longer than off (byte off - 1 is not 0) */
 		for (size_t k = i; k < j; k++) {
 			const unsigned char *key = skip_varint(s[k].rec) + 1;
 
-			s[k].pfx = key_bytes(key, off);
+			s[k].pfx = word_at(key + off, rec_end(s[k].rec), 0);
 			more |= s[k].pfx != 0;
 		}
 		if (more)
