@@ -42,15 +42,23 @@ static int full(const char *s)
  * not "". */
 static uint64_t present(const struct quell__row *r)
 {
-	return (uint64_t)(r->list != 0) << F_LIST | (uint64_t)(r->scope != 0) << F_RSCOPE |
-	       (uint64_t)(r->source != 0) << F_SOURCE | (uint64_t)(r->code != 0) << F_CODE |
-	       (uint64_t)(r->attempts != 0) << F_ATTEMPTS | (uint64_t)(r->count != 0) << F_COUNT |
-	       (uint64_t)(r->has != 0) << F_HAS | (uint64_t)(r->created != 0) << F_CREATED |
-	       (uint64_t)(r->updated != 0) << F_UPDATED | (uint64_t)(r->expires != 0) << F_EXPIRES |
-	       (uint64_t)(r->until != 0) << F_UNTIL | (uint64_t)(r->first_failure != 0) << F_FIRST |
-	       (uint64_t)full(r->stream) << F_STREAM | (uint64_t)full(r->category) << F_CATEGORY |
-	       (uint64_t)full(r->rule) << F_RULE | (uint64_t)full(r->status) << F_STATUS |
-	       (uint64_t)full(r->reply) << F_REPLY | (uint64_t)full(r->reason) << F_REASON;
+	uint64_t mask = (uint64_t)(r->has != 0) << F_HAS;
+
+	/* most rows have no number or time besides `has`: one test */
+	if (((uint64_t)r->list | (uint64_t)r->scope | (uint64_t)r->source | (uint64_t)r->code |
+	     r->attempts | r->count | (uint64_t)r->created | (uint64_t)r->updated |
+	     (uint64_t)r->expires | (uint64_t)r->until | (uint64_t)r->first_failure) != 0)
+		mask |= (uint64_t)(r->list != 0) << F_LIST | (uint64_t)(r->scope != 0) << F_RSCOPE |
+		        (uint64_t)(r->source != 0) << F_SOURCE | (uint64_t)(r->code != 0) << F_CODE |
+		        (uint64_t)(r->attempts != 0) << F_ATTEMPTS |
+		        (uint64_t)(r->count != 0) << F_COUNT | (uint64_t)(r->created != 0) << F_CREATED |
+		        (uint64_t)(r->updated != 0) << F_UPDATED |
+		        (uint64_t)(r->expires != 0) << F_EXPIRES | (uint64_t)(r->until != 0) << F_UNTIL |
+		        (uint64_t)(r->first_failure != 0) << F_FIRST;
+	return mask | (uint64_t)full(r->stream) << F_STREAM |
+	       (uint64_t)full(r->category) << F_CATEGORY | (uint64_t)full(r->rule) << F_RULE |
+	       (uint64_t)full(r->status) << F_STATUS | (uint64_t)full(r->reply) << F_REPLY |
+	       (uint64_t)full(r->reason) << F_REASON;
 }
 
 /* The lowest field of a mask that is not 0. */
@@ -156,13 +164,30 @@ size_t quell__packed_size(const unsigned char *p, size_t avail)
 	return hdr + (size_t)n;
 }
 
-/* A varint at r (quell__rd_varint): one byte, the most common, without
- * a call. */
+/* A varint at r, as quell__rd_varint reads it, without a call. */
 static uint64_t rd_varint(struct quell__rd *r)
 {
-	if (r->p < r->end && *r->p < 0x80)
-		return *r->p++;
-	return quell__rd_varint(r);
+	uint64_t v = 0;
+
+	for (int shift = 0; shift < 64 && r->p < r->end; shift += 7) {
+		unsigned c = *r->p++;
+
+		v |= (uint64_t)(c & 0x7F) << shift;
+		if (!(c & 0x80))
+			return v;
+	}
+	r->bad = 1;
+	return 0;
+}
+
+/* A byte at r, without a call. */
+static unsigned rd_u8(struct quell__rd *r)
+{
+	if (r->p == r->end) {
+		r->bad = 1;
+		return 0;
+	}
+	return *r->p++;
 }
 
 /* Field f of w, read from r. */
@@ -205,12 +230,12 @@ int quell__item_unpack(struct quell__item *it, const unsigned char *p, size_t le
 	n = rd_varint(&r);
 	if (r.bad || n != (uint64_t)(r.end - r.p))
 		return -1;
-	it->scope = (int)quell__rd_uint(&r, 1);
+	it->scope = (int)rd_u8(&r);
 	it->key = quell__rd_cstr(&r);
 	if (!r.bad)
 		klen = (size_t)(r.p - (const unsigned char *)it->key) - 1;
 	w->line = (size_t)rd_varint(&r);
-	bits = (unsigned)quell__rd_uint(&r, 1);
+	bits = rd_u8(&r);
 	it->kind = (int)(bits & 3);
 	w->restore = (int)(bits >> 2 & 1);
 	it->doff = (size_t)rd_varint(&r);
