@@ -58,6 +58,8 @@ struct quell__slot {
 	const unsigned char *rec; /* the packed row */
 };
 
+/* The slot of the whole packed row at rec (its length prefix says how far
+ * it may be read). */
 struct quell__slot quell__slot_of(const unsigned char *rec);
 
 /* Sort s[0..n) using tmp[0..n) as scratch. */
