@@ -1,14 +1,12 @@
 /*
- * spill.c - packed rows, their sort, and sorted runs in temporary files
- * with their k-way merge (see spill.h).
+ * spill.c - the sort of packed rows (pack.c), and sorted runs in
+ * temporary files with their k-way merge (see spill.h).
  *
- * A packed row: varint length of the rest, u8 scope, the key and a NUL,
- * varint input line, u8 kind | restore << 2, varint domain offset, varint
- * mask of the fields present, then each present field in the order of
- * `enum field`: numbers as varints (times zigzagged), strings with a NUL.
  * A run file is packed rows one after another, in an unlinked file made
- * in $TMPDIR (else /tmp); each run is read back through its own buffered
- * FILE, and the merge keeps one current row per run in a binary heap.
+ * in $TMPDIR (else /tmp), written and read back SPILL_BUF bytes a system
+ * call through buffers of our own (stdio's cost more than the rest of
+ * the merge: a call a row, and a copy); the merge keeps one current row
+ * per run, in its read buffer, in a binary heap.
  * Failures leave one message (quell__runs_error) that says what failed
  * where: "temporary file in /tmp: write error: No space left on device".
  */
@@ -22,144 +20,7 @@
 #include "codec.h"
 #include "spill.h"
 
-#define MAX_RECORD (8u * QUELL__ROW_MAX + 1024) /* a row's strings are bounded */
-#define SPILL_BUF (64u << 10) /* stdio buffer of a run's file */
-
-enum field {
-	F_LIST, F_RSCOPE, F_SOURCE, F_CODE, F_ATTEMPTS, F_COUNT, F_HAS,
-	F_CREATED, F_UPDATED, F_EXPIRES, F_UNTIL, F_FIRST,
-	F_STREAM, F_CATEGORY, F_RULE, F_STATUS, F_REPLY, F_REASON, F_N
-};
-
-/* ------------------------------------------------------------- packing */
-
-static unsigned char *wr_varint(unsigned char *p, uint64_t v)
-{
-	while (v >= 0x80) {
-		*p++ = (unsigned char)(v | 0x80);
-		v >>= 7;
-	}
-	*p++ = (unsigned char)v;
-	return p;
-}
-
-#define VARINT_MAX 10
-
-/* Written into room made once for the whole row (a buf_put per field cost
- * more than the rest of the packing). */
-void quell__item_pack(struct quell__buf *b, const struct quell__item *it)
-{
-	const struct quell__row *r = &it->row;
-	const uint64_t num[7] = { (uint64_t)r->list, (uint64_t)r->scope, (uint64_t)r->source,
-		                  (uint64_t)r->code, r->attempts, r->count, r->has };
-	const int64_t tim[5] = { r->created, r->updated, r->expires, r->until, r->first_failure };
-	const char *str[6] = { r->stream, r->category, r->rule, r->status, r->reply, r->reason };
-	size_t klen = strlen(it->key), slen[6], need, body;
-	uint64_t mask = 0;
-	unsigned char *start, *p, lenb[VARINT_MAX], *q;
-
-	/* the length prefix's room, scope, key, line, kind, offset, mask, and
-	 * each number at its longest */
-	need = VARINT_MAX + 1 + klen + 1 + VARINT_MAX + 1 + 2 * VARINT_MAX + 12 * VARINT_MAX;
-	for (int i = 0; i < 7; i++)
-		mask |= (uint64_t)(num[i] != 0) << (F_LIST + i);
-	for (int i = 0; i < 5; i++)
-		mask |= (uint64_t)(tim[i] != 0) << (F_CREATED + i);
-	for (int i = 0; i < 6; i++) {
-		slen[i] = str[i] != NULL && str[i][0] != '\0' ? strlen(str[i]) : 0;
-		mask |= (uint64_t)(slen[i] != 0) << (F_STREAM + i);
-		need += slen[i] + 1;
-	}
-	if (quell__buf_grow(b, need) != 0)
-		return;
-	/* the body goes after room for the longest length prefix and is moved
-	 * down once its length is known */
-	start = b->data + b->len;
-	p = start + VARINT_MAX;
-	*p++ = (unsigned char)it->scope;
-	memcpy(p, it->key, klen + 1);
-	p += klen + 1;
-	p = wr_varint(p, r->line);
-	*p++ = (unsigned char)((unsigned)(it->kind & 3) | (unsigned)(r->restore != 0) << 2);
-	p = wr_varint(p, it->doff);
-	p = wr_varint(p, mask);
-	for (int i = 0; i < 7; i++)
-		if (num[i] != 0)
-			p = wr_varint(p, num[i]);
-	for (int i = 0; i < 5; i++)
-		if (tim[i] != 0)
-			p = wr_varint(p, quell__zigzag(tim[i]));
-	for (int i = 0; i < 6; i++)
-		if (slen[i] != 0) {
-			memcpy(p, str[i], slen[i] + 1);
-			p += slen[i] + 1;
-		}
-	body = (size_t)(p - start) - VARINT_MAX;
-	q = wr_varint(lenb, body);
-	memcpy(start, lenb, (size_t)(q - lenb));
-	memmove(start + (q - lenb), start + VARINT_MAX, body);
-	b->len += (size_t)(q - lenb) + body;
-	b->data[b->len] = '\0';
-}
-
-size_t quell__packed_size(const unsigned char *p, size_t avail)
-{
-	struct quell__rd r = { p, p + avail, 0 };
-	uint64_t n = quell__rd_varint(&r);
-	size_t hdr = (size_t)(r.p - p);
-
-	if (r.bad || n == 0 || n > MAX_RECORD || n > avail - hdr)
-		return 0;
-	return hdr + (size_t)n;
-}
-
-int quell__item_unpack(struct quell__item *it, const unsigned char *p, size_t len)
-{
-	struct quell__rd r = { p, p + len, 0 };
-	struct quell__row *w = &it->row;
-	const char **str[6] = { &w->stream, &w->category, &w->rule, &w->status, &w->reply,
-		                &w->reason };
-	uint64_t num[7] = { 0 }, mask, n;
-	int64_t tim[5] = { 0 };
-	unsigned bits;
-
-	memset(it, 0, sizeof *it);
-	n = quell__rd_varint(&r);
-	if (r.bad || n != (uint64_t)(r.end - r.p))
-		return -1;
-	it->scope = (int)quell__rd_uint(&r, 1);
-	it->key = quell__rd_cstr(&r);
-	w->line = (size_t)quell__rd_varint(&r);
-	bits = (unsigned)quell__rd_uint(&r, 1);
-	it->kind = (int)(bits & 3);
-	w->restore = (int)(bits >> 2 & 1);
-	it->doff = (size_t)quell__rd_varint(&r);
-	mask = quell__rd_varint(&r);
-	for (int i = 0; i < 7; i++)
-		if (mask >> (F_LIST + i) & 1)
-			num[i] = quell__rd_varint(&r);
-	for (int i = 0; i < 5; i++)
-		if (mask >> (F_CREATED + i) & 1)
-			tim[i] = quell__unzigzag(quell__rd_varint(&r));
-	for (int i = 0; i < 6; i++)
-		*str[i] = mask >> (F_STREAM + i) & 1 ? quell__rd_cstr(&r) : "";
-	w->entry = "";
-	w->list = (int)num[0];
-	w->scope = (int)num[1];
-	w->source = (int)num[2];
-	w->code = (int)num[3];
-	w->attempts = (uint32_t)num[4];
-	w->count = (uint32_t)num[5];
-	w->has = (unsigned)num[6];
-	w->created = tim[0];
-	w->updated = tim[1];
-	w->expires = tim[2];
-	w->until = tim[3];
-	w->first_failure = tim[4];
-	if (r.bad || r.p != r.end || (mask >> F_N) != 0 || it->doff > strlen(it->key))
-		return -1;
-	return 0;
-}
+#define SPILL_BUF (64u << 10) /* bytes a write or read of a run's file */
 
 /* ------------------------------------------------------------- sorting */
 
@@ -182,28 +43,50 @@ static uint64_t get_varint(const unsigned char *p)
 	return v;
 }
 
-/* 8 bytes of the key at offset off, big-endian, zeros past its end. */
-static uint64_t key_bytes(const unsigned char *key, size_t off)
+/* The end of the packed row at rec (its length prefix says where). */
+static const unsigned char *rec_end(const unsigned char *rec)
 {
-	uint64_t v = 0;
-	size_t i = 0;
+	return skip_varint(rec) + get_varint(rec);
+}
 
-	while (i < off && key[i] != 0)
-		i++;
-	for (int k = 0; k < 8; k++) {
-		v = v << 8 | key[i];
-		if (key[i] != 0)
-			i++;
+/* The 8 bytes at p, big-endian, each from the first NUL on read as 0
+ * (byte 0 is no key byte when `from` is 1: a NUL there does not count).
+ * p[0, end) is one packed row: when 8 bytes fit, one load and a mask
+ * (t: 0x80 in each byte that is 0, exact, then in every byte after the
+ * first), else a byte at a time. */
+static uint64_t word_at(const unsigned char *p, const unsigned char *end, int from)
+{
+	const uint64_t lo = UINT64_C(0x7F7F7F7F7F7F7F7F);
+	uint64_t w, t;
+
+	if (end - p < 8) {
+		int ended = 0;
+
+		w = 0;
+		for (int k = 0; k < 8; k++) {
+			unsigned c = p + k < end ? p[k] : 0;
+
+			ended |= k >= from && c == 0;
+			w = w << 8 | (ended ? 0 : c);
+		}
+		return w;
 	}
-	return v;
+	w = quell__be64_get(p);
+	t = ~(((w & lo) + lo) | w | lo);
+	if (from)
+		t &= ~(UINT64_C(0xFF) << 56);
+	t |= t >> 8;
+	t |= t >> 16;
+	t |= t >> 32;
+	return w & ~((t >> 7) * 0xFF);
 }
 
 struct quell__slot quell__slot_of(const unsigned char *rec)
 {
-	const unsigned char *p = skip_varint(rec);
 	struct quell__slot s;
 
-	s.pfx = (uint64_t)p[0] << 56 | key_bytes(p + 1, 0) >> 8;
+	/* the scope, then the key's first 7 bytes */
+	s.pfx = word_at(skip_varint(rec), rec_end(rec), 1);
 	s.rec = rec;
 	return s;
 }
@@ -236,7 +119,9 @@ static int slot_cmp(const void *x, const void *y)
 	return rec_cmp(a->rec, b->rec);
 }
 
-#define SMALL 24 /* groups this small are sorted by insertion */
+#define SMALL 48 /* groups this small are sorted by insertion, by pfx and
+                     where it ties by key and line: cheaper than radix
+                     passes over 256 counters each */
 
 /* s[0..n) share everything before the bytes their pfx holds (depth 0:
  * nothing; depth d: the scope and the key's first 7 + 8 (d - 1) bytes).
@@ -253,7 +138,7 @@ static void sort_at(struct quell__slot *s, struct quell__slot *tmp, size_t n, si
 		for (i = 1; i < n; i++) {
 			struct quell__slot x = s[i];
 
-			for (j = i; j > 0 && rec_cmp(x.rec, s[j - 1].rec) < 0; j--)
+			for (j = i; j > 0 && slot_cmp(&x, &s[j - 1]) < 0; j--)
 				s[j] = s[j - 1];
 			s[j] = x;
 		}
@@ -286,10 +171,11 @@ static void sort_at(struct quell__slot *s, struct quell__slot *tmp, size_t n, si
 			;
 		if (j - i < 2 || (s[i].pfx & 0xFF) == 0)
 			continue; /* alone, or the keys ended: equal, in line order */
+		/* their keys are longer than off (byte off - 1 is not 0) */
 		for (size_t k = i; k < j; k++) {
 			const unsigned char *key = skip_varint(s[k].rec) + 1;
 
-			s[k].pfx = key_bytes(key, off);
+			s[k].pfx = word_at(key + off, rec_end(s[k].rec), 0);
 			more |= s[k].pfx != 0;
 		}
 		if (more)
@@ -305,11 +191,13 @@ void quell__slots_sort(struct quell__slot *s, struct quell__slot *tmp, size_t n)
 /* ---------------------------------------------------------------- spill */
 
 struct run {
-	FILE *f;
-	char *iobuf;              /* f's buffer (SPILL_BUF), or NULL: stdio's */
-	struct quell__slot cur;
-	unsigned char *buf;
-	size_t cap, len;
+	int fd;                   /* the unlinked file, or -1 */
+	off_t off;                /* where its next read starts */
+	int eof;
+	unsigned char *buf;       /* read buffer: buf[beg, end) not handed out */
+	size_t cap, beg, end;
+	struct quell__slot cur;   /* the run's current row, in buf */
+	size_t len;               /* its bytes */
 };
 
 struct quell__runs {
@@ -317,6 +205,7 @@ struct quell__runs {
 	size_t n, cap;
 	size_t *heap, nheap;
 	int started;
+	unsigned char *wbuf;    /* rows on their way to a run file (SPILL_BUF) */
 	char dir[256];          /* where the files are */
 	char err[512];          /* what failed last */
 };
@@ -339,25 +228,20 @@ const char *quell__runs_error(const struct quell__runs *r)
 	return r->err[0] != '\0' ? r->err : "temporary files: no error";
 }
 
-/* A new unlinked file in r->dir, open for writing and reading back. */
-static FILE *tmp_open(struct quell__runs *r)
+/* A new unlinked file in r->dir, open for writing and reading back: its
+ * descriptor, or -1. */
+static int tmp_open(struct quell__runs *r)
 {
 	char path[sizeof r->dir + 32];
-	FILE *f;
-	int fd, e;
+	int fd;
 
 	snprintf(path, sizeof path, "%s/quell-import.XXXXXX", r->dir);
 	if ((fd = mkstemp(path)) < 0) {
 		fail(r, QUELL_EIO, "cannot create", errno);
-		return NULL;
+		return -1;
 	}
 	unlink(path);
-	if ((f = fdopen(fd, "w+b")) == NULL) {
-		e = errno;
-		close(fd);
-		fail(r, QUELL_EIO, "cannot open", e);
-	}
-	return f;
+	return fd;
 }
 
 int quell__runs_new(struct quell__runs **out)
@@ -381,11 +265,53 @@ size_t quell__runs_count(const struct quell__runs *r)
 	return r->n;
 }
 
+/* Write p[0..n) to fd: 0, or the errno of the failure. */
+static int write_all(int fd, const unsigned char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return w < 0 ? errno : EIO;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* The rows s[0..n) to fd, SPILL_BUF bytes a write(2) (1M plain rows are
+ * 35 MB written and read back): 0 or the errno of the failure. */
+static int write_rows(struct quell__runs *r, int fd, const struct quell__slot *s, size_t n)
+{
+	size_t used = 0;
+	int e;
+
+	for (size_t i = 0; i < n; i++) {
+		const unsigned char *body = skip_varint(s[i].rec);
+		size_t len = (size_t)(body - s[i].rec) + (size_t)get_varint(s[i].rec);
+
+		if (len > SPILL_BUF - used) {
+			if ((e = write_all(fd, r->wbuf, used)) != 0)
+				return e;
+			used = 0;
+		}
+		if (len > SPILL_BUF) {
+			if ((e = write_all(fd, s[i].rec, len)) != 0)
+				return e;
+			continue;
+		}
+		memcpy(r->wbuf + used, s[i].rec, len);
+		used += len;
+	}
+	return write_all(fd, r->wbuf, used);
+}
+
 int quell__runs_spill(struct quell__runs *r, const struct quell__slot *s, size_t n)
 {
 	struct run *run;
-	char *iobuf;
-	FILE *f;
+	int fd, e;
 
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 8;
@@ -395,35 +321,17 @@ int quell__runs_spill(struct quell__runs *r, const struct quell__slot *s, size_t
 		r->run = p;
 		r->cap = cap;
 	}
-	if ((f = tmp_open(r)) == NULL)
+	if (r->wbuf == NULL && (r->wbuf = malloc(SPILL_BUF)) == NULL)
+		return fail(r, QUELL_ENOMEM, NULL, 0);
+	if ((fd = tmp_open(r)) < 0)
 		return QUELL_EIO;
-	/* 64 KiB a read or write, not stdio's 4 KiB (1M plain rows are 35 MB
-	 * written and read back); without the memory, stdio's own */
-	if ((iobuf = malloc(SPILL_BUF)) != NULL && setvbuf(f, iobuf, _IOFBF, SPILL_BUF) != 0) {
-		free(iobuf);
-		iobuf = NULL;
-	}
-	for (size_t i = 0; i < n; i++) {
-		const unsigned char *body = skip_varint(s[i].rec);
-		size_t len = (size_t)(body - s[i].rec) + (size_t)get_varint(s[i].rec);
-
-		if (fwrite(s[i].rec, 1, len, f) != len) {
-			int e = errno;
-			fclose(f);
-			free(iobuf);
-			return fail(r, QUELL_EIO, "write error", e);
-		}
-	}
-	if (fflush(f) != 0 || fseek(f, 0, SEEK_SET) != 0) {
-		int e = errno;
-		fclose(f);
-		free(iobuf);
+	if ((e = write_rows(r, fd, s, n)) != 0) {
+		close(fd);
 		return fail(r, QUELL_EIO, "write error", e);
 	}
 	run = &r->run[r->n++];
 	memset(run, 0, sizeof *run);
-	run->f = f;
-	run->iobuf = iobuf;
+	run->fd = fd;
 	return 0;
 }
 
@@ -445,47 +353,72 @@ static int comparable(const unsigned char *p, size_t len)
 	return 0;
 }
 
-/* Read a run's next row: 1, 0 at its end, or an error (r->err set). */
-static int advance(struct quell__runs *r, struct run *run)
+/* At least `want` bytes of the run not handed out in its buffer, unless
+ * the file ends first: the bytes there are, or an error (r->err set).
+ * Moves what is left to the buffer's start. */
+static ssize_t fill(struct quell__runs *r, struct run *run, size_t want)
 {
-	unsigned char hdr[10];
-	size_t k = 0, n;
-	uint64_t body = 0;
-	int c;
+	size_t cap = want > SPILL_BUF ? want : SPILL_BUF;
 
-	for (;;) {
-		if ((c = getc(run->f)) == EOF) {
-			if (k == 0 && !ferror(run->f))
-				return 0;
-			return ferror(run->f) ? fail(r, QUELL_EIO, "read error", errno)
-			                      : fail(r, QUELL_EIO, "a row cut short", 0);
-		}
-		hdr[k] = (unsigned char)c;
-		body |= (uint64_t)(c & 0x7F) << (7 * k);
-		k++;
-		if (!(c & 0x80))
-			break;
-		if (k == 4) /* longer than MAX_RECORD */
-			return fail(r, QUELL_EIO, "a damaged row", 0);
-	}
-	if (body == 0 || body > MAX_RECORD)
-		return fail(r, QUELL_EIO, "a damaged row", 0);
-	n = k + (size_t)body;
-	if (n > run->cap) {
-		unsigned char *p = realloc(run->buf, n);
+	if (run->end - run->beg >= want || run->eof)
+		return (ssize_t)(run->end - run->beg);
+	if (cap > run->cap) {
+		unsigned char *p = realloc(run->buf, cap);
 		if (p == NULL)
 			return fail(r, QUELL_ENOMEM, NULL, 0);
 		run->buf = p;
-		run->cap = n;
+		run->cap = cap;
 	}
-	memcpy(run->buf, hdr, k);
-	if (fread(run->buf + k, 1, (size_t)body, run->f) != body)
-		return ferror(run->f) ? fail(r, QUELL_EIO, "read error", errno)
-		                      : fail(r, QUELL_EIO, "a row cut short", 0);
-	if (!comparable(run->buf + k, (size_t)body))
+	memmove(run->buf, run->buf + run->beg, run->end - run->beg);
+	run->end -= run->beg;
+	run->beg = 0;
+	while (run->end < want && !run->eof) {
+		ssize_t got = pread(run->fd, run->buf + run->end, run->cap - run->end, run->off);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return fail(r, QUELL_EIO, "read error", errno);
+		run->eof = got == 0;
+		run->end += (size_t)got;
+		run->off += got;
+	}
+	return (ssize_t)run->end;
+}
+
+/* Read a run's next row: 1, 0 at its end, or an error (r->err set). */
+static int advance(struct quell__runs *r, struct run *run)
+{
+	const unsigned char *p;
+	ssize_t avail;
+	size_t k = 0, n;
+	uint64_t body = 0;
+
+	if ((avail = fill(r, run, 4)) <= 0)
+		return (int)avail;
+	p = run->buf + run->beg;
+	for (;;) {
+		if (k == (size_t)avail)
+			return fail(r, QUELL_EIO, "a row cut short", 0);
+		body |= (uint64_t)(p[k] & 0x7F) << (7 * k);
+		if (!(p[k++] & 0x80))
+			break;
+		if (k == 4) /* longer than QUELL__PACKED_MAX */
+			return fail(r, QUELL_EIO, "a damaged row", 0);
+	}
+	if (body == 0 || body > QUELL__PACKED_MAX)
 		return fail(r, QUELL_EIO, "a damaged row", 0);
+	n = k + (size_t)body;
+	if ((avail = fill(r, run, n)) < 0)
+		return (int)avail;
+	if ((size_t)avail < n)
+		return fail(r, QUELL_EIO, "a row cut short", 0);
+	p = run->buf + run->beg;
+	if (!comparable(p + k, (size_t)body))
+		return fail(r, QUELL_EIO, "a damaged row", 0);
+	run->beg += n;
 	run->len = n;
-	run->cur = quell__slot_of(run->buf);
+	run->cur = quell__slot_of(p);
 	return 1;
 }
 
@@ -542,7 +475,7 @@ int quell__runs_next(struct quell__runs *r, const unsigned char **rec, size_t *l
 	}
 	if (r->nheap == 0)
 		return 0;
-	*rec = r->run[r->heap[0]].buf;
+	*rec = r->run[r->heap[0]].cur.rec;
 	*len = r->run[r->heap[0]].len;
 	return 1;
 }
@@ -552,12 +485,12 @@ void quell__runs_free(struct quell__runs *r)
 	if (r == NULL)
 		return;
 	for (size_t i = 0; i < r->n; i++) {
-		if (r->run[i].f != NULL)
-			fclose(r->run[i].f);
-		free(r->run[i].iobuf);
+		if (r->run[i].fd >= 0)
+			close(r->run[i].fd);
 		free(r->run[i].buf);
 	}
 	free(r->run);
 	free(r->heap);
+	free(r->wbuf);
 	free(r);
 }

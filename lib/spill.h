@@ -36,7 +36,11 @@ struct quell__item {
 	int reported;          /* refused while written, and reported */
 };
 
-/* Append the packed form of it to b (b->oom when out of memory). */
+/* The most bytes a packed row's body may have (a row's strings are
+ * bounded). */
+#define QUELL__PACKED_MAX (8u * QUELL__ROW_MAX + 1024)
+
+/* pack.c: append the packed form of it to b (b->oom when out of memory). */
 void quell__item_pack(struct quell__buf *b, const struct quell__item *it);
 
 /* Bytes of the packed row at p (its length prefix included); 0 if p does
@@ -54,6 +58,8 @@ struct quell__slot {
 	const unsigned char *rec; /* the packed row */
 };
 
+/* The slot of the whole packed row at rec (its length prefix says how far
+ * it may be read). */
 struct quell__slot quell__slot_of(const unsigned char *rec);
 
 /* Sort s[0..n) using tmp[0..n) as scratch. */

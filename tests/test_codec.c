@@ -100,6 +100,44 @@ static void same(const struct quell__rec *a, const struct quell__rec *b)
 	}
 }
 
+/* An entry whose length takes two bytes, and one whose takes three: the
+ * length, then the body, which decodes to what was encoded. */
+static void record_long(void)
+{
+	static unsigned char ext[20000];
+	static char reply[301];
+	struct quell__rec in = sample(), out;
+	struct quell__buf b = QUELL__BUF_INIT;
+
+	memset(reply, 'x', 300);
+	in.n = 1;
+	in.ent[0].e.reply = reply;
+	in.ent[0].ext = NULL;
+	in.ent[0].extlen = 0;
+	for (int round = 0; round < 2; round++) {
+		size_t body;
+
+		if (round == 1) {
+			memset(ext, 7, sizeof ext);
+			in.ent[0].ext = ext;
+			in.ent[0].extlen = sizeof ext;
+		}
+		b.len = 0;
+		quell__rec_encode(&b, &in);
+		CU_ASSERT_FATAL(!b.oom);
+		TU_EQ_INT(b.data[2] & 0x80, 0x80);
+		TU_EQ_INT(b.data[3] & 0x80, round == 0 ? 0 : 0x80);
+		body = round == 0 ? (size_t)(b.data[2] & 0x7F) | (size_t)b.data[3] << 7
+		                  : (size_t)(b.data[2] & 0x7F) | (size_t)(b.data[3] & 0x7F) << 7 |
+		                            (size_t)b.data[4] << 14;
+		TU_EQ_INT(b.len, 2 + (size_t)(round == 0 ? 2 : 3) + body);
+		TU_EQ_INT(quell__rec_decode(&out, b.data, b.len), 0);
+		TU_EQ_STR(out.ent[0].e.reply, reply);
+		TU_EQ_INT(out.ent[0].extlen, in.ent[0].extlen);
+	}
+	quell__buf_free(&b);
+}
+
 static void test_record_round_trip(void)
 {
 	struct quell__rec in = sample(), out;
@@ -119,6 +157,7 @@ static void test_record_round_trip(void)
 		free(cut);
 	}
 	quell__buf_free(&b);
+	record_long();
 }
 
 /* Format 1, as written before the varint format, byte by byte. */
@@ -238,6 +277,67 @@ static void test_events(void)
 	quell__buf_free(&b);
 }
 
+/* A row longer than a one-byte length: its length takes two. */
+static void packed_long(struct quell__item *in)
+{
+	struct quell__buf b = QUELL__BUF_INIT;
+	struct quell__item out;
+	char reply[301];
+
+	memset(reply, 'x', 300);
+	reply[300] = '\0';
+	in->row.reply = reply;
+	quell__item_pack(&b, in);
+	CU_ASSERT_FATAL(!b.oom);
+	TU_EQ_INT(b.data[0] & 0x80, 0x80);
+	TU_EQ_INT(quell__packed_size(b.data, b.len), b.len);
+	TU_EQ_INT(quell__item_unpack(&out, b.data, b.len), 0);
+	TU_EQ_STR(out.row.reply, reply);
+	TU_EQ_STR(out.row.reason, "why");
+	TU_EQ_INT(out.row.line, 123456);
+	for (size_t n = 0; n < b.len; n++)
+		CU_ASSERT(quell__item_unpack(&out, b.data, n) != 0);
+	quell__buf_free(&b);
+}
+
+/* The bytes of a plain row and of one with a number, a time and a string,
+ * as pack.c's comment lays them out. */
+static void packed_bytes(void)
+{
+	static const unsigned char plain[] = { 9, QUELL_SCOPE_ADDRESS, 'a', '@', 'b', 0, 5, 0, 2, 0 };
+	static const unsigned char some[] = { 15, QUELL_SCOPE_DOMAIN, 'b', 0, 0x80, 0x01, 1 | 1 << 2,
+		                              0, 0x81, 0x21, 3, 3, 'n', 'e', 'w', 0 };
+	struct quell__buf b = QUELL__BUF_INIT;
+	struct quell__item in;
+
+	memset(&in, 0, sizeof in);
+	in.key = "a@b";
+	in.doff = 2;
+	in.scope = QUELL_SCOPE_ADDRESS;
+	in.row.line = 5;
+	in.row.stream = in.row.category = in.row.rule = in.row.status = in.row.reply = "";
+	in.row.reason = "";
+	quell__item_pack(&b, &in);
+	CU_ASSERT_FATAL(!b.oom);
+	CU_ASSERT(b.len == sizeof plain && memcmp(b.data, plain, b.len) == 0);
+	/* line 128, kind 1, restore; list 3 (bit 0), created -2 (bit 7,
+	 * zigzag 3), stream "new" (bit 12) */
+	memset(&in, 0, sizeof in);
+	in.key = "b";
+	in.scope = QUELL_SCOPE_DOMAIN;
+	in.kind = 1;
+	in.row.line = 128;
+	in.row.restore = 1;
+	in.row.list = 3;
+	in.row.created = -2;
+	in.row.stream = "new";
+	b.len = 0;
+	quell__item_pack(&b, &in);
+	CU_ASSERT_FATAL(!b.oom);
+	CU_ASSERT(b.len == sizeof some && memcmp(b.data, some, b.len) == 0);
+	quell__buf_free(&b);
+}
+
 static void test_packed_rows(void)
 {
 	struct quell__buf b = QUELL__BUF_INIT;
@@ -286,6 +386,8 @@ static void test_packed_rows(void)
 	TU_EQ_STR(out.row.reason, "why");
 	for (size_t n = 0; n < b.len; n++)
 		CU_ASSERT(quell__item_unpack(&out, b.data, n) != 0);
+	packed_long(&in);
+	packed_bytes();
 
 	/* order: scope, then key, then line; prefixes tie on "a@b.exa" */
 	quell__buf_free(&b);
@@ -341,28 +443,17 @@ static int want_cmp(const void *x, const void *y)
 	return a->line < b->line ? -1 : a->line > b->line;
 }
 
-static void test_sort_many(void)
+/* Pack w[0..n) (lines 1..n, in that order), sort them and compare with
+ * qsort of w by scope, key, line. */
+static void check_sort(struct want *w, size_t n, const char *what)
 {
-	enum { N = 6000 };
-	static const char *const stems[] = { "", "a", "info@", "aaaaaaa", "aaaaaaaa",
-		                             "aaaaaaaaaaaaaaa", "aaaaaaaaaaaaaaaa",
-		                             "first.last.longer.name" };
-	struct want *w = calloc(N, sizeof *w);
-	struct quell__slot *s = calloc(N, sizeof *s), *tmp = calloc(N, sizeof *tmp);
-	struct quell__buf *b = calloc(N, sizeof *b);
-	uint64_t x = 0x9E3779B97F4A7C15u;
+	struct quell__slot *s = calloc(n, sizeof *s), *tmp = calloc(n, sizeof *tmp);
+	struct quell__buf *b = calloc(n, sizeof *b);
 
-	CU_ASSERT_FATAL(w != NULL && s != NULL && tmp != NULL && b != NULL);
-	for (size_t i = 0; i < N; i++) {
+	CU_ASSERT_FATAL(s != NULL && tmp != NULL && b != NULL);
+	for (size_t i = 0; i < n; i++) {
 		struct quell__item it;
 
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
-		w[i].scope = x % 5 == 0 ? QUELL_SCOPE_DOMAIN : QUELL_SCOPE_ADDRESS;
-		snprintf(w[i].key, sizeof w[i].key, "%s%u@%c.example",
-		         stems[(x >> 8) % (sizeof stems / sizeof stems[0])],
-		         (unsigned)((x >> 16) % 300), (char)('a' + (x >> 32) % 3));
 		w[i].line = i + 1; /* rows come in line order */
 		memset(&it, 0, sizeof it);
 		it.key = w[i].key;
@@ -372,26 +463,106 @@ static void test_sort_many(void)
 		CU_ASSERT_FATAL(!b[i].oom);
 		s[i] = quell__slot_of(b[i].data);
 	}
-	quell__slots_sort(s, tmp, N);
-	qsort(w, N, sizeof *w, want_cmp);
-	for (size_t i = 0; i < N; i++) {
+	quell__slots_sort(s, tmp, n);
+	qsort(w, n, sizeof *w, want_cmp);
+	for (size_t i = 0; i < n; i++) {
 		struct quell__item it;
 
 		CU_ASSERT_FATAL(quell__item_unpack(&it, s[i].rec, quell__packed_size(s[i].rec, 4096)) ==
 		                0);
 		if (it.scope != w[i].scope || strcmp(it.key, w[i].key) != 0 ||
 		    it.row.line != w[i].line) {
-			fprintf(stderr, "\n  position %zu: got %d %s line %zu, want %d %s line %zu\n", i,
-			        it.scope, it.key, it.row.line, w[i].scope, w[i].key, w[i].line);
+			fprintf(stderr, "\n  %s, position %zu: got %d %s line %zu, want %d %s line %zu\n",
+			        what, i, it.scope, it.key, it.row.line, w[i].scope, w[i].key, w[i].line);
 			CU_FAIL("sort order");
 			break;
 		}
 	}
-	for (size_t i = 0; i < N; i++)
+	for (size_t i = 0; i < n; i++)
 		quell__buf_free(&b[i]);
 	free(b);
 	free(tmp);
 	free(s);
+}
+
+static uint64_t xorshift(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+static void test_sort_many(void)
+{
+	enum { N = 6000 };
+	static const char *const stems[] = { "", "a", "info@", "aaaaaaa", "aaaaaaaa",
+		                             "aaaaaaaaaaaaaaa", "aaaaaaaaaaaaaaaa",
+		                             "first.last.longer.name" };
+	struct want *w = calloc(N, sizeof *w);
+	uint64_t x = 0x9E3779B97F4A7C15u;
+
+	CU_ASSERT_FATAL(w != NULL);
+	for (size_t i = 0; i < N; i++) {
+		xorshift(&x);
+		w[i].scope = x % 5 == 0 ? QUELL_SCOPE_DOMAIN : QUELL_SCOPE_ADDRESS;
+		snprintf(w[i].key, sizeof w[i].key, "%s%u@%c.example",
+		         stems[(x >> 8) % (sizeof stems / sizeof stems[0])],
+		         (unsigned)((x >> 16) % 300), (char)('a' + (x >> 32) % 3));
+	}
+	check_sort(w, N, "many");
+	free(w);
+}
+
+/* Adversarial inputs: every key the same; empty keys and keys shorter
+ * than the 7 or 8 bytes a slot holds, each a prefix of the next; groups
+ * of a size around the one sorted by insertion that tie on 7, 8, 15, 16
+ * or 23 bytes; bytes past 0x7F (UTF-8 local parts) that must sort
+ * unsigned; random keys over a two-letter alphabet (long shared runs). */
+static void test_sort_adversarial(void)
+{
+	enum { N = 3000 };
+	static const size_t ties[] = { 7, 8, 15, 16, 23 };
+	static const size_t groups[] = { 1, 2, 47, 48, 49, 100, 500 };
+	struct want *w = calloc(N, sizeof *w);
+	uint64_t x = 0xD1B54A32D192ED03u;
+	size_t n;
+
+	CU_ASSERT_FATAL(w != NULL);
+	for (size_t i = 0; i < N; i++)
+		snprintf(w[i].key, sizeof w[i].key, "same@b.example");
+	check_sort(w, N, "all equal");
+	for (n = 0; n < N; n++) {
+		size_t len = xorshift(&x) % 20;
+
+		memset(w[n].key, 0, sizeof w[n].key);
+		memset(w[n].key, 'a' + (int)(x >> 40) % 2, len);
+		w[n].scope = x >> 50 & 1 ? QUELL_SCOPE_DOMAIN : QUELL_SCOPE_ADDRESS;
+	}
+	check_sort(w, n, "short and empty keys");
+	for (size_t t = 0; t < sizeof ties / sizeof ties[0]; t++) {
+		for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
+			for (n = 0; n < groups[g]; n++) {
+				memset(w[n].key, 0, sizeof w[n].key);
+				memset(w[n].key, 'k', ties[t]);
+				/* after the tie: nothing, or one to three bytes,
+				 * some past 0x7F */
+				for (size_t k = 0, m = xorshift(&x) % 4; k < m; k++)
+					w[n].key[ties[t] + k] = (char)(0x61 + (x >> (8 * k + 8)) % 0x9E);
+				w[n].scope = QUELL_SCOPE_ADDRESS;
+			}
+			check_sort(w, n, "ties");
+		}
+	}
+	for (n = 0; n < N; n++) {
+		size_t len = 1 + xorshift(&x) % 40;
+
+		memset(w[n].key, 0, sizeof w[n].key);
+		for (size_t k = 0; k < len; k++)
+			w[n].key[k] = (char)((x >> (k % 60)) & 1 ? 'b' : 0xC3);
+		w[n].scope = QUELL_SCOPE_ADDRESS;
+	}
+	check_sort(w, n, "two letters");
 	free(w);
 }
 
@@ -402,6 +573,7 @@ static CU_TestInfo tests[] = {
 	{ "history events, both formats", test_events },
 	{ "packed import rows and their order", test_packed_rows },
 	{ "thousands of keys with long shared beginnings sort right", test_sort_many },
+	{ "adversarial keys sort as a plain comparison does", test_sort_adversarial },
 	CU_TEST_INFO_NULL,
 };
 

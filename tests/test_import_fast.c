@@ -11,6 +11,9 @@
  * ours is seen by the next verdict.  And an import's batches commit in
  * the store's bulk mode (one sync a commit), which it leaves at the end,
  * and the map is grown before a batch rather than halfway through it.
+ * And the same goes for puts past a table's last key (appended, with no
+ * search, store_table.c): the same bytes as with a search for every key,
+ * whatever order keys are put, read and deleted in.
  */
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -18,6 +21,7 @@
 
 #include "store.h"
 #include "testutil.h"
+#include "write.h"
 
 #define T0 1795860000
 
@@ -358,12 +362,101 @@ static void test_room(void)
 	tu_close(h, dir);
 }
 
+/* A script of one write: put (p), delete (d) or look up a key that is
+ * there (g) or is not (n); a capital letter for a domain key. */
+struct step {
+	char op;
+	const char *key;
+};
+
+static const struct step script1[] = {
+	{ 'n', "m@x" }, { 'p', "m@x" }, { 'p', "t@x" }, { 'g', "t@x" }, { 'n', "s@x" },
+	{ 'n', "u@x" }, { 'd', "t@x" }, { 'n', "t@x" }, { 'p', "s@x" }, { 'g', "s@x" },
+	{ 'p', "u@x" }, { 'p', "t@x" }, { 'g', "t@x" }, { 'p', "m@x" }, { 'p', "ma@x" },
+	{ 'g', "ma@x" }, { 'p', "zz@x" }, { 'p', "z@x" }, { 'g', "z@x" }, { 'n', "zzz@x" },
+	{ 'P', "b.example" }, { 'n', "b.example" }, { 'G', "b.example" }, { 'P', "a.example" },
+	{ 'N', "c.example" }, { 'P', "c.example" }, { 'G', "c.example" }, { 0, NULL },
+};
+
+static const struct step script2[] = { /* a later write: the bound looked up again */
+	{ 'g', "zz@x" }, { 'p', "zzz@x" }, { 'n', "zzzz@x" }, { 'd', "zzz@x" }, { 'n', "zzz@x" },
+	{ 'p', "zzzz@x" }, { 'g', "zzzz@x" }, { 'p', "a@x" }, { 'g', "a@x" }, { 'G', "a.example" },
+	{ 0, NULL },
+};
+
+static int run_script(quell *h, struct quell__wtxn *w, void *ctx)
+{
+	for (const struct step *s = ctx; s->op != 0; s++) {
+		int scope = s->op >= 'a' ? QUELL_SCOPE_ADDRESS : QUELL_SCOPE_DOMAIN;
+		struct quell__rec r = { 0 };
+		struct quell__val v;
+		int created;
+
+		switch (s->op | 0x20) {
+		case 'p':
+			CU_ASSERT_FATAL(quell__write_slot(&r, QUELL_LIST_SUPPRESS, "", T0, &created) == 0);
+			r.ent[0].e.reason = s->key;
+			CU_ASSERT_EQUAL(quell__store_put(h, w, scope, s->key, &r), 0);
+			break;
+		case 'd':
+			CU_ASSERT_EQUAL(quell__store_del(h, w, QUELL__T_SCOPE(scope), s->key,
+			                                 strlen(s->key)), 0);
+			break;
+		default:
+			CU_ASSERT_EQUAL(quell__store_wget(h, w, scope, s->key, strlen(s->key), &v),
+			                (s->op | 0x20) == 'g' ? 0 : 1);
+		}
+	}
+	return 0;
+}
+
+/* Keys put past the last one and before it, deleted, looked up: what a
+ * search for each finds, and the same tables in the end. */
+static void test_append_script(void)
+{
+	char d1[256], d2[256];
+	quell *fast = tu_open(d1, sizeof d1, NULL), *slow = tu_open(d2, sizeof d2, NULL);
+	quell *both[2] = { fast, slow };
+
+	quell__store_append_off(slow);
+	for (int i = 0; i < 2; i++) {
+		CU_ASSERT_EQUAL(quell__store_write(both[i], run_script, (void *)script1), 0);
+		CU_ASSERT_EQUAL(quell__store_write(both[i], run_script, (void *)script2), 0);
+	}
+	same_tables(fast, slow, 200);
+	tu_close(fast, d1);
+	tu_close(slow, d2);
+}
+
+/* A plain list into a new database (every key past the last), then the
+ * imports of test_same_bytes over it: the same bytes as with a search
+ * for every key. */
+static void test_append_same_bytes(void)
+{
+	char d1[256], d2[256];
+	quell *fast = tu_open(d1, sizeof d1, NULL), *slow = tu_open(d2, sizeof d2, NULL);
+	char *first = rows(2000, 3), *second = rows(1000, 4);
+
+	quell__store_append_off(slow);
+	import_plain(fast, 3000);
+	import_plain(slow, 3000);
+	fill(fast, first, second);
+	fill(slow, first, second);
+	same_tables(fast, slow, 200000);
+	free(first);
+	free(second);
+	tu_close(fast, d1);
+	tu_close(slow, d2);
+}
+
 static CU_TestInfo tests[] = {
 	{ "with the domain cache, the same bytes as without", test_same_bytes },
 	{ "a write by another process empties the cache", test_other_writer_seen },
 	{ "a cache that starts with every domain key, the same bytes", test_warm_cache },
 	{ "an import commits in the store's bulk mode, and ends it", test_bulk_sync },
 	{ "room in the map made before a batch", test_room },
+	{ "keys put past the last one: what a search finds", test_append_script },
+	{ "keys put past the last one: the same bytes as with a search", test_append_same_bytes },
 	CU_TEST_INFO_NULL,
 };
 

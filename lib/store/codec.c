@@ -201,10 +201,12 @@ static unsigned char *wr_varint(unsigned char *p, uint64_t v)
 	return p;
 }
 
-/* n bytes of s and a NUL. */
+/* n bytes of s and a NUL (most strings of an entry or event are empty:
+ * no call for them). */
 static unsigned char *wr_cstr(unsigned char *p, const char *s, size_t n)
 {
-	memcpy(p, s, n);
+	if (n > 0)
+		memcpy(p, s, n);
 	p[n] = '\0';
 	return p + n + 1;
 }
@@ -219,11 +221,18 @@ static size_t clip_all(const char **s, const size_t *max, size_t *len, int n)
 	size_t need = 0;
 
 	for (int i = 0; i < n; i++) {
-		s[i] = s[i] ? s[i] : "";
-		len[i] = s[i][0] != '\0' ? quell__utf8_clip(s[i], strlen(s[i]), max[i]) : 0;
-		need += len[i] + 1;
+		size_t k;
+
+		if (s[i] == NULL || s[i][0] == '\0') {
+			s[i] = "";
+			len[i] = 0;
+			continue;
+		}
+		k = strlen(s[i]);
+		len[i] = k <= max[i] ? k : quell__utf8_clip(s[i], k, max[i]);
+		need += len[i];
 	}
-	return need;
+	return need + (size_t)n;
 }
 
 #define LEN_ROOM 3 /* varint bytes kept for an entry's length: up to 2 MiB */
@@ -246,7 +255,7 @@ static void encode_entry(struct quell__buf *b, const struct quell__ent *ent)
 	if (quell__buf_grow(b, LEN_ROOM + body) != 0)
 		return;
 	start = b->data + b->len;
-	p = start + LEN_ROOM; /* the length, moved in below */
+	p = start + 1; /* the length: one byte, else the body moves up below */
 	*p++ = (unsigned char)e->list;
 	*p++ = (unsigned char)e->source;
 	p = wr_varint(p, (uint64_t)e->code);
@@ -264,7 +273,7 @@ static void encode_entry(struct quell__buf *b, const struct quell__ent *ent)
 		memcpy(p, ent->ext, extlen);
 		p += extlen;
 	}
-	body = (size_t)(p - start) - LEN_ROOM;
+	body = (size_t)(p - start) - 1;
 	for (size_t n = body; k < LEN_ROOM; n >>= 7) {
 		if (n < 0x80 || k == LEN_ROOM - 1) {
 			v[k++] = (unsigned char)n;
@@ -272,8 +281,9 @@ static void encode_entry(struct quell__buf *b, const struct quell__ent *ent)
 		}
 		v[k++] = (unsigned char)(n | 0x80);
 	}
+	if (k > 1)
+		memmove(start + k, start + 1, body);
 	memcpy(start, v, k);
-	memmove(start + k, start + LEN_ROOM, body);
 	b->len += k + body;
 	b->data[b->len] = '\0';
 }

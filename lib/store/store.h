@@ -309,6 +309,11 @@ int quell__store_del(quell *h, struct quell__wtxn *w, enum quell__table t, const
  * that the two can be compared. */
 void quell__store_dcache_off(quell *h);
 
+/* For tests: write transactions of h put every record and history key
+ * with a search, and read every record (no bound on the last key,
+ * store_table.c), so that the two can be compared. */
+void quell__store_append_off(quell *h);
+
 /* Sizes and counters of the database. */
 struct quell__store_stat {
 	uint64_t events;     /* history events */

@@ -50,6 +50,7 @@ struct quell__store {
 	                              (store_dcache.c); NULL until the first write */
 	pthread_mutex_t dc_lock;   /* held around each write transaction's use of dc */
 	int dc_off;                /* quell__store_dcache_off: no cache */
+	int append_off;            /* quell__store_append_off: every put searches */
 	/* where the map was last found in /proc/self/maps (store_file.c), for
 	 * the environment and map size it had then; under pool_lock */
 	MDB_env *trim_env;
@@ -80,6 +81,18 @@ struct quell__store {
 	                              wants one; made under pool_lock */
 };
 
+/* The last key of a table as a write transaction knows it
+ * (store_table.c): an upper bound of its keys, so that a key past it is
+ * absent without a search and is put with MDB_APPEND. */
+enum { QUELL__LAST_UNKNOWN, QUELL__LAST_EMPTY, QUELL__LAST_KEY, QUELL__LAST_NONE };
+struct quell__wlast {
+	int state;          /* QUELL__LAST_*: not looked at yet, the table is
+	                       empty, key[0..len) is a bound, or never appended */
+	size_t len;
+	unsigned char key[QUELL__HKEY_MAX];
+};
+#define QUELL__LAST_TABLES (QUELL__T_HISTORY + 1) /* records and history */
+
 /* A write in progress. */
 struct quell__wtxn {
 	MDB_txn *txn;
@@ -94,6 +107,8 @@ struct quell__wtxn {
 	                          writing keys in order finds the next one on
 	                          the page it is on, without a search from the
 	                          root */
+	struct quell__wlast last[QUELL__LAST_TABLES]; /* addr, domain, history:
+	                          reset with the cursors */
 };
 
 /* The LMDB transaction behind a read view, and back. */

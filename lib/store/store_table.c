@@ -10,6 +10,15 @@
  * path that changes an entry (lists, import, record, prune) comes through
  * it; a fleet's apply (sync_apply.c) stores other hosts' events with
  * their own ids (quell__store_event_img).
+ *
+ * A write transaction keeps, for the record tables and the history, a
+ * bound on their last key (struct quell__wlast): looked up once, then
+ * moved by each put past it.  A key past the bound is absent without a
+ * search, and is put with MDB_APPEND, which neither searches from the
+ * root nor splits pages in halves (an import into a new database writes
+ * its sorted keys, and their history keys, at the end of each table:
+ * full pages, a third fewer of them).  Puts and deletes are all this
+ * file's and store_scan.c's; a delete leaves the bound a bound.
  */
 #include <string.h>
 
@@ -65,6 +74,74 @@ int quell__store_wcur(const quell *h, struct quell__wtxn *w, enum quell__table i
 	return 0;
 }
 
+/* The tables' key order: LMDB's default (bytes, then the shorter first). */
+static int key_cmp(const void *a, size_t alen, const void *b, size_t blen)
+{
+	int c = memcmp(a, b, alen < blen ? alen : blen);
+
+	return c != 0 ? c : (alen > blen) - (alen < blen);
+}
+
+/* Whether key sorts after every key of table t, as far as w knows. */
+static int past_last(const struct quell__wtxn *w, enum quell__table t, const void *key,
+                     size_t len)
+{
+	const struct quell__wlast *l = &w->last[t];
+
+	return l->state == QUELL__LAST_EMPTY ||
+	       (l->state == QUELL__LAST_KEY && key_cmp(key, len, l->key, l->len) > 0);
+}
+
+static void set_last(struct quell__wlast *l, const void *key, size_t len)
+{
+	if (len > sizeof l->key) {
+		l->state = QUELL__LAST_NONE;
+		return;
+	}
+	memcpy(l->key, key, len);
+	l->len = len;
+	l->state = QUELL__LAST_KEY;
+}
+
+/* Put k, v into table t (a record table or the history) through its
+ * cursor c: appended when k is past the table's last key (looked up on
+ * the first put of the transaction), else with a search.  LMDB codes. */
+static int put_ordered(struct quell__wtxn *w, enum quell__table t, MDB_cursor *c, MDB_val *k,
+                       MDB_val *v)
+{
+	struct quell__wlast *l = &w->last[t];
+	MDB_val lk, lv;
+	int rc;
+
+	if (l->state == QUELL__LAST_UNKNOWN) {
+		rc = mdb_cursor_get(c, &lk, &lv, MDB_LAST);
+		if (rc == MDB_NOTFOUND)
+			l->state = QUELL__LAST_EMPTY;
+		else if (rc == 0)
+			set_last(l, lk.mv_data, lk.mv_size);
+		else
+			return rc;
+	}
+	if (past_last(w, t, k->mv_data, k->mv_size)) {
+		/* LMDB checks it too: not past its last key, nothing written */
+		rc = mdb_cursor_put(c, k, v, MDB_APPEND);
+		if (rc == 0) {
+			set_last(l, k->mv_data, k->mv_size);
+			return 0;
+		}
+		if (rc != MDB_KEYEXIST)
+			return rc;
+		l->state = QUELL__LAST_UNKNOWN;
+	}
+	return mdb_cursor_put(c, k, v, 0);
+}
+
+void quell__store_append_off(quell *h)
+{
+	if (h->store != NULL)
+		h->store->append_off = 1;
+}
+
 int quell__store_seen(quell *h, struct quell__wtxn *w, const void *key, size_t klen, int64_t t)
 {
 	unsigned char tb[8];
@@ -94,9 +171,12 @@ int quell__store_wget(const quell *h, struct quell__wtxn *w, int scope, const ch
 			val_out(val, &v);
 		return rc;
 	}
-	if ((rc = quell__store_wcur(h, w, QUELL__T_SCOPE(scope), &c)) != 0)
+	if (past_last(w, QUELL__T_SCOPE(scope), key, keylen))
+		rc = MDB_NOTFOUND; /* after the last key: no search */
+	else if ((rc = quell__store_wcur(h, w, QUELL__T_SCOPE(scope), &c)) != 0)
 		return rc;
-	rc = mdb_cursor_get(c, &k, &v, MDB_SET_KEY);
+	else
+		rc = mdb_cursor_get(c, &k, &v, MDB_SET_KEY);
 	if (scope == QUELL_SCOPE_DOMAIN && (rc == 0 || rc == MDB_NOTFOUND))
 		quell__dcache_put(h->store, key, keylen, rc == 0 ? &v : NULL);
 	return found(h, rc, &v, val, "read");
@@ -127,7 +207,7 @@ int quell__store_put_enc(quell *h, struct quell__wtxn *w, int scope, const char 
 		quell__dcache_forget(h->store, key, k.mv_size);
 	if ((rc = quell__store_wcur(h, w, QUELL__T_SCOPE(scope), &c)) != 0)
 		return rc;
-	if ((rc = mdb_cursor_put(c, &k, &v, 0)) != 0)
+	if ((rc = put_ordered(w, QUELL__T_SCOPE(scope), c, &k, &v)) != 0)
 		return quell__mdb_error(h, rc, "write");
 	/* the next verdict probe of this domain finds what was put */
 	if (scope == QUELL_SCOPE_DOMAIN)
@@ -168,13 +248,43 @@ int quell__store_event(quell *h, struct quell__wtxn *w, const char *key, struct 
 	return quell__store_event_img(h, w, key, ev, NULL);
 }
 
+/* The change feed entry of sequence number seq: the history key hk[0..n),
+ * then the image, if any (store.h), written straight into the page
+ * (MDB_RESERVE). */
+static int put_feed(quell *h, struct quell__wtxn *w, uint64_t seq, const unsigned char *hk,
+                    size_t n, const struct quell__img *img)
+{
+	unsigned char sk[8], *p;
+	MDB_val k = { sizeof sk, sk }, v;
+	MDB_cursor *c = NULL;
+	int with = img != NULL && img->kind != QUELL__IMG_NONE, rc;
+
+	quell__be64_put(sk, seq);
+	v.mv_size = n + (with ? 1 + img->len : 0);
+	if ((rc = quell__store_wcur(h, w, QUELL__T_CHANGES, &c)) != 0)
+		return rc;
+	rc = mdb_cursor_put(c, &k, &v, MDB_APPEND | MDB_RESERVE);
+	if (rc == MDB_KEYEXIST) /* a sequence number reused: keep the newest */
+		rc = mdb_cursor_put(c, &k, &v, MDB_RESERVE);
+	if (rc != 0)
+		return quell__mdb_error(h, rc, "write change feed");
+	p = v.mv_data;
+	memcpy(p, hk, n);
+	if (with) {
+		p[n] = (unsigned char)img->kind;
+		if (img->len > 0)
+			memcpy(p + n + 1, img->data, img->len);
+	}
+	return 0;
+}
+
 int quell__store_event_img(quell *h, struct quell__wtxn *w, const char *key,
                            struct quell_event *ev, const struct quell__img *img)
 {
-	unsigned char hk[QUELL__HKEY_MAX], sk[8];
+	unsigned char hk[QUELL__HKEY_MAX];
 	size_t n;
 	uint64_t lseq;
-	MDB_val k, v, ck;
+	MDB_val k, v;
 	MDB_cursor *c = NULL;
 	int rc;
 
@@ -202,28 +312,9 @@ int quell__store_event_img(quell *h, struct quell__wtxn *w, const char *key,
 	v.mv_data = w->buf.data;
 	if ((rc = quell__store_wcur(h, w, QUELL__T_HISTORY, &c)) != 0)
 		return rc;
-	if ((rc = mdb_cursor_put(c, &k, &v, 0)) != 0)
+	if ((rc = put_ordered(w, QUELL__T_HISTORY, c, &k, &v)) != 0)
 		return quell__mdb_error(h, rc, "write history");
-	quell__be64_put(sk, lseq);
-	ck.mv_size = 8;
-	ck.mv_data = sk;
-	if (img != NULL && img->kind != QUELL__IMG_NONE) {
-		/* the feed entry: the history key, then the image (store.h) */
-		w->buf.len = 0;
-		quell__buf_put(&w->buf, hk, n);
-		quell__buf_u8(&w->buf, (unsigned)img->kind);
-		quell__buf_put(&w->buf, img->data, img->len);
-		if (w->buf.oom)
-			return quell__error(h, QUELL_ENOMEM, "out of memory");
-		k.mv_size = w->buf.len;
-		k.mv_data = w->buf.data;
-	}
-	if ((rc = quell__store_wcur(h, w, QUELL__T_CHANGES, &c)) != 0)
-		return rc;
-	rc = mdb_cursor_put(c, &ck, &k, MDB_APPEND);
-	if (rc == MDB_KEYEXIST) /* a sequence number reused: keep the newest */
-		rc = mdb_cursor_put(c, &ck, &k, 0);
-	return rc ? quell__mdb_error(h, rc, "write change feed") : 0;
+	return put_feed(h, w, lseq, hk, n, img);
 }
 
 /* ------------------------------------------------------------------ marks */

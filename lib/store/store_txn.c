@@ -236,6 +236,8 @@ static int write_txn(quell *h, quell__write_fn fn, void *ctx, int bulk)
 		w.seq = 0;
 		w.seq_dirty = 0;
 		memset(w.cur, 0, sizeof w.cur); /* the last attempt's went with it */
+		for (size_t t = 0; t < QUELL__LAST_TABLES; t++)
+			w.last[t].state = s->append_off ? QUELL__LAST_NONE : QUELL__LAST_UNKNOWN;
 		if ((rc = quell__store_get_meta(w.txn, s->dbi[QUELL__T_META], "seq", &v)) == 0 && v.mv_size == 8)
 			w.seq = quell__be64_get(v.mv_data);
 		w.fleet = quell__store_get_meta(w.txn, s->dbi[QUELL__T_META], "fleet", &v) == 0;
