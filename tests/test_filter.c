@@ -197,8 +197,7 @@ static void test_builder_thread(void)
 	quell *h = open_filter(dir, sizeof dir);
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
-	fill(h);
-	CU_ASSERT_EQUAL(absent_of(h, "user%d@shop%d.example", 1), -1); /* none yet */
+	fill(h); /* after the first filter (of the empty database) */
 	CU_ASSERT_FATAL(wait_built(h, 10));
 	CU_ASSERT_EQUAL(absent_of(h, "user%d@shop%d.example", NKEYS), 0);
 	add(h, "later@shop2.example", QUELL_LIST_SUPPRESS);

@@ -781,7 +781,7 @@ struct quell_result {
  * key as of the last committed write: a check that reads that very state
  * skips the lookups of keys the filter proves absent (most recipients are
  * on no list).  The answers are the same with or without it.  A thread of
- * the library builds it, at the first check and again after writes (at
+ * the library builds it, when the handle opens and again after writes (at
  * most once a second, and at most a tenth of a CPU), in 1.25 to 2.5 bytes
  * a stored key (none past 32 MiB); meanwhile, and whenever the database
  * changed since, checks read LMDB as usual.

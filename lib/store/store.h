@@ -162,8 +162,9 @@ int quell__store_empty(const quell *h, struct quell__txn *txn, enum quell__table
  * the store's builder thread).  A filter returned is the caller's until
  * quell__store_filter_done; never use one with another view. */
 struct quell__filter;
-/* Ready the store for filters (quell_open, for a handle with the flag,
- * before any other thread sees it): 0 or QUELL_ENOMEM. */
+/* Ready the store for filters and start its builder (quell_open, for a
+ * handle with the flag, before any other thread sees it): 0 or
+ * QUELL_ENOMEM (a builder that cannot start leaves checks without). */
 int quell__store_filter_init(quell *h);
 const struct quell__filter *quell__store_filter(quell *h, struct quell__txn *txn);
 void quell__store_filter_done(quell *h, const struct quell__filter *f);

@@ -18,8 +18,8 @@
  *     false positives (a probe that goes to LMDB for nothing, about 1 in
  *     100 at 10 bits a key, fewer with more) and no false negatives;
  *   - write transactions never use it.
- * Built by one thread per store, started by the first check that wants a
- * filter, from its own read transaction (a walk of both tables, about
+ * Built by one thread per store, started when the first handle that wants
+ * filters is opened, from its own read transaction (a walk of both tables, about
  * 0.2 s a million keys; it holds the store's resize lock shared
  * meanwhile, as any read does); at most one build every max(1 s, ten
  * times the last build's length), so a database written all the time
@@ -337,8 +337,18 @@ void quell__store_filter_done(quell *h, const struct quell__filter *f)
 
 int quell__store_filter_init(quell *h)
 {
-	if (h->store != NULL && fstate(h->store) == NULL)
+	struct quell__fstate *fs;
+
+	if (h->store == NULL)
+		return 0;
+	if ((fs = fstate(h->store)) == NULL)
 		return quell__error(h, QUELL_ENOMEM, "out of memory");
+	pthread_mutex_lock(&fs->lock); /* the first filter, from now on */
+	if (!fs->running && !fs->gave_up) {
+		fs->want = 1;
+		start(h->store, fs);
+	}
+	pthread_mutex_unlock(&fs->lock);
 	return 0;
 }
 

@@ -294,16 +294,17 @@ stop
 
 # --- worker threads: by default one per CPU it may run on ----------------------
 
-# the main thread and the workers (one worker: MHD's own polling thread)
+# the main thread, the library's builder of the filter of keys (quell.3,
+# QUELL_OPEN_FILTER) and the workers (one worker: MHD's own polling thread)
 if command -v taskset >/dev/null; then
 	QUELL_WRAP="taskset -c 0" start pinned --db "$DB" serve --listen inet:127.0.0.1:0
 	ls "/proc/$PID/task" | wc -l >"$T_DIR/tasks"
-	expect 'under taskset -c 0: one worker' 2 "$T_DIR/tasks"
+	expect 'under taskset -c 0: one worker' 3 "$T_DIR/tasks"
 	stop
 	QUELL_WRAP="taskset -c 0" start pinned3 --db "$DB" serve --listen inet:127.0.0.1:0 \
 		--threads 3
 	ls "/proc/$PID/task" | wc -l >"$T_DIR/tasks"
-	expect '--threads 3 still makes three' 4 "$T_DIR/tasks"
+	expect '--threads 3 still makes three' 5 "$T_DIR/tasks"
 	h '... which answer' 200 '{"status":"ok"}' "$URL/healthz"
 	stop
 fi
