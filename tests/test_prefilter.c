@@ -121,6 +121,23 @@ static void test_pf_extract(void)
 	}
 }
 
+/* An alternation with more strings than a pattern may keep: the ones
+ * that hold another go first ("k000 foo" holds "foo") before any is cut
+ * short (they were all cut to "k000" and the pattern given up). */
+static void test_pf_shrink(void)
+{
+	char pattern[4096], got[4096];
+	size_t used = 0;
+
+	used += (size_t)snprintf(pattern, sizeof pattern, "(?:foo");
+	for (int i = 0; i < QUELL__PF_LITS_MAX + 10; i++)
+		used += (size_t)snprintf(pattern + used, sizeof pattern - used, "|k%03d\\sfoo", i);
+	snprintf(pattern + used, sizeof pattern - used, "|barbaz)");
+	CU_ASSERT_FATAL(used + 8 < sizeof pattern);
+	render(pattern, got, sizeof got);
+	CU_ASSERT_STRING_EQUAL(got, "barbaz|foo");
+}
+
 /* ------------------------------------------------------------- PCRE2 facts */
 
 static size_t utf8_put(uint32_t cp, unsigned char *b)
@@ -456,6 +473,7 @@ static void test_pf_alloc(void)
 
 static CU_TestInfo prefilter_tests[] = {
 	{ "the analysis finds these literals, or gives up", test_pf_extract },
+	{ "too many strings: holders go first, then cuts", test_pf_shrink },
 	{ "only U+017F and U+212A pair caselessly with ASCII", test_pf_caseless_pairs },
 	{ "the default rules' patterns get literals", test_pf_coverage },
 	{ "nothing PCRE2 matches is skipped: data files, variants", test_pf_agrees_data },

@@ -179,14 +179,44 @@ int quell__pf_has_empty(const struct quell__pf_set *s)
 	return 0;
 }
 
-/* Make a requirement of more than max strings shorter until it has at
- * most max: each string cut to its first cut bytes still holds one (any
- * text holding a string holds its beginning); duplicates go.  Gives the
- * requirement up (ANY) when even short ones are too many. */
+/* Whether x holds y somewhere. */
+static int holds(const struct quell__pf_str *x, const struct quell__pf_str *y)
+{
+	for (size_t s = 0; s + y->n <= x->n; s++)
+		if (memcmp(x->b + s, y->b, y->n) == 0)
+			return 1;
+	return 0;
+}
+
+/* Drop each string of a requirement that holds another one: a text that
+ * holds it holds the other too, so the requirement says the same. */
+static void drop_holders(struct quell__pf_set *s)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < s->n; i++) {
+		int redundant = 0;
+
+		for (size_t j = 0; j < s->n && !redundant; j++)
+			redundant = j != i && s->v[j].n <= s->v[i].n && holds(&s->v[i], &s->v[j]) &&
+			            (s->v[j].n < s->v[i].n || j < i);
+		if (!redundant)
+			s->v[k++] = s->v[i];
+	}
+	s->n = k;
+}
+
+/* Make a requirement of more than max strings fewer: first drop the
+ * strings that hold another, then, while still too many, cut each string
+ * to its first cut bytes (any text holding a string holds its beginning;
+ * duplicates go).  Gives the requirement up (ANY) when even short ones
+ * are too many. */
 void quell__pf_shrink(struct quell__pf_info *f, size_t max)
 {
 	static const unsigned char cuts[] = { 16, 12, 10, 8, 6, 5, 4 };
 
+	if (f->kind == QUELL__PF_REQ)
+		drop_holders(&f->s);
 	for (size_t c = 0; c < sizeof cuts && f->s.n > max; c++) {
 		size_t k = 0;
 
