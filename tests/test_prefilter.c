@@ -27,44 +27,78 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* "lit|lit|!" sorted, ~ for a boundary, ! for "a byte >= 0x80"; "-" when
- * the pattern gets no prefilter. */
+/* The literals of clause c of l as "lit|lit|!", sorted, ~ for a
+ * boundary, ! for "a byte >= 0x80"; the length written. */
+static size_t render_clause(const struct quell__pf_lits *l, size_t c, int nonascii, char *out,
+                            size_t size)
+{
+	char words[QUELL__PF_LITS_MAX][QUELL__PF_LIT_MAX + 1], *v[QUELL__PF_LITS_MAX];
+	size_t used = 0, n = 0;
+
+	for (size_t i = 0; i < l->n; i++) {
+		if (l->clause[i] != c)
+			continue;
+		for (size_t k = 0; k < l->len[i]; k++)
+			words[n][k] = l->lit[i][k] == QUELL__PF_B ? '~' : (char)l->lit[i][k];
+		words[n][l->len[i]] = '\0';
+		v[n] = words[n];
+		n++;
+	}
+	qsort(v, n, sizeof v[0], cmp_str);
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++)
+		used += (size_t)snprintf(out + used, used < size ? size - used : 0, "%s%s",
+		                         i ? "|" : "", v[i]);
+	if (nonascii)
+		used += (size_t)snprintf(out + used, used < size ? size - used : 0, "%s!",
+		                         n ? "|" : "");
+	return used < size ? used : size;
+}
+
+/* What the analysis found for pattern: the literals that are each enough
+ * (render_clause), then each term as "(clause)&(clause)" in the order
+ * found; "-" when the pattern gets no prefilter. */
 static void render(const char *pattern, char *out, size_t size)
 {
 	struct quell__pf_lits l;
-	char words[QUELL__PF_LITS_MAX][QUELL__PF_LIT_MAX + 1], *v[QUELL__PF_LITS_MAX];
-	size_t used = 0;
+	size_t used;
 	int rc = quell__pf_extract(pattern, strlen(pattern), &l);
 
 	if (rc != 1) {
 		snprintf(out, size, rc == 0 ? "-" : "error %d", rc);
 		return;
 	}
-	for (size_t i = 0; i < l.n; i++) {
-		for (size_t k = 0; k < l.len[i]; k++)
-			words[i][k] = l.lit[i][k] == QUELL__PF_B ? '~' : (char)l.lit[i][k];
-		words[i][l.len[i]] = '\0';
-		v[i] = words[i];
+	used = render_clause(&l, 0, l.nonascii, out, size);
+	for (size_t k = 1; k <= l.nclause && used < size; k++) {
+		int first = k == 1 || l.term[k] != l.term[k - 1];
+
+		used += (size_t)snprintf(out + used, size - used, "%s(", first ? (used ? "|" : "") : "&");
+		if (used < size)
+			used += render_clause(&l, k, l.cnonascii[k], out + used, size - used);
+		if (used < size)
+			used += (size_t)snprintf(out + used, size - used, ")");
 	}
-	qsort(v, l.n, sizeof v[0], cmp_str);
-	out[0] = '\0';
-	for (size_t i = 0; i < l.n; i++)
-		used += (size_t)snprintf(out + used, used < size ? size - used : 0, "%s%s",
-		                         i ? "|" : "", v[i]);
-	if (l.nonascii)
-		snprintf(out + used, used < size ? size - used : 0, "%s!", l.n ? "|" : "");
 }
 
 static const struct {
 	const char *pattern, *want;
 } extract_cases[] = {
 	/* words, boundaries, folding */
-	{ "(?i)\\bno\\ssuch\\suser\\b", "~no~ ~such~ ~use" },
+	{ "(?i)\\bno\\ssuch\\suser\\b", "~no~ ~such~ ~user~" },
 	{ "(?i)Mailbox FULL", "mailbox~ ~full" },
 	{ "(?i)null ?mx", "nullmx|null~ ~mx" },
 	{ "(?i)\\b(?:spam(?!haus|cop)|junk)", "~junk|~spam" },
-	{ "(?i)gr[ae]y.?list", "list" },
-	{ "(?i)\\bts\\d+\\b", "~ts" },
+	{ "(?i)gr[ae]y.?list", "(gray|grey)&(list)" },
+	{ "(?i)\\bts\\d+\\b", "~ts0|~ts1|~ts2|~ts3|~ts4|~ts5|~ts6|~ts7|~ts8|~ts9" },
+	{ "s3\\d{3}\\b", "s30|s31|s32|s33|s34|s35|s36|s37|s38|s39" },
+	{ "(?:ab){2,}", "abab" },
+	{ "(?:ab|cd){5}x", "abababab|abababcd|ababcdab|ababcdcd|abcdabab|abcdabcd|abcdcdab|abcdcdcd|"
+	                   "cdababab|cdababcd|cdabcdab|cdabcdcd|cdcdabab|cdcdabcd|cdcdcdab|cdcdcdcd" },
+	{ "(?i)ip\\s(?:\\S+\\s)?(?:address\\s)?(?:is\\s)?(?:rejected|refused)",
+	  "(ip~ )&(refused|rejected)" },
+	{ "(?i)\\b(?:sender\\s\\S+\\sdenied|mail\\sfrom\\s(?:\\S+\\s)?rejected|spam)",
+	  "spam|(sender~ )&( ~denied)|(mail~ ~from~ )&(rejected)" },
+	{ "(?:abc\\s\\S+\\sdef|x\\s\\S+\\sy)", "-" },
 	{ "(?i)(?:cbl|pbl|bl|zen)\\b", "bl~|zen~" },
 	{ "(?i)recipient|mailbox|account|user", "account|mailbox|recipient|user" },
 	{ "[Bb]ounce", "bounce" },
@@ -81,7 +115,7 @@ static const struct {
 	{ "(?x:a b)cd", "abcd" },
 	{ "(?x)(?-x:a b)", "a~ ~b" },
 	{ "(a(?x) b|c d)", "ab|cd" },
-	{ "(?i)(?x) \\b(?: too\\smany | rate.?limit )", "limit|too~ ~many" },
+	{ "(?i)(?x) \\b(?: too\\smany | rate.?limit )", "too~ ~many|(rate)&(limit)" },
 	/* non-ASCII: only "some byte >= 0x80"; U+212A and U+017F are k and s */
 	{ "(?i)ящик\\sпереполнен", "!" },
 	{ "(?i)full|(?=[^\\x00-\\x7f])(?:一杯|満杯)", "full|!" },
@@ -103,7 +137,7 @@ static const struct {
 	{ "foo|.*", "-" },
 	{ "ab?", "-" },
 	{ "\\s+", "-" },
-	{ "(?x)abc\\x{85}", "!" },
+	{ "(?x)abc\\x{85}", "(abc)&(!)" },
 	{ "(?x)ab\xc2\x85" "cd", "-" },
 	{ "(?x)ab # comment\rcd", "-" },
 };

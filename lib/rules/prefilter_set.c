@@ -2,8 +2,9 @@
  * prefilter_set.c - the sets of literals of the prefilter's pattern
  * analysis (prefilter_parse.h): adding strings, joining them with a
  * boundary byte where wordness changes, multiplying sets while they stay
- * small, scoring a requirement (how selective it is) and shrinking one
- * that has too many strings.
+ * small, scoring a requirement (how selective it is), keeping the best
+ * ones of a sequence as a term, shrinking a set that has too many
+ * strings, and weakening terms into one set when they are too many.
  *
  * Knows nothing of pattern syntax, rules, the automaton or PCRE2.
  */
@@ -39,9 +40,21 @@ int quell__pf_set_add(struct quell__pf_set *s, const struct quell__pf_str *x)
 	return 0;
 }
 
+void quell__pf_term_free(struct quell__pf_term *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		quell__pf_set_free(&t->c[i]);
+	t->n = 0;
+}
+
 void quell__pf_info_free(struct quell__pf_info *f)
 {
 	quell__pf_set_free(&f->s);
+	for (size_t i = 0; i < f->nterm; i++)
+		quell__pf_term_free(&f->t[i]);
+	free(f->t);
+	f->t = NULL;
+	f->nterm = 0;
 	f->kind = QUELL__PF_ANY;
 	f->nonascii = 0;
 }
@@ -150,23 +163,145 @@ static long score(const struct quell__pf_set *s, int nonascii)
 	return min * 1000 - (long)s->n - nonascii;
 }
 
-/* Offer the requirement of f to *best (f is left as it was). */
-int quell__pf_offer(struct quell__pf_info *best, const struct quell__pf_info *f)
+/* Whether a and b hold the same strings (in the same order: they were
+ * made the same way). */
+static int same(const struct quell__pf_set *a, const struct quell__pf_set *b)
 {
-	struct quell__pf_set copy = { 0, 0, NULL };
+	if (a->n != b->n)
+		return 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (a->v[i].n != b->v[i].n || memcmp(a->v[i].b, b->v[i].b, a->v[i].n) != 0)
+			return 0;
+	return 1;
+}
+
+/* A copy of s into *out (all zero before); 0 or QUELL__PF_NOMEM. */
+static int set_copy(struct quell__pf_set *out, const struct quell__pf_set *s)
+{
 	int rc;
 
-	if (f->kind == QUELL__PF_ANY || score(&f->s, f->nonascii) <= score(&best->s, best->nonascii))
-		return 0;
-	for (size_t i = 0; i < f->s.n; i++)
-		if ((rc = quell__pf_set_add(&copy, &f->s.v[i])) != 0) {
-			quell__pf_set_free(&copy);
+	for (size_t i = 0; i < s->n; i++)
+		if ((rc = quell__pf_set_add(out, &s->v[i])) != 0) {
+			quell__pf_set_free(out);
 			return rc;
 		}
-	quell__pf_set_free(&best->s);
-	best->s = copy;
-	best->kind = QUELL__PF_REQ;
-	best->nonascii = f->nonascii;
+	return 0;
+}
+
+/* Offer the requirement of f to the clauses of *best (f is left as it
+ * was): kept while there is room, else in place of the weakest clause
+ * when more selective than it.  Any of a sequence's requirements may be
+ * dropped: the rest still hold together. */
+int quell__pf_offer(struct quell__pf_term *best, const struct quell__pf_info *f)
+{
+	struct quell__pf_set copy = { 0, 0, NULL };
+	long sf, worst = 0;
+	size_t at = best->n;
+	int rc;
+
+	if (f->kind == QUELL__PF_ANY || (sf = score(&f->s, f->nonascii)) < 0)
+		return 0;
+	for (size_t i = 0; i < best->n; i++)
+		if (same(&best->c[i], &f->s) && best->nonascii[i] == f->nonascii)
+			return 0; /* required already */
+	if (best->n == QUELL__PF_AND_MAX) {
+		for (size_t i = 0; i < best->n; i++) {
+			long si = score(&best->c[i], best->nonascii[i]);
+
+			if (at == best->n || si < worst) {
+				worst = si;
+				at = i;
+			}
+		}
+		if (sf <= worst)
+			return 0;
+	}
+	if ((rc = set_copy(&copy, &f->s)) != 0)
+		return rc;
+	if (at == best->n)
+		best->n++;
+	else
+		quell__pf_set_free(&best->c[at]);
+	best->c[at] = copy;
+	best->nonascii[at] = f->nonascii;
+	return 0;
+}
+
+/* The index of t's most selective clause (t->n > 0). */
+static size_t best_clause(const struct quell__pf_term *t)
+{
+	size_t b = 0;
+
+	for (size_t i = 1; i < t->n; i++)
+		if (score(&t->c[i], t->nonascii[i]) > score(&t->c[b], t->nonascii[b]))
+			b = i;
+	return b;
+}
+
+int quell__pf_collapse(struct quell__pf_info *f)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < f->nterm && rc == 0; i++) {
+		size_t b = best_clause(&f->t[i]);
+
+		for (size_t k = 0; k < f->t[i].c[b].n && rc == 0; k++)
+			rc = quell__pf_set_add(&f->s, &f->t[i].c[b].v[k]);
+		f->nonascii |= f->t[i].nonascii[b];
+	}
+	for (size_t i = 0; i < f->nterm; i++)
+		quell__pf_term_free(&f->t[i]);
+	free(f->t);
+	f->t = NULL;
+	f->nterm = 0;
+	return rc;
+}
+
+int quell__pf_join_terms(struct quell__pf_info *f, struct quell__pf_info *from)
+{
+	struct quell__pf_term *t;
+
+	if (from->nterm == 0)
+		return 0;
+	if (f->nterm + from->nterm > QUELL__PF_TERMS_MAX) {
+		int rc = quell__pf_collapse(f);
+
+		return rc != 0 ? rc : quell__pf_collapse(from);
+	}
+	if ((t = realloc(f->t, (f->nterm + from->nterm) * sizeof *t)) == NULL)
+		return QUELL__PF_NOMEM;
+	memcpy(t + f->nterm, from->t, from->nterm * sizeof *t);
+	f->t = t;
+	f->nterm += from->nterm;
+	free(from->t);
+	from->t = NULL;
+	from->nterm = 0;
+	return 0;
+}
+
+int quell__pf_from_term(struct quell__pf_info *f, struct quell__pf_term *t)
+{
+	memset(f, 0, sizeof *f);
+	f->kind = t->n > 0 ? QUELL__PF_REQ : QUELL__PF_ANY;
+	if (t->n == 1) {
+		f->s = t->c[0];
+		f->nonascii = t->nonascii[0];
+		t->n = 0;
+	} else if (t->n > 1) {
+		if ((f->t = malloc(sizeof *f->t)) == NULL)
+			return QUELL__PF_NOMEM;
+		f->t[0] = *t;
+		f->nterm = 1;
+		t->n = 0;
+	}
+	return 0;
+}
+
+int quell__pf_weak(const struct quell__pf_set *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (weight(&s->v[i]) < 2)
+			return 1;
 	return 0;
 }
 
@@ -183,14 +318,12 @@ int quell__pf_has_empty(const struct quell__pf_set *s)
 static int holds(const struct quell__pf_str *x, const struct quell__pf_str *y)
 {
 	for (size_t s = 0; s + y->n <= x->n; s++)
-		if (memcmp(x->b + s, y->b, y->n) == 0)
+		if (x->b[s] == y->b[0] && memcmp(x->b + s, y->b, y->n) == 0)
 			return 1;
 	return 0;
 }
 
-/* Drop each string of a requirement that holds another one: a text that
- * holds it holds the other too, so the requirement says the same. */
-static void drop_holders(struct quell__pf_set *s)
+void quell__pf_drop_holders(struct quell__pf_set *s)
 {
 	size_t k = 0;
 
@@ -216,7 +349,7 @@ void quell__pf_shrink(struct quell__pf_info *f, size_t max)
 	static const unsigned char cuts[] = { 16, 12, 10, 8, 6, 5, 4 };
 
 	if (f->kind == QUELL__PF_REQ)
-		drop_holders(&f->s);
+		quell__pf_drop_holders(&f->s);
 	for (size_t c = 0; c < sizeof cuts && f->s.n > max; c++) {
 		size_t k = 0;
 
