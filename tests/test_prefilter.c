@@ -19,6 +19,7 @@
 #include "prefilter_check.h"
 #include "reply.h"
 #include "rules_int.h"
+#include "testutil.h"
 
 /* ------------------------------------------------------------- analysis */
 
@@ -170,6 +171,32 @@ static void test_pf_shrink(void)
 	CU_ASSERT_FATAL(used + 8 < sizeof pattern);
 	render(pattern, got, sizeof got);
 	CU_ASSERT_STRING_EQUAL(got, "barbaz|foo");
+}
+
+/* More branches with terms than a pattern keeps: the biggest terms give
+ * their best clause to the literals that are each enough, the rest stay
+ * terms; every literal still from the branches. */
+static void test_pf_terms_bound(void)
+{
+	char pattern[4096];
+	struct quell__pf_lits l;
+	size_t used = 0, direct = 0, terms = 0;
+
+	used += (size_t)snprintf(pattern, sizeof pattern, "(?:");
+	for (int i = 0; i < 70; i++)
+		used += (size_t)snprintf(pattern + used, sizeof pattern - used,
+		                         "%saa%02d\\s\\S+\\sbb%02d", i ? "|" : "", i, i);
+	snprintf(pattern + used, sizeof pattern - used, ")");
+	CU_ASSERT_FATAL(used + 2 < sizeof pattern);
+	CU_ASSERT_EQUAL_FATAL(quell__pf_extract(pattern, strlen(pattern), &l), 1);
+	for (size_t i = 0; i < l.n; i++)
+		direct += l.clause[i] == 0;
+	for (size_t k = 1; k <= l.nclause; k++)
+		terms += k == 1 || l.term[k] != l.term[k - 1];
+	TU_EQ_INT((int)terms, 64);
+	TU_EQ_INT((int)direct, 70 - 64);
+	TU_EQ_INT((int)l.nclause, 2 * 64);
+	TU_EQ_INT((int)l.n, 70 - 64 + 2 * 64);
 }
 
 /* ------------------------------------------------------------- PCRE2 facts */
@@ -508,6 +535,7 @@ static void test_pf_alloc(void)
 static CU_TestInfo prefilter_tests[] = {
 	{ "the analysis finds these literals, or gives up", test_pf_extract },
 	{ "too many strings: holders go first, then cuts", test_pf_shrink },
+	{ "too many terms: the biggest join the single literals", test_pf_terms_bound },
 	{ "only U+017F and U+212A pair caselessly with ASCII", test_pf_caseless_pairs },
 	{ "the default rules' patterns get literals", test_pf_coverage },
 	{ "nothing PCRE2 matches is skipped: data files, variants", test_pf_agrees_data },

@@ -30,7 +30,7 @@
 #include "prefilter.h"
 
 #define STATES_MAX 65535 /* states are uint16_t */
-#define CLAUSES 256      /* clauses of all patterns' terms */
+#define CLAUSES 512      /* clauses of all patterns' terms */
 #define WORDS (QUELL__PF_WORDS + CLAUSES / 64) /* a pattern's bit, then a clause's */
 #define DEBRUIJN 0x03f79d71b4cb0a89ull /* (x & -x) * DEBRUIJN >> 58: x's lowest bit */
 

@@ -34,7 +34,7 @@
 #define QUELL__PF_LIT_MAX 32      /* bytes kept of one literal */
 #define QUELL__PF_LITS_MAX 256    /* literals of one pattern */
 #define QUELL__PF_AND_MAX 3       /* clauses of one term */
-#define QUELL__PF_CLAUSES_MAX 64  /* clauses of one pattern */
+#define QUELL__PF_CLAUSES_MAX 128 /* clauses of one pattern */
 #define QUELL__PF_PATTERNS 256    /* patterns with a prefilter: the first ones */
 #define QUELL__PF_WORDS (QUELL__PF_PATTERNS / 64)
 

@@ -3,8 +3,9 @@
  * (prefilter_parse.h): what was found for the whole pattern, as the
  * literals and clauses of a struct quell__pf_lits (prefilter.h).  Clauses
  * too weak to scan for leave their terms; strings that hold another of
- * their clause go before all are cut to QUELL__PF_LIT_MAX bytes; too many
- * literals or clauses make the terms one set of literals again.
+ * their clause go before all are cut to QUELL__PF_LIT_MAX bytes; with too
+ * many literals or clauses, the biggest terms join the literals that are
+ * each enough (by their most selective clause) until the rest fit.
  *
  * Knows nothing of pattern syntax, rules, the automaton or PCRE2.
  */
@@ -124,14 +125,13 @@ int quell__pf_output(struct quell__pf_info *f, struct quell__pf_lits *out)
 {
 	if (drop_weak(f) != 0)
 		return 0;
-	if (!fits(f)) {
-		if (quell__pf_collapse(f) != 0)
+	while (!fits(f) && f->nterm > 0) /* the biggest terms join f's own strings */
+		if (quell__pf_collapse_big(f) != 0)
 			return 0;
-		if (f->s.n > QUELL__PF_DIRECT_MAX)
-			quell__pf_shrink(f, QUELL__PF_DIRECT_MAX);
-		if (f->kind == QUELL__PF_ANY)
-			return 0;
-	}
+	if (f->s.n > QUELL__PF_DIRECT_MAX)
+		quell__pf_shrink(f, QUELL__PF_DIRECT_MAX);
+	if (f->kind == QUELL__PF_ANY || !fits(f))
+		return 0;
 	quell__pf_drop_holders(&f->s); /* before they are cut */
 	for (size_t i = 0; i < f->nterm; i++)
 		for (size_t c = 0; c < f->t[i].n; c++)

@@ -28,7 +28,7 @@
 #define QUELL__PF_STR_MAX 48   /* bytes of a string while sets multiply */
 #define QUELL__PF_EXACT_MAX 64 /* strings of an EXACT set */
 #define QUELL__PF_DIRECT_MAX 128 /* strings of a REQ's R before they are cut */
-#define QUELL__PF_TERMS_MAX 32 /* terms of a REQ before they join R */
+#define QUELL__PF_TERMS_MAX 64 /* terms of a REQ before they join R */
 
 /* Returns of the analysis besides 0: give the pattern up, out of memory. */
 enum { QUELL__PF_GIVEUP = 1, QUELL__PF_NOMEM = -1 };
@@ -100,9 +100,12 @@ int quell__pf_weak(const struct quell__pf_set *s);
 void quell__pf_drop_holders(struct quell__pf_set *s);
 /* Cut a requirement's strings until it has at most max, else ANY. */
 void quell__pf_shrink(struct quell__pf_info *f, size_t max);
-/* Weaken a REQ's terms into its R: of each, the most selective clause. */
+/* Weaken a REQ's terms into its R: of each, the most selective clause;
+ * _big only the term with the most strings. */
 int quell__pf_collapse(struct quell__pf_info *f);
-/* Move the terms of from (a REQ) to f (a REQ); too many: collapse f. */
+int quell__pf_collapse_big(struct quell__pf_info *f);
+/* Move the terms of from (a REQ) to f (a REQ); too many: the biggest
+ * join f's R. */
 int quell__pf_join_terms(struct quell__pf_info *f, struct quell__pf_info *from);
 /* Make f the REQ that the clauses of t (moved from t) make together. */
 int quell__pf_from_term(struct quell__pf_info *f, struct quell__pf_term *t);

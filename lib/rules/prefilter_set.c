@@ -238,36 +238,56 @@ static size_t best_clause(const struct quell__pf_term *t)
 	return b;
 }
 
+/* The strings of t's clauses. */
+static size_t term_size(const struct quell__pf_term *t)
+{
+	size_t n = 0;
+
+	for (size_t c = 0; c < t->n; c++)
+		n += t->c[c].n;
+	return n;
+}
+
+int quell__pf_collapse_big(struct quell__pf_info *f)
+{
+	size_t big = 0, b;
+	int rc = 0;
+
+	if (f->nterm == 0)
+		return 0;
+	for (size_t i = 1; i < f->nterm; i++)
+		if (term_size(&f->t[i]) > term_size(&f->t[big]))
+			big = i;
+	b = best_clause(&f->t[big]);
+	for (size_t k = 0; k < f->t[big].c[b].n && rc == 0; k++)
+		rc = quell__pf_set_add(&f->s, &f->t[big].c[b].v[k]);
+	f->nonascii |= f->t[big].nonascii[b];
+	quell__pf_term_free(&f->t[big]);
+	f->t[big] = f->t[--f->nterm];
+	if (f->nterm == 0) {
+		free(f->t);
+		f->t = NULL;
+	}
+	return rc;
+}
+
 int quell__pf_collapse(struct quell__pf_info *f)
 {
 	int rc = 0;
 
-	for (size_t i = 0; i < f->nterm && rc == 0; i++) {
-		size_t b = best_clause(&f->t[i]);
-
-		for (size_t k = 0; k < f->t[i].c[b].n && rc == 0; k++)
-			rc = quell__pf_set_add(&f->s, &f->t[i].c[b].v[k]);
-		f->nonascii |= f->t[i].nonascii[b];
-	}
-	for (size_t i = 0; i < f->nterm; i++)
-		quell__pf_term_free(&f->t[i]);
-	free(f->t);
-	f->t = NULL;
-	f->nterm = 0;
+	while (f->nterm > 0)
+		if (quell__pf_collapse_big(f) != 0)
+			rc = QUELL__PF_NOMEM;
 	return rc;
 }
 
 int quell__pf_join_terms(struct quell__pf_info *f, struct quell__pf_info *from)
 {
 	struct quell__pf_term *t;
+	int rc = 0;
 
 	if (from->nterm == 0)
 		return 0;
-	if (f->nterm + from->nterm > QUELL__PF_TERMS_MAX) {
-		int rc = quell__pf_collapse(f);
-
-		return rc != 0 ? rc : quell__pf_collapse(from);
-	}
 	if ((t = realloc(f->t, (f->nterm + from->nterm) * sizeof *t)) == NULL)
 		return QUELL__PF_NOMEM;
 	memcpy(t + f->nterm, from->t, from->nterm * sizeof *t);
@@ -276,7 +296,10 @@ int quell__pf_join_terms(struct quell__pf_info *f, struct quell__pf_info *from)
 	free(from->t);
 	from->t = NULL;
 	from->nterm = 0;
-	return 0;
+	while (f->nterm > QUELL__PF_TERMS_MAX)
+		if (quell__pf_collapse_big(f) != 0)
+			rc = QUELL__PF_NOMEM;
+	return rc;
 }
 
 int quell__pf_from_term(struct quell__pf_info *f, struct quell__pf_term *t)
