@@ -488,7 +488,7 @@ static int parse_alt(struct quell__pf_px *x, struct quell__pf_info *out)
 				acc.kind = QUELL__PF_REQ;
 			if (f.kind == QUELL__PF_REQ)
 				acc.kind = QUELL__PF_REQ;
-			rc = quell__pf_join_terms(&acc, &f); /* first: it may collapse f */
+			rc = quell__pf_join_terms(&acc, &f);
 			acc.nonascii |= f.nonascii;
 			for (size_t i = 0; i < f.s.n && rc == 0; i++)
 				rc = quell__pf_set_add(&acc.s, &f.s.v[i]);
@@ -497,8 +497,8 @@ static int parse_alt(struct quell__pf_px *x, struct quell__pf_info *out)
 				quell__pf_info_free(&acc);
 				return rc;
 			}
-			if (acc.s.n > QUELL__PF_DIRECT_MAX)
-				quell__pf_shrink(&acc, QUELL__PF_DIRECT_MAX);
+			if (acc.s.n > 2 * QUELL__PF_DIRECT_MAX) /* not at every branch: */
+				quell__pf_shrink(&acc, QUELL__PF_DIRECT_MAX); /* it costs n^2 */
 		}
 		if (acc.kind == QUELL__PF_REQ && quell__pf_has_empty(&acc.s))
 			quell__pf_info_free(&acc);
@@ -506,6 +506,8 @@ static int parse_alt(struct quell__pf_px *x, struct quell__pf_info *out)
 			break;
 		x->p++;
 	}
+	if (acc.kind == QUELL__PF_REQ && acc.s.n > QUELL__PF_DIRECT_MAX)
+		quell__pf_shrink(&acc, QUELL__PF_DIRECT_MAX);
 	*out = acc;
 	return 0;
 }
