@@ -186,6 +186,6 @@ static CU_TestInfo prefilter_random_tests[] = {
 };
 
 CU_SuiteInfo quell_suites_prefilter_random[] = {
-	{ "prefilter-random", NULL, NULL, NULL, NULL, prefilter_random_tests },
+	{ "prefilter_random", NULL, NULL, NULL, NULL, prefilter_random_tests },
 	CU_SUITE_INFO_NULL,
 };

@@ -255,6 +255,6 @@ static CU_TestInfo rules_cache_tests[] = {
 };
 
 CU_SuiteInfo quell_suites_rules_cache[] = {
-	{ "rules-cache", NULL, NULL, NULL, NULL, rules_cache_tests },
+	{ "rules_cache", NULL, NULL, NULL, NULL, rules_cache_tests },
 	CU_SUITE_INFO_NULL,
 };
