@@ -6,9 +6,10 @@
  * The input is a pattern, a NUL byte, and a text (no NUL: the input is
  * the pattern, and the texts are a few replies and the pattern itself).
  * A pattern PCRE2 compiles as rules_when.c compiles it gets a prefilter
- * of its own; checked on every text, as it is, in upper and in lower
- * case: when PCRE2 alone matches (the interpreter, the text repaired as
- * rules_match.c repairs it), the prefilter says "may match".  ASan and
+ * of its own (its literals, clauses and terms well formed); checked on
+ * every text, as it is, in upper and in lower case: when PCRE2 alone
+ * matches (the interpreter, the text repaired as rules_match.c repairs
+ * it), the prefilter says "may match".  ASan and
  * UBSan watch the analysis and the scan.
  */
 #include <stdint.h>
@@ -94,7 +95,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc == 1)
 		CHECK(quell__pf_strong(&lits) && lits.n <= QUELL__PF_LITS_MAX);
 	for (size_t i = 0; rc == 1 && i < lits.n; i++)
-		CHECK(lits.len[i] > 0 && lits.len[i] <= QUELL__PF_LIT_MAX);
+		CHECK(lits.len[i] > 0 && lits.len[i] <= QUELL__PF_LIT_MAX &&
+		      lits.clause[i] <= lits.nclause);
+	CHECK(lits.nclause <= QUELL__PF_CLAUSES_MAX);
+	for (size_t k = 2; rc == 1 && k <= lits.nclause; k++) /* terms in order, each >= 2 */
+		CHECK(lits.term[k] == lits.term[k - 1] || lits.term[k] == lits.term[k - 1] + 1);
 	mctx = pcre2_match_context_create(NULL);
 	md = pcre2_match_data_create(1, NULL);
 	if (mctx == NULL || md == NULL || quell__pf_build(&pf, &in, &plen, 1) != 0)

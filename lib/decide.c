@@ -291,8 +291,9 @@ int quell__parse_reply(quell *h, const char *reply, struct quell__parsed *p,
 	return 0;
 }
 
-void quell__decide(quell *h, const struct quell__rules *rs, const struct quell__parsed *p,
-                   int64_t now, int source, struct quell__decision *d)
+void quell__decide(quell *h, const struct quell__rules *rs, struct quell__rules_cache *cache,
+                   const struct quell__parsed *p, int64_t now, int source,
+                   struct quell__decision *d)
 {
 	const char *dom = p->domain[0] ? p->domain : NULL;
 
@@ -311,7 +312,7 @@ void quell__decide(quell *h, const struct quell__rules *rs, const struct quell__
 		d->source = source;
 		return;
 	}
-	d->rule = quell__rules_match(rs, &p->reply, dom);
+	d->rule = quell__rules_match_cached(cache, rs, &p->reply, dom);
 	if (d->rule == NULL) {
 		d->action = QUELL_ACTION_IGNORE;
 		d->scope = QUELL_SCOPE_ADDRESS;

@@ -48,9 +48,11 @@ int quell__parse_reply(quell *h, const char *reply, struct quell__parsed *p,
 
 /* What the rules rs decide about p's reply at now (source
  * QUELL_SOURCE_COMPLAINT: suppress without rules), with the key's scope
- * fallen back to the address for a domain too wide (d->wide). */
-void quell__decide(quell *h, const struct quell__rules *rs, const struct quell__parsed *p,
-                   int64_t now, int source, struct quell__decision *d);
+ * fallen back to the address for a domain too wide (d->wide).  The rule
+ * comes from cache when it knows it (NULL: matched every time). */
+void quell__decide(quell *h, const struct quell__rules *rs, struct quell__rules_cache *cache,
+                   const struct quell__parsed *p, int64_t now, int source,
+                   struct quell__decision *d);
 
 /*
  * Apply the decision to the record of the key it targets.  ext (room for

@@ -113,7 +113,7 @@ static int replay_one(struct diff *df, struct side *sd, const struct quell__pars
 	struct quell__effect fx;
 	int k, i, rc;
 
-	quell__decide(df->h, sd->rs, p, t, QUELL_SOURCE_BOUNCE, d);
+	quell__decide(df->h, sd->rs, NULL, p, t, QUELL_SOURCE_BOUNCE, d);
 	k = d->scope == QUELL_SCOPE_DOMAIN ? 1 : 0;
 	if (d->action == QUELL_ACTION_CLEAR && k == 0) /* a delivery ends the domain's backoff */
 		quell__drop_lists(&sd->rec[1], QUELL_LIST_BACKOFF, QUELL_LIST_BACKOFF);

@@ -434,7 +434,7 @@ int quell_import(quell *h, FILE *in, const struct quell_import_options *opts,
 	if (h->store == NULL)
 		return quell__error(h, QUELL_EINVAL, "no database is open");
 	m = calloc(1, sizeof *m);
-	if (m == NULL || (m->job = malloc(sizeof *m->job)) == NULL) {
+	if (m == NULL || (m->job = calloc(1, sizeof *m->job)) == NULL) {
 		free(m);
 		return quell__error(h, QUELL_ENOMEM, "out of memory");
 	}
@@ -456,8 +456,13 @@ int quell_import(quell *h, FILE *in, const struct quell_import_options *opts,
 		                  m->st.format);
 		goto out;
 	}
-	if ((opts->force_suppress || (rc = quell__rules_get(h, &m->rs)) == 0) &&
-	    (rc = read_all(m, rd, batch)) == 0 && (rc = write_bulk(m, batch)) == 0 &&
+	if (!opts->force_suppress && (rc = quell__rules_get(h, &m->rs)) != 0)
+		goto out;
+	if (!opts->force_suppress && quell__rules_cache_new(&m->job->cache) != 0) {
+		rc = quell__error(h, QUELL_ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = read_all(m, rd, batch)) == 0 && (rc = write_bulk(m, batch)) == 0 &&
 	    m->o->progress != NULL)
 		(void)m->o->progress(m->o->payload, &m->st); /* too late to cancel */
 out:
@@ -465,6 +470,7 @@ out:
 		*stats = m->st;
 	quell__reader_close(rd);
 	quell__rules_unref(m->rs);
+	quell__rules_cache_free(m->job->cache);
 	quell__arena_free(&m->arena);
 	quell__arena_free(&m->barena);
 	quell__runs_free(m->runs);

@@ -209,7 +209,7 @@ int quell__record_txn(quell *h, struct quell__wtxn *w, struct quell__job *c)
 	char reason[sizeof fx.reason + QUELL_ENTRY_MAX + 40];
 	int rc, dup;
 
-	quell__decide(h, c->rs, &c->p, c->now, c->source, &d);
+	quell__decide(h, c->rs, c->cache, &c->p, c->now, c->source, &d);
 	if (c->stream != NULL && c->source == QUELL_SOURCE_UNSUBSCRIBE)
 		d.stream = c->stream;
 	if ((dup = seen_before(h, w, c)) < 0)
@@ -446,7 +446,7 @@ int quell_explain(quell *h, const char *address, const char *domain, const char 
 		return rc;
 	}
 	now = quell__now(now);
-	quell__decide(h, rs, p, now, QUELL_SOURCE_BOUNCE, &d);
+	quell__decide(h, rs, NULL, p, now, QUELL_SOURCE_BOUNCE, &d);
 	r->n = 0;
 	rc = quell__apply(r, &d, ext, &fx);
 	quell__fill_outcome(out, &d, &fx, d.scope == QUELL_SCOPE_DOMAIN ? p->domain : p->addr);

@@ -29,6 +29,8 @@ struct quell__parsed {
 struct quell__job {
 	struct quell__parsed p;          /* set by the caller */
 	struct quell__rules *rs;         /* the rules (a reference the caller holds) */
+	struct quell__rules_cache *cache; /* NULL, or what rs matched for earlier
+	                                    replies of the caller's job */
 	int64_t now;                     /* when the reply came */
 	int source;                      /* QUELL_SOURCE_BOUNCE, _COMPLAINT or _UNSUBSCRIBE */
 	const char *stream;              /* _UNSUBSCRIBE: the entry's stream; NULL none */

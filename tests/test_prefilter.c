@@ -19,6 +19,7 @@
 #include "prefilter_check.h"
 #include "reply.h"
 #include "rules_int.h"
+#include "testutil.h"
 
 /* ------------------------------------------------------------- analysis */
 
@@ -27,44 +28,78 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* "lit|lit|!" sorted, ~ for a boundary, ! for "a byte >= 0x80"; "-" when
- * the pattern gets no prefilter. */
+/* The literals of clause c of l as "lit|lit|!", sorted, ~ for a
+ * boundary, ! for "a byte >= 0x80"; the length written. */
+static size_t render_clause(const struct quell__pf_lits *l, size_t c, int nonascii, char *out,
+                            size_t size)
+{
+	char words[QUELL__PF_LITS_MAX][QUELL__PF_LIT_MAX + 1], *v[QUELL__PF_LITS_MAX];
+	size_t used = 0, n = 0;
+
+	for (size_t i = 0; i < l->n; i++) {
+		if (l->clause[i] != c)
+			continue;
+		for (size_t k = 0; k < l->len[i]; k++)
+			words[n][k] = l->lit[i][k] == QUELL__PF_B ? '~' : (char)l->lit[i][k];
+		words[n][l->len[i]] = '\0';
+		v[n] = words[n];
+		n++;
+	}
+	qsort(v, n, sizeof v[0], cmp_str);
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++)
+		used += (size_t)snprintf(out + used, used < size ? size - used : 0, "%s%s",
+		                         i ? "|" : "", v[i]);
+	if (nonascii)
+		used += (size_t)snprintf(out + used, used < size ? size - used : 0, "%s!",
+		                         n ? "|" : "");
+	return used < size ? used : size;
+}
+
+/* What the analysis found for pattern: the literals that are each enough
+ * (render_clause), then each term as "(clause)&(clause)" in the order
+ * found; "-" when the pattern gets no prefilter. */
 static void render(const char *pattern, char *out, size_t size)
 {
 	struct quell__pf_lits l;
-	char words[QUELL__PF_LITS_MAX][QUELL__PF_LIT_MAX + 1], *v[QUELL__PF_LITS_MAX];
-	size_t used = 0;
+	size_t used;
 	int rc = quell__pf_extract(pattern, strlen(pattern), &l);
 
 	if (rc != 1) {
 		snprintf(out, size, rc == 0 ? "-" : "error %d", rc);
 		return;
 	}
-	for (size_t i = 0; i < l.n; i++) {
-		for (size_t k = 0; k < l.len[i]; k++)
-			words[i][k] = l.lit[i][k] == QUELL__PF_B ? '~' : (char)l.lit[i][k];
-		words[i][l.len[i]] = '\0';
-		v[i] = words[i];
+	used = render_clause(&l, 0, l.nonascii, out, size);
+	for (size_t k = 1; k <= l.nclause && used < size; k++) {
+		int first = k == 1 || l.term[k] != l.term[k - 1];
+
+		used += (size_t)snprintf(out + used, size - used, "%s(", first ? (used ? "|" : "") : "&");
+		if (used < size)
+			used += render_clause(&l, k, l.cnonascii[k], out + used, size - used);
+		if (used < size)
+			used += (size_t)snprintf(out + used, size - used, ")");
 	}
-	qsort(v, l.n, sizeof v[0], cmp_str);
-	out[0] = '\0';
-	for (size_t i = 0; i < l.n; i++)
-		used += (size_t)snprintf(out + used, used < size ? size - used : 0, "%s%s",
-		                         i ? "|" : "", v[i]);
-	if (l.nonascii)
-		snprintf(out + used, used < size ? size - used : 0, "%s!", l.n ? "|" : "");
 }
 
 static const struct {
 	const char *pattern, *want;
 } extract_cases[] = {
 	/* words, boundaries, folding */
-	{ "(?i)\\bno\\ssuch\\suser\\b", "~no~ ~such~ ~use" },
+	{ "(?i)\\bno\\ssuch\\suser\\b", "~no~ ~such~ ~user~" },
 	{ "(?i)Mailbox FULL", "mailbox~ ~full" },
 	{ "(?i)null ?mx", "nullmx|null~ ~mx" },
 	{ "(?i)\\b(?:spam(?!haus|cop)|junk)", "~junk|~spam" },
-	{ "(?i)gr[ae]y.?list", "list" },
-	{ "(?i)\\bts\\d+\\b", "~ts" },
+	{ "(?i)gr[ae]y.?list", "(gray|grey)&(list)" },
+	{ "(?i)\\bts\\d+\\b", "~ts0|~ts1|~ts2|~ts3|~ts4|~ts5|~ts6|~ts7|~ts8|~ts9" },
+	{ "s3\\d{3}\\b", "s30|s31|s32|s33|s34|s35|s36|s37|s38|s39" },
+	{ "(?:ab){2,}", "abab" },
+	{ "(?:ab|cd){5}x", "abababab|abababcd|ababcdab|ababcdcd|abcdabab|abcdabcd|abcdcdab|abcdcdcd|"
+	                   "cdababab|cdababcd|cdabcdab|cdabcdcd|cdcdabab|cdcdabcd|cdcdcdab|cdcdcdcd" },
+	{ "(?i)ip\\s(?:\\S+\\s)?(?:address\\s)?(?:is\\s)?(?:rejected|refused)",
+	  "(ip~ )&(refused|rejected)" },
+	{ "(?i)\\b(?:sender\\s\\S+\\sdenied|mail\\sfrom\\s(?:\\S+\\s)?rejected|spam)",
+	  "spam|(sender~ )&( ~denied)|(mail~ ~from~ )&(rejected)" },
+	{ "(?:abc\\s\\S+\\sdef|x\\s\\S+\\sy)", "-" },
 	{ "(?i)(?:cbl|pbl|bl|zen)\\b", "bl~|zen~" },
 	{ "(?i)recipient|mailbox|account|user", "account|mailbox|recipient|user" },
 	{ "[Bb]ounce", "bounce" },
@@ -81,7 +116,7 @@ static const struct {
 	{ "(?x:a b)cd", "abcd" },
 	{ "(?x)(?-x:a b)", "a~ ~b" },
 	{ "(a(?x) b|c d)", "ab|cd" },
-	{ "(?i)(?x) \\b(?: too\\smany | rate.?limit )", "limit|too~ ~many" },
+	{ "(?i)(?x) \\b(?: too\\smany | rate.?limit )", "too~ ~many|(rate)&(limit)" },
 	/* non-ASCII: only "some byte >= 0x80"; U+212A and U+017F are k and s */
 	{ "(?i)ящик\\sпереполнен", "!" },
 	{ "(?i)full|(?=[^\\x00-\\x7f])(?:一杯|満杯)", "full|!" },
@@ -103,7 +138,7 @@ static const struct {
 	{ "foo|.*", "-" },
 	{ "ab?", "-" },
 	{ "\\s+", "-" },
-	{ "(?x)abc\\x{85}", "!" },
+	{ "(?x)abc\\x{85}", "(abc)&(!)" },
 	{ "(?x)ab\xc2\x85" "cd", "-" },
 	{ "(?x)ab # comment\rcd", "-" },
 };
@@ -119,6 +154,49 @@ static void test_pf_extract(void)
 			        got, extract_cases[i].want);
 		CU_ASSERT_STRING_EQUAL(got, extract_cases[i].want);
 	}
+}
+
+/* An alternation with more strings than a pattern may keep: the ones
+ * that hold another go first ("k000 foo" holds "foo") before any is cut
+ * short (they were all cut to "k000" and the pattern given up). */
+static void test_pf_shrink(void)
+{
+	char pattern[4096], got[4096];
+	size_t used = 0;
+
+	used += (size_t)snprintf(pattern, sizeof pattern, "(?:foo");
+	for (int i = 0; i < QUELL__PF_LITS_MAX + 10; i++)
+		used += (size_t)snprintf(pattern + used, sizeof pattern - used, "|k%03d\\sfoo", i);
+	snprintf(pattern + used, sizeof pattern - used, "|barbaz)");
+	CU_ASSERT_FATAL(used + 8 < sizeof pattern);
+	render(pattern, got, sizeof got);
+	CU_ASSERT_STRING_EQUAL(got, "barbaz|foo");
+}
+
+/* More branches with terms than a pattern keeps: the biggest terms give
+ * their best clause to the literals that are each enough, the rest stay
+ * terms; every literal still from the branches. */
+static void test_pf_terms_bound(void)
+{
+	char pattern[4096];
+	struct quell__pf_lits l;
+	size_t used = 0, direct = 0, terms = 0;
+
+	used += (size_t)snprintf(pattern, sizeof pattern, "(?:");
+	for (int i = 0; i < 70; i++)
+		used += (size_t)snprintf(pattern + used, sizeof pattern - used,
+		                         "%saa%02d\\s\\S+\\sbb%02d", i ? "|" : "", i, i);
+	snprintf(pattern + used, sizeof pattern - used, ")");
+	CU_ASSERT_FATAL(used + 2 < sizeof pattern);
+	CU_ASSERT_EQUAL_FATAL(quell__pf_extract(pattern, strlen(pattern), &l), 1);
+	for (size_t i = 0; i < l.n; i++)
+		direct += l.clause[i] == 0;
+	for (size_t k = 1; k <= l.nclause; k++)
+		terms += k == 1 || l.term[k] != l.term[k - 1];
+	TU_EQ_INT((int)terms, 64);
+	TU_EQ_INT((int)direct, 70 - 64);
+	TU_EQ_INT((int)l.nclause, 2 * 64);
+	TU_EQ_INT((int)l.n, 70 - 64 + 2 * 64);
 }
 
 /* ------------------------------------------------------------- PCRE2 facts */
@@ -456,6 +534,8 @@ static void test_pf_alloc(void)
 
 static CU_TestInfo prefilter_tests[] = {
 	{ "the analysis finds these literals, or gives up", test_pf_extract },
+	{ "too many strings: holders go first, then cuts", test_pf_shrink },
+	{ "too many terms: the biggest join the single literals", test_pf_terms_bound },
 	{ "only U+017F and U+212A pair caselessly with ASCII", test_pf_caseless_pairs },
 	{ "the default rules' patterns get literals", test_pf_coverage },
 	{ "nothing PCRE2 matches is skipped: data files, variants", test_pf_agrees_data },

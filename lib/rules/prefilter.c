@@ -11,7 +11,10 @@
  * bytes of their own: a second table holds, for each state and class,
  * where the boundary byte and then that class lead, and the scan takes it
  * where the wordness changes; the literals that end right after such a
- * boundary are looked up per state then.  States that end a literal are
+ * boundary are looked up per state then.  A literal that is enough alone
+ * sets its pattern's bit; one of a clause sets the clause's bit, and after
+ * the scan a pattern may match also when every clause of one of its terms
+ * was found.  States that end a literal are
  * numbered last, so the scan reads most bytes with two table lookups and
  * one comparison.  A reply holding U+017F or U+212A
  * (which PCRE2 matches caselessly against s and k, while the folding here
@@ -27,13 +30,30 @@
 #include "prefilter.h"
 
 #define STATES_MAX 65535 /* states are uint16_t */
+#define CLAUSES 512      /* clauses of all patterns' terms */
+#define WORDS (QUELL__PF_WORDS + CLAUSES / 64) /* a pattern's bit, then a clause's */
+#define DEBRUIJN 0x03f79d71b4cb0a89ull /* (x & -x) * DEBRUIJN >> 58: x's lowest bit */
+
+/* A term: pattern may match when every bit (a clause's) was found. */
+struct term {
+	uint16_t pattern;
+	uint16_t n;
+	uint16_t bit[QUELL__PF_AND_MAX];
+};
 
 struct quell__pf {
 	size_t npat;                      /* patterns looked at (<= QUELL__PF_PATTERNS) */
 	size_t nlit;                      /* of them, with literals */
 	uint64_t covered[QUELL__PF_WORDS]; /* bits of the patterns looked at */
 	uint64_t always[QUELL__PF_WORDS]; /* no literals: may always match */
-	uint64_t high[QUELL__PF_WORDS];   /* may match when a byte >= 0x80 is there */
+	uint64_t high[WORDS];             /* found when a byte >= 0x80 is there */
+	size_t nclause, nterm;
+	size_t cbase;                     /* the first clause's bit: after the patterns' */
+	size_t nw;                        /* words of bits in use */
+	struct term *terms;
+	uint16_t cterm[CLAUSES];          /* each clause's term */
+	uint64_t first[WORDS];            /* the bit of each term's first clause */
+	unsigned char lowbit[64];         /* see DEBRUIJN */
 	unsigned char cls[256];           /* a reply's byte -> its class (0: none) */
 	unsigned char word[256];          /* a reply's byte is a word character */
 	unsigned cb;                      /* the boundary byte's class */
@@ -42,9 +62,9 @@ struct quell__pf {
 	size_t first_out;                 /* states from here on end a literal */
 	uint16_t *delta;                  /* [b][state * ncls + class]: the next
 	                                     state, b = 1 after a boundary */
-	uint64_t (*outs)[QUELL__PF_WORDS]; /* [state - first_out]: its patterns */
+	uint64_t (*outs)[WORDS];          /* [state - first_out]: its patterns, clauses */
 	uint16_t *bout;                   /* per state: 0, or 1 + index into bouts */
-	uint64_t (*bouts)[QUELL__PF_WORDS]; /* the patterns of "a boundary now" */
+	uint64_t (*bouts)[WORDS];         /* the patterns, clauses of "a boundary now" */
 };
 
 static unsigned char fold(unsigned char c)
@@ -64,6 +84,7 @@ void quell__pf_free(struct quell__pf *pf)
 	free(pf->outs);
 	free(pf->bout);
 	free(pf->bouts);
+	free(pf->terms);
 	free(pf);
 }
 
@@ -76,14 +97,14 @@ size_t quell__pf_count(const struct quell__pf *pf)
 struct trie {
 	size_t n, cap, ncls;
 	uint16_t *next;                    /* [state * ncls + class], 0: none */
-	uint64_t (*set)[QUELL__PF_WORDS];  /* patterns whose literal ends here */
+	uint64_t (*set)[WORDS];            /* patterns, clauses whose literal ends here */
 };
 
 static int trie_grow(struct trie *t)
 {
 	size_t cap = t->cap ? t->cap * 2 : 256;
 	uint16_t *next;
-	uint64_t(*set)[QUELL__PF_WORDS];
+	uint64_t(*set)[WORDS];
 
 	if (cap > STATES_MAX + 1)
 		cap = STATES_MAX + 1;
@@ -97,9 +118,10 @@ static int trie_grow(struct trie *t)
 	return 0;
 }
 
-/* Add pattern p's literals; 1 when they do not fit (nothing added). */
+/* Add pattern p's literals (those of clause k > 0 as bit cbase + k - 1);
+ * 1 when they do not fit (nothing added). */
 static int trie_add(struct trie *t, const struct quell__pf *pf,
-                    const struct quell__pf_lits *l, size_t p)
+                    const struct quell__pf_lits *l, size_t p, size_t cbase)
 {
 	size_t need = 0;
 
@@ -111,7 +133,7 @@ static int trie_add(struct trie *t, const struct quell__pf *pf,
 	if (t->n + need > STATES_MAX)
 		return 1;
 	for (size_t i = 0; i < l->n; i++) {
-		size_t s = 0, len = l->len[i];
+		size_t s = 0, len = l->len[i], bit;
 
 		for (size_t k = 0; k < len; k++) {
 			unsigned char b = l->lit[i][k];
@@ -128,7 +150,11 @@ static int trie_add(struct trie *t, const struct quell__pf *pf,
 			}
 			s = *slot;
 		}
-		t->set[s][p / 64] |= (uint64_t)1 << (p % 64);
+		if (l->clause[i] > 0)
+			bit = cbase + l->clause[i] - 1;
+		else
+			bit = p;
+		t->set[s][bit / 64] |= (uint64_t)1 << (bit % 64);
 	}
 	return 0;
 }
@@ -157,7 +183,7 @@ static int finish(struct quell__pf *pf, struct trie *t)
 				size_t child = *slot, f = s == 0 ? 0 : t->next[fail[s] * nc + c];
 
 				fail[child] = (uint16_t)f;
-				for (int w = 0; w < QUELL__PF_WORDS; w++)
+				for (int w = 0; w < WORDS; w++)
 					t->set[child][w] |= t->set[f][w];
 				queue[tail++] = (uint16_t)child;
 			} else {
@@ -171,7 +197,7 @@ static int finish(struct quell__pf *pf, struct trie *t)
 		for (size_t s = 0; s < n; s++) {
 			int any = 0;
 
-			for (int w = 0; w < QUELL__PF_WORDS; w++)
+			for (int w = 0; w < WORDS; w++)
 				any |= t->set[s][w] != 0;
 			if (any == pass) {
 				if (pass == 1 && pf->first_out == 0)
@@ -263,8 +289,31 @@ static void make_classes(struct quell__pf *pf)
 		pf->cls[b] = byfold[fold((unsigned char)b)];
 }
 
-/* The trie of every pattern's literals; a pattern that finds no room left
- * gets no prefilter.  0 or QUELL_ENOMEM. */
+/* Pattern p's terms (its clauses are bits cbase...) into pf->terms, and
+ * which of its clauses a byte >= 0x80 satisfies. */
+static void add_terms(struct quell__pf *pf, const struct quell__pf_lits *l, size_t p,
+                      size_t cbase)
+{
+	size_t first = pf->nterm;
+
+	for (size_t k = 1; k <= l->nclause; k++) {
+		size_t bit = cbase + k - 1, ti = first + l->term[k];
+		struct term *tm = &pf->terms[ti];
+
+		if (ti >= pf->nterm)
+			pf->nterm = ti + 1;
+		if (tm->n == 0)
+			pf->first[bit / 64] |= (uint64_t)1 << (bit % 64);
+		pf->cterm[bit - pf->cbase] = (uint16_t)ti;
+		tm->pattern = (uint16_t)p;
+		tm->bit[tm->n++] = (uint16_t)bit;
+		if (l->cnonascii[k])
+			pf->high[bit / 64] |= (uint64_t)1 << (bit % 64);
+	}
+}
+
+/* The trie of every pattern's literals, and the terms; a pattern that
+ * finds no room left gets no prefilter.  0 or QUELL_ENOMEM. */
 static int fill_trie(struct quell__pf *pf, struct trie *t, struct quell__pf_lits *lits)
 {
 	int rc;
@@ -275,10 +324,13 @@ static int fill_trie(struct quell__pf *pf, struct trie *t, struct quell__pf_lits
 	memset(t->next, 0, t->ncls * sizeof *t->next);
 	memset(t->set[0], 0, sizeof t->set[0]);
 	t->n = 1;
+	pf->cbase = (pf->npat + 63) / 64 * 64;
 	for (size_t p = 0; p < pf->npat; p++) {
 		if (lits[p].n == 0 && !lits[p].nonascii)
 			continue;
-		if ((rc = trie_add(t, pf, &lits[p], p)) < 0)
+		rc = 1;
+		if (pf->nclause + lits[p].nclause <= CLAUSES &&
+		    (rc = trie_add(t, pf, &lits[p], p, pf->cbase + pf->nclause)) < 0)
 			return rc;
 		if (rc == 1) { /* no room left: no prefilter for it */
 			pf->always[p / 64] |= (uint64_t)1 << (p % 64);
@@ -286,8 +338,11 @@ static int fill_trie(struct quell__pf *pf, struct trie *t, struct quell__pf_lits
 		}
 		if (lits[p].nonascii)
 			pf->high[p / 64] |= (uint64_t)1 << (p % 64);
+		add_terms(pf, &lits[p], p, pf->cbase + pf->nclause);
+		pf->nclause += lits[p].nclause;
 		pf->nlit++;
 	}
+	pf->nw = (pf->cbase + pf->nclause + 63) / 64;
 	return 0;
 }
 
@@ -306,6 +361,10 @@ int quell__pf_build(struct quell__pf **out, const char *const *patterns, const s
 		goto fail;
 	if (extract_all(pf, patterns, lens, lits) != 0)
 		goto fail;
+	if ((pf->terms = calloc(CLAUSES, sizeof *pf->terms)) == NULL)
+		goto fail;
+	for (unsigned i = 0; i < 64; i++)
+		pf->lowbit[((uint64_t)1 << i) * DEBRUIJN >> 58] = (unsigned char)i;
 	make_classes(pf);
 	if (fill_trie(pf, &t, lits) != 0 || finish(pf, &t) != 0)
 		goto fail;
@@ -322,25 +381,53 @@ fail:
 	return QUELL_ENOMEM;
 }
 
-/* Add the patterns of bits to found. */
-static void collect(uint64_t found[QUELL__PF_WORDS], const uint64_t bits[QUELL__PF_WORDS])
+/* Add the patterns and clauses of bits to found (the first nw words). */
+static void collect(uint64_t found[WORDS], const uint64_t bits[WORDS], size_t nw)
 {
-	for (int k = 0; k < QUELL__PF_WORDS; k++)
+	for (size_t k = 0; k < nw; k++)
 		found[k] |= bits[k];
+}
+
+/* From what the scan found: the patterns that may match.  A term is
+ * looked at only when its first clause was found. */
+static void decide(const struct quell__pf *pf, uint64_t found[WORDS], int high,
+                   uint64_t maybe[QUELL__PF_WORDS])
+{
+	if (high)
+		collect(found, pf->high, pf->nw);
+	for (size_t k = 0; k < QUELL__PF_WORDS; k++)
+		maybe[k] = ~pf->covered[k] | pf->always[k] | (k < pf->cbase / 64 ? found[k] : 0);
+	for (size_t w = pf->cbase / 64; w < pf->nw; w++) {
+		uint64_t cand = found[w] & pf->first[w];
+
+		while (cand != 0) {
+			uint64_t low = cand & (~cand + 1);
+			const struct term *t =
+				&pf->terms[pf->cterm[w * 64 + pf->lowbit[low * DEBRUIJN >> 58] - pf->cbase]];
+			size_t k = 1;
+
+			cand ^= low;
+			while (k < t->n && (found[t->bit[k] / 64] >> (t->bit[k] % 64) & 1))
+				k++;
+			if (k == t->n)
+				maybe[t->pattern / 64] |= (uint64_t)1 << (t->pattern % 64);
+		}
+	}
 }
 
 void quell__pf_scan(const struct quell__pf *pf, const char *text, size_t len,
                     uint64_t maybe[QUELL__PF_WORDS])
 {
 	const unsigned char *t = (const unsigned char *)text, *end = t + len, *cls, *word;
-	uint64_t found[QUELL__PF_WORDS] = { 0 };
+	uint64_t found[WORDS] = { 0 };
 	const uint16_t *delta, *after_b, *bout;
-	size_t s = 0, ncls, first_out;
+	size_t s = 0, ncls, first_out, nw;
 	unsigned pw = 0, high = 0;
 
 	memset(maybe, 0xFF, QUELL__PF_WORDS * sizeof *maybe);
 	if (pf == NULL)
 		return;
+	nw = pf->nw;
 	delta = pf->delta;
 	ncls = pf->ncls;
 	after_b = delta + pf->nstate * ncls;
@@ -355,20 +442,18 @@ void quell__pf_scan(const struct quell__pf *pf, const char *text, size_t len,
 			s = delta[s * ncls + cls[b]];
 		} else {
 			if (bout[s] != 0)
-				collect(found, pf->bouts[bout[s] - 1]);
+				collect(found, pf->bouts[bout[s] - 1], nw);
 			s = after_b[s * ncls + cls[b]];
 			pw = w;
 		}
 		high |= b;
 		if (s >= first_out)
-			collect(found, pf->outs[s - first_out]);
+			collect(found, pf->outs[s - first_out], nw);
 	}
 	if (pw && bout[s] != 0) /* the end, after a word character */
-		collect(found, pf->bouts[bout[s] - 1]);
+		collect(found, pf->bouts[bout[s] - 1], nw);
 	if ((high & 0x80) != 0 &&
 	    (memmem(t, len, "\xC5\xBF", 2) != NULL || memmem(t, len, "\xE2\x84\xAA", 3) != NULL))
 		return; /* long s or Kelvin sign: caselessly s and k for PCRE2 */
-	for (int k = 0; k < QUELL__PF_WORDS; k++)
-		maybe[k] = ~pf->covered[k] | pf->always[k] | found[k] |
-		           ((high & 0x80) != 0 ? pf->high[k] : 0);
+	decide(pf, found, (high & 0x80) != 0, maybe);
 }

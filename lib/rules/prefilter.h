@@ -4,11 +4,12 @@
  * the reply instead of one PCRE2 run per pattern.
  *
  * At load, each pattern is analysed (prefilter_parse.c, with
- * prefilter_class.c and prefilter_set.c) for a set of literals at least
- * one of which occurs in any text the pattern matches; the literals of
- * all patterns make one Aho-Corasick automaton (prefilter.c).  At match
- * time one scan of the reply says, per pattern, "may match" (run PCRE2) or
- * "cannot match" (skip it).  A pattern the analysis is not sure about
+ * prefilter_class.c, prefilter_set.c and prefilter_out.c) for literals
+ * that any text the pattern matches holds: one of a set, or for one of a
+ * few terms, one of each of the term's clauses (`ip\s\S+\srefused` needs
+ * "ip " and "refused"); the literals of all patterns make one Aho-Corasick
+ * automaton (prefilter.c).  At match time one scan of the reply says, per
+ * pattern, "may match" (run PCRE2) or "cannot match" (skip it).  A pattern the analysis is not sure about
  * gets no literals and always "may match": the prefilter never changes a
  * decision, it only saves work.
  *
@@ -30,17 +31,29 @@
 #include <stdint.h>
 
 #define QUELL__PF_B 0x80          /* a word boundary inside a literal */
-#define QUELL__PF_LIT_MAX 16      /* bytes kept of one literal */
-#define QUELL__PF_LITS_MAX 128    /* literals of one pattern */
+#define QUELL__PF_LIT_MAX 32      /* bytes kept of one literal */
+#define QUELL__PF_LITS_MAX 256    /* literals of one pattern */
+#define QUELL__PF_AND_MAX 3       /* clauses of one term */
+#define QUELL__PF_CLAUSES_MAX 128 /* clauses of one pattern */
 #define QUELL__PF_PATTERNS 256    /* patterns with a prefilter: the first ones */
 #define QUELL__PF_WORDS (QUELL__PF_PATTERNS / 64)
 
-/* What the analysis of one pattern found. */
+/*
+ * What the analysis of one pattern found.  Literals of clause 0 are each
+ * enough ("may match" when one is there); the others belong to clauses
+ * 1..nclause, and clause k to term term[k]: "may match" also when every
+ * clause of some term has one of its literals there (or, with
+ * cnonascii[k], a byte >= 0x80).
+ */
 struct quell__pf_lits {
 	int nonascii;                 /* "the text holds a byte >= 0x80" is one alternative */
 	size_t n;                     /* literals */
 	unsigned char len[QUELL__PF_LITS_MAX];
 	unsigned char lit[QUELL__PF_LITS_MAX][QUELL__PF_LIT_MAX];
+	unsigned char clause[QUELL__PF_LITS_MAX]; /* each literal's clause */
+	size_t nclause;
+	unsigned char term[QUELL__PF_CLAUSES_MAX + 1]; /* [k]: clause k's term, from 0 */
+	unsigned char cnonascii[QUELL__PF_CLAUSES_MAX + 1];
 };
 
 /*
@@ -48,7 +61,8 @@ struct quell__pf_lits {
  * | PCRE2_NO_AUTO_CAPTURE, no PCRE2_EXTENDED or PCRE2_UCP at compile time;
  * the pattern compiled, so it is valid UTF-8 and valid syntax).  Returns 1
  * with out filled (every text the pattern matches holds, folded, one of
- * out's literals, or a byte >= 0x80 when out->nonascii), 0 when the
+ * out's clause 0 literals, or a byte >= 0x80 when out->nonascii, or
+ * satisfies every clause of one of its terms), 0 when the
  * pattern gets no prefilter (a construct the analysis does not model, or
  * literals too weak to be worth a scan), QUELL_ENOMEM.
  */

@@ -1,13 +1,18 @@
 /*
- * prefilter_parse.c - read a PCRE2 pattern and find literals one of which
- * occurs in every text it matches (prefilter.h says how they are folded).
+ * prefilter_parse.c - read a PCRE2 pattern and find literals that occur in
+ * every text it matches (prefilter.h says how they are folded).
  *
  * A small recursive descent over the pattern.  Each piece gets one of
- * EXACT(S), REQ(R) or ANY (prefilter_parse.h).  A sequence multiplies
- * adjacent EXACT sets while they stay small, and otherwise keeps the best
- * requirement among its parts; an alternation unites its branches' sets; a
+ * EXACT(S), REQ(R; T) or ANY (prefilter_parse.h).  A sequence multiplies
+ * adjacent EXACT sets while they stay small, and otherwise keeps the
+ * QUELL__PF_AND_MAX most selective requirements of its parts, which hold
+ * together (a term); an alternation unites its branches' sets and terms
+ * (a branch's alternation with terms of its own is kept whole when
+ * nothing else in the branch requires anything: \b(?:...|...)); a
  * quantifier with a minimum of 0 makes ANY (but x? of a small EXACT adds
- * the empty string); zero-width items (\b, anchors, lookarounds, whose
+ * the empty string), one of at least 1 on an EXACT piece multiplies it
+ * (\d is EXACT: ASCII digits) and, when the match may be longer, says
+ * "more" so the sequence stops multiplying after it; zero-width items (\b, anchors, lookarounds, whose
  * contents are only skipped) are the empty string, \b the boundary byte.
  * What is not modelled gives the whole pattern up: \Q..\E, backreferences
  * and recursion, conditionals, (*VERB) and (*UCP), POSIX classes, (?xx),
@@ -20,7 +25,8 @@
  * all (prefilter.c).
  *
  * Characters, escapes and bracket classes are read in prefilter_class.c;
- * the sets of strings are kept in prefilter_set.c.
+ * the sets of strings are kept in prefilter_set.c; prefilter_out.c makes
+ * the result of the whole pattern.
  *
  * Knows nothing of rules, of the automaton or of PCRE2's internals.
  */
@@ -55,7 +61,19 @@ static int parse_escape(struct quell__pf_px *x, struct quell__pf_info *f)
 		return quell__pf_info_one(f, &boundary, 1);
 	case 'B': case 'A': case 'z': case 'Z': case 'G': case 'K':
 		return quell__pf_info_one(f, &boundary, 0);
-	case 'd': case 'D': case 'w': case 'W': case 'S': case 'h': case 'H': case 'v': case 'V':
+	case 'd': /* ASCII digits: no PCRE2_UCP */
+		for (c = '0'; c <= '9'; c++) {
+			struct quell__pf_str digit = { 1, { (unsigned char)c } };
+			int rc = quell__pf_set_add(&f->s, &digit);
+
+			if (rc != 0) {
+				quell__pf_info_free(f);
+				return rc;
+			}
+		}
+		f->kind = QUELL__PF_EXACT;
+		return 0;
+	case 'D': case 'w': case 'W': case 'S': case 'h': case 'H': case 'v': case 'V':
 	case 'R': case 'X':
 		f->kind = QUELL__PF_ANY;
 		return 0;
@@ -215,10 +233,16 @@ static int parse_braces(struct quell__pf_px *x, long *min, long *max)
 	return 0;
 }
 
-/* Apply a quantifier {min,max} (max -1: no limit) to f. */
+/* Apply a quantifier {min,max} (max -1: no limit) to f.  An EXACT piece
+ * repeated at least once is up to four copies of it, and when it may be
+ * more than those (or they are too many strings), "more": the match
+ * starts with one of them and goes on. */
 static int quantify(struct quell__pf_info *f, long min, long max)
 {
 	static const struct quell__pf_str empty = { 0, { 0 } };
+	struct quell__pf_set acc, next;
+	long i;
+	int rc;
 
 	if (min == 0) {
 		if (f->kind == QUELL__PF_EXACT && max == 1 && f->s.n < QUELL__PF_EXACT_MAX)
@@ -226,29 +250,24 @@ static int quantify(struct quell__pf_info *f, long min, long max)
 		quell__pf_info_free(f);
 		return 0;
 	}
-	if (f->kind == QUELL__PF_EXACT && min == max && min <= 4) {
-		struct quell__pf_set acc, next;
-		int rc;
-
-		memset(&acc, 0, sizeof acc);
-		if ((rc = quell__pf_set_add(&acc, &empty)) != 0)
-			return rc;
-		for (long i = 0; i < min; i++) {
-			rc = quell__pf_product(&next, &acc, &f->s);
+	if (f->kind != QUELL__PF_EXACT)
+		return 0; /* one of its requirements is in there */
+	memset(&acc, 0, sizeof acc);
+	if ((rc = quell__pf_set_add(&acc, &empty)) != 0)
+		return rc;
+	for (i = 0; i < min && i < 4; i++) {
+		if ((rc = quell__pf_product(&next, &acc, &f->s)) == QUELL__PF_NOMEM) {
 			quell__pf_set_free(&acc);
-			if (rc == QUELL__PF_NOMEM)
-				return rc;
-			if (rc == QUELL__PF_GIVEUP)
-				goto req;
-			acc = next;
+			return rc;
 		}
-		quell__pf_set_free(&f->s);
-		f->s = acc;
-		return 0;
+		if (rc == QUELL__PF_GIVEUP)
+			break; /* i >= 1: one copy always fits */
+		quell__pf_set_free(&acc);
+		acc = next;
 	}
-req:
-	if (f->kind == QUELL__PF_EXACT)
-		f->kind = QUELL__PF_REQ; /* one of its strings is in there */
+	quell__pf_set_free(&f->s);
+	f->s = acc;
+	f->more = i < min || max != min;
 	return 0;
 }
 
@@ -323,18 +342,92 @@ fail:
 	return rc;
 }
 
+/* What a sequence has read so far. */
+struct seq {
+	struct quell__pf_info run;  /* the EXACT strings since the last break */
+	struct quell__pf_term best; /* the most selective requirements before */
+	struct quell__pf_info alt;  /* a piece with terms of its own, kept whole */
+	int broken;
+};
+
+/* The run so far is one requirement; the next starts with *start (moved
+ * from it), or with the empty string when start is NULL. */
+static int seq_break(struct seq *q, struct quell__pf_set *start)
+{
+	static const struct quell__pf_str empty = { 0, { 0 } };
+	int rc;
+
+	q->run.kind = QUELL__PF_REQ;
+	rc = quell__pf_offer(&q->best, &q->run);
+	quell__pf_set_free(&q->run.s);
+	q->broken = 1;
+	if (start != NULL) {
+		q->run.s = *start;
+		memset(start, 0, sizeof *start);
+		return rc;
+	}
+	return rc != 0 ? rc : quell__pf_set_add(&q->run.s, &empty);
+}
+
+/* A piece that is not EXACT: its requirement joins the others; the
+ * first one with terms is kept whole (an alternation of branches each
+ * with requirements of their own), later ones give their best. */
+static int seq_other(struct seq *q, struct quell__pf_info *f)
+{
+	int rc;
+
+	if ((rc = seq_break(q, NULL)) != 0)
+		return rc;
+	if (f->kind == QUELL__PF_REQ && f->nterm > 0 && q->alt.kind == QUELL__PF_ANY) {
+		q->alt = *f;
+		memset(f, 0, sizeof *f);
+		return 0;
+	}
+	if ((rc = quell__pf_collapse(f)) != 0)
+		return rc;
+	return quell__pf_offer(&q->best, f);
+}
+
+/* The sequence's requirement into out: the kept piece alone when nothing
+ * else requires anything, else the best requirements together. */
+static int seq_end(struct seq *q, struct quell__pf_info *out)
+{
+	int rc;
+
+	if (!q->broken) {
+		out->kind = QUELL__PF_EXACT;
+		out->s = q->run.s;
+		memset(&q->run.s, 0, sizeof q->run.s);
+		return 0;
+	}
+	q->run.kind = QUELL__PF_REQ;
+	if ((rc = quell__pf_offer(&q->best, &q->run)) != 0)
+		return rc;
+	if (q->alt.kind != QUELL__PF_ANY) {
+		if (q->best.n == 0) {
+			*out = q->alt;
+			memset(&q->alt, 0, sizeof q->alt);
+			return 0;
+		}
+		if ((rc = quell__pf_collapse(&q->alt)) != 0 ||
+		    (rc = quell__pf_offer(&q->best, &q->alt)) != 0)
+			return rc;
+	}
+	return quell__pf_from_term(out, &q->best);
+}
+
 /* A sequence of pieces, up to '|', ')' or the end. */
 static int parse_seq(struct quell__pf_px *x, struct quell__pf_info *out)
 {
 	static const struct quell__pf_str empty = { 0, { 0 } };
-	struct quell__pf_info run, best, f;
-	int broken = 0, rc;
+	struct quell__pf_info f;
+	struct seq q;
+	int rc;
 
-	memset(&run, 0, sizeof run);
-	memset(&best, 0, sizeof best);
+	memset(&q, 0, sizeof q);
 	memset(out, 0, sizeof *out);
-	best.kind = QUELL__PF_ANY;
-	if ((rc = quell__pf_set_add(&run.s, &empty)) != 0)
+	q.alt.kind = QUELL__PF_ANY;
+	if ((rc = quell__pf_set_add(&q.run.s, &empty)) != 0)
 		return rc;
 	for (;;) {
 		if ((rc = quell__pf_skip_x(x)) != 0)
@@ -346,54 +439,28 @@ static int parse_seq(struct quell__pf_px *x, struct quell__pf_info *out)
 		if (f.kind == QUELL__PF_EXACT) {
 			struct quell__pf_set next;
 
-			rc = quell__pf_product(&next, &run.s, &f.s);
-			if (rc == QUELL__PF_NOMEM) {
-				quell__pf_info_free(&f);
-				goto done;
-			}
+			rc = quell__pf_product(&next, &q.run.s, &f.s);
 			if (rc == 0) {
-				quell__pf_set_free(&run.s);
-				run.s = next;
-				quell__pf_info_free(&f);
-				continue;
+				quell__pf_set_free(&q.run.s);
+				q.run.s = next;
+			} else if (rc == QUELL__PF_GIVEUP) {
+				/* too many or too long: the run so far is one requirement */
+				rc = seq_break(&q, &f.s);
 			}
-			/* too many or too long: the run so far is one candidate */
-			run.kind = QUELL__PF_REQ;
-			if ((rc = quell__pf_offer(&best, &run)) != 0) {
-				quell__pf_info_free(&f);
-				goto done;
-			}
-			quell__pf_set_free(&run.s);
-			run.s = f.s;
-			broken = 1;
-			continue;
-		}
-		run.kind = QUELL__PF_REQ;
-		if ((rc = quell__pf_offer(&best, &run)) != 0 || (rc = quell__pf_offer(&best, &f)) != 0) {
-			quell__pf_info_free(&f);
-			goto done;
+			if (rc == 0 && f.more) /* what follows it is not known */
+				rc = seq_break(&q, NULL);
+		} else {
+			rc = seq_other(&q, &f);
 		}
 		quell__pf_info_free(&f);
-		quell__pf_set_free(&run.s);
-		if ((rc = quell__pf_set_add(&run.s, &empty)) != 0)
+		if (rc != 0)
 			goto done;
-		broken = 1;
 	}
-	if (!broken) {
-		out->kind = QUELL__PF_EXACT;
-		out->s = run.s;
-		run.s.v = NULL;
-		rc = 0;
-		goto done;
-	}
-	run.kind = QUELL__PF_REQ;
-	if ((rc = quell__pf_offer(&best, &run)) != 0)
-		goto done;
-	*out = best;
-	best.s.v = NULL;
+	rc = seq_end(&q, out);
 done:
-	quell__pf_set_free(&run.s);
-	quell__pf_set_free(&best.s);
+	quell__pf_info_free(&q.run);
+	quell__pf_term_free(&q.best);
+	quell__pf_info_free(&q.alt);
 	return rc;
 }
 
@@ -421,6 +488,7 @@ static int parse_alt(struct quell__pf_px *x, struct quell__pf_info *out)
 				acc.kind = QUELL__PF_REQ;
 			if (f.kind == QUELL__PF_REQ)
 				acc.kind = QUELL__PF_REQ;
+			rc = quell__pf_join_terms(&acc, &f);
 			acc.nonascii |= f.nonascii;
 			for (size_t i = 0; i < f.s.n && rc == 0; i++)
 				rc = quell__pf_set_add(&acc.s, &f.s.v[i]);
@@ -429,8 +497,8 @@ static int parse_alt(struct quell__pf_px *x, struct quell__pf_info *out)
 				quell__pf_info_free(&acc);
 				return rc;
 			}
-			if (acc.s.n > QUELL__PF_LITS_MAX)
-				quell__pf_shrink(&acc, QUELL__PF_LITS_MAX);
+			if (acc.s.n > 2 * QUELL__PF_DIRECT_MAX) /* not at every branch: */
+				quell__pf_shrink(&acc, QUELL__PF_DIRECT_MAX); /* it costs n^2 */
 		}
 		if (acc.kind == QUELL__PF_REQ && quell__pf_has_empty(&acc.s))
 			quell__pf_info_free(&acc);
@@ -438,56 +506,13 @@ static int parse_alt(struct quell__pf_px *x, struct quell__pf_info *out)
 			break;
 		x->p++;
 	}
+	if (acc.kind == QUELL__PF_REQ && acc.s.n > QUELL__PF_DIRECT_MAX)
+		quell__pf_shrink(&acc, QUELL__PF_DIRECT_MAX);
 	*out = acc;
 	return 0;
 }
 
 /* ------------------------------------------------------------- entry */
-
-int quell__pf_strong(const struct quell__pf_lits *l)
-{
-	if (l->n == 0 && !l->nonascii)
-		return 0;
-	for (size_t i = 0; i < l->n; i++) {
-		size_t w = 0;
-
-		for (size_t k = 0; k < l->len[i]; k++)
-			w += l->lit[i][k] != QUELL__PF_B && l->lit[i][k] != ' ';
-		if (w < 2)
-			return 0;
-	}
-	return 1;
-}
-
-/* Keep out's literals short and few: cut each to QUELL__PF_LIT_MAX bytes,
- * drop the ones that hold another. */
-static void trim(struct quell__pf_lits *out)
-{
-	size_t k = 0;
-
-	for (size_t i = 0; i < out->n; i++) {
-		int redundant = 0;
-
-		for (size_t j = 0; j < out->n && !redundant; j++) {
-			if (j == i || out->len[j] > out->len[i])
-				continue;
-			if (out->len[j] == out->len[i] && j > i)
-				continue; /* of two equal ones, keep the first */
-			for (size_t s = 0; s + out->len[j] <= out->len[i] && !redundant; s++)
-				redundant = out->lit[i][s] == out->lit[j][0] &&
-				            memcmp(out->lit[i] + s, out->lit[j], out->len[j]) == 0 &&
-				            (out->len[j] < out->len[i] || j < i);
-		}
-		if (!redundant) {
-			if (k != i) {
-				out->len[k] = out->len[i];
-				memcpy(out->lit[k], out->lit[i], out->len[i]);
-			}
-			k++;
-		}
-	}
-	out->n = k;
-}
 
 int quell__pf_extract(const char *pattern, size_t len, struct quell__pf_lits *out)
 {
@@ -504,20 +529,11 @@ int quell__pf_extract(const char *pattern, size_t len, struct quell__pf_lits *ou
 	x.lf = pcre2_config(PCRE2_CONFIG_NEWLINE, &nl) >= 0 && nl == PCRE2_NEWLINE_LF;
 	if ((rc = parse_alt(&x, &f)) != 0) /* nothing is left allocated */
 		return rc == QUELL__PF_NOMEM ? QUELL_ENOMEM : 0;
-	if (x.p != x.end || f.kind == QUELL__PF_ANY || quell__pf_has_empty(&f.s) ||
-	    f.s.n > QUELL__PF_LITS_MAX) {
-		quell__pf_info_free(&f);
-		return 0;
-	}
-	out->nonascii = f.nonascii;
-	for (size_t i = 0; i < f.s.n; i++) {
-		size_t n = f.s.v[i].n < QUELL__PF_LIT_MAX ? f.s.v[i].n : QUELL__PF_LIT_MAX;
-
-		out->len[out->n] = (unsigned char)n;
-		memcpy(out->lit[out->n], f.s.v[i].b, n);
-		out->n++;
-	}
+	rc = 0;
+	if (x.p == x.end && f.kind != QUELL__PF_ANY && !quell__pf_has_empty(&f.s))
+		rc = quell__pf_output(&f, out);
 	quell__pf_info_free(&f);
-	trim(out);
-	return quell__pf_strong(out) ? 1 : 0;
+	if (rc == 0)
+		memset(out, 0, sizeof *out);
+	return rc;
 }

@@ -140,6 +140,32 @@ const struct quell__rule *quell__rules_match(const struct quell__rules *r,
                                              const char *domain);
 
 /*
+ * A cache of quell__rules_match's results for a job that matches many
+ * replies (rules_cache.c): a fixed table of about 300 kB, made empty.
+ * Free with quell__rules_cache_free (NULL is a no-op).  One thread at a
+ * time uses a cache.  Returns 0 or QUELL_ENOMEM.
+ */
+struct quell__rules_cache;
+int quell__rules_cache_new(struct quell__rules_cache **out);
+void quell__rules_cache_free(struct quell__rules_cache *c);
+
+/*
+ * quell__rules_match(r, reply, domain), from c when an earlier call with
+ * the same r saw the same code, status parts and text (and domain, when a
+ * rule of r tests it); given another r, c forgets what it held.  The
+ * caller keeps r alive (a reference) while c holds its results.  c NULL:
+ * no cache.
+ */
+const struct quell__rule *quell__rules_match_cached(struct quell__rules_cache *c,
+                                                    const struct quell__rules *r,
+                                                    const struct quell__reply *reply,
+                                                    const char *domain);
+
+/* How many calls c answered from what it held, and how many it did not. */
+void quell__rules_cache_counts(const struct quell__rules_cache *c, unsigned long *hits,
+                               unsigned long *misses);
+
+/*
  * Whether domain (A-label) or one of its parents is in the file's `protect`
  * list.  A rule never suppresses a protected domain at domain scope: the
  * caller applies such a match as `ignore` (it is recorded, nothing is

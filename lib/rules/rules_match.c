@@ -166,16 +166,28 @@ void quell__rl_repair(const char *text, size_t len, char *out)
 	}
 }
 
+/* Whether t[0..len) is all ASCII, read eight bytes at a time. */
+static int ascii(const unsigned char *t, size_t len)
+{
+	uint64_t any = 0, v;
+	size_t j = 0;
+
+	for (; j + 8 <= len; j += 8) {
+		memcpy(&v, t + j, 8);
+		any |= v;
+	}
+	for (; j < len; j++)
+		any |= t[j];
+	return (any & 0x8080808080808080ull) == 0;
+}
+
 static int prepare(struct matcher *m)
 {
 	const unsigned char *t = (const unsigned char *)m->text;
 	size_t i = 0, k;
-	unsigned char high = 0;
 	char *out;
 
-	for (size_t j = 0; j < m->len; j++)
-		high |= t[j];
-	if (high < 0x80) /* ASCII, the common case: nothing to repair */
+	if (ascii(t, m->len)) /* the common case: nothing to repair */
 		i = m->len;
 	while (i < m->len && (k = quell__rl_utf8_char(t + i, m->len - i)) > 0)
 		i += k;
