@@ -312,7 +312,7 @@ fuzz: deps
 	    *http_bodies*) proto="-Icmd $(CMD_SERVE_PARSE_SRC)";; \
 	    *http*) proto="-Icmd $(CMD_HTTP_SRC)";; *) proto=;; esac; \
 	  clang $(ALL_CPPFLAGS) -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
-	    -I$(FUZZ_B)/gen -o $(FUZZ_B)/$$n $$f $$proto $(FUZZ_B)/lib/libquell.a $(PKG_LIBS); \
+	    -I$(FUZZ_B)/gen -o $(FUZZ_B)/$$n $$f $$proto $(FUZZ_B)/lib/libquell.a $(PKG_LIBS) $(SIG_LIBS); \
 	  mkdir -p fuzz/corpus/$$n $(FUZZ_B)/corpus/$$n; \
 	  $(FUZZ_B)/$$n -max_total_time=$(FUZZ_TIME) -max_len=4096 \
 	    $(FUZZ_B)/corpus/$$n fuzz/corpus/$$n; done
