@@ -10,6 +10,7 @@
 #   make integration  quell policyd and serve --socketmap behind a private
 #                   Postfix, driven by swaks and Postfix's sendmail
 #   make bench      build and run the benchmarks in bench/
+#   make bench-serve  only the quell serve section (against Redis)
 #   make install    PREFIX (/usr/local), LIBDIR ($(PREFIX)/lib; multiarch:
 #                   LIBDIR=/usr/lib/x86_64-linux-gnu) and DESTDIR are honoured;
 #                   the systemd units of dist/systemd go to SYSTEMDUNITDIR
@@ -97,7 +98,7 @@ SHARED    := $(B)/lib/libquell.so.$(VERSION)
 QUELL     := $(B)/bin/quell
 RUNNER    := $(B)/tests/runner
 
-.PHONY: all deps check check-build unit cli eval sanitize valgrind fuzz bench bench-build demo \
+.PHONY: all deps check check-build unit cli eval sanitize valgrind fuzz bench bench-build bench-serve demo \
         install install-db uninstall clean header-test integration man-check packaging-check \
         integration-fleet bench-fleet
 
@@ -267,11 +268,25 @@ BENCH_SEED ?= 1
 BENCH_PROG := $(addprefix $(B)/bench/,gen rss raw_lmdb bench_check bench_rules bench_diff)
 BENCH_CC    = $(CC) $(ALL_CPPFLAGS) -Ibench $(ALL_LDFLAGS)
 
+# BENCH_ONLY names bench/run's sections and `serve` (bench/bench_serve.sh,
+# run last; its own BENCH_RUNS default is 3).
 bench: deps
 	@scripts/install-deps --bench
 	@$(MAKE) --no-print-directory all bench-build
-	B=$(B) BENCH_N=$(BENCH_N) BENCH_RUNS=$(BENCH_RUNS) BENCH_SEED=$(BENCH_SEED) \
-	  BENCH_ONLY=$(BENCH_ONLY) bench/run
+	@only=$$(echo ",$(BENCH_ONLY)," | sed 's/,serve,/,/g; s/^,*//; s/,*$$//'); \
+	if [ -z "$(BENCH_ONLY)" ] || [ -n "$$only" ]; then \
+	  B=$(B) BENCH_N=$(BENCH_N) BENCH_RUNS=$(BENCH_RUNS) BENCH_SEED=$(BENCH_SEED) \
+	    BENCH_ONLY=$$only bench/run || exit $$?; fi; \
+	case ",$(BENCH_ONLY)," in ,,|*,serve,*) \
+	  B=$(B) BENCH_N=$(BENCH_N) BENCH_SEED=$(BENCH_SEED) bench/bench_serve.sh;; esac
+
+# `make bench-serve`: the quell serve section alone (bench/bench_serve.sh:
+# GET /v1/check against Redis with wrk and redis-benchmark, POST of 1,000
+# addresses a request, memory over BENCH_SERVE_SECS, default 300).
+bench-serve: deps
+	@scripts/install-deps --bench
+	@$(MAKE) --no-print-directory all $(B)/bench/gen
+	B=$(B) BENCH_N=$(BENCH_N) BENCH_SEED=$(BENCH_SEED) bench/bench_serve.sh
 
 bench-build: $(BENCH_PROG)
 

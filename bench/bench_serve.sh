@@ -47,7 +47,10 @@ DATA=$ROOT/$B/bench-data/n$N-s$SEED
 W=$ROOT/$B/bench-serve/n$N-s$SEED
 T=$(mktemp -d "${TMPDIR:-/tmp}/quell-bench-serve.XXXXXX")
 PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$T"' EXIT
+# stop every server by its PID, and wait for each to be gone before its
+# directory goes (a redis-server still exiting writes into it)
+trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done; rm -rf "$T"' EXIT
 
 die() { echo "bench-serve: $*" >&2; exit 1; }
 say() { echo "bench-serve: $*" >&2; }
