@@ -41,9 +41,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# below the ephemeral ports (scripts/port-range says why)
+PORT_RANGE=$("$(dirname "$0")"/../../scripts/port-range)
 free_port() {
 	local p
-	for p in $(shuf -i 20000-60999 -n 50); do
+	for p in $(shuf -i "$PORT_RANGE" -n 50); do
 		case " ${USED:-} " in *" $p "*) continue ;; esac
 		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
 			USED="${USED:-} $p"
