@@ -783,8 +783,9 @@ struct quell_result {
  * on no list).  The answers are the same with or without it.  A thread of
  * the library builds it, when the handle opens and again after writes (at
  * most once a second, and at most a tenth of a CPU), in 1.25 to 2.5 bytes
- * a stored key (none past 32 MiB); meanwhile, and whenever the database
- * changed since, checks read LMDB as usual.
+ * a stored key (none past 32 MiB; twice that while the next one is
+ * built); meanwhile, and whenever the database changed since, checks
+ * read LMDB as usual.
  *
  * An unparsable address gives QUELL_EADDRESS with res->verdict ==
  * QUELL_INVALID and res->error set.  Other errors: QUELL_EDB, QUELL_EINVAL.
