@@ -266,15 +266,16 @@ static struct quell__fstate *fstate(struct quell__store *s)
 
 	pthread_mutex_lock(&s->pool_lock);
 	if ((fs = s->fs) == NULL && (fs = calloc(1, sizeof *fs)) != NULL) {
-		int ok = pthread_condattr_init(&ca) == 0;
+		int attr = pthread_condattr_init(&ca) == 0, ok;
 
-		ok = ok && pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) == 0 &&
+		ok = attr && pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) == 0 &&
 		     pthread_cond_init(&fs->cond, &ca) == 0;
 		if (ok && pthread_mutex_init(&fs->lock, NULL) != 0) {
 			pthread_cond_destroy(&fs->cond);
 			ok = 0;
 		}
-		pthread_condattr_destroy(&ca);
+		if (attr)
+			pthread_condattr_destroy(&ca);
 		if (!ok) {
 			free(fs);
 			fs = NULL;
