@@ -5,7 +5,11 @@
  * for a state it was not built from (a write since, from another handle;
  * a data file replaced by one at the same transaction number); its thread
  * builds it by itself and again after a write; and it does spare lookups.
+ * Hostile: checks on two threads while a third writes and the builder
+ * rebuilds never answer allow for an address whose add had returned.
  */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -235,11 +239,78 @@ static void test_replaced_file(void)
 	tu_close(h, dir);
 }
 
+/* --- writes, rebuilds and checks at once ------------------------------- */
+
+#define RACE_ADDS 600
+
+struct race {
+	quell *h;             /* the checkers' handle, with the filter */
+	atomic_int added;     /* adds that have returned */
+	atomic_int wrong;     /* checks that answered allow for one of them */
+	atomic_int checks;
+};
+
+static void *race_check(void *arg)
+{
+	struct race *r = arg;
+	char addr[64];
+	unsigned seed = 7;
+
+	while (atomic_load(&r->added) < RACE_ADDS) {
+		int n = atomic_load(&r->added);
+		struct quell_result res;
+
+		if (n == 0)
+			continue;
+		seed = seed * 1103515245u + 12345u;
+		/* the newest add most often: the one a stale filter would miss */
+		snprintf(addr, sizeof addr, "w%d@race.example", seed % 4 ? n - 1 : (int)(seed % n));
+		if (quell_check(r->h, addr, NULL, T0 + 1, &res) != 0 || res.verdict != QUELL_SUPPRESS)
+			atomic_fetch_add(&r->wrong, 1);
+		atomic_fetch_add(&r->checks, 1);
+	}
+	return NULL;
+}
+
+static void test_race(void)
+{
+	char dir[128], addr[64];
+	struct race r;
+	pthread_t th[2];
+	quell *writer;
+
+	r.h = open_filter(dir, sizeof dir);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r.h);
+	fill(r.h);
+	CU_ASSERT_FATAL(wait_built(r.h, 10));
+	writer = open_dir(dir, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(writer);
+	atomic_init(&r.added, 0);
+	atomic_init(&r.wrong, 0);
+	atomic_init(&r.checks, 0);
+	for (int i = 0; i < 2; i++)
+		CU_ASSERT_EQUAL_FATAL(pthread_create(&th[i], NULL, race_check, &r), 0);
+	for (int i = 0; i < RACE_ADDS; i++) {
+		snprintf(addr, sizeof addr, "w%d@race.example", i);
+		add(writer, addr, QUELL_LIST_SUPPRESS);
+		atomic_store(&r.added, i + 1);
+		if (i % 100 == 99)
+			CU_ASSERT_EQUAL(quell__store_filter_build(r.h), 0); /* rebuilt meanwhile */
+	}
+	for (int i = 0; i < 2; i++)
+		pthread_join(th[i], NULL);
+	CU_ASSERT_EQUAL(atomic_load(&r.wrong), 0);
+	CU_ASSERT(atomic_load(&r.checks) > 0);
+	quell_close(writer);
+	tu_close(r.h, dir);
+}
+
 static CU_TestInfo tests[] = {
 	{ "the same answers, no stored key absent", test_same_answers },
 	{ "a write since: not used until rebuilt", test_write_since },
 	{ "the thread builds it, again after a write", test_builder_thread },
 	{ "a replaced data file at the same transaction", test_replaced_file },
+	{ "writes, rebuilds and checks on three threads at once", test_race },
 	CU_TEST_INFO_NULL,
 };
 
