@@ -13,7 +13,9 @@
  * and the map is grown before a batch rather than halfway through it.
  * And the same goes for puts past a table's last key (appended, with no
  * search, store_table.c): the same bytes as with a search for every key,
- * whatever order keys are put, read and deleted in.
+ * whatever order keys are put, read and deleted in (seen ids too).  And
+ * a cache compacted when it fills up (what is still true kept) gives the
+ * same bytes too.
  */
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -200,19 +202,27 @@ static void test_same_bytes(void)
 /* An import by a handle whose cache starts empty over a domain table that
  * holds keys (the cache takes them all first, store_dcache.c): the same
  * bytes as without the cache. */
+static void cache_mode(quell *h, int cache)
+{
+	if (cache == 0)
+		quell__store_dcache_off(h);
+	else if (cache > 1) /* 2: compacted at every write, 3: records dropped
+	                       too, 4: records kept in a pool so small that
+	                       puts find no room */
+		quell__store_dcache_squeeze(h, cache != 3, cache == 4 ? 640 : 0);
+}
+
 static void import_fresh(const char *dir, int cache, const char *first, const char *second)
 {
 	quell *h = NULL;
 
 	CU_ASSERT_EQUAL_FATAL(quell_open(dir, NULL, &h), 0);
-	if (!cache)
-		quell__store_dcache_off(h);
+	cache_mode(h, cache);
 	import_sendgrid(h, first, 0);
 	quell_close(h);
 	CU_ASSERT_EQUAL_FATAL(quell_open(dir, NULL, &h), 0);
-	if (!cache)
-		quell__store_dcache_off(h);
-	import_sendgrid(h, second, 0);
+	cache_mode(h, cache);
+	import_sendgrid(h, second, 53);
 	import_plain(h, 600);
 	quell_close(h);
 }
@@ -230,6 +240,89 @@ static void test_warm_cache(void)
 	free(second);
 	tu_close(fast, d1);
 	tu_close(slow, d2);
+}
+
+/* The cache compacted at the start of every write, as an import that
+ * fills it has it (store_dcache.c), with its records kept or dropped to
+ * bare names: the same bytes as without the cache, for a handle that
+ * wrote the domains itself (its cache knows some names absent) and for
+ * fresh handles over a domain table that holds keys (a cache complete from
+ * the start, where a forgotten name must stay asked of LMDB); and with a
+ * pool so small that puts find no room. */
+static void test_compacted(void)
+{
+	for (int mode = 2; mode <= 4; mode++) {
+		char d1[256], d2[256], d3[256], d4[256];
+		quell *fast = tu_open(d1, sizeof d1, NULL), *slow = tu_open(d2, sizeof d2, NULL);
+		quell *wfast = tu_open(d3, sizeof d3, NULL), *wslow = tu_open(d4, sizeof d4, NULL);
+		char *first = rows(3000, 7 + (unsigned)mode), *second = rows(1500, 11);
+
+		cache_mode(fast, mode);
+		cache_mode(slow, 0);
+		fill(fast, first, second);
+		fill(slow, first, second);
+		same_tables(fast, slow, 200000);
+		import_fresh(d3, mode, first, second);
+		import_fresh(d4, 0, first, second);
+		same_tables(wfast, wslow, 100000);
+		free(first);
+		free(second);
+		tu_close(fast, d1);
+		tu_close(slow, d2);
+		tu_close(wfast, d3);
+		tu_close(wslow, d4);
+	}
+}
+
+/* test_compacted_gone's writes, step by step (ctx) */
+static int gone_write(quell *h, struct quell__wtxn *w, void *ctx)
+{
+	static const unsigned char big[300] = { 1 };
+	const int *step = ctx;
+	struct quell__val v;
+
+	switch (*step) {
+	case 0: /* the table holds two keys */
+		CU_ASSERT_EQUAL(quell__store_put_enc(h, w, QUELL_SCOPE_DOMAIN, "k.example", "small",
+		                                     5), 0);
+		CU_ASSERT_EQUAL(quell__store_put_enc(h, w, QUELL_SCOPE_DOMAIN, "j.example", "small",
+		                                     5), 0);
+		break;
+	case 1: /* a cache complete with both names; a record it has no room for */
+		quell__store_dwarm(h, w, (size_t)-1);
+		CU_ASSERT_EQUAL(quell__store_wget(h, w, QUELL_SCOPE_DOMAIN, "nowhere.example", 15, &v),
+		                1);
+		CU_ASSERT_EQUAL(quell__store_put_enc(h, w, QUELL_SCOPE_DOMAIN, "k.example", big,
+		                                     sizeof big), 0);
+		break;
+	default: /* compacted: the name it could not hold is still there */
+		CU_ASSERT_EQUAL(quell__store_wget(h, w, QUELL_SCOPE_DOMAIN, "k.example", 9, &v), 0);
+		CU_ASSERT_EQUAL(v.len, sizeof big);
+		CU_ASSERT_EQUAL(quell__store_wget(h, w, QUELL_SCOPE_DOMAIN, "j.example", 9, &v), 0);
+		CU_ASSERT_EQUAL(v.len, 5);
+		CU_ASSERT_EQUAL(quell__store_wget(h, w, QUELL_SCOPE_DOMAIN, "nowhere.example", 15, &v),
+		                1);
+	}
+	return 0;
+}
+
+/* A complete cache (every key of the table) whose put of a record found
+ * no room forgets the name but keeps it: compacted, it still sends that
+ * name to LMDB rather than answering "absent". */
+static void test_compacted_gone(void)
+{
+	char dir[256];
+	quell *h = tu_open(dir, sizeof dir, NULL), *fresh = NULL;
+
+	for (int step = 0; step < 3; step++) {
+		if (step == 1) {
+			CU_ASSERT_EQUAL_FATAL(quell_open(dir, NULL, &fresh), 0);
+			quell__store_dcache_squeeze(fresh, 1, 256);
+		}
+		CU_ASSERT_EQUAL(quell__store_write(step ? fresh : h, gone_write, &step), 0);
+	}
+	quell_close(fresh);
+	tu_close(h, dir);
 }
 
 static int record_at(quell *h, const char *addr, const char *reply, int64_t t,
@@ -453,6 +546,8 @@ static CU_TestInfo tests[] = {
 	{ "with the domain cache, the same bytes as without", test_same_bytes },
 	{ "a write by another process empties the cache", test_other_writer_seen },
 	{ "a cache that starts with every domain key, the same bytes", test_warm_cache },
+	{ "a cache compacted at every write, the same bytes", test_compacted },
+	{ "a compacted cache keeps a name it could not hold", test_compacted_gone },
 	{ "an import commits in the store's bulk mode, and ends it", test_bulk_sync },
 	{ "room in the map made before a batch", test_room },
 	{ "keys put past the last one: what a search finds", test_append_script },

@@ -310,8 +310,15 @@ int quell__store_del(quell *h, struct quell__wtxn *w, enum quell__table t, const
  * that the two can be compared. */
 void quell__store_dcache_off(quell *h);
 
-/* For tests: write transactions of h put every record and history key
- * with a search, and read every record (no bound on the last key,
+/* For tests: each write transaction of h starts by compacting the cache
+ * (store_dcache.c), not only when it filled up; with records 0 it also
+ * drops the records it holds, keeping their names.  A pool of other than
+ * 0 bytes (at most the default) makes the cache that small, so that it
+ * fills. */
+void quell__store_dcache_squeeze(quell *h, int records, size_t pool);
+
+/* For tests: write transactions of h put every record, history key and
+ * seen id with a search, and read every record (no bound on the last key,
  * store_table.c), so that the two can be compared. */
 void quell__store_append_off(quell *h);
 

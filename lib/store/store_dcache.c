@@ -17,9 +17,14 @@
  *     cache holds what was put (a copy of the same bytes); a delete forgets
  *     it; a scan that deletes domain keys, an aborted transaction and a
  *     reopen empty it;
- *   - a full cache takes no more names until the next transaction starts
- *     (then it is emptied), so a value handed out stays valid until the
- *     transaction ends or writes, as LMDB's own;
+ *   - a full cache takes no more names until the next transaction starts,
+ *     so a value handed out stays valid until the transaction ends or
+ *     writes, as LMDB's own; the next one compacts it (dc_compact: a put
+ *     leaves the bytes it replaced behind, so an import that writes domain
+ *     records fills the pool with dead bytes long before it holds many
+ *     names), keeping every name and record still true, or its names
+ *     alone when the records would fill half of it, and empties it only
+ *     when even that does not leave room;
  *   - a bulk write (the importer, quell__store_dwarm in store_import.c)
  *     has an empty cache take every key of a small domain table first, in
  *     one pass over it:
@@ -47,7 +52,7 @@
  * the pool, touched only as far as they are used. */
 #define DC_SLOTS 131072                /* a power of two */
 #define DC_FILL (DC_SLOTS / 4 * 3)     /* names taken before the cache is full */
-#define DC_POOL (8u << 20)             /* bytes of keys and records */
+#define DC_POOL (16u << 20)            /* bytes of keys and records */
 
 /* DC_KNOWN: in the table, its record not copied (asked of LMDB) */
 enum { DC_EMPTY, DC_ABSENT, DC_PRESENT, DC_GONE, DC_KNOWN };
@@ -65,6 +70,7 @@ struct quell__dcache {
 	int complete;       /* every key of the table has a slot (see the top) */
 	size_t used;        /* slots taken (DC_GONE too) */
 	size_t pool_len;
+	size_t cap;         /* bytes of pool it may use: DC_POOL, less in tests */
 	struct dc_slot slot[DC_SLOTS];
 	unsigned char pool[DC_POOL];
 };
@@ -102,6 +108,78 @@ static struct dc_slot *dc_find(struct quell__dcache *dc, const void *key, size_t
 	}
 }
 
+static int by_off(const void *a, const void *b)
+{
+	const struct dc_slot *x = a, *y = b;
+
+	return (x->off > y->off) - (x->off < y->off);
+}
+
+/* Whether slot sl must be carried by a compaction: a complete cache keeps
+ * every name of the table (a forgotten one too: its empty slot would say
+ * "absent"), and needs no slot to know a name absent; an incomplete one
+ * keeps what it learnt and drops the forgotten. */
+static int dc_keeps(const struct quell__dcache *dc, const struct dc_slot *sl)
+{
+	if (sl->state == DC_EMPTY)
+		return 0;
+	if (dc->complete)
+		return sl->state != DC_ABSENT;
+	return sl->state != DC_GONE;
+}
+
+/* The cache carried into the next transaction without its dead bytes (a
+ * put leaves the bytes of what it replaced, so an import that writes
+ * domain records fills the pool long before it has many names): what
+ * dc_keeps wants moved down the pool, the slots rebuilt; records dropped
+ * to bare names (asked of LMDB again) when they would still take half the
+ * pool.  No value is handed out between transactions, so nothing points
+ * into the pool.  0, or -1 when it would stay too full or there is no
+ * memory for the work (then the caller empties it). */
+static int dc_compact(struct quell__dcache *dc, int squeeze)
+{
+	struct dc_slot *keep;
+	size_t n = 0, bytes = 0, at = 0;
+	int records = squeeze != 1;
+
+	for (size_t i = 0; i < DC_SLOTS; i++)
+		if (dc_keeps(dc, &dc->slot[i])) {
+			n++;
+			bytes += dc->slot[i].klen + (dc->slot[i].state == DC_PRESENT ? dc->slot[i].vlen : 0);
+		}
+	if (n >= DC_FILL / 2)
+		return -1;
+	if (bytes >= dc->cap / 8 * 3)
+		records = 0;
+	if ((keep = malloc((n ? n : 1) * sizeof *keep)) == NULL)
+		return -1;
+	n = 0;
+	for (size_t i = 0; i < DC_SLOTS; i++)
+		if (dc_keeps(dc, &dc->slot[i]))
+			keep[n++] = dc->slot[i];
+	/* in pool order, each entry's bytes move down (never up) */
+	qsort(keep, n, sizeof *keep, by_off);
+	memset(dc->slot, 0, sizeof dc->slot);
+	for (size_t i = 0; i < n; i++) {
+		struct dc_slot *sl = &keep[i];
+		size_t len;
+
+		if (sl->state == DC_PRESENT && !records)
+			sl->state = DC_KNOWN;
+		if (sl->state != DC_PRESENT)
+			sl->vlen = 0;
+		len = sl->klen + sl->vlen;
+		memmove(dc->pool + at, dc->pool + sl->off, len);
+		sl->off = (uint32_t)at;
+		at += len;
+		*dc_find(dc, dc->pool + sl->off, sl->klen, sl->hash) = *sl;
+	}
+	free(keep);
+	dc->used = n;
+	dc->pool_len = at;
+	return at >= dc->cap / 2 ? -1 : 0;
+}
+
 void quell__dcache_begin(struct quell__store *s, MDB_txn *txn)
 {
 	struct quell__dcache *dc = s->dc;
@@ -109,13 +187,16 @@ void quell__dcache_begin(struct quell__store *s, MDB_txn *txn)
 	if (dc == NULL) {
 		/* calloc: the pages of a large block come zeroed and are touched
 		 * only as far as the cache fills */
-		if (!s->dc_off)
-			s->dc = calloc(1, sizeof *dc);
+		if (!s->dc_off && (s->dc = calloc(1, sizeof *dc)) != NULL)
+			s->dc->cap = s->dc_cap ? s->dc_cap : DC_POOL;
 		return;
 	}
-	/* another write came between, or the cache filled up: start over */
-	if (dc->valid_for == 0 || dc->valid_for + 1 != (uint64_t)mdb_txn_id(txn) ||
-	    dc->used >= DC_FILL || dc->pool_len >= DC_POOL / 2)
+	/* another write came between: start over */
+	if (dc->valid_for == 0 || dc->valid_for + 1 != (uint64_t)mdb_txn_id(txn))
+		dc_clear(dc);
+	/* filled up: what is still true kept, else start over */
+	else if ((s->dc_squeeze || dc->used >= DC_FILL || dc->pool_len >= dc->cap / 2) &&
+	         dc_compact(dc, s->dc_squeeze) != 0)
 		dc_clear(dc);
 }
 
@@ -145,6 +226,22 @@ void quell__store_dcache_off(quell *h)
 	s->dc_off = 1;
 	free(s->dc);
 	s->dc = NULL;
+	pthread_mutex_unlock(&s->dc_lock);
+}
+
+void quell__store_dcache_squeeze(quell *h, int records, size_t pool)
+{
+	struct quell__store *s = h->store;
+
+	if (s == NULL || pool > DC_POOL)
+		return;
+	pthread_mutex_lock(&s->dc_lock);
+	s->dc_squeeze = 1 + (records != 0);
+	s->dc_cap = pool;
+	if (s->dc != NULL) {
+		dc_clear(s->dc);
+		s->dc->cap = pool ? pool : DC_POOL;
+	}
 	pthread_mutex_unlock(&s->dc_lock);
 }
 
@@ -179,7 +276,7 @@ void quell__dcache_put(struct quell__store *s, const void *key, size_t klen, con
 	sl = dc_find(dc, key, klen, h);
 	if (sl->state == DC_PRESENT || sl->state == DC_ABSENT)
 		return; /* there already */
-	if ((sl->state == DC_EMPTY && dc->used >= DC_FILL) || need > DC_POOL - dc->pool_len) {
+	if ((sl->state == DC_EMPTY && dc->used >= DC_FILL) || need > dc->cap - dc->pool_len) {
 		/* no room: a key new to the table that cannot be held ends a
 		 * complete cache (a known or forgotten one is asked of LMDB) */
 		if (sl->state == DC_EMPTY)
@@ -223,7 +320,7 @@ int quell__dcache_know(struct quell__store *s, const void *key, size_t klen)
 	struct dc_slot *sl;
 
 	if (dc == NULL || klen > UINT16_MAX || dc->used >= DC_FILL / 2 ||
-	    klen > DC_POOL / 4 - dc->pool_len)
+	    dc->pool_len + klen > dc->cap / 4)
 		return -1;
 	sl = dc_find(dc, key, klen, h);
 	if (sl->state != DC_EMPTY)

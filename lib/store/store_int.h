@@ -50,6 +50,8 @@ struct quell__store {
 	                              (store_dcache.c); NULL until the first write */
 	pthread_mutex_t dc_lock;   /* held around each write transaction's use of dc */
 	int dc_off;                /* quell__store_dcache_off: no cache */
+	int dc_squeeze;            /* quell__store_dcache_squeeze: 0, or 1 + records */
+	size_t dc_cap;             /* ... and its pool: 0, the default */
 	int append_off;            /* quell__store_append_off: every put searches */
 	/* where the map was last found in /proc/self/maps (store_file.c), for
 	 * the environment and map size it had then; under pool_lock */
@@ -91,7 +93,7 @@ struct quell__wlast {
 	size_t len;
 	unsigned char key[QUELL__HKEY_MAX];
 };
-#define QUELL__LAST_TABLES (QUELL__T_HISTORY + 1) /* records and history */
+#define QUELL__LAST_TABLES (QUELL__T_SEEN + 1) /* records, history, seen ids */
 
 /* A write in progress. */
 struct quell__wtxn {
@@ -107,8 +109,8 @@ struct quell__wtxn {
 	                          writing keys in order finds the next one on
 	                          the page it is on, without a search from the
 	                          root */
-	struct quell__wlast last[QUELL__LAST_TABLES]; /* addr, domain, history:
-	                          reset with the cursors */
+	struct quell__wlast last[QUELL__LAST_TABLES]; /* addr, domain, history,
+	                          (changes: unused), seen: reset with the cursors */
 };
 
 /* The LMDB transaction behind a read view, and back. */

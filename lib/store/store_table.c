@@ -11,14 +11,16 @@
  * it; a fleet's apply (sync_apply.c) stores other hosts' events with
  * their own ids (quell__store_event_img).
  *
- * A write transaction keeps, for the record tables and the history, a
- * bound on their last key (struct quell__wlast): looked up once, then
- * moved by each put past it.  A key past the bound is absent without a
- * search, and is put with MDB_APPEND, which neither searches from the
- * root nor splits pages in halves (an import into a new database writes
- * its sorted keys, and their history keys, at the end of each table:
- * full pages, a third fewer of them).  Puts and deletes are all this
- * file's and store_scan.c's; a delete leaves the bound a bound.
+ * A write transaction keeps, for the record tables, the history and the
+ * seen ids, a bound on their last key (struct quell__wlast): looked up
+ * once, then moved by each put past it.  A key past the bound is absent
+ * without a search, and is put with MDB_APPEND, which neither searches
+ * from the root nor splits pages in halves (an import into a new database
+ * writes its sorted keys, their history keys and their rows' ids at the
+ * end of each table: full pages, a third fewer of them); LMDB refuses an
+ * append that is not past its last key, and the put is then made with a
+ * search.  Puts and deletes are all this file's and store_scan.c's; a
+ * delete leaves the bound a bound.
  */
 #include <string.h>
 
@@ -103,11 +105,13 @@ static void set_last(struct quell__wlast *l, const void *key, size_t len)
 	l->state = QUELL__LAST_KEY;
 }
 
-/* Put k, v into table t (a record table or the history) through its
- * cursor c: appended when k is past the table's last key (looked up on
- * the first put of the transaction), else with a search.  LMDB codes. */
+/* Put k, v into table t (a record table, the history or the seen ids)
+ * through its cursor c: appended when k is past the table's last key
+ * (looked up on the first put of the transaction), else with a search
+ * and flags.  LMDB codes (MDB_KEYEXIST for MDB_NOOVERWRITE and a key
+ * there). */
 static int put_ordered(struct quell__wtxn *w, enum quell__table t, MDB_cursor *c, MDB_val *k,
-                       MDB_val *v)
+                       MDB_val *v, unsigned flags)
 {
 	struct quell__wlast *l = &w->last[t];
 	MDB_val lk, lv;
@@ -133,7 +137,7 @@ static int put_ordered(struct quell__wtxn *w, enum quell__table t, MDB_cursor *c
 			return rc;
 		l->state = QUELL__LAST_UNKNOWN;
 	}
-	return mdb_cursor_put(c, k, v, 0);
+	return mdb_cursor_put(c, k, v, flags);
 }
 
 void quell__store_append_off(quell *h)
@@ -152,8 +156,9 @@ int quell__store_seen(quell *h, struct quell__wtxn *w, const void *key, size_t k
 	if ((rc = quell__store_wcur(h, w, QUELL__T_SEEN, &c)) != 0)
 		return rc;
 	quell__be64_put(tb, (uint64_t)t);
-	/* one search: insert, or find the id already there */
-	rc = mdb_cursor_put(c, &k, &v, MDB_NOOVERWRITE);
+	/* past the last id (an import's sorted rows): appended, no search;
+	 * else one search: insert, or find the id already there */
+	rc = put_ordered(w, QUELL__T_SEEN, c, &k, &v, MDB_NOOVERWRITE);
 	if (rc == MDB_KEYEXIST)
 		return 1;
 	return rc ? quell__mdb_error(h, rc, "write seen ids") : 0;
@@ -207,7 +212,7 @@ int quell__store_put_enc(quell *h, struct quell__wtxn *w, int scope, const char 
 		quell__dcache_forget(h->store, key, k.mv_size);
 	if ((rc = quell__store_wcur(h, w, QUELL__T_SCOPE(scope), &c)) != 0)
 		return rc;
-	if ((rc = put_ordered(w, QUELL__T_SCOPE(scope), c, &k, &v)) != 0)
+	if ((rc = put_ordered(w, QUELL__T_SCOPE(scope), c, &k, &v, 0)) != 0)
 		return quell__mdb_error(h, rc, "write");
 	/* the next verdict probe of this domain finds what was put */
 	if (scope == QUELL_SCOPE_DOMAIN)
@@ -312,7 +317,7 @@ int quell__store_event_img(quell *h, struct quell__wtxn *w, const char *key,
 	v.mv_data = w->buf.data;
 	if ((rc = quell__store_wcur(h, w, QUELL__T_HISTORY, &c)) != 0)
 		return rc;
-	if ((rc = put_ordered(w, QUELL__T_HISTORY, c, &k, &v)) != 0)
+	if ((rc = put_ordered(w, QUELL__T_HISTORY, c, &k, &v, 0)) != 0)
 		return quell__mdb_error(h, rc, "write history");
 	return put_feed(h, w, lseq, hk, n, img);
 }
