@@ -217,7 +217,7 @@ static int batch_fn(quell *h, struct quell__wtxn *w, void *vctx)
 
 	memset(&m->batch, 0, sizeof m->batch);
 	m->st.rejected = m->rejected_before; /* a batch written again counts afresh */
-	quell__store_dwarm(h, w, TRIM_OVER); /* the domain cache: every key, when few */
+	quell__store_dwarm(h, w, TRIM_OVER); /* the domain cache: a filter of every key */
 	for (size_t i = 0, weight = 0; i < m->bn && rc == 0; i++) {
 		rc = quell__imp_write_row(m, w, &m->bitems[i]);
 		/* rows through the rules read pages all over the domain tables:

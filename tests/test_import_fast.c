@@ -206,9 +206,9 @@ static void cache_mode(quell *h, int cache)
 {
 	if (cache == 0)
 		quell__store_dcache_off(h);
-	else if (cache > 1) /* 2: compacted at every write, 3: records dropped
-	                       too, 4: records kept in a pool so small that
-	                       puts find no room */
+	else if (cache > 1) /* 2: compacted at every write, 3: every slot
+	                       dropped (the filter of names stays), 4: records
+	                       kept in a pool so small that puts find no room */
 		quell__store_dcache_squeeze(h, cache != 3, cache == 4 ? 640 : 0);
 }
 
@@ -243,12 +243,12 @@ static void test_warm_cache(void)
 }
 
 /* The cache compacted at the start of every write, as an import that
- * fills it has it (store_dcache.c), with its records kept or dropped to
- * bare names: the same bytes as without the cache, for a handle that
+ * fills it has it (store_dcache.c), with its records kept or every slot
+ * dropped: the same bytes as without the cache, for a handle that
  * wrote the domains itself (its cache knows some names absent) and for
  * fresh handles over a domain table that holds keys (a cache complete from
- * the start, where a forgotten name must stay asked of LMDB); and with a
- * pool so small that puts find no room. */
+ * the start: a filter of its names); and with a pool so small that puts
+ * find no room. */
 static void test_compacted(void)
 {
 	for (int mode = 2; mode <= 4; mode++) {
@@ -306,9 +306,9 @@ static int gone_write(quell *h, struct quell__wtxn *w, void *ctx)
 	return 0;
 }
 
-/* A complete cache (every key of the table) whose put of a record found
- * no room forgets the name but keeps it: compacted, it still sends that
- * name to LMDB rather than answering "absent". */
+/* A complete cache (a filter of every key of the table) whose put of a
+ * record found no room: compacted, it still sends that name to LMDB
+ * rather than answering "absent". */
 static void test_compacted_gone(void)
 {
 	char dir[256];
@@ -322,6 +322,44 @@ static void test_compacted_gone(void)
 		CU_ASSERT_EQUAL(quell__store_write(step ? fresh : h, gone_write, &step), 0);
 	}
 	quell_close(fresh);
+	tu_close(h, dir);
+}
+
+/* test_names_filter's writes, the ctx-th: each starts as an import's
+ * batch does, finds every key the ones before put and none of the names
+ * they did not, and puts 600 more */
+static int names_write(quell *h, struct quell__wtxn *w, void *ctx)
+{
+	const int t = *(const int *)ctx;
+	struct quell__val v;
+	char key[64];
+
+	quell__store_dwarm(h, w, (size_t)-1);
+	for (int i = 0; i < t * 600; i++) {
+		snprintf(key, sizeof key, "d%d.example", i);
+		CU_ASSERT_EQUAL(quell__store_wget(h, w, QUELL_SCOPE_DOMAIN, key, strlen(key), &v), 0);
+		snprintf(key, sizeof key, "x%d.example", i);
+		CU_ASSERT_EQUAL(quell__store_wget(h, w, QUELL_SCOPE_DOMAIN, key, strlen(key), &v), 1);
+	}
+	for (int i = t * 600; i < (t + 1) * 600; i++) {
+		snprintf(key, sizeof key, "d%d.example", i);
+		CU_ASSERT_EQUAL(quell__store_put_enc(h, w, QUELL_SCOPE_DOMAIN, key, "rec", 3), 0);
+	}
+	return 0;
+}
+
+/* The filter of the domain table's names (store_dcache.c), with no slot
+ * carried from one write to the next, so that every probe of a later one
+ * rests on it: keys put are found, names never put are not, while the
+ * table outgrows the filter twice and it is made again. */
+static void test_names_filter(void)
+{
+	char dir[256];
+	quell *h = tu_open(dir, sizeof dir, NULL);
+
+	quell__store_dcache_squeeze(h, 0, 0);
+	for (int t = 0; t < 6; t++)
+		CU_ASSERT_EQUAL(quell__store_write(h, names_write, &t), 0);
 	tu_close(h, dir);
 }
 
@@ -548,6 +586,7 @@ static CU_TestInfo tests[] = {
 	{ "a cache that starts with every domain key, the same bytes", test_warm_cache },
 	{ "a cache compacted at every write, the same bytes", test_compacted },
 	{ "a compacted cache keeps a name it could not hold", test_compacted_gone },
+	{ "the filter of domain names: every key put, no other", test_names_filter },
 	{ "an import commits in the store's bulk mode, and ends it", test_bulk_sync },
 	{ "room in the map made before a batch", test_room },
 	{ "keys put past the last one: what a search finds", test_append_script },

@@ -581,7 +581,7 @@ void quell__store_close(struct quell__store *s)
 		pthread_mutex_destroy(&s->pool_lock);
 	if (s->locks & 4)
 		pthread_mutex_destroy(&s->dc_lock);
-	free(s->dc);
+	quell__dcache_free(s);
 	if (s->locks & 1)
 		pthread_rwlock_destroy(&s->resize);
 	free(s);

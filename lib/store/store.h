@@ -117,12 +117,12 @@ int quell__store_write_bulk(quell *h, quell__write_fn fn, void *ctx);
  * or an error with its message set. */
 int quell__store_room(quell *h, size_t bytes);
 
-/* A bulk write (an import) begins in w: when the domain cache
- * (store_dcache.c) is empty and the domain table small, the cache takes
- * all of its keys in one pass, so that the verdict probes of names the
- * table does not hold stop descending it; meanwhile the map is trimmed
- * whenever the resident set passes `over` bytes (quell__store_wtrim).
- * Changes no answer. */
+/* A batch of a bulk write (an import) begins in w: when the domain cache
+ * (store_dcache.c) has no filter of the domain table's keys, or the table
+ * outgrew it, one pass over the keys makes it, so that the verdict probes
+ * of names the table does not hold stop descending it; meanwhile the map
+ * is trimmed whenever the resident set passes `over` bytes
+ * (quell__store_wtrim).  Changes no answer. */
 void quell__store_dwarm(quell *h, struct quell__wtxn *w, size_t over);
 
 /* A bulk write of many transactions (an import) begins (on = 1) or ends

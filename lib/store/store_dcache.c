@@ -4,8 +4,9 @@
  * write (its record, copied, or "none"), so that the verdict probes of a
  * bulk write (every reply recorded looks up the recipient's domain and
  * each parent: `x.co.uk`, `co.uk`, `uk`) stop descending the domain tree
- * for names asked a moment ago.  A speed lever for the importer's rows
- * through the rules (bench/README.md); nothing outside the store sees it.
+ * for names asked a moment ago, or for names it does not hold.  A speed
+ * lever for the importer's rows through the rules (bench/README.md);
+ * nothing outside the store sees it.
  *
  * Exact, never stale:
  *   - it holds only what the write transactions of this store (every
@@ -17,23 +18,27 @@
  *     cache holds what was put (a copy of the same bytes); a delete forgets
  *     it; a scan that deletes domain keys, an aborted transaction and a
  *     reopen empty it;
- *   - a full cache takes no more names until the next transaction starts,
- *     so a value handed out stays valid until the transaction ends or
- *     writes, as LMDB's own; the next one compacts it (dc_compact: a put
+ *   - a full cache takes no more records until the next transaction
+ *     starts, so a value handed out stays valid until the transaction ends
+ *     or writes, as LMDB's own; the next one compacts it (dc_compact: a put
  *     leaves the bytes it replaced behind, so an import that writes domain
  *     records fills the pool with dead bytes long before it holds many
- *     names), keeping every name and record still true, or its names
- *     alone when the records would fill half of it, and empties it only
- *     when even that does not leave room;
+ *     names), keeping what is still true, or less (first the names known
+ *     absent, then the records) when that would fill half of it;
  *   - a bulk write (the importer, quell__store_dwarm in store_import.c)
- *     has an empty cache take every key of a small domain table first, in
- *     one pass over it:
- *     the cache is then complete, and a name it does not hold is a name
- *     the table does not hold (no descent of the tree to learn it).  It
- *     stays complete while every put of a new domain key finds room (one
- *     that does not ends it); a delete leaves the key's slot "forgotten",
- *     which sends the next probe of it to LMDB, as without the pass.
- * Bounded: DC_SLOTS names and DC_POOL bytes of keys and records.  Used
+ *     has the cache make a filter of every key of the domain table, in one
+ *     pass over it (a blocked Bloom filter, store_filter.c's): the cache is
+ *     then complete, and a name the filter does not hold is a name the
+ *     table does not hold (no descent of the tree to learn it; most probes
+ *     are such names: parents such as `co.uk`, domains never written).  A
+ *     put adds its key; a delete leaves it (the filter only ever says
+ *     "maybe" of a key it was given: the probe then goes to LMDB, as
+ *     without it).  Sized for twice the keys it was built with; a table
+ *     that outgrew that has it built again, twice as large, by the next
+ *     pass.
+ * Bounded: DC_SLOTS names and DC_POOL bytes of keys and records, and a
+ * filter of NAME_BITS a key up to NAMES_MAX bytes (a larger table goes
+ * without: its probes of names it does not hold descend the tree).  Used
  * only inside a write transaction, under s->dc_lock (see store_txn.c).
  *
  * Knows nothing of what records mean.
@@ -45,17 +50,17 @@
 #include "store_int.h"
 
 /* Sized for the names an import of millions of rows probes (1M addresses
- * of the bench: 54,000 domain names with their parents): a cache that
- * fills is emptied at the next transaction, and then every probe descends
- * the domain tree again, faulting its pages back in after each trim of
- * the map (bench/README.md).  Memory: DC_SLOTS * 16 bytes of slots and
- * the pool, touched only as far as they are used. */
+ * of the bench: 54,000 domain names with their parents; 10M: ten times
+ * that, which the filter of names answers for).  Memory: DC_SLOTS * 16
+ * bytes of slots and the pool, touched only as far as they are used. */
 #define DC_SLOTS 131072                /* a power of two */
 #define DC_FILL (DC_SLOTS / 4 * 3)     /* names taken before the cache is full */
 #define DC_POOL (16u << 20)            /* bytes of keys and records */
+#define NAME_BITS 16                   /* bits of the filter of names a key */
+#define NAMES_MIN 1024                 /* keys it is made for, at least */
+#define NAMES_MAX (8u << 20)           /* its bytes, at most (4M keys) */
 
-/* DC_KNOWN: in the table, its record not copied (asked of LMDB) */
-enum { DC_EMPTY, DC_ABSENT, DC_PRESENT, DC_GONE, DC_KNOWN };
+enum { DC_EMPTY, DC_ABSENT, DC_PRESENT, DC_GONE };
 
 struct dc_slot {
 	uint32_t hash;
@@ -67,7 +72,11 @@ struct dc_slot {
 
 struct quell__dcache {
 	uint64_t valid_for; /* the write transaction whose result it holds; 0: none */
-	int complete;       /* every key of the table has a slot (see the top) */
+	int complete;       /* every key of the table is in names (see the top) */
+	uint64_t *names;    /* the filter of the table's keys (blocks * 8 words) */
+	uint64_t names_mask; /* blocks - 1 */
+	size_t names_room;  /* keys it was made for */
+	size_t names_keys;  /* keys given to it (at least as many as it holds) */
 	size_t used;        /* slots taken (DC_GONE too) */
 	size_t pool_len;
 	size_t cap;         /* bytes of pool it may use: DC_POOL, less in tests */
@@ -75,12 +84,18 @@ struct quell__dcache {
 	unsigned char pool[DC_POOL];
 };
 
-static void dc_clear(struct quell__dcache *dc)
+/* No slot taken, nothing in the pool (the filter of names stays). */
+static void dc_drop_slots(struct quell__dcache *dc)
 {
 	if (dc->used > 0)
 		memset(dc->slot, 0, sizeof dc->slot);
 	dc->used = 0;
 	dc->pool_len = 0;
+}
+
+static void dc_clear(struct quell__dcache *dc)
+{
+	dc_drop_slots(dc);
 	dc->valid_for = 0;
 	dc->complete = 0;
 }
@@ -108,6 +123,13 @@ static struct dc_slot *dc_find(struct quell__dcache *dc, const void *key, size_t
 	}
 }
 
+/* Whether the filter of names may hold key (0: the table does not). */
+static int dc_maybe(const struct quell__dcache *dc, const void *key, size_t klen)
+{
+	return quell__bloom_has(dc->names, dc->names_mask,
+	                        quell__bloom_hash(QUELL_SCOPE_DOMAIN, key, klen));
+}
+
 static int by_off(const void *a, const void *b)
 {
 	const struct dc_slot *x = a, *y = b;
@@ -115,69 +137,70 @@ static int by_off(const void *a, const void *b)
 	return (x->off > y->off) - (x->off < y->off);
 }
 
-/* Whether slot sl must be carried by a compaction: a complete cache keeps
- * every name of the table (a forgotten one too: its empty slot would say
- * "absent"), and needs no slot to know a name absent; an incomplete one
- * keeps what it learnt and drops the forgotten. */
-static int dc_keeps(const struct quell__dcache *dc, const struct dc_slot *sl)
+/* Which slots a compaction carries: records (DC_PRESENT) and names known
+ * absent (DC_ABSENT), or records only, or nothing.  A forgotten name
+ * needs no slot: in a complete cache the filter holds it (its probe goes
+ * to LMDB), in another an empty slot says "ask LMDB" too. */
+enum { KEEP_ALL, KEEP_RECORDS, KEEP_NONE };
+
+static int dc_keeps(const struct dc_slot *sl, int keep)
 {
-	if (sl->state == DC_EMPTY)
-		return 0;
-	if (dc->complete)
-		return sl->state != DC_ABSENT;
-	return sl->state != DC_GONE;
+	return (sl->state == DC_PRESENT && keep != KEEP_NONE) ||
+	       (sl->state == DC_ABSENT && keep == KEEP_ALL);
 }
 
-/* The cache carried into the next transaction without its dead bytes (a
- * put leaves the bytes of what it replaced, so an import that writes
- * domain records fills the pool long before it has many names): what
- * dc_keeps wants moved down the pool, the slots rebuilt; records dropped
- * to bare names (asked of LMDB again) when they would still take half the
- * pool.  No value is handed out between transactions, so nothing points
- * into the pool.  0, or -1 when it would stay too full or there is no
- * memory for the work (then the caller empties it). */
-static int dc_compact(struct quell__dcache *dc, int squeeze)
+/* What compaction can keep and still leave half the slots and the pool
+ * free for the next transaction (KEEP_*); squeeze as in
+ * quell__store_dcache_squeeze. */
+static int dc_plan(const struct quell__dcache *dc, int squeeze)
 {
-	struct dc_slot *keep;
-	size_t n = 0, bytes = 0, at = 0;
-	int records = squeeze != 1;
+	for (int keep = squeeze == 1 ? KEEP_NONE : KEEP_ALL; keep < KEEP_NONE; keep++) {
+		size_t n = 0, bytes = 0;
 
-	for (size_t i = 0; i < DC_SLOTS; i++)
-		if (dc_keeps(dc, &dc->slot[i])) {
-			n++;
-			bytes += dc->slot[i].klen + (dc->slot[i].state == DC_PRESENT ? dc->slot[i].vlen : 0);
-		}
-	if (n >= DC_FILL / 2)
-		return -1;
-	if (bytes >= dc->cap / 8 * 3)
-		records = 0;
-	if ((keep = malloc((n ? n : 1) * sizeof *keep)) == NULL)
-		return -1;
-	n = 0;
-	for (size_t i = 0; i < DC_SLOTS; i++)
-		if (dc_keeps(dc, &dc->slot[i]))
-			keep[n++] = dc->slot[i];
+		for (size_t i = 0; i < DC_SLOTS; i++)
+			if (dc_keeps(&dc->slot[i], keep)) {
+				n++;
+				bytes += dc->slot[i].klen + dc->slot[i].vlen;
+			}
+		if (n < DC_FILL / 2 && bytes < dc->cap / 8 * 3)
+			return keep;
+	}
+	return KEEP_NONE;
+}
+
+/* The cache carried into the next transaction without its dead bytes:
+ * what dc_plan says moved down the pool, the slots rebuilt.  No value is
+ * handed out between transactions, so nothing points into the pool.  With
+ * no memory for the work, it keeps no slot (the filter of names stays). */
+static void dc_compact(struct quell__dcache *dc, int squeeze)
+{
+	int keep = dc_plan(dc, squeeze);
+	struct dc_slot *kept = NULL;
+	size_t n = 0, at = 0;
+
+	if (keep != KEEP_NONE && (kept = malloc(dc->used * sizeof *kept)) != NULL)
+		for (size_t i = 0; i < DC_SLOTS; i++)
+			if (dc_keeps(&dc->slot[i], keep)) {
+				kept[n] = dc->slot[i];
+				if (kept[n].state != DC_PRESENT)
+					kept[n].vlen = 0;
+				n++;
+			}
+	dc_drop_slots(dc);
 	/* in pool order, each entry's bytes move down (never up) */
-	qsort(keep, n, sizeof *keep, by_off);
-	memset(dc->slot, 0, sizeof dc->slot);
+	qsort(kept, n, sizeof *kept, by_off);
 	for (size_t i = 0; i < n; i++) {
-		struct dc_slot *sl = &keep[i];
-		size_t len;
+		struct dc_slot *sl = &kept[i];
+		size_t len = sl->klen + sl->vlen;
 
-		if (sl->state == DC_PRESENT && !records)
-			sl->state = DC_KNOWN;
-		if (sl->state != DC_PRESENT)
-			sl->vlen = 0;
-		len = sl->klen + sl->vlen;
 		memmove(dc->pool + at, dc->pool + sl->off, len);
 		sl->off = (uint32_t)at;
 		at += len;
 		*dc_find(dc, dc->pool + sl->off, sl->klen, sl->hash) = *sl;
 	}
-	free(keep);
+	free(kept);
 	dc->used = n;
 	dc->pool_len = at;
-	return at >= dc->cap / 2 ? -1 : 0;
 }
 
 void quell__dcache_begin(struct quell__store *s, MDB_txn *txn)
@@ -194,10 +217,9 @@ void quell__dcache_begin(struct quell__store *s, MDB_txn *txn)
 	/* another write came between: start over */
 	if (dc->valid_for == 0 || dc->valid_for + 1 != (uint64_t)mdb_txn_id(txn))
 		dc_clear(dc);
-	/* filled up: what is still true kept, else start over */
-	else if ((s->dc_squeeze || dc->used >= DC_FILL || dc->pool_len >= dc->cap / 2) &&
-	         dc_compact(dc, s->dc_squeeze) != 0)
-		dc_clear(dc);
+	/* filled up: what is still true kept, as far as it leaves room */
+	else if (s->dc_squeeze || dc->used >= DC_FILL || dc->pool_len >= dc->cap / 2)
+		dc_compact(dc, s->dc_squeeze);
 }
 
 void quell__dcache_end(struct quell__store *s, uint64_t committed)
@@ -216,6 +238,14 @@ void quell__dcache_drop(struct quell__store *s)
 		dc_clear(s->dc);
 }
 
+void quell__dcache_free(struct quell__store *s)
+{
+	if (s->dc != NULL)
+		free(s->dc->names);
+	free(s->dc);
+	s->dc = NULL;
+}
+
 void quell__store_dcache_off(quell *h)
 {
 	struct quell__store *s = h->store;
@@ -224,8 +254,7 @@ void quell__store_dcache_off(quell *h)
 		return;
 	pthread_mutex_lock(&s->dc_lock);
 	s->dc_off = 1;
-	free(s->dc);
-	s->dc = NULL;
+	quell__dcache_free(s);
 	pthread_mutex_unlock(&s->dc_lock);
 }
 
@@ -254,8 +283,8 @@ int quell__dcache_get(struct quell__store *s, const void *key, size_t klen, MDB_
 		return -1;
 	sl = dc_find(dc, key, klen, dc_hash(key, klen));
 	if (sl->state == DC_EMPTY)
-		return dc->complete ? 1 : -1;
-	if (sl->state == DC_GONE || sl->state == DC_KNOWN)
+		return dc->complete && !dc_maybe(dc, key, klen) ? 1 : -1;
+	if (sl->state == DC_GONE)
 		return -1;
 	if (sl->state == DC_ABSENT)
 		return 1;
@@ -276,13 +305,10 @@ void quell__dcache_put(struct quell__store *s, const void *key, size_t klen, con
 	sl = dc_find(dc, key, klen, h);
 	if (sl->state == DC_PRESENT || sl->state == DC_ABSENT)
 		return; /* there already */
-	if ((sl->state == DC_EMPTY && dc->used >= DC_FILL) || need > dc->cap - dc->pool_len) {
-		/* no room: a key new to the table that cannot be held ends a
-		 * complete cache (a known or forgotten one is asked of LMDB) */
-		if (sl->state == DC_EMPTY)
-			dc->complete = 0;
+	/* no room: the probe of it asks LMDB (the filter of names holds
+	 * every key put, quell__dcache_added) */
+	if ((sl->state == DC_EMPTY && dc->used >= DC_FILL) || need > dc->cap - dc->pool_len)
 		return;
-	}
 	/* a forgotten name takes its slot again, with new bytes: the old
 	 * ones stay where a value handed out may still point */
 	dc->used += sl->state == DC_EMPTY;
@@ -308,40 +334,63 @@ void quell__dcache_forget(struct quell__store *s, const void *key, size_t klen)
 		sl->state = DC_GONE; /* its bytes stay: a value handed out may point there */
 }
 
-int quell__dcache_fresh(const struct quell__store *s)
-{
-	return s->dc != NULL && !s->dc->complete && s->dc->used == 0;
-}
-
-int quell__dcache_know(struct quell__store *s, const void *key, size_t klen)
+void quell__dcache_added(struct quell__store *s, const void *key, size_t klen)
 {
 	struct quell__dcache *dc = s->dc;
-	uint32_t h = dc_hash(key, klen);
-	struct dc_slot *sl;
+	uint64_t h;
 
-	if (dc == NULL || klen > UINT16_MAX || dc->used >= DC_FILL / 2 ||
-	    dc->pool_len + klen > dc->cap / 4)
+	if (dc == NULL || !dc->complete)
+		return;
+	h = quell__bloom_hash(QUELL_SCOPE_DOMAIN, key, klen);
+	if (!quell__bloom_has(dc->names, dc->names_mask, h)) {
+		quell__bloom_set(dc->names, dc->names_mask, h);
+		dc->names_keys++;
+	}
+}
+
+int quell__dcache_names_begin(struct quell__store *s, size_t entries)
+{
+	struct quell__dcache *dc = s->dc;
+	size_t room = entries * 2 > NAMES_MIN ? entries * 2 : NAMES_MIN;
+	uint64_t blocks = 1;
+
+	/* a filter that holds its keys at NAME_BITS a key, or more, stays */
+	if (dc == NULL || (dc->complete && dc->names_keys <= dc->names_room))
 		return -1;
-	sl = dc_find(dc, key, klen, h);
-	if (sl->state != DC_EMPTY)
-		return 0;
-	sl->hash = h;
-	sl->klen = (uint16_t)klen;
-	sl->off = (uint32_t)dc->pool_len;
-	sl->vlen = 0;
-	sl->state = DC_KNOWN;
-	memcpy(dc->pool + dc->pool_len, key, klen);
-	dc->pool_len += klen;
-	dc->used++;
+	while (blocks * 512 < (uint64_t)room * NAME_BITS && blocks * 64 <= NAMES_MAX)
+		blocks <<= 1;
+	if (blocks * 64 > NAMES_MAX) {
+		dc->complete = 0;
+		return -1;
+	}
+	if (dc->names == NULL || dc->names_mask + 1 != blocks) {
+		uint64_t *bits = realloc(dc->names, (size_t)blocks * 64);
+
+		if (bits == NULL) {
+			dc->complete = 0;
+			return -1;
+		}
+		dc->names = bits;
+		dc->names_mask = blocks - 1;
+	}
+	memset(dc->names, 0, (size_t)blocks * 64);
+	dc->names_room = room;
+	dc->names_keys = 0;
+	dc->complete = 0;
 	return 0;
 }
 
-void quell__dcache_completed(struct quell__store *s, int all)
+void quell__dcache_name(struct quell__store *s, const void *key, size_t klen)
 {
-	if (s->dc == NULL)
-		return;
-	if (all)
-		s->dc->complete = 1;
-	else
-		dc_clear(s->dc);
+	struct quell__dcache *dc = s->dc;
+
+	quell__bloom_set(dc->names, dc->names_mask,
+	                 quell__bloom_hash(QUELL_SCOPE_DOMAIN, key, klen));
+	dc->names_keys++;
+}
+
+void quell__dcache_names_end(struct quell__store *s, int all)
+{
+	if (s->dc != NULL)
+		s->dc->complete = all;
 }

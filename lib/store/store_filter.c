@@ -80,7 +80,7 @@ static uint64_t mix(uint64_t x)
 	return x ^ (x >> 31);
 }
 
-static uint64_t key_hash(int scope, const void *key, size_t len)
+uint64_t quell__bloom_hash(int scope, const void *key, size_t len)
 {
 	const unsigned char *p = key;
 	uint64_t h = (0x9e3779b97f4a7c15u * (uint64_t)(scope + 1)) ^ len, c;
@@ -99,25 +99,29 @@ static uint64_t key_hash(int scope, const void *key, size_t len)
 	return mix(h);
 }
 
-static void bloom_add(struct quell__filter *f, uint64_t h)
+void quell__bloom_set(uint64_t *bits, uint64_t mask, uint64_t h)
 {
-	uint64_t *b = f->bits + ((h & f->mask) << 3), x = mix(h);
+	uint64_t *b = bits + ((h & mask) << 3), x = mix(h);
 
 	for (int i = 0; i < PROBES; i++, x >>= 9)
 		b[(x >> 6) & 7] |= (uint64_t)1 << (x & 63);
 }
 
-int quell__filter_absent(const struct quell__filter *f, int scope, const char *key,
-                         size_t len)
+int quell__bloom_has(const uint64_t *bits, uint64_t mask, uint64_t h)
 {
-	uint64_t h = key_hash(scope, key, len);
-	const uint64_t *b = f->bits + ((h & f->mask) << 3);
+	const uint64_t *b = bits + ((h & mask) << 3);
 	uint64_t x = mix(h);
 
 	for (int i = 0; i < PROBES; i++, x >>= 9)
 		if (!(b[(x >> 6) & 7] & ((uint64_t)1 << (x & 63))))
-			return 1;
-	return 0;
+			return 0;
+	return 1;
+}
+
+int quell__filter_absent(const struct quell__filter *f, int scope, const char *key,
+                         size_t len)
+{
+	return !quell__bloom_has(f->bits, f->mask, quell__bloom_hash(scope, key, len));
 }
 
 /* ----------------------------------------------------------- building */
@@ -155,7 +159,7 @@ static int add_table(struct quell__filter *f, MDB_txn *txn, MDB_dbi dbi, int sco
 		return rc;
 	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
 	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
-		bloom_add(f, key_hash(scope, k.mv_data, k.mv_size));
+		quell__bloom_set(f->bits, f->mask, quell__bloom_hash(scope, k.mv_data, k.mv_size));
 	mdb_cursor_close(cur);
 	return rc == MDB_NOTFOUND ? 0 : rc;
 }

@@ -1,18 +1,15 @@
 /*
  * store_import.c - what the store does for a bulk write (the importer's
- * batches): the domain cache (store_dcache.c) filled with every key of
- * a small domain table at once, so that the verdict probes of names the
- * table does not hold stop descending it (bench/README.md, step 14); and
+ * batches): the domain cache (store_dcache.c) given a filter of every key
+ * of the domain table, made in one pass over it, so that the verdict
+ * probes of names the table does not hold stop descending it
+ * (bench/README.md, step 14); and
  * commits that sync the meta page with the data, once, until the bulk
  * write ends with a sync of its own.
  *
  * Knows nothing of what records mean.
  */
 #include "store_int.h"
-
-/* Above this many domain keys the cache is left to the probes (the keys
- * must fill at most half of it: store_dcache.c). */
-#define DWARM_MAX 49152
 
 void quell__store_dwarm(quell *h, struct quell__wtxn *w, size_t over)
 {
@@ -23,18 +20,21 @@ void quell__store_dwarm(quell *h, struct quell__wtxn *w, size_t over)
 	size_t n = 0;
 	int rc;
 
-	if (!quell__dcache_fresh(s) || mdb_stat(w->txn, s->dbi[QUELL__T_DOMAIN], &st) != 0 ||
-	    st.ms_entries > DWARM_MAX || mdb_cursor_open(w->txn, s->dbi[QUELL__T_DOMAIN], &c) != 0)
+	if (mdb_stat(w->txn, s->dbi[QUELL__T_DOMAIN], &st) != 0 ||
+	    quell__dcache_names_begin(s, st.ms_entries) != 0)
 		return;
+	if (mdb_cursor_open(w->txn, s->dbi[QUELL__T_DOMAIN], &c) != 0) {
+		quell__dcache_names_end(s, 0);
+		return;
+	}
 	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
 	     rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
 		/* each page fault maps up to 64 KB around the page it reads */
 		if (++n % 256 == 0)
 			quell__store_wtrim(h, w, over);
-		if (quell__dcache_know(s, k.mv_data, k.mv_size) != 0)
-			break;
+		quell__dcache_name(s, k.mv_data, k.mv_size);
 	}
-	quell__dcache_completed(s, rc == MDB_NOTFOUND);
+	quell__dcache_names_end(s, rc == MDB_NOTFOUND);
 	mdb_cursor_close(c);
 }
 

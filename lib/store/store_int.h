@@ -152,6 +152,14 @@ int quell__store_put_meta(MDB_txn *txn, MDB_dbi meta, const char *name, const vo
  * NULL for an environment no other thread sees yet (`env`). */
 int quell__store_recover(const quell *h, struct quell__store *s, MDB_env *env, int rc);
 
+/* store_filter.c: blocked Bloom filters, one 64-byte block a key (blocks
+ * a power of two, mask = blocks - 1, bits = blocks * 8 words): the hash
+ * of a key of a scope; set its bits; whether they are all set (0: the key
+ * was never set). */
+uint64_t quell__bloom_hash(int scope, const void *key, size_t len);
+void quell__bloom_set(uint64_t *bits, uint64_t mask, uint64_t h);
+int quell__bloom_has(const uint64_t *bits, uint64_t mask, uint64_t h);
+
 /* store_filter.c: drop the current filter (a reopen, under the resize
  * lock held exclusive); stop the builder and free everything (close). */
 void quell__filter_drop(struct quell__store *s);
@@ -174,15 +182,17 @@ int quell__dcache_get(struct quell__store *s, const void *key, size_t klen, MDB_
 void quell__dcache_put(struct quell__store *s, const void *key, size_t klen, const MDB_val *v);
 /* The key is being written or deleted. */
 void quell__dcache_forget(struct quell__store *s, const void *key, size_t klen);
-/* Whether the cache is empty (and there). */
-int quell__dcache_fresh(const struct quell__store *s);
-/* The key is in the table (its record not copied): 0, or -1 when the
- * cache has no room for it. */
-int quell__dcache_know(struct quell__store *s, const void *key, size_t klen);
-/* After quell__dcache_know for keys of the table: all of them (the cache
- * is complete: a name it does not hold is not in the table), or not (the
- * cache is emptied). */
-void quell__dcache_completed(struct quell__store *s, int all);
+/* The key was put into the table (after the put). */
+void quell__dcache_added(struct quell__store *s, const void *key, size_t klen);
+/* The filter of the table's names, (re)built by one pass over its keys
+ * (quell__store_dwarm): begin it for a table of `entries` keys (0; -1 when
+ * the cache has one that holds, or none can be made); add each key; end
+ * it, after all of them (the cache is then complete) or not. */
+int quell__dcache_names_begin(struct quell__store *s, size_t entries);
+void quell__dcache_name(struct quell__store *s, const void *key, size_t klen);
+void quell__dcache_names_end(struct quell__store *s, int all);
+/* Free the cache (the store closes). */
+void quell__dcache_free(struct quell__store *s);
 
 /* The error for a store whose environment is closed (see reopen): the
  * one that reopen met.  The caller holds s->resize, shared, and releases

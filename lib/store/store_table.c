@@ -215,8 +215,10 @@ int quell__store_put_enc(quell *h, struct quell__wtxn *w, int scope, const char 
 	if ((rc = put_ordered(w, QUELL__T_SCOPE(scope), c, &k, &v, 0)) != 0)
 		return quell__mdb_error(h, rc, "write");
 	/* the next verdict probe of this domain finds what was put */
-	if (scope == QUELL_SCOPE_DOMAIN)
+	if (scope == QUELL_SCOPE_DOMAIN) {
+		quell__dcache_added(h->store, key, k.mv_size);
 		quell__dcache_put(h->store, key, k.mv_size, &v);
+	}
 	return 0;
 }
 
