@@ -23,8 +23,8 @@
  *     or writes, as LMDB's own; the next one compacts it (dc_compact: a put
  *     leaves the bytes it replaced behind, so an import that writes domain
  *     records fills the pool with dead bytes long before it holds many
- *     names), keeping what is still true, or less (first the names known
- *     absent, then the records) when that would fill half of it;
+ *     names), keeping what is still true, the newest first, as far as it
+ *     leaves room;
  *   - a bulk write (the importer, quell__store_dwarm in store_import.c)
  *     has the cache make a filter of every key of the domain table, in one
  *     pass over it (a blocked Bloom filter, store_filter.c's): the cache is
@@ -137,59 +137,43 @@ static int by_off(const void *a, const void *b)
 	return (x->off > y->off) - (x->off < y->off);
 }
 
-/* Which slots a compaction carries: records (DC_PRESENT) and names known
- * absent (DC_ABSENT), or records only, or nothing.  A forgotten name
- * needs no slot: in a complete cache the filter holds it (its probe goes
- * to LMDB), in another an empty slot says "ask LMDB" too. */
-enum { KEEP_ALL, KEEP_RECORDS, KEEP_NONE };
-
-static int dc_keeps(const struct dc_slot *sl, int keep)
-{
-	return (sl->state == DC_PRESENT && keep != KEEP_NONE) ||
-	       (sl->state == DC_ABSENT && keep == KEEP_ALL);
-}
-
-/* What compaction can keep and still leave half the slots and the pool
- * free for the next transaction (KEEP_*); squeeze as in
- * quell__store_dcache_squeeze. */
-static int dc_plan(const struct quell__dcache *dc, int squeeze)
-{
-	for (int keep = squeeze == 1 ? KEEP_NONE : KEEP_ALL; keep < KEEP_NONE; keep++) {
-		size_t n = 0, bytes = 0;
-
-		for (size_t i = 0; i < DC_SLOTS; i++)
-			if (dc_keeps(&dc->slot[i], keep)) {
-				n++;
-				bytes += dc->slot[i].klen + dc->slot[i].vlen;
-			}
-		if (n < DC_FILL / 2 && bytes < dc->cap / 8 * 3)
-			return keep;
-	}
-	return KEEP_NONE;
-}
-
 /* The cache carried into the next transaction without its dead bytes:
- * what dc_plan says moved down the pool, the slots rebuilt.  No value is
- * handed out between transactions, so nothing points into the pool.  With
- * no memory for the work, it keeps no slot (the filter of names stays). */
+ * its records and the names it knows absent (a forgotten name needs no
+ * slot: in a complete cache the filter holds it, and its probe goes to
+ * LMDB; in another an empty slot says "ask LMDB" too), the newest first
+ * as far as they leave half the slots and the pool for the next
+ * transaction (a slot's place in the pool says when it was filled),
+ * moved down the pool, the slots rebuilt.  No value is handed out between
+ * transactions, so nothing points into the pool.  squeeze as in
+ * quell__store_dcache_squeeze: 1 keeps nothing.  With no memory for the
+ * work, it keeps nothing (the filter of names stays). */
 static void dc_compact(struct quell__dcache *dc, int squeeze)
 {
-	int keep = dc_plan(dc, squeeze);
 	struct dc_slot *kept = NULL;
-	size_t n = 0, at = 0;
+	size_t n = 0, from, bytes = 0, at = 0;
 
-	if (keep != KEEP_NONE && (kept = malloc(dc->used * sizeof *kept)) != NULL)
-		for (size_t i = 0; i < DC_SLOTS; i++)
-			if (dc_keeps(&dc->slot[i], keep)) {
-				kept[n] = dc->slot[i];
-				if (kept[n].state != DC_PRESENT)
-					kept[n].vlen = 0;
+	if (squeeze != 1 && (kept = malloc((dc->used ? dc->used : 1) * sizeof *kept)) != NULL)
+		for (size_t i = 0; i < DC_SLOTS; i++) {
+			struct dc_slot *sl = &dc->slot[i];
+
+			if (sl->state == DC_PRESENT || sl->state == DC_ABSENT) {
+				kept[n] = *sl;
+				kept[n].vlen = sl->state == DC_PRESENT ? sl->vlen : 0;
 				n++;
 			}
+		}
 	dc_drop_slots(dc);
+	if (n > 1)
+		qsort(kept, n, sizeof *kept, by_off);
+	for (from = n; from > 0 && n - from < DC_FILL / 2; from--) {
+		size_t len = kept[from - 1].klen + kept[from - 1].vlen;
+
+		if (bytes + len >= dc->cap / 8 * 3)
+			break;
+		bytes += len;
+	}
 	/* in pool order, each entry's bytes move down (never up) */
-	qsort(kept, n, sizeof *kept, by_off);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = from; i < n; i++) {
 		struct dc_slot *sl = &kept[i];
 		size_t len = sl->klen + sl->vlen;
 
@@ -199,7 +183,7 @@ static void dc_compact(struct quell__dcache *dc, int squeeze)
 		*dc_find(dc, dc->pool + sl->off, sl->klen, sl->hash) = *sl;
 	}
 	free(kept);
-	dc->used = n;
+	dc->used = n - from;
 	dc->pool_len = at;
 }
 
