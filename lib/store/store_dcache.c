@@ -265,9 +265,12 @@ int quell__dcache_get(struct quell__store *s, const void *key, size_t klen, MDB_
 
 	if (dc == NULL || klen > UINT16_MAX)
 		return -1;
+	/* most names probed are not in the table: the filter first */
+	if (dc->complete && !dc_maybe(dc, key, klen))
+		return 1;
 	sl = dc_find(dc, key, klen, dc_hash(key, klen));
 	if (sl->state == DC_EMPTY)
-		return dc->complete && !dc_maybe(dc, key, klen) ? 1 : -1;
+		return -1;
 	if (sl->state == DC_GONE)
 		return -1;
 	if (sl->state == DC_ABSENT)
