@@ -153,8 +153,8 @@ int quell__hwalk(struct quell__hwalk *w, quell__scan_fn fn, void *ctx)
 		int resume = w->skip;
 
 		w->skip = 0;
-		rc = quell__store_scan(w->h, w->txn, QUELL__T_HISTORY, resume ? w->from : NULL,
-		                       resume ? w->fromlen : 0, 0, fn, ctx);
+		rc = quell__store_scan_history(w->h, w->txn, resume ? w->from : NULL,
+		                               resume ? w->fromlen : 0, 0, fn, ctx);
 	} while (rc == QUELL__SCAN_STOP && w->skip);
 	return rc < 0 ? rc : 0;
 }

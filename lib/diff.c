@@ -384,8 +384,8 @@ static int walk_history(struct diff *df)
 
 	for (;;) {
 		df->jump = 0;
-		rc = quell__store_scan(df->h, df->txn, QUELL__T_HISTORY, flen ? from : NULL, flen, 0,
-		                       step, df);
+		rc = quell__store_scan_history(df->h, df->txn, flen ? from : NULL, flen, 0, step,
+		                               df);
 		if (rc != QUELL__SCAN_STOP || !df->jump)
 			return rc;
 		memcpy(from, df->key, df->keylen);

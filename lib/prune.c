@@ -227,8 +227,8 @@ static int prune_history_fn(quell *h, struct quell__wtxn *w, void *vctx)
 
 	p->batch.events_removed = 0;
 	p->w = p->base;
-	rc = quell__store_scan(h, quell__store_wview(w), QUELL__T_HISTORY, resume(p), p->w.fromlen,
-	                       1, prune_event, &bw);
+	rc = quell__store_scan_history(h, quell__store_wview(w), resume(p), p->w.fromlen, 1,
+	                               prune_event, &bw);
 	if (rc < 0)
 		return rc;
 	p->w.done = rc == 0;

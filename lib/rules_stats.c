@@ -149,8 +149,8 @@ static int walk(quell *h, struct tally *t)
 		int resume = t->skip;
 
 		t->skip = 0;
-		rc = quell__store_scan(h, txn, QUELL__T_HISTORY, resume ? t->from : NULL,
-		                       resume ? t->fromlen : 0, 0, count_step, t);
+		rc = quell__store_scan_history(h, txn, resume ? t->from : NULL,
+		                               resume ? t->fromlen : 0, 0, count_step, t);
 	} while (rc == QUELL__SCAN_STOP && t->skip);
 	quell__store_read_end(h, txn);
 	return rc < 0 ? rc : 0;

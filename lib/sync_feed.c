@@ -63,7 +63,8 @@ static int step(const struct quell__val *k, const struct quell__val *v, void *vc
 	if (k->len != 8 || split(v, &hklen, &kind, &img, &imglen) != 0)
 		return quell__error(f->h, QUELL_EDB, "database: a change feed entry is damaged");
 	pos = quell__be64_get(k->data);
-	rc = quell__store_tget(f->h, f->txn, QUELL__T_HISTORY, v->data, hklen, &ev);
+	rc = quell__store_tget(f->h, f->txn, quell__store_htable(f->h, v->data, hklen), v->data,
+	                       hklen, &ev);
 	if (rc == 1) {
 		f->last = pos;
 		return QUELL__SCAN_NEXT; /* trimmed by prune */

@@ -129,12 +129,19 @@ int quell__store_put_meta(MDB_txn *txn, MDB_dbi meta, const char *name, const vo
 
 /* by enum quell__table */
 static const char *const table_names[QUELL__T_COUNT] = { "addr", "domain", "history", "changes",
-	                                                 "seen", "meta" };
+	                                                 "seen", "meta", "dhistory" };
 
 static int open_tables(quell *h, struct quell__store *s, MDB_txn *txn, unsigned flags)
 {
 	for (size_t i = 0; i < QUELL__T_COUNT; i++) {
 		int rc = mdb_dbi_open(txn, table_names[i], flags, &s->dbi[i]);
+		/* a schema 1 database opened read-only: no dhistory, and none
+		 * needed (setup_meta); its history table stands in, empty of
+		 * domains' events as dhistory would be */
+		if (rc == MDB_NOTFOUND && i == QUELL__T_DHISTORY) {
+			s->dbi[i] = s->dbi[QUELL__T_HISTORY];
+			continue;
+		}
 		if (rc == MDB_NOTFOUND)
 			return quell__error(h, QUELL_EDB, "%s is not a quell database (no table '%s')",
 			                    s->path, table_names[i]);
@@ -175,10 +182,12 @@ static int setup_meta(quell *h, struct quell__store *s, MDB_txn *txn, int lowerc
 		return quell__error(h, QUELL_EDB, "%s is not a quell database (no schema)", s->path);
 	if (rc != 0)
 		return quell__mdb_error(h, rc, "read meta table");
-	if (v.mv_size != 1 || *(unsigned char *)v.mv_data != QUELL__SCHEMA)
-		return quell__error(h, QUELL_EDB, "%s has database schema %u; this quell reads %d",
+	if (v.mv_size != 1 || *(unsigned char *)v.mv_data < QUELL__SCHEMA_MIN ||
+	    *(unsigned char *)v.mv_data > QUELL__SCHEMA)
+		return quell__error(h, QUELL_EDB, "%s has database schema %u; this quell reads %d to %d",
 		                    s->path, v.mv_size ? *(unsigned char *)v.mv_data : 0,
-		                    QUELL__SCHEMA);
+		                    QUELL__SCHEMA_MIN, QUELL__SCHEMA);
+	s->dhistory = *(unsigned char *)v.mv_data >= 2;
 	rc = quell__store_get_meta(txn, meta, "lowercase_local_part", &v);
 	if (rc != 0 || v.mv_size != 1)
 		return quell__error(h, QUELL_EDB, "%s: meta table lacks lowercase_local_part",

@@ -8,11 +8,17 @@
  *   addr     normalized address -> key record (codec.h)
  *   domain   normalized domain  -> key record
  *   history  key NUL be64(~time) be64(~seq) -> event: newest first, so one
- *            cursor seek finds a key's latest events
+ *            cursor seek finds a key's latest events; an address's events
+ *            (schema 2: a domain's are in dhistory)
+ *   dhistory the same for domain keys (schema 2; empty in schema 1, whose
+ *            history holds both).  Apart, an import's address events,
+ *            written in key order, are each put past the last key (full
+ *            pages, no search) instead of among the domains' events
  *   changes  be64(seq) -> history key: the change feed, in order; an
  *            event that changed a shared entry (sync.h) adds u8 image kind
  *            (QUELL__IMG_*) and, for an entry, its one-entry record (codec.h)
- *   meta     "schema", "lowercase_local_part", "origin", "seq", and
+ *   meta     "schema" (1 or 2, see dhistory), "lowercase_local_part",
+ *            "origin", "seq", and
  *            "mark:NAME" -> a caller's position (quell_mark_set, mark.c)
  *   seen     address NUL queue-or-message id -> be64(time): replies already
  *            counted, so a retried message is one event, not five; also
@@ -64,7 +70,7 @@ struct quell__val {
 
 /* The tables, for scans and deletes. */
 enum quell__table { QUELL__T_ADDR, QUELL__T_DOMAIN, QUELL__T_HISTORY, QUELL__T_CHANGES,
-	            QUELL__T_SEEN, QUELL__T_META, QUELL__T_COUNT };
+	            QUELL__T_SEEN, QUELL__T_META, QUELL__T_DHISTORY, QUELL__T_COUNT };
 
 /* The table that holds keys of this scope (QUELL_SCOPE_*). */
 #define QUELL__T_SCOPE(scope) ((scope) == QUELL_SCOPE_DOMAIN ? QUELL__T_DOMAIN : QUELL__T_ADDR)
@@ -300,6 +306,19 @@ typedef int (*quell__event_fn)(const struct quell_event *ev, void *ctx);
 /* Walk key's history, newest first.  0, or fn's error, or the store's. */
 int quell__store_history(quell *h, struct quell__txn *txn, const char *key, quell__event_fn fn,
                          void *ctx);
+
+/* The history table that holds the events of the key a history key (or
+ * a seek position: a key, then bytes under 0x20) of len bytes starts
+ * with: dhistory for a domain in a schema 2 database, else history. */
+enum quell__table quell__store_htable(const quell *h, const void *hkey, size_t len);
+
+/* quell__store_scan over every history event: the history table, then
+ * dhistory.  from (fromlen bytes, or NULL) is where to start, a history
+ * key or seek position, in the table quell__store_htable names; after as
+ * there.  Keys come in order within each table, addresses before
+ * domains. */
+int quell__store_scan_history(quell *h, struct quell__txn *txn, const void *from,
+                              size_t fromlen, int after, quell__scan_fn fn, void *ctx);
 
 /* Delete key[0..klen) from table t inside a write: 0 also when absent. */
 int quell__store_del(quell *h, struct quell__wtxn *w, enum quell__table t, const void *key,

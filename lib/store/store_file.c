@@ -217,6 +217,11 @@ int quell__store_stat(quell *h, struct quell__txn *txn, struct quell__store_stat
 	if ((rc = mdb_stat(t, h->store->dbi[QUELL__T_HISTORY], &ms)) != 0)
 		return quell__mdb_error(h, rc, "stat history");
 	st->events = ms.ms_entries;
+	if (h->store->dhistory) {
+		if ((rc = mdb_stat(t, h->store->dbi[QUELL__T_DHISTORY], &ms)) != 0)
+			return quell__mdb_error(h, rc, "stat history");
+		st->events += ms.ms_entries;
+	}
 	if (quell__store_get_meta(t, h->store->dbi[QUELL__T_META], "seq", &v) == 0 &&
 	    v.mv_size == 8)
 		st->last_seq = quell__be64_get(v.mv_data);

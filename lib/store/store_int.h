@@ -18,7 +18,8 @@
 #include "buf.h"
 #include "store.h"
 
-#define QUELL__SCHEMA 1
+#define QUELL__SCHEMA 2 /* what a new database gets (store.h: dhistory) */
+#define QUELL__SCHEMA_MIN 1 /* the oldest this quell reads and writes */
 #define QUELL__POOL 32
 
 /* Internal code: the map is full (never leaves the store). */
@@ -49,6 +50,7 @@ struct quell__store {
 	struct quell__dcache *dc;  /* the domain table as our last writes left it
 	                              (store_dcache.c); NULL until the first write */
 	pthread_mutex_t dc_lock;   /* held around each write transaction's use of dc */
+	int dhistory;              /* schema 2: domain events in their own table */
 	int dc_off;                /* quell__store_dcache_off: no cache */
 	int dc_squeeze;            /* quell__store_dcache_squeeze: 0, or 1 + records */
 	size_t dc_cap;             /* ... and its pool: 0, the default */
@@ -93,7 +95,7 @@ struct quell__wlast {
 	size_t len;
 	unsigned char key[QUELL__HKEY_MAX];
 };
-#define QUELL__LAST_TABLES (QUELL__T_SEEN + 1) /* records, history, seen ids */
+#define QUELL__LAST_TABLES QUELL__T_COUNT /* records, histories, seen ids (not all used) */
 
 /* A write in progress. */
 struct quell__wtxn {
@@ -110,7 +112,8 @@ struct quell__wtxn {
 	                          the page it is on, without a search from the
 	                          root */
 	struct quell__wlast last[QUELL__LAST_TABLES]; /* addr, domain, history,
-	                          (changes: unused), seen: reset with the cursors */
+	                          dhistory, seen (changes and meta: unused):
+	                          reset with the cursors */
 };
 
 /* The LMDB transaction behind a read view, and back. */

@@ -99,8 +99,40 @@ int quell__store_history(quell *h, struct quell__txn *txn, const char *key, quel
 	hw.plen = quell__history_prefix(key, hw.pfx);
 	hw.fn = fn;
 	hw.ctx = ctx;
-	rc = quell__store_scan(h, txn, QUELL__T_HISTORY, hw.pfx, hw.plen, 0, history_step, &hw);
+	rc = quell__store_scan(h, txn, quell__store_htable(h, hw.pfx, hw.plen), hw.pfx, hw.plen, 0,
+	                       history_step, &hw);
 	return rc < 0 ? rc : 0;
+}
+
+enum quell__table quell__store_htable(const quell *h, const void *hkey, size_t len)
+{
+	const unsigned char *p = hkey;
+
+	if (!h->store->dhistory)
+		return QUELL__T_HISTORY;
+	/* the key is what comes before the first byte under 0x20 (NUL in a
+	 * history key); an address has an '@' there, a domain none */
+	for (size_t i = 0; i < len && p[i] >= 0x20; i++)
+		if (p[i] == '@')
+			return QUELL__T_HISTORY;
+	return QUELL__T_DHISTORY;
+}
+
+int quell__store_scan_history(quell *h, struct quell__txn *txn, const void *from,
+                              size_t fromlen, int after, quell__scan_fn fn, void *ctx)
+{
+	int rc;
+
+	if (!h->store->dhistory)
+		return quell__store_scan(h, txn, QUELL__T_HISTORY, from, fromlen, after, fn, ctx);
+	if (from == NULL || quell__store_htable(h, from, fromlen) == QUELL__T_HISTORY) {
+		rc = quell__store_scan(h, txn, QUELL__T_HISTORY, from, fromlen, after, fn, ctx);
+		if (rc != 0)
+			return rc;
+		from = NULL;
+		fromlen = 0;
+	}
+	return quell__store_scan(h, txn, QUELL__T_DHISTORY, from, fromlen, after, fn, ctx);
 }
 
 int quell__store_del(quell *h, struct quell__wtxn *w, enum quell__table t, const void *key,

@@ -293,6 +293,7 @@ int quell__store_event_img(quell *h, struct quell__wtxn *w, const char *key,
 	uint64_t lseq;
 	MDB_val k, v;
 	MDB_cursor *c = NULL;
+	enum quell__table t;
 	int rc;
 
 	if (strlen(key) >= QUELL_ENTRY_MAX)
@@ -317,9 +318,10 @@ int quell__store_event_img(quell *h, struct quell__wtxn *w, const char *key,
 	k.mv_data = hk;
 	v.mv_size = w->buf.len;
 	v.mv_data = w->buf.data;
-	if ((rc = quell__store_wcur(h, w, QUELL__T_HISTORY, &c)) != 0)
+	t = quell__store_htable(h, hk, n);
+	if ((rc = quell__store_wcur(h, w, t, &c)) != 0)
 		return rc;
-	if ((rc = put_ordered(w, QUELL__T_HISTORY, c, &k, &v, 0)) != 0)
+	if ((rc = put_ordered(w, t, c, &k, &v, 0)) != 0)
 		return quell__mdb_error(h, rc, "write history");
 	return put_feed(h, w, lseq, hk, n, img);
 }
