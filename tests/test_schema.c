@@ -119,6 +119,21 @@ static size_t feed_count(quell *h)
 	return feed_n;
 }
 
+/* After write_some at T0 and T0 + 100: a prune of what is older than a
+ * day at T0 + 50 + a day takes the first event of each key. */
+static void prune_first(quell *h)
+{
+	struct quell_prune_options po = QUELL_PRUNE_OPTIONS_INIT;
+	struct quell_prune_result pr;
+
+	po.now = T0 + 50 + 86400;
+	po.max_age = 86400;
+	CU_ASSERT_EQUAL(quell_prune(h, &po, &pr), 0);
+	TU_EQ_INT(pr.events_removed, 2);
+	has_history(h, "dom.example", 1, T0 + 100);
+	has_history(h, "u@dom.example", 1, T0 + 100);
+}
+
 static void test_new_is_schema2(void)
 {
 	char dir[256];
@@ -141,8 +156,6 @@ static void test_schema1_kept(void)
 	char dir[256];
 	quell *h = tu_open(dir, sizeof dir, NULL);
 	struct quell_options o = QUELL_OPTIONS_INIT;
-	struct quell_prune_options po = QUELL_PRUNE_OPTIONS_INIT;
-	struct quell_prune_result pr;
 
 	quell_close(h);
 	set_schema(dir, 1, 1);
@@ -169,12 +182,7 @@ static void test_schema1_kept(void)
 	quell_close(h);
 	/* prune reaches the domain's old event there too */
 	CU_ASSERT_EQUAL_FATAL(quell_open(dir, NULL, &h), 0);
-	po.now = T0 + 50 + 86400;
-	po.max_age = 86400;
-	CU_ASSERT_EQUAL(quell_prune(h, &po, &pr), 0);
-	TU_EQ_INT(pr.events_removed, 2);
-	has_history(h, "dom.example", 1, T0 + 100);
-	has_history(h, "u@dom.example", 1, T0 + 100);
+	prune_first(h);
 	tu_close(h, dir);
 }
 
@@ -182,17 +190,10 @@ static void test_prune_both_tables(void)
 {
 	char dir[256];
 	quell *h = tu_open(dir, sizeof dir, NULL);
-	struct quell_prune_options po = QUELL_PRUNE_OPTIONS_INIT;
-	struct quell_prune_result pr;
 
 	write_some(h, T0);
 	write_some(h, T0 + 100);
-	po.now = T0 + 50 + 86400;
-	po.max_age = 86400;
-	CU_ASSERT_EQUAL(quell_prune(h, &po, &pr), 0);
-	TU_EQ_INT(pr.events_removed, 2);
-	has_history(h, "dom.example", 1, T0 + 100);
-	has_history(h, "u@dom.example", 1, T0 + 100);
+	prune_first(h);
 	tu_close(h, dir);
 }
 
