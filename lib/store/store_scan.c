@@ -104,20 +104,6 @@ int quell__store_history(quell *h, struct quell__txn *txn, const char *key, quel
 	return rc < 0 ? rc : 0;
 }
 
-enum quell__table quell__store_htable(const quell *h, const void *hkey, size_t len)
-{
-	const unsigned char *p = hkey;
-
-	if (!h->store->dhistory)
-		return QUELL__T_HISTORY;
-	/* the key is what comes before the first byte under 0x20 (NUL in a
-	 * history key); an address has an '@' there, a domain none */
-	for (size_t i = 0; i < len && p[i] >= 0x20; i++)
-		if (p[i] == '@')
-			return QUELL__T_HISTORY;
-	return QUELL__T_DHISTORY;
-}
-
 int quell__store_scan_history(quell *h, struct quell__txn *txn, const void *from,
                               size_t fromlen, int after, quell__scan_fn fn, void *ctx)
 {

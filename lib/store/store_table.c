@@ -250,6 +250,20 @@ size_t quell__history_prefix(const char *key, unsigned char *out)
 	return n + 1;
 }
 
+enum quell__table quell__store_htable(const quell *h, const void *hkey, size_t len)
+{
+	const unsigned char *p = hkey;
+
+	if (!h->store->dhistory)
+		return QUELL__T_HISTORY;
+	/* the key is what comes before the first byte under 0x20 (NUL in a
+	 * history key); an address has an '@' there, a domain none */
+	for (size_t i = 0; i < len && p[i] >= 0x20; i++)
+		if (p[i] == '@')
+			return QUELL__T_HISTORY;
+	return QUELL__T_DHISTORY;
+}
+
 int quell__store_event(quell *h, struct quell__wtxn *w, const char *key, struct quell_event *ev)
 {
 	return quell__store_event_img(h, w, key, ev, NULL);
