@@ -1,7 +1,8 @@
 /*
  * store_scan.c - walks over many records of the store: a table in key
  * order from a given key (deleting as it goes inside a write), one key's
- * history newest first, and deletes by key.  What a walk looks for is the
+ * history newest first, every history event (both tables of schema 2),
+ * and deletes by key.  What a walk looks for is the
  * caller's; how the keys are laid out stays here.
  */
 #include <string.h>
