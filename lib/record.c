@@ -64,7 +64,7 @@ static int count_prior(const struct quell_event *ev, void *vctx)
 static int prior_suppressions(quell *h, struct quell__wtxn *w, const char *key, unsigned *n)
 {
 	struct prior p = { 0, 0 };
-	int rc = quell__store_history(h, quell__store_wview(w), key, count_prior, &p);
+	int rc = quell__store_whistory(h, w, key, count_prior, &p);
 
 	*n = p.n;
 	return rc;

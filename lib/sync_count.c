@@ -339,7 +339,7 @@ static int trigger_of(quell *h, struct quell__wtxn *w, const char *key, struct w
 	t->v = wk->m[i].v;
 	t->rule = wk->m[i].rule;
 	wk->t = t;
-	return quell__store_history(h, quell__store_wview(w), key, find, wk);
+	return quell__store_whistory(h, w, key, find, wk);
 }
 
 int quell__sync_count(quell *h, struct quell__wtxn *w, int scope, const char *key)
@@ -369,7 +369,7 @@ int quell__sync_count(quell *h, struct quell__wtxn *w, int scope, const char *ke
 		quell__rules_unref(rs);
 		return quell__error(h, QUELL_ENOMEM, "out of memory");
 	}
-	rc = quell__store_history(h, quell__store_wview(w), key, collect, &wk);
+	rc = quell__store_whistory(h, w, key, collect, &wk);
 	if (rc == 0)
 		rc = trigger_of(h, w, key, &wk, &t);
 	if (rc == 0 && (rc = quell__store_load(h, w, scope, key, &r)) == 0)

@@ -306,6 +306,11 @@ typedef int (*quell__event_fn)(const struct quell_event *ev, void *ctx);
 /* Walk key's history, newest first.  0, or fn's error, or the store's. */
 int quell__store_history(quell *h, struct quell__txn *txn, const char *key, quell__event_fn fn,
                          void *ctx);
+/* The same inside a write, where a key whose events would all sort past
+ * its history table's last key (a new address of an import into a new
+ * database) has none without a search (store_table.c). */
+int quell__store_whistory(quell *h, struct quell__wtxn *w, const char *key, quell__event_fn fn,
+                          void *ctx);
 
 /* The history table that holds the events of the key a history key (or
  * a seek position: a key, then bytes under 0x20) of len bytes starts

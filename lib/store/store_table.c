@@ -110,22 +110,32 @@ static void set_last(struct quell__wlast *l, const void *key, size_t len)
  * (looked up on the first put of the transaction), else with a search
  * and flags.  LMDB codes (MDB_KEYEXIST for MDB_NOOVERWRITE and a key
  * there). */
-static int put_ordered(struct quell__wtxn *w, enum quell__table t, MDB_cursor *c, MDB_val *k,
-                       MDB_val *v, unsigned flags)
+/* The bound of table t known, looked up through its cursor c the first
+ * time.  LMDB codes. */
+static int know_last(struct quell__wtxn *w, enum quell__table t, MDB_cursor *c)
 {
 	struct quell__wlast *l = &w->last[t];
 	MDB_val lk, lv;
 	int rc;
 
-	if (l->state == QUELL__LAST_UNKNOWN) {
-		rc = mdb_cursor_get(c, &lk, &lv, MDB_LAST);
-		if (rc == MDB_NOTFOUND)
-			l->state = QUELL__LAST_EMPTY;
-		else if (rc == 0)
-			set_last(l, lk.mv_data, lk.mv_size);
-		else
-			return rc;
-	}
+	if (l->state != QUELL__LAST_UNKNOWN)
+		return 0;
+	rc = mdb_cursor_get(c, &lk, &lv, MDB_LAST);
+	if (rc == MDB_NOTFOUND)
+		l->state = QUELL__LAST_EMPTY;
+	else if (rc == 0)
+		set_last(l, lk.mv_data, lk.mv_size);
+	return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+static int put_ordered(struct quell__wtxn *w, enum quell__table t, MDB_cursor *c, MDB_val *k,
+                       MDB_val *v, unsigned flags)
+{
+	struct quell__wlast *l = &w->last[t];
+	int rc;
+
+	if ((rc = know_last(w, t, c)) != 0)
+		return rc;
 	if (past_last(w, t, k->mv_data, k->mv_size)) {
 		/* LMDB checks it too: not past its last key, nothing written */
 		rc = mdb_cursor_put(c, k, v, MDB_APPEND);
@@ -262,6 +272,29 @@ enum quell__table quell__store_htable(const quell *h, const void *hkey, size_t l
 		if (p[i] == '@')
 			return QUELL__T_HISTORY;
 	return QUELL__T_DHISTORY;
+}
+
+int quell__store_whistory(quell *h, struct quell__wtxn *w, const char *key, quell__event_fn fn,
+                          void *ctx)
+{
+	unsigned char pfx[QUELL__HKEY_MAX];
+	enum quell__table t;
+	MDB_cursor *c = NULL;
+	size_t n;
+	int rc;
+
+	if (strlen(key) >= QUELL_ENTRY_MAX)
+		return quell__error(h, QUELL_EINTERNAL, "history key too long");
+	n = quell__history_prefix(key, pfx);
+	t = quell__store_htable(h, pfx, n);
+	/* every event of key sorts after its prefix: past the last key, none */
+	if ((rc = quell__store_wcur(h, w, t, &c)) != 0)
+		return rc;
+	if ((rc = know_last(w, t, c)) != 0)
+		return quell__mdb_error(h, rc, "read history");
+	if (past_last(w, t, pfx, n))
+		return 0;
+	return quell__store_history(h, quell__store_wview(w), key, fn, ctx);
 }
 
 int quell__store_event(quell *h, struct quell__wtxn *w, const char *key, struct quell_event *ev)
