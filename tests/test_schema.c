@@ -199,6 +199,7 @@ static void test_prune_both_tables(void)
 
 static void test_unknown_schema(void)
 {
+	struct quell_options o = QUELL_OPTIONS_INIT;
 	char dir[256];
 	quell *h = tu_open(dir, sizeof dir, NULL);
 
@@ -206,6 +207,13 @@ static void test_unknown_schema(void)
 	set_schema(dir, 3, 0);
 	CU_ASSERT_EQUAL(quell_open(dir, NULL, &h), QUELL_EDB);
 	CU_ASSERT(strstr(quell_errmsg(h), "schema 3; this quell reads 1 to 2") != NULL);
+	quell_close(h);
+	/* schema 2 without its dhistory table, read-only: damaged, not read
+	 * as if its domains had no history */
+	set_schema(dir, 2, 1);
+	o.flags = QUELL_OPEN_READONLY;
+	CU_ASSERT_EQUAL(quell_open(dir, &o, &h), QUELL_EDB);
+	CU_ASSERT(strstr(quell_errmsg(h), "no table 'dhistory'") != NULL);
 	tu_close(h, dir);
 }
 
@@ -213,7 +221,7 @@ static CU_TestInfo tests[] = {
 	{ "a new database keeps a domain's events apart", test_new_is_schema2 },
 	{ "a schema 1 database, read-write and read-only", test_schema1_kept },
 	{ "prune walks both history tables", test_prune_both_tables },
-	{ "an unknown schema is refused", test_unknown_schema },
+	{ "an unknown schema, or schema 2 without dhistory, is refused", test_unknown_schema },
 	CU_TEST_INFO_NULL,
 };
 

@@ -188,6 +188,9 @@ static int setup_meta(quell *h, struct quell__store *s, MDB_txn *txn, int lowerc
 		                    s->path, v.mv_size ? *(unsigned char *)v.mv_data : 0,
 		                    QUELL__SCHEMA_MIN, QUELL__SCHEMA);
 	s->dhistory = *(unsigned char *)v.mv_data >= 2;
+	if (s->dhistory && s->dbi[QUELL__T_DHISTORY] == s->dbi[QUELL__T_HISTORY])
+		return quell__error(h, QUELL_EDB, "%s is not a quell database (no table 'dhistory')",
+		                    s->path);
 	rc = quell__store_get_meta(txn, meta, "lowercase_local_part", &v);
 	if (rc != 0 || v.mv_size != 1)
 		return quell__error(h, QUELL_EDB, "%s: meta table lacks lowercase_local_part",

@@ -105,11 +105,6 @@ static void set_last(struct quell__wlast *l, const void *key, size_t len)
 	l->state = QUELL__LAST_KEY;
 }
 
-/* Put k, v into table t (a record table, the history or the seen ids)
- * through its cursor c: appended when k is past the table's last key
- * (looked up on the first put of the transaction), else with a search
- * and flags.  LMDB codes (MDB_KEYEXIST for MDB_NOOVERWRITE and a key
- * there). */
 /* The bound of table t known, looked up through its cursor c the first
  * time.  LMDB codes. */
 static int know_last(struct quell__wtxn *w, enum quell__table t, MDB_cursor *c)
@@ -128,6 +123,11 @@ static int know_last(struct quell__wtxn *w, enum quell__table t, MDB_cursor *c)
 	return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
+/* Put k, v into table t (a record table, a history or the seen ids)
+ * through its cursor c: appended when k is past the table's last key
+ * (looked up on the first put of the transaction), else with a search
+ * and flags.  LMDB codes (MDB_KEYEXIST for MDB_NOOVERWRITE and a key
+ * there). */
 static int put_ordered(struct quell__wtxn *w, enum quell__table t, MDB_cursor *c, MDB_val *k,
                        MDB_val *v, unsigned flags)
 {
