@@ -416,6 +416,48 @@ static void test_other_writer_seen(void)
 	tu_close(h, dir);
 }
 
+/* An import's cache knows every domain of the table (its filter of
+ * names); another process then suppresses a domain new to the table.  Our
+ * next import's row that backs that domain off must find the suppression
+ * and keep it, not take the name for absent and write over it. */
+static void test_other_writer_new_domain(void)
+{
+	static const char first[] = "email,created,status,reason\n"
+	                            "a@old.example,1795850000,,\"421 4.7.0 Too many connections\"\n";
+	static const char second[] = "email,created,status,reason\n"
+	                             "u@new.example,1795850100,,\"421 4.7.0 Too many connections\"\n";
+	char dir[256];
+	quell *h = tu_open(dir, sizeof dir, NULL);
+	struct quell_info *info = NULL;
+	pid_t pid;
+	int st;
+
+	import_sendgrid(h, first, 0);
+	pid = fork();
+	CU_ASSERT_FATAL(pid >= 0);
+	if (pid == 0) {
+		struct quell_add_options a = QUELL_ADD_OPTIONS_INIT;
+		quell *c = NULL;
+
+		inherited = h; /* as in test_other_writer_seen */
+		a.now = T0 - 100;
+		if (quell_open(dir, NULL, &c) != 0 || quell_add(c, "new.example", &a) != 0)
+			_exit(1);
+		quell_close(c);
+		_exit(0);
+	}
+	CU_ASSERT_EQUAL_FATAL(waitpid(pid, &st, 0), pid);
+	CU_ASSERT_FATAL(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	import_sendgrid(h, second, 0);
+	CU_ASSERT_EQUAL_FATAL(quell_show(h, "new.example", 0, &info), 0);
+	TU_EQ_INT(info->nentries, 2); /* the suppression, and the backoff */
+	for (size_t i = 0; i < info->nentries; i++)
+		CU_ASSERT(info->entries[i].list == QUELL_LIST_SUPPRESS ||
+		          info->entries[i].list == QUELL_LIST_BACKOFF);
+	quell_info_free(info);
+	tu_close(h, dir);
+}
+
 /* The progress callback runs after each committed batch (and once more
  * at the end): the store is in its bulk mode then (one sync a commit),
  * and not after the import. */
@@ -586,6 +628,7 @@ static void test_append_same_bytes(void)
 static CU_TestInfo tests[] = {
 	{ "with the domain cache, the same bytes as without", test_same_bytes },
 	{ "a write by another process empties the cache", test_other_writer_seen },
+	{ "... and a domain it added is not taken for absent", test_other_writer_new_domain },
 	{ "a cache that starts with every domain key, the same bytes", test_warm_cache },
 	{ "a cache compacted at every write, the same bytes", test_compacted },
 	{ "a compacted cache keeps a name it could not hold", test_compacted_gone },

@@ -335,8 +335,8 @@ int quell__store_del(quell *h, struct quell__wtxn *w, enum quell__table t, const
 void quell__store_dcache_off(quell *h);
 
 /* For tests: each write transaction of h starts by compacting the cache
- * (store_dcache.c), not only when it filled up; with records 0 it also
- * drops the records it holds, keeping their names.  A pool of other than
+ * (store_dcache.c), not only when it filled up; with records 0 it keeps
+ * no slot at all (only the filter of names stays).  A pool of other than
  * 0 bytes (at most the default) makes the cache that small, so that it
  * fills. */
 void quell__store_dcache_squeeze(quell *h, int records, size_t pool);
