@@ -377,21 +377,13 @@ static int record_at(quell *h, const char *addr, const char *reply, int64_t t,
 
 static quell *volatile inherited; /* test_other_writer_seen's child: the parent's handle */
 
-static void test_other_writer_seen(void)
+/* Another process suppresses entry in the database in dir at time t,
+ * while h stays open here. */
+static void child_add(quell *h, const char *dir, const char *entry, int64_t t)
 {
-	char dir[256];
-	quell *h = tu_open(dir, sizeof dir, NULL);
-	struct quell_outcome out;
-	pid_t pid;
+	pid_t pid = fork();
 	int st;
 
-	/* our write reads and writes x.example's backoff: cached */
-	CU_ASSERT_EQUAL(record_at(h, "a@x.example", "421 4.7.0 Too many connections", T0, &out),
-	                0);
-	CU_ASSERT_EQUAL(out.verdict, QUELL_BACKOFF);
-	CU_ASSERT_EQUAL(out.scope, QUELL_SCOPE_DOMAIN);
-	/* another process suppresses the whole domain */
-	pid = fork();
 	CU_ASSERT_FATAL(pid >= 0);
 	if (pid == 0) {
 		struct quell_add_options a = QUELL_ADD_OPTIONS_INIT;
@@ -401,14 +393,29 @@ static void test_other_writer_seen(void)
 		 * the parent's reader slots, which live in shared memory); kept
 		 * where memcheck sees it, so that it is not counted as lost */
 		inherited = h;
-		a.now = T0 + 1;
-		if (quell_open(dir, NULL, &c) != 0 || quell_add(c, "x.example", &a) != 0)
+		a.now = t;
+		if (quell_open(dir, NULL, &c) != 0 || quell_add(c, entry, &a) != 0)
 			_exit(1);
 		quell_close(c);
 		_exit(0);
 	}
 	CU_ASSERT_EQUAL_FATAL(waitpid(pid, &st, 0), pid);
 	CU_ASSERT_FATAL(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
+static void test_other_writer_seen(void)
+{
+	char dir[256];
+	quell *h = tu_open(dir, sizeof dir, NULL);
+	struct quell_outcome out;
+
+	/* our write reads and writes x.example's backoff: cached */
+	CU_ASSERT_EQUAL(record_at(h, "a@x.example", "421 4.7.0 Too many connections", T0, &out),
+	                0);
+	CU_ASSERT_EQUAL(out.verdict, QUELL_BACKOFF);
+	CU_ASSERT_EQUAL(out.scope, QUELL_SCOPE_DOMAIN);
+	/* another process suppresses the whole domain */
+	child_add(h, dir, "x.example", T0 + 1);
 	/* our next write's verdict sees the domain as it now stands */
 	CU_ASSERT_EQUAL(record_at(h, "b@x.example", "452 4.2.2 Mailbox full", T0 + 2, &out), 0);
 	CU_ASSERT_EQUAL(out.scope, QUELL_SCOPE_ADDRESS);
@@ -429,25 +436,9 @@ static void test_other_writer_new_domain(void)
 	char dir[256];
 	quell *h = tu_open(dir, sizeof dir, NULL);
 	struct quell_info *info = NULL;
-	pid_t pid;
-	int st;
 
 	import_sendgrid(h, first, 0);
-	pid = fork();
-	CU_ASSERT_FATAL(pid >= 0);
-	if (pid == 0) {
-		struct quell_add_options a = QUELL_ADD_OPTIONS_INIT;
-		quell *c = NULL;
-
-		inherited = h; /* as in test_other_writer_seen */
-		a.now = T0 - 100;
-		if (quell_open(dir, NULL, &c) != 0 || quell_add(c, "new.example", &a) != 0)
-			_exit(1);
-		quell_close(c);
-		_exit(0);
-	}
-	CU_ASSERT_EQUAL_FATAL(waitpid(pid, &st, 0), pid);
-	CU_ASSERT_FATAL(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	child_add(h, dir, "new.example", T0 - 100);
 	import_sendgrid(h, second, 0);
 	CU_ASSERT_EQUAL_FATAL(quell_show(h, "new.example", 0, &info), 0);
 	TU_EQ_INT(info->nentries, 2); /* the suppression, and the backoff */
